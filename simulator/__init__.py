@@ -1,0 +1,1 @@
+"""atsim: a cellular-modem simulator."""

@@ -1,0 +1,212 @@
+"""What a command handler sees and may answer: the public API between the V.250 engine and the
+modem services and vendor dialects.
+
+A handler is a callable ``handler(call) -> outcome``:
+
+* it writes information text with ``call.info(line)``;
+* it returns ``None`` for ``OK``, a :class:`ResultCode` for another final result (``BUSY``,
+  ``NO CARRIER`` ...), a :class:`Connect` to hand the channel to a data sink, a :class:`Prompt`
+  to collect text up to Ctrl-Z, or a ``Deferred`` firing with any of these;
+* it raises :class:`AtError` (plain ``ERROR``) or :class:`CmeError` (``+CME ERROR: <n>``,
+  subject to ``+CMEE``) when the command fails; a Deferred may fail with them too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+class Form(enum.Enum):
+    """The four forms of a command (V.250 §5.3 and §5.4)."""
+
+    EXEC = "exec"  # AT+CGMI, ATE1, ATD123
+    SET = "set"  # AT+CMEE=1
+    READ = "read"  # AT+CMEE?
+    TEST = "test"  # AT+CMEE=?
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One parameter of an extended command as typed: its text and whether it was quoted.
+
+    Quoted text is kept exactly (case and spaces); unquoted text is upper-cased with spaces
+    removed, as V.250 §5.1 treats everything outside quotes."""
+
+    text: str
+    quoted: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """One command of a command line.
+
+    ``name`` is upper case with its prefix: ``"+CGMI"``, ``"#CONNECTIONSTART"``, ``"E"``,
+    ``"&D"``, ``"S"`` (S-registers, with ``register``), ``"D"`` (with ``dial``).
+    Basic commands carry their number in ``value`` (``ATE1`` -> 1, ``ATE`` -> None).
+    Extended set commands carry ``params``; an empty parameter (``AT+X=1,,3``) is ``None``.
+    """
+
+    name: str
+    form: Form = Form.EXEC
+    params: tuple[Param | None, ...] = ()
+    value: int | None = None
+    register: int | None = None
+    dial: str = ""
+
+
+class ResultCode(enum.Enum):
+    """Final result codes with their numeric (ATV0) values, V.250 §5.7.1 table 1."""
+
+    OK = (0, "OK")
+    CONNECT = (1, "CONNECT")
+    RING = (2, "RING")
+    NO_CARRIER = (3, "NO CARRIER")
+    ERROR = (4, "ERROR")
+    NO_DIALTONE = (6, "NO DIALTONE")
+    BUSY = (7, "BUSY")
+    NO_ANSWER = (8, "NO ANSWER")
+
+    def __init__(self, number: int, verbose: str) -> None:
+        self.number = number
+        self.verbose = verbose
+
+
+class AtError(Exception):
+    """The command fails with the plain ``ERROR`` result code (syntax errors, unknown
+    commands, anything a modem does not report through +CME)."""
+
+
+class CmeError(AtError):
+    """The command fails with ``+CME ERROR: <code>`` (``+CMEE=1``), the verbose text
+    (``+CMEE=2``) or plain ``ERROR`` (``+CMEE=0``).  Codes are 27.007 §9.2 unless a dialect's
+    error table says otherwise."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = int(code)
+
+
+class CmsError(AtError):
+    """``+CMS ERROR: <code>`` (27.005 §3.2.5), for the message service."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = int(code)
+
+
+class DataLink(Protocol):
+    """What the engine gives a data sink: the way back to the host."""
+
+    def write(self, data: bytes) -> None:
+        """Send bytes to the host (held while the channel is in online command state)."""
+
+    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+        """The sink is finished (peer closed, call cleared): leave data mode and show
+        ``result`` (``None``: no result code, e.g. when a dialect prints its own)."""
+
+
+class DataSink(Protocol):
+    """Something that takes over a channel in data mode: a CSD call, a socket, PPP, ..."""
+
+    def attach(self, link: DataLink) -> None:
+        """Data mode starts; keep ``link`` to send to the host and to end."""
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes from the host (after escape detection)."""
+
+    def escaped(self) -> bool:
+        """The host left data mode (``+++`` or DTR with ``&D1``).  Return True to stay
+        connected in online command state (``ATO`` resumes), False to be released."""
+
+    def resumed(self) -> None:
+        """``ATO``: data mode again."""
+
+    def hangup(self) -> None:
+        """``ATH``, DTR drop with ``&D2``, or the host closed the port: clear down."""
+
+
+@dataclasses.dataclass
+class Connect:
+    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``."""
+
+    sink: DataSink
+    text: str = ""
+
+
+@dataclasses.dataclass
+class Prompt:
+    """Outcome: show ``prompt`` and collect what the host types up to Ctrl-Z (submit) or ESC
+    (cancel).  ``on_submit(text) -> outcome`` gives the final result; a cancel answers
+    ``on_cancel()`` (default ``OK``)."""
+
+    on_submit: Callable[[bytes], Any]
+    prompt: bytes = b"> "
+    on_cancel: Callable[[], Any] | None = None
+
+
+class Call(Protocol):
+    """What a handler receives (implemented by the interpreter)."""
+
+    command: Command
+    session: Any  # simulator.at.session.Session: this channel's settings
+    modem: Any  # the modem the channel belongs to
+
+    def info(self, line: str) -> None:
+        """Emit one line of information text."""
+
+    def raw(self, data: bytes) -> None:
+        """Emit bytes exactly (no CR LF framing)."""
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclasses.dataclass
+class Entry:
+    """The handlers of one command name, by form.  A missing form answers as the modem
+    answers an unsupported form (the dialect's ``unsupported_form`` error)."""
+
+    exec: Handler | None = None
+    set: Handler | None = None
+    read: Handler | None = None
+    test: Handler | None = None
+
+    def handler(self, form: Form) -> Handler | None:
+        return getattr(self, form.value)
+
+
+class CommandTable:
+    """Command names to handlers.  Later registrations override earlier ones form by form, so
+    a dialect registered after the generic services replaces only what differs."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+
+    def add(
+        self,
+        name: str,
+        *,
+        exec: Handler | None = None,
+        set: Handler | None = None,
+        read: Handler | None = None,
+        test: Handler | None = None,
+    ) -> None:
+        entry = self._entries.setdefault(name.upper(), Entry())
+        for form, handler in (("exec", exec), ("set", set), ("read", read), ("test", test)):
+            if handler is not None:
+                setattr(entry, form, handler)
+
+    def remove(self, name: str) -> None:
+        self._entries.pop(name.upper(), None)
+
+    def get(self, name: str) -> Entry | None:
+        return self._entries.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._entries

@@ -1,0 +1,565 @@
+"""The AT interpreter of one channel: the thin stateful glue between a ``Channel``, the sans-IO
+pieces (line assembler, parser, escape detector, result formatting) and the modem's command
+table.
+
+Modes:
+
+``command``   bytes are assembled into command lines; each line's commands run in order;
+``executing`` a line is running (a handler returned a Deferred): input waits, in order, and
+              URCs wait until the final result code;
+``prompt``    a handler asked for text (``> ``) up to Ctrl-Z / ESC;
+``data``      the channel belongs to a data sink; ``+++`` with guard times, DTR (``&D``) or
+              the sink ending give it back.  While a sink is suspended (online command
+              state) the channel is in ``command`` mode and ``ATO`` resumes the sink.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from twisted.internet.defer import Deferred
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from simulator.at import results
+from simulator.at.assembler import CommandLine, LineAssembler, TextCollector
+from simulator.at.commands import (
+    AtError,
+    CmeError,
+    CmsError,
+    Command,
+    Connect,
+    DataSink,
+    Prompt,
+    ResultCode,
+)
+from simulator.at.escape import EscapeDetector
+from simulator.at.params import Params
+from simulator.at.parser import parse_line
+from simulator.at.session import Profile, Session
+from simulator.line import HostSignals
+
+if TYPE_CHECKING:
+    from simulator.line import Channel
+    from simulator.modem.modem import Modem
+
+log = Logger(namespace="atsim.at")
+
+#: URCs kept while they cannot be shown (data mode, a long command).  A real module's URC
+#: buffer is small; beyond this the oldest are dropped (and counted) rather than growing.
+URC_QUEUE_LIMIT = 256
+
+#: Sink output kept while the channel is in online command state, until ATO.
+SUSPENDED_OUTPUT_LIMIT = 1024 * 1024
+
+
+class Mode(enum.Enum):
+    COMMAND = "command"
+    EXECUTING = "executing"
+    PROMPT = "prompt"
+    DATA = "data"
+
+
+class _Call:
+    """What a handler sees (see ``simulator.at.commands.Call``)."""
+
+    __slots__ = ("command", "session", "modem", "interpreter", "_info")
+
+    def __init__(self, interpreter: Interpreter, command: Command) -> None:
+        self.command = command
+        self.interpreter = interpreter
+        self.session = interpreter.session
+        self.modem = interpreter.modem
+        self._info: list[str] = []
+
+    @property
+    def params(self) -> Params:
+        code = self.session.traits.bad_parameter
+        return Params(self.command.params, lambda: CmeError(code))
+
+    def info(self, line: str) -> None:
+        self._info.append(line)
+
+    def raw(self, data: bytes) -> None:
+        self.flush()
+        self.interpreter.write(data)
+
+    def flush(self) -> None:
+        if self._info:
+            lines, self._info = self._info, []
+            self.interpreter.write(results.information(lines, self.session.profile))
+
+
+class _Link:
+    """The data sink's way back to the host (``simulator.at.commands.DataLink``)."""
+
+    def __init__(self, interpreter: Interpreter, sink: DataSink) -> None:
+        self._interpreter = interpreter
+        self._sink = sink
+
+    @property
+    def current(self) -> bool:
+        return self._interpreter._sink is self._sink
+
+    def write(self, data: bytes) -> None:
+        if self.current:
+            self._interpreter._sink_output(data)
+
+    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+        if self.current:
+            self._interpreter._sink_ended(result)
+
+
+class Interpreter:
+    """Implements ``simulator.line.Device`` for one AT channel of a modem."""
+
+    def __init__(self, modem: Modem, channel: Channel, port: str) -> None:
+        self.modem = modem
+        self.channel = channel
+        self.port = port
+        traits = modem.traits
+        self.session = Session(traits, self._power_on_profile())
+        self.session.vars["port"] = port
+        self.mode = Mode.COMMAND
+        self._assembler = LineAssembler(traits.max_line)
+        self._pending = bytearray()  # host bytes not yet consumed
+        self._urcs: list[bytes] = []
+        self.urcs_dropped = 0
+        self._last_line: str | None = None
+        self._prompt: tuple[Prompt, TextCollector, _Call, list[Command], int] | None = None
+        # Data mode
+        self._sink: DataSink | None = None
+        self._escape: EscapeDetector | None = None
+        self._escape_timer: Any = None
+        self._suspended_output = bytearray()
+        self._pumping = False
+        self._update_dcd()
+
+    def __repr__(self) -> str:
+        return f"<Interpreter {self.modem.name} {self.port} {self.mode.value}>"
+
+    @property
+    def clock(self):
+        return self.modem.clock
+
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile
+
+    @property
+    def online(self) -> bool:
+        """A data sink is attached (in data mode or suspended in online command state)."""
+        return self._sink is not None
+
+    # -- profiles -----------------------------------------------------------------------------
+
+    def _power_on_profile(self) -> Profile:
+        index = self.modem.store.get("power_on_profile", 0)
+        return self.stored_profile(index) or self.modem.traits.factory_profile.copy()
+
+    def stored_profile(self, index: int) -> Profile | None:
+        stored = (self.modem.store.get("profiles") or {}).get(str(index))
+        if not isinstance(stored, dict):
+            return None
+        return Profile.from_json(stored, self.modem.traits.factory_profile)
+
+    def store_profile(self, index: int) -> None:
+        profiles = dict(self.modem.store.get("profiles") or {})
+        profiles[str(index)] = self.profile.to_json()
+        self.modem.store.put("profiles", profiles)
+
+    def set_profile(self, profile: Profile) -> None:
+        self.session.profile = profile
+        self._update_dcd()
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        self.channel.write(data)
+
+    def urc(self, lines: str | list[str] | tuple[str, ...] | None) -> None:
+        """Show an unsolicited result code now, or when the channel can show it."""
+        if not lines:
+            return
+        if isinstance(lines, str):
+            lines = [lines]
+        data = results.unsolicited(list(lines), self.profile)
+        log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
+                  lines=lines)
+        if self.mode is Mode.COMMAND:
+            self.write(data)
+            return
+        if len(self._urcs) >= URC_QUEUE_LIMIT:
+            del self._urcs[0]
+            self.urcs_dropped += 1
+        self._urcs.append(data)
+
+    def _flush_urcs(self) -> None:
+        while self._urcs and self.mode is Mode.COMMAND:
+            self.write(self._urcs.pop(0))
+
+    # -- Device: host side events ---------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if self.mode is Mode.DATA:
+            self._data_from_host(data)
+            return
+        self._pending += data
+        self._pump()
+
+    def host_opened(self) -> None:
+        log.debug("{modem} {port} host opened the port", modem=self.modem.name, port=self.port)
+
+    def host_closed(self) -> None:
+        """Closing a serial port drops DTR (HUPCL): a call is cleared, a half-typed line and
+        an open prompt are forgotten."""
+        if self.online:
+            self._hangup(result=None)
+        self._assembler.reset()
+        if self.mode is Mode.PROMPT:
+            self._prompt = None
+            self.mode = Mode.COMMAND
+            self._flush_urcs()
+
+    def host_signals_changed(self, old: HostSignals, new: HostSignals) -> None:
+        if old.dtr and not new.dtr:
+            self._dtr_dropped()
+
+    def _dtr_dropped(self) -> None:
+        mode = self.profile.dtr_mode
+        if mode == 0 or not self.online:
+            return
+        log.info("{modem} {port} DTR dropped (&D{mode})", modem=self.modem.name,
+                 port=self.port, mode=mode)
+        if mode == 1:
+            if self.mode is Mode.DATA:
+                self._escape_to_command()
+        else:
+            self._hangup(result=ResultCode.NO_CARRIER)
+
+    # -- command mode ---------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Consume pending input while the channel can take it."""
+        if self._pumping:
+            return
+        self._pumping = True
+        try:
+            while self._pending and self.mode in (Mode.COMMAND, Mode.PROMPT):
+                if self.mode is Mode.PROMPT:
+                    self._pump_prompt()
+                    continue
+                regs = self.session.sregs
+                used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
+                del self._pending[:used]
+                if echo and self.profile.echo:
+                    self.write(echo)
+                if event is None:
+                    continue
+                if isinstance(event, CommandLine):
+                    if event.too_long:
+                        self._final(ResultCode.ERROR)
+                        continue
+                    self._last_line = event.text
+                    self._run_line(event.text)
+                elif self._last_line is not None:
+                    self._run_line(self._last_line)
+                else:
+                    self._final(ResultCode.OK)
+        finally:
+            self._pumping = False
+
+    def _run_line(self, text: str) -> None:
+        log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
+                  text=text)
+        try:
+            commands = parse_line(text, self.session.traits.extended_prefixes)
+        except AtError:
+            self._final(ResultCode.ERROR)
+            return
+        self.mode = Mode.EXECUTING
+        self._run_commands(commands, 0)
+
+    def _run_commands(self, commands: list[Command], index: int) -> None:
+        while index < len(commands):
+            command = commands[index]
+            call = _Call(self, command)
+            try:
+                outcome = self._dispatch(call)
+            except AtError as error:
+                call.flush()
+                self._fail(error)
+                return
+            except Exception:
+                call.flush()
+                log.failure("{modem} {port} AT{name} failed", modem=self.modem.name,
+                            port=self.port, name=command.name)
+                self._final(ResultCode.ERROR)
+                return
+            index += 1
+            if isinstance(outcome, Deferred):
+                outcome.addCallbacks(
+                    self._deferred_outcome, self._deferred_failure,
+                    callbackArgs=(call, commands, index), errbackArgs=(call,),
+                )
+                return
+            if not self._handle_outcome(call, outcome, commands, index):
+                return
+        self._final(ResultCode.OK)
+
+    def _deferred_outcome(self, outcome: Any, call: _Call, commands, index: int) -> None:
+        if self._handle_outcome(call, outcome, commands, index):
+            self._run_commands(commands, index)
+
+    def _deferred_failure(self, failure: Failure, call: _Call) -> None:
+        call.flush()
+        if failure.check(AtError):
+            self._fail(failure.value)
+        else:
+            log.failure("{modem} {port} AT{name} failed", failure, modem=self.modem.name,
+                        port=self.port, name=call.command.name)
+            self._final(ResultCode.ERROR)
+
+    def _handle_outcome(self, call: _Call, outcome: Any, commands, index: int) -> bool:
+        """Show what a handler returned.  True: go on with the next command of the line."""
+        call.flush()
+        if outcome is None or outcome is ResultCode.OK:
+            return True
+        if isinstance(outcome, ResultCode):
+            self._final(outcome)
+            return False
+        if isinstance(outcome, Connect):
+            self._enter_data_mode(outcome.sink, outcome.text)
+            return False
+        if outcome is _RESUMED:
+            return False
+        if isinstance(outcome, Prompt):
+            self._prompt = (outcome, TextCollector(), call, commands, index)
+            self.mode = Mode.PROMPT
+            self.write(outcome.prompt)
+            return False
+        raise TypeError(f"handler returned {outcome!r}")
+
+    def _dispatch(self, call: _Call) -> Any:
+        command = call.command
+        entry = self.modem.commands.get(command.name)
+        if entry is None:
+            # V.250 §5.6: a command the DCE does not recognise gives ERROR.
+            raise AtError(command.name)
+        handler = entry.handler(command.form)
+        if handler is None:
+            if command.name[0].isalpha() or command.name[0] in "&\\":
+                raise AtError(command.name)
+            raise CmeError(self.session.traits.unsupported_form)
+        return handler(call)
+
+    def _fail(self, error: AtError) -> None:
+        traits = self.session.traits
+        if isinstance(error, CmsError):
+            data = results.extended_error(traits.cms_prefix, error.code, self.profile, {})
+        elif isinstance(error, CmeError):
+            data = results.extended_error(traits.cme_prefix, error.code, self.profile,
+                                          results.CME_TEXTS)
+        else:
+            data = results.result(ResultCode.ERROR, self.profile)
+        self._finish_line(data)
+
+    def _final(self, code: ResultCode, text: str = "") -> None:
+        self._finish_line(results.result(code, self.profile, text))
+
+    def _finish_line(self, data: bytes) -> None:
+        self.write(data)
+        self.mode = Mode.COMMAND
+        self._flush_urcs()
+        if self._pending and not self._pumping:
+            self._pump()
+
+    # -- prompt ---------------------------------------------------------------------------------
+
+    def _pump_prompt(self) -> None:
+        assert self._prompt is not None
+        prompt, collector, call, commands, index = self._prompt
+        used, echo, outcome = collector.feed(bytes(self._pending), self.session.sregs[5])
+        del self._pending[:used]
+        if echo and self.profile.echo:
+            self.write(echo)
+        if outcome is None:
+            return
+        self._prompt = None
+        self.mode = Mode.EXECUTING
+        try:
+            if outcome == "submit":
+                result = prompt.on_submit(bytes(collector.text))
+            else:
+                result = prompt.on_cancel() if prompt.on_cancel else None
+        except AtError as error:
+            self._fail(error)
+            return
+        except Exception:
+            log.failure("{modem} {port} prompt handler failed", modem=self.modem.name,
+                        port=self.port)
+            self._final(ResultCode.ERROR)
+            return
+        if isinstance(result, Deferred):
+            result.addCallbacks(self._deferred_outcome, self._deferred_failure,
+                                callbackArgs=(call, commands, index), errbackArgs=(call,))
+        elif self._handle_outcome(call, result, commands, index):
+            self._run_commands(commands, index)
+
+    # -- data mode ------------------------------------------------------------------------------
+
+    def _enter_data_mode(self, sink: DataSink, text: str) -> None:
+        self._final_connect(text)
+        self._sink = sink
+        self._suspended_output.clear()
+        self._start_data_mode()
+        log.info("{modem} {port} data mode ({sink})", modem=self.modem.name, port=self.port,
+                 sink=type(sink).__name__)
+        sink.attach(_Link(self, sink))
+
+    def _final_connect(self, text: str) -> None:
+        # CONNECT is a result code: shown now, but the channel goes to data mode, not idle.
+        self.write(results.result(ResultCode.CONNECT, self.profile, text))
+
+    def _start_data_mode(self) -> None:
+        self.mode = Mode.DATA
+        regs = self.session.sregs
+        self._escape = EscapeDetector(self.clock.seconds(), regs[12] * 0.02, regs[2])
+        self._update_dcd()
+        # Bytes that followed the command line in the same write are data already.
+        if self._pending:
+            data = bytes(self._pending)
+            self._pending.clear()
+            self._data_from_host(data)
+
+    def _data_from_host(self, data: bytes) -> None:
+        assert self._escape is not None and self._sink is not None
+        passed = self._escape.feed(data, self.clock.seconds())
+        if passed:
+            self._sink.data_received(passed)
+        self._arm_escape_timer()
+
+    def _arm_escape_timer(self) -> None:
+        if self._escape_timer is not None and self._escape_timer.active():
+            self._escape_timer.cancel()
+        self._escape_timer = None
+        deadline = self._escape.deadline() if self._escape else None
+        if deadline is not None:
+            delay = max(0.0, deadline - self.clock.seconds())
+            self._escape_timer = self.clock.callLater(delay, self._escape_expired)
+
+    def _escape_expired(self) -> None:
+        self._escape_timer = None
+        if self.mode is not Mode.DATA or self._escape is None:
+            return
+        escaped, released = self._escape.expire(self.clock.seconds())
+        if released and self._sink is not None:
+            self._sink.data_received(released)
+        if escaped:
+            self._escape_to_command()
+        else:
+            self._arm_escape_timer()
+
+    def _escape_to_command(self) -> None:
+        """``+++`` or DTR with &D1: online command state, or release the sink."""
+        sink = self._sink
+        assert sink is not None
+        self._cancel_escape_timer()
+        stays = sink.escaped()
+        if not stays:
+            self._sink = None
+        log.info("{modem} {port} escaped from data mode", modem=self.modem.name,
+                 port=self.port)
+        self._update_dcd()
+        self._final(ResultCode.OK)
+
+    def _sink_output(self, data: bytes) -> None:
+        if self.mode is Mode.DATA:
+            self.write(data)
+        elif len(self._suspended_output) + len(data) <= SUSPENDED_OUTPUT_LIMIT:
+            self._suspended_output += data
+
+    def _sink_ended(self, result: ResultCode | str | None) -> None:
+        was_data = self.mode is Mode.DATA
+        self._sink = None
+        self._cancel_escape_timer()
+        self._suspended_output.clear()
+        self._update_dcd()
+        log.info("{modem} {port} data connection ended", modem=self.modem.name,
+                 port=self.port)
+        if was_data or self.mode is Mode.COMMAND:
+            # In online command state the loss is reported at once, like a URC.
+            self.mode = Mode.EXECUTING
+            self._finish_line(self._end_text(result))
+        else:
+            self._urcs.append(self._end_text(result))
+
+    def _end_text(self, result: ResultCode | str | None) -> bytes:
+        if isinstance(result, ResultCode):
+            return results.result(result, self.profile)
+        if isinstance(result, str):
+            return results.unsolicited([result], self.profile)
+        return b""
+
+    def _cancel_escape_timer(self) -> None:
+        if self._escape_timer is not None and self._escape_timer.active():
+            self._escape_timer.cancel()
+        self._escape_timer = None
+        self._escape = None
+
+    def _hangup(self, result: ResultCode | None) -> None:
+        sink = self._sink
+        if sink is None:
+            return
+        was_data = self.mode is Mode.DATA
+        self._sink = None
+        self._cancel_escape_timer()
+        self._suspended_output.clear()
+        sink.hangup()
+        self._update_dcd()
+        if was_data:
+            self.mode = Mode.EXECUTING
+            if result is None:
+                self._finish_line(b"")
+            else:
+                self._final(result)
+
+    # -- used by the engine's own commands ------------------------------------------------------
+
+    def hangup_for_command(self) -> None:
+        """``ATH`` / ``ATZ``: clear the call held in online command state."""
+        sink = self._sink
+        if sink is not None:
+            self._sink = None
+            self._suspended_output.clear()
+            sink.hangup()
+            self._update_dcd()
+
+    def resume(self, call: _Call) -> Any:
+        """``ATO``: back to data mode with the suspended sink."""
+        sink = self._sink
+        if sink is None:
+            return ResultCode.NO_CARRIER
+        call.flush()
+        self._final_connect("")
+        self._start_data_mode_after_resume(sink)
+        return _RESUMED
+
+    def _start_data_mode_after_resume(self, sink: DataSink) -> None:
+        output, self._suspended_output = bytes(self._suspended_output), bytearray()
+        self._start_data_mode()
+        sink.resumed()
+        if output:
+            self.write(output)
+
+    def _update_dcd(self) -> None:
+        dcd = self.profile.dcd_mode == 0 or self._sink is not None
+        self.channel.set_modem_signals(dcd=dcd)
+
+
+class _Resumed:
+    """Outcome of ATO: data mode was entered by the handler itself."""
+
+
+_RESUMED = _Resumed()

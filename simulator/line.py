@@ -1,0 +1,187 @@
+"""The ``Channel``: one full-duplex byte pipe between a host and a modem, with V.24 signals.
+
+A transport (PTY, TCP, RFC 2217, serial, later a CMUX DLC) owns the *host end* of a channel;
+the modem side attaches a *device* (an AT interpreter, later a multiplexer).  Neither end knows
+what the other is: the transport moves bytes and circuit states, the device gives them meaning.
+
+Circuits (ITU-T V.24 numbering, named as serial-port software names them):
+
+=======  =======  ==========================================
+name     circuit  direction
+=======  =======  ==========================================
+dtr      108/2    host -> modem  (data terminal ready)
+rts      105      host -> modem  (request to send)
+dcd      109      modem -> host  (data carrier detect)
+ri       125      modem -> host  (ring indicator)
+dsr      107      modem -> host  (data set ready)
+cts      106      modem -> host  (clear to send)
+=======  =======  ==========================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Protocol
+
+
+@dataclasses.dataclass(frozen=True)
+class HostSignals:
+    """Circuits driven by the host.  A host that cannot drive them (a PTY) leaves both on."""
+
+    dtr: bool = True
+    rts: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class ModemSignals:
+    """Circuits driven by the modem."""
+
+    dcd: bool = False
+    ri: bool = False
+    dsr: bool = True
+    cts: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class LineSettings:
+    """What the host set on its UART (baud rate and framing).  Informational for the modem;
+    used for pacing when a port asks for it."""
+
+    baudrate: int = 115200
+    bytesize: int = 8
+    parity: str = "N"
+    stopbits: float = 1
+
+
+class HostEnd(Protocol):
+    """What a transport provides to its channel."""
+
+    def deliver(self, data: bytes) -> None:
+        """Write bytes from the modem to the host."""
+
+    def modem_signals_changed(self, signals: ModemSignals) -> None:
+        """The modem changed DCD/RI/DSR/CTS; tell the host if the transport can."""
+
+
+class Device(Protocol):
+    """What the modem side attaches to a channel."""
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes the host sent."""
+
+    def host_signals_changed(self, old: HostSignals, new: HostSignals) -> None:
+        """The host changed DTR and/or RTS."""
+
+    def host_opened(self) -> None:
+        """A host opened the port (a PTY slave was opened, a TCP client connected)."""
+
+    def host_closed(self) -> None:
+        """The host closed the port."""
+
+
+class Channel:
+    """A byte pipe between one host end and one device, plus the V.24 circuits.
+
+    Bytes the modem writes while no host has the port open go nowhere, as on a real UART with
+    nothing plugged in; the count is kept in ``dropped_tx``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.host_signals = HostSignals()
+        self.modem_signals = ModemSignals()
+        self.line_settings = LineSettings()
+        self._host: HostEnd | None = None
+        self._device: Device | None = None
+        self._taps: list = []
+        self.dropped_tx = 0
+
+    def __repr__(self) -> str:
+        return f"<Channel {self.name}>"
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    @property
+    def host_attached(self) -> bool:
+        return self._host is not None
+
+    @property
+    def device(self) -> Device | None:
+        return self._device
+
+    def attach_device(self, device: Device) -> None:
+        self._device = device
+        if self._host is not None:
+            device.host_opened()
+
+    def detach_device(self) -> Device | None:
+        device, self._device = self._device, None
+        return device
+
+    def attach_host(self, host: HostEnd) -> None:
+        """A host opened the port."""
+        self._host = host
+        host.modem_signals_changed(self.modem_signals)
+        if self._device is not None:
+            self._device.host_opened()
+
+    def detach_host(self) -> None:
+        """The host closed the port."""
+        if self._host is None:
+            return
+        self._host = None
+        if self._device is not None:
+            self._device.host_closed()
+
+    def add_tap(self, tap) -> None:
+        """``tap(direction, data)`` sees every byte: direction ``"rx"`` (host to modem) or
+        ``"tx"`` (modem to host).  Used for transcripts."""
+        self._taps.append(tap)
+
+    # -- host side (called by transports) ---------------------------------------------------
+
+    def receive(self, data: bytes) -> None:
+        """Bytes from the host."""
+        if not data:
+            return
+        for tap in self._taps:
+            tap("rx", data)
+        if self._device is not None:
+            self._device.data_received(data)
+
+    def set_host_signals(self, *, dtr: bool | None = None, rts: bool | None = None) -> None:
+        old = self.host_signals
+        new = dataclasses.replace(
+            old,
+            dtr=old.dtr if dtr is None else dtr,
+            rts=old.rts if rts is None else rts,
+        )
+        if new == old:
+            return
+        self.host_signals = new
+        if self._device is not None:
+            self._device.host_signals_changed(old, new)
+
+    def set_line_settings(self, **changes) -> None:
+        self.line_settings = dataclasses.replace(self.line_settings, **changes)
+
+    # -- device side (called by the modem) --------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Bytes from the modem to the host."""
+        if not data:
+            return
+        for tap in self._taps:
+            tap("tx", data)
+        if self._host is not None:
+            self._host.deliver(data)
+        else:
+            self.dropped_tx += len(data)
+
+    def set_modem_signals(self, **changes: bool) -> None:
+        new = dataclasses.replace(self.modem_signals, **changes)
+        if new == self.modem_signals:
+            return
+        self.modem_signals = new
+        if self._host is not None:
+            self._host.modem_signals_changed(new)

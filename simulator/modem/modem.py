@@ -1,0 +1,150 @@
+"""One virtual modem: its identity, its services (one per telephony domain), its command table
+and the AT channels hosts have opened on it.
+
+The modem does not know its dialect's syntax: the dialect object passed in supplies the V.250
+traits, identity defaults, and registers its command handlers after the generic services.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+
+from simulator.at.commands import CommandTable
+from simulator.at.session import Traits
+from simulator.modem.storage import NVStore
+from simulator.scenario.model import ModemSpec, NetworkSpec
+
+if TYPE_CHECKING:
+    from simulator.at.interpreter import Interpreter
+    from simulator.at.session import Session
+    from simulator.line import Channel
+
+log = Logger(namespace="atsim.modem")
+
+S = TypeVar("S", bound="Service")
+
+#: A URC renderer: given a channel's session, the lines to show there (or None for nothing).
+UrcRenderer = Callable[["Session"], "str | Iterable[str] | None"]
+
+
+class Dialect(Protocol):
+    """What a vendor dialect provides to a modem (see ``simulator.dialects``)."""
+
+    name: str
+    traits: Traits
+
+    def identity_defaults(self) -> dict[str, str]:
+        """manufacturer, model, revision, imei defaults (may contain ``{n}``-free text)."""
+
+    def service_classes(self) -> list[type[Service]]:
+        """The modem services this dialect runs, generic ones included."""
+
+    def install(self, modem: Modem, table: CommandTable) -> None:
+        """Register the dialect's own handlers; called after every service registered."""
+
+
+class Service:
+    """One domain of a modem (identity, SIM, network registration, packet data ...).
+
+    Subclasses register their commands in ``register`` and react to power with ``power_on``
+    and ``power_off``.  Per-channel settings live in ``session.vars`` under the service's keys.
+    """
+
+    def __init__(self, modem: Modem) -> None:
+        self.modem = modem
+
+    def register(self, table: CommandTable) -> None:
+        pass
+
+    def power_on(self) -> None:
+        pass
+
+    def power_off(self) -> None:
+        pass
+
+
+class Modem:
+    def __init__(
+        self,
+        spec: ModemSpec,
+        dialect: Dialect,
+        network: NetworkSpec,
+        clock: IReactorTime,
+        rng: random.Random,
+        store: NVStore,
+    ) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.dialect = dialect
+        self.network = network
+        self.clock = clock
+        self.rng = rng
+        self.store = store
+        self.traits = dialect.traits
+        self.interpreters: list[Interpreter] = []
+        self.services: list[Service] = [cls(self) for cls in dialect.service_classes()]
+        self.commands = CommandTable()
+        from simulator.at import engine_commands  # the V.250 engine's own commands
+
+        engine_commands.register(self.commands)
+        for service in self.services:
+            service.register(self.commands)
+        dialect.install(self, self.commands)
+        self.powered = False
+
+    def __repr__(self) -> str:
+        return f"<Modem {self.name} ({self.dialect.name})>"
+
+    def service(self, cls: type[S]) -> S:
+        for service in self.services:
+            if isinstance(service, cls):
+                return service
+        raise LookupError(f"{self.name} has no {cls.__name__}")
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def power_on(self) -> None:
+        if self.powered:
+            return
+        self.powered = True
+        log.info("{modem} powered on", modem=self.name)
+        for service in self.services:
+            service.power_on()
+
+    def power_off(self) -> None:
+        if not self.powered:
+            return
+        self.powered = False
+        for service in reversed(self.services):
+            service.power_off()
+
+    # -- channels --------------------------------------------------------------------------
+
+    def attach(self, channel: Channel, port: str) -> Interpreter:
+        """Open an AT channel on this modem (one per host-facing port or CMUX DLC)."""
+        from simulator.at.interpreter import Interpreter
+
+        interpreter = Interpreter(self, channel, port)
+        self.interpreters.append(interpreter)
+        channel.attach_device(interpreter)
+        return interpreter
+
+    def detach(self, interpreter: Interpreter) -> None:
+        if interpreter in self.interpreters:
+            self.interpreters.remove(interpreter)
+
+    def emit_urc(self, render: UrcRenderer) -> None:
+        """Show an unsolicited result code on every AT channel, each formatted by ``render``
+        with that channel's settings (``+CREG=<n>`` is per channel)."""
+        for interpreter in list(self.interpreters):
+            interpreter.urc(render(interpreter.session))
+
+    def event(self, kind: str, **fields: Any) -> None:
+        """A structured event for the event log."""
+        log.info("{modem} " + kind.replace("{", "{{").replace("}", "}}"),
+                 modem=self.name, event=kind, **fields)
