@@ -299,6 +299,7 @@ class Interpreter:
                 return
             index += 1
             if isinstance(outcome, Deferred):
+                call.flush()  # what the command printed before it waits is shown now
                 outcome.addCallbacks(
                     self._deferred_outcome, self._deferred_failure,
                     callbackArgs=(call, commands, index), errbackArgs=(call,),

@@ -59,9 +59,9 @@ def parse_line(text: str, extended_prefixes: str = "+#$%^*@!") -> list[Command]:
         elif ch == "D":
             commands.append(Command("D", dial=line[i + 1 :]))
             break
-        elif ch == "S" and i + 1 < n and line[i + 1].isdigit():
+        elif ch == "S" and i + 1 < n and _is_digit(line[i + 1]):
             command, i = _s_register(line, i)
-        elif ch.isalpha() or ch in "&\\":
+        elif "A" <= ch <= "Z" or ch in "&\\":
             command, i = _basic(line, i)
         else:
             raise SyntaxError_(f"unexpected {ch!r}")
@@ -69,16 +69,20 @@ def parse_line(text: str, extended_prefixes: str = "+#$%^*@!") -> list[Command]:
     return commands
 
 
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
 def _digits(line: str, i: int) -> tuple[int | None, int]:
     start = i
-    while i < len(line) and line[i].isdigit():
+    while i < len(line) and _is_digit(line[i]):
         i += 1
     return (int(line[start:i]) if i > start else None), i
 
 
 def _basic(line: str, i: int) -> tuple[Command, int]:
     if line[i] in "&\\":
-        if i + 1 >= len(line) or not line[i + 1].isalpha():
+        if i + 1 >= len(line) or not "A" <= line[i + 1] <= "Z":
             raise SyntaxError_("incomplete & command")
         name, i = line[i : i + 2], i + 2
     else:
