@@ -55,7 +55,7 @@ def install_test_commands(modem, table):
     def prompt(call):
         def submit(text):
             state["text"] = text
-            call.info("+TEXT: %d" % len(text))  # shown with the final result
+            call.info(f"+TEXT: {len(text)}")  # shown with the final result
         return Prompt(submit)
 
     def boom(call):
