@@ -1,0 +1,129 @@
+"""Build the running simulator from a scenario: one ``MultiService`` holding, per modem, the
+modem itself and one port service per host-facing port.
+
+Nothing here listens or opens anything until the service is started, so a scenario that
+cannot be built (an unknown dialect, a port a transport refuses) fails before any port is
+half open.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from twisted.application.service import MultiService
+from twisted.logger import Logger
+
+import simulator.dialects
+import simulator.transport
+from simulator.line import Channel
+from simulator.modem.modem import Modem
+from simulator.modem.storage import NVStore
+from simulator.scenario.model import ModemSpec, Scenario
+
+log = Logger(namespace="atsim.service")
+
+#: Directory under the scenario's own directory where modems keep their flash (``&W``,
+#: ``+IPR``...) when no ``--state-dir`` is given.
+STATE_DIR_NAME = "state"
+
+
+def default_state_dir(scenario: Scenario) -> Path:
+    return scenario.directory / STATE_DIR_NAME
+
+
+def new_seed() -> int:
+    """A fresh seed for a run whose seed was not given; logged so the run can be repeated."""
+    return random.SystemRandom().randrange(2**32)
+
+
+def modem_rng(seed: int, modem_name: str) -> random.Random:
+    """Each modem draws from its own generator, so adding a modem to a scenario does not
+    change what the others do with the same seed."""
+    return random.Random(f"{seed}:{modem_name}")
+
+
+class ModemService(MultiService):
+    """One modem and its port services.  The modem is powered on before its ports open, so
+    the first host to connect finds it already booting, as a real module on a powered board."""
+
+    def __init__(self, modem: Modem) -> None:
+        super().__init__()
+        self.modem = modem
+        self.setName(modem.name)
+
+    def startService(self) -> None:
+        self.modem.power_on()
+        super().startService()
+
+    def stopService(self):
+        stopped = super().stopService()  # close the ports first: hosts see the port go away
+        stopped.addBoth(self._power_off)
+        return stopped
+
+    def _power_off(self, result):
+        self.modem.power_off()
+        return result
+
+
+class SimulatorService(MultiService):
+    """The whole simulator: every modem of the scenario, with the seed of the run."""
+
+    def __init__(self, scenario: Scenario, seed: int, state_dir: Path) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.seed = seed
+        self.state_dir = state_dir
+
+    @property
+    def modems(self) -> list[Modem]:
+        return [child.modem for child in self if isinstance(child, ModemService)]
+
+    def startService(self) -> None:
+        log.info(
+            "atsim: scenario {scenario}, {count} modem(s), seed {seed} "
+            "(repeat this run with --seed {seed}), state dir {state_dir}",
+            scenario=str(self.scenario.path),
+            count=len(self.scenario.modems),
+            seed=self.seed,
+            state_dir=str(self.state_dir),
+        )
+        super().startService()
+
+
+def build_modem(
+    spec: ModemSpec, scenario: Scenario, *, reactor, seed: int, state_dir: Path
+) -> ModemService:
+    modem = Modem(
+        spec,
+        simulator.dialects.get(spec.dialect),
+        scenario.network,
+        reactor,
+        modem_rng(seed, spec.name),
+        NVStore(state_dir / f"{spec.name}.json"),
+    )
+    service = ModemService(modem)
+    for port in spec.ports:
+        channel = Channel(f"{spec.name}/{port.label}")
+        modem.attach(channel, port.label)
+        port_service = simulator.transport.port_service(
+            port, channel, reactor, label=f"{spec.name} {port.label}"
+        )
+        port_service.setServiceParent(service)
+    return service
+
+
+def make_service(
+    scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None
+) -> SimulatorService:
+    """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
+    ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``."""
+    if seed is None:
+        seed = new_seed()
+    if state_dir is None:
+        state_dir = default_state_dir(scenario)
+    top = SimulatorService(scenario, seed, state_dir)
+    for spec in scenario.modems:
+        build_modem(spec, scenario, reactor=reactor, seed=seed, state_dir=state_dir
+                    ).setServiceParent(top)
+    return top

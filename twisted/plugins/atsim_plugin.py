@@ -1,0 +1,85 @@
+"""``twistd atsim``: run the modems of a scenario file.
+
+This file is found by Twisted's plugin system (``twisted/plugins/`` has no ``__init__.py`` on
+purpose: it is a namespace shared with every other installed Twisted plugin).  Keep imports
+of atsim inside functions so ``twistd --help`` stays fast and cannot break on atsim's own
+import errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twisted.application.service import IServiceMaker
+from twisted.plugin import IPlugin
+from twisted.python import usage
+from zope.interface import implementer
+
+DESCRIPTION = "Cellular-modem simulator: virtual AT modems on PTYs, TCP, RFC 2217 and serial."
+
+# Twisted reflows this text into one paragraph.
+LONGDESC = (
+    "Runs every modem a scenario file describes, in this one process: host software opens "
+    "each modem's port (a pseudo-terminal symlink, a TCP or RFC 2217 port on loopback, or a "
+    "real serial device) as it would open a real modem and speaks AT commands to it. One log "
+    "line per port says where to open it. Example: twistd -n atsim -s "
+    "scenarios/quickstart.yaml. Options of twistd itself (-n to stay in the foreground, "
+    "-l FILE for the log, --pidfile) go before 'atsim'; see twistd --help."
+)
+
+
+class Options(usage.Options):
+    synopsis = "-s SCENARIO [--seed N] [--state-dir DIR]"
+    longdesc = LONGDESC
+
+    optParameters = [
+        ["scenario", "s", None,
+         "Scenario file (YAML) describing the modems, their ports and the network. Required."],
+        ["seed", None, None,
+         "Seed for every random choice of the run (an integer). Default: a new random seed, "
+         "written to the log at start so the run can be repeated.", int],
+        ["state-dir", None, None,
+         "Directory where modems keep what a real module stores in flash (AT&W profiles, "
+         "+IPR...), one JSON file per modem. Default: state/ beside the scenario file."],
+    ]
+
+    def postOptions(self) -> None:
+        """Load and build everything now, so a bad scenario stops twistd with its message
+        (file:line: key: problem) and a non-zero exit before any port opens."""
+        if not self["scenario"]:
+            raise usage.UsageError("a scenario is required: atsim -s SCENARIO.yaml")
+        from simulator.scenario.errors import ScenarioError
+        from simulator.scenario.loader import load
+        from simulator.service import make_service
+
+        try:
+            scenario = load(Path(self["scenario"]))
+        except ScenarioError as error:
+            raise usage.UsageError(str(error)) from None
+
+        state_dir = Path(self["state-dir"]).absolute() if self["state-dir"] else None
+        from twisted.internet import reactor
+
+        try:
+            self.service = make_service(scenario, reactor=reactor, seed=self["seed"],
+                                        state_dir=state_dir)
+        except ScenarioError as error:
+            raise usage.UsageError(str(error)) from None
+        try:
+            self.service.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise usage.UsageError(
+                f"state directory {self.service.state_dir}: {error.strerror}") from None
+
+
+@implementer(IServiceMaker, IPlugin)
+class AtsimServiceMaker:
+    tapname = "atsim"
+    description = DESCRIPTION
+    options = Options
+
+    def makeService(self, options: Options):
+        return options.service
+
+
+atsim = AtsimServiceMaker()
