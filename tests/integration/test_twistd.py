@@ -1,0 +1,103 @@
+"""``twistd atsim`` as a user runs it: the plugin, its options, start-up and shut-down."""
+
+from __future__ import annotations
+
+import re
+
+from tests.integration.harness import (
+    AtLink,
+    free_tcp_ports,
+    modem_yaml,
+    run_twistd,
+    running_atsim,
+    wait_for,
+    write_scenario,
+)
+
+
+def test_help_documents_every_option(tmp_path):
+    result = run_twistd(["atsim", "--help"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for option in ("--scenario=", "-s", "--seed=", "--state-dir="):
+        assert option in result.stdout
+    assert "scenarios/quickstart.yaml" in result.stdout
+
+
+def test_plugin_is_listed_by_twistd(tmp_path):
+    result = run_twistd(["--help"], cwd=tmp_path)
+    assert re.search(r"^\s+atsim\s+\S", result.stdout, re.M), result.stdout
+
+
+def test_scenario_is_required(tmp_path):
+    result = run_twistd(["atsim"], cwd=tmp_path)
+    assert result.returncode != 0
+    assert "scenario is required" in result.stdout + result.stderr
+
+
+def test_bad_scenario_stops_startup_with_file_and_line(tmp_path):
+    tcp, = free_tcp_ports(1)
+    scenario = write_scenario(tmp_path, [modem_yaml("lab-1", tcp=tcp, extra="colour: blue\n")])
+    result = run_twistd(["atsim", "-s", str(scenario)], cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    line = scenario.read_text().splitlines().index("    colour: blue") + 1
+    assert re.search(rf"{re.escape(str(scenario))}:{line}: \S*colour\S*: ", output), output
+    assert "Traceback" not in output
+    assert not (tmp_path / "state").exists() or not any((tmp_path / "state").iterdir())
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    scenario = tmp_path / "broken.yaml"
+    scenario.write_text("modems:\n  - name: a\n    ports: [\n", encoding="utf-8")
+    result = run_twistd(["atsim", "-s", str(scenario)], cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert re.search(rf"{re.escape(str(scenario))}:\d+: ", output), output
+    assert "Traceback" not in output
+
+
+def test_missing_scenario_file(tmp_path):
+    result = run_twistd(["atsim", "-s", str(tmp_path / "nowhere.yaml")], cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nowhere.yaml" in output
+    assert "Traceback" not in output
+
+
+def test_seed_must_be_an_integer(tmp_path):
+    tcp, = free_tcp_ports(1)
+    scenario = write_scenario(tmp_path, [modem_yaml("lab-1", tcp=tcp)])
+    result = run_twistd(["atsim", "-s", str(scenario), "--seed", "abc"], cwd=tmp_path)
+    assert result.returncode != 0
+    assert "seed" in (result.stdout + result.stderr).lower()
+
+
+def test_start_logs_seed_and_ports_then_stops_cleanly(tmp_path):
+    tcp, = free_tcp_ports(1)
+    pty = tmp_path / "modem-a"
+    scenario = write_scenario(tmp_path, [modem_yaml("lab-a", pty=pty, tcp=tcp)])
+    with running_atsim(scenario, seed=None) as atsim:
+        atsim.wait_ready(ptys=[pty], tcp_ports=[tcp])
+        with AtLink.open_tcp(tcp) as link:
+            assert link.command("AT").endswith(b"OK\r\n")
+        log = atsim.log()
+        seed = re.search(r"repeat this run with --seed (\d+)", log)
+        assert seed, log
+        # one line per port naming the modem and where a host opens it
+        assert re.search(rf"lab-a .*{re.escape(str(pty))}", log), log
+        assert re.search(rf"lab-a .*{tcp}", log), log
+        assert re.search(r"/dev/pts/\d+", log), log
+    assert atsim.process.returncode == 0, atsim.log()
+    wait_for(lambda: not pty.is_symlink(), 5, "the PTY symlink to be removed at shut-down")
+
+
+def test_two_modems_run_in_one_process(tmp_path):
+    tcp1, tcp2 = free_tcp_ports(2)
+    scenario = write_scenario(tmp_path, [modem_yaml("m1", tcp=tcp1), modem_yaml("m2", tcp=tcp2)])
+    with running_atsim(scenario) as atsim:
+        atsim.wait_ready(tcp_ports=[tcp1, tcp2])
+        with AtLink.open_tcp(tcp1) as one, AtLink.open_tcp(tcp2) as two:
+            assert one.command("ATE0").endswith(b"OK\r\n")
+            # E is per channel: the other modem still echoes
+            assert two.command("AT").startswith(b"AT\r")
+            assert one.command("AT") == b"\r\nOK\r\n"
