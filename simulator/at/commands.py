@@ -6,7 +6,8 @@ A handler is a callable ``handler(call) -> outcome``:
 * it writes information text with ``call.info(line)``;
 * it returns ``None`` for ``OK``, a :class:`ResultCode` for another final result (``BUSY``,
   ``NO CARRIER`` ...), a :class:`Connect` to hand the channel to a data sink, a :class:`Prompt`
-  to collect text up to Ctrl-Z, or a ``Deferred`` firing with any of these;
+  to collect text up to Ctrl-Z, a :class:`TakeOver` to give the channel to another protocol,
+  or a ``Deferred`` firing with any of these;
 * it raises :class:`AtError` (plain ``ERROR``) or :class:`CmeError` (``+CME ERROR: <n>``,
   subject to ``+CMEE``) when the command fails; a Deferred may fail with them too.
 """
@@ -145,6 +146,16 @@ class Prompt:
     on_submit: Callable[[bytes], Any]
     prompt: bytes = b"> "
     on_cancel: Callable[[], Any] | None = None
+
+
+@dataclasses.dataclass
+class TakeOver:
+    """Outcome: show ``OK``, then give the whole channel to another device (the CMUX
+    multiplexer) built by ``make_device(give_back)``.  The device calls ``give_back()`` when
+    it is done (CLD, DISC of DLC 0 ...); the channel then returns to AT command mode with a
+    fresh line assembler.  Bytes that followed the command line go to the new device."""
+
+    make_device: Callable[[Callable[[], None]], Any]
 
 
 class Call(Protocol):

@@ -33,6 +33,7 @@ from simulator.at.commands import (
     DataSink,
     Prompt,
     ResultCode,
+    TakeOver,
 )
 from simulator.at.escape import EscapeDetector
 from simulator.at.params import Params
@@ -59,6 +60,7 @@ class Mode(enum.Enum):
     EXECUTING = "executing"
     PROMPT = "prompt"
     DATA = "data"
+    TAKEN_OVER = "taken over"  # another protocol (CMUX) owns the channel
 
 
 class _Call:
@@ -335,6 +337,9 @@ class Interpreter:
             return False
         if outcome is _RESUMED:
             return False
+        if isinstance(outcome, TakeOver):
+            self._take_over(outcome)
+            return False
         if isinstance(outcome, Prompt):
             self._prompt = (outcome, TextCollector(), call, commands, index)
             self.mode = Mode.PROMPT
@@ -525,6 +530,30 @@ class Interpreter:
                 self._finish_line(b"")
             else:
                 self._final(result)
+
+    # -- another protocol on the channel ------------------------------------------------------
+
+    def _take_over(self, outcome: TakeOver) -> None:
+        rest, self._pending = bytes(self._pending), bytearray()
+        self.write(results.result(ResultCode.OK, self.profile))
+        self.mode = Mode.TAKEN_OVER
+        self._assembler.reset()
+        device = outcome.make_device(self._give_back)
+        log.info("{modem} {port} channel taken over by {device}", modem=self.modem.name,
+                 port=self.port, device=type(device).__name__)
+        self.channel.attach_device(device)
+        if rest:
+            device.data_received(rest)
+
+    def _give_back(self) -> None:
+        if self.mode is not Mode.TAKEN_OVER:
+            return
+        log.info("{modem} {port} back to AT command mode", modem=self.modem.name,
+                 port=self.port)
+        self.mode = Mode.COMMAND
+        self._assembler.reset()
+        self.channel.attach_device(self)
+        self._flush_urcs()
 
     # -- used by the engine's own commands ------------------------------------------------------
 

@@ -385,3 +385,47 @@ def replay(chunks):
 @given(st.lists(st.integers(min_value=1, max_value=9), max_size=len(SESSION)))
 def test_any_fragmentation_of_a_session_gives_the_same_bytes(chunks):
     assert replay(chunks) == replay([])
+
+
+# -- another protocol takes the channel --------------------------------------------------------
+
+class Taker:
+    def __init__(self, give_back):
+        self.give_back = give_back
+        self.received = bytearray()
+
+    def data_received(self, data):
+        self.received += data
+        if data.endswith(b"BYE"):
+            self.give_back()
+
+    def host_signals_changed(self, old, new):
+        pass
+
+    def host_opened(self):
+        pass
+
+    def host_closed(self):
+        pass
+
+
+def test_take_over_and_give_back():
+    from simulator.at.commands import TakeOver
+
+    takers = []
+
+    def install(modem, table):
+        def mux(call):
+            return TakeOver(lambda give_back: takers.append(Taker(give_back)) or takers[-1])
+        table.add("+MUX", exec=mux)
+
+    bench = Bench(install=install)
+    bench.send(b"ATE0\r")
+    assert bench.send(b"AT+MUX\r\xf9\x03") == b"\r\nOK\r\n"
+    [taker] = takers
+    bench.modem.emit_urc(lambda session: "+CREG: 1")
+    assert bench.send(b"AT\r") == b""
+    assert bytes(taker.received) == b"\xf9\x03AT\r"
+    bench.send(b"BYE")
+    assert bench.host.take() == b"\r\n+CREG: 1\r\n"
+    assert bench.send(b"AT\r") == b"\r\nOK\r\n"
