@@ -1,0 +1,9 @@
+"""The generic dialect: a plain 3GPP TS 27.007 / 27.005 / ITU-T V.250 module with no vendor
+commands.  What it answers, and every choice the standards leave open, is in
+docs/dialects/generic.md."""
+
+from __future__ import annotations
+
+from simulator.dialects.base import TableDialect
+
+DIALECT = TableDialect(name="generic")

@@ -1,0 +1,335 @@
+"""Network registration: the state machine that selects an operator of the scenario and
+registers on it ``network.registration.delay`` seconds after the radio and the SIM are ready,
+packet-domain attach, and their commands: +COPS (27.007 §7.3), +CREG/+CGREG/+CEREG (§7.2,
+§10.1.20, §10.1.22), +CSQ (§8.5), +CESQ (§8.69).
+
+Every change is published by diffing the three registration reports against what was last
+published, so each channel gets exactly the URCs its own <n> asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from twisted.internet import defer
+
+from simulator.at.commands import CmeError
+from simulator.modem import errors, signal
+from simulator.modem.charset import decode, encode, session_charset
+from simulator.modem.forms import fixed
+from simulator.modem.modem import Service
+from simulator.modem.power import PowerService
+from simulator.modem.registration import (
+    N_RANGE,
+    Domain,
+    Report,
+    Stat,
+    read_line,
+    urc_line,
+)
+from simulator.modem.sim import SimService
+from simulator.modem.simcard import SimState
+from simulator.modem.tables import tables_of
+from simulator.modem.text import quote, span
+
+if TYPE_CHECKING:
+    from twisted.internet.interfaces import IDelayedCall
+
+    from simulator.at.commands import CommandTable
+    from simulator.modem.modem import Modem
+    from simulator.scenario.model import OperatorSpec
+
+# +COPS <mode>s (27.007 §7.3).
+AUTOMATIC, MANUAL, DEREGISTER, SET_FORMAT, MANUAL_AUTOMATIC = 0, 1, 2, 3, 4
+# +COPS <format>s.
+LONG, SHORT, NUMERIC = 0, 1, 2
+FORMAT_KEY = "network.cops_format"
+#: +COPS=? <stat>s.
+COPS_AVAILABLE, COPS_CURRENT = 1, 2
+
+#: Who ended a packet-domain attach: the ME itself (+CGATT=0, radio off, +COPS=2) or the
+#: network (reported as +CGEV: ME DETACH / NW DETACH).
+BY_ME, BY_NETWORK = "ME", "NW"
+
+PsListener = Callable[[bool, str], None]
+
+
+class NetworkService(Service):
+    def __init__(self, modem: Modem) -> None:
+        super().__init__(modem)
+        self.tables = tables_of(modem)
+        self.operators: tuple[OperatorSpec, ...] = modem.network.operators
+        self.mode = AUTOMATIC
+        self.manual_choice: OperatorSpec | None = None
+        self.serving: OperatorSpec | None = None
+        self._searching: OperatorSpec | None = None
+        self._timer: IDelayedCall | None = None
+        self._waiters: list[defer.Deferred] = []
+        #: Packet-domain attach: wanted by the host (auto-attach unless +CGATT=0), and done.
+        self.attach_wanted = True
+        self.ps_attached = False
+        self._ps_listeners: list[PsListener] = []
+        self._published = {domain: Report(Stat.NOT_SEARCHING) for domain in Domain}
+
+    # -- wiring ----------------------------------------------------------------------------
+
+    @property
+    def _sim(self) -> SimService:
+        return self.modem.service(SimService)
+
+    @property
+    def _power(self) -> PowerService:
+        return self.modem.service(PowerService)
+
+    def on_packet_attach(self, listener: PsListener) -> None:
+        """Call ``listener(attached, by)`` when the packet-domain attach changes."""
+        self._ps_listeners.append(listener)
+
+    def register(self, table: CommandTable) -> None:
+        self._sim.on_change(self.update)
+        self._power.on_change(self.update)
+        table.add("+COPS", set=self.cops_set, read=self.cops_read, test=self.cops_test)
+        for domain in Domain:
+            table.add(domain.value, set=self._n_setter(domain), read=self._n_reader(domain),
+                      test=fixed(f"{domain.value}: {span(*N_RANGE)}"))
+        table.add("+CSQ", exec=self.csq, test=fixed("+CSQ: (0-31,99),(0-7,99)"))
+        table.add("+CESQ", exec=self.cesq,
+                  test=fixed("+CESQ: (0-63,99),(0-7,99),(0-96,255),(0-49,255),(0-34,255),"
+                             "(0-97,255)"))
+
+    def power_on(self) -> None:
+        self.update()
+
+    def power_off(self) -> None:
+        self.update()
+
+    # -- the state machine -------------------------------------------------------------------
+
+    def home_operator(self) -> OperatorSpec | None:
+        """The operator whose MCC+MNC begins the SIM's IMSI (its HPLMN), if present."""
+        imsi = self._sim.card.spec.imsi
+        return next((op for op in self.operators if imsi.startswith(op.numeric)), None)
+
+    def _wanted(self) -> OperatorSpec | None:
+        """The operator the MT should be registered on now, or None for no service."""
+        if not self._power.radio_on or self._sim.card.state is not SimState.READY:
+            return None
+        if self.mode == DEREGISTER:
+            return None
+        if self.mode in (MANUAL, MANUAL_AUTOMATIC):
+            if self.manual_choice is not None or self.mode == MANUAL:
+                return self.manual_choice
+        # Automatic selection: the home network first, else the first operator (roaming).
+        return self.home_operator() or (self.operators[0] if self.operators else None)
+
+    def update(self) -> None:
+        """Bring registration in line with the radio, the SIM and the selection mode."""
+        target = self._wanted()
+        if target is None:
+            self._cancel_search()
+            self.serving = None
+        elif target is not self.serving and target is not self._searching:
+            self._cancel_search()
+            self.serving = None
+            self._searching = target
+            delay = self.modem.network.registration.delay
+            self._timer = self.modem.clock.callLater(delay, self._registered, target)
+        self._sync_attach(BY_ME)
+        self._publish()
+        self._settle_waiters()
+
+    def _cancel_search(self) -> None:
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+        self._searching = None
+
+    def _registered(self, operator: OperatorSpec) -> None:
+        self._timer = None
+        self._searching = None
+        self.serving = operator
+        self.modem.event("registered", operator=operator.numeric)
+        self._sync_attach(BY_ME)
+        self._publish()
+        self._settle_waiters()
+
+    def _sync_attach(self, by: str) -> None:
+        attached = self.serving is not None and self.attach_wanted
+        if attached != self.ps_attached:
+            self.ps_attached = attached
+            for listener in list(self._ps_listeners):
+                listener(attached, by)
+
+    # -- packet-domain attach (used by +CGATT) -----------------------------------------------
+
+    def attach(self) -> None:
+        self.attach_wanted = True
+        if self.serving is None:
+            raise CmeError(errors.NO_NETWORK_SERVICE)
+        self._sync_attach(BY_ME)
+        self._publish()
+
+    def detach(self) -> None:
+        self.attach_wanted = False
+        self._sync_attach(BY_ME)
+        self._publish()
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def stat_of(self, operator: OperatorSpec) -> Stat:
+        return Stat.HOME if operator is self.home_operator() else Stat.ROAMING
+
+    def report(self, domain: Domain) -> Report:
+        if domain is Domain.CS:
+            if self.serving is not None:
+                return self._registered_report(self.serving)
+            return Report(Stat.SEARCHING if self._searching else Stat.NOT_SEARCHING)
+        cell = self.serving or self._searching
+        # +CEREG reports EPS (E-UTRAN) registration only; +CGREG reports the packet-domain
+        # attach on any access technology.
+        if cell is None or (domain is Domain.EPS and cell.tech != "lte"):
+            return Report(Stat.NOT_SEARCHING)
+        if self.ps_attached and self.serving is not None:
+            return self._registered_report(self.serving)
+        searching = self._searching is not None and self.attach_wanted
+        return Report(Stat.SEARCHING if searching else Stat.NOT_SEARCHING)
+
+    def _registered_report(self, operator: OperatorSpec) -> Report:
+        return Report(self.stat_of(operator), operator, self.act(operator))
+
+    def act(self, operator: OperatorSpec) -> int:
+        return self.tables.access_technology[operator.tech]
+
+    def _publish(self) -> None:
+        for domain in Domain:
+            old, new = self._published[domain], self.report(domain)
+            if new == old:
+                continue
+            self._published[domain] = new
+            self.modem.event("registration", domain=domain.value, stat=int(new.stat))
+            self.modem.emit_urc(
+                lambda session, d=domain, o=old, r=new: urc_line(
+                    d, session.vars.get(d.session_key, 0), o, r
+                )
+            )
+
+    def _settle_waiters(self) -> None:
+        """Answer +COPS set commands waiting for the selection they asked for."""
+        if self._searching is not None or not self._waiters:
+            return
+        waiters, self._waiters = self._waiters, []
+        failed = self.serving is None and self.mode != DEREGISTER
+        for waiter in waiters:
+            if failed:
+                waiter.errback(CmeError(errors.NO_NETWORK_SERVICE))
+            else:
+                waiter.callback(None)
+
+    # -- +CREG / +CGREG / +CEREG ---------------------------------------------------------------
+
+    def _n_setter(self, domain: Domain):
+        def handler(call) -> None:
+            p = call.params
+            p.at_most(1)
+            call.session.vars[domain.session_key] = p.int(0, *N_RANGE, default=0)
+
+        return handler
+
+    def _n_reader(self, domain: Domain):
+        def handler(call) -> None:
+            n = call.session.vars.get(domain.session_key, 0)
+            call.info(read_line(domain, n, self.report(domain)))
+
+        return handler
+
+    # -- +CSQ / +CESQ -----------------------------------------------------------------------------
+
+    def _signal(self) -> tuple[int, int]:
+        if self.serving is None:
+            return signal.RSSI_UNKNOWN, signal.BER_UNKNOWN
+        reg = self.modem.network.registration
+        return reg.rssi, reg.ber
+
+    def csq(self, call) -> None:
+        rssi, ber = self._signal()
+        call.info(f"+CSQ: {rssi},{ber}")
+
+    def cesq(self, call) -> None:
+        rssi, ber = self._signal()
+        tech = self.serving.tech if self.serving is not None else "gsm"
+        call.info("+CESQ: " + ",".join(str(v) for v in signal.cesq(rssi, ber, tech)))
+
+    # -- +COPS ---------------------------------------------------------------------------------
+
+    def _name(self, call, operator: OperatorSpec, fmt: int) -> str:
+        if fmt == NUMERIC:
+            return quote(operator.numeric)
+        text = operator.name if fmt == LONG else (operator.short_name or operator.name)
+        return quote(encode(text, session_charset(call.session, self.tables.default_charset)))
+
+    def cops_read(self, call) -> None:
+        if self.serving is None:
+            call.info(f"+COPS: {self.mode}")
+            return
+        fmt = call.session.vars.get(FORMAT_KEY, LONG)
+        call.info(f"+COPS: {self.mode},{fmt},{self._name(call, self.serving, fmt)},"
+                  f"{self.act(self.serving)}")
+
+    def cops_test(self, call) -> None:
+        if not self._power.radio_on:
+            raise CmeError(errors.NO_NETWORK_SERVICE)
+        entries = []
+        for op in self.operators:
+            stat = COPS_CURRENT if op is self.serving else COPS_AVAILABLE
+            names = ",".join(self._name(call, op, fmt) for fmt in (LONG, SHORT, NUMERIC))
+            entries.append(f"({stat},{names},{self.act(op)})")
+        call.info(f"+COPS: {','.join(entries)},,(0-4),(0-2)")
+
+    def cops_set(self, call):
+        p = call.params
+        p.at_most(4)
+        mode = p.int(0, 0, 4)
+        fmt = p.int(1, 0, 2, default=None)
+        oper = p.str(2, default=None)
+        act = p.int(3, 0, 7, default=None)
+        if mode in (MANUAL, MANUAL_AUTOMATIC):
+            if oper is None:
+                raise p.bad()
+        elif oper is not None or act is not None or (mode == SET_FORMAT and fmt is None):
+            raise p.bad()
+        if fmt is not None:
+            # The format given with any mode also applies to this channel's +COPS? answers.
+            call.session.vars[FORMAT_KEY] = fmt
+        if mode == SET_FORMAT:
+            return None
+        if mode != DEREGISTER:
+            self._sim.card.require_ready()
+        if mode in (MANUAL, MANUAL_AUTOMATIC):
+            self.manual_choice = self._find(call, oper, LONG if fmt is None else fmt, act)
+        else:
+            self.manual_choice = None
+        self.mode = mode
+        self.update()
+        if self._searching is None:
+            if self.serving is None and mode == MANUAL and self._power.radio_on:
+                raise CmeError(errors.NO_NETWORK_SERVICE)
+            return None
+        waiter: defer.Deferred = defer.Deferred()
+        self._waiters.append(waiter)
+        return waiter
+
+    def _find(self, call, oper: str, fmt: int, act: int | None) -> OperatorSpec | None:
+        """The scenario operator named ``oper`` in ``fmt`` (and on ``act``), if any."""
+        charset = session_charset(call.session, self.tables.default_charset)
+        if fmt != NUMERIC:
+            try:
+                oper = decode(oper, charset)
+            except ValueError:
+                raise call.params.bad() from None
+        for op in self.operators:
+            names = {LONG: op.name, SHORT: op.short_name or op.name, NUMERIC: op.numeric}
+            if names[fmt] == oper and (act is None or act == self.act(op)):
+                return op
+        return None
+

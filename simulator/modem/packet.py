@@ -1,0 +1,235 @@
+"""Packet domain (27.007 §10): +CGATT attach, +CGDCONT definitions, +CGACT activation with
+addresses from an :class:`AddressPool`, +CGPADDR, +CGEREP and the +CGEV events, and the
+packet-domain dial (``D*99#``, ``D*98#``, §10.2.1).
+
++CGEV uses the Rel-8 forms: ``ME PDN ACT <cid>``, ``ME PDN DEACT <cid>``, ``ME DETACH``,
+``NW DETACH``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.at.commands import CmeError, ResultCode
+from simulator.modem import errors
+from simulator.modem.addresses import AddressPool
+from simulator.modem.forms import fixed
+from simulator.modem.modem import Service
+from simulator.modem.network import NetworkService
+from simulator.modem.pdp import (
+    APN_MAX,
+    D_COMP_RANGE,
+    H_COMP_RANGE,
+    PdpContext,
+    valid_requested_address,
+)
+from simulator.modem.sim import require_sim_ready
+from simulator.modem.tables import tables_of
+from simulator.modem.text import listing, quote, span
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.modem.modem import Modem
+
+#: +CGEREP <mode>: 0 discard (atsim keeps no MT buffer), 1 discard while the link is reserved
+#: (data mode), 2 keep them until the link is free (what the AT engine does with every URC).
+CGEREP_KEY = "packet.cgerep"
+CGEREP_MODES = (0, 1, 2)
+
+
+class PacketService(Service):
+    def __init__(self, modem: Modem) -> None:
+        super().__init__(modem)
+        self.tables = tables_of(modem)
+        self.contexts: dict[int, PdpContext] = {}
+        self.pool = AddressPool(modem.spec.n)
+
+    @property
+    def _network(self) -> NetworkService:
+        return self.modem.service(NetworkService)
+
+    def register(self, table: CommandTable) -> None:
+        self._network.on_packet_attach(self._attach_changed)
+        lo, hi = self.tables.cid_range
+        table.add("+CGATT", set=self.cgatt_set, read=self.cgatt_read, test=fixed("+CGATT: (0,1)"))
+        table.add("+CGDCONT", set=self.cgdcont_set, read=self.cgdcont_read,
+                  test=fixed(*(f"+CGDCONT: {span(lo, hi)},{quote(t)},,,{span(*D_COMP_RANGE)},"
+                               f"{span(*H_COMP_RANGE)}" for t in self.tables.pdp_types)))
+        table.add("+CGACT", set=self.cgact_set, read=self.cgact_read, test=fixed("+CGACT: (0,1)"))
+        table.add("+CGPADDR", exec=self.cgpaddr, set=self.cgpaddr, test=self.cgpaddr_test)
+        table.add("+CGEREP", set=self.cgerep_set, read=self.cgerep_read,
+                  test=fixed(f"+CGEREP: {listing(CGEREP_MODES)},(0)"))
+
+    def power_off(self) -> None:
+        # The network service reports the detach; a powered-off MT has no contexts left.
+        for context in self.contexts.values():
+            self._drop(context)
+
+    # -- activation ---------------------------------------------------------------------------
+
+    def _defined(self, cid: int) -> PdpContext:
+        context = self.contexts.get(cid)
+        if context is None:
+            raise CmeError(errors.OPERATION_NOT_ALLOWED)
+        return context
+
+    def activate(self, context: PdpContext) -> None:
+        """Activate ``context``, attaching first if needed (27.007 §10.1.10)."""
+        if context.active:
+            return
+        require_sim_ready(self.modem)
+        if not self._network.ps_attached:
+            self._network.attach()
+        context.addresses = self.pool.assign(context.cid, context.pdp_type,
+                                             context.requested_address)
+        context.active = True
+        self.modem.event("pdp activated", cid=context.cid,
+                         addresses=[str(a) for a in context.addresses])
+        self._event(f"ME PDN ACT {context.cid}")
+
+    def deactivate(self, context: PdpContext) -> None:
+        if context.active:
+            self._drop(context)
+            self._event(f"ME PDN DEACT {context.cid}")
+
+    def _drop(self, context: PdpContext) -> None:
+        if context.active:
+            self.pool.release(context.cid)
+            context.active = False
+            context.addresses = ()
+            self.modem.event("pdp deactivated", cid=context.cid)
+
+    def _attach_changed(self, attached: bool, by: str) -> None:
+        if attached:
+            return
+        # 27.007 §10.1.19: a detach implies every context was deactivated; they are not
+        # reported one by one.
+        for context in self.contexts.values():
+            self._drop(context)
+        self._event(f"{by} DETACH")
+
+    # -- +CGEV --------------------------------------------------------------------------------
+
+    def _event(self, text: str) -> None:
+        def render(session):
+            mode = session.vars.get(CGEREP_KEY, 0)
+            if mode == 0 or (mode == 1 and self._link_reserved(session)):
+                return None
+            return f"+CGEV: {text}"
+
+        self.modem.emit_urc(render)
+
+    def _link_reserved(self, session) -> bool:
+        """Whether the channel of ``session`` is in data mode (its link is reserved)."""
+        for interpreter in self.modem.interpreters:
+            if interpreter.session is session:
+                return interpreter.mode.value == "data"
+        return False
+
+    def cgerep_set(self, call) -> None:
+        p = call.params
+        p.at_most(2)
+        mode = p.int(0, choices=CGEREP_MODES, default=0)
+        p.int(1, 0, 0, default=0)  # <bfr>: there is never anything buffered to flush
+        call.session.vars[CGEREP_KEY] = mode
+
+    def cgerep_read(self, call) -> None:
+        call.info(f"+CGEREP: {call.session.vars.get(CGEREP_KEY, 0)},0")
+
+    # -- +CGATT -------------------------------------------------------------------------------
+
+    def cgatt_set(self, call) -> None:
+        p = call.params
+        p.at_most(1)
+        state = p.int(0, 0, 1)
+        if state:
+            require_sim_ready(self.modem)
+            self._network.attach()
+        else:
+            self._network.detach()
+
+    def cgatt_read(self, call) -> None:
+        call.info(f"+CGATT: {int(self._network.ps_attached)}")
+
+    # -- +CGDCONT -----------------------------------------------------------------------------
+
+    def cgdcont_set(self, call) -> None:
+        p = call.params
+        p.at_most(6)
+        cid = p.int(0, *self.tables.cid_range)
+        existing = self.contexts.get(cid)
+        if existing is not None and existing.active:
+            # Redefining or undefining an active context: deactivate it first.
+            raise CmeError(errors.OPERATION_NOT_ALLOWED)
+        if len(p) == 1:
+            self.contexts.pop(cid, None)  # AT+CGDCONT=<cid>: the context becomes undefined
+            return
+        pdp_type = p.str(1, choices=self.tables.pdp_types, casefold=True, default="IP")
+        apn = p.str(2, maxlen=APN_MAX, default="")
+        address = p.str(3, default="")
+        if not valid_requested_address(address) or not apn.isascii():
+            raise p.bad()
+        self.contexts[cid] = PdpContext(
+            cid, pdp_type, apn, address,
+            d_comp=p.int(4, *D_COMP_RANGE, default=0),
+            h_comp=p.int(5, *H_COMP_RANGE, default=0),
+        )
+
+    def cgdcont_read(self, call) -> None:
+        for cid in sorted(self.contexts):
+            call.info(self.contexts[cid].definition_line())
+
+    # -- +CGACT -------------------------------------------------------------------------------
+
+    def _cids(self, call, first: int) -> list[PdpContext]:
+        """The contexts named from parameter ``first`` on, or every defined one."""
+        p = call.params
+        if len(p) <= first:
+            return [self.contexts[cid] for cid in sorted(self.contexts)]
+        lo, hi = self.tables.cid_range
+        cids = [p.int(i, lo, hi) for i in range(first, len(p))]
+        return [self._defined(cid) for cid in cids]
+
+    def cgact_set(self, call) -> None:
+        state = call.params.int(0, 0, 1)
+        contexts = self._cids(call, 1)
+        for context in contexts:
+            if state:
+                self.activate(context)
+            else:
+                self.deactivate(context)
+
+    def cgact_read(self, call) -> None:
+        for cid in sorted(self.contexts):
+            call.info(f"+CGACT: {cid},{int(self.contexts[cid].active)}")
+
+    # -- +CGPADDR -----------------------------------------------------------------------------
+
+    def cgpaddr(self, call) -> None:
+        for context in self._cids(call, 0):
+            fields = [str(context.cid)] + [quote(a) for a in context.shown_addresses()]
+            call.info("+CGPADDR: " + ",".join(fields))
+
+    def cgpaddr_test(self, call) -> None:
+        call.info(f"+CGPADDR: {listing(sorted(self.contexts))}")
+
+    # -- D*99# / D*98# --------------------------------------------------------------------------
+
+    def dial(self, cid: int | None):
+        """A packet-domain dial: activate the context, then start the layer-2 protocol.
+
+        PPP is not there yet, so the dial ends as on a module whose PPP never starts: the
+        context stays activated and the answer is NO CARRIER."""
+        if cid is None:
+            if not self.contexts:
+                return ResultCode.NO_CARRIER
+            cid = min(self.contexts)
+        context = self.contexts.get(cid)
+        if context is None:
+            raise CmeError(errors.OPERATION_NOT_ALLOWED)
+        try:
+            self.activate(context)
+        except CmeError as error:
+            if error.code != errors.NO_NETWORK_SERVICE:
+                raise
+        return ResultCode.NO_CARRIER

@@ -1,0 +1,28 @@
+"""The services every 27.007 modem runs, in power-on order (the SIM powers up before the
+radio looks for a network)."""
+
+from __future__ import annotations
+
+from simulator.modem.calls import CallService
+from simulator.modem.clock import ClockService
+from simulator.modem.identity import IdentityService
+from simulator.modem.network import NetworkService
+from simulator.modem.packet import PacketService
+from simulator.modem.phonebook import PhonebookService
+from simulator.modem.power import PowerService
+from simulator.modem.sim import SimService
+from simulator.modem.sms import SmsService
+from simulator.modem.terminal import TerminalService
+
+GENERIC_SERVICES = (
+    IdentityService,
+    SimService,
+    PowerService,
+    NetworkService,
+    PacketService,
+    CallService,
+    TerminalService,
+    ClockService,
+    SmsService,
+    PhonebookService,
+)

@@ -1,0 +1,209 @@
+"""Message service configuration (27.005 §3): +CMGF, +CSCA, +CSMP, +CPMS, +CNMI, +CSAS/+CRES.
+Sending and reading messages come with the SMS service; until then every storage is empty.
+
+Errors: the commands whose 27.005 syntax lists ``+CMS ERROR`` (+CPMS, +CNMI, +CSAS, +CRES)
+answer a bad parameter with the dialect's +CMS code; the others with its +CME code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from simulator.at.commands import CmeError, CmsError
+from simulator.at.params import Params
+from simulator.modem.charset import decode, encode, session_charset
+from simulator.modem.errors import CMS_FOR_SIM_CME
+from simulator.modem.forms import fixed, ok
+from simulator.modem.modem import Service
+from simulator.modem.sim import SimService, number_type
+from simulator.modem.tables import tables_of
+from simulator.modem.text import listing, quote
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.modem.modem import Modem
+
+CMGF_KEY = "sms.cmgf"
+CNMI_KEY = "sms.cnmi"
+#: NVStore key of the settings +CSAS saves (profile 0, the only one).
+SAVED_KEY = "sms.saved"
+PROFILES = (0,)
+#: An SMSC address: an optional "+" and up to 20 digits (TS 24.011 RP-address).
+SMSC_ADDRESS = re.compile(r"\+?[0-9*#]{0,20}")
+#: +CNMI <mode>,<mt>,<bm>,<ds>,<bfr> supported values.
+CNMI_SUPPORTED = ((0, 1, 2), (0, 1, 2, 3), (0, 2), (0, 1, 2), (0, 1))
+CNMI_TEST = "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"
+#: Memories on the SIM (reading them needs the PIN).
+SIM_MEMORIES = ("SM", "MT")
+
+
+@dataclasses.dataclass
+class SmsSettings:
+    """The MT-wide message service parameters (+CSAS saves these)."""
+
+    smsc: str
+    smsc_type: int
+    fo: int = 17  # SMS-SUBMIT, relative validity period
+    vp: int = 167  # 24 hours
+    pid: int = 0
+    dcs: int = 0
+
+
+class SmsService(Service):
+    def __init__(self, modem: Modem) -> None:
+        super().__init__(modem)
+        self.tables = tables_of(modem)
+        self.settings = self._restored()
+        self.memories = ("ME", "ME", "ME")
+        #: Stored messages per memory: empty until messages can be received or written.
+        self.stored: dict[str, list] = {memory: [] for memory in self.tables.sms_capacity}
+
+    def _fresh(self) -> SmsSettings:
+        smsc = self.tables.default_smsc
+        return SmsSettings(smsc, number_type(smsc))
+
+    def _restored(self) -> SmsSettings:
+        saved = self.modem.store.get(SAVED_KEY)
+        settings = self._fresh()
+        if isinstance(saved, dict):
+            for field in dataclasses.fields(SmsSettings):
+                if isinstance(saved.get(field.name), type(getattr(settings, field.name))):
+                    setattr(settings, field.name, saved[field.name])
+        return settings
+
+    def power_on(self) -> None:
+        # Power-up restores the saved profile (as +CRES) and the default storages.
+        self.settings = self._restored()
+        self.memories = ("ME", "ME", "ME")
+
+    def register(self, table: CommandTable) -> None:
+        mems = listing(self.tables.sms_memories)
+        table.add("+CMGF", set=self.cmgf_set, read=self.cmgf_read, test=fixed("+CMGF: (0,1)"))
+        table.add("+CSCA", set=self.csca_set, read=self.csca_read, test=ok)
+        table.add("+CSMP", set=self.csmp_set, read=self.csmp_read, test=ok)
+        table.add("+CPMS", set=self.cpms_set, read=self.cpms_read,
+                  test=fixed(f"+CPMS: {mems},{mems},{mems}"))
+        table.add("+CNMI", set=self.cnmi_set, read=self.cnmi_read, test=fixed(CNMI_TEST))
+        table.add("+CSAS", exec=self.csas, set=self.csas, test=fixed(f"+CSAS: {listing(PROFILES)}"))
+        table.add("+CRES", exec=self.cres, set=self.cres, test=fixed(f"+CRES: {listing(PROFILES)}"))
+
+    def _cms_params(self, call) -> Params:
+        code = self.tables.sms_bad_parameter
+        return Params(call.command.params, lambda: CmsError(code))
+
+    # -- +CMGF --------------------------------------------------------------------------------
+
+    def cmgf_set(self, call) -> None:
+        p = call.params
+        p.at_most(1)
+        call.session.vars[CMGF_KEY] = p.int(0, 0, 1, default=0)
+
+    def cmgf_read(self, call) -> None:
+        call.info(f"+CMGF: {call.session.vars.get(CMGF_KEY, 0)}")
+
+    # -- +CSCA, +CSMP -------------------------------------------------------------------------
+
+    def csca_set(self, call) -> None:
+        p = call.params
+        p.at_most(2)
+        charset = session_charset(call.session, self.tables.default_charset)
+        try:
+            address = decode(p.str(0), charset)
+        except ValueError:
+            raise p.bad() from None
+        if SMSC_ADDRESS.fullmatch(address) is None:
+            raise p.bad()
+        # <tosca>: a type-of-address octet has its top bit set (TS 24.008 §10.5.4.7).
+        smsc_type = p.int(1, 128, 255, default=number_type(address))
+        self.modem.service(SimService).card.require_ready()
+        self.settings.smsc, self.settings.smsc_type = address, smsc_type
+
+    def csca_read(self, call) -> None:
+        self.modem.service(SimService).card.require_ready()
+        charset = session_charset(call.session, self.tables.default_charset)
+        call.info(f"+CSCA: {quote(encode(self.settings.smsc, charset))},"
+                  f"{self.settings.smsc_type}")
+
+    def csmp_set(self, call) -> None:
+        p = call.params
+        p.at_most(4)
+        s = self.settings
+        values = [p.int(i, 0, 255, default=current)
+                  for i, current in enumerate((s.fo, s.vp, s.pid, s.dcs))]
+        s.fo, s.vp, s.pid, s.dcs = values
+
+    def csmp_read(self, call) -> None:
+        s = self.settings
+        call.info(f"+CSMP: {s.fo},{s.vp},{s.pid},{s.dcs}")
+
+    # -- +CPMS --------------------------------------------------------------------------------
+
+    def used(self, memory: str) -> int:
+        if memory == "MT":
+            return self.used("ME") + self.used("SM")
+        return len(self.stored.get(memory, ()))
+
+    def capacity(self, memory: str) -> int:
+        caps = self.tables.sms_capacity
+        if memory == "MT":
+            return caps.get("ME", 0) + caps.get("SM", 0)
+        return caps.get(memory, 0)
+
+    def _require_memory(self, memory: str) -> None:
+        if memory in SIM_MEMORIES:
+            try:
+                self.modem.service(SimService).card.require_ready()
+            except CmeError as error:
+                raise CmsError(CMS_FOR_SIM_CME[error.code]) from None
+
+    def cpms_set(self, call) -> None:
+        p = self._cms_params(call)
+        p.at_most(3)
+        memories = tuple(
+            p.str(i, choices=self.tables.sms_memories, casefold=True,
+                  default=None if i == 0 else self.memories[i])
+            for i in range(3)
+        )
+        if memories[0] is None:
+            raise p.bad()
+        for memory in memories:
+            self._require_memory(memory)
+        self.memories = memories
+        call.info("+CPMS: " + ",".join(f"{self.used(m)},{self.capacity(m)}" for m in memories))
+
+    def cpms_read(self, call) -> None:
+        for memory in self.memories:
+            self._require_memory(memory)
+        call.info("+CPMS: " + ",".join(
+            f"{quote(m)},{self.used(m)},{self.capacity(m)}" for m in self.memories))
+
+    # -- +CNMI --------------------------------------------------------------------------------
+
+    def cnmi_set(self, call) -> None:
+        p = self._cms_params(call)
+        p.at_most(5)
+        current = call.session.vars.get(CNMI_KEY, (0, 0, 0, 0, 0))
+        call.session.vars[CNMI_KEY] = tuple(
+            p.int(i, choices=supported, default=current[i])
+            for i, supported in enumerate(CNMI_SUPPORTED)
+        )
+
+    def cnmi_read(self, call) -> None:
+        values = call.session.vars.get(CNMI_KEY, (0, 0, 0, 0, 0))
+        call.info("+CNMI: " + ",".join(str(v) for v in values))
+
+    # -- +CSAS, +CRES -------------------------------------------------------------------------
+
+    def csas(self, call) -> None:
+        p = self._cms_params(call)
+        p.at_most(1)
+        p.int(0, choices=PROFILES, default=0)
+        self.modem.store.put(SAVED_KEY, dataclasses.asdict(self.settings))
+
+    def cres(self, call) -> None:
+        p = self._cms_params(call)
+        p.at_most(1)
+        p.int(0, choices=PROFILES, default=0)
+        self.settings = self._restored()

@@ -1,0 +1,105 @@
+"""The TE-TA interface: character set (27.007 §5.5 +CSCS), the command list (§8.37 +CLAC),
+and the serial port settings V.250 §6.2 defines (+IPR rate, +ICF framing, +IFC flow control),
+which a real module keeps in flash."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.modem.charset import SESSION_KEY, session_charset
+from simulator.modem.forms import fixed, ok
+from simulator.modem.modem import Service
+from simulator.modem.tables import tables_of
+from simulator.modem.text import listing, quote
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.modem.modem import Modem
+
+#: NVStore key of the serial port settings.
+UART_KEY = "uart"
+#: +ICF <format> (1 8N2, 2 8P1, 3 8N1, 4 7N2, 5 7P1, 6 7N1) and <parity> (0 odd, 1 even,
+#: 2 mark, 3 space); +IFC <DCE_by_DTE> and <DTE_by_DCE> (0 none, 1 XON/XOFF, 2 RTS/CTS).
+ICF_FORMATS = (1, 6)
+ICF_PARITIES = (0, 3)
+IFC_METHODS = (0, 2)
+
+
+class TerminalService(Service):
+    def __init__(self, modem: Modem) -> None:
+        super().__init__(modem)
+        self.tables = tables_of(modem)
+
+    def register(self, table: CommandTable) -> None:
+        t = self.tables
+        table.add("+CSCS", set=self.cscs_set, read=self.cscs_read,
+                  test=fixed(f"+CSCS: {listing(t.charsets)}"))
+        table.add("+CLAC", exec=self.clac, test=ok)
+        table.add("+IPR", set=self.ipr_set, read=self._reader("+IPR", "ipr"),
+                  test=fixed(f"+IPR: {listing(t.autobaud_rates)},{listing(t.fixed_rates)}"))
+        table.add("+ICF", set=self.icf_set, read=self._reader("+ICF", "icf"),
+                  test=fixed("+ICF: (1-6),(0-3)"))
+        table.add("+IFC", set=self.ifc_set, read=self._reader("+IFC", "ifc"),
+                  test=fixed("+IFC: (0-2),(0-2)"))
+
+    # -- +CSCS, +CLAC ---------------------------------------------------------------------------
+
+    def cscs_set(self, call) -> None:
+        p = call.params
+        p.at_most(1)
+        charset = p.str(0, choices=self.tables.charsets, casefold=True,
+                        default=self.tables.default_charset)
+        call.session.vars[SESSION_KEY] = charset
+
+    def cscs_read(self, call) -> None:
+        call.info(f"+CSCS: {quote(session_charset(call.session, self.tables.default_charset))}")
+
+    def clac(self, call) -> None:
+        for name in self.modem.commands.names():
+            call.info("AT" + name)
+
+    # -- +IPR, +ICF, +IFC -----------------------------------------------------------------------
+
+    def settings(self) -> dict[str, list[int]]:
+        """The stored port settings over the dialect's factory values."""
+        t = self.tables
+        stored = self.modem.store.get(UART_KEY) or {}
+        settings = {"ipr": [t.default_baud_rate], "icf": list(t.default_framing),
+                    "ifc": list(t.default_flow_control)}
+        for key, default in settings.items():
+            value = stored.get(key)
+            if isinstance(value, list) and len(value) == len(default):
+                settings[key] = value
+        return settings
+
+    def _store(self, key: str, values: list[int]) -> None:
+        settings = self.settings()
+        settings[key] = values
+        self.modem.store.put(UART_KEY, settings)
+
+    def _reader(self, name: str, key: str):
+        def handler(call) -> None:
+            call.info(f"{name}: " + ",".join(str(v) for v in self.settings()[key]))
+
+        return handler
+
+    def ipr_set(self, call) -> None:
+        p = call.params
+        p.at_most(1)
+        rates = (0,) + self.tables.autobaud_rates + self.tables.fixed_rates
+        self._store("ipr", [p.int(0, choices=rates, default=self.tables.default_baud_rate)])
+
+    def icf_set(self, call) -> None:
+        p = call.params
+        p.at_most(2)
+        current = self.settings()["icf"]
+        fmt = p.int(0, *ICF_FORMATS, default=self.tables.default_framing[0])
+        parity = p.int(1, *ICF_PARITIES, default=current[1])
+        self._store("icf", [fmt, parity])
+
+    def ifc_set(self, call) -> None:
+        p = call.params
+        p.at_most(2)
+        dce_by_dte = p.int(0, *IFC_METHODS, default=self.tables.default_flow_control[0])
+        dte_by_dce = p.int(1, *IFC_METHODS, default=self.tables.default_flow_control[1])
+        self._store("ifc", [dce_by_dte, dte_by_dce])
