@@ -1,0 +1,234 @@
+"""Receiving 27.010 frames from a byte stream, sans I/O: feed bytes with ``receive_data``,
+drain events with ``next_event`` until it returns None.
+
+Events are :class:`~simulator.cmux.frames.Frame`, :class:`~simulator.cmux.frames.UnknownFrame`
+and :class:`Discarded` (octets that did not make a frame, with the reason).  Nothing a host
+sends can raise here or make the decoder lose frames that follow:
+
+* octets before an opening flag are garbage and dropped;
+* a run of flags is idle fill (frames may share one flag, or send several);
+* a candidate frame whose closing flag is missing, whose FCS is wrong, whose address has
+  EA=0 or whose length exceeds the limit is discarded, and the search for an opening flag
+  restarts *one octet after the candidate's opening flag* (basic option), so a frame hidden
+  behind a corrupted header is still found;
+* decisions are only taken on complete candidates, so how the stream is split into
+  ``receive_data`` calls never changes what is decoded.
+
+Basic option caveat (27.010 has no transparency there): a flag octet in garbage followed by a
+plausible header makes a candidate that can only be judged once its claimed length has
+arrived, so garbage can delay (never reorder) the frames after it by at most one maximum
+frame; and like every basic-option receiver, a candidate whose FCS matches by chance
+(1 in 256 for junk that ends on a flag) is taken as a frame.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from construct import ConstructError, StreamError
+
+from simulator.cmux.fcs import fcs_ok
+from simulator.cmux.frames import (
+    ADVANCED_FLAG,
+    BASIC_FLAG,
+    MAX_BASIC_LENGTH,
+    MAX_N1,
+    Address,
+    BasicHeader,
+    Frame,
+    FrameKind,
+    Option,
+    UnknownFrame,
+    fcs_covers_information,
+    unescape,
+)
+
+#: Address, control, FCS: the shortest advanced-option frame content.
+MIN_ADVANCED_CONTENT = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Discarded:
+    """Octets that were not a frame.  ``reason``: ``garbage`` (outside any frame),
+    ``bad fcs``, ``no closing flag``, ``bad address``, ``too long``, ``too short``,
+    ``aborted``."""
+
+    reason: str
+    octets: int
+
+    def __str__(self) -> str:
+        return f"discarded {self.octets} octets ({self.reason})"
+
+
+Event = Frame | UnknownFrame | Discarded
+
+
+def _frame(address: dict, control: int, information: bytes) -> Frame | UnknownFrame:
+    kind = FrameKind.of(control)
+    if kind is None:
+        return UnknownFrame(address["dlci"], bool(address["cr"]), control, information)
+    return Frame(kind, address["dlci"], bool(address["cr"]), bool(control & 0x10), information)
+
+
+class _Counters:
+    def __init__(self) -> None:
+        self.frames = 0
+        self.bad_fcs = 0
+        self.discarded = 0  # candidates dropped for any reason, bad FCS included
+        self.garbage_octets = 0
+
+
+class BasicDecoder(_Counters):
+    """Basic option (§5.2.6): flag 0xF9, a length field, no transparency."""
+
+    option = Option.BASIC
+
+    def __init__(self, max_information: int = MAX_BASIC_LENGTH) -> None:
+        super().__init__()
+        #: Longest information field accepted.  Bounds how long a false start (a flag octet
+        #: in garbage) can hold up the frames behind it, so set it to what the link allows.
+        self.max_information = min(max_information, MAX_BASIC_LENGTH)
+        self._buffer = bytearray()
+
+    @property
+    def trailing_data(self) -> bytes:
+        """Received octets not yet consumed by an event."""
+        return bytes(self._buffer)
+
+    def receive_data(self, data: bytes) -> None:
+        self._buffer += data
+
+    def next_event(self) -> Event | None:
+        buf = self._buffer
+        start = buf.find(BASIC_FLAG)
+        if start < 0:
+            return self._garbage(len(buf)) if buf else None
+        if start > 0:
+            return self._garbage(start)
+        # Idle fill: keep only the last flag of a run as the opening flag.
+        fill = 0
+        while fill + 1 < len(buf) and buf[fill + 1] == BASIC_FLAG:
+            fill += 1
+        if fill:
+            del buf[:fill]
+        if len(buf) < 2:
+            return None
+        try:
+            header = BasicHeader.parse(bytes(buf[1:5]))
+        except StreamError:
+            return None  # the header is not complete yet
+        except ConstructError:
+            return self._false_start("bad address")
+        if header.length > self.max_information:
+            return self._false_start("too long")
+        header_size = 3 if buf[3] & 1 else 4
+        fcs_at = 1 + header_size + header.length
+        if len(buf) < fcs_at + 2:
+            return None
+        if buf[fcs_at + 1] != BASIC_FLAG:
+            return self._false_start("no closing flag")
+        covered_end = fcs_at if fcs_covers_information(header.control) else 1 + header_size
+        if not fcs_ok(buf[1:covered_end], buf[fcs_at]):
+            self.bad_fcs += 1
+            return self._false_start("bad fcs")
+        information = bytes(buf[1 + header_size : fcs_at])
+        del buf[: fcs_at + 1]  # the closing flag may open the next frame
+        self.frames += 1
+        return _frame(header.address, header.control, information)
+
+    def _garbage(self, count: int) -> Discarded:
+        del self._buffer[:count]
+        self.garbage_octets += count
+        return Discarded("garbage", count)
+
+    def _false_start(self, reason: str) -> Discarded:
+        """Drop the opening flag only: the next flag inside the candidate may start a real
+        frame (the candidate's length is not to be trusted)."""
+        del self._buffer[:1]
+        self.discarded += 1
+        return Discarded(reason, 1)
+
+
+class AdvancedDecoder(_Counters):
+    """Advanced option (§5.2.7): flag 0x7E, control-octet transparency, no length field."""
+
+    option = Option.ADVANCED
+
+    def __init__(self, max_information: int = MAX_N1) -> None:
+        super().__init__()
+        #: Longest information field accepted; a frame longer than this is dropped (and
+        #: the buffer with it) without waiting for its closing flag.
+        self.max_information = max_information
+        self._buffer = bytearray()
+
+    @property
+    def _max_raw(self) -> int:
+        # Every octet of address, control, information and FCS may be escaped.
+        return 2 * (self.max_information + MIN_ADVANCED_CONTENT)
+
+    @property
+    def trailing_data(self) -> bytes:
+        return bytes(self._buffer)
+
+    def receive_data(self, data: bytes) -> None:
+        self._buffer += data
+
+    def next_event(self) -> Event | None:
+        buf = self._buffer
+        while True:
+            start = buf.find(ADVANCED_FLAG)
+            if start < 0:
+                return self._garbage(len(buf)) if buf else None
+            if start > 0:
+                return self._garbage(start)
+            end = buf.find(ADVANCED_FLAG, 1)
+            if end < 0:
+                if len(buf) - 1 > self._max_raw:
+                    # Too long to be a frame: the rest up to the next flag is garbage.
+                    size = len(buf)
+                    buf.clear()
+                    self.discarded += 1
+                    return Discarded("too long", size)
+                return None
+            raw = bytes(buf[1:end])
+            del buf[:end]  # the closing flag may open the next frame
+            if not raw:
+                continue  # idle fill
+            event = self._decode(raw)
+            if event is not None:
+                return event
+
+    def _decode(self, raw: bytes) -> Event:
+        content = unescape(raw)
+        if content is None:
+            return self._discard("aborted", raw)
+        if len(content) < MIN_ADVANCED_CONTENT:
+            return self._discard("too short", raw)
+        if len(content) - MIN_ADVANCED_CONTENT > self.max_information:
+            return self._discard("too long", raw)
+        try:
+            address = Address.parse(content[:1])
+        except ConstructError:
+            return self._discard("bad address", raw)
+        control = content[1]
+        covered = content[:-1] if fcs_covers_information(control) else content[:2]
+        if not fcs_ok(covered, content[-1]):
+            self.bad_fcs += 1
+            return self._discard("bad fcs", raw)
+        self.frames += 1
+        return _frame(address, control, content[2:-1])
+
+    def _garbage(self, count: int) -> Discarded:
+        del self._buffer[:count]
+        self.garbage_octets += count
+        return Discarded("garbage", count)
+
+    def _discard(self, reason: str, raw: bytes) -> Discarded:
+        self.discarded += 1
+        return Discarded(reason, len(raw))
+
+
+def decoder_for(option: Option, max_information: int) -> BasicDecoder | AdvancedDecoder:
+    if option is Option.BASIC:
+        return BasicDecoder(max_information)
+    return AdvancedDecoder(max_information)

@@ -1,0 +1,230 @@
+"""27.010 frames: what they are, how their fields are laid out (``construct``), and how one is
+encoded for the basic option (§5.2.6) or the advanced option (§5.2.7).
+
+Basic option::
+
+    F9 | address | control | length (1 or 2 octets) | information | FCS | F9
+
+Advanced option (no length; HDLC control-octet transparency, §5.2.7.4)::
+
+    7E | address | control | information | FCS | 7E     (7D-escaped between the flags)
+
+The FCS covers address, control and (basic) length for UIH frames, and the information too
+for every other frame type (§5.2.1.6).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+from construct import (
+    Bit,
+    BitsInteger,
+    BitStruct,
+    Const,
+    Construct,
+    Flag,
+    Int8ub,
+    SizeofError,
+    StreamError,
+    Struct,
+    stream_read,
+    stream_write,
+)
+
+from simulator.cmux.fcs import fcs
+
+BASIC_FLAG = 0xF9
+ADVANCED_FLAG = 0x7E
+#: Advanced option control escape: the next octet had bit 6 complemented (XOR 0x20).
+CONTROL_ESCAPE = 0x7D
+ESCAPE_MASK = 0x20
+#: Octets the advanced option escapes when sending.  27.010 §5.2.7.4 requires the flag and the
+#: escape itself; XON/XOFF and their complements are escaped too because a host UART with
+#: software flow control would swallow them (gsm0710muxd escapes the same six).  A receiver
+#: unescapes any octet after 0x7D, so escaping more is always safe.
+ESCAPED_ON_SEND = frozenset({ADVANCED_FLAG, CONTROL_ESCAPE, 0x11, 0x13, 0x91, 0x93})
+
+#: The poll/final bit of the control field (§5.2.1.3).
+PF = 0x10
+#: Highest DLCI the 6-bit address field can carry.
+MAX_DLCI = 63
+#: Longest information field a basic-option length indicator can express: 15 bits (§5.2.1.5).
+MAX_BASIC_LENGTH = 0x7FFF
+#: Longest information field any +CMUX <N1> allows (27.007 §5.7).
+MAX_N1 = 32768
+#: Longest information field a basic-option frame can have with a one-octet length.
+MAX_SHORT_LENGTH = 127
+
+
+class Option(enum.Enum):
+    """The +CMUX <mode>: how frames are delimited."""
+
+    BASIC = 0
+    ADVANCED = 1
+
+    @property
+    def flag(self) -> int:
+        return BASIC_FLAG if self is Option.BASIC else ADVANCED_FLAG
+
+
+class FrameKind(enum.Enum):
+    """Frame types by their control field with the P/F bit cleared (§5.2.1.3, table 2)."""
+
+    SABM = 0x2F  # set asynchronous balanced mode: open a DLC
+    UA = 0x63  # unnumbered acknowledgement
+    DM = 0x0F  # disconnected mode: refusal, or "this DLC is not open"
+    DISC = 0x43  # disconnect: close a DLC
+    UIH = 0xEF  # unnumbered information, FCS over the header only
+    UI = 0x03  # unnumbered information, FCS over the information too
+
+    @classmethod
+    def of(cls, control: int) -> FrameKind | None:
+        try:
+            return cls(control & ~PF)
+        except ValueError:
+            return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """One frame.  ``cr`` is the address field's command/response bit as sent (§5.2.1.2):
+    commands from the initiator (the host, which opened DLC 0) and responses from the
+    responder (the modem) carry 1."""
+
+    kind: FrameKind
+    dlci: int
+    cr: bool
+    pf: bool = False
+    information: bytes = b""
+
+    @property
+    def control(self) -> int:
+        return self.kind.value | (PF if self.pf else 0)
+
+    def __str__(self) -> str:
+        mark = ("(P)" if self.cr else "(F)") if self.pf else ""
+        text = f"{self.kind.name}{mark} DLC{self.dlci}"
+        if self.information:
+            text += f" {len(self.information)} octets"
+        return text
+
+
+@dataclasses.dataclass(frozen=True)
+class UnknownFrame:
+    """A frame with a good FCS whose control field is no 27.010 unnumbered type (an I frame
+    of the error-recovery mode, or a host bug such as gsm0710muxd's 0xC3 "close" frame)."""
+
+    dlci: int
+    cr: bool
+    control: int
+    information: bytes = b""
+
+    def __str__(self) -> str:
+        return f"control 0x{self.control:02X} DLC{self.dlci} {len(self.information)} octets"
+
+
+# -- field layouts -----------------------------------------------------------------------------
+
+#: §5.2.1.2: EA (always 1: one-octet addresses), C/R, DLCI.  BitStruct lists the most
+#: significant bit first; 27.010 numbers bit 1 as the least significant, sent first.
+Address = BitStruct(
+    "dlci" / BitsInteger(6),
+    "cr" / Flag,
+    "ea" / Const(1, Bit),
+)
+
+
+class _LengthIndicator(Construct):
+    """§5.2.1.5: one octet (EA=1, seven bits of length) or two (EA=0, then eight more bits,
+    most significant)."""
+
+    def _parse(self, stream, context, path):
+        first = stream_read(stream, 1, path)[0]
+        if first & 1:
+            return first >> 1
+        second = stream_read(stream, 1, path)[0]
+        return (first >> 1) | (second << 7)
+
+    def _build(self, obj, stream, context, path):
+        if not 0 <= obj <= MAX_BASIC_LENGTH:
+            raise StreamError(f"length {obj} does not fit the length indicator", path=path)
+        if obj <= MAX_SHORT_LENGTH:
+            stream_write(stream, bytes([(obj << 1) | 1]), 1, path)
+        else:
+            stream_write(stream, bytes([(obj & 0x7F) << 1, obj >> 7]), 2, path)
+        return obj
+
+    def _sizeof(self, context, path):
+        raise SizeofError("one or two octets", path=path)
+
+
+LengthIndicator = _LengthIndicator()
+
+#: What follows the opening flag of a basic-option frame, up to the information field.
+BasicHeader = Struct(
+    "address" / Address,
+    "control" / Int8ub,
+    "length" / LengthIndicator,
+)
+
+
+def fcs_covers_information(control: int) -> bool:
+    """UIH frames protect only their header; every other type protects the information too."""
+    return (control & ~PF) != FrameKind.UIH.value
+
+
+# -- encoding ----------------------------------------------------------------------------------
+
+
+def encode(frame: Frame, option: Option) -> bytes:
+    """The octets of ``frame`` on the line, opening and closing flag included.
+
+    Every frame carries both its flags even though 27.010 lets frames share one:
+    gsm0710muxd's advanced-option receiver consumes the closing flag and then hunts for a
+    new opening flag, so it would lose the second of two frames sharing a flag."""
+    if not 0 <= frame.dlci <= MAX_DLCI:
+        raise ValueError(f"DLCI {frame.dlci} out of range")
+    address = Address.build({"dlci": frame.dlci, "cr": frame.cr, "ea": 1})
+    control = bytes([frame.control])
+    info = frame.information
+    if option is Option.BASIC:
+        header = address + control + LengthIndicator.build(len(info))
+        covered = header + info if fcs_covers_information(frame.control) else header
+        return bytes([BASIC_FLAG]) + header + info + bytes([fcs(covered), BASIC_FLAG])
+    header = address + control
+    covered = header + info if fcs_covers_information(frame.control) else header
+    content = header + info + bytes([fcs(covered)])
+    return bytes([ADVANCED_FLAG]) + escape(content) + bytes([ADVANCED_FLAG])
+
+
+def escape(content: bytes) -> bytes:
+    """Advanced-option transparency for the octets between the flags."""
+    if not ESCAPED_ON_SEND.intersection(content):
+        return content
+    out = bytearray()
+    for octet in content:
+        if octet in ESCAPED_ON_SEND:
+            out += bytes([CONTROL_ESCAPE, octet ^ ESCAPE_MASK])
+        else:
+            out.append(octet)
+    return bytes(out)
+
+
+def unescape(raw: bytes) -> bytes | None:
+    """Undo advanced-option transparency.  None when the content ends with a lone escape
+    octet: the sender aborted the frame (7D 7E, as in HDLC)."""
+    if CONTROL_ESCAPE not in raw:
+        return raw
+    out = bytearray()
+    escaped = False
+    for octet in raw:
+        if escaped:
+            out.append(octet ^ ESCAPE_MASK)
+            escaped = False
+        elif octet == CONTROL_ESCAPE:
+            escaped = True
+        else:
+            out.append(octet)
+    return None if escaped else bytes(out)
