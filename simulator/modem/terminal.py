@@ -92,9 +92,9 @@ class TerminalService(Service):
     def icf_set(self, call) -> None:
         p = call.params
         p.at_most(2)
-        current = self.settings()["icf"]
+        # Omitted values take the factory ones, as +IPR and +IFC do.
         fmt = p.int(0, *ICF_FORMATS, default=self.tables.default_framing[0])
-        parity = p.int(1, *ICF_PARITIES, default=current[1])
+        parity = p.int(1, *ICF_PARITIES, default=self.tables.default_framing[1])
         self._store("icf", [fmt, parity])
 
     def ifc_set(self, call) -> None:

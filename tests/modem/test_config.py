@@ -122,3 +122,12 @@ def test_phonebook_storage():
     assert bench.at("+CPBS?") == info('+CPBS: "ME",0,100')
     assert bench.at('+CPBS="FD"') == cme(50)
     assert bench.at('+CPBS="SM","1234"') == cme(50)
+
+
+def test_uart_settings_omitted_values_are_the_factory_ones():
+    bench = Bench()
+    assert bench.at("+IPR=9600;+ICF=2,1;+IFC=0,0") == OK
+    assert bench.at("+IPR=;+ICF=;+IFC=") == OK
+    assert bench.at("+IPR?") == info("+IPR: 115200")
+    assert bench.at("+ICF?") == info("+ICF: 3,3")
+    assert bench.at("+IFC?") == info("+IFC: 2,2")
