@@ -1,0 +1,189 @@
+"""The ``modems:`` list: each entry is a template that ``count:`` turns into that many modems,
+every string of it expanded with ``{n}`` = 1..count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.scenario.model import IdentitySpec, ModemSpec, SimSpec
+from simulator.scenario.nodes import Fields, Node
+from simulator.scenario.ports import read_ports
+from simulator.scenario.templates import TemplateError, compile_template
+from simulator.scenario.unique import UniqueValues
+
+MODEM_KEYS = ("name", "count", "dialect", "identity", "sim", "ports")
+
+#: Modems in one entry, and in the whole scenario.  The generated IMEIs carry a 7-digit
+#: modem number, and a hundred thousand modems is already a load test for one reactor.
+MAX_COUNT = MAX_MODEMS = 100_000
+
+#: Modem names end up in URLs of the control API, log lines and state directory names.
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+#: The dialects a scenario may name when ``simulator.dialects`` does not list its own.
+FALLBACK_DIALECTS = frozenset({"generic"})
+
+
+def known_dialects() -> frozenset[str]:
+    """The dialect names a modem may use: ``simulator.dialects.names()`` when it exists."""
+    from simulator import dialects
+
+    names = getattr(dialects, "names", None)
+    return frozenset(names()) if callable(names) else FALLBACK_DIALECTS
+
+
+# -- identity and SIM values --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Digits:
+    """A value made of digits, checked after template expansion."""
+
+    label: str
+    pattern: re.Pattern[str]
+    rule: str
+
+    def __call__(self, node: Node) -> str:
+        value = node.text()
+        if not self.pattern.fullmatch(value):
+            node.fail(f"{self.label} must be {self.rule}, got {value!r}")
+        return value.upper()  # the ICCID's filler F
+
+
+IMEI = _Digits("IMEI", re.compile(r"[0-9]{15}"), "15 digits")
+IMSI = _Digits("IMSI", re.compile(r"[0-9]{6,15}"), "6 to 15 digits")
+ICCID = _Digits("ICCID", re.compile(r"[0-9]{18,22}[Ff]?"), "18 to 22 digits, optionally then F")
+PIN = _Digits("PIN", re.compile(r"[0-9]{4,8}"), "4 to 8 digits")
+PUK = _Digits("PUK", re.compile(r"[0-9]{8}"), "8 digits")
+
+
+def _printable(node: Node) -> str:
+    """Text a modem answers with (+CGMI, +CGMR ...): one line of printable ASCII."""
+    value = node.text()
+    if not value:
+        node.fail("must not be empty")
+    if not (value.isascii() and value.isprintable()):
+        node.fail(f"must be printable ASCII on one line, got {value!r}")
+    return value
+
+
+IDENTITY: dict[str, Callable[[Node], str]] = {
+    "manufacturer": _printable,
+    "model": _printable,
+    "revision": _printable,
+    "imei": IMEI,
+}
+SIM: dict[str, Callable[[Node], str]] = {"pin": PIN, "puk": PUK, "imsi": IMSI, "iccid": ICCID}
+
+
+# Defaults that differ per modem; ``index`` is the modem's 1-based position in the scenario.
+def default_imei(index: int) -> str:
+    return f"35209900{index:07d}"
+
+
+def default_imsi(index: int) -> str:
+    return f"00101{index:010d}"  # MCC 001, MNC 01: the default test operator
+
+
+def default_iccid(index: int) -> str:
+    return f"8900101{index:013d}"
+
+
+#: What the modems read so far already use, across the whole scenario: "name", "port", and
+#: the unique section values ("imei", "imsi", "iccid").
+Taken = defaultdict[str, UniqueValues]
+
+
+@dataclass(frozen=True)
+class _Section:
+    """A nested mapping of a modem entry that becomes one spec object."""
+
+    key: str
+    spec: Callable[..., object]
+    readers: dict[str, Callable[[Node], str]]
+    #: The values no two modems may share: key -> (how messages name it, per-modem default).
+    unique: dict[str, tuple[str, Callable[[int], str]]]
+
+    def read(self, entry: Fields, owner: str, index: int, taken: Taken) -> object:
+        fields = entry.section(self.key, self.readers)
+        values = fields.read(self.readers)
+        for key, (label, default) in self.unique.items():
+            if key in values:
+                label = f"{label} {values[key]}"
+            else:
+                values[key] = default(index)
+                label = f"the default {label} {values[key]} of {owner}"
+            taken[key].claim(values[key], owner, fields.where(key), label)
+        return self.spec(**values)
+
+
+SECTIONS = (
+    _Section("identity", IdentitySpec, IDENTITY, {"imei": ("IMEI", default_imei)}),
+    _Section(
+        "sim", SimSpec, SIM, {"imsi": ("IMSI", default_imsi), "iccid": ("ICCID", default_iccid)}
+    ),
+)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def read_modems(node: Node, directory: Path) -> tuple[ModemSpec, ...]:
+    """``directory`` is the scenario file's, for relative paths."""
+    entries = node.sequence()
+    if not entries:
+        node.fail("a scenario needs at least one modem")
+    taken: Taken = defaultdict(UniqueValues)
+    modems: list[ModemSpec] = []
+    for entry in entries:
+        fields = entry.mapping(MODEM_KEYS, required=("name",))
+        count = fields["count"].integer(1, MAX_COUNT) if "count" in fields else 1
+        if len(modems) + count > MAX_MODEMS:
+            entry.fail(f"a scenario can have at most {MAX_MODEMS} modems")
+        _check_name_template(fields["name"], count)
+        for n in range(1, count + 1):
+            modems.append(_read_modem(entry.with_n(n), len(modems) + 1, directory, taken))
+    return tuple(modems)
+
+
+def _check_name_template(node: Node, count: int) -> None:
+    try:
+        varies = compile_template(node.string()).has_fields
+    except TemplateError:
+        return  # reported with the expansion, where the message names n
+    if count > 1 and not varies:
+        node.fail(f"with count: {count} the name needs {{n}} (like lab-{{n}}) to tell them apart")
+
+
+def _read_modem(entry: Node, index: int, directory: Path, taken: Taken) -> ModemSpec:
+    assert entry.n is not None
+    fields = entry.mapping(MODEM_KEYS)
+    name = fields["name"].text()
+    if not NAME.fullmatch(name):
+        fields["name"].fail(
+            f"{name!r} is not a usable modem name: use up to 64 letters, digits, '.', '_' "
+            "and '-', starting with a letter or digit"
+        )
+    taken["name"].claim(name, entry.path, fields["name"], f"the name {name}")
+    dialect = fields.get("dialect")
+    return ModemSpec(
+        name=name,
+        n=entry.n,
+        dialect=_read_dialect(dialect) if dialect else ModemSpec.dialect,
+        **{section.key: section.read(fields, name, index, taken) for section in SECTIONS},
+        ports=read_ports(fields.get("ports"), name, directory, taken["port"]),
+        source=entry.source,
+    )
+
+
+def _read_dialect(node: Node) -> str:
+    name = node.text()
+    available = known_dialects()
+    if name not in available:
+        node.fail(f"unknown dialect {name!r}; available: {', '.join(sorted(available))}")
+    return name

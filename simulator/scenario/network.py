@@ -1,0 +1,64 @@
+"""The ``network:`` section: the operators the modems can see and how registration behaves."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.scenario.model import NetworkSpec, OperatorSpec, RegistrationSpec
+from simulator.scenario.nodes import Fields, Node
+from simulator.scenario.unique import UniqueValues
+
+NETWORK_KEYS = ("operators", "registration")
+OPERATOR_KEYS = ("mcc", "mnc", "name", "tech")
+REGISTRATION_KEYS = ("delay",)
+TECHS = ("gsm", "gprs", "edge", "umts", "lte")
+
+_MCC = re.compile(r"[0-9]{3}")
+_MNC = re.compile(r"[0-9]{2,3}")
+
+
+def read_network(node: Node | None) -> NetworkSpec:
+    if node is None:
+        return NetworkSpec()
+    fields = node.mapping(NETWORK_KEYS)
+    values: dict[str, object] = {}
+    if "operators" in fields:
+        values["operators"] = _read_operators(fields["operators"])
+    values["registration"] = _read_registration(fields.section("registration", REGISTRATION_KEYS))
+    return NetworkSpec(**values)
+
+
+def _read_operators(node: Node) -> tuple[OperatorSpec, ...]:
+    items = node.sequence()
+    if not items:
+        node.fail("needs at least one operator (leave operators out for the default one)")
+    taken = UniqueValues()
+    operators = []
+    for item in items:
+        fields = item.mapping(OPERATOR_KEYS, required=("mcc", "mnc", "name"))
+        mcc = _code(fields["mcc"], _MCC, "3 digits", "001")
+        mnc = _code(fields["mnc"], _MNC, "2 or 3 digits", "01")
+        name = fields["name"].text()
+        if not name:
+            fields["name"].fail("must not be empty")
+        tech = fields.get("tech")
+        operator = OperatorSpec(
+            mcc=mcc, mnc=mnc, name=name, **({"tech": tech.choice(TECHS)} if tech else {})
+        )
+        taken.claim(operator.numeric, f"operator {operator.name!r}", item, f"{mcc}/{mnc}")
+        operators.append(operator)
+    return tuple(operators)
+
+
+def _code(node: Node, pattern: re.Pattern[str], rule: str, example: str) -> str:
+    # Unquoted, YAML reads 001 as the integer 1: the leading zeros are gone before we see it.
+    if node.yaml.tag != "tag:yaml.org,2002:str":
+        node.fail(f'must be a quoted string like "{example}", got {node.describe()}')
+    value = node.text()
+    if not pattern.fullmatch(value):
+        node.fail(f'must be {rule} in quotes like "{example}", got {value!r}')
+    return value
+
+
+def _read_registration(fields: Fields) -> RegistrationSpec:
+    return RegistrationSpec(**fields.read({"delay": Node.duration}))
