@@ -43,10 +43,13 @@ def loads(text: str, path: Path) -> Scenario:
     document = Node(root, "", file)
     reject_duplicate_keys(document)
     fields = document.mapping(TOP_LEVEL_KEYS, required=("modems",))
+    network = read_network(fields.get("network"))
+    # The first operator is the home network: default IMSIs belong to it.
+    home = network.operators[0].numeric
     scenario = Scenario(
         path=file,
-        modems=read_modems(fields["modems"], file.parent),
-        network=read_network(fields.get("network")),
+        modems=read_modems(fields["modems"], file.parent, home),
+        network=network,
     )
     prepare_filesystem(scenario.modems)
     return scenario

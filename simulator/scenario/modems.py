@@ -81,17 +81,16 @@ IDENTITY: dict[str, Callable[[Node], str]] = {
 SIM: dict[str, Callable[[Node], str]] = {"pin": PIN, "puk": PUK, "imsi": IMSI, "iccid": ICCID}
 
 
-# Defaults that differ per modem; ``index`` is the modem's 1-based position in the scenario.
-def default_imei(index: int) -> str:
-    return f"35209900{index:07d}"
-
-
-def default_imsi(index: int) -> str:
-    return f"00101{index:010d}"  # MCC 001, MNC 01: the default test operator
-
-
-def default_iccid(index: int) -> str:
-    return f"8900101{index:013d}"
+def default_values(index: int, home: str) -> dict[str, str]:
+    """What a modem's entry leaves out and no two modems may share, numbered by the modem's
+    1-based ``index`` in the whole scenario.  ``home`` is the home network's MCC+MNC (the
+    first operator): the IMSI starts with it, so the modem registers as "home", not roaming.
+    """
+    return {
+        "imei": f"35209900{index:07d}",
+        "imsi": f"{home}{index:0{15 - len(home)}d}",
+        "iccid": f"8900101{index:013d}",
+    }
 
 
 #: What the modems read so far already use, across the whole scenario: "name", "port", and
@@ -106,35 +105,35 @@ class _Section:
     key: str
     spec: Callable[..., object]
     readers: dict[str, Callable[[Node], str]]
-    #: The values no two modems may share: key -> (how messages name it, per-modem default).
-    unique: dict[str, tuple[str, Callable[[int], str]]]
+    #: The values no two modems may share (their defaults come from ``default_values``),
+    #: with how messages name them.
+    unique: dict[str, str]
 
-    def read(self, entry: Fields, owner: str, index: int, taken: Taken) -> object:
+    def read(self, entry: Fields, owner: str, defaults: dict[str, str], taken: Taken) -> object:
         fields = entry.section(self.key, self.readers)
         values = fields.read(self.readers)
-        for key, (label, default) in self.unique.items():
+        for key, label in self.unique.items():
             if key in values:
                 label = f"{label} {values[key]}"
             else:
-                values[key] = default(index)
+                values[key] = defaults[key]
                 label = f"the default {label} {values[key]} of {owner}"
             taken[key].claim(values[key], owner, fields.where(key), label)
         return self.spec(**values)
 
 
 SECTIONS = (
-    _Section("identity", IdentitySpec, IDENTITY, {"imei": ("IMEI", default_imei)}),
-    _Section(
-        "sim", SimSpec, SIM, {"imsi": ("IMSI", default_imsi), "iccid": ("ICCID", default_iccid)}
-    ),
+    _Section("identity", IdentitySpec, IDENTITY, {"imei": "IMEI"}),
+    _Section("sim", SimSpec, SIM, {"imsi": "IMSI", "iccid": "ICCID"}),
 )
 
 
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_modems(node: Node, directory: Path) -> tuple[ModemSpec, ...]:
-    """``directory`` is the scenario file's, for relative paths."""
+def read_modems(node: Node, directory: Path, home: str) -> tuple[ModemSpec, ...]:
+    """``directory`` is the scenario file's, for relative paths; ``home`` the MCC+MNC the
+    default IMSIs start with."""
     entries = node.sequence()
     if not entries:
         node.fail("a scenario needs at least one modem")
@@ -147,7 +146,8 @@ def read_modems(node: Node, directory: Path) -> tuple[ModemSpec, ...]:
             entry.fail(f"a scenario can have at most {MAX_MODEMS} modems")
         _check_name_template(fields["name"], count)
         for n in range(1, count + 1):
-            modems.append(_read_modem(entry.with_n(n), len(modems) + 1, directory, taken))
+            defaults = default_values(len(modems) + 1, home)
+            modems.append(_read_modem(entry.with_n(n), defaults, directory, taken))
     return tuple(modems)
 
 
@@ -160,7 +160,7 @@ def _check_name_template(node: Node, count: int) -> None:
         node.fail(f"with count: {count} the name needs {{n}} (like lab-{{n}}) to tell them apart")
 
 
-def _read_modem(entry: Node, index: int, directory: Path, taken: Taken) -> ModemSpec:
+def _read_modem(entry: Node, defaults: dict[str, str], directory: Path, taken: Taken) -> ModemSpec:
     assert entry.n is not None
     fields = entry.mapping(MODEM_KEYS)
     name = fields["name"].text()
@@ -175,7 +175,7 @@ def _read_modem(entry: Node, index: int, directory: Path, taken: Taken) -> Modem
         name=name,
         n=entry.n,
         dialect=_read_dialect(dialect) if dialect else ModemSpec.dialect,
-        **{section.key: section.read(fields, name, index, taken) for section in SECTIONS},
+        **{section.key: section.read(fields, name, defaults, taken) for section in SECTIONS},
         ports=read_ports(fields.get("ports"), name, directory, taken["port"]),
         source=entry.source,
     )

@@ -157,6 +157,24 @@ def test_smallest_scenario_takes_every_default(scenario):
     assert loaded.network.registration.delay == 2.0
 
 
+@pytest.mark.parametrize(
+    ("mcc", "mnc", "imsi"), [("262", "01", "262010000000002"), ("310", "260", "310260000000002")]
+)
+def test_default_imsi_belongs_to_the_first_operator(scenario, mcc, mnc, imsi):
+    loaded = scenario.load(
+        f"""\
+        modems:
+          - name: a
+          - name: b
+        network:
+          operators:
+            - {{mcc: "{mcc}", mnc: "{mnc}", name: Home}}
+            - {{mcc: "001", mnc: "01", name: Other}}
+        """
+    )
+    assert loaded.modems[1].sim.imsi == imsi
+
+
 def test_empty_sections_are_the_same_as_absent_ones(scenario):
     loaded = scenario.load(
         """\
