@@ -1,0 +1,248 @@
+"""The PTY transport against a real pseudo-terminal, opened by the test like a host would."""
+
+from __future__ import annotations
+
+import errno
+import os
+import termios
+import time
+from pathlib import Path
+
+from twisted.internet import defer, reactor
+from twisted.trial import unittest
+
+from simulator.transport import PtyPortService, TransportError
+
+from .doubles import (
+    LogCapture,
+    echo_channel,
+    pause,
+    read_available,
+    read_exactly,
+    scratch_dir,
+    wait_until,
+)
+
+FAST_POLL = 0.01
+
+
+def open_host(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+    return fd
+
+
+class PtyTestCase(unittest.TestCase):
+    timeout = 20
+
+    def setUp(self):
+        self.dir = scratch_dir(self)
+        self.path = self.dir / "dev" / "modem0"
+        self.channel, self.device = echo_channel()
+        self.label = "lab-1 pty:" + str(self.path)
+        self.host_fds: list[int] = []
+
+    def tearDown(self):
+        for fd in self.host_fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def start(self, **kwargs) -> PtyPortService:
+        kwargs.setdefault("poll_interval", FAST_POLL)
+        service = PtyPortService(self.path, self.channel, reactor, self.label, **kwargs)
+        service.startService()
+        self.addCleanup(lambda: service.running and service.stopService())
+        return service
+
+    def open(self) -> int:
+        fd = open_host(self.path)
+        self.host_fds.append(fd)
+        return fd
+
+    def close(self, fd: int) -> None:
+        self.host_fds.remove(fd)
+        os.close(fd)
+
+    # -- the symlink ------------------------------------------------------------------------
+
+    def test_symlink_points_at_a_raw_tty_and_goes_away_on_stop(self):
+        with LogCapture() as logs:
+            service = self.start(baudrate=9600)
+        self.assertTrue(self.path.is_symlink())
+        target = os.readlink(self.path)
+        self.assertEqual(target, service.slave_name)
+        self.assertTrue(target.startswith("/dev/pts/"))
+        fd = self.open()
+        self.assertTrue(os.isatty(fd))
+        attrs = termios.tcgetattr(fd)
+        self.assertFalse(attrs[3] & termios.ECHO, "slave must be raw (no echo)")
+        self.assertFalse(attrs[3] & termios.ICANON, "slave must be raw (not canonical)")
+        self.assertEqual(attrs[4], termios.B9600)
+        self.assertEqual(self.channel.line_settings.baudrate, 9600)
+        [line] = logs.matching("host opens")
+        self.assertIn(self.label, line)
+        self.assertIn(str(self.path), line)
+        self.close(fd)
+        service.stopService()
+        self.assertFalse(self.path.is_symlink())
+        self.assertFalse(self.path.exists())
+
+    def test_stale_symlink_is_replaced(self):
+        self.path.parent.mkdir(parents=True)
+        os.symlink("/dev/pts/this-does-not-exist", self.path)
+        service = self.start()
+        self.assertEqual(os.readlink(self.path), service.slave_name)
+
+    def test_regular_file_in_the_way_is_an_error_naming_the_port(self):
+        self.path.parent.mkdir(parents=True)
+        self.path.write_text("user data")
+        service = PtyPortService(self.path, self.channel, reactor, self.label)
+        with self.assertRaises(TransportError) as caught:
+            service.startService()
+        self.assertIn(self.label, str(caught.exception))
+        self.assertEqual(self.path.read_text(), "user data")
+        self.assertFalse(service.running)
+
+    def test_stop_leaves_a_symlink_someone_else_took_over(self):
+        service = self.start()
+        self.path.unlink()
+        os.symlink("/dev/null", self.path)
+        service.stopService()
+        self.assertEqual(os.readlink(self.path), "/dev/null")
+
+    # -- hosts opening and closing ----------------------------------------------------------
+
+    @defer.inlineCallbacks
+    def test_host_opens_and_closes_many_times(self):
+        service = self.start()
+        yield pause(3 * FAST_POLL)
+        self.assertEqual(self.device.events, [], "nobody has opened the slave yet")
+        cycles = 25
+        for i in range(cycles):
+            fd = self.open()
+            yield wait_until(lambda: self.channel.host_attached, what=f"open #{i}")
+            message = b"AT+CYCLE=%d\r" % i
+            os.write(fd, message)
+            echoed = yield read_exactly(fd, len(message))
+            self.assertEqual(echoed, message)
+            self.close(fd)
+            yield wait_until(lambda: not self.channel.host_attached, what=f"close #{i}")
+        self.assertEqual(self.device.events, ["opened", "closed"] * cycles)
+        self.assertEqual(service.master.opens, cycles)
+        self.assertEqual(
+            bytes(self.device.received), b"".join(b"AT+CYCLE=%d\r" % i for i in range(cycles))
+        )
+
+    @defer.inlineCallbacks
+    def test_default_poll_interval_notices_an_open(self):
+        self.start(poll_interval=0.1)
+        fd = self.open()
+        started = time.monotonic()
+        os.write(fd, b"AT\r")
+        echoed = yield read_exactly(fd, 3)
+        self.assertEqual(echoed, b"AT\r")
+        self.assertLess(time.monotonic() - started, 1.0)
+
+    @defer.inlineCallbacks
+    def test_bytes_written_just_before_close_still_arrive(self):
+        self.start()
+        fd = self.open()
+        os.write(fd, b"ATH\r")
+        self.close(fd)
+        yield wait_until(lambda: bytes(self.device.received) == b"ATH\r", what="ATH")
+        yield wait_until(lambda: self.device.events == ["opened", "closed"], what="close")
+
+    @defer.inlineCallbacks
+    def test_one_byte_writes_and_bulk_writes_give_the_same_bytes(self):
+        self.start()
+        payload = bytes(range(256)) * 32  # 8 KiB, every byte value
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        for byte in payload[:512]:
+            os.write(fd, bytes([byte]))
+        os.write(fd, payload[512:])
+        echoed = yield read_exactly(fd, len(payload))
+        self.assertEqual(bytes(self.device.received), payload)
+        self.assertEqual(echoed, payload)
+
+    @defer.inlineCallbacks
+    def test_host_that_never_reads_does_not_block_or_grow_without_bound(self):
+        service = self.start(output_limit=4096)
+        self.device.echo = False
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        chunk = b"+CRING: VOICE\r\n" * 64
+        total = 0
+        started = time.monotonic()
+        for _ in range(400):  # ~380 KiB, far beyond the kernel's PTY buffer
+            self.channel.write(chunk)
+            total += len(chunk)
+        self.assertLess(time.monotonic() - started, 1.0, "writes must never block")
+        master = service.master
+        self.assertLessEqual(master.pending_output, 4096)
+        self.assertGreater(master.dropped_output, total // 2)
+        # The host starts reading: what was queued drains and new output flows again.
+        drained = read_available(fd)
+        yield wait_until(lambda: master.pending_output == 0, what="queue drained")
+        drained += read_available(fd)
+        self.assertEqual(len(drained) + master.dropped_output, total)
+        self.channel.write(b"\r\nOK\r\n")
+        tail = yield read_exactly(fd, 6)
+        self.assertEqual(tail, b"\r\nOK\r\n")
+
+    @defer.inlineCallbacks
+    def test_next_host_does_not_read_what_the_last_one_left_unread(self):
+        self.start()
+        self.device.echo = False
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        self.channel.write(b"\r\nRING\r\n")
+        self.close(fd)
+        yield wait_until(lambda: not self.channel.host_attached)
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        yield pause(0.05)
+        self.assertEqual(read_available(fd), b"")
+        self.channel.write(b"fresh")
+        got = yield read_exactly(fd, 5)
+        self.assertEqual(got, b"fresh")
+
+    @defer.inlineCallbacks
+    def test_modem_output_with_no_host_is_dropped_not_queued(self):
+        self.start()
+        self.channel.write(b"\r\nRING\r\n")
+        self.assertEqual(self.channel.dropped_tx, 8)
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        yield pause(0.05)
+        self.assertEqual(read_available(fd), b"")
+
+    @defer.inlineCallbacks
+    def test_modem_signals_are_accepted_and_host_signals_stay_on(self):
+        self.start()
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        self.channel.set_modem_signals(dcd=True, ri=True)
+        self.channel.set_modem_signals(dcd=False, ri=False)
+        self.assertEqual(self.device.signal_changes, [])
+        self.assertTrue(self.channel.host_signals.dtr)
+        os.write(fd, b"AT\r")
+        got = yield read_exactly(fd, 3)
+        self.assertEqual(got, b"AT\r")
+
+    @defer.inlineCallbacks
+    def test_stop_with_a_host_attached_detaches_and_hangs_up(self):
+        service = self.start()
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached)
+        with LogCapture() as logs:
+            service.stopService()
+        self.assertEqual(self.device.events, ["opened", "closed"])
+        self.assertTrue(logs.matching(self.label))
+        try:
+            hung_up = os.read(fd, 1)
+        except OSError as e:
+            hung_up = e.errno
+        self.assertIn(hung_up, (b"", errno.EIO), "the master is gone: EOF or EIO")
+        self.assertFalse(self.path.exists())
