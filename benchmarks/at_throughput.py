@@ -1,0 +1,363 @@
+"""AT command throughput of atsim, next to the floor set by a bare Twisted responder.
+
+    python benchmarks/at_throughput.py [--modems 200] [--transport tcp|pty] [--seconds 5]
+
+Two runs on the same transport and the same number of ports:
+
+* **atsim**: ``twistd -n atsim`` on a generated scenario with one port per modem;
+* **floor**: a bare Twisted server answering every line with ``OK`` (no parsing, no modem):
+  the most any server on this reactor and transport could do.
+
+Each run is a separate server process; the load comes from this process, one Twisted client
+per port (no threads), each sending its command again as soon as the previous answer's final
+result code arrived.  Printed: commands per second over all ports, and the latency from
+sending a command to its final result (p50, p99).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tty
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Final result codes that end a response (verbose form).
+FINAL_RESULT = re.compile(rb"\r\n(OK|ERROR|\+CME ERROR: [^\r]*)\r\n")
+#: A server must have every port open within this time.
+STARTUP_TIMEOUT = 60.0
+
+
+def connect_fd(fd: int, protocol, reactor) -> None:
+    """Run ``protocol`` on a PTY file descriptor (either end).  Twisted's StandardIO would
+    take a readable fd given as stdout for end of file, so it cannot share one fd."""
+    from twisted.internet import abstract, fdesc
+
+    class FdConnection(abstract.FileDescriptor):
+        def fileno(self) -> int:
+            return fd
+
+        def doRead(self):
+            return fdesc.readFromFD(fd, protocol.dataReceived)
+
+        def writeSomeData(self, data: bytes):
+            return fdesc.writeToFD(fd, data)
+
+    fdesc.setNonBlocking(fd)
+    connection = FdConnection(reactor)
+    connection.connected = True  # FileDescriptor.write drops data until this is set
+    connection.startReading()
+    protocol.makeConnection(connection)
+
+
+# -- the floor server (run in a child process) -------------------------------------------------
+
+
+def serve_floor(transport: str, ports: list[int], pty_dir: Path | None) -> None:
+    """Answer every CR-terminated line with OK on each port, then run until killed."""
+    from twisted.internet import reactor
+    from twisted.internet.protocol import Factory, Protocol
+
+    class OkResponder(Protocol):
+        def dataReceived(self, data: bytes) -> None:
+            for _ in range(data.count(b"\r")):
+                self.transport.write(b"\r\nOK\r\n")
+
+    if transport == "tcp":
+        factory = Factory.forProtocol(OkResponder)
+        for port in ports:
+            reactor.listenTCP(port, factory, interface="127.0.0.1")
+    else:
+        for index in range(len(ports)):
+            master, slave = os.openpty()
+            tty.setraw(slave)  # the slave stays open here: no EIO while clients reopen
+            os.symlink(os.ttyname(slave), pty_dir / f"floor{index}")
+            connect_fd(master, OkResponder(), reactor)
+    reactor.run()
+
+
+# -- starting the servers ----------------------------------------------------------------------
+
+
+def free_tcp_ports(count: int) -> list[int]:
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def twistd() -> str:
+    beside = Path(sys.executable).with_name("twistd")
+    return str(beside) if beside.exists() else shutil.which("twistd") or "twistd"
+
+
+def environment() -> dict[str, str]:
+    """The working tree's atsim (and its twistd plugin), installed or not."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def atsim_scenario(directory: Path, transport: str, ports: list[int]) -> tuple[Path, list]:
+    """A scenario with one modem per port; returns it and the addresses to open."""
+    lines = ["modems:"]
+    addresses: list = []
+    for index, port in enumerate(ports, 1):
+        lines.append(f"  - name: bench-{index}")
+        if transport == "tcp":
+            lines.append(f'    ports: [{{tcp: "tcp:{port}:interface=127.0.0.1"}}]')
+            addresses.append(port)
+        else:
+            path = directory / "pty" / f"bench-{index}"
+            lines.append(f"    ports: [{{pty: {path}}}]")
+            addresses.append(path)
+    scenario = directory / "bench.yaml"
+    scenario.write_text("\n".join(lines) + "\n")
+    return scenario, addresses
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    addresses: list  # TCP ports or PTY paths
+    log: Path
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            sys.exit(f"{self.name} server exited:\n{self.log.read_text()[-3000:]}")
+        return all(
+            address.exists() if isinstance(address, Path) else _accepts(address)
+            for address in self.addresses
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+def start_atsim(directory: Path, transport: str, modems: int) -> Server:
+    scenario, addresses = atsim_scenario(directory, transport, free_tcp_ports(modems))
+    log = directory / "atsim.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [twistd(), "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+             "--state-dir", str(directory / "state")],
+            cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Server("atsim", process, addresses, log)
+
+
+def start_floor(directory: Path, transport: str, modems: int) -> Server:
+    ports = free_tcp_ports(modems)
+    pty_dir = directory / "floor"
+    pty_dir.mkdir()
+    log = directory / "floor.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--serve-floor", transport, "--pty-dir", str(pty_dir),
+             "--ports", ",".join(map(str, ports))],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+        )
+    addresses = ports if transport == "tcp" else [pty_dir / f"floor{i}" for i in range(modems)]
+    return Server("floor", process, addresses, log)
+
+
+def wait_ready(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.ready():
+        if time.monotonic() > deadline:
+            server.stop()
+            sys.exit(f"{server.name} did not open its ports in {STARTUP_TIMEOUT:.0f} s")
+        time.sleep(0.05)
+
+
+# -- the load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    commands: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+@dataclass
+class Result:
+    name: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def drive(server: Server, command: bytes, seconds: float, warmup: float) -> Result:
+    """Run the load against ``server`` in a fresh reactor of a child process, so each run gets
+    a clean reactor and the driver's own start-up is not measured."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: drive, write the figures, exit
+        os.close(read)
+        figures = _drive_in_this_process(server.addresses, command, seconds, warmup)
+        payload = f"{figures.commands} {figures.errors} " + " ".join(
+            f"{x:.6f}" for x in figures.latencies)
+        with os.fdopen(write, "w") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as source:
+        text = source.read()
+    os.waitpid(pid, 0)
+    if not text:
+        sys.exit(f"the load driver for {server.name} failed")
+    commands, errors, *latencies = text.split()
+    latencies = [float(x) for x in latencies]
+    return Result(server.name, int(commands) / seconds, percentile(latencies, 0.5) * 1000,
+                  percentile(latencies, 0.99) * 1000, int(errors))
+
+
+def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
+                           warmup: float) -> Figures:
+    from twisted.internet import reactor
+    from twisted.internet.protocol import ClientFactory, Protocol
+
+    figures = Figures()
+    state = {"measuring": False}
+    setup = b"ATE0\r"  # the floor does not echo either; echo would only add bytes to parse
+
+    class Driver(Protocol):
+        def connectionMade(self) -> None:
+            self.buffer = b""
+            self.in_setup = True
+            self.transport.write(setup)
+
+        def dataReceived(self, data: bytes) -> None:
+            self.buffer += data
+            match = FINAL_RESULT.search(self.buffer)
+            if match is None:
+                return
+            self.buffer = b""
+            if self.in_setup:
+                self.in_setup = False
+            elif state["measuring"]:
+                figures.commands += 1
+                figures.latencies.append(time.perf_counter() - self.sent_at)
+                if match.group(1) != b"OK":
+                    figures.errors += 1
+            self.sent_at = time.perf_counter()
+            self.transport.write(command + b"\r")
+
+    class Factory(ClientFactory):
+        protocol = Driver
+
+        def clientConnectionFailed(self, connector, reason) -> None:
+            print(f"connection failed: {reason.getErrorMessage()}", file=sys.stderr)
+
+    for address in addresses:
+        if isinstance(address, Path):
+            fd = os.open(address, os.O_RDWR | os.O_NOCTTY)
+            tty.setraw(fd)
+            connect_fd(fd, Driver(), reactor)
+        else:
+            reactor.connectTCP("127.0.0.1", address, Factory())
+
+    def start_measuring() -> None:
+        state["measuring"] = True
+        reactor.callLater(seconds, reactor.stop)
+
+    reactor.callLater(warmup, start_measuring)
+    reactor.run()
+    return figures
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modems", type=int, default=200, help="modems (ports) [200]")
+    parser.add_argument("--transport", choices=("tcp", "pty"), default="tcp",
+                        help="how the clients reach the modems [tcp]")
+    parser.add_argument("--seconds", type=float, default=5.0,
+                        help="measured time per run [5]")
+    parser.add_argument("--warmup", type=float, default=1.0,
+                        help="load before measuring starts, per run [1]")
+    parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
+    # internal: the floor server's own process
+    parser.add_argument("--serve-floor", choices=("tcp", "pty"), help=argparse.SUPPRESS)
+    parser.add_argument("--ports", help=argparse.SUPPRESS)
+    parser.add_argument("--pty-dir", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    if args.serve_floor:
+        serve_floor(args.serve_floor, [int(p) for p in args.ports.split(",")], args.pty_dir)
+        return
+    command = args.command.encode("ascii")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="atsim-bench-") as tmp:
+        for start in (start_atsim, start_floor):
+            directory = Path(tmp) / start.__name__
+            directory.mkdir()
+            server = start(directory, args.transport, args.modems)
+            try:
+                wait_ready(server)
+                results.append(drive(server, command, args.seconds, args.warmup))
+            finally:
+                server.stop()
+    print_table(args, results)
+
+
+def print_table(args: argparse.Namespace, results: list[Result]) -> None:
+    print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
+          f"{args.seconds:g} s measured after {args.warmup:g} s warm-up")
+    print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for r in results:
+        print(f"{r.name:<8} {r.rate:>11.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7}")
+    atsim, floor = results
+    if floor.rate:
+        print(f"atsim runs at {atsim.rate / floor.rate:.0%} of the floor's command rate "
+              "(floor: a bare Twisted server answering OK to every line)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

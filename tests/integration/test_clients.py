@@ -1,0 +1,167 @@
+"""Real host software against a running simulator, configured as CLIENTS.md found works:
+python-gsmmodem-new, gammu, chat (ppp) and picocom, each on the modem's PTY."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.integration.harness import IDENTITY, require_module, require_program
+
+pytestmark = pytest.mark.clients
+
+#: The scenario's default operator (simulator.scenario.model.NetworkSpec).
+OPERATOR = {"mcc": "001", "mnc": "01", "name": "Test Network"}
+
+CLIENT_TIMEOUT = 90
+
+
+@pytest.fixture
+def pty(lab):
+    """The lab modem's PTY with its channel back on the stored profile (echo on, verbose),
+    whatever the previous client left; closed again before the client opens it."""
+    with lab.open_pty() as link:
+        link.command("ATZ")
+    return lab.pty
+
+
+def run(args, **kwargs) -> subprocess.CompletedProcess:
+    kwargs.setdefault("stdin", subprocess.DEVNULL)
+    return subprocess.run(args, capture_output=True, timeout=CLIENT_TIMEOUT, **kwargs)
+
+
+def field(output: str, label: str) -> str:
+    """A 'Label : value' line of gammu's output."""
+    match = re.search(rf"^{re.escape(label)}\s*:\s*(.*?)\s*$", output, re.M)
+    assert match, f"no {label!r} line in:\n{output}"
+    return match.group(1)
+
+
+# -- python-gsmmodem-new ----------------------------------------------------------------------
+
+GSMMODEM_SCRIPT = textwrap.dedent("""\
+    import json, sys
+    from gsmmodem.modem import GsmModem
+    modem = GsmModem(sys.argv[1], 115200)
+    modem.connect()
+    try:
+        modem.waitForNetworkCoverage(10)
+        print(json.dumps({name: getattr(modem, name) for name in (
+            "manufacturer", "model", "revision", "imei", "imsi", "networkName",
+            "signalStrength")}))
+    finally:
+        modem.close()
+""")
+
+
+def test_python_gsmmodem_connect_and_properties(pty):
+    require_module("gsmmodem", "python-gsmmodem-new")
+    result = run([sys.executable, "-c", GSMMODEM_SCRIPT, str(pty)], text=True)
+    assert result.returncode == 0, result.stderr
+    properties = json.loads(result.stdout.splitlines()[-1])
+    assert properties["manufacturer"] == IDENTITY["manufacturer"]
+    assert properties["model"] == IDENTITY["model"]
+    assert properties["revision"].endswith(IDENTITY["revision"])
+    assert properties["imei"] == IDENTITY["imei"]
+    assert properties["imsi"] == IDENTITY["imsi"]
+    assert properties["networkName"] == OPERATOR["name"]
+    assert 0 <= properties["signalStrength"] <= 31
+
+
+# -- gammu ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gammu(pty, tmp_path):
+    binary = require_program("gammu", "gammu")
+    config = tmp_path / "gammurc"
+    config.write_text(
+        f"[gammu]\ndevice = {pty}\nconnection = at115200\n"
+        f"logfile = {tmp_path / 'gammu.log'}\nlogformat = textall\n"
+    )
+
+    def gammu(*args: str) -> str:
+        result = run([binary, "-c", str(config), *args], text=True)
+        log = (tmp_path / "gammu.log").read_text(errors="replace")[-4000:]
+        assert result.returncode == 0, f"{result.stdout}{result.stderr}\n{log}"
+        return result.stdout
+
+    return gammu
+
+
+def test_gammu_identify(gammu):
+    output = gammu("identify")
+    assert field(output, "Manufacturer") == IDENTITY["manufacturer"]
+    assert IDENTITY["model"] in field(output, "Model")
+    assert field(output, "Firmware") == IDENTITY["revision"]
+    assert field(output, "IMEI") == IDENTITY["imei"]
+    assert field(output, "SIM IMSI") == IDENTITY["imsi"]
+
+
+def test_gammu_networkinfo(gammu):
+    output = gammu("networkinfo")
+    assert field(output, "Network state") == "home network"
+    assert field(output, "Network").startswith(f"{OPERATOR['mcc']} {OPERATOR['mnc']}")
+    assert field(output, "Name in phone") == f'"{OPERATOR["name"]}"'
+    assert re.search(r"LAC [0-9A-F]+, CID [0-9A-F]+", output), output
+
+
+# -- chat (ppp) -------------------------------------------------------------------------------
+
+
+def run_chat(pty, script: str, tmp_path) -> subprocess.CompletedProcess:
+    """chat talks on its stdin and stdout: both are the modem's PTY, as with
+    ``chat -f script < $PTY > $PTY``."""
+    binary = require_program("chat", "ppp")
+    script_file = tmp_path / "chat.script"
+    script_file.write_text(script)
+    fd = os.open(pty, os.O_RDWR | os.O_NOCTTY)
+    try:
+        return run([binary, "-v", "-s", "-f", str(script_file)], stdin=fd, stdout=fd, text=True)
+    finally:
+        os.close(fd)
+
+
+def test_chat_plain_at(pty, tmp_path):
+    result = run_chat(pty, "TIMEOUT 5\n'' AT OK\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+CHAT_EXIT_NO_CARRIER = 5  # 4 + index of the matched ABORT string (NO CARRIER is the 2nd)
+
+DIAL_SCRIPT = """\
+ABORT 'BUSY'
+ABORT 'NO CARRIER'
+ABORT 'ERROR'
+TIMEOUT 5
+'' AT
+OK ATZ
+OK 'AT+CGDCONT=1,"IP","internet"'
+OK ATD*99***1#
+CONNECT ''
+"""
+
+
+def test_chat_dial_script_runs_to_the_final_result(pty, tmp_path):
+    """Every command before the dial answers OK; the packet-data dial ends in NO CARRIER
+    because the modem has no PPP peer to connect the call to."""
+    result = run_chat(pty, DIAL_SCRIPT, tmp_path)
+    assert result.returncode == CHAT_EXIT_NO_CARRIER, result.stderr
+    assert "Failed (NO CARRIER)" in result.stderr
+
+
+# -- picocom ----------------------------------------------------------------------------------
+
+
+def test_picocom_one_shot(pty):
+    binary = require_program("picocom", "picocom")
+    result = run([binary, "-q", "-b", "115200", "--initstring", "AT+CSQ\r",
+                  "--exit-after", "1000", str(pty)])
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(rb"AT\+CSQ\r\r\n\+CSQ: \d+,\d+\r\n\r\nOK\r\n", result.stdout), result.stdout
