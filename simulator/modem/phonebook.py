@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
-from simulator.modem.sim import SimService
+from simulator.modem.sim import require_sim_ready
 from simulator.modem.tables import tables_of
 from simulator.modem.text import listing, quote
 
@@ -37,7 +37,7 @@ class PhonebookService(Service):
 
     def _require(self, storage: str) -> None:
         if storage in SIM_STORAGES:
-            self.modem.service(SimService).card.require_ready()
+            require_sim_ready(self.modem)
 
     def cpbs_set(self, call) -> None:
         p = call.params

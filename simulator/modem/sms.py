@@ -17,7 +17,7 @@ from simulator.modem.charset import decode, encode, session_charset
 from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed, ok
 from simulator.modem.modem import Service
-from simulator.modem.sim import SimService, number_type
+from simulator.modem.sim import number_type, require_sim_ready
 from simulator.modem.tables import tables_of
 from simulator.modem.text import listing, quote
 
@@ -117,11 +117,11 @@ class SmsService(Service):
             raise p.bad()
         # <tosca>: a type-of-address octet has its top bit set (TS 24.008 §10.5.4.7).
         smsc_type = p.int(1, 128, 255, default=number_type(address))
-        self.modem.service(SimService).card.require_ready()
+        require_sim_ready(self.modem)
         self.settings.smsc, self.settings.smsc_type = address, smsc_type
 
     def csca_read(self, call) -> None:
-        self.modem.service(SimService).card.require_ready()
+        require_sim_ready(self.modem)
         charset = session_charset(call.session, self.tables.default_charset)
         call.info(f"+CSCA: {quote(encode(self.settings.smsc, charset))},"
                   f"{self.settings.smsc_type}")
@@ -154,7 +154,7 @@ class SmsService(Service):
     def _require_memory(self, memory: str) -> None:
         if memory in SIM_MEMORIES:
             try:
-                self.modem.service(SimService).card.require_ready()
+                require_sim_ready(self.modem)
             except CmeError as error:
                 raise CmsError(CMS_FOR_SIM_CME[error.code]) from None
 
