@@ -2,5 +2,6 @@
 
 from simulator.transport.errors import TransportError
 from simulator.transport.ptyport import PtyPortService
+from simulator.transport.streamport import StreamPortService
 
-__all__ = ["PtyPortService", "TransportError"]
+__all__ = ["PtyPortService", "StreamPortService", "TransportError"]
