@@ -2,6 +2,7 @@
 
 from simulator.transport.errors import TransportError
 from simulator.transport.ptyport import PtyPortService
+from simulator.transport.serialdevice import SerialPortService
 from simulator.transport.streamport import StreamPortService
 
-__all__ = ["PtyPortService", "StreamPortService", "TransportError"]
+__all__ = ["PtyPortService", "SerialPortService", "StreamPortService", "TransportError"]
