@@ -14,7 +14,8 @@ from twisted.internet import defer, reactor, threads
 from twisted.trial import unittest
 
 from simulator.line import HostSignals
-from simulator.transport import StreamPortService
+from simulator.scenario.model import PortSpec
+from simulator.transport import port_service
 
 from .doubles import echo_channel, wait_until
 
@@ -39,15 +40,8 @@ class Rfc2217TestCase(unittest.TestCase):
     def setUp(self):
         self.channel, self.device = echo_channel()
         self.label = "lab-4 rfc2217:tcp:0:interface=127.0.0.1"
-        self.service = StreamPortService(
-            "tcp:0:interface=127.0.0.1",
-            self.channel,
-            reactor,
-            self.label,
-            connection_class=_connection_class(),
-            drives_signals=True,
-            scheme="rfc2217",
-        )
+        spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
+        self.service = port_service(spec, self.channel, reactor, self.label)
         self.service.startService()
         self.addCleanup(lambda: self.service.running and self.service.stopService())
         self.url = f"rfc2217://127.0.0.1:{self.service.address.port}"
@@ -140,9 +134,3 @@ class Rfc2217TestCase(unittest.TestCase):
         self.assertEqual(self.service.gate.kicked, 1)
         yield wait_until(lambda: not self.channel.host_attached)
         self.assertEqual(self.device.events, ["opened", "closed", "opened", "closed"])
-
-
-def _connection_class():
-    from simulator.transport.rfc2217.protocol import Rfc2217HostConnection
-
-    return Rfc2217HostConnection
