@@ -1,0 +1,483 @@
+"""An in-memory TCP connection: two Twisted transports joined by two shaped lanes.
+
+Every connection a modem has goes through a ``Pipe``: to a lab service (whose protocol sits
+directly on the far end), to another modem, or to a real socket (a splice sits on the far end).
+Each direction is a ``Lane``:
+
+* bytes written wait in ``unsent`` until the receiver's window has room (a TCP receive window:
+  what is in flight plus what arrived but was not read yet);
+* they leave as segments of at most the path's MSS, each booked on the link stages it crosses
+  (``Shaper.transit``) and delivered in order at its arrival time;
+* a paused receiver (``pauseProducing``) keeps arrived bytes in the lane, the window fills,
+  sending stops, ``unsent`` grows, and the writer's registered producer is paused: backpressure
+  all the way to whoever produces, with nothing lost;
+* a lane whose link is down keeps its bytes until the link is back.
+
+Closing follows TCP: ``loseWriteConnection`` sends a FIN after the data (half close, seen as
+``readConnectionLost`` by a half-closeable protocol), ``loseConnection`` also stops reading,
+``abortConnection`` resets both ways and the peer learns it one trip later; data arriving at an
+end that closed completely resets the sender, as a real stack does.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Sequence
+
+from twisted.internet import error
+from twisted.internet.address import IPv4Address
+from twisted.internet.interfaces import (
+    IConsumer,
+    IHalfCloseableProtocol,
+    IPushProducer,
+    IReactorTime,
+    ITCPTransport,
+)
+from twisted.python.failure import Failure
+from zope.interface import implementer
+
+from simulator.network.errors import ConnectionReset
+from simulator.network.links import Link, Shaper, path_mss, stages_up, transit
+
+#: Receive window of a simulated TCP peer, bytes (the classic 16-bit maximum without scaling).
+DEFAULT_WINDOW = 65535
+#: A registered producer is paused once this many written bytes wait to be sent (as Twisted's
+#: own transports do with their 64 KiB buffer).
+DEFAULT_BUFFER_HIGH = 65536
+
+_FIN = None  # in a lane, the end of one direction
+
+
+class Lane:
+    """One direction of a pipe: from ``sender`` to ``receiver`` across ``stages``."""
+
+    def __init__(self, clock: IReactorTime, stages: Sequence[Shaper], window: int) -> None:
+        self.clock = clock
+        self.stages = tuple(stages)
+        self.window = window
+        self.sender: PipeEnd | None = None
+        self.receiver: PipeEnd | None = None
+        self._unsent = bytearray()
+        self._fin_queued = False
+        self._fin_sent = False
+        self._in_flight: collections.deque[tuple[float, bytes | None]] = collections.deque()
+        self._in_flight_bytes = 0
+        self._arrived: collections.deque[bytes | None] = collections.deque()
+        self._arrived_bytes = 0
+        self._last_arrival = 0.0
+        self._timer = None
+        self._pumping = False
+        self._pump_again = False
+        self._delivering = False
+        self.closed = False  # reset: nothing moves any more
+        self.sent = 0  # bytes that left the sender
+        self.delivered = 0  # bytes handed to the receiving protocol
+
+    @property
+    def unsent(self) -> int:
+        return len(self._unsent)
+
+    @property
+    def outstanding(self) -> int:
+        """Bytes written and not yet delivered."""
+        return len(self._unsent) + self._in_flight_bytes + self._arrived_bytes
+
+    def write(self, data: bytes) -> None:
+        if self.closed or self._fin_queued or not data:
+            return
+        self._unsent += data
+        self.pump()
+
+    def finish(self) -> None:
+        """Send a FIN once everything written before has left."""
+        if not self.closed and not self._fin_queued:
+            self._fin_queued = True
+            self.pump()
+
+    def reset(self) -> None:
+        """Drop everything: the connection was reset."""
+        self.closed = True
+        self._unsent.clear()
+        self._in_flight.clear()
+        self._arrived.clear()
+        self._in_flight_bytes = self._arrived_bytes = 0
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def pump(self) -> None:
+        """Send what the window allows, then tell the sender how much still waits.  Re-entrant
+        calls (a producer writing more while being resumed) just ask for another round."""
+        if self._pumping:
+            self._pump_again = True
+            return
+        self._pumping = True
+        try:
+            while True:
+                self._pump_again = False
+                self._transmit()
+                if self.sender is not None:
+                    self.sender._unsent_changed()
+                if not self._pump_again or self.closed:
+                    break
+        finally:
+            self._pumping = False
+
+    def _transmit(self) -> None:
+        if self.closed or not stages_up(self.stages):
+            return
+        now = self.clock.seconds()
+        mss = path_mss(self.stages)
+        while self._unsent:
+            room = self.window - self._in_flight_bytes - self._arrived_bytes
+            if room <= 0:
+                break
+            size = min(mss, len(self._unsent), room)
+            chunk = bytes(self._unsent[:size])
+            del self._unsent[:size]
+            self._in_flight.append((self._arrival(size, now), chunk))
+            self._in_flight_bytes += size
+            self.sent += size
+        if self._fin_queued and not self._fin_sent and not self._unsent:
+            self._fin_sent = True
+            self._in_flight.append((self._arrival(0, now), _FIN))
+            if self.sender is not None:
+                self.sender._fin_transmitted()
+        self._arm()
+
+    def _arrival(self, size: int, now: float) -> float:
+        # Jitter must not reorder a byte stream: a segment never overtakes the one before.
+        self._last_arrival = max(transit(self.stages, size, now), self._last_arrival)
+        return self._last_arrival
+
+    def _arm(self) -> None:
+        if self._timer is None and self._in_flight and not self.closed:
+            delay = max(0.0, self._in_flight[0][0] - self.clock.seconds())
+            self._timer = self.clock.callLater(delay, self._arrive)
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    def _arrive(self) -> None:
+        self._timer = None
+        now = self.clock.seconds()
+        while self._in_flight and self._in_flight[0][0] <= now:
+            _, chunk = self._in_flight.popleft()
+            if chunk is not _FIN:
+                self._in_flight_bytes -= len(chunk)
+                self._arrived_bytes += len(chunk)
+            self._arrived.append(chunk)
+        self.deliver()
+        self._arm()
+
+    def deliver(self) -> None:
+        """Hand arrived bytes to the receiving protocol while it is willing to take them."""
+        if self._delivering:
+            return
+        self._delivering = True
+        try:
+            while self._arrived and not self.closed:
+                receiver = self.receiver
+                if receiver is None or not receiver.accepts_data():
+                    break
+                chunk = self._arrived.popleft()
+                if chunk is _FIN:
+                    receiver._fin_received()
+                    continue
+                self._arrived_bytes -= len(chunk)
+                if receiver.reads_closed():
+                    receiver._data_after_close()
+                    continue
+                self.delivered += len(chunk)
+                receiver._data_received(chunk)
+        finally:
+            self._delivering = False
+        self.pump()  # the window may have opened
+
+
+@implementer(ITCPTransport, IPushProducer, IConsumer)
+class PipeEnd:
+    """One side of a pipe, seen by its protocol as an ordinary TCP transport."""
+
+    def __init__(self, pipe: Pipe, local: tuple[str, int], remote: tuple[str, int],
+                 out: Lane, into: Lane, link: Link | None) -> None:
+        self.pipe = pipe
+        self.local = local
+        self.remote = remote
+        self.lane_out = out
+        self.lane_in = into
+        out.sender = self
+        into.receiver = self
+        #: The link of the modem that owns this end (None for a lab service or real socket).
+        self.link = link
+        self.protocol = None
+        self.connected = False
+        self.disconnecting = False  # loseConnection was called
+        self.disconnected = False  # connectionLost was delivered
+        self._write_closed = False
+        self._read_closed = False
+        self._reset_sent = False
+        self.paused = False
+        self.producer = None
+        self._streaming = False
+        self._producer_paused = False
+        self._pulling = False
+        self.buffer_high = DEFAULT_BUFFER_HIGH
+        self.buffer_low = DEFAULT_BUFFER_HIGH // 2
+
+    def __repr__(self) -> str:
+        return f"<PipeEnd {self.local[0]}:{self.local[1]} -> {self.remote[0]}:{self.remote[1]}>"
+
+    @property
+    def peer(self) -> PipeEnd:
+        return self.pipe.b if self is self.pipe.a else self.pipe.a
+
+    def attach(self, protocol) -> None:
+        """Connect ``protocol`` to this end (its ``makeConnection``); bytes that arrived before
+        are delivered now."""
+        self.protocol = protocol
+        self.connected = True
+        protocol.makeConnection(self)
+        self.lane_in.deliver()
+
+    # -- ITransport ---------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        if not self._write_closed and not self.disconnected:
+            self.lane_out.write(bytes(data))
+
+    def writeSequence(self, data) -> None:
+        self.write(b"".join(data))
+
+    def loseConnection(self) -> None:
+        if self.disconnecting or self.disconnected:
+            return
+        self.disconnecting = True
+        self._read_closed = True
+        self._write_closed = True
+        self.lane_out.finish()
+
+    def loseWriteConnection(self) -> None:
+        if self._write_closed or self.disconnected:
+            return
+        self._write_closed = True
+        self.lane_out.finish()
+
+    def abortConnection(self) -> None:
+        if self.disconnected:
+            return
+        self._send_reset()
+        self._lose(error.ConnectionAborted())
+
+    def getPeer(self) -> IPv4Address:
+        return IPv4Address("TCP", *self.remote)
+
+    def getHost(self) -> IPv4Address:
+        return IPv4Address("TCP", *self.local)
+
+    def getTcpNoDelay(self) -> bool:
+        return True
+
+    def setTcpNoDelay(self, enabled) -> None:
+        pass
+
+    def getTcpKeepAlive(self) -> bool:
+        return False
+
+    def setTcpKeepAlive(self, enabled) -> None:
+        pass
+
+    def getHandle(self):
+        return None
+
+    # -- counters -----------------------------------------------------------------------------
+
+    @property
+    def bytes_sent(self) -> int:
+        return self.lane_out.sent
+
+    @property
+    def bytes_acked(self) -> int:
+        """Bytes written here that the peer's protocol has received."""
+        return self.lane_out.delivered
+
+    @property
+    def unsent(self) -> int:
+        return self.lane_out.unsent
+
+    # -- IPushProducer: the protocol reading from this end ------------------------------------
+
+    def pauseProducing(self) -> None:
+        self.paused = True
+
+    def resumeProducing(self) -> None:
+        if self.paused:
+            self.paused = False
+            self.lane_in.deliver()
+
+    def stopProducing(self) -> None:
+        self.loseConnection()
+
+    # -- IConsumer: a producer writing into this end ------------------------------------------
+
+    def registerProducer(self, producer, streaming) -> None:
+        if self.producer is not None:
+            raise RuntimeError(f"{self!r} already has a producer: {self.producer!r}")
+        if self.disconnected:
+            producer.stopProducing()
+            return
+        self.producer = producer
+        self._streaming = bool(streaming)
+        self._producer_paused = False
+        self.lane_out.pump()  # a pull producer is asked for its first chunks at once
+
+    def unregisterProducer(self) -> None:
+        self.producer = None
+
+    def _unsent_changed(self) -> None:
+        producer = self.producer
+        if producer is None:
+            return
+        unsent = self.lane_out.unsent
+        if self._streaming:
+            if unsent > self.buffer_high and not self._producer_paused:
+                self._producer_paused = True
+                producer.pauseProducing()
+            elif unsent <= self.buffer_low and self._producer_paused:
+                self._producer_paused = False
+                producer.resumeProducing()
+        elif unsent <= self.buffer_low and not self._pulling:
+            # A pull producer (FileSender ...) writes one chunk per resumeProducing.  Its write
+            # re-enters the lane's pump, which then runs another round and calls back here:
+            # a loop, not a recursion, that stops once the buffer is full or nothing is written.
+            self._pulling = True
+            try:
+                producer.resumeProducing()
+            finally:
+                self._pulling = False
+
+    # -- events from the lanes ----------------------------------------------------------------
+
+    def accepts_data(self) -> bool:
+        """Whether the lane may hand over its next arrival now."""
+        if self.disconnected or self._read_closed:
+            return True  # dropped (and answered with a reset) straight away
+        return self.protocol is not None and not self.paused
+
+    def reads_closed(self) -> bool:
+        return self.disconnected or self._read_closed
+
+    def _data_received(self, data: bytes) -> None:
+        self.protocol.dataReceived(data)
+
+    def _data_after_close(self) -> None:
+        # Data for a socket that is closed for reading: a real stack answers with a reset.
+        if self.disconnecting or self.disconnected:
+            self._send_reset()
+            if not self.disconnected:
+                self._lose(error.ConnectionDone())
+
+    def _fin_received(self) -> None:
+        if self.disconnected or self._read_closed:
+            self._read_closed = True
+            return
+        self._read_closed = True
+        if IHalfCloseableProtocol.providedBy(self.protocol):
+            self.protocol.readConnectionLost()
+            if self._write_closed and self.lane_out._fin_sent:
+                self._lose(error.ConnectionDone())
+        else:
+            # As Twisted does for a protocol that cannot half-close: the connection ends.
+            self._write_closed = True
+            self.lane_out.finish()
+            self._lose(error.ConnectionDone())
+
+    def _fin_transmitted(self) -> None:
+        if self.disconnecting or self._read_closed:
+            self._lose(error.ConnectionDone())
+
+    def _send_reset(self) -> None:
+        if self._reset_sent:
+            return
+        self._reset_sent = True
+        now = self.lane_out.clock.seconds()
+        delay = transit(self.lane_out.stages, 0, now) - now
+        self.lane_out.reset()
+        self.lane_in.reset()
+        self.lane_out.clock.callLater(max(0.0, delay), self.peer._reset_received)
+
+    def _reset_received(self) -> None:
+        if self.disconnected:
+            return
+        self._reset_sent = True  # nothing to answer a reset with
+        self.lane_out.reset()
+        self.lane_in.reset()
+        self._lose(ConnectionReset("connection reset by peer"))
+
+    def _lose(self, reason: BaseException) -> None:
+        if self.disconnected:
+            return
+        self.disconnected = True
+        self.connected = False
+        self._read_closed = self._write_closed = True
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            producer.stopProducing()
+        if self.protocol is not None:
+            self.protocol.connectionLost(Failure(reason))
+        self.pipe._end_lost(self)
+
+    def fail(self, reason: BaseException) -> None:
+        """The network takes this connection away (bearer released ...): the protocol sees
+        ``reason``, the peer a reset."""
+        if not self.disconnected:
+            self._send_reset()
+            self._lose(reason)
+
+
+class Pipe:
+    """A TCP connection between ``a`` (usually the modem's side) and ``b``.
+
+    ``a_to_b`` and ``b_to_a`` are the shaping stages of each direction; every link among them
+    carries the pipe, so faults reach it.
+    """
+
+    def __init__(self, clock: IReactorTime, a_addr: tuple[str, int], b_addr: tuple[str, int],
+                 a_to_b: Sequence[Shaper], b_to_a: Sequence[Shaper], *,
+                 a_link: Link | None = None, b_link: Link | None = None,
+                 window: int = DEFAULT_WINDOW) -> None:
+        self.clock = clock
+        ab = Lane(clock, a_to_b, window)
+        ba = Lane(clock, b_to_a, window)
+        self.a = PipeEnd(self, a_addr, b_addr, ab, ba, a_link)
+        self.b = PipeEnd(self, b_addr, a_addr, ba, ab, b_link)
+        self.links = {stage.link for stage in (*a_to_b, *b_to_a)}
+        for link in self.links:
+            link.carry(self)
+
+    def __repr__(self) -> str:
+        return f"<Pipe {self.a.local} <-> {self.b.local}>"
+
+    @property
+    def closed(self) -> bool:
+        return self.a.disconnected and self.b.disconnected
+
+    def link_changed(self, link: Link) -> None:
+        self.a.lane_out.pump()
+        self.b.lane_out.pump()
+
+    def close_from_network(self, link: Link, how: str) -> None:
+        """The far side of ``link``'s owner closes: the end that is *not* on ``link``."""
+        for end in (self.a, self.b):
+            if end.link is link:
+                far = end.peer
+                if how == "reset":
+                    far.abortConnection()
+                else:
+                    far.loseConnection()
+
+    def _end_lost(self, end: PipeEnd) -> None:
+        if self.closed:
+            for link in self.links:
+                link.drop(self)
