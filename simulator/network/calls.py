@@ -1,0 +1,315 @@
+"""Circuit-switched data calls between modems, to real TCP endpoints, and to ISPs.
+
+``Calls.dial`` looks the number up in ``numbers:`` (then among the modems' own MSISDNs):
+
+* another modem: its ``incoming_call`` handler gets an ``IncomingCall`` (the modem layer
+  turns it into RING / ``+CRING`` and ``ATA`` into ``answer()``); answered, both sides hold a
+  ``Call``, a byte pipe shaped like a 9600 bit/s GSM data channel;
+* ``forward: host:port``: a real TCP connection, the far end of the byte pipe;
+* ``isp:``: an ``IspPeer`` carrying the login and password the ISP expects; the PPP side is
+  not built yet, so ``IspPeer.start_ppp`` fails with ``PPP_NOT_AVAILABLE``.
+
+Outcomes that are not a connection fail the Deferred with a ``CallError`` and a
+``CallFailure`` (BUSY, NO_ANSWER, NO_CARRIER) the modem layer maps to its result codes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from twisted.internet import defer, protocol
+from twisted.logger import Logger
+
+from simulator.network.errors import CallError, CallFailure
+from simulator.network.links import PRESETS, Link
+from simulator.network.pipe import Pipe, PipeEnd
+from simulator.network.spec import IspSpec, NumberSpec
+from simulator.network.splice import Splice
+
+if TYPE_CHECKING:
+    from simulator.network.network import Network
+    from simulator.network.subscribers import Subscriber
+
+log = Logger(namespace="atsim.network.calls")
+
+#: From dialling to the called side ringing (or to the network's answer), seconds.
+SETUP_DELAY = 2.0
+#: How long the called side rings before the network gives up with NO_ANSWER, seconds.
+NO_ANSWER_TIMEOUT = 60.0
+#: The data channel of a call: GSM CSD at 9600 bit/s.
+CALL_CHANNEL = PRESETS["gsm"]
+
+
+def normalise_number(number: str) -> str:
+    """Digits (and a leading +) only: ``+33 6 00-00-00-01`` is ``+33600000001``."""
+    digits = "".join(c for c in number if c.isdigit() or c in "*#")
+    return ("+" + digits) if number.strip().startswith("+") else digits
+
+
+class Call:
+    """One side of a connected call.  ``attach(protocol)`` starts the bytes flowing (what the
+    other side sent meanwhile is kept); ``hangup()`` ends the call for both sides: the other
+    side's protocol sees ``connectionLost``."""
+
+    def __init__(self, number: str, kind: str, end: PipeEnd, link: Link) -> None:
+        self.number = number
+        self.kind = kind  # "modem" | "forward"
+        self.end = end
+        self.link = link  # the call's channel: faults act on it
+
+    def __repr__(self) -> str:
+        return f"<Call {self.kind} {self.number}>"
+
+    @property
+    def transport(self) -> PipeEnd:
+        return self.end
+
+    @property
+    def connected(self) -> bool:
+        return not self.end.disconnected
+
+    def attach(self, proto) -> None:
+        self.end.attach(proto)
+
+    def hangup(self) -> None:
+        self.end.loseConnection()
+
+
+@dataclasses.dataclass
+class IspPeer:
+    """An ISP answered: PPP would start now, with these credentials."""
+
+    number: str
+    login: str
+    password: str
+
+    def start_ppp(self) -> defer.Deferred:
+        return defer.fail(CallError(CallFailure.PPP_NOT_AVAILABLE, self.number))
+
+    def hangup(self) -> None:
+        pass
+
+
+class IncomingCall:
+    """A call ringing at a modem.  ``answer()`` connects it and returns the callee's
+    ``Call``; ``reject()`` makes the caller see BUSY.  ``on_end(callback)`` tells the modem
+    layer when the call stops ringing without being answered (caller gave up, no answer)."""
+
+    def __init__(self, calls: Calls, caller: Subscriber, callee: Subscriber, number: str,
+                 deferred: defer.Deferred) -> None:
+        self._calls = calls
+        self.caller = caller.msisdn  # what the callee's CLIP shows; None if unknown
+        self.caller_modem = caller.name
+        self.callee = callee.name
+        self.number = number
+        self._caller = caller
+        self._callee = callee
+        self._deferred = deferred
+        self._end_callbacks: list[Callable[[CallFailure], None]] = []
+        self.state = "ringing"  # -> "answered" | "rejected" | "ended"
+
+    def __repr__(self) -> str:
+        return f"<IncomingCall {self.caller_modem} -> {self.callee} {self.state}>"
+
+    def on_end(self, callback: Callable[[CallFailure], None]) -> None:
+        self._end_callbacks.append(callback)
+
+    def answer(self) -> Call:
+        if self.state != "ringing":
+            raise CallError(CallFailure.NO_CARRIER, f"call is {self.state}")
+        self.state = "answered"
+        caller_call, callee_call = self._calls._connect_modems(self._caller, self._callee,
+                                                               self.number)
+        self._deferred.callback(caller_call)
+        return callee_call
+
+    def reject(self) -> None:
+        if self.state == "ringing":
+            self._finish("rejected", CallFailure.BUSY)
+            self._deferred.errback(CallError(CallFailure.BUSY, self.number))
+
+    def _finish(self, state: str, why: CallFailure) -> None:
+        self.state = state
+        self._calls._busy.discard(self._callee.name)
+        self._calls._busy.discard(self._caller.name)
+        for callback in self._end_callbacks:
+            callback(why)
+
+
+class Calls:
+    def __init__(self, network: Network, numbers: Sequence[NumberSpec]) -> None:
+        self.network = network
+        self.clock = network.clock
+        self.numbers = {normalise_number(n.number): n for n in numbers}
+        self._handlers: dict[str, Callable[[IncomingCall], None]] = {}
+        self._busy: set[str] = set()  # modems ringing or in a call
+        self.setup_delay = SETUP_DELAY
+        self.no_answer_timeout = NO_ANSWER_TIMEOUT
+
+    def set_handler(self, subscriber: Subscriber,
+                    handler: Callable[[IncomingCall], None] | None) -> None:
+        if handler is None:
+            self._handlers.pop(subscriber.name, None)
+        else:
+            self._handlers[subscriber.name] = handler
+
+    def lookup(self, number: str) -> NumberSpec | None:
+        key = normalise_number(number)
+        spec = self.numbers.get(key)
+        if spec is not None:
+            return spec
+        for subscriber in self.network.subscribers.values():
+            if subscriber.msisdn and normalise_number(subscriber.msisdn) == key:
+                return NumberSpec(number, modem=subscriber.name)
+        return None
+
+    def in_call(self, modem: str) -> bool:
+        return modem in self._busy
+
+    def dial(self, caller: Subscriber, number: str, *,
+             timeout: float | None = None) -> defer.Deferred:
+        timers: list = []
+        state: dict[str, object] = {}
+
+        def cancel(_) -> None:
+            for timer in timers:
+                if timer.active():
+                    timer.cancel()
+            incoming = state.get("incoming")
+            if isinstance(incoming, IncomingCall) and incoming.state == "ringing":
+                incoming._finish("ended", CallFailure.NO_CARRIER)
+            connector = state.get("connector")
+            if connector is not None:
+                connector.disconnect()
+            self._busy.discard(caller.name)
+
+        d = defer.Deferred(cancel)
+        spec = self.lookup(number)
+        log.info("{modem}: dials {number} ({target})", modem=caller.name, number=number,
+                 target=_describe(spec))
+
+        def setup() -> None:
+            try:
+                self._setup(caller, number, spec, d, timers, state, timeout)
+            except CallError as e:
+                d.errback(e)
+
+        timers.append(self.clock.callLater(self.setup_delay, setup))
+        return d
+
+    def _setup(self, caller: Subscriber, number: str, spec: NumberSpec | None,
+               d: defer.Deferred, timers: list, state: dict, timeout: float | None) -> None:
+        if spec is None:
+            raise CallError(CallFailure.NO_CARRIER, f"{number}: no such number")
+        if spec.isp is not None:
+            d.callback(_isp_peer(number, spec.isp))
+        elif spec.forward is not None:
+            self._dial_forward(caller, number, spec.forward, d, state)
+        else:
+            self._ring(caller, number, spec.modem, d, timers, state, timeout)
+
+    def _ring(self, caller: Subscriber, number: str, modem: str | None, d: defer.Deferred,
+              timers: list, state: dict, timeout: float | None) -> None:
+        callee = self.network.subscribers.get(modem or "")
+        if callee is None:
+            raise CallError(CallFailure.NO_CARRIER, f"{number}: modem {modem!r} is not there")
+        if callee.name in self._busy or callee is caller:
+            raise CallError(CallFailure.BUSY, number)
+        incoming = IncomingCall(self, caller, callee, number, d)
+        state["incoming"] = incoming
+        self._busy.update((callee.name, caller.name))
+
+        def no_answer() -> None:
+            if incoming.state == "ringing":
+                incoming._finish("ended", CallFailure.NO_ANSWER)
+                d.errback(CallError(CallFailure.NO_ANSWER, number))
+
+        limit = self.no_answer_timeout if timeout is None else timeout
+        timers.append(self.clock.callLater(limit, no_answer))
+        handler = self._handlers.get(callee.name)
+        log.info("{callee}: incoming call from {caller}", callee=callee.name,
+                 caller=incoming.caller or caller.name)
+        if handler is not None:
+            handler(incoming)
+
+    def _connect_modems(self, caller: Subscriber, callee: Subscriber,
+                        number: str) -> tuple[Call, Call]:
+        channel = Link("csd", CALL_CHANNEL, caller.rng, owner=caller.name)
+        pipe = Pipe(self.clock, ("csd", 0), ("csd", 1), (channel.uplink,), (channel.downlink,),
+                    a_link=channel)
+        self._end_when_closed(pipe, caller.name, callee.name)
+        log.info("{caller} -> {callee}: call connected", caller=caller.name, callee=callee.name)
+        return (Call(number, "modem", pipe.a, channel),
+                Call(callee.msisdn or caller.name, "modem", pipe.b, channel))
+
+    def _dial_forward(self, caller: Subscriber, number: str, target: tuple[str, int],
+                      d: defer.Deferred, state: dict) -> None:
+        reactor = self.network.reactor
+        if reactor is None:
+            raise CallError(CallFailure.NO_CARRIER, f"{number}: no real network in this run")
+        splice = Splice()
+        self._busy.add(caller.name)
+
+        def connected(transport) -> None:
+            if d.called:
+                transport.abortConnection()
+                return
+            channel = Link("csd", CALL_CHANNEL, caller.rng, owner=caller.name)
+            pipe = Pipe(self.clock, ("csd", 0), target, (channel.uplink,), (channel.downlink,),
+                        a_link=channel)
+            self._end_when_closed(pipe, caller.name)
+            splice.join(transport, pipe.b)
+            pipe.b.attach(splice.inner)
+            d.callback(Call(number, "forward", pipe.a, channel))
+
+        def failed(reason) -> None:
+            self._busy.discard(caller.name)
+            if not d.called:
+                d.errback(CallError(CallFailure.NO_CARRIER, f"{number}: {reason.value}"))
+
+        splice.on_real_connected = connected
+        state["connector"] = reactor.connectTCP(target[0], target[1],
+                                                _CallFactory(splice, failed), timeout=30)
+
+    def _end_when_closed(self, pipe: Pipe, *modems: str) -> None:
+        previous = pipe._end_lost
+
+        def end_lost(end: PipeEnd) -> None:
+            previous(end)
+            # One side hung up: the call is over for both (the other sees connectionLost).
+            other = end.peer
+            if not other.disconnected:
+                other.loseConnection()
+            if pipe.closed:
+                self._busy.difference_update(modems)
+
+        pipe._end_lost = end_lost
+
+
+class _CallFactory(protocol.ClientFactory):
+    def __init__(self, splice: Splice, failed) -> None:
+        self.splice = splice
+        self.failed = failed
+
+    def buildProtocol(self, addr):
+        return self.splice.real
+
+    def clientConnectionFailed(self, connector, reason) -> None:
+        self.failed(reason)
+
+
+def _isp_peer(number: str, isp: IspSpec) -> IspPeer:
+    return IspPeer(number, isp.login, isp.password)
+
+
+def _describe(spec: NumberSpec | None) -> str:
+    if spec is None:
+        return "unknown number"
+    if spec.modem is not None:
+        return f"modem {spec.modem}"
+    if spec.forward is not None:
+        return f"forward to {spec.forward[0]}:{spec.forward[1]}"
+    return "ISP"
+

@@ -1,0 +1,136 @@
+"""Datagram endpoints: a modem's bound UDP port, a lab service's virtual port, and the real
+UDP socket that carries a modem's datagrams to ``forward:``/``allow:`` destinations.
+
+All of them sit in the router's table under their (address, port); the router moves a
+datagram from one to another across the link stages, each stage able to lose it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from twisted.internet import protocol
+from twisted.internet.address import IPv4Address
+from twisted.logger import Logger
+
+from simulator.network.errors import Reason, RouteError
+
+if TYPE_CHECKING:
+    from simulator.network.apn import Bearer
+    from simulator.network.links import Link
+    from simulator.network.router import Router
+
+log = Logger(namespace="atsim.network.udp")
+
+#: Largest UDP payload IPv4 can carry (65535 - 20 IP - 8 UDP).
+MAX_DATAGRAM = 65507
+
+
+class DatagramEndpoint:
+    """Something a datagram can be delivered to at (address, port)."""
+
+    link: Link | None = None
+    closed = False
+
+    def __init__(self, router: Router, address: str, port: int, protocol) -> None:
+        self.router = router
+        self.address = address
+        self.port = port
+        self.protocol = protocol
+        self._connected: tuple[str, int] | None = None  # the default destination
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.address}:{self.port}>"
+
+    def deliver(self, data: bytes, source: tuple[str, int]) -> None:
+        if not self.closed:
+            self.protocol.datagramReceived(data, source)
+
+    # -- IUDPTransport, as far as the protocols here use it ----------------------------------
+
+    def write(self, data: bytes, addr: tuple[str, int] | None = None) -> None:
+        if addr is None:
+            addr = self._connected
+            if addr is None:
+                raise RouteError(Reason.UNREACHABLE, "no destination for an unconnected port")
+        if not self.closed:
+            self.router.send_datagram(self, bytes(data), (addr[0], int(addr[1])))
+
+    def connect(self, host: str, port: int) -> None:
+        self._connected = (host, port)
+
+    def getHost(self) -> IPv4Address:
+        return IPv4Address("UDP", self.address, self.port)
+
+    def stopListening(self) -> None:
+        self.close()
+
+    loseConnection = stopListening
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.router.datagram_endpoint_closed(self)
+            stop = getattr(self.protocol, "doStop", None)
+            if stop is not None:
+                stop()
+
+
+class ModemDatagramPort(DatagramEndpoint):
+    """A UDP port bound by a modem on one of its bearers."""
+
+    def __init__(self, router: Router, bearer: Bearer, port: int, protocol) -> None:
+        super().__init__(router, bearer.address, port, protocol)
+        self.bearer = bearer
+        self.link = bearer.link
+        self.relays: dict[bool, RealUdpRelay] = {}  # by "loopback destination"
+        #: Host programs that reached this port through its loopback exposure: replies to
+        #: them go back the same way.
+        self.exposure = None
+
+    def close(self) -> None:
+        super().close()
+        for relay in self.relays.values():
+            relay.close()
+        self.relays.clear()
+
+
+class LabDatagramPort(DatagramEndpoint):
+    """A lab service's UDP port at a host's virtual address (echo, DNS, NTP ...)."""
+
+
+class RealUdpRelay(protocol.DatagramProtocol):
+    """The real socket a modem port sends through to real destinations.
+
+    It answers only to what the modem port sent to: a datagram from anyone else is dropped,
+    so a relay never becomes a way in from the outside.
+    """
+
+    def __init__(self, router: Router, port: ModemDatagramPort) -> None:
+        self.router = router
+        self.modem_port = port
+        self._virtual: dict[tuple[str, int], tuple[str, int]] = {}  # real -> as the modem sees
+        self._listening = None
+
+    def open(self, reactor, interface: str) -> None:
+        self._listening = reactor.listenUDP(0, self, interface=interface)
+
+    def send(self, data: bytes, real: tuple[str, int], virtual: tuple[str, int]) -> None:
+        self._virtual[real] = virtual
+        if self.transport is not None:
+            try:
+                self.transport.write(data, real)
+            except OSError as e:  # no route, message too long ...: the datagram is lost
+                log.debug("{port}: datagram to {real} lost: {e}", port=self.modem_port,
+                          real=real, e=e)
+
+    def datagramReceived(self, data: bytes, addr) -> None:
+        source = self._virtual.get((addr[0], addr[1]))
+        if source is None:
+            return
+        self.router.deliver_datagram_to_modem(self.modem_port, data, source)
+
+    def close(self) -> None:
+        if self._listening is not None:
+            self._listening.stopListening()
+            self._listening = None
