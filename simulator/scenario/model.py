@@ -69,6 +69,9 @@ class ModemSpec:
     sim: SimSpec = SimSpec()
     ports: tuple[PortSpec, ...] = ()
     source: Source | None = None
+    #: The firmware revision of the dialect's command set (WIP: "5.01" or "2.01"), for
+    #: dialects that simulate several; None: the dialect's default.
+    revision: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

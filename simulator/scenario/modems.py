@@ -16,7 +16,7 @@ from simulator.scenario.ports import read_ports
 from simulator.scenario.templates import TemplateError, compile_template
 from simulator.scenario.unique import UniqueValues
 
-MODEM_KEYS = ("name", "count", "dialect", "identity", "sim", "ports")
+MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports")
 
 #: Modems in one entry, and in the whole scenario.  The generated IMEIs carry a 7-digit
 #: modem number, and a hundred thousand modems is already a load test for one reactor.
@@ -171,13 +171,16 @@ def _read_modem(entry: Node, defaults: dict[str, str], directory: Path, taken: T
         )
     taken["name"].claim(name, entry.path, fields["name"], f"the name {name}")
     dialect = fields.get("dialect")
+    dialect_name = _read_dialect(dialect) if dialect else ModemSpec.dialect
+    revision = fields.get("revision")
     return ModemSpec(
         name=name,
         n=entry.n,
-        dialect=_read_dialect(dialect) if dialect else ModemSpec.dialect,
+        dialect=dialect_name,
         **{section.key: section.read(fields, name, defaults, taken) for section in SECTIONS},
         ports=read_ports(fields.get("ports"), name, directory, taken["port"]),
         source=entry.source,
+        revision=_read_revision(revision, dialect_name) if revision else None,
     )
 
 
@@ -187,3 +190,13 @@ def _read_dialect(node: Node) -> str:
     if name not in available:
         node.fail(f"unknown dialect {name!r}; available: {', '.join(sorted(available))}")
     return name
+
+
+def _read_revision(node: Node, dialect: str) -> str:
+    """One of the firmware revisions the dialect simulates (``DIALECT.revisions``)."""
+    from simulator import dialects
+
+    revisions = tuple(getattr(dialects.get(dialect), "revisions", ()))
+    if not revisions:
+        node.fail(f"the {dialect} dialect has only one revision; leave revision: out")
+    return node.choice(revisions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.scenario.model import NetworkSpec, OperatorSpec, RegistrationSpec
-from simulator.scenario.nodes import Fields, Node
+from simulator.scenario.nodes import STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 
 NETWORK_KEYS = ("operators", "registration")
@@ -52,7 +52,7 @@ def _read_operators(node: Node) -> tuple[OperatorSpec, ...]:
 
 def _code(node: Node, pattern: re.Pattern[str], rule: str, example: str) -> str:
     # Unquoted, YAML reads 001 as the integer 1: the leading zeros are gone before we see it.
-    if node.yaml.tag != "tag:yaml.org,2002:str":
+    if node.yaml.tag != STR:
         node.fail(f'must be a quoted string like "{example}", got {node.describe()}')
     value = node.text()
     if not pattern.fullmatch(value):

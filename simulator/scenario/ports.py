@@ -20,9 +20,7 @@ from simulator.scenario.model import ModemSpec, PortSpec
 from simulator.scenario.nodes import Node
 from simulator.scenario.unique import UniqueValues
 
-PORT_KINDS = ("pty", "tcp", "rfc2217", "serial")
 SERIAL_KEYS = ("device", "baudrate")
-DEFAULT_BAUDRATE = 115200
 #: The range of rates UARTs and ``termios`` offer; outside it a rate is a typo.
 MIN_BAUDRATE, MAX_BAUDRATE = 50, 4_000_000
 ENDPOINT_EXAMPLE = '"tcp:7000:interface=127.0.0.1"'
@@ -63,12 +61,12 @@ def _read_port(item: Node, owner: str, directory: Path, taken: UniqueValues) -> 
         if baudrate_node is not None:
             target.baudrate.fail(f"baudrate is already given on line {baudrate_node.line}")
         baudrate_node = target.baudrate
-    baudrate = (
-        baudrate_node.integer(MIN_BAUDRATE, MAX_BAUDRATE) if baudrate_node else DEFAULT_BAUDRATE
-    )
+    settings: dict[str, int] = {}  # without a baudrate, the model's default applies
+    if baudrate_node is not None:
+        settings["baudrate"] = baudrate_node.integer(MIN_BAUDRATE, MAX_BAUDRATE)
     if target.taken is not None:
         taken.claim(target.taken, owner, target_node, target.label)
-    return PortSpec(kind=kind, target=target.value, baudrate=baudrate, source=target_node.source)
+    return PortSpec(kind=kind, target=target.value, source=target_node.source, **settings)
 
 
 def _read_pty(node: Node, directory: Path) -> _Target:
@@ -109,6 +107,7 @@ _READERS: dict[str, Callable[[Node, Path], _Target]] = {
     "rfc2217": _read_endpoint,
     "serial": _read_serial,
 }
+PORT_KINDS = tuple(_READERS)
 
 
 def _absolute_path(node: Node, directory: Path) -> str:
