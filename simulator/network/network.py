@@ -123,7 +123,8 @@ class Network(MultiService):
         """Where modem listeners are reachable from the host right now."""
         if self.exposer is None:
             return []
-        return [e for e in self.exposer.exposures if modem is None or e.modem == modem]
+        return [e for e in self.exposer.exposures
+                if not e.closed and (modem is None or e.modem == modem)]
 
     def lab_endpoints(self) -> list:
         """The lab services' real loopback listeners (see ``Lab.endpoints``)."""

@@ -115,7 +115,7 @@ class Lab(Service):
         self.network = network
         self.base_dir = base_dir
         self.listen = listen
-        self.running: list[_Running] = []
+        self.servers: list[_Running] = []
         self._real: list[tuple[LabEndpoint, object]] = []
         self._factories: list = []
         declared_dns = set()
@@ -131,7 +131,7 @@ class Lab(Service):
 
     def _add(self, host: Host, spec: ServiceSpec) -> None:
         server = server_class(spec.kind)(spec, LabContext(self.network, host, self.base_dir))
-        self.running.append(_Running(host, spec, server))
+        self.servers.append(_Running(host, spec, server))
         router = self.network.router
         address = str(host.address)
         for protocol_name, port in SERVICE_PORTS[spec.kind]:
@@ -146,7 +146,7 @@ class Lab(Service):
 
     def server(self, host: str, kind: str):
         """The server object of ``host``'s ``kind`` service (``lab.server("www", "http")``)."""
-        for running in self.running:
+        for running in self.servers:
             if running.spec.kind == kind and (host in running.host.names
                                               or host == str(running.host.address)):
                 return running.server
@@ -160,7 +160,7 @@ class Lab(Service):
         if not self.listen:
             return
         reactor = self.network.reactor
-        for running in self.running:
+        for running in self.servers:
             for protocol_name, port in SERVICE_PORTS[running.spec.kind]:
                 if protocol_name == "tcp":
                     listening = reactor.listenTCP(0, running.server.tcp_factory(port),
