@@ -131,13 +131,23 @@ SECTIONS = (
 # -- reading ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every modem entry is read against."""
+
+    directory: Path  # the scenario file's, for relative paths
+    home: str  # the MCC+MNC default IMSIs start with
+    dialects: frozenset[str]  # looked up once: the registry scans its package
+    taken: Taken
+
+
 def read_modems(node: Node, directory: Path, home: str) -> tuple[ModemSpec, ...]:
     """``directory`` is the scenario file's, for relative paths; ``home`` the MCC+MNC the
     default IMSIs start with."""
     entries = node.sequence()
     if not entries:
         node.fail("a scenario needs at least one modem")
-    taken: Taken = defaultdict(UniqueValues)
+    context = _Context(directory, home, known_dialects(), defaultdict(UniqueValues))
     modems: list[ModemSpec] = []
     for entry in entries:
         fields = entry.mapping(MODEM_KEYS, required=("name",))
@@ -146,8 +156,7 @@ def read_modems(node: Node, directory: Path, home: str) -> tuple[ModemSpec, ...]
             entry.fail(f"a scenario can have at most {MAX_MODEMS} modems")
         _check_name_template(fields["name"], count)
         for n in range(1, count + 1):
-            defaults = default_values(len(modems) + 1, home)
-            modems.append(_read_modem(entry.with_n(n), defaults, directory, taken))
+            modems.append(_read_modem(entry.with_n(n), len(modems) + 1, context))
     return tuple(modems)
 
 
@@ -160,8 +169,10 @@ def _check_name_template(node: Node, count: int) -> None:
         node.fail(f"with count: {count} the name needs {{n}} (like lab-{{n}}) to tell them apart")
 
 
-def _read_modem(entry: Node, defaults: dict[str, str], directory: Path, taken: Taken) -> ModemSpec:
+def _read_modem(entry: Node, index: int, context: _Context) -> ModemSpec:
+    """The modem numbered ``index`` in the scenario, from its entry read with its ``n``."""
     assert entry.n is not None
+    taken = context.taken
     fields = entry.mapping(MODEM_KEYS)
     name = fields["name"].text()
     if not NAME.fullmatch(name):
@@ -171,22 +182,22 @@ def _read_modem(entry: Node, defaults: dict[str, str], directory: Path, taken: T
         )
     taken["name"].claim(name, entry.path, fields["name"], f"the name {name}")
     dialect = fields.get("dialect")
-    dialect_name = _read_dialect(dialect) if dialect else ModemSpec.dialect
+    dialect_name = _read_dialect(dialect, context.dialects) if dialect else ModemSpec.dialect
+    defaults = default_values(index, context.home)
     revision = fields.get("revision")
     return ModemSpec(
         name=name,
         n=entry.n,
         dialect=dialect_name,
         **{section.key: section.read(fields, name, defaults, taken) for section in SECTIONS},
-        ports=read_ports(fields.get("ports"), name, directory, taken["port"]),
+        ports=read_ports(fields.get("ports"), name, context.directory, taken["port"]),
         source=entry.source,
         revision=_read_revision(revision, dialect_name) if revision else None,
     )
 
 
-def _read_dialect(node: Node) -> str:
+def _read_dialect(node: Node, available: frozenset[str]) -> str:
     name = node.text()
-    available = known_dialects()
     if name not in available:
         node.fail(f"unknown dialect {name!r}; available: {', '.join(sorted(available))}")
     return name
