@@ -145,6 +145,8 @@ class Modem:
             interpreter.urc(render(interpreter.session))
 
     def event(self, kind: str, **fields: Any) -> None:
-        """A structured event for the event log."""
-        log.info("{modem} " + kind.replace("{", "{{").replace("}", "}}"),
-                 modem=self.name, event=kind, **fields)
+        """A structured event for the event log: ``lab-1 registration domain=+CREG stat=1``.
+        The fields are also kept as keys of the log event for observers that read them."""
+        details = "".join(f" {key}={value}" for key, value in fields.items())
+        text = f"{self.name} {kind}{details}".replace("{", "{{").replace("}", "}}")
+        log.info(text, modem=self.name, event=kind, **fields)

@@ -56,8 +56,9 @@ class PortSpec:
 
     @property
     def label(self) -> str:
-        """How the port is named in logs: ``pty:/path``, ``tcp:7000`` ..."""
-        return f"{self.kind}:{self.target}"
+        """How the port is named in logs: ``pty /abs/dev/lab-1``,
+        ``tcp tcp:7001:interface=127.0.0.1``, ``serial /dev/ttyS1``."""
+        return f"{self.kind} {self.target}"
 
 
 @dataclasses.dataclass(frozen=True)

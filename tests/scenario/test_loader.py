@@ -340,7 +340,7 @@ def test_port_forms(scenario):
     ]
     assert ports[3].target == str(scenario.directory / "relative-tty")
     assert ports[4].target == "tcp6:7000:interface=\\:\\:1"
-    assert ports[0].label == f"pty:{scenario.directory / 'a'}"
+    assert ports[0].label == f"pty {scenario.directory / 'a'}"
 
 
 def test_iccid_filler_is_upper_case(scenario):
@@ -412,12 +412,12 @@ def test_quickstart(tmp_path):
     assert all(m.sim.pin is None for m in loaded.modems)
     assert [[p.label for p in m.ports] for m in loaded.modems] == [
         [
-            f"pty:{tmp_path}/dev/lab-1",
-            "tcp:tcp:7001:interface=127.0.0.1",
-            "rfc2217:tcp:7100:interface=127.0.0.1",
+            f"pty {tmp_path}/dev/lab-1",
+            "tcp tcp:7001:interface=127.0.0.1",
+            "rfc2217 tcp:7100:interface=127.0.0.1",
         ],
-        [f"pty:{tmp_path}/dev/lab-2", "tcp:tcp:7002:interface=127.0.0.1"],
-        [f"pty:{tmp_path}/dev/lab-3", "tcp:tcp:7003:interface=127.0.0.1"],
+        [f"pty {tmp_path}/dev/lab-2", "tcp tcp:7002:interface=127.0.0.1"],
+        [f"pty {tmp_path}/dev/lab-3", "tcp tcp:7003:interface=127.0.0.1"],
     ]
     assert loaded.network.operators == (OperatorSpec("001", "01", "Test Network", "gsm"),)
     assert loaded.network.registration.delay == 2.0
