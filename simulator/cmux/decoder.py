@@ -11,14 +11,15 @@ sends can raise here or make the decoder lose frames that follow:
   EA=0 or whose length exceeds the limit is discarded, and the search for an opening flag
   restarts *one octet after the candidate's opening flag* (basic option), so a frame hidden
   behind a corrupted header is still found;
-* decisions are only taken on complete candidates, so how the stream is split into
-  ``receive_data`` calls never changes what is decoded.
+* a candidate still waiting for octets is dropped as soon as a complete valid frame is
+  found starting at a later flag inside it (basic option; see ``_overtaken``);
+* otherwise decisions are only taken on complete candidates, so how the stream is split
+  into ``receive_data`` calls does not change what is decoded.
 
-Basic option caveat (27.010 has no transparency there): a flag octet in garbage followed by a
-plausible header makes a candidate that can only be judged once its claimed length has
-arrived, so garbage can delay (never reorder) the frames after it by at most one maximum
-frame; and like every basic-option receiver, a candidate whose FCS matches by chance
-(1 in 256 for junk that ends on a flag) is taken as a frame.
+Basic option caveat (27.010 has no transparency there): like every basic-option receiver,
+a candidate made of junk whose FCS and closing flag match by chance is taken as a frame, and
+it may span frames that follow.  After the line has idled (flags) for one maximum frame
+every following frame decodes again.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ MIN_ADVANCED_CONTENT = 3
 class Discarded:
     """Octets that were not a frame.  ``reason``: ``garbage`` (outside any frame),
     ``bad fcs``, ``no closing flag``, ``bad address``, ``too long``, ``too short``,
-    ``aborted``."""
+    ``aborted``, ``overtaken by a later frame``."""
 
     reason: str
     octets: int
@@ -124,6 +125,8 @@ class BasicDecoder(_Counters):
         header_size = 3 if buf[3] & 1 else 4
         fcs_at = 1 + header_size + header.length
         if len(buf) < fcs_at + 2:
+            if self._overtaken():
+                return self._false_start("overtaken by a later frame")
             return None
         if buf[fcs_at + 1] != BASIC_FLAG:
             return self._false_start("no closing flag")
@@ -135,6 +138,36 @@ class BasicDecoder(_Counters):
         del buf[: fcs_at + 1]  # the closing flag may open the next frame
         self.frames += 1
         return _frame(header.address, header.control, information)
+
+    def _overtaken(self) -> bool:
+        """While the candidate at the head waits for octets, does a complete, valid frame
+        already start at a later flag inside it?  Then the candidate was junk (typically
+        the previous frame's closing flag followed by line noise) and waiting would hold
+        that frame until more octets arrive, which on a quiet line may be never.  A real
+        frame whose information hides a complete valid frame (flag, known control, right
+        FCS and closing flag) is the only casualty; that takes about 1 in 10^9 octets."""
+        buf = self._buffer
+        at = buf.find(BASIC_FLAG, 1)
+        while at >= 0:
+            if self._valid_frame_at(at):
+                return True
+            at = buf.find(BASIC_FLAG, at + 1)
+        return False
+
+    def _valid_frame_at(self, at: int) -> bool:
+        buf = self._buffer
+        try:
+            header = BasicHeader.parse(bytes(buf[at + 1 : at + 5]))
+        except ConstructError:  # incomplete or a bad address
+            return False
+        if FrameKind.of(header.control) is None or header.length > self.max_information:
+            return False
+        header_end = at + (4 if buf[at + 3] & 1 else 5)
+        fcs_at = header_end + header.length
+        if len(buf) < fcs_at + 2 or buf[fcs_at + 1] != BASIC_FLAG:
+            return False
+        covered_end = fcs_at if fcs_covers_information(header.control) else header_end
+        return fcs_ok(buf[at + 1 : covered_end], buf[fcs_at])
 
     def _garbage(self, count: int) -> Discarded:
         del self._buffer[:count]
