@@ -279,6 +279,17 @@ def test_unknown_dialect(scenario):
     )
 
 
+def test_revision_of_a_dialect_with_one_revision(scenario):
+    text = """\
+        modems:
+          - name: a
+            revision: "2.01"
+        """
+    assert scenario.error(text) == (
+        "3: modems[0].revision: the generic dialect has only one revision; leave revision: out"
+    )
+
+
 def test_identity_must_be_a_mapping(scenario):
     text = """\
         modems:
