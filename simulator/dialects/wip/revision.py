@@ -1,0 +1,63 @@
+"""What differs between the WIP firmware revisions atsim simulates, as one record of data.
+
+A scenario picks the revision per modem (``revision: "2.01"``); the handlers never test the
+revision's name, they read its fields.  The two records are in ``revisions.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from simulator.dialects.wip.cfg_options import CfgOption
+
+#: ``ErrorRule.every`` for "no single answer".
+EACH_OWN = -1
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorRule:
+    """How one command reports its failures in a revision.
+
+    ``every``: one answer for every failure of the command (an int: that ``+CME ERROR``
+    code; ``None``: plain ``ERROR``; ``EACH_OWN``: each failure keeps its code).
+    ``renumber``: codes the revision numbers otherwise.
+    """
+
+    every: int | None = EACH_OWN
+    renumber: Mapping[int, int] = dataclasses.field(default_factory=dict)
+
+    def answer(self, code: int) -> int | None:
+        if self.every != EACH_OWN:
+            return self.every
+        return self.renumber.get(code, code)
+
+
+KEEP_CODES = ErrorRule()
+
+
+@dataclasses.dataclass(frozen=True)
+class Revision:
+    #: As the scenario names it: "5.01", "2.01".
+    name: str
+    #: The manual it follows (citation key of docs/dialects/wip.md): "001", "000".
+    manual: str
+    #: ``+WIPCFG`` options, ascending by number.
+    cfg_options: tuple[CfgOption, ...]
+    #: ``AT+WIPCFG=3`` information text.
+    version_lines: tuple[str, ...]
+    #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
+    error_rules: Mapping[str, ErrorRule] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
+
+    def cfg_option(self, number: int) -> CfgOption | None:
+        for option in self.cfg_options:
+            if option.number == number:
+                return option
+        return None
+
+    def answer(self, command: str, code: int) -> int | None:
+        """The ``+CME ERROR`` code (None: plain ``ERROR``) ``command`` shows for a failure
+        the handlers call ``code``."""
+        return self.error_rules.get(command, KEEP_CODES).answer(code)

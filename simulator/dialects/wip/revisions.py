@@ -1,0 +1,49 @@
+"""The two WIP revisions: v5.01 (001, the default) and v2.01 (000).
+
+Every difference listed here is quoted, with both places, in docs/dialects/wip.md.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
+from simulator.dialects.wip.errors import Code
+from simulator.dialects.wip.revision import ErrorRule, Revision
+
+V501 = Revision(
+    name="5.01",
+    manual="001",
+    cfg_options=OPTIONS_501,
+    # 001 §4.1.6, as printed (the v5.01 manual's example shows a v202 build).
+    version_lines=(
+        "WIP soft v202 on Open AT OS v312",
+        "Mar 26 2007 11:45:46 WIPLib:v2a07 WIPSoft:v1a12",
+    ),
+)
+
+V201 = Revision(
+    name="2.01",
+    manual="000",
+    cfg_options=OPTIONS_201,
+    version_lines=("WIP soft v201 on Open AT OS v312",),  # 000 §4.6
+    error_rules=MappingProxyType({
+        # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
+        # reserved, 000 §10): a second start is refused as a bad stack state.
+        "+WIPCFG": ErrorRule(renumber=MappingProxyType({
+            Code.UNKNOWN_REASON: Code.INTERFACE_NOT_AVAILABLE,
+            Code.STACK_ALREADY_STARTED: Code.BAD_STACK_STATE,
+        })),
+        # 000 §6.1.5 lists one error for +WIPCREATE: "+CME ERROR: 3 Operation not allowed".
+        "+WIPCREATE": ErrorRule(every=Code.OPERATION_NOT_ALLOWED),
+        # 000 §6.2.5 and §6.3.5: "ERROR".
+        "+WIPCLOSE": ErrorRule(every=None),
+        "+WIPOPT": ErrorRule(every=None),
+        # 000 §7.2.5: "+CME ERROR: 851 Bad state".
+        "+WIPDATA": ErrorRule(every=Code.BAD_STATE_V2),
+    }),
+)
+
+#: By scenario name; the first is the default.
+REVISIONS: dict[str, Revision] = {V501.name: V501, V201.name: V201}
+DEFAULT_REVISION = V501.name
