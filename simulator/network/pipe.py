@@ -246,6 +246,12 @@ class PipeEnd:
     def write(self, data: bytes) -> None:
         if not self._write_closed and not self.disconnected:
             self.lane_out.write(bytes(data))
+            # As Twisted's transports do: a streaming producer is paused by the write that
+            # fills the buffer, even when the lane is busy and will only send it later.
+            if (self.producer is not None and self._streaming and not self._producer_paused
+                    and self.lane_out.unsent > self.buffer_high):
+                self._producer_paused = True
+                self.producer.pauseProducing()
 
     def writeSequence(self, data) -> None:
         self.write(b"".join(data))

@@ -1,0 +1,3 @@
+"""What every dialect's IP stack shares: the modem's sockets (TCP client and server, UDP) with
+buffers, flow control and events, and its resolver.  No AT syntax here: the dialects turn the
+events into their own URCs."""
