@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.modem.calls import CallService
 from simulator.modem.clock import ClockService
 from simulator.modem.identity import IdentityService
+from simulator.modem.mux import MuxService
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
 from simulator.modem.phonebook import PhonebookService
@@ -25,4 +26,5 @@ GENERIC_SERVICES = (
     ClockService,
     SmsService,
     PhonebookService,
+    MuxService,
 )
