@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from twisted.application.service import MultiService
+from twisted.application.service import MultiService, Service
 from twisted.logger import Logger
 
 import simulator.dialects
@@ -20,6 +20,7 @@ from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
 from simulator.scenario.model import ModemSpec, Scenario
+from simulator.transport import TransportError
 
 log = Logger(namespace="atsim.service")
 
@@ -43,6 +44,21 @@ def modem_rng(seed: int, modem_name: str) -> random.Random:
     return random.Random(f"{seed}:{modem_name}")
 
 
+def start_children(parent: MultiService) -> None:
+    """Start ``parent``'s services in order, all or none: if one fails, the ones already
+    started are stopped again, newest first (a PTY symlink removed, a port closed), and the
+    error goes on up."""
+    started = []
+    try:
+        for child in parent:
+            child.startService()
+            started.append(child)
+    except BaseException:
+        for child in reversed(started):
+            child.stopService()
+        raise
+
+
 class ModemService(MultiService):
     """One modem and its port services.  The modem is powered on before its ports open, so
     the first host to connect finds it already booting, as a real module on a powered board."""
@@ -53,8 +69,14 @@ class ModemService(MultiService):
         self.setName(modem.name)
 
     def startService(self) -> None:
+        Service.startService(self)
         self.modem.power_on()
-        super().startService()
+        try:
+            start_children(self)
+        except BaseException:
+            self.running = False
+            self.modem.power_off()
+            raise
 
     def stopService(self):
         stopped = super().stopService()  # close the ports first: hosts see the port go away
@@ -88,7 +110,18 @@ class SimulatorService(MultiService):
             seed=self.seed,
             state_dir=str(self.state_dir),
         )
-        super().startService()
+        Service.startService(self)
+        try:
+            start_children(self)
+        except TransportError as error:
+            # A port that cannot be opened (TCP port in use, a file where the PTY symlink
+            # goes): say which and stop, without a traceback and with nothing left open.
+            self.running = False
+            log.critical("atsim cannot start: {error}", error=str(error))
+            raise SystemExit(1) from None
+        except BaseException:
+            self.running = False
+            raise
 
 
 def build_modem(

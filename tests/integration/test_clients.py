@@ -33,7 +33,8 @@ def pty(lab):
 
 def run(args, **kwargs) -> subprocess.CompletedProcess:
     kwargs.setdefault("stdin", subprocess.DEVNULL)
-    return subprocess.run(args, capture_output=True, timeout=CLIENT_TIMEOUT, **kwargs)
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(args, stderr=subprocess.PIPE, timeout=CLIENT_TIMEOUT, **kwargs)
 
 
 def field(output: str, label: str) -> str:
@@ -45,8 +46,9 @@ def field(output: str, label: str) -> str:
 
 # -- python-gsmmodem-new ----------------------------------------------------------------------
 
+# gsmmodem leaves a non-daemon timer thread behind (10 s) after close(); os._exit skips it.
 GSMMODEM_SCRIPT = textwrap.dedent("""\
-    import json, sys
+    import json, os, sys
     from gsmmodem.modem import GsmModem
     modem = GsmModem(sys.argv[1], 115200)
     modem.connect()
@@ -54,9 +56,10 @@ GSMMODEM_SCRIPT = textwrap.dedent("""\
         modem.waitForNetworkCoverage(10)
         print(json.dumps({name: getattr(modem, name) for name in (
             "manufacturer", "model", "revision", "imei", "imsi", "networkName",
-            "signalStrength")}))
+            "signalStrength")}), flush=True)
     finally:
         modem.close()
+    os._exit(0)
 """)
 
 

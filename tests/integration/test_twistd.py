@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
 
 from tests.integration.harness import (
     AtLink,
@@ -87,7 +90,9 @@ def test_start_logs_seed_and_ports_then_stops_cleanly(tmp_path):
         assert re.search(rf"lab-a .*{re.escape(str(pty))}", log), log
         assert re.search(rf"lab-a .*{tcp}", log), log
         assert re.search(r"/dev/pts/\d+", log), log
-    assert atsim.process.returncode == 0, atsim.log()
+    # twistd re-raises the signal it stopped on once shut-down completed
+    assert atsim.process.returncode == -signal.SIGTERM, atsim.log()
+    assert "Server Shut Down." in atsim.log()
     wait_for(lambda: not pty.is_symlink(), 5, "the PTY symlink to be removed at shut-down")
 
 
@@ -101,3 +106,18 @@ def test_two_modems_run_in_one_process(tmp_path):
             # E is per channel: the other modem still echoes
             assert two.command("AT").startswith(b"AT\r")
             assert one.command("AT") == b"\r\nOK\r\n"
+
+
+def test_port_in_use_stops_startup_and_leaves_nothing_behind(tmp_path):
+    pty = tmp_path / "modem-a"
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        busy = occupant.getsockname()[1]
+        scenario = write_scenario(tmp_path, [modem_yaml("lab-a", pty=pty, tcp=busy)])
+        result = run_twistd(["atsim", "-s", str(scenario)], cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert re.search(rf"atsim cannot start: lab-a tcp \S*{busy}\S*: .*in use", output), output
+    assert "Traceback" not in output
+    assert not os.path.lexists(pty), "the PTY symlink made before the failure is removed"
