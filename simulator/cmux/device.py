@@ -15,7 +15,7 @@ from twisted.logger import Logger
 
 from simulator.cmux.config import CmuxSettings, MuxParameters
 from simulator.cmux.messages import V24Signals
-from simulator.cmux.session import DceMultiplexer, MuxState
+from simulator.cmux.session import DceMultiplexer
 from simulator.line import Channel, HostSignals, ModemSignals
 
 log = Logger(namespace="atsim.cmux")
@@ -76,10 +76,6 @@ class Multiplexer:
 
     def __repr__(self) -> str:
         return f"<Multiplexer {self.label} {self.session.state.value}>"
-
-    @property
-    def closed(self) -> bool:
-        return self.session.state is MuxState.CLOSED
 
     def close_down(self, reason: str) -> None:
         self.session.close_down(reason)

@@ -104,7 +104,8 @@ class Frame:
         return self.kind.value | (PF if self.pf else 0)
 
     def __str__(self) -> str:
-        mark = ("(P)" if self.cr else "(F)") if self.pf else ""
+        # UA and DM are only ever responses (F); the other types are commands (P).
+        mark = ("(F)" if self.kind in (FrameKind.UA, FrameKind.DM) else "(P)") if self.pf else ""
         text = f"{self.kind.name}{mark} DLC{self.dlci}"
         if self.information:
             text += f" {len(self.information)} octets"

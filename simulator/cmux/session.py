@@ -163,7 +163,8 @@ class DceMultiplexer:
             if event is None:
                 break
             if isinstance(event, Frame):
-                self._trace("rx", str(event), bulk=event.dlci != 0 and bool(event.information))
+                # Information frames at debug level: DLC 0 messages are traced decoded.
+                self._trace("rx", str(event), bulk=bool(event.information))
                 self._frame(event)
             elif isinstance(event, UnknownFrame):
                 self._trace("rx", f"{event}: not a 27.010 frame type, ignored")
@@ -286,7 +287,7 @@ class DceMultiplexer:
 
     def _send_frame(self, frame: Frame) -> None:
         data = encode(frame, self.option)
-        self._trace("tx", str(frame), bulk=frame.dlci != 0 and bool(frame.information))
+        self._trace("tx", str(frame), bulk=bool(frame.information))
         if self.asleep:
             self._held_frames.append(data)
             self._wake_host()

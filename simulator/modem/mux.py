@@ -135,8 +135,9 @@ class MuxService(Service):
         call.info("+CMUX: " + ",".join(str(v) for v in parameters.values()))
 
     def cmux_set(self, call: Any) -> TakeOver:
-        if call.session.vars.get(SESSION_KEY) is not None:
-            # A DLC cannot carry a multiplexer of its own.
+        if call.session.vars.get(SESSION_KEY) is not None or call.interpreter.online:
+            # A DLC cannot carry a multiplexer of its own, and a call held in online
+            # command state would be stranded under the multiplexer.
             raise CmeError(errors.OPERATION_NOT_ALLOWED)
         parameters = self.parse(call)
         interpreter = call.interpreter

@@ -97,6 +97,17 @@ def test_cmux_inside_a_dlc_is_not_allowed_and_read_shows_the_session(bench):
     assert len(bench.service.multiplexers) == 1
 
 
+def test_cmux_with_a_call_held_in_online_command_state_is_not_allowed(bench):
+    assert bench.at("ATD1") == b"\r\nCONNECT 9600\r\n"
+    bench.clock.advance(1.1)
+    bench.channel.receive(b"+++")
+    bench.clock.advance(1.1)
+    assert bench.host.take() == OK
+    assert bench.at("AT+CMUX=0") == b"\r\n+CME ERROR: 3\r\n"
+    assert bench.at("ATH") == OK
+    assert bench.at("AT+CMUX=0") == OK
+
+
 def test_read_form_after_the_multiplexer_ended_shows_the_defaults_again(bench):
     bench.start(dte.BASIC, ",0,5,100")
     bench.control(dte.message(dte.CLD))
