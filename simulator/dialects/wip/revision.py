@@ -10,7 +10,9 @@ import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from simulator.dialects.wip.bearer_options import BearerKind, BearerOption
 from simulator.dialects.wip.cfg_options import CfgOption
+from simulator.dialects.wip.service_options import Entry
 
 #: ``ErrorRule.every`` for "no single answer".
 EACH_OWN = -1
@@ -47,6 +49,11 @@ class Revision:
     cfg_options: tuple[CfgOption, ...]
     #: ``AT+WIPCFG=3`` information text.
     version_lines: tuple[str, ...]
+    #: ``+WIPBR`` bearer ids and options.
+    bearer_ids: Mapping[int, BearerKind]
+    bearer_options: Mapping[int, BearerOption]
+    #: ``+WIPOPT`` options: protocol -> option number -> entry.
+    service_options: Mapping[int, Mapping[int, Entry]]
     #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
     error_rules: Mapping[str, ErrorRule] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))

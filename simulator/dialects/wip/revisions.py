@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from simulator.dialects.wip import bearer_options, service_options
 from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
 from simulator.dialects.wip.errors import Code
 from simulator.dialects.wip.revision import ErrorRule, Revision
@@ -20,6 +21,9 @@ V501 = Revision(
         "WIP soft v202 on Open AT OS v312",
         "Mar 26 2007 11:45:46 WIPLib:v2a07 WIPSoft:v1a12",
     ),
+    bearer_ids=bearer_options.BIDS_501,
+    bearer_options=bearer_options.OPTIONS_501,
+    service_options=service_options.OPTIONS_501,
 )
 
 V201 = Revision(
@@ -27,6 +31,9 @@ V201 = Revision(
     manual="000",
     cfg_options=OPTIONS_201,
     version_lines=("WIP soft v201 on Open AT OS v312",),  # 000 §4.6
+    bearer_ids=bearer_options.BIDS_201,
+    bearer_options=bearer_options.OPTIONS_201,
+    service_options=service_options.OPTIONS_201,
     error_rules=MappingProxyType({
         # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
         # reserved, 000 §10): a second start is refused as a bad stack state.

@@ -15,6 +15,8 @@ import simulator.dialects
 from simulator.dialects.wip.service import WipService
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
+from simulator.network import Network
+from simulator.network.spec import IpNetworkSpec
 from simulator.scenario.model import ModemSpec, NetworkSpec, SimSpec
 from tests.modem.bench import ERROR, OK, Port, cme, info, urc
 
@@ -29,7 +31,8 @@ def lines(*texts: str) -> str:
 class WipBench:
     def __init__(self, *, revision: str | None = None, store: NVStore | None = None,
                  ports: int = 1, cmee: int = 1, sim: SimSpec | None = None,
-                 network: NetworkSpec | None = None, registered: bool = True) -> None:
+                 network: NetworkSpec | None = None, registered: bool = True,
+                 ip: IpNetworkSpec | None = None, reactor=None) -> None:
         self.clock = Clock()
         self.store = store if store is not None else NVStore(None)
         self.network_spec = network or NetworkSpec()
@@ -37,6 +40,12 @@ class WipBench:
                          sim=sim or SimSpec())
         self.modem = Modem(spec, simulator.dialects.get("wip"), self.network_spec, self.clock,
                            random.Random(1), self.store)
+        #: The simulated IP world (``ip`` given): the modem reaches it as a real one would.
+        self.network = None
+        if ip is not None:
+            self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
+            self.network.attach_modem(spec.name, rng=random.Random(2))
+            self.modem.ip_network = self.network
         self.ports = [Port(self.modem, f"uart{i + 1}") for i in range(ports)]
         for port in self.ports:
             port.send(f"ATE0+CMEE={cmee}\r".encode())
@@ -55,7 +64,11 @@ class WipBench:
         return self.ports[0]
 
     def at(self, line: str) -> str:
-        return self.port.at(line)
+        """``AT<line>`` on the first port: what it answers, zero-delay timers included (the
+        network settles even an immediate activation through the clock)."""
+        answer = self.port.at(line)
+        self.clock.advance(0)
+        return answer + self.port.take()
 
     def advance(self, seconds: float) -> None:
         self.clock.advance(seconds)

@@ -1,0 +1,213 @@
+"""The bearers of one modem's WIP stack (001 §4.2.7.1): a bearer is *opened* (the stack is
+associated with it and its options can be set), then *started* (connected: a PDP context for
+GPRS, a data call for GSM) — "Several bearer can be opened at the same time but only one
+bearer can be started at a time".
+
+Connecting is the network's job: GPRS activates a PDP context through
+``Network.activate`` (APN, login and password from the bearer options); GSM dials
+``WIP_BOPT_DIAL_PHONENB`` through ``Network.dial``.  Failures come back as the network's
+enums and leave here as the manuals' codes (``ACTIVATION_CODES``, ``CALL_CODES``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from twisted.internet import defer
+from twisted.logger import Logger
+
+from simulator.at.commands import CmeError
+from simulator.dialects.wip import bearer_options as bo
+from simulator.dialects.wip.bearer_options import BearerKind
+from simulator.dialects.wip.errors import Code, WipError
+from simulator.dialects.wip.network_access import network_of
+from simulator.modem import errors as cme
+from simulator.network.errors import ActivationError, ActivationFailure, CallError, CallFailure
+
+if TYPE_CHECKING:
+    from simulator.dialects.wip.service import WipService
+    from simulator.network.apn import Bearer
+
+log = Logger(namespace="atsim.wip.bearer")
+
+
+class State(enum.Enum):
+    STOPPED = 0  # open, not started: the read command shows "<bid>,0"
+    STARTING = 2  # shown as 0 too: not started yet
+    STARTED = 1
+
+
+#: PDP activation failures (simulator.network) -> +WIPBR codes (001 §10).
+ACTIVATION_CODES = {
+    ActivationFailure.UNKNOWN_APN: Code.GPRS_NETWORK_FAILURE,
+    ActivationFailure.AUTH_FAILED: Code.PPP_AUTHENTICATION_FAILED,
+    ActivationFailure.NETWORK_FAILURE: Code.GPRS_NETWORK_FAILURE,
+    ActivationFailure.NO_ADDRESS: Code.GPRS_NETWORK_FAILURE,
+}
+#: Data call failures -> +WIPBR codes.  A call that connects still needs PPP over it, which
+#: atsim does not have yet: LCP never completes.
+CALL_CODES = {
+    CallFailure.BUSY: Code.LINE_BUSY,
+    CallFailure.NO_ANSWER: Code.NO_ANSWER,
+    CallFailure.NO_CARRIER: Code.NO_CARRIER,
+    CallFailure.PPP_NOT_AVAILABLE: Code.PPP_LCP_FAILED,
+}
+#: The SIM's +CME code (simulator.modem.errors) -> the bearer connection failure.
+SIM_CODES = {cme.SIM_NOT_INSERTED: Code.NO_SIM}
+
+
+class WipBearer:
+    def __init__(self, wip: WipService, bid: int, kind: BearerKind,
+                 options: dict[int, int | str]) -> None:
+        self.wip = wip
+        self.bid = bid
+        self.kind = kind
+        self.options = options
+        self.state = State.STOPPED
+        self.connection: Bearer | None = None  # the network's bearer once started
+        self._pending: defer.Deferred | None = None
+        self._observers: list[Callable[[WipBearer], None]] = []
+
+    def __repr__(self) -> str:
+        return f"<WipBearer {self.bid} {self.kind.value} {self.state.name}>"
+
+    @property
+    def started(self) -> bool:
+        return self.state is State.STARTED
+
+    def on_stop(self, observer: Callable[[WipBearer], None]) -> None:
+        """``observer(bearer)`` when the started bearer goes down (stop, close, network)."""
+        self._observers.append(observer)
+
+    # -- options --------------------------------------------------------------------------
+
+    def shown(self, number: int) -> str:
+        option = self.wip.revision.bearer_options[number]
+        value = self.options[number]
+        if number in bo.CONNECTION_ADDRESSES:
+            value = self._address(number)
+        if option.kind is bo.Kind.NUMBER:
+            return str(value)
+        return f'"{value}"'
+
+    def _address(self, number: int) -> str:
+        """Addresses are known once the connection is up (001 §4.2.3 Caution)."""
+        connection = self.connection
+        if not self.started or connection is None:
+            return bo.NO_ADDRESS
+        if number == bo.IP_ADDR:
+            return connection.address
+        if number in (bo.IP_DNS1, bo.IP_DNS2):
+            dns = connection.dns
+            index = 0 if number == bo.IP_DNS1 else 1
+            return dns[index] if index < len(dns) else bo.NO_ADDRESS
+        return bo.NO_ADDRESS  # a PDP context has no PPP peer address
+
+    # -- starting and stopping ------------------------------------------------------------
+
+    def start(self) -> defer.Deferred:
+        """Connect; fires once started, or fails with the manuals' code."""
+        self.state = State.STARTING
+        if self.kind is BearerKind.GPRS:
+            d = self._connect_gprs()
+        else:
+            d = self._connect_gsm()
+        self._pending = d
+        d.addCallbacks(self._connected, self._failed)
+        return d
+
+    def _connect_gprs(self) -> defer.Deferred:
+        modem = self.wip.modem
+        try:
+            self.wip.require_sim()
+        except CmeError as e:
+            return defer.fail(WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)))
+        network = network_of(modem)
+        if network is None or not self.wip.registered():
+            return defer.fail(WipError(Code.GPRS_NETWORK_FAILURE))
+        login = str(self.options[bo.LOGIN]) or None
+        password = str(self.options[bo.PASSWORD]) or None
+        d = network.activate(modem.name, str(self.options[bo.GPRS_APN]), login, password)
+        return d.addErrback(_activation_failed)
+
+    def _connect_gsm(self) -> defer.Deferred:
+        modem = self.wip.modem
+        try:
+            self.wip.require_sim()
+        except CmeError as e:
+            return defer.fail(WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)))
+        network = network_of(modem)
+        number = str(self.options[bo.DIAL_PHONENB])
+        if network is None or not self.wip.registered() or not number:
+            return defer.fail(WipError(Code.NO_CARRIER))
+        d = network.dial(modem.name, number)
+        d.addCallback(_ppp_over_call)
+        return d.addErrback(_call_failed)
+
+    def _connected(self, connection: Bearer) -> None:
+        self._pending = None
+        self.connection = connection
+        self.state = State.STARTED
+        connection.on_release(self._released)
+        log.info("{modem}: WIP bearer {bid} started, {address}", modem=self.wip.modem.name,
+                 bid=self.bid, address=connection.address)
+
+    def _failed(self, failure):
+        self._pending = None
+        if self.state is State.STARTING:
+            self.state = State.STOPPED
+        return failure
+
+    def stop(self) -> None:
+        """Release the connection (a start in progress is abandoned)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.state = State.STOPPED
+            pending.cancel()
+            return
+        connection, self.connection = self.connection, None
+        if self.state is State.STARTED:
+            self.state = State.STOPPED
+            if connection is not None:
+                connection.remove_release_observer(self._released)
+                connection.release()
+            self._stopped()
+
+    def _released(self, connection: Bearer, by_network: bool) -> None:
+        if connection is self.connection:
+            log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.wip.modem.name,
+                     bid=self.bid)
+            self.connection = None
+            self.state = State.STOPPED
+            self._stopped()
+
+    def _stopped(self) -> None:
+        for observer in list(self._observers):
+            observer(self)
+
+
+def _activation_failed(failure):
+    if failure.check(defer.CancelledError):
+        raise WipError(Code.BAD_STACK_STATE)
+    failure.trap(ActivationError)
+    raise WipError(ACTIVATION_CODES.get(failure.value.reason, Code.GPRS_NETWORK_FAILURE))
+
+
+def _ppp_over_call(call: Any):
+    """PPP would start now.  atsim has no PPP yet: the call is cleared and the bearer fails
+    as LCP would when nobody answers it."""
+    hangup = getattr(call, "hangup", None)
+    if hangup is not None:
+        hangup()
+    raise WipError(Code.PPP_LCP_FAILED)
+
+
+def _call_failed(failure):
+    if failure.check(WipError):
+        return failure
+    if failure.check(defer.CancelledError):
+        raise WipError(Code.BAD_STACK_STATE)
+    failure.trap(CallError)
+    raise WipError(CALL_CODES.get(failure.value.reason, Code.NO_CARRIER))
