@@ -5,7 +5,7 @@ Basic option::
 
     F9 | address | control | length (1 or 2 octets) | information | FCS | F9
 
-Advanced option (no length; HDLC control-octet transparency, §5.2.7.4)::
+Advanced option (no length; HDLC control-octet transparency, §5.2.7)::
 
     7E | address | control | information | FCS | 7E     (7D-escaped between the flags)
 
@@ -40,7 +40,7 @@ ADVANCED_FLAG = 0x7E
 #: Advanced option control escape: the next octet had bit 6 complemented (XOR 0x20).
 CONTROL_ESCAPE = 0x7D
 ESCAPE_MASK = 0x20
-#: Octets the advanced option escapes when sending.  27.010 §5.2.7.4 requires the flag and the
+#: Octets the advanced option escapes when sending.  27.010 §5.2.7 requires the flag and the
 #: escape itself; XON/XOFF and their complements are escaped too because a host UART with
 #: software flow control would swallow them (gsm0710muxd escapes the same six).  A receiver
 #: unescapes any octet after 0x7D, so escaping more is always safe.
@@ -70,7 +70,7 @@ class Option(enum.Enum):
 
 
 class FrameKind(enum.Enum):
-    """Frame types by their control field with the P/F bit cleared (§5.2.1.3, table 2)."""
+    """Frame types by their control field with the P/F bit cleared (§5.2.1.3)."""
 
     SABM = 0x2F  # set asynchronous balanced mode: open a DLC
     UA = 0x63  # unnumbered acknowledgement

@@ -42,7 +42,7 @@ from simulator.cmux.states import TRANSITIONS, Action, DlcState
 MAX_HELD_OUTPUT = 1024 * 1024
 
 #: Flags sent in one go to wake the host, or to answer the host's wake-up flags
-#: (27.010 §5.4.7: "a sequence of flags").
+#: (27.010 §5.4.7: the woken side answers flags with flags).
 WAKE_UP_FLAGS = 4
 
 
@@ -90,7 +90,7 @@ class _Dlc:
 
 @dataclasses.dataclass
 class _Outstanding:
-    """A command of the modem waiting for its response (27.010 §5.4.6.1, T2 and N2)."""
+    """A command of the modem waiting for its response (T2 and N2, 27.010 §5.7)."""
 
     message: Message
     retries_left: int
