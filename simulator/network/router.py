@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer, error, protocol
+from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
@@ -242,6 +243,52 @@ class Router:
         pipe.b.attach(far_end_protocol)
         pipe.a.attach(inner)
         return pipe
+
+    def connect_from_lab(self, source: tuple[str, int], destination: tuple[str, int],
+                         build: Callable[[IPv4Address], protocol.Protocol]) -> defer.Deferred:
+        """A lab server connecting to a modem's listener (FTP active mode): the SYN crosses
+        the modem's downlink, the answer its uplink.  ``build(address)`` makes the protocol
+        once the connection is up; the Deferred fires then, or fails with ``RouteError``."""
+        listener = self._listeners.get(destination)
+        if listener is None or listener.bearer is None:
+            known = destination[0] in self._bearers
+            return defer.fail(RouteError(Reason.REFUSED if known else Reason.UNREACHABLE,
+                                         _fmt(destination)))
+        link = listener.link
+        d: defer.Deferred = defer.Deferred()
+        now = self.clock.seconds()
+
+        def syn(at: float) -> None:
+            inner = None if listener.closed else listener.accept(source)
+            if inner is None:
+                answer = transit((link.uplink,), 0, at)
+                self.clock.callLater(max(0.0, answer - self.clock.seconds()), d.errback,
+                                     RouteError(Reason.REFUSED, _fmt(destination)))
+                return
+            pipe = Pipe(self.clock, destination, source, (link.uplink,), (link.downlink,),
+                        a_link=link)
+            self._watch(listener.bearer, pipe.a, pipe)
+            pipe.a.attach(inner)
+            answer = transit((link.uplink,), 0, at)
+            self.clock.callLater(max(0.0, answer - self.clock.seconds()), established, pipe)
+
+        def established(pipe: Pipe) -> None:
+            if d.called or pipe.a.disconnected:
+                pipe.b.abortConnection()
+                if not d.called:
+                    d.errback(RouteError(Reason.RESET, _fmt(destination)))
+                return
+            proto = build(IPv4Address("TCP", *destination))
+            if proto is None:  # the server gave up waiting meanwhile
+                pipe.b.abortConnection()
+                d.errback(RouteError(Reason.TIMEOUT, _fmt(destination)))
+                return
+            pipe.b.attach(proto)
+            d.callback(None)
+
+        at = transit((link.downlink,), 0, now)
+        self.clock.callLater(max(0.0, at - now), syn, at)
+        return d
 
     def _watch(self, bearer: Bearer, end: PipeEnd, pipe: Pipe,
                on_closed: Callable[[], None] | None = None) -> None:

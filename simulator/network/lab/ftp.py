@@ -1,0 +1,263 @@
+"""The FTP lab service: ``twisted.protocols.ftp`` on a directory.
+
+Users come from the scenario (``users: {name: password}``); without users every login is
+accepted, ``anonymous`` included, and every session may read and write the root (a lab
+server, not a public one).
+
+Data connections follow the control connection.  A modem's session lives at the host's
+virtual address, so its passive mode (PASV/EPSV) opens a data port *there* (a lab listener in
+the router) and its active mode (PORT/EPRT) connects back through the network to the modem's
+own listening socket, across the modem's link.  A session from a program on the host (the
+real loopback port) gets real data ports, on loopback only, and may only point PORT at a
+loopback address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tempfile
+from pathlib import Path
+
+from twisted.cred import checkers, credentials, error, portal
+from twisted.internet import defer, interfaces
+from twisted.internet.address import IPv4Address
+from twisted.logger import Logger
+from twisted.protocols import ftp
+from twisted.python.filepath import FilePath
+from zope.interface import implementer
+
+from simulator.network.errors import RouteError
+
+log = Logger(namespace="atsim.network.lab.ftp")
+
+WELCOME = "atsim lab FTP server"
+#: The port active-mode data connections come from (RFC 959's L-1).
+DATA_PORT = 20
+
+
+@implementer(checkers.ICredentialsChecker)
+class AnyLogin:
+    """A lab server without a user list lets everyone in."""
+
+    credentialInterfaces = (credentials.IUsernamePassword, credentials.IAnonymous)
+
+    def requestAvatarId(self, creds):
+        return defer.succeed(getattr(creds, "username", b"anonymous"))
+
+
+@implementer(portal.IRealm)
+class SharedRoot:
+    """Every user works in the same directory, with full rights."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = FilePath(str(root))
+
+    def requestAvatar(self, avatar_id, mind, *wanted):
+        if ftp.IFTPShell in wanted:
+            return ftp.IFTPShell, ftp.FTPShell(self.root), lambda: None
+        raise NotImplementedError("only IFTPShell")
+
+
+@implementer(checkers.ICredentialsChecker)
+class UserTable:
+    """The scenario's ``users: {name: password}``.  Protocols differ in what they hand over
+    (FTP gives text, SMTP and POP3 bytes), so both are accepted."""
+
+    credentialInterfaces = (credentials.IUsernamePassword,)
+
+    def __init__(self, users) -> None:
+        self.users = {name.encode(): password.encode() for name, password in users}
+
+    def requestAvatarId(self, creds):
+        name = creds.username
+        name = name.encode() if isinstance(name, str) else name
+        password = creds.password
+        password = password.encode() if isinstance(password, str) else password
+        if name in self.users and self.users[name] == password:
+            return defer.succeed(name)
+        return defer.fail(error.UnauthorizedLogin())
+
+
+def users_checker(users) -> checkers.ICredentialsChecker:
+    return UserTable(users)
+
+
+@implementer(interfaces.IListeningPort)
+class _VirtualDataPort:
+    """A passive data port at the host's virtual address, as ``cleanupDTP`` expects it."""
+
+    def __init__(self, listening) -> None:
+        self.listening = listening
+
+    def startListening(self) -> None:
+        pass
+
+    def stopListening(self) -> None:
+        self.listening.close()
+
+    def getHost(self) -> IPv4Address:
+        return IPv4Address("TCP", self.listening.address, self.listening.port)
+
+
+@implementer(interfaces.IConnector)
+class _VirtualConnector:
+    """An active-mode data connection through the network, as ``cleanupDTP`` expects it."""
+
+    def __init__(self, deferred: defer.Deferred, destination: tuple[str, int]) -> None:
+        self.deferred = deferred
+        self.destination = destination
+
+    def stopConnecting(self) -> None:
+        self.deferred.cancel()
+
+    def disconnect(self) -> None:
+        if not self.deferred.called:
+            self.deferred.cancel()
+
+    def connect(self) -> None:
+        pass
+
+    def getDestination(self) -> IPv4Address:
+        return IPv4Address("TCP", *self.destination)
+
+
+class LabFTP(ftp.FTP):
+    """``ftp.FTP`` whose data connections stay inside the simulated network for modems."""
+
+    router = None
+    virtual_address: str = ""
+    clock = None
+
+    def _from_a_modem(self) -> bool:
+        return self.transport.getHost().host == self.virtual_address
+
+    # -- passive ------------------------------------------------------------------------------
+
+    def getDTPPort(self, factory, interface=""):
+        # Real sessions (from the host): data ports on loopback only, never on every interface.
+        return super().getDTPPort(factory, interface="127.0.0.1")
+
+    def _virtual_passive(self) -> int:
+        if self.dtpFactory is not None:
+            self.cleanupDTP()
+        self.dtpFactory = ftp.DTPFactory(pi=self, reactor=self.clock)
+        self.dtpFactory.setTimeout(self.dtpTimeout)
+        factory = self.dtpFactory
+
+        def accept(peer):
+            return factory.buildProtocol(IPv4Address("TCP", *peer))
+
+        self.dtpPort = _VirtualDataPort(self.router.listen_lab(self.virtual_address, 0, accept))
+        return self.dtpPort.getHost().port
+
+    def ftp_PASV(self):
+        if not self._from_a_modem():
+            return super().ftp_PASV()
+        if self._epsvAll:
+            return defer.fail(ftp.BadCmdSequenceError("may not send PASV after EPSV ALL"))
+        port = self._virtual_passive()
+        self.reply(ftp.ENTERING_PASV_MODE, ftp.encodeHostPort(self.virtual_address, port))
+        return self.dtpFactory.deferred.addCallback(lambda _: None)
+
+    def ftp_EPSV(self, protocol=""):
+        if not self._from_a_modem() or protocol == "ALL":
+            return super().ftp_EPSV(protocol)
+        if protocol and protocol != "1":
+            return defer.fail(ftp.UnsupportedNetworkProtocolError("1"))
+        port = self._virtual_passive()
+        self.reply(ftp.ENTERING_EPSV_MODE, port)
+        return self.dtpFactory.deferred.addCallback(lambda _: None)
+
+    # -- active -------------------------------------------------------------------------------
+
+    def ftp_PORT(self, address):
+        numbers = tuple(map(int, address.split(",")))
+        host = ".".join(str(n) for n in numbers[:4])
+        port = numbers[4] << 8 | numbers[5]
+        return self._active(host, port, lambda: super(LabFTP, self).ftp_PORT(address))
+
+    def ftp_EPRT(self, extendedAddress):
+        delimiter = extendedAddress[:1]
+        fields = extendedAddress.split(delimiter)
+        if len(fields) < 4:
+            return defer.fail(ftp.CmdArgSyntaxError(extendedAddress))
+        host, port = fields[2], int(fields[3])
+        return self._active(host, port, lambda: super(LabFTP, self).ftp_EPRT(extendedAddress))
+
+    def _active(self, host: str, port: int, real):
+        if self._epsvAll:
+            return defer.fail(ftp.BadCmdSequenceError("may not send PORT after EPSV ALL"))
+        if not self._from_a_modem():
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = False
+            if not loopback:  # a real session may not make the server connect elsewhere
+                return defer.succeed(ftp.CANT_OPEN_DATA_CNX)
+            return real()
+        if self.dtpFactory is not None:
+            self.cleanupDTP()
+        self.dtpFactory = ftp.DTPFactory(pi=self, peerHost=self.transport.getPeer().host,
+                                         reactor=self.clock)
+        self.dtpFactory.setTimeout(self.dtpTimeout)
+        factory = self.dtpFactory
+
+        def refused(failure):
+            failure.trap(ftp.PortConnectionError)
+            return ftp.CANT_OPEN_DATA_CNX
+
+        # Taken now: a connect that fails at once consumes the factory's Deferred.
+        answer = factory.deferred.addCallbacks(lambda _: ftp.ENTERING_PORT_MODE, refused)
+        d = self.router.connect_from_lab((self.virtual_address, DATA_PORT), (host, port),
+                                         factory.buildProtocol)
+        self.dtpPort = _VirtualConnector(d, (host, port))
+
+        def failed(failure):
+            failure.trap(RouteError, defer.CancelledError)
+            factory.clientConnectionFailed(self.dtpPort, failure)
+
+        d.addErrback(failed)
+        return answer
+
+
+class LabFTPFactory(ftp.FTPFactory):
+    protocol = LabFTP
+    welcomeMessage = WELCOME
+
+    def __init__(self, portal_, router, virtual_address: str, clock) -> None:
+        super().__init__(portal_)
+        self.router = router
+        self.virtual_address = virtual_address
+        self.clock = clock
+        self.noisy = False
+
+    def buildProtocol(self, addr):
+        wrapper = super().buildProtocol(addr)
+        if wrapper is not None:
+            pi = wrapper.wrappedProtocol
+            pi.router = self.router
+            pi.virtual_address = self.virtual_address
+            pi.clock = self.clock
+            pi.callLater = self.clock.callLater  # its idle timeout runs on our clock
+        return wrapper
+
+
+class Ftp:
+    """One host's FTP server."""
+
+    def __init__(self, spec, context) -> None:
+        root = spec.root
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix="atsim-ftp-"))
+            log.info("lab ftp on {host}: no root given, serving {root}",
+                     host=context.host.label, root=str(root))
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        checker = users_checker(spec.users) if spec.users else AnyLogin()
+        self.portal = portal.Portal(SharedRoot(root), [checker])
+        self.factory = LabFTPFactory(self.portal, context.router, str(context.host.address),
+                                     context.clock)
+        self.factory.allowAnonymous = not spec.users
+
+    def tcp_factory(self, port: int):
+        return self.factory

@@ -1,0 +1,253 @@
+"""The mail lab services: an ESMTP server (ports 25 and 587) delivering into a maildir, and a
+POP3 server (port 110) serving a maildir.
+
+Give both the same ``maildir:`` and a mail a modem sends with SMTP is the mail another
+fetches with POP3; a test or an instructor reads the maildir directly (``new/`` holds one
+file per message, Python's ``mailbox.Maildir`` opens it).  Every recipient lands in the one
+maildir: a lab has one mailbox.  With ``users:`` SMTP requires AUTH PLAIN or LOGIN and POP3
+checks USER/PASS (APOP is not offered); without users any login is accepted and SMTP needs
+none.
+"""
+
+from __future__ import annotations
+
+import io
+import mailbox
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from twisted.cred import checkers, portal
+from twisted.internet import defer, protocol
+from twisted.logger import Logger
+from twisted.mail import imap4, maildir, pop3, smtp
+from zope.interface import implementer
+
+from simulator.network.lab.ftp import AnyLogin, users_checker
+
+log = Logger(namespace="atsim.network.lab.mail")
+
+DOMAIN = b"lab.atsim"
+
+
+def _maildir_path(spec, context, kind: str) -> Path:
+    path = spec.maildir
+    if path is None:
+        path = Path(tempfile.mkdtemp(prefix=f"atsim-{kind}-"))
+        log.info("lab {kind} on {host}: no maildir given, using {path}", kind=kind,
+                 host=context.host.label, path=str(path))
+    maildir.initializeMaildir(os.fsencode(path))
+    return path
+
+
+# -- SMTP ---------------------------------------------------------------------------------------
+
+
+@implementer(smtp.IMessage)
+class _MaildirMessage:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[bytes] = []
+
+    def lineReceived(self, line: bytes) -> None:
+        self.lines.append(line)
+
+    def eomReceived(self):
+        text = b"\n".join(self.lines) + b"\n"
+        key = mailbox.Maildir(str(self.path), create=True).add(text)
+        log.info("lab smtp: message of {size} bytes delivered to {path} ({key})",
+                 size=len(text), path=str(self.path), key=key)
+        return defer.succeed(None)
+
+    def connectionLost(self) -> None:
+        self.lines = []
+
+
+@implementer(smtp.IMessage)
+class _Copy:
+    """A further recipient of a message already written once to the one maildir."""
+
+    def lineReceived(self, line: bytes) -> None:
+        pass
+
+    def eomReceived(self):
+        return defer.succeed(None)
+
+    def connectionLost(self) -> None:
+        pass
+
+
+@implementer(smtp.IMessageDelivery)
+class MaildirDelivery:
+    """Accepts every sender and recipient; each message becomes one maildir file, however
+    many recipients it has."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._transaction: object = None
+        self._written: object = None
+
+    def receivedHeader(self, helo, origin, recipients):
+        client = helo[0].decode("ascii", "replace") if helo and helo[0] else "unknown"
+        return (f"Received: from {client} by {DOMAIN.decode()} (atsim lab); "
+                f"{smtp.rfc822date().decode()}").encode()
+
+    def validateFrom(self, helo, origin):
+        self._transaction = object()  # one per MAIL FROM
+        return origin
+
+    def validateTo(self, user):
+        transaction = self._transaction
+
+        def message():
+            if self._written is transaction:
+                return _Copy()
+            self._written = transaction
+            return _MaildirMessage(self.path)
+
+        return message
+
+
+@implementer(portal.IRealm)
+class _DeliveryRealm:
+    def __init__(self, delivery: MaildirDelivery) -> None:
+        self.delivery = delivery
+
+    def requestAvatar(self, avatar_id, mind, *wanted):
+        if smtp.IMessageDelivery in wanted:
+            return smtp.IMessageDelivery, self.delivery, lambda: None
+        raise NotImplementedError("only IMessageDelivery")
+
+
+class LabSmtpFactory(smtp.SMTPFactory):
+    protocol = smtp.ESMTP
+
+    def __init__(self, portal_, delivery: MaildirDelivery | None, clock, *,
+                 authenticate: bool) -> None:
+        super().__init__(portal_)
+        self.domain = DOMAIN
+        self.delivery = delivery
+        self.clock = clock
+        self.authenticate = authenticate
+        self.noisy = False
+
+    def buildProtocol(self, addr):
+        p = super().buildProtocol(addr)
+        if self.authenticate:
+            p.challengers = {b"LOGIN": imap4.LOGINCredentials, b"PLAIN": imap4.PLAINCredentials}
+        else:
+            p.delivery = self.delivery
+        p.callLater = self.clock.callLater  # its idle timeout runs on our clock
+        return p
+
+
+class Smtp:
+    """One host's SMTP server (ports 25 and 587, one server)."""
+
+    def __init__(self, spec, context) -> None:
+        self.maildir = _maildir_path(spec, context, "smtp")
+        delivery = MaildirDelivery(self.maildir)
+        if spec.users:
+            checker = users_checker(spec.users)
+            the_portal = portal.Portal(_DeliveryRealm(delivery), [checker])
+            self.factory = LabSmtpFactory(the_portal, None, context.clock, authenticate=True)
+        else:
+            self.factory = LabSmtpFactory(None, delivery, context.clock, authenticate=False)
+
+    def tcp_factory(self, port: int) -> protocol.Factory:
+        return self.factory
+
+    def messages(self) -> list:
+        """The delivered messages, oldest first (``email.message.Message`` objects)."""
+        box = mailbox.Maildir(str(self.maildir), create=False)
+        return [box[key] for key in sorted(box.keys(), key=_delivery_order)]
+
+
+def _delivery_order(key: str) -> tuple[int, int, str]:
+    """Maildir names start ``<seconds>.M<microseconds>``: the order of delivery."""
+    match = re.match(r"(\d+)\.M(\d+)", key)
+    return (int(match[1]), int(match[2]), key) if match else (0, 0, key)
+
+
+# -- POP3 ---------------------------------------------------------------------------------------
+
+
+@implementer(pop3.IMailbox)
+class MaildirMailbox:
+    """A POP3 session's view of the maildir: the messages there when it logged in, oldest
+    first; deletions happen at QUIT (``sync``), as POP3 wants.  (Twisted's own maildir
+    mailbox mixes text and bytes paths and cannot delete.)"""
+
+    def __init__(self, path: Path) -> None:
+        self.box = mailbox.Maildir(str(path), create=True)
+        self.keys = sorted(self.box.keys(), key=_delivery_order)
+        self.sizes = [len(self.box.get_bytes(key)) for key in self.keys]
+        self.deleted: set[int] = set()
+
+    def listMessages(self, i: int | None = None):
+        if i is None:
+            return [0 if n in self.deleted else size for n, size in enumerate(self.sizes)]
+        if i in self.deleted:
+            return 0
+        return self.sizes[i]
+
+    def getMessage(self, i: int):
+        if i in self.deleted:
+            raise IndexError(i)
+        return io.BytesIO(self.box.get_bytes(self.keys[i]))
+
+    def getUidl(self, i: int) -> bytes:
+        return self.keys[i].encode()
+
+    def deleteMessage(self, i: int) -> None:
+        self.sizes[i]  # IndexError for a message that is not there
+        self.deleted.add(i)
+
+    def undeleteMessages(self) -> None:
+        self.deleted.clear()
+
+    def sync(self) -> None:
+        for i in sorted(self.deleted):
+            self.box.discard(self.keys[i])
+        self.deleted.clear()
+
+
+@implementer(portal.IRealm)
+class _MailboxRealm:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def requestAvatar(self, avatar_id, mind, *wanted):
+        if pop3.IMailbox in wanted:
+            box = MaildirMailbox(self.path)
+            return pop3.IMailbox, box, lambda: None
+        raise NotImplementedError("only IMailbox")
+
+
+class LabPop3Factory(protocol.ServerFactory):
+    protocol = pop3.POP3
+
+    def __init__(self, portal_, clock) -> None:
+        self.portal = portal_
+        self.clock = clock
+        self.noisy = False
+
+    def buildProtocol(self, addr):
+        p = super().buildProtocol(addr)
+        p.portal = self.portal
+        p.callLater = self.clock.callLater
+        return p
+
+
+class Pop3:
+    def __init__(self, spec, context) -> None:
+        self.maildir = _maildir_path(spec, context, "pop3")
+        checker: checkers.ICredentialsChecker = (users_checker(spec.users) if spec.users
+                                                 else AnyLogin())
+        self.portal = portal.Portal(_MailboxRealm(self.maildir), [checker])
+        self.factory = LabPop3Factory(self.portal, context.clock)
+
+    def tcp_factory(self, port: int) -> protocol.Factory:
+        return self.factory
+
