@@ -86,6 +86,20 @@ def serve_floor(transport: str, ports: list[int], pty_dir: Path | None) -> None:
     reactor.run()
 
 
+def info_observer():
+    """twistd ``--logger`` factory: the usual text log without debug events (atsim logs
+    every command line at debug level)."""
+    from twisted.logger import (
+        FilteringLogObserver,
+        LogLevel,
+        LogLevelFilterPredicate,
+        textFileLogObserver,
+    )
+
+    return FilteringLogObserver(textFileLogObserver(sys.stdout),
+                                [LogLevelFilterPredicate(LogLevel.info)])
+
+
 # -- starting the servers ----------------------------------------------------------------------
 
 
@@ -108,9 +122,11 @@ def twistd() -> str:
 
 
 def environment() -> dict[str, str]:
-    """The working tree's atsim (and its twistd plugin), installed or not."""
+    """The working tree's atsim (and its twistd plugin), installed or not, and this module
+    (for ``info_observer``)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    paths = [str(REPO), str(Path(__file__).parent), env.get("PYTHONPATH")]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
     return env
 
 
@@ -165,12 +181,13 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def start_atsim(directory: Path, transport: str, modems: int) -> Server:
+def start_atsim(directory: Path, transport: str, modems: int, log_level: str) -> Server:
     scenario, addresses = atsim_scenario(directory, transport, free_tcp_ports(modems))
     log = directory / "atsim.log"
+    logger = [] if log_level == "debug" else ["--logger", "at_throughput.info_observer"]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [twistd(), "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+            [twistd(), "-n", "--pidfile=", *logger, "atsim", "-s", str(scenario), "--seed", "1",
              "--state-dir", str(directory / "state")],
             cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT,
@@ -178,7 +195,7 @@ def start_atsim(directory: Path, transport: str, modems: int) -> Server:
     return Server("atsim", process, addresses, log)
 
 
-def start_floor(directory: Path, transport: str, modems: int) -> Server:
+def start_floor(directory: Path, transport: str, modems: int, log_level: str) -> Server:
     ports = free_tcp_ports(modems)
     pty_dir = directory / "floor"
     pty_dir.mkdir()
@@ -320,6 +337,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0,
                         help="load before measuring starts, per run [1]")
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
+    parser.add_argument("--log-level", choices=("debug", "info"), default="debug",
+                        help="what atsim logs: debug is twistd's default, every event; info "
+                        "leaves out the per-command debug lines [debug]")
     # internal: the floor server's own process
     parser.add_argument("--serve-floor", choices=("tcp", "pty"), help=argparse.SUPPRESS)
     parser.add_argument("--ports", help=argparse.SUPPRESS)
@@ -338,7 +358,7 @@ def main(argv: list[str]) -> None:
         for start in (start_atsim, start_floor):
             directory = Path(tmp) / start.__name__
             directory.mkdir()
-            server = start(directory, args.transport, args.modems)
+            server = start(directory, args.transport, args.modems, args.log_level)
             try:
                 wait_ready(server)
                 results.append(drive(server, command, args.seconds, args.warmup))
@@ -349,7 +369,8 @@ def main(argv: list[str]) -> None:
 
 def print_table(args: argparse.Namespace, results: list[Result]) -> None:
     print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
-          f"{args.seconds:g} s measured after {args.warmup:g} s warm-up")
+          f"{args.seconds:g} s measured after {args.warmup:g} s warm-up, "
+          f"atsim log level {args.log_level}")
     print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for r in results:
         print(f"{r.name:<8} {r.rate:>11.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7}")
