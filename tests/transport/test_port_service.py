@@ -27,7 +27,7 @@ def test_pty():
     service = build("pty", "/tmp/atsim/m1", 9600)
     assert isinstance(service, PtyPortService)
     assert (str(service.path), service.baudrate) == ("/tmp/atsim/m1", 9600)
-    assert service.name == "m1 pty:/tmp/atsim/m1"
+    assert service.name == "m1 pty /tmp/atsim/m1"
 
 
 def test_tcp_is_raw():
@@ -51,5 +51,5 @@ def test_serial():
 
 
 def test_unknown_kind_names_the_port():
-    with pytest.raises(TransportError, match="m1 usb:x"):
+    with pytest.raises(TransportError, match="m1 usb x"):
         build("usb", "x")
