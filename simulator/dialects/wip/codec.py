@@ -152,6 +152,8 @@ class DatagramDecoder:
         self._current = bytearray()
         self._max = max_size
         self._ready: list[Datagram] = []
+        #: Lone ETX seen so far (v2.01 leaves data mode on one).
+        self.etx_seen = 0
 
     @property
     def collected(self) -> int:
@@ -167,6 +169,7 @@ class DatagramDecoder:
             if event is NEED_DATA:
                 return NEED_DATA
             if event is END_OF_DATA:
+                self.etx_seen += 1
                 self._complete()
                 continue
             assert isinstance(event, Data)

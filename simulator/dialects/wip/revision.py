@@ -54,6 +54,23 @@ class Revision:
     bearer_options: Mapping[int, BearerOption]
     #: ``+WIPOPT`` options: protocol -> option number -> entry.
     service_options: Mapping[int, Mapping[int, Entry]]
+    #: ``+WIPCREATE`` modes (= protocols) this revision has.
+    protocols: tuple[int, ...]
+    #: ``+WIPACCEPT`` URC (fields ``server``, ``index``).
+    accept_urc: str
+    #: ``AT+WIPOPT=<p>,<i>,1,<opt>`` line (fields ``protocol``, ``index``, ``option``,
+    #: ``value``).
+    option_line: str
+    #: Protocols whose ``AT+WIPCLOSE`` is confirmed by ``+WIPPEERCLOSE``.
+    close_confirmed: frozenset[int]
+    #: ``AT+WIPDATA`` modes: 1 continuous, and 2 continuous transparent where it exists.
+    data_modes: tuple[int, ...]
+    #: What the mapped UART shows when the TCP peer shut its side down.
+    peer_shutdown_mark: bytes
+    #: A lone ETX from the host also ends data mode (with ``OK``).
+    host_etx_ends_data_mode: bool
+    #: ``+++`` in continuous mode also counts as a lone ETX.
+    escape_is_etx: bool
     #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
     error_rules: Mapping[str, ErrorRule] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from simulator.dialects.wip import bearer_options, service_options
 from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
+from simulator.dialects.wip.codec import END_MARK, SHUTDOWN_INDICATION
 from simulator.dialects.wip.errors import Code
 from simulator.dialects.wip.revision import ErrorRule, Revision
 
@@ -24,6 +25,14 @@ V501 = Revision(
     bearer_ids=bearer_options.BIDS_501,
     bearer_options=bearer_options.OPTIONS_501,
     service_options=service_options.OPTIONS_501,
+    protocols=(1, 2, 3, 4, 5, 6, 7),  # 001 §5.1.3
+    accept_urc="+WIPACCEPT: {server},{index}",  # 001 §5.1.2
+    option_line="+WIPOPT: {protocol},{option},{value}",  # 001 §5.3.2
+    close_confirmed=frozenset({4}),  # 001 §5.2.7: FTP only
+    data_modes=(1, 2),  # 001 §6.2.7
+    peer_shutdown_mark=SHUTDOWN_INDICATION,  # 001 §6.2.2.1, §6.2.11.1
+    host_etx_ends_data_mode=False,  # 001 §6.2.11.1 "the UART does not switch to AT mode"
+    escape_is_etx=False,
 )
 
 V201 = Revision(
@@ -34,6 +43,14 @@ V201 = Revision(
     bearer_ids=bearer_options.BIDS_201,
     bearer_options=bearer_options.OPTIONS_201,
     service_options=service_options.OPTIONS_201,
+    protocols=(1, 2, 3, 4),  # 000 §6.1.3
+    accept_urc="+WIPACCEPT: 3,{server},{index}",  # 000 §6.1.2: <mode>,<server>,<comm>
+    option_line="+WIPOPT: {protocol},{index},{option},{value}",  # 000 §6.3.2
+    close_confirmed=frozenset({1, 2, 3, 4}),  # 000 §6.2.6
+    data_modes=(1,),  # 000 §7.2.3
+    peer_shutdown_mark=END_MARK,  # 000 §7.2.1.1
+    host_etx_ends_data_mode=True,  # 000 §7.2.6
+    escape_is_etx=True,  # 000 §11.3
     error_rules=MappingProxyType({
         # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
         # reserved, 000 §10): a second start is refused as a bad stack state.

@@ -1,16 +1,26 @@
 """The WIP IP stack of one modem as a modem service: it owns the stack's state (options,
-bearers) and registers the +WIP commands, each from its own module."""
+bearers, sockets and their indexes) and registers the +WIP commands, each from its own
+module."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from simulator.at.commands import AtError, CmeError
+from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip.bearers import WipBearer
 from simulator.dialects.wip.cfg import WipCfg
 from simulator.dialects.wip.failures import reported
+from simulator.dialects.wip.indexes import IndexTable
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
+from simulator.dialects.wip.sockets import SERVER, TCP, UDP, WipSocket
 from simulator.dialects.wip.stack import StackConfig
 from simulator.dialects.wip.wipbr import WipBr
+from simulator.dialects.wip.wipclose import WipClose
+from simulator.dialects.wip.wipcreate import WipCreate
+from simulator.dialects.wip.wipdata import WipData
+from simulator.dialects.wip.wipopt import WipOpt
+from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.sim import require_sim_ready
@@ -26,13 +36,27 @@ class WipService(Service):
         self.revision = REVISIONS[getattr(modem.spec, "revision", None) or DEFAULT_REVISION]
         self.stack = StackConfig(self.revision, modem.store)
         self.bearers: dict[int, WipBearer] = {}
-        self.commands = [WipCfg(self), WipBr(self)]
+        self.sockets: dict[tuple[int, int], Any] = {}
+        self.indexes = IndexTable()
+        self.commands = [WipCfg(self), WipBr(self), WipCreate(self), WipClose(self),
+                         WipOpt(self), WipData(self)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
             handlers = {form: reported(self.revision, command.name, handler)
                         for form, handler in command.handlers().items()}
             table.add(command.name, **handlers)
+        table.add("O", exec=self.online)
+
+    def online(self, call):
+        """``ATO``: a WIP port left data mode for good (``+++`` unmaps); "+CME ERROR:3 will
+        be received when GPRS bearer is used" (001 §6.2.11.2).  A call suspended in online
+        command state (a CSD data call) still resumes."""
+        if call.command.value not in (None, 0):
+            raise AtError("O")
+        if call.interpreter.online:
+            return call.interpreter.resume(call)
+        raise CmeError(OPERATION_NOT_ALLOWED)
 
     # -- what the commands ask the rest of the modem --------------------------------------
 
@@ -48,6 +72,70 @@ class WipService(Service):
                 return bearer
         return None
 
+    def bearer_stopped(self, bearer: WipBearer) -> None:
+        """Sockets live on the started bearer: they go with it (their connections failed
+        as the network released the bearer, and were reported then)."""
+        self._close_sockets()
+
+    # -- URCs -----------------------------------------------------------------------------
+
+    def urc(self, text: str) -> None:
+        self.modem.emit_urc(lambda session: text)
+
+    def unsolicited_error(self, code: int) -> None:
+        """A failure after ``OK`` (a connection that could not be made), as the revision
+        numbers it for +WIPCREATE and as each port's +CMEE shows it."""
+        shown = self.revision.answer("+WIPCREATE", code)
+
+        def render(session):
+            if shown is None or session.profile.cmee == 0:
+                return "ERROR"
+            return f"{session.traits.cme_prefix}{shown}"
+
+        self.modem.emit_urc(render)
+
+    # -- sockets --------------------------------------------------------------------------
+
+    def adopt(self, sock: WipSocket, *, first: int = 0, last: int = 0) -> None:
+        """A socket takes its index."""
+        self.sockets[sock.key] = sock
+        if sock.protocol == UDP:
+            self.indexes.udp.add(sock.index)
+        elif sock.protocol == TCP:
+            self.indexes.tcp.add(sock.index)
+        else:
+            self.indexes.add_server(sock.index, first, last)
+
+    def forget(self, sock: WipSocket) -> None:
+        """The socket is gone: its index is free (a server's range once its sockets are)."""
+        if self.sockets.get(sock.key) is not sock:
+            return
+        del self.sockets[sock.key]
+        if sock.protocol == UDP:
+            self.indexes.udp.discard(sock.index)
+        elif sock.protocol == TCP:
+            self.indexes.close_tcp(sock.index)
+        elif sock.protocol == SERVER:
+            self.indexes.close_server(sock.index)
+
+    def close_socket(self, sock: WipSocket) -> None:
+        """``+WIPCLOSE``: a port mapping it goes back to AT mode first."""
+        if sock.sink is not None:
+            sock.sink.unmap()
+        sock.close()
+        self.forget(sock)
+
+    def spawn_index(self, server: int) -> int | None:
+        return self.indexes.spawn_index(server, self.stack.effective(cfg.SOCKET_MAX))
+
+    def _close_sockets(self) -> None:
+        for sock in list(self.sockets.values()):
+            if sock.sink is not None:
+                sock.sink.unmap()
+            sock.close()
+        self.sockets.clear()
+        self.indexes.clear()
+
     # -- life -----------------------------------------------------------------------------
 
     def power_on(self) -> None:
@@ -61,10 +149,12 @@ class WipService(Service):
 
     def stop_stack(self) -> None:
         """``AT+WIPCFG=0``: everything built on the stack goes with it."""
+        self._close_sockets()
         self._close_bearers()
         self.stack.stop()
 
     def _shut_down(self) -> None:
+        self._close_sockets()
         self._close_bearers()
         self.stack.reset()
 

@@ -101,7 +101,9 @@ class WipBr:
             raise WipError(Code.DEVICE_ALREADY_OPEN)
         options = {n: o.default for n, o in self.wip.revision.bearer_options.items()}
         options.update(self._stored(bid))
-        self.bearers[bid] = WipBearer(self.wip, bid, kind, options)
+        bearer = WipBearer(self.wip, bid, kind, options)
+        bearer.on_stop(self.wip.bearer_stopped)
+        self.bearers[bid] = bearer
 
     def _option_number(self, p: WipParams) -> int:
         number = p.number(2)

@@ -1,0 +1,307 @@
+"""WIP's sockets over atsim's IP stack (``simulator.ipstack``): a UDP socket, a TCP client or
+spawned socket, a TCP server.  Each turns the stack's events into WIP's URCs, keeps its
++WIPOPT values, and, while a port maps it (+WIPDATA), hands its data to that port's sink.
+
+URCs go to every AT port of the modem (a port in data mode shows them when it is back in
+command mode).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from twisted.logger import Logger
+
+from simulator.dialects.wip import cfg_options as cfg
+from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.errors import Code
+from simulator.dialects.wip.uplink import Uplink
+from simulator.ipstack.sockets import SocketListener, TcpServer, TcpSocket, TcpState, UdpSocket
+from simulator.network.errors import Reason
+
+if TYPE_CHECKING:
+    from simulator.dialects.wip.service import WipService
+    from simulator.ipstack.sockets import Datagram
+
+log = Logger(namespace="atsim.wip.socket")
+
+UDP, TCP, SERVER = so.UDP, so.TCP_CLIENT, so.TCP_SERVER
+
+#: Why a connection failed -> the code shown (001 §5.1.5 842 "destination host unreachable
+#: (whether host unreachable, Network unreachable, response timeout)").
+FAILURE_CODES = {Reason.RESET: Code.CONNECTION_RESET}
+
+
+class WipSocket(SocketListener):
+    protocol: int
+
+    def __init__(self, wip: WipService, index: int) -> None:
+        self.wip = wip
+        self.index = index
+        table = wip.revision.service_options[self.protocol]
+        self.values: dict[int, Any] = {
+            n: e.option.default for n, e in table.items() if e.option.default is not None}
+        self.values[so.TTL.number] = wip.stack.effective(cfg.IP_TTL)
+        self.values[so.TOS.number] = wip.stack.effective(cfg.IP_TOS)
+        self.sink: Any = None  # the data sink of the port mapping this socket
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.protocol},{self.index}>"
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.protocol, self.index)
+
+    def urc(self, text: str) -> None:
+        self.wip.urc(text)
+
+    def failed_unsolicited(self, reason: Reason) -> None:
+        """A creation that answered OK failed later: shown as an unsolicited error."""
+        self.wip.unsolicited_error(FAILURE_CODES.get(reason, Code.HOST_UNREACHABLE))
+
+    # -- +WIPOPT --------------------------------------------------------------------------
+
+    def option_value(self, number: int) -> Any:
+        return self.values.get(number)
+
+    def set_option(self, number: int, value: Any) -> None:
+        self.values[number] = value
+
+
+class WipUdp(WipSocket):
+    protocol = UDP
+
+    def __init__(self, wip: WipService, index: int, bearer: Any, *, local_port: int,
+                 peer: tuple[str, int] | None) -> None:
+        super().__init__(wip, index)
+        self.requested_peer = peer
+        # Given a local port the socket is a server too and takes datagrams from anyone
+        # (001 §5.1.6: "it can send datagram towards the remote entity and receiving
+        # datagram on the specified local port"); a plain client only hears its peer.
+        self.sock = UdpSocket(bearer, self, accept_any=peer is None or local_port != 0)
+        self._local_port = local_port
+        self.notified = False  # a +WIPDATA URC announces the datagram at the queue's head
+        self.reply_to: tuple[str, int] | None = None
+        self.ready = False
+
+    def open(self) -> None:
+        d = self.sock.open(self._local_port, self.requested_peer)
+        d.addErrback(lambda f: None)  # reported through ``error``
+
+    # -- events ---------------------------------------------------------------------------
+
+    def connected(self, sock) -> None:
+        self.ready = True
+        self.urc(f"+WIPREADY: {UDP},{self.index}")
+
+    def error(self, sock, reason: Reason) -> None:
+        if not self.ready:
+            self.failed_unsolicited(reason)
+            self.wip.forget(self)
+
+    def data_available(self, sock, n: int) -> None:
+        if self.sink is not None:
+            self.sink.received()
+        else:
+            self.announce()
+
+    def announce(self) -> None:
+        """One +WIPDATA for the next datagram, none more until it is read (001 §6.2.6)."""
+        head = self.sock.peek()
+        if head is None or self.notified or self.closed:
+            return
+        self.notified = True
+        self.urc(f'+WIPDATA: {UDP},{self.index},{head.size},"{head.address}",{head.port}')
+
+    # -- data -----------------------------------------------------------------------------
+
+    def next_datagram(self) -> Datagram | None:
+        datagram = self.sock.recv()
+        if datagram is not None:
+            self.notified = False
+            self.reply_to = (datagram.address, datagram.port)
+        return datagram
+
+    def send_datagram(self, payload: bytes) -> None:
+        destination = self.sock.peer or self.reply_to
+        if destination is None or self.closed:
+            log.info("{modem}: UDP {index} has nowhere to send {n} bytes",
+                     modem=self.wip.modem.name, index=self.index, n=len(payload))
+            return
+        self.sock.sendto(payload, destination).addErrback(lambda f: None)
+
+    def unmapped(self) -> None:
+        """The port went back to AT mode: announce what is still unread."""
+        self.announce()
+
+    def close(self) -> None:
+        self.closed = True
+        self.sock.close()
+
+    # -- +WIPOPT --------------------------------------------------------------------------
+
+    def option_value(self, number: int) -> Any:
+        sock = self.sock
+        peer = sock.peer or self.reply_to
+        if number == so.PORT.number:
+            return sock.local[1] if sock.local else 0
+        if number == so.PEER_PORT.number:
+            return peer[1] if peer else 0
+        if number == so.PEER_STRADDR.number:
+            return peer[0] if peer else "0.0.0.0"
+        if number == so.BOUNDED.number:
+            return 1 if sock.peer is not None else 0
+        if number == so.NREAD.number:
+            return sock.available
+        return super().option_value(number)
+
+    def set_option(self, number: int, value: Any) -> None:
+        # v2.01 lets a UDP socket change its peer (000 §11.2, §6.3.6).
+        peer = self.sock.peer or self.reply_to or ("0.0.0.0", 0)
+        if number == so.PEER_PORT.number:
+            self.sock.peer = (peer[0], value)
+        elif number == so.PEER_STRADDR.number:
+            self.sock.peer = (value, peer[1])
+        else:
+            super().set_option(number, value)
+
+
+class WipTcp(WipSocket):
+    """A TCP client (``+WIPCREATE=2``) or a socket a server spawned: both are protocol 2."""
+
+    protocol = TCP
+
+    def __init__(self, wip: WipService, index: int, sock: TcpSocket, *,
+                 spawned_by: int | None = None) -> None:
+        super().__init__(wip, index)
+        self.sock = sock
+        sock.listener = self
+        self.spawned_by = spawned_by
+        self.ready = spawned_by is not None
+        self.notified = False
+        self.peer_close_pending = False  # seen while mapped: reported back in AT mode
+        self.reset = False
+        self.uplink = Uplink(
+            wip.modem.clock, sock,
+            mss=lambda: wip.stack.effective(cfg.TCP_MIN_MSS),
+            timeout_units=lambda: wip.stack.values.get(cfg.PREF_TIMEOUT_VALUE, 0),
+            nodelay=lambda: bool(self.values.get(so.NODELAY.number)),
+        )
+
+    def connect(self, host: str, port: int) -> None:
+        self.sock.connect(host, port).addErrback(lambda f: None)  # reported via ``error``
+
+    @property
+    def connecting(self) -> bool:
+        return self.sock.state in (TcpState.IDLE, TcpState.CONNECTING)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def connected(self, sock) -> None:
+        self.ready = True
+        self.urc(f"+WIPREADY: {TCP},{self.index}")
+
+    def data_available(self, sock, n: int) -> None:
+        if self.sink is not None:
+            self.sink.received()
+        else:
+            self.announce()
+
+    def announce(self) -> None:
+        """``+WIPDATA: 2,<idx>,<n>`` when unread data arrives for an unmapped socket; once
+        until the host has read it (a mapped port drains it)."""
+        n = self.sock.available
+        if n and not self.notified and not self.closed:
+            self.notified = True
+            self.urc(f"+WIPDATA: {TCP},{self.index},{n}")
+
+    def writable(self, sock) -> None:
+        self.uplink.push()
+
+    def peer_closed(self, sock) -> None:
+        if self.sink is not None:
+            self.peer_close_pending = True
+            self.sink.peer_shutdown()
+        else:
+            self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
+
+    def error(self, sock, reason: Reason) -> None:
+        self.uplink.drop()
+        if not self.ready:
+            self.failed_unsolicited(reason)
+            self.wip.forget(self)
+            return
+        self.reset = True
+        if self.sink is not None:
+            self.sink.reset()
+        elif not self.sock.peer_closed:
+            self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
+
+    # -- data -----------------------------------------------------------------------------
+
+    def read(self) -> bytes:
+        data = self.sock.read()
+        if not self.sock.available:
+            self.notified = False
+        return data
+
+    def unmapped(self) -> None:
+        """The port went back to AT mode: what happened meanwhile is told now."""
+        self.uplink.flush()
+        if self.peer_close_pending:
+            self.peer_close_pending = False
+            self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
+        self.notified = False
+        self.announce()
+
+    def close(self) -> None:
+        self.closed = True
+        if self.sock.state is TcpState.CONNECTED and not self.sock.shut_down:
+            self.uplink.close()
+        else:
+            self.uplink.drop()
+            self.sock.close()
+
+    # -- +WIPOPT --------------------------------------------------------------------------
+
+    def option_value(self, number: int) -> Any:
+        sock = self.sock
+        if number == so.PORT.number:
+            return sock.local[1] if sock.local else 0
+        if number == so.PEER_PORT.number:
+            return sock.peer[1] if sock.peer else 0
+        if number == so.PEER_STRADDR.number:
+            return sock.peer[0] if sock.peer else "0.0.0.0"
+        if number == so.NREAD.number:
+            return sock.available
+        return super().option_value(number)
+
+
+class WipServer(WipSocket):
+    protocol = SERVER
+
+    def __init__(self, wip: WipService, index: int, bearer: Any, port: int) -> None:
+        super().__init__(wip, index)
+        # Spawned sockets are counted by the WIP index table, not by the stack's max_spawn.
+        self.server = TcpServer(bearer, self, port=port)
+
+    def accepted(self, server, child: TcpSocket) -> None:
+        index = self.wip.spawn_index(self.index)
+        if index is None:
+            # "any peer trying to connect to the server will receive an accept ()
+            # immediately followed by a shutdown ()" (001 §5.1.7)
+            child.listener = SocketListener()
+            child.close()
+            return
+        self.wip.adopt(WipTcp(self.wip, index, child, spawned_by=self.index))
+        self.urc(self.wip.revision.accept_urc.format(server=self.index, index=index))
+
+    def close(self) -> None:
+        self.closed = True
+        self.server.close()
+
+    def option_value(self, number: int) -> Any:
+        if number == so.PORT.number:
+            return self.server.port
+        return super().option_value(number)

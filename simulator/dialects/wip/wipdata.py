@@ -1,0 +1,66 @@
+"""``+WIPDATA=<protocol>,<idx>,<mode>``: map this port to a socket in data mode, or unmap a
+socket mapped on another port (001 §6.2, 000 §7.2).
+
+    mode 1   continuous: DLE/ETX escaping                       CONNECT
+    mode 2   continuous transparent (TCP only; UDP: 837)        CONNECT
+    mode 0   unmap the port that maps the socket (from another port)   OK
+
+"it is forbidden to map a single socket on several UARTs simultaneously" (001 §3): the
+second port gets 831 "bad state".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.at.commands import Connect
+from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.datamode import TcpSink, UdpSink
+from simulator.dialects.wip.errors import Code, WipError
+from simulator.dialects.wip.params import WipParams
+
+if TYPE_CHECKING:
+    from simulator.dialects.wip.service import WipService
+
+UNMAP, CONTINUOUS, TRANSPARENT = 0, 1, 2
+#: 000 §7.2.2: AT+WIPDATA=<protocol>,<idx>,<mode>[,<size>] (the size is ignored).
+MAX_PARAMS = {"2.01": 4}
+
+
+class WipData:
+    name = "+WIPDATA"
+
+    def __init__(self, wip: WipService) -> None:
+        self.wip = wip
+
+    def handlers(self) -> dict:
+        return {"set": self.set, "test": lambda call: None}
+
+    def set(self, call):
+        p = WipParams(call.command.params)
+        p.count(3, MAX_PARAMS.get(self.wip.revision.name, 3))
+        protocol, index, mode = p.number(0), p.number(1), p.number(2)
+        if protocol not in (so.UDP, so.TCP_CLIENT):
+            raise WipError(Code.BAD_PROTOCOL)
+        if mode not in (UNMAP, *self.wip.revision.data_modes):
+            raise WipError(Code.BAD_STATE)
+        if mode == TRANSPARENT and protocol == so.UDP:
+            raise WipError(Code.BAD_PROTOCOL)  # 001 §6.2.3.1
+        sock = self.wip.sockets.get((protocol, index))
+        if sock is None or not sock.ready:
+            raise WipError(Code.BAD_STATE)
+        if mode == UNMAP:
+            if sock.sink is None:
+                raise WipError(Code.BAD_STATE)
+            sock.sink.unmap()
+            return None
+        if sock.sink is not None:
+            raise WipError(Code.BAD_STATE)
+        if protocol == so.TCP_CLIENT:
+            if sock.reset:
+                raise WipError(Code.CONNECTION_RESET)
+            sink = TcpSink(sock, self.wip.revision, call.session,
+                           transparent=mode == TRANSPARENT)
+        else:
+            sink = UdpSink(sock, self.wip.revision, call.session)
+        return Connect(sink)

@@ -1,0 +1,78 @@
+"""``+WIPOPT``: read or write an option of a socket or session (001 §5.3, 000 §6.3).
+
+    AT+WIPOPT=<protocol>,<idx>,1,<optnum>            +WIPOPT: <protocol>,<optnum>,<optval>
+    AT+WIPOPT=<protocol>,<idx>,2,<optnum>,<optval>   OK
+
+The read line is the revision's (v2.01 adds the index).  The options and who may read or
+write them are the tables of ``service_options``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.errors import Code, WipError
+from simulator.dialects.wip.params import WipParams
+from simulator.dialects.wip.service_options import Access, Kind
+from simulator.dialects.wip.wipclose import INDEX_RANGES, SESSION_INDEXES
+
+if TYPE_CHECKING:
+    from simulator.dialects.wip.service import WipService
+
+READ, WRITE = 1, 2
+
+
+class WipOpt:
+    name = "+WIPOPT"
+
+    def __init__(self, wip: WipService) -> None:
+        self.wip = wip
+
+    def handlers(self) -> dict:
+        return {"set": self.set, "test": lambda call: None}
+
+    def set(self, call) -> None:
+        p = WipParams(call.command.params)
+        p.count(4, 5)
+        protocol, index, action, number = p.number(0), p.number(1), p.number(2), p.number(3)
+        if action not in (READ, WRITE):
+            raise WipError(Code.INVALID_OPTION)
+        p.count(4, 4) if action == READ else p.count(5, 5)
+        table = self.wip.revision.service_options.get(protocol)
+        if table is None or protocol not in self.wip.revision.protocols:
+            raise WipError(Code.BAD_PROTOCOL)
+        if index not in INDEX_RANGES.get(protocol, SESSION_INDEXES):
+            raise WipError(Code.BAD_INDEX)
+        if not self.wip.stack.started:
+            raise WipError(Code.BAD_STACK_STATE)
+        if number not in so.KNOWN_NUMBERS:
+            raise WipError(Code.INVALID_OPTION)
+        entry = table.get(number)
+        if entry is None:
+            raise WipError(Code.OPTION_NOT_SUPPORTED)
+        sock = self.wip.sockets.get((protocol, index))
+        if sock is None:
+            # "only when the socket/session (given by <idx>) is active else it returns
+            # error" (001 §5.3.7): the code is not given; atsim answers "bad state".
+            raise WipError(Code.BAD_STATE)
+        option = entry.option
+        if action == READ:
+            if Access.R not in entry.access:
+                raise WipError(Code.OPTION_NOT_SUPPORTED)
+            if option is so.HTTP_HEADER:
+                raise WipError(Code.NOT_IMPLEMENTED)  # 001 §5.3.7.3 Caution
+            value = sock.option_value(number)
+            shown = f'"{value}"' if option.kind is Kind.TEXT else str(value)
+            call.info(self.wip.revision.option_line.format(
+                protocol=protocol, index=index, option=number, value=shown))
+            return
+        if Access.W not in entry.access:
+            raise WipError(Code.OPTION_NOT_SUPPORTED)
+        if option.kind is Kind.TEXT:
+            value = p.text(4)
+        else:
+            value = p.number(4)
+            if not option.accepts(value):
+                raise WipError(Code.INVALID_OPTION_VALUE)
+        sock.set_option(number, value)
