@@ -6,7 +6,10 @@ absolute.  Later keys extend these classes; none of the fields here change meani
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from pathlib import Path
+
+from simulator.cmux.config import CmuxSettings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +65,15 @@ class PortSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class ExposeSpec:
+    """A modem listener published on the host: ``expose: {"tcp/80": "tcp:18001"}``."""
+
+    protocol: str  # "tcp" | "udp"
+    port: int  # the modem's port
+    endpoint: str  # a Twisted server endpoint string; udp: ``udp:PORT[:interface=ADDR]``
+
+
+@dataclasses.dataclass(frozen=True)
 class ModemSpec:
     name: str
     n: int  # position in its template, 1..count
@@ -73,6 +85,14 @@ class ModemSpec:
     #: The firmware revision of the dialect's command set (WIP: "5.01" or "2.01"), for
     #: dialects that simulate several; None: the dialect's default.
     revision: str | None = None
+    #: The modem's own number (others dial it for a CSD call; +CNUM shows it).
+    msisdn: str | None = None
+    #: Its link: a preset or a ``network.links`` name; None: ``network.links.default``.
+    link: str | None = None
+    #: Listeners published at fixed host endpoints (the others get ephemeral loopback ones).
+    expose: tuple[ExposeSpec, ...] = ()
+    #: What the modem's 27.010 multiplexer supports (``cmux:``); None: the defaults.
+    cmux: CmuxSettings | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,12 +118,115 @@ class RegistrationSpec:
     ber: int = 99
 
 
+#: ``apns:`` entry matching every APN name not listed explicitly.
+ANY_APN = "*"
+
+
+@dataclasses.dataclass(frozen=True)
+class ApnSpec:
+    name: str  # matched case-insensitively, as APNs are (3GPP TS 23.003 §9.1); or ANY_APN
+    pool: ipaddress.IPv4Network
+    dns: tuple[ipaddress.IPv4Address, ...] = ()
+    activation_delay: float = 0.0  # seconds
+    failure_probability: float = 0.0
+    #: Checked only when given: an APN without user/password accepts any credentials.
+    user: str | None = None
+    password: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSpec:
+    """One lab service of a host: ``kind`` is echo, discard, daytime, dns, ntp, http, ftp,
+    smtp or pop3.  ``root`` serves http and ftp, ``maildir`` smtp and pop3; ``users`` (name,
+    password) guard ftp, smtp and pop3 (none: any login is accepted)."""
+
+    kind: str
+    root: Path | None = None
+    maildir: Path | None = None
+    users: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class PingSpec:
+    enabled: bool = True
+    rtt: float | None = None  # seconds; None: the round trip of the modem's link
+
+
+@dataclasses.dataclass(frozen=True)
+class ForwardSpec:
+    """Where a host's ports lead in the real world.  One form is used: ``address`` (every
+    port to the same port there), ``endpoint`` (every port to one host:port), or ``ports``
+    (the listed ports only; the others are refused)."""
+
+    address: str | None = None
+    endpoint: tuple[str, int] | None = None
+    ports: tuple[tuple[int, tuple[str, int]], ...] = ()
+
+    def target(self, port: int) -> tuple[str, int] | None:
+        if self.address is not None:
+            return (self.address, port)
+        if self.endpoint is not None:
+            return self.endpoint
+        return dict(self.ports).get(port)
+
+
+@dataclasses.dataclass(frozen=True)
+class HostSpec:
+    name: str  # a DNS name or an IPv4 literal
+    address: ipaddress.IPv4Address | None = None  # None: allocated (a literal is its own)
+    services: tuple[ServiceSpec, ...] = ()
+    ping: PingSpec = PingSpec()
+    forward: ForwardSpec | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class IspSpec:
+    login: str
+    password: str
+
+
+@dataclasses.dataclass(frozen=True)
+class NumberSpec:
+    """A number a modem can dial for a CSD call: exactly one target is set."""
+
+    number: str
+    modem: str | None = None
+    forward: tuple[str, int] | None = None
+    isp: IspSpec | None = None
+    source: Source | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkSpec:
+    """A named link: a preset with some figures changed (None keeps the preset's)."""
+
+    name: str
+    preset: str = "gprs"
+    latency: float | None = None  # one way, seconds
+    jitter: float | None = None  # seconds
+    up: float | None = None  # bit/s, modem to network
+    down: float | None = None  # bit/s, network to modem
+    loss: float | None = None  # datagram loss probability, each direction
+    mtu: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LinksSpec:
+    default: str = "gprs"  # a preset or a name in ``custom``
+    custom: tuple[LinkSpec, ...] = ()
+
+
 @dataclasses.dataclass(frozen=True)
 class NetworkSpec:
     operators: tuple[OperatorSpec, ...] = (
         OperatorSpec(mcc="001", mnc="01", name="Test Network", tech="gsm"),
     )
     registration: RegistrationSpec = RegistrationSpec()
+    apns: tuple[ApnSpec, ...] = ()
+    hosts: tuple[HostSpec, ...] = ()
+    allow: tuple[ipaddress.IPv4Network, ...] = ()  # empty: nothing real is reachable
+    numbers: tuple[NumberSpec, ...] = ()
+    links: LinksSpec = LinksSpec()
 
 
 @dataclasses.dataclass(frozen=True)

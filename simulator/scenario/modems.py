@@ -4,19 +4,24 @@ every string of it expanded with ``{n}`` = 1..count.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.scenario.cmux import read_cmux
+from simulator.scenario.ipnetwork import MODEM_IP_KEYS, read_modem_ip
 from simulator.scenario.model import IdentitySpec, ModemSpec, SimSpec
 from simulator.scenario.nodes import Fields, Node
 from simulator.scenario.ports import read_ports
 from simulator.scenario.templates import TemplateError, compile_template
 from simulator.scenario.unique import UniqueValues
 
-MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports")
+MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports", "cmux")
+#: The modem's place in the IP world: ``msisdn``, ``link``, ``expose`` (see ipnetwork.py).
+MODEM_KEYS += MODEM_IP_KEYS
 
 #: Modems in one entry, and in the whole scenario.  The generated IMEIs carry a 7-digit
 #: modem number, and a hundred thousand modems is already a load test for one reactor.
@@ -139,15 +144,21 @@ class _Context:
     home: str  # the MCC+MNC default IMSIs start with
     dialects: frozenset[str]  # looked up once: the registry scans its package
     taken: Taken
+    links: frozenset[str]  # the link names ``link:`` may use
 
 
-def read_modems(node: Node, directory: Path, home: str) -> tuple[ModemSpec, ...]:
+def read_modems(node: Node, directory: Path, home: str, *,
+                links: frozenset[str] | None = None) -> tuple[ModemSpec, ...]:
     """``directory`` is the scenario file's, for relative paths; ``home`` the MCC+MNC the
-    default IMSIs start with."""
+    default IMSIs start with; ``links`` the link names ``link:`` may use (None: the
+    presets)."""
+    from simulator.network.links import PRESETS
+
     entries = node.sequence()
     if not entries:
         node.fail("a scenario needs at least one modem")
-    context = _Context(directory, home, known_dialects(), defaultdict(UniqueValues))
+    context = _Context(directory, home, known_dialects(), defaultdict(UniqueValues),
+                       links if links is not None else frozenset(PRESETS))
     modems: list[ModemSpec] = []
     for entry in entries:
         fields = entry.mapping(MODEM_KEYS, required=("name",))
@@ -185,14 +196,22 @@ def _read_modem(entry: Node, index: int, context: _Context) -> ModemSpec:
     dialect_name = _read_dialect(dialect, context.dialects) if dialect else ModemSpec.dialect
     defaults = default_values(index, context.home)
     revision = fields.get("revision")
+    sections = {section.key: section.read(fields, name, defaults, taken) for section in SECTIONS}
+    ports = read_ports(fields.get("ports"), name, context.directory, taken["port"])
+    ip = read_modem_ip(fields, name, context.links, taken.__getitem__, context.directory)
+    if ip.get("msisdn") and sections["sim"].msisdn is None:
+        # One number per modem: the one others dial is the one its SIM knows (+CNUM).
+        sections["sim"] = dataclasses.replace(sections["sim"], msisdn=ip["msisdn"])
     return ModemSpec(
         name=name,
         n=entry.n,
         dialect=dialect_name,
-        **{section.key: section.read(fields, name, defaults, taken) for section in SECTIONS},
-        ports=read_ports(fields.get("ports"), name, context.directory, taken["port"]),
+        **sections,
+        ports=ports,
         source=entry.source,
         revision=_read_revision(revision, dialect_name) if revision else None,
+        **ip,
+        cmux=read_cmux(cmux) if (cmux := fields.get("cmux")) else None,
     )
 
 

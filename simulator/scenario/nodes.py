@@ -158,6 +158,11 @@ class Node:
             self.fail(f"must be from {minimum} to {maximum}, got {value}")
         return value
 
+    def boolean(self) -> bool:
+        if not (isinstance(self.yaml, yaml.ScalarNode) and self.yaml.tag == BOOL):
+            self.fail(f"expected true or false, got {self.describe()}")
+        return _CONSTRUCTOR.construct_yaml_bool(self.yaml)
+
     def duration(self) -> float:
         value: str | int | float
         if isinstance(self.yaml, yaml.ScalarNode) and self.yaml.tag == INT:
