@@ -40,6 +40,14 @@ KEEP_CODES = ErrorRule()
 
 
 @dataclasses.dataclass(frozen=True)
+class PingFlags:
+    """``<timeout_expired>`` of the +WIPPING URC for a reply and for a timeout."""
+
+    reply: int
+    timeout: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Revision:
     #: As the scenario names it: "5.01", "2.01".
     name: str
@@ -71,6 +79,9 @@ class Revision:
     host_etx_ends_data_mode: bool
     #: ``+++`` in continuous mode also counts as a lone ETX.
     escape_is_etx: bool
+    #: ``+WIPPING``: the URC's first field, and the ``<ttl>`` range.
+    ping_flags: PingFlags
+    ping_ttl_range: tuple[int, int]
     #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
     error_rules: Mapping[str, ErrorRule] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))

@@ -11,7 +11,7 @@ from simulator.dialects.wip import bearer_options, service_options
 from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
 from simulator.dialects.wip.codec import END_MARK, SHUTDOWN_INDICATION
 from simulator.dialects.wip.errors import Code
-from simulator.dialects.wip.revision import ErrorRule, Revision
+from simulator.dialects.wip.revision import ErrorRule, PingFlags, Revision
 
 V501 = Revision(
     name="5.01",
@@ -33,6 +33,8 @@ V501 = Revision(
     peer_shutdown_mark=SHUTDOWN_INDICATION,  # 001 §6.2.2.1, §6.2.11.1
     host_etx_ends_data_mode=False,  # 001 §6.2.11.1 "the UART does not switch to AT mode"
     escape_is_etx=False,
+    ping_flags=PingFlags(reply=0, timeout=1),  # 001 §7.1.3
+    ping_ttl_range=(0, 255),
 )
 
 V201 = Revision(
@@ -51,6 +53,8 @@ V201 = Revision(
     peer_shutdown_mark=END_MARK,  # 000 §7.2.1.1
     host_etx_ends_data_mode=True,  # 000 §7.2.6
     escape_is_etx=True,  # 000 §11.3
+    ping_flags=PingFlags(reply=1, timeout=0),  # 000 §8.3
+    ping_ttl_range=(1, 255),
     error_rules=MappingProxyType({
         # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
         # reserved, 000 §10): a second start is refused as a bad stack state.

@@ -20,6 +20,7 @@ from simulator.dialects.wip.wipclose import WipClose
 from simulator.dialects.wip.wipcreate import WipCreate
 from simulator.dialects.wip.wipdata import WipData
 from simulator.dialects.wip.wipopt import WipOpt
+from simulator.dialects.wip.wipping import WipPing
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
@@ -39,7 +40,7 @@ class WipService(Service):
         self.sockets: dict[tuple[int, int], Any] = {}
         self.indexes = IndexTable()
         self.commands = [WipCfg(self), WipBr(self), WipCreate(self), WipClose(self),
-                         WipOpt(self), WipData(self)]
+                         WipOpt(self), WipData(self), WipPing(self)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:

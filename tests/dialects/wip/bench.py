@@ -44,6 +44,7 @@ class WipBench:
         self.network = None
         if ip is not None:
             self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
+            self.network.startService()
             self.network.attach_modem(spec.name, rng=random.Random(2))
             self.modem.ip_network = self.network
         self.ports = [Port(self.modem, f"uart{i + 1}") for i in range(ports)]
