@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 
 from twisted.application.service import MultiService
 from twisted.internet import defer
@@ -31,6 +30,7 @@ from simulator.network.links import PRESETS, Link, LinkParams
 from simulator.network.router import Router
 from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec
 from simulator.network.subscribers import Subscriber
+from simulator.scenario.model import ModemSpec, NetworkSpec
 
 log = Logger(namespace="atsim.network")
 
@@ -46,8 +46,8 @@ def link_table(custom: tuple[LinkSpec, ...]) -> dict[str, LinkParams]:
 
 
 class Network(MultiService):
-    def __init__(self, spec: IpNetworkSpec | None = None, *, clock: IReactorTime,
-                 reactor=None, base_dir: Path | None = None, lab_listen: bool = True) -> None:
+    def __init__(self, spec: NetworkSpec | IpNetworkSpec | None = None, *,
+                 clock: IReactorTime, reactor=None, lab_listen: bool = True) -> None:
         super().__init__()
         self.setName("network")
         spec = spec if spec is not None else IpNetworkSpec()
@@ -63,7 +63,7 @@ class Network(MultiService):
         self.subscribers: dict[str, Subscriber] = {}
         self.exposer = Exposer(self.router, reactor) if reactor is not None else None
         self.router.exposer = self.exposer
-        self.lab = Lab(self, base_dir=base_dir, listen=lab_listen and reactor is not None)
+        self.lab = Lab(self, listen=lab_listen and reactor is not None)
         self.lab.setServiceParent(self)
         self.calls = Calls(self, spec.numbers)
 
@@ -86,6 +86,11 @@ class Network(MultiService):
                                 msisdn=msisdn, expose=expose)
         self.subscribers[name] = subscriber
         return subscriber
+
+    def attach(self, spec: ModemSpec, rng: random.Random) -> Subscriber:
+        """Attach a modem of the scenario, with its number, link and exposures."""
+        return self.attach_modem(spec.name, rng=rng, msisdn=spec.msisdn, link=spec.link,
+                                 expose=spec.expose)
 
     def subscriber(self, name: str) -> Subscriber:
         """The attached modem ``name``; attached with defaults on first use."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from simulator.scenario.errors import ScenarioError
+from simulator.scenario.ipnetwork import check_numbers, link_names
 from simulator.scenario.model import Scenario
 from simulator.scenario.modems import read_modems
 from simulator.scenario.network import read_network
@@ -43,14 +44,15 @@ def loads(text: str, path: Path) -> Scenario:
     document = Node(root, "", file)
     reject_duplicate_keys(document)
     fields = document.mapping(TOP_LEVEL_KEYS, required=("modems",))
-    network = read_network(fields.get("network"))
+    network = read_network(fields.get("network"), file.parent)
     # The first operator is the home network: default IMSIs belong to it.
     home = network.operators[0].numeric
     scenario = Scenario(
         path=file,
-        modems=read_modems(fields["modems"], file.parent, home),
+        modems=read_modems(fields["modems"], file.parent, home, links=link_names(network)),
         network=network,
     )
+    check_numbers(network, scenario.modems)
     prepare_filesystem(scenario.modems)
     return scenario
 

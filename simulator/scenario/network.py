@@ -1,14 +1,17 @@
-"""The ``network:`` section: the operators the modems can see and how registration behaves."""
+"""The ``network:`` section: the operators the modems can see, how registration behaves, and
+the IP world (``simulator.scenario.ipnetwork``)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from simulator.scenario.ipnetwork import IP_NETWORK_KEYS, read_ip_network
 from simulator.scenario.model import NetworkSpec, OperatorSpec, RegistrationSpec
 from simulator.scenario.nodes import STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 
-NETWORK_KEYS = ("operators", "registration")
+NETWORK_KEYS = ("operators", "registration", *IP_NETWORK_KEYS)
 OPERATOR_KEYS = ("mcc", "mnc", "name", "tech")
 REGISTRATION_KEYS = ("delay",)
 TECHS = ("gsm", "gprs", "edge", "umts", "lte")
@@ -17,7 +20,8 @@ _MCC = re.compile(r"[0-9]{3}")
 _MNC = re.compile(r"[0-9]{2,3}")
 
 
-def read_network(node: Node | None) -> NetworkSpec:
+def read_network(node: Node | None, directory: Path) -> NetworkSpec:
+    """``directory`` is the scenario file's, for the lab services' relative paths."""
     if node is None:
         return NetworkSpec()
     fields = node.mapping(NETWORK_KEYS)
@@ -25,6 +29,7 @@ def read_network(node: Node | None) -> NetworkSpec:
     if "operators" in fields:
         values["operators"] = _read_operators(fields["operators"])
     values["registration"] = _read_registration(fields.section("registration", REGISTRATION_KEYS))
+    values.update(read_ip_network(fields, directory))
     return NetworkSpec(**values)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twisted.application.service import Service
@@ -66,7 +65,6 @@ class LabContext:
 
     network: Network
     host: Host
-    base_dir: Path | None
 
     @property
     def clock(self):
@@ -110,10 +108,8 @@ class Lab(Service):
     """Every lab service of the scenario, wired into the router at construction; loopback
     listeners open when the service starts (if ``listen``)."""
 
-    def __init__(self, network: Network, *, base_dir: Path | None = None,
-                 listen: bool = True) -> None:
+    def __init__(self, network: Network, *, listen: bool = True) -> None:
         self.network = network
-        self.base_dir = base_dir
         self.listen = listen
         self.servers: list[_Running] = []
         self._real: list[tuple[LabEndpoint, object]] = []
@@ -130,7 +126,7 @@ class Lab(Service):
             self._add(network.hosts.ensure(address), ServiceSpec("dns"))
 
     def _add(self, host: Host, spec: ServiceSpec) -> None:
-        server = server_class(spec.kind)(spec, LabContext(self.network, host, self.base_dir))
+        server = server_class(spec.kind)(spec, LabContext(self.network, host))
         self.servers.append(_Running(host, spec, server))
         router = self.network.router
         address = str(host.address)
