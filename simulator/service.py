@@ -29,6 +29,10 @@ log = Logger(namespace="atsim.service")
 STATE_DIR_NAME = "state"
 
 
+class StartupError(Exception):
+    """A port could not be opened; nothing of the simulator is left running."""
+
+
 def default_state_dir(scenario: Scenario) -> Path:
     return scenario.directory / STATE_DIR_NAME
 
@@ -115,10 +119,12 @@ class SimulatorService(MultiService):
             start_children(self)
         except TransportError as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
-            # goes): say which and stop, without a traceback and with nothing left open.
+            # goes): say which and stop with nothing left open.  It must stay an Exception:
+            # a daemonizing twistd reports only those to the waiting parent (which would wait
+            # for ever on a SystemExit).
             self.running = False
             log.critical("atsim cannot start: {error}", error=str(error))
-            raise SystemExit(1) from None
+            raise StartupError(f"atsim cannot start: {error}") from None
         except BaseException:
             self.running = False
             raise

@@ -9,7 +9,7 @@ import pytest
 from twisted.internet.testing import MemoryReactorClock
 
 from simulator.scenario.model import ModemSpec, PortSpec, Scenario
-from simulator.service import ModemService, make_service
+from simulator.service import ModemService, StartupError, make_service
 
 
 def scenario_with(tmp_path, *modems: ModemSpec) -> Scenario:
@@ -95,9 +95,8 @@ def test_a_port_that_cannot_open_undoes_the_start(tmp_path):
     occupied.write_text("not a symlink")
     scenario = scenario_with(tmp_path, modem("a", pty(link_a)), modem("b", pty(occupied)))
     top = make_service(scenario, reactor=MemoryReactorClock(), seed=1, state_dir=None)
-    with pytest.raises(SystemExit) as stopped:
+    with pytest.raises(StartupError, match=r"atsim cannot start: b pty \S+: .*symlink"):
         top.startService()
-    assert stopped.value.code == 1
     assert not os.path.lexists(link_a)
     assert occupied.read_text() == "not a symlink"
     assert not any(m.powered for m in top.modems)

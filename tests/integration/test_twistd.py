@@ -6,13 +6,17 @@ import os
 import re
 import signal
 import socket
+import subprocess
 
 from tests.integration.harness import (
     AtLink,
+    atsim_environment,
     free_tcp_ports,
     modem_yaml,
     run_twistd,
     running_atsim,
+    tcp_port_open,
+    twistd_command,
     wait_for,
     write_scenario,
 )
@@ -108,16 +112,56 @@ def test_two_modems_run_in_one_process(tmp_path):
             assert one.command("AT") == b"\r\nOK\r\n"
 
 
+def occupied_tcp_port():
+    """A listening socket on loopback, so atsim cannot listen there."""
+    occupant = socket.socket()
+    occupant.bind(("127.0.0.1", 0))
+    occupant.listen()
+    return occupant
+
+
 def test_port_in_use_stops_startup_and_leaves_nothing_behind(tmp_path):
     pty = tmp_path / "modem-a"
-    with socket.socket() as occupant:
-        occupant.bind(("127.0.0.1", 0))
-        occupant.listen()
+    with occupied_tcp_port() as occupant:
         busy = occupant.getsockname()[1]
         scenario = write_scenario(tmp_path, [modem_yaml("lab-a", pty=pty, tcp=busy)])
         result = run_twistd(["atsim", "-s", str(scenario)], cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert re.search(rf"atsim cannot start: lab-a tcp \S*{busy}\S*: .*in use", output), output
-    assert "Traceback" not in output
     assert not os.path.lexists(pty), "the PTY symlink made before the failure is removed"
+
+
+def run_daemon(args: list[str], cwd) -> subprocess.CompletedProcess:
+    """twistd without -n: it forks, and the parent returns once the daemon has started."""
+    command = twistd_command() + ["--pidfile", str(cwd / "atsim.pid"),
+                                  "--logfile", str(cwd / "atsim.log"), *args]
+    return subprocess.run(command, cwd=cwd, env=atsim_environment(), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_daemon_starts_and_stops_by_its_pidfile(tmp_path):
+    tcp, = free_tcp_ports(1)
+    scenario = write_scenario(tmp_path, [modem_yaml("lab-d", tcp=tcp)])
+    result = run_daemon(["atsim", "-s", str(scenario)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    pid = int((tmp_path / "atsim.pid").read_text())
+    try:
+        wait_for(lambda: tcp_port_open(tcp), 20, "the daemon's TCP port",
+                 lambda: (tmp_path / "atsim.log").read_text())
+        with AtLink.open_tcp(tcp) as link:
+            assert link.command("AT").endswith(b"OK\r\n")
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    wait_for(lambda: not (tmp_path / "atsim.pid").exists(), 10, "the daemon to remove its pidfile")
+
+
+def test_daemon_that_cannot_start_reports_to_the_shell(tmp_path):
+    with occupied_tcp_port() as occupant:
+        busy = occupant.getsockname()[1]
+        scenario = write_scenario(tmp_path, [modem_yaml("lab-d", tcp=busy)])
+        result = run_daemon(["atsim", "-s", str(scenario)], tmp_path)
+    assert result.returncode == 1
+    assert "atsim cannot start: lab-d tcp" in result.stderr
+    assert "atsim cannot start: lab-d tcp" in (tmp_path / "atsim.log").read_text()
+    assert not (tmp_path / "atsim.pid").exists()
