@@ -9,6 +9,9 @@ import pytest
 
 from tests.integration.harness import FINAL_RESULT, IDENTITY, info_lines, require_module, wait_for
 
+# pyserial 3.5's reader thread uses setDaemon()/setName(); nothing of ours.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:serial.rfc2217")
+
 #: pyserial waits this long for each option or SET-* answer; a server that does not answer
 #: makes open() or a setter fail after it.
 NETWORK_TIMEOUT = 3
