@@ -274,18 +274,13 @@ class Calls:
                                                 _CallFactory(splice, failed), timeout=30)
 
     def _end_when_closed(self, pipe: Pipe, *modems: str) -> None:
-        previous = pipe._end_lost
-
         def end_lost(end: PipeEnd) -> None:
-            previous(end)
             # One side hung up: the call is over for both (the other sees connectionLost).
-            other = end.peer
-            if not other.disconnected:
-                other.loseConnection()
-            if pipe.closed:
-                self._busy.difference_update(modems)
+            if not end.peer.disconnected:
+                end.peer.loseConnection()
 
-        pipe._end_lost = end_lost
+        pipe.end_lost_callbacks.append(end_lost)
+        pipe.closed_callbacks.append(lambda: self._busy.difference_update(modems))
 
 
 class _CallFactory(protocol.ClientFactory):

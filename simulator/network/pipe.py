@@ -461,6 +461,10 @@ class Pipe:
         self.links = {stage.link for stage in (*a_to_b, *b_to_a)}
         for link in self.links:
             link.carry(self)
+        #: ``callback(end)`` each time one end's protocol has seen connectionLost.
+        self.end_lost_callbacks: list = []
+        #: ``callback()`` once both ends are closed.
+        self.closed_callbacks: list = []
 
     def __repr__(self) -> str:
         return f"<Pipe {self.a.local} <-> {self.b.local}>"
@@ -484,6 +488,11 @@ class Pipe:
                     far.loseConnection()
 
     def _end_lost(self, end: PipeEnd) -> None:
+        for callback in list(self.end_lost_callbacks):
+            callback(end)
         if self.closed:
             for link in self.links:
                 link.drop(self)
+            callbacks, self.closed_callbacks = self.closed_callbacks, []
+            for callback in callbacks:
+                callback()

@@ -295,16 +295,9 @@ class Router:
         """Fail ``end`` if ``bearer`` goes while the pipe is open."""
         address = bearer.address
         self._ends.setdefault(address, set()).add(end)
-        previous = pipe._end_lost
-
-        def end_lost(lost: PipeEnd) -> None:
-            previous(lost)
-            if pipe.closed:
-                self._ends.get(address, set()).discard(end)
-                if on_closed is not None:
-                    on_closed()
-
-        pipe._end_lost = end_lost
+        pipe.closed_callbacks.append(lambda: self._ends.get(address, set()).discard(end))
+        if on_closed is not None:
+            pipe.closed_callbacks.append(on_closed)
 
     # -- UDP ----------------------------------------------------------------------------------
 

@@ -343,3 +343,15 @@ def test_ping_round_trips():
     assert reason(ping("mute.lab")) is Reason.TIMEOUT
     assert reason(ping("192.0.2.1")) is Reason.TIMEOUT
     assert reason(ping("nowhere.example")) is Reason.NAME_NOT_FOUND
+
+
+def test_discard_takes_everything_and_answers_nothing():
+    network, clock = setup(host("sink.lab", "discard"))
+    bearer = bearer_of(network, clock)
+    proto, _ = connect(bearer, clock, "sink.lab", 9, settle=0)
+    proto.transport.write(b"x" * 10_000)
+    udp = DatagramRecorder()
+    bearer.open_udp(0, udp).write(b"y", ("sink.lab", 9))
+    clock.advance(1)
+    assert proto.transport.bytes_acked == 10_000
+    assert proto.data == b"" and udp.received == []
