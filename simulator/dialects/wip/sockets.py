@@ -217,7 +217,8 @@ class WipTcp(WipSocket):
             self.urc(f"+WIPDATA: {TCP},{self.index},{n}")
 
     def writable(self, sock) -> None:
-        self.uplink.push()
+        # Not from inside the socket's own send: the uplink takes its next round after it.
+        self.wip.modem.clock.callLater(0, self.uplink.push)
 
     def peer_closed(self, sock) -> None:
         if self.sink is not None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+#: Most bytes offered to the socket at once (it takes what fits in its send buffer).
+MAX_OFFER = 65536
 #: +WIPCFG option 12 counts in these (001 §4.1.3: "Each unit ... represents 100 msec").
 PREF_TIMEOUT_UNIT = 0.1
 
@@ -33,9 +35,13 @@ class Uplink:
         self._held = 0  # bytes of pending still inside the segmentation wait
         self._timer: Any = None
         self._then: str | None = None  # "shutdown" | "close" once everything left
+        self.finished = False  # shut down or closed: the host can send no more
+        self._pushing = False
 
     def write(self, data: bytes) -> None:
-        if self._then is not None or not data:
+        """Bytes from the host.  After a shutdown "no more data can be sent from the host
+        socket" (001 §6.2.11.1): they are refused (dropped, and logged by the caller)."""
+        if self.finished or not data:
             return
         self.pending += data
         units = self._timeout_units()
@@ -64,16 +70,21 @@ class Uplink:
         self._finish("close")
 
     def push(self) -> None:
-        """Hand the socket what it can take now (``writable`` calls this again)."""
-        while len(self.pending) > self._held:
-            room = self.sock.send_free
-            if room <= 0:
-                return
-            chunk = bytes(self.pending[:min(room, len(self.pending) - self._held)])
-            taken = self.sock.send(chunk)
-            del self.pending[:taken]
-            if taken < len(chunk):
-                return
+        """Hand the socket what it can take now.  When it cannot take everything it says
+        so, and ``writable`` (which calls this again, later) follows once it has room."""
+        if self._pushing:
+            return
+        self._pushing = True
+        try:
+            # Offered even when the buffer is full: the refusal is what arms ``writable``.
+            while len(self.pending) > self._held:
+                chunk = bytes(self.pending[:min(len(self.pending) - self._held, MAX_OFFER)])
+                taken = self.sock.send(chunk)
+                del self.pending[:taken]
+                if taken < len(chunk):
+                    break
+        finally:
+            self._pushing = False
         if not self.pending and self._then is not None:
             then, self._then = self._then, None
             if then == "shutdown":
@@ -83,12 +94,16 @@ class Uplink:
 
     def drop(self) -> None:
         """The socket is gone: nothing more can be sent."""
+        self.finished = True
         self.pending.clear()
         self._held = 0
         self._then = None
         self._cancel_timer()
 
     def _finish(self, then: str) -> None:
+        if self.finished:
+            return
+        self.finished = True
         self._then = then
         self.flush()
 

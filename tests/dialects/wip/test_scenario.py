@@ -49,3 +49,13 @@ def test_wavecom_identity_and_traits():
     assert bench.at("+CFUN=7") == "\r\n+CME ERROR: 3\r\n"  # a bad parameter
     assert bench.at("+WIND=255") == "\r\nERROR\r\n"  # not simulated: unknown
     assert bench.at("") == OK
+
+
+def test_the_doc_example_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "dialects" / "wip.md"
+    (block,) = re.findall(r"```yaml\n(.*?)```", doc.read_text(), re.S)
+    scenario = loads(block, tmp_path / "lab.yaml")
+    assert scenario.modems[0].dialect == "wip" and scenario.modems[0].revision == "2.01"
