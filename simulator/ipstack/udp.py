@@ -7,6 +7,7 @@ there, and (unless ``accept_any``) datagrams from anyone else are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer, protocol
@@ -27,11 +28,15 @@ DEFAULT_RECEIVE_BUFFER = 16384
 class UdpSocket:
     def __init__(self, bearer: Bearer, listener: SocketListener | None = None, *,
                  receive_buffer: int = DEFAULT_RECEIVE_BUFFER, accept_any: bool = False,
+                 accept_from: Callable[[tuple[str, int]], bool] | None = None,
                  resolver: DnsClient | None = None) -> None:
+        """``accept_from(source)`` may turn senders away (eDsoft's UDPSERV filter); a
+        connected socket ignores anyone but its peer unless ``accept_any``."""
         self.bearer = bearer
         self.listener = listener or SocketListener()
         self.resolver = resolver
         self.accept_any = accept_any
+        self.accept_from = accept_from
         self._queue = DatagramQueue(receive_buffer)
         self._port = None
         self.local: tuple[str, int] | None = None
@@ -119,6 +124,8 @@ class UdpSocket:
         if self.closed:
             return
         if self.peer is not None and not self.accept_any and source != self.peer:
+            return
+        if self.accept_from is not None and not self.accept_from(source):
             return
         if self._queue.put(Datagram(data, source[0], source[1])):
             self.listener.data_available(self, len(data))

@@ -37,7 +37,7 @@ from simulator.scenario.model import (
     PingSpec,
     ServiceSpec,
 )
-from simulator.scenario.nodes import BOOL, FLOAT, INT, MERGE, STR, Fields, Node
+from simulator.scenario.nodes import FLOAT, INT, MERGE, STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 
 IP_NETWORK_KEYS = ("apns", "hosts", "allow", "numbers", "links")
@@ -157,12 +157,6 @@ def _rate(node: Node) -> float:
     if not value > 0:
         node.fail(f"a rate must be more than 0, got {node.yaml.value}")
     return value
-
-
-def _boolean(node: Node) -> bool:
-    if not (isinstance(node.yaml, yaml.ScalarNode) and node.yaml.tag == BOOL):
-        node.fail(f"expected true or false, got {node.describe()}")
-    return bool(_CONSTRUCTOR.construct_yaml_bool(node.yaml))
 
 
 def _text(node: Node) -> str:
@@ -322,7 +316,7 @@ def _read_services(node: Node | None, directory: Path) -> tuple[ServiceSpec, ...
 
 def _read_ping(node: Node) -> PingSpec:
     if isinstance(node.yaml, yaml.ScalarNode):
-        return PingSpec(enabled=_boolean(node))
+        return PingSpec(enabled=node.boolean())
     fields = node.mapping(PING_KEYS)
     return PingSpec(**fields.read({"rtt": Node.duration}))
 

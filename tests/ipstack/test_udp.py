@@ -108,3 +108,17 @@ def test_sntp_from_the_lab_reads_the_clock():
     reply = sock.recv().data
     transmit = ntp.PACKET.unpack(reply)[-1]
     assert ntp.unix_time(transmit) == pytest.approx(1_700_000_000.1, abs=0.01)
+
+
+def test_accept_from_filters_senders():
+    net, clock = network()
+    a, b, c = (bearer(net, clock, name) for name in "abc")
+    sock = UdpSocket(c, accept_from=lambda source: source[0] == a.address)
+    sock.open(9)
+    for sender in (a, b):
+        out = UdpSocket(sender)
+        out.open()
+        out.sendto(sender.modem.encode(), (c.address, 9))
+    advance(clock, 0.1)
+    assert sock.pending == 1
+    assert sock.recv().data == b"a"
