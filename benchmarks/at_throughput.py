@@ -86,20 +86,6 @@ def serve_floor(transport: str, ports: list[int], pty_dir: Path | None) -> None:
     reactor.run()
 
 
-def info_observer():
-    """twistd ``--logger`` factory: the usual text log without debug events (atsim logs
-    every command line at debug level)."""
-    from twisted.logger import (
-        FilteringLogObserver,
-        LogLevel,
-        LogLevelFilterPredicate,
-        textFileLogObserver,
-    )
-
-    return FilteringLogObserver(textFileLogObserver(sys.stdout),
-                                [LogLevelFilterPredicate(LogLevel.info)])
-
-
 # -- starting the servers ----------------------------------------------------------------------
 
 
@@ -184,11 +170,10 @@ def _accepts(port: int) -> bool:
 def start_atsim(directory: Path, transport: str, modems: int, log_level: str) -> Server:
     scenario, addresses = atsim_scenario(directory, transport, free_tcp_ports(modems))
     log = directory / "atsim.log"
-    logger = [] if log_level == "debug" else ["--logger", "at_throughput.info_observer"]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [twistd(), "-n", "--pidfile=", *logger, "atsim", "-s", str(scenario), "--seed", "1",
-             "--state-dir", str(directory / "state")],
+            [twistd(), "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+             "--state-dir", str(directory / "state"), "--log-level", log_level],
             cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -337,9 +322,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0,
                         help="load before measuring starts, per run [1]")
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
-    parser.add_argument("--log-level", choices=("debug", "info"), default="debug",
-                        help="what atsim logs: debug is twistd's default, every event; info "
-                        "leaves out the per-command debug lines [debug]")
+    parser.add_argument("--log-level", choices=("debug", "info"), default="info",
+                        help="atsim's --log-level: info is its default; debug adds a line "
+                        "per command and URC of every channel [info]")
     # internal: the floor server's own process
     parser.add_argument("--serve-floor", choices=("tcp", "pty"), help=argparse.SUPPRESS)
     parser.add_argument("--ports", help=argparse.SUPPRESS)

@@ -12,11 +12,11 @@ import random
 from pathlib import Path
 
 from twisted.application.service import MultiService, Service
-from twisted.logger import Logger
 
 import simulator.dialects
 import simulator.transport
 from simulator.line import Channel
+from simulator.logs import Logger
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
 from simulator.scenario.model import ModemSpec, Scenario

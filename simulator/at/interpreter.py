@@ -19,7 +19,6 @@ import enum
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet.defer import Deferred
-from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from simulator.at import results
@@ -40,6 +39,7 @@ from simulator.at.params import Params
 from simulator.at.parser import parse_line
 from simulator.at.session import Profile, Session
 from simulator.line import HostSignals
+from simulator.logs import Logger
 
 if TYPE_CHECKING:
     from simulator.line import Channel

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from twisted.logger import Logger
-
 from simulator.cmux.config import CmuxSettings, MuxParameters
 from simulator.cmux.messages import V24Signals
 from simulator.cmux.session import DceMultiplexer
 from simulator.line import Channel, HostSignals, ModemSignals
+from simulator.logs import Logger
 
 log = Logger(namespace="atsim.cmux")
 

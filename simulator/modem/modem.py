@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 
 from simulator.at.commands import CommandTable
 from simulator.at.session import Traits
+from simulator.logs import Logger
 from simulator.modem.storage import NVStore
 from simulator.scenario.model import ModemSpec, NetworkSpec
 

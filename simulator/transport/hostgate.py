@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from twisted.logger import Logger
-
 from simulator.line import Channel, HostEnd
+from simulator.logs import Logger
 
 log = Logger()
 

@@ -8,8 +8,9 @@ each transport keeps at most a fixed amount of unread output and drops (and coun
 from __future__ import annotations
 
 from twisted.internet.interfaces import IPushProducer
-from twisted.logger import Logger
 from zope.interface import implementer
+
+from simulator.logs import Logger
 
 log = Logger()
 

@@ -36,10 +36,10 @@ from pathlib import Path
 
 from twisted.application import service
 from twisted.internet.interfaces import IReadDescriptor, IWriteDescriptor
-from twisted.logger import Logger
 from zope.interface import implementer
 
 from simulator.line import Channel, ModemSignals
+from simulator.logs import Logger
 from simulator.transport.errors import TransportError
 from simulator.transport.overflow import MAX_PENDING_OUTPUT, BoundedOutput, OverrunReporter
 

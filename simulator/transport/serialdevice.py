@@ -33,10 +33,10 @@ import serial
 from twisted.application import service
 from twisted.internet import protocol, task
 from twisted.internet.serialport import SerialPort
-from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from simulator.line import Channel, ModemSignals
+from simulator.logs import Logger
 from simulator.transport.errors import TransportError
 from simulator.transport.overflow import DropWhilePaused
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from twisted.application import service
 from twisted.internet import defer, endpoints, protocol
 from twisted.internet.interfaces import IHalfCloseableProtocol
-from twisted.logger import Logger
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from simulator.line import Channel, ModemSignals
+from simulator.logs import Logger
 from simulator.transport.errors import TransportError
 from simulator.transport.hostgate import SingleHostGate
 from simulator.transport.overflow import DropWhilePaused

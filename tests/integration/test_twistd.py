@@ -25,7 +25,7 @@ from tests.integration.harness import (
 def test_help_documents_every_option(tmp_path):
     result = run_twistd(["atsim", "--help"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for option in ("--scenario=", "-s", "--seed=", "--state-dir="):
+    for option in ("--scenario=", "-s", "--seed=", "--state-dir=", "--log-level="):
         assert option in result.stdout
     assert "scenarios/quickstart.yaml" in result.stdout
 
@@ -98,6 +98,29 @@ def test_start_logs_seed_and_ports_then_stops_cleanly(tmp_path):
     assert atsim.process.returncode == -signal.SIGTERM, atsim.log()
     assert "Server Shut Down." in atsim.log()
     wait_for(lambda: not pty.is_symlink(), 5, "the PTY symlink to be removed at shut-down")
+
+
+def test_log_level_debug_adds_command_lines(tmp_path):
+    quiet_port, loud_port = free_tcp_ports(2)
+    for port, extra in ((quiet_port, ()), (loud_port, ("--log-level", "debug"))):
+        directory = tmp_path / str(port)
+        directory.mkdir()
+        scenario = write_scenario(directory, [modem_yaml("lab-a", tcp=port)])
+        with running_atsim(scenario, extra_args=extra) as atsim:
+            atsim.wait_ready(tcp_ports=[port])
+            with AtLink.open_tcp(port) as link:
+                assert link.command("AT+CSQ").endswith(b"OK\r\n")
+            wait_for(lambda: "disconnected" in atsim.log(), 5, "the host to be seen leaving")
+            log = atsim.log()
+        assert ("<- AT+CSQ" in log) == bool(extra), log
+
+
+def test_unknown_log_level_is_refused(tmp_path):
+    scenario = write_scenario(tmp_path, [modem_yaml("lab-a")])
+    result = run_twistd(["atsim", "-s", str(scenario), "--log-level", "loud"],
+                        cwd=tmp_path)
+    assert result.returncode != 0
+    assert "--log-level must be one of debug, info" in result.stdout + result.stderr
 
 
 def test_two_modems_run_in_one_process(tmp_path):

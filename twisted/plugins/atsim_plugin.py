@@ -29,7 +29,7 @@ LONGDESC = (
 
 
 class Options(usage.Options):
-    synopsis = "-s SCENARIO [--seed N] [--state-dir DIR]"
+    synopsis = "-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL]"
     longdesc = LONGDESC
 
     optParameters = [
@@ -41,6 +41,10 @@ class Options(usage.Options):
         ["state-dir", None, None,
          "Directory where modems keep what a real module stores in flash (AT&W profiles, "
          "+IPR...), one JSON file per modem. Default: state/ beside the scenario file."],
+        ["log-level", None, "info",
+         "Least severe events atsim logs: debug (every command line, URC and data-mode "
+         "change of every channel), info (ports, registration, calls, faults), warn or "
+         "error. Default: info. debug costs throughput with many busy modems."],
     ]
 
     def postOptions(self) -> None:
@@ -48,6 +52,15 @@ class Options(usage.Options):
         (file:line: key: problem) and a non-zero exit before any port opens."""
         if not self["scenario"]:
             raise usage.UsageError("a scenario is required: atsim -s SCENARIO.yaml")
+        from twisted.logger import InvalidLogLevelError
+
+        from simulator import logs
+
+        try:
+            logs.set_level(self["log-level"])
+        except InvalidLogLevelError:
+            names = ", ".join(level.name for level in logs.LEVELS)
+            raise usage.UsageError(f"--log-level must be one of {names}") from None
         from simulator.scenario.errors import ScenarioError
         from simulator.scenario.loader import load
         from simulator.service import make_service

@@ -3,9 +3,8 @@ events applied to the channel, the channel's output and modem lines fed back to 
 
 from __future__ import annotations
 
-from twisted.logger import Logger
-
 from simulator.line import ModemSignals
+from simulator.logs import Logger
 from simulator.transport.rfc2217 import events as ev
 from simulator.transport.rfc2217.constants import Option
 from simulator.transport.rfc2217.server import NEED_DATA, ComPortServer
