@@ -94,6 +94,43 @@ def install_symlink(path: Path, target: str) -> str | None:
     return previous
 
 
+def pty_master_holders(index: int) -> list[tuple[int, str]]:
+    """The processes holding the master side of ``/dev/pts/<index>``, as (pid, command line),
+    from ``/proc/<pid>/fdinfo`` (Linux: ``tty-index`` of an open ``/dev/ptmx``)."""
+    holders = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") != "/dev/ptmx":
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}") as info:
+                    if f"tty-index:\t{index}\n" not in info.read():
+                        continue
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            holders.append((int(pid), command.strip()))
+            break
+    return holders
+
+
+def running_atsim_holding(target: str) -> tuple[int, str] | None:
+    """Another atsim process that still serves the PTY a symlink points to, if any: then the
+    symlink is not stale, and replacing it would take a running instance's port away."""
+    name = os.path.basename(target)
+    if not (os.path.dirname(target) == "/dev/pts" and name.isdigit()):
+        return None
+    for pid, command in pty_master_holders(int(name)):
+        if pid != os.getpid() and "atsim" in command:
+            return pid, command
+    return None
+
+
 @implementer(IReadDescriptor, IWriteDescriptor)
 class PtyMaster:
     """The master fd of one PTY: registered with the reactor while a host has the slave open,
@@ -324,6 +361,13 @@ class PtyPortService(service.Service):
         return None if self.master is None else self.master.slave_name
 
     def startService(self) -> None:
+        if self.path.is_symlink():
+            holder = running_atsim_holding(os.readlink(self.path))
+            if holder is not None:
+                raise TransportError(
+                    f"{self.label}: {self.path} belongs to atsim process {holder[0]} "
+                    f"({holder[1]}), which is still running; stop it first or use another path"
+                )
         master_fd, slave_fd = os.openpty()
         try:
             slave_name = os.ttyname(slave_fd)

@@ -94,6 +94,37 @@ class PtyTestCase(unittest.TestCase):
         service = self.start()
         self.assertEqual(os.readlink(self.path), service.slave_name)
 
+    def _pty_held_by(self, program_name: str) -> str:
+        """A PTY whose master another process holds, that process's argv[0] being
+        ``program_name``; returns the slave path."""
+        import subprocess
+        import sys
+
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import os, sys, time; m, s = os.openpty(); print(os.ttyname(s), flush=True); "
+             "sys.stdin.read()", program_name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (holder.stdin.close(), holder.wait()))
+        return holder.stdout.readline().strip()
+
+    def test_a_running_atsim_keeps_its_symlink(self):
+        slave = self._pty_held_by("twistd-atsim")
+        self.path.parent.mkdir(parents=True)
+        os.symlink(slave, self.path)
+        service = PtyPortService(self.path, self.channel, reactor, self.label)
+        with self.assertRaises(TransportError) as caught:
+            service.startService()
+        self.assertIn("still running", str(caught.exception))
+        self.assertEqual(os.readlink(self.path), slave)
+
+    def test_a_pty_reused_by_another_program_is_stale(self):
+        slave = self._pty_held_by("some-terminal")
+        self.path.parent.mkdir(parents=True)
+        os.symlink(slave, self.path)
+        service = self.start()
+        self.assertEqual(os.readlink(self.path), service.slave_name)
+
     def test_regular_file_in_the_way_is_an_error_naming_the_port(self):
         self.path.parent.mkdir(parents=True)
         self.path.write_text("user data")
