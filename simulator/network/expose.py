@@ -10,6 +10,7 @@ another modem would; the modem sees the host program's real address as its peer.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from typing import TYPE_CHECKING
 
 from twisted.internet import protocol
@@ -18,6 +19,7 @@ from twisted.logger import Logger
 
 from simulator.network.links import transit
 from simulator.network.splice import Splice
+from simulator.network.udp import RealUdpRelay
 
 if TYPE_CHECKING:
     from simulator.network.apn import Bearer
@@ -53,20 +55,22 @@ class Exposure:
             return
         self.closed = True
         listening, self._listening = self._listening, None
-        if listening is not None:
+        if self._udp is not None:
+            self._udp.close()  # the relay owns its port (and stops it only once)
+        elif listening is not None:
             listening.stopListening()
         log.info("{modem}: {protocol}/{modem_port} no longer exposed at {host}:{port}",
                  modem=self.modem, protocol=self.protocol, modem_port=self.modem_port,
                  host=self.host, port=self.port)
 
-    # For UDP: the host programs that wrote to this port get the modem's replies this way.
+    # For UDP: host programs that wrote to this port get the modem's replies this way.
 
     def knows(self, peer: tuple[str, int]) -> bool:
-        return self._udp is not None and peer in self._udp.peers
+        return self._udp is not None and not self.closed and self._udp.knows(peer)
 
     def send(self, data: bytes, peer: tuple[str, int]) -> None:
-        if self._udp is not None and self._udp.transport is not None and not self.closed:
-            self._udp.transport.write(data, peer)
+        if self._udp is not None and not self.closed:
+            self._udp.send(data, peer, peer)
 
 
 def parse_udp_endpoint(description: str) -> tuple[int, str]:
@@ -110,12 +114,21 @@ class Exposer:
         self._add(exposure)
         try:
             real_port, interface = parse_udp_endpoint(description)
-            udp = _ExposedUdp(self.router, port)
-            exposure._udp = udp
-            listening = self.reactor.listenUDP(real_port, udp, interface=interface)
+            relay = RealUdpRelay(self.router, port, accept_anyone=True)
+            listening = relay.open(self.reactor, interface, real_port)
         except Exception as e:  # noqa: BLE001 - any failure leaves the modem port working
             self._failed(exposure, e)
             return None
+        exposure._udp = relay
+        # The exposure is also the port's way to real destinations it can reach.
+        wildcard = interface in ("", "0.0.0.0")
+        loopback = ipaddress.IPv4Address(interface or "0.0.0.0").is_loopback
+        for towards_loopback in (True, False):
+            if wildcard or towards_loopback == loopback:
+                previous = port.relays.pop(towards_loopback, None)
+                if previous is not None:
+                    previous.close()
+                port.relays[towards_loopback] = relay
         self._listening(exposure, listening)
         return exposure
 
@@ -177,15 +190,3 @@ class _ExposedTcpFactory(protocol.Factory):
 
         splice.on_real_connected = real_connected
         return splice.real
-
-
-class _ExposedUdp(protocol.DatagramProtocol):
-    def __init__(self, router: Router, port: ModemDatagramPort) -> None:
-        self.router = router
-        self.modem_port = port
-        self.peers: set[tuple[str, int]] = set()
-
-    def datagramReceived(self, data: bytes, addr) -> None:
-        peer = (addr[0], addr[1])
-        self.peers.add(peer)
-        self.router.deliver_datagram_to_modem(self.modem_port, data, peer)

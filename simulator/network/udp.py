@@ -102,18 +102,28 @@ class LabDatagramPort(DatagramEndpoint):
 class RealUdpRelay(protocol.DatagramProtocol):
     """The real socket a modem port sends through to real destinations.
 
-    It answers only to what the modem port sent to: a datagram from anyone else is dropped,
-    so a relay never becomes a way in from the outside.
+    A private relay (an ephemeral port) answers only to what the modem port sent to: a
+    datagram from anyone else is dropped, so it never becomes a way in.  An exposed port's
+    relay is its exposure (``accept_anyone``): host programs may write to it first, and the
+    modem's datagrams to real destinations leave from it, so a program sees the modem at one
+    port both ways.
     """
 
-    def __init__(self, router: Router, port: ModemDatagramPort) -> None:
+    def __init__(self, router: Router, port: ModemDatagramPort, *,
+                 accept_anyone: bool = False) -> None:
         self.router = router
         self.modem_port = port
+        self.accept_anyone = accept_anyone
         self._virtual: dict[tuple[str, int], tuple[str, int]] = {}  # real -> as the modem sees
         self._listening = None
 
-    def open(self, reactor, interface: str) -> None:
-        self._listening = reactor.listenUDP(0, self, interface=interface)
+    def open(self, reactor, interface: str, port: int = 0):
+        self._listening = reactor.listenUDP(port, self, interface=interface)
+        return self._listening
+
+    def knows(self, peer: tuple[str, int]) -> bool:
+        """Whether ``peer`` (as the modem sees it) is a real endpoint this relay talks to."""
+        return peer in self._virtual.values()
 
     def send(self, data: bytes, real: tuple[str, int], virtual: tuple[str, int]) -> None:
         self._virtual[real] = virtual
@@ -125,9 +135,12 @@ class RealUdpRelay(protocol.DatagramProtocol):
                           real=real, e=e)
 
     def datagramReceived(self, data: bytes, addr) -> None:
-        source = self._virtual.get((addr[0], addr[1]))
+        real = (addr[0], addr[1])
+        source = self._virtual.get(real)
         if source is None:
-            return
+            if not self.accept_anyone:
+                return
+            source = self._virtual[real] = real
         self.router.deliver_datagram_to_modem(self.modem_port, data, source)
 
     def close(self) -> None:

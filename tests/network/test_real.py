@@ -194,6 +194,25 @@ class RealTests(unittest.TestCase):
         self.assertEqual(reply, (b"to the host", ("127.0.0.1", exposure.port)))
 
 
+    async def test_an_exposed_port_sends_to_real_destinations_from_its_exposure(self):
+        self.start(allow=["127.0.0.0/8"])
+        bearer = await self.bearer()
+        got = DatagramRecorder()
+        port = bearer.open_udp(5000, got)
+        self.addCleanup(port.close)
+        [exposure] = self.network.exposures("lab-1")
+        host = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(host.close)
+        host.bind(("127.0.0.1", 0))
+        host.settimeout(5)
+        port.write(b"first", host.getsockname())  # the modem speaks first
+        data, source = await threads.deferToThread(host.recvfrom, 100)
+        self.assertEqual((data, source), (b"first", ("127.0.0.1", exposure.port)))
+        host.sendto(b"reply", source)
+        await until(lambda: got.received)
+        self.assertEqual(got.received, [(b"reply", host.getsockname())])
+
+
 class EchoUdp(protocol.DatagramProtocol):
     def datagramReceived(self, data, addr):
         self.transport.write(data, addr)
