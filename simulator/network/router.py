@@ -239,6 +239,7 @@ class Router:
                     inbound_stages, a_link=listener.link)
         if listener.bearer is not None:
             self._watch(listener.bearer, pipe.a, pipe)
+            log_connection(self.clock, listener.bearer.modem, pipe.a, "accepted from the host")
         on_pipe(pipe)
         pipe.b.attach(far_end_protocol)
         pipe.a.attach(inner)
@@ -268,6 +269,7 @@ class Router:
             pipe = Pipe(self.clock, destination, source, (link.uplink,), (link.downlink,),
                         a_link=link)
             self._watch(listener.bearer, pipe.a, pipe)
+            log_connection(self.clock, listener.bearer.modem, pipe.a, "accepted")
             pipe.a.attach(inner)
             answer = transit((link.uplink,), 0, at)
             self.clock.callLater(max(0.0, answer - self.clock.seconds()), established, pipe)
@@ -556,6 +558,7 @@ class _TcpConnect:
         self.pipe = pipe
         if listener.bearer is not None:
             self.router._watch(listener.bearer, pipe.b, pipe)
+            log_connection(self.clock, listener.bearer.modem, pipe.b, "accepted")
         pipe.b.attach(inner)
         self._later(transit(back, 0, now), self._established)
 
@@ -593,6 +596,7 @@ class _TcpConnect:
         address, port = self.local
         router._watch(self.bearer, pipe.a, pipe,
                       on_closed=lambda: router._release_tcp_port(address, port))
+        log_connection(self.clock, self.bearer.modem, pipe.a, "connected to")
         pipe.a.attach(self.protocol)
         self.deferred.callback(port)
 
@@ -630,6 +634,23 @@ class _TcpConnect:
             self._finish()
             self._abandon()
             self.router._release_tcp_port(*self.local)
+
+
+def log_connection(clock: IReactorTime, modem: str, end: PipeEnd, what: str) -> None:
+    """One line when a modem's connection opens and one when it is over, with what crossed
+    it: the traffic summary a user reads in the log."""
+    opened = clock.seconds()
+    local, remote = _fmt(end.local), _fmt(end.remote)
+    log.info("{modem}: tcp {local} {what} {remote}", modem=modem, local=local, what=what,
+             remote=remote)
+
+    def closed() -> None:
+        log.info("{modem}: tcp {local} - {remote} closed after {seconds:.1f} s: {sent} bytes "
+                 "sent, {received} received", modem=modem, local=local, remote=remote,
+                 seconds=clock.seconds() - opened, sent=end.bytes_acked,
+                 received=end.peer.bytes_acked)
+
+    end.pipe.closed_callbacks.append(closed)
 
 
 def _fmt(endpoint: tuple[str, int]) -> str:

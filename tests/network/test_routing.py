@@ -355,3 +355,25 @@ def test_discard_takes_everything_and_answers_nothing():
     clock.advance(1)
     assert proto.transport.bytes_acked == 10_000
     assert proto.data == b"" and udp.received == []
+
+
+def test_connections_are_logged_with_what_crossed_them(monkeypatch):
+    from twisted.logger import formatEvent
+
+    from simulator.network import router
+
+    events = []
+    monkeypatch.setattr(router.log, "observer", events.append)
+    network, clock = setup(host("www.lab", "echo"))
+    bearer = bearer_of(network, clock)
+    proto, local_port = connect(bearer, clock, "www.lab", 7, settle=0)
+    proto.transport.write(b"12345")
+    clock.advance(1)
+    proto.transport.loseConnection()
+    clock.advance(0)
+    lines = [formatEvent(e) for e in events]
+    here, there = f"{bearer.address}:{local_port}", f"{network.resolve('www.lab')}:7"
+    assert lines == [
+        f"lab-1: tcp {here} connected to {there}",
+        f"lab-1: tcp {here} - {there} closed after 1.0 s: 5 bytes sent, 5 received",
+    ]
