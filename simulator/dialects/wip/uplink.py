@@ -37,6 +37,7 @@ class Uplink:
         self._then: str | None = None  # "shutdown" | "close" once everything left
         self.finished = False  # shut down or closed: the host can send no more
         self._pushing = False
+        self._push_scheduled = False
 
     def write(self, data: bytes) -> None:
         """Bytes from the host.  After a shutdown "no more data can be sent from the host
@@ -53,7 +54,11 @@ class Uplink:
                 self._held = 0
             else:
                 self._restart_timer(units * PREF_TIMEOUT_UNIT)
-        self.push()
+        if not self._push_scheduled and len(self.pending) > self._held:
+            # At the end of this turn of the reactor: a host writing byte by byte then
+            # hands the socket what arrived together, not one segment per byte.
+            self._push_scheduled = True
+            self.clock.callLater(0, self._scheduled_push)
 
     def flush(self) -> None:
         """Unmapped: whatever waits for the segmentation rule goes now."""
@@ -68,6 +73,10 @@ class Uplink:
     def close(self) -> None:
         """Send everything, then close the socket."""
         self._finish("close")
+
+    def _scheduled_push(self) -> None:
+        self._push_scheduled = False
+        self.push()
 
     def push(self) -> None:
         """Hand the socket what it can take now.  When it cannot take everything it says

@@ -32,8 +32,10 @@ class WipBench:
     def __init__(self, *, revision: str | None = None, store: NVStore | None = None,
                  ports: int = 1, cmee: int = 1, sim: SimSpec | None = None,
                  network: NetworkSpec | None = None, registered: bool = True,
-                 ip: IpNetworkSpec | None = None, reactor=None) -> None:
-        self.clock = Clock()
+                 ip: IpNetworkSpec | None = None, reactor=None, expose=()) -> None:
+        # With a reactor, it is the clock too and time passes for real (the caller waits).
+        self.clock = reactor if reactor is not None else Clock()
+        self.real = reactor is not None
         self.store = store if store is not None else NVStore(None)
         self.network_spec = network or NetworkSpec()
         spec = ModemSpec(name="wip1", n=1, dialect="wip", revision=revision,
@@ -45,13 +47,13 @@ class WipBench:
         if ip is not None:
             self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
             self.network.startService()
-            self.network.attach_modem(spec.name, rng=random.Random(2))
+            self.network.attach_modem(spec.name, rng=random.Random(2), expose=tuple(expose))
             self.modem.ip_network = self.network
         self.ports = [Port(self.modem, f"uart{i + 1}") for i in range(ports)]
         for port in self.ports:
             port.send(f"ATE0+CMEE={cmee}\r".encode())
         self.modem.power_on()
-        if registered:
+        if registered and not self.real:
             self.clock.advance(self.network_spec.registration.delay)
         for port in self.ports:
             port.take()
@@ -68,7 +70,8 @@ class WipBench:
         """``AT<line>`` on the first port: what it answers, zero-delay timers included (the
         network settles even an immediate activation through the clock)."""
         answer = self.port.at(line)
-        self.clock.advance(0)
+        if not self.real:
+            self.clock.advance(0)
         return answer + self.port.take()
 
     def advance(self, seconds: float) -> None:
