@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from twisted.internet import defer, protocol
 from twisted.internet.interfaces import IHalfCloseableProtocol, IPushProducer
-from twisted.logger import Logger
 from zope.interface import implementer
 
 from simulator.ipstack.buffers import ReceiveBuffer, SendBuffer
 from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.events import SocketListener
+from simulator.logs import Logger
 from simulator.network.errors import Reason, RouteError, reason_for_loss
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from twisted.internet import defer
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.errors import ActivationError, ActivationFailure
 from simulator.network.spec import ANY_APN, ApnSpec
 

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer, protocol
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.errors import CallError, CallFailure
 from simulator.network.links import PRESETS, Link
 from simulator.network.pipe import Pipe, PipeEnd

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from twisted.internet import protocol
 from twisted.internet.endpoints import serverFromString
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.links import transit
 from simulator.network.splice import Splice
 from simulator.network.udp import RealUdpRelay

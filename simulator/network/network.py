@@ -19,8 +19,8 @@ import random
 from twisted.application.service import MultiService
 from twisted.internet import defer
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.apn import Apns, Bearer
 from simulator.network.calls import Calls
 from simulator.network.expose import Exposer, Exposure

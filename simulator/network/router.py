@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 from twisted.internet import defer, error, protocol
 from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.errors import BearerReleased, Reason, RouteError
 from simulator.network.hosts import Hosts, ipv4_literal
 from simulator.network.links import Link, Shaper, transit

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from twisted.internet import protocol
 from twisted.internet.address import IPv4Address
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.errors import Reason, RouteError
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from twisted.application.service import Service
 from twisted.internet.address import IPv4Address
-from twisted.logger import Logger
 
+from simulator.logs import Logger
 from simulator.network.hosts import Host
 from simulator.network.lab.basic import Daytime, Discard, Echo
 from simulator.network.lab.dns import Dns

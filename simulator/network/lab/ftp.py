@@ -21,11 +21,11 @@ from pathlib import Path
 from twisted.cred import checkers, credentials, error, portal
 from twisted.internet import defer, interfaces
 from twisted.internet.address import IPv4Address
-from twisted.logger import Logger
 from twisted.protocols import ftp
 from twisted.python.filepath import FilePath
 from zope.interface import implementer
 
+from simulator.logs import Logger
 from simulator.network.errors import RouteError
 
 log = Logger(namespace="atsim.network.lab.ftp")

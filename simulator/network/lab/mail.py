@@ -20,10 +20,10 @@ from pathlib import Path
 
 from twisted.cred import checkers, portal
 from twisted.internet import defer, protocol
-from twisted.logger import Logger
 from twisted.mail import imap4, maildir, pop3, smtp
 from zope.interface import implementer
 
+from simulator.logs import Logger
 from simulator.network.lab.ftp import AnyLogin, users_checker
 
 log = Logger(namespace="atsim.network.lab.mail")

@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 from twisted.internet import protocol
-from twisted.logger import Logger
 from twisted.python.filepath import FilePath, InsecurePath
 from twisted.web import http, pages, resource, server, static
+
+from simulator.logs import Logger
 
 log = Logger(namespace="atsim.network.lab.http")
 
