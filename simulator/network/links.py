@@ -244,13 +244,3 @@ def path_mss(stages: list[Shaper] | tuple[Shaper, ...], default_mtu: int = 1500)
     mtu = min((stage.link.params.mtu for stage in stages), default=default_mtu)
     return mtu - TCP_IP_HEADER
 
-
-def link_for(name: str, rng: random.Random, custom: dict[str, LinkParams] | None = None, *,
-             owner: str = "") -> Link:
-    """A fresh link from a preset or a custom-named figure set."""
-    table = {**PRESETS, **(custom or {})}
-    try:
-        params = table[name]
-    except KeyError:
-        raise ValueError(f"unknown link {name!r}; known: {', '.join(sorted(table))}") from None
-    return Link(name, params, rng, owner=owner)
