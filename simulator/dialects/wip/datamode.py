@@ -131,10 +131,10 @@ class TcpSink(_Sink):
         if not self.transparent:
             self.link.write(self.revision.peer_shutdown_mark)
 
-    def reset(self) -> None:
+    def reset(self, code: int = Code.CONNECTION_RESET) -> None:
         self.received()
         self.link.write(END_MARK)
-        self._end(error_result(self.session, Code.CONNECTION_RESET))
+        self._end(error_result(self.session, code))
 
 
 class UdpSink(_Sink):

@@ -235,7 +235,10 @@ class WipTcp(WipSocket):
             return
         self.reset = True
         if self.sink is not None:
-            self.sink.reset()
+            # A peer that vanished shows when sent data is never acknowledged: 842 (001
+            # §6.2.11.3); an aborted connection is 843 (001 §6.2.5).
+            self.sink.reset(Code.HOST_UNREACHABLE if reason is Reason.TIMEOUT
+                            else Code.CONNECTION_RESET)
         elif not self.sock.peer_closed:
             self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
 

@@ -187,3 +187,12 @@ def test_echo_over_a_shaped_link_keeps_every_byte():
     bench.port.send(escape(payload))
     received = settle(bench, 30)
     assert received.encode("latin-1") == escape(payload)
+
+
+def test_a_vanished_peer_ends_data_mode_with_842():
+    from simulator.network.errors import Reason
+
+    bench = online()
+    sock = tcp_to_discard(bench)
+    sock.error(sock.sock, Reason.TIMEOUT)  # what the stack reports after its retries
+    assert bench.port.take() == "\x03" + cme(842)
