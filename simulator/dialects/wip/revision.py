@@ -73,6 +73,8 @@ class Revision:
     close_confirmed: frozenset[int]
     #: ``AT+WIPDATA`` modes: 1 continuous, and 2 continuous transparent where it exists.
     data_modes: tuple[int, ...]
+    #: Most parameters ``AT+WIPDATA`` takes (2.01 has a trailing ``<size>``, ignored).
+    data_params: int
     #: What the mapped UART shows when the TCP peer shut its side down.
     peer_shutdown_mark: bytes
     #: A lone ETX from the host also ends data mode (with ``OK``).

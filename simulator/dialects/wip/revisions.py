@@ -30,6 +30,7 @@ V501 = Revision(
     option_line="+WIPOPT: {protocol},{option},{value}",  # 001 §5.3.2
     close_confirmed=frozenset({4}),  # 001 §5.2.7: FTP only
     data_modes=(1, 2),  # 001 §6.2.7
+    data_params=3,
     peer_shutdown_mark=SHUTDOWN_INDICATION,  # 001 §6.2.2.1, §6.2.11.1
     host_etx_ends_data_mode=False,  # 001 §6.2.11.1 "the UART does not switch to AT mode"
     escape_is_etx=False,
@@ -50,6 +51,7 @@ V201 = Revision(
     option_line="+WIPOPT: {protocol},{index},{option},{value}",  # 000 §6.3.2
     close_confirmed=frozenset({1, 2, 3, 4}),  # 000 §6.2.6
     data_modes=(1,),  # 000 §7.2.3
+    data_params=4,  # 000 §7.2.2: AT+WIPDATA=<protocol>,<idx>,<mode>[,<size>]
     peer_shutdown_mark=END_MARK,  # 000 §7.2.1.1
     host_etx_ends_data_mode=True,  # 000 §7.2.6
     escape_is_etx=True,  # 000 §11.3

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
 
 UNMAP, CONTINUOUS, TRANSPARENT = 0, 1, 2
-#: 000 §7.2.2: AT+WIPDATA=<protocol>,<idx>,<mode>[,<size>] (the size is ignored).
-MAX_PARAMS = {"2.01": 4}
 
 
 class WipData:
@@ -38,7 +36,7 @@ class WipData:
 
     def set(self, call):
         p = WipParams(call.command.params)
-        p.count(3, MAX_PARAMS.get(self.wip.revision.name, 3))
+        p.count(3, self.wip.revision.data_params)
         protocol, index, mode = p.number(0), p.number(1), p.number(2)
         if protocol not in (so.UDP, so.TCP_CLIENT):
             raise WipError(Code.BAD_PROTOCOL)
