@@ -120,7 +120,9 @@ class WipService(Service):
             self.indexes.close_server(sock.index)
 
     def close_socket(self, sock: WipSocket) -> None:
-        """``+WIPCLOSE``: a port mapping it goes back to AT mode first."""
+        """``+WIPCLOSE``: a port mapping it goes back to AT mode first (with nothing more
+        announced about the socket)."""
+        sock.closed = True
         if sock.sink is not None:
             sock.sink.unmap()
         sock.close()
@@ -131,6 +133,7 @@ class WipService(Service):
 
     def _close_sockets(self) -> None:
         for sock in list(self.sockets.values()):
+            sock.closed = True
             if sock.sink is not None:
                 sock.sink.unmap()
             sock.close()

@@ -192,10 +192,6 @@ class WipTcp(WipSocket):
     def connect(self, host: str, port: int) -> None:
         self.sock.connect(host, port).addErrback(lambda f: None)  # reported via ``error``
 
-    @property
-    def connecting(self) -> bool:
-        return self.sock.state in (TcpState.IDLE, TcpState.CONNECTING)
-
     # -- events ---------------------------------------------------------------------------
 
     def connected(self, sock) -> None:
