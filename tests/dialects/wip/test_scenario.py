@@ -59,3 +59,10 @@ def test_the_doc_example_loads(tmp_path):
     (block,) = re.findall(r"```yaml\n(.*?)```", doc.read_text(), re.S)
     scenario = loads(block, tmp_path / "lab.yaml")
     assert scenario.modems[0].dialect == "wip" and scenario.modems[0].revision == "2.01"
+
+
+def test_commands_not_simulated_yet_answer_as_unknown():
+    bench = WipBench()
+    for line in ('+WIPFILE=4,1,1,"data.bin"', "+WIPFILE?", "+WIPFILE=?", "+WOPEN=1",
+                 "+WCFM=?", "+WMFMM?"):
+        assert bench.at(line) == "\r\nERROR\r\n", line
