@@ -19,6 +19,7 @@ from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
+from simulator.network import Network
 from simulator.scenario.model import ModemSpec, Scenario
 from simulator.transport import TransportError
 
@@ -102,6 +103,10 @@ class SimulatorService(MultiService):
         self.state_dir = state_dir
 
     @property
+    def network(self) -> Network:
+        return self.getServiceNamed("network")
+
+    @property
     def modems(self) -> list[Modem]:
         return [child.modem for child in self if isinstance(child, ModemService)]
 
@@ -131,15 +136,19 @@ class SimulatorService(MultiService):
 
 
 def build_modem(
-    spec: ModemSpec, scenario: Scenario, *, reactor, seed: int, state_dir: Path
+    spec: ModemSpec, scenario: Scenario, network: Network, *, reactor, seed: int,
+    state_dir: Path,
 ) -> ModemService:
+    rng = modem_rng(seed, spec.name)
+    network.attach(spec, rng)
     modem = Modem(
         spec,
         simulator.dialects.get(spec.dialect),
         scenario.network,
         reactor,
-        modem_rng(seed, spec.name),
+        rng,
         NVStore(state_dir / f"{spec.name}.json"),
+        ip_network=network,
     )
     service = ModemService(modem)
     for port in spec.ports:
@@ -162,7 +171,10 @@ def make_service(
     if state_dir is None:
         state_dir = default_state_dir(scenario)
     top = SimulatorService(scenario, seed, state_dir)
+    # The network starts first (lab services listening) and stops last.
+    network = Network(scenario.network, clock=reactor, reactor=reactor)
+    network.setServiceParent(top)
     for spec in scenario.modems:
-        build_modem(spec, scenario, reactor=reactor, seed=seed, state_dir=state_dir
+        build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
                     ).setServiceParent(top)
     return top

@@ -73,6 +73,7 @@ CME_TEXTS: dict[int, str] = {
     148: "unspecified GPRS error",
     149: "PDP authentication failure",
     150: "invalid mobile class",
+    533: "missing or unknown APN",
 }
 
 CRLF = b"\r\n"

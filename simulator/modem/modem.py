@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from simulator.at.interpreter import Interpreter
     from simulator.at.session import Session
     from simulator.line import Channel
+    from simulator.network import Network
 
 log = Logger(namespace="atsim.modem")
 
@@ -73,15 +74,20 @@ class Modem:
         self,
         spec: ModemSpec,
         dialect: Dialect,
-        network: NetworkSpec,
+        network_spec: NetworkSpec,
         clock: IReactorTime,
         rng: random.Random,
         store: NVStore,
+        ip_network: Network | None = None,
     ) -> None:
         self.spec = spec
         self.name = spec.name
         self.dialect = dialect
-        self.network = network
+        #: The scenario's network section: operators, registration timing.
+        self.network_spec = network_spec
+        #: The simulated packet network the modem's IP stack reaches (bearers, routing, lab
+        #: services); None for a modem on its own (tests of commands that need no network).
+        self.ip_network = ip_network
         self.clock = clock
         self.rng = rng
         self.store = store

@@ -59,7 +59,7 @@ class NetworkService(Service):
     def __init__(self, modem: Modem) -> None:
         super().__init__(modem)
         self.tables = tables_of(modem)
-        self.operators: tuple[OperatorSpec, ...] = modem.network.operators
+        self.operators: tuple[OperatorSpec, ...] = modem.network_spec.operators
         self.mode = AUTOMATIC
         self.manual_choice: OperatorSpec | None = None
         self.serving: OperatorSpec | None = None
@@ -133,7 +133,7 @@ class NetworkService(Service):
             self._cancel_search()
             self.serving = None
             self._searching = target
-            delay = self.modem.network.registration.delay
+            delay = self.modem.network_spec.registration.delay
             self._timer = self.modem.clock.callLater(delay, self._registered, target)
         self._sync_attach(BY_ME)
         self._publish()
@@ -248,7 +248,7 @@ class NetworkService(Service):
     def _signal(self) -> tuple[int, int]:
         if self.serving is None:
             return signal.RSSI_UNKNOWN, signal.BER_UNKNOWN
-        reg = self.modem.network.registration
+        reg = self.modem.network_spec.registration
         return reg.rssi, reg.ber
 
     def csq(self, call) -> None:

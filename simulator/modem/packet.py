@@ -1,14 +1,22 @@
-"""Packet domain (27.007 §10): +CGATT attach, +CGDCONT definitions, +CGACT activation with
-addresses from an :class:`AddressPool`, +CGPADDR, +CGEREP and the +CGEV events, and the
-packet-domain dial (``D*99#``, ``D*98#``, §10.2.1).
+"""Packet domain (27.007 §10): +CGATT attach, +CGDCONT definitions, +CGACT activation,
++CGPADDR, +CGEREP and the +CGEV events, and the packet-domain dial (``D*99#``, ``D*98#``,
+§10.2.1).
 
-+CGEV uses the Rel-8 forms: ``ME PDN ACT <cid>``, ``ME PDN DEACT <cid>``, ``ME DETACH``,
-``NW DETACH``.
+With a simulated network (``modem.ip_network``) a context is a bearer of the network's APN
+machinery: activation takes the APN's delay, may fail as the scenario says, and the network
+may release it (``+CGEV: NW PDN DEACT``).  A modem without one (tests of the commands alone)
+gets addresses at once from an :class:`AddressPool`.
+
++CGEV uses the Rel-8 forms: ``ME PDN ACT <cid>``, ``ME PDN DEACT <cid>``, ``NW PDN DEACT
+<cid>``, ``ME DETACH``, ``NW DETACH``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
+
+from twisted.internet import defer
 
 from simulator.at.commands import CmeError, ResultCode
 from simulator.modem import errors
@@ -35,6 +43,18 @@ if TYPE_CHECKING:
 #: (data mode), 2 keep them until the link is free (what the AT engine does with every URC).
 CGEREP_KEY = "packet.cgerep"
 CGEREP_MODES = (0, 1, 2)
+
+
+def activation_error(failure) -> CmeError:
+    """The 27.007 §9.2.2 code for why the network refused a context."""
+    from simulator.network.errors import ActivationFailure
+
+    codes = {
+        ActivationFailure.UNKNOWN_APN: errors.MISSING_OR_UNKNOWN_APN,
+        ActivationFailure.AUTH_FAILED: errors.PDP_AUTHENTICATION_FAILURE,
+        ActivationFailure.NETWORK_FAILURE: errors.SERVICE_OPTION_TEMPORARILY_OUT_OF_ORDER,
+    }
+    return CmeError(codes.get(getattr(failure, "reason", None), errors.UNSPECIFIED_GPRS_ERROR))
 
 
 class PacketService(Service):
@@ -73,19 +93,74 @@ class PacketService(Service):
             raise CmeError(errors.OPERATION_NOT_ALLOWED)
         return context
 
-    def activate(self, context: PdpContext) -> None:
-        """Activate ``context``, attaching first if needed (27.007 §10.1.10)."""
+    def activate(self, context: PdpContext) -> defer.Deferred | None:
+        """Activate ``context``, attaching first if needed (27.007 §10.1.10).  With a
+        simulated network this takes the APN's time: a Deferred, failing with the CmeError
+        for why the network refused."""
         if context.active:
-            return
+            return None
+        if context.pending is not None:
+            return self._wait_for(context)
         require_sim_ready(self.modem)
         if not self._network.ps_attached:
             self._network.attach()
-        context.addresses = self.pool.assign(context.cid, context.pdp_type,
-                                             context.requested_address)
+        network = self.modem.ip_network
+        if network is None:
+            context.addresses = self.pool.assign(context.cid, context.pdp_type,
+                                                 context.requested_address)
+            self._activated(context)
+            return None
+        context.pending = network.activate(self.modem.name, context.apn)
+        context.pending.addCallbacks(self._bearer_up, self._bearer_refused,
+                                     callbackArgs=(context,), errbackArgs=(context,))
+        return self._wait_for(context)
+
+    def _wait_for(self, context: PdpContext) -> defer.Deferred:
+        waiter = defer.Deferred()
+        context.waiters.append(waiter)
+        return waiter
+
+    def _bearer_up(self, bearer, context: PdpContext) -> None:
+        context.pending = None
+        if not self._network.ps_attached or self.contexts.get(context.cid) is not context:
+            bearer.release()  # detached or redefined while the network was answering
+            self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
+            return
+        context.bearer = bearer
+        context.addresses = (ipaddress.IPv4Address(bearer.address),)
+        bearer.on_release(lambda _, by_network: self._bearer_released(context, by_network))
+        self._activated(context)
+        self._settle(context, None)
+
+    def _bearer_refused(self, failure, context: PdpContext) -> None:
+        context.pending = None
+        if failure.check(defer.CancelledError):
+            self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
+            return
+        self.modem.event("pdp activation failed", cid=context.cid, apn=context.apn,
+                         reason=str(failure.value))
+        self._settle(context, activation_error(failure.value))
+
+    @staticmethod
+    def _settle(context: PdpContext, error: CmeError | None) -> None:
+        waiters, context.waiters = context.waiters, []
+        for waiter in waiters:
+            if error is None:
+                waiter.callback(None)
+            else:
+                waiter.errback(error)
+
+    def _activated(self, context: PdpContext) -> None:
         context.active = True
         self.modem.event("pdp activated", cid=context.cid,
                          addresses=[str(a) for a in context.addresses])
         self._event(f"ME PDN ACT {context.cid}")
+
+    def _bearer_released(self, context: PdpContext, by_network: bool) -> None:
+        if by_network and context.active and context.bearer is not None:
+            context.bearer = None
+            self._drop(context)
+            self._event(f"NW PDN DEACT {context.cid}")
 
     def deactivate(self, context: PdpContext) -> None:
         if context.active:
@@ -93,10 +168,15 @@ class PacketService(Service):
             self._event(f"ME PDN DEACT {context.cid}")
 
     def _drop(self, context: PdpContext) -> None:
+        if context.pending is not None:
+            context.pending.cancel()  # the waiters get their error through _bearer_refused
         if context.active:
             self.pool.release(context.cid)
+            bearer, context.bearer = context.bearer, None
             context.active = False
             context.addresses = ()
+            if bearer is not None:
+                bearer.release()
             self.modem.event("pdp deactivated", cid=context.cid)
 
     def _attach_changed(self, attached: bool, by: str) -> None:
@@ -190,14 +270,24 @@ class PacketService(Service):
         cids = [p.int(i, lo, hi) for i in range(first, len(p))]
         return [self._defined(cid) for cid in cids]
 
-    def cgact_set(self, call) -> None:
+    def cgact_set(self, call) -> defer.Deferred | None:
         state = call.params.int(0, 0, 1)
         contexts = self._cids(call, 1)
-        for context in contexts:
-            if state:
-                self.activate(context)
-            else:
+        if not state:
+            for context in contexts:
                 self.deactivate(context)
+            return None
+        return self._activate_in_turn(contexts)
+
+    def _activate_in_turn(self, contexts: list[PdpContext]) -> defer.Deferred | None:
+        """One after the other, as a module signals them; the first failure ends the
+        command with its error (the contexts already activated stay so)."""
+        for index, context in enumerate(contexts):
+            waiting = self.activate(context)
+            if waiting is not None:
+                return waiting.addCallback(
+                    lambda _, rest=contexts[index + 1:]: self._activate_in_turn(rest))
+        return None
 
     def cgact_read(self, call) -> None:
         for cid in sorted(self.contexts):
@@ -228,8 +318,13 @@ class PacketService(Service):
         if context is None:
             raise CmeError(errors.OPERATION_NOT_ALLOWED)
         try:
-            self.activate(context)
+            waiting = self.activate(context)
         except CmeError as error:
             if error.code != errors.NO_NETWORK_SERVICE:
                 raise
-        return ResultCode.NO_CARRIER
+            return ResultCode.NO_CARRIER
+        if waiting is None:
+            return ResultCode.NO_CARRIER
+        # A refused activation ends the dial as a failed call does.
+        return waiting.addBoth(lambda _: ResultCode.NO_CARRIER)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+from typing import Any
 
 from simulator.modem.addresses import Address
 from simulator.modem.text import quote
@@ -27,6 +28,11 @@ class PdpContext:
     h_comp: int = 0
     active: bool = False
     addresses: tuple[Address, ...] = ()
+    #: The network's bearer while active (None on a modem without a simulated network).
+    bearer: Any = None
+    #: The activation under way, if any, and who waits for it.
+    pending: Any = None
+    waiters: list = dataclasses.field(default_factory=list)
 
     def definition_line(self) -> str:
         return (f"+CGDCONT: {self.cid},{quote(self.pdp_type)},{quote(self.apn)},"

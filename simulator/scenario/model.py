@@ -222,7 +222,12 @@ class NetworkSpec:
         OperatorSpec(mcc="001", mnc="01", name="Test Network", tech="gsm"),
     )
     registration: RegistrationSpec = RegistrationSpec()
-    apns: tuple[ApnSpec, ...] = ()
+    #: Without ``apns:`` the network behaves like an operator's default: any APN name gets
+    #: an address at once (10.64.0.0/16) and the DNS server 10.64.255.53.
+    apns: tuple[ApnSpec, ...] = (
+        ApnSpec(ANY_APN, ipaddress.IPv4Network("10.64.0.0/16"),
+                (ipaddress.IPv4Address("10.64.255.53"),)),
+    )
     hosts: tuple[HostSpec, ...] = ()
     allow: tuple[ipaddress.IPv4Network, ...] = ()  # empty: nothing real is reachable
     numbers: tuple[NumberSpec, ...] = ()

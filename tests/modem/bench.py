@@ -98,13 +98,23 @@ class Bench:
         power: bool = True,
         registered: bool = False,
         n: int = 1,
+        ip_network: bool = False,
     ) -> None:
+        """``ip_network``: the modem reaches a simulated ``Network`` built from ``network``
+        (APNs, bearers) on the bench's clock, with no real sockets."""
         self.clock = Clock()
         self.network = network or NetworkSpec()
         spec = ModemSpec(name="m1", n=n, sim=sim or SimSpec(),
                          identity=identity or IdentitySpec())
+        self.ip_network = None
+        if ip_network:
+            from simulator.network import Network
+
+            self.ip_network = Network(self.network, clock=self.clock, lab_listen=False)
+            self.ip_network.startService()
+            self.ip_network.attach(spec, random.Random(3))
         self.modem = Modem(spec, simulator.dialects.get("generic"), self.network, self.clock,
-                           random.Random(1), store or NVStore(None))
+                           random.Random(1), store or NVStore(None), ip_network=self.ip_network)
         self.ports = [Port(self.modem, f"p{i}") for i in range(ports)]
         for port in self.ports:
             port.send(b"ATE0+CMEE=1\r")  # no echo, numeric +CME errors

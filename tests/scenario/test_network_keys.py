@@ -110,7 +110,11 @@ def test_a_loaded_scenario_builds_a_network(scenario):
 
 def test_everything_is_optional(scenario):
     network = scenario.load("modems: [{name: a}]\nnetwork: {}\n").network
-    assert (network.apns, network.hosts, network.allow, network.numbers) == ((), (), (), ())
+    assert (network.hosts, network.allow, network.numbers) == ((), (), ())
+    # Without apns: any APN name gets an address, as from an operator's default APN.
+    [apn] = network.apns
+    assert (apn.name, str(apn.pool), [str(d) for d in apn.dns]) == (
+        "*", "10.64.0.0/16", ["10.64.255.53"])
     assert network.links.default == "gprs"
     modem = scenario.load("modems: [{name: a}]\n").modems[0]
     assert (modem.msisdn, modem.link, modem.expose) == (None, None, ())
