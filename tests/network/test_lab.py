@@ -6,8 +6,10 @@ import io
 import mailbox
 import poplib
 import re
+import shutil
 import smtplib
 import socket
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -33,8 +35,9 @@ async def until(condition, timeout: float = 5.0) -> None:
 
 class LabTestCase(unittest.TestCase):
     def setUp(self):
-        self.dir = Path(self.mktemp())
-        self.dir.mkdir()
+        # Not trial's mktemp(): under pytest it creates directories in the repository.
+        self.dir = Path(tempfile.mkdtemp(prefix="atsim-lab-"))
+        self.addCleanup(shutil.rmtree, self.dir, True)
         (self.dir / "www").mkdir()
         (self.dir / "www" / "index.html").write_text("<h1>lab</h1>\n")
         (self.dir / "www" / "data.bin").write_bytes(bytes(range(256)) * 64)
