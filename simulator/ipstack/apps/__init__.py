@@ -1,0 +1,41 @@
+"""The modem's application clients, shared by every dialect: FTP, HTTP, SMTP, POP3, SNTP,
+DNS and ping, built on Twisted's own protocol implementations and running over the modem's
+own IP path (``BearerEndpoints``), so links, routing, DNS and the lab services all apply.
+
+No AT syntax here: transfers and sessions report small event objects (``Opened``,
+``DataAvailable``, ``Finished``, ``Failed`` ...) and failures as ``AppFailure`` members, which
+each dialect turns into its own output and error codes.
+"""
+
+from simulator.ipstack.apps.endpoints import BearerEndpoint, BearerEndpoints
+from simulator.ipstack.apps.errors import AppError, AppFailure, Reply
+from simulator.ipstack.apps.events import (
+    Closed,
+    DataAvailable,
+    Event,
+    Failed,
+    Finished,
+    Opened,
+    ResponseReceived,
+    Writable,
+)
+from simulator.ipstack.apps.ftp import FtpSession
+from simulator.ipstack.apps.transfer import Transfer
+
+__all__ = [
+    "AppError",
+    "AppFailure",
+    "BearerEndpoint",
+    "BearerEndpoints",
+    "Closed",
+    "DataAvailable",
+    "Event",
+    "Failed",
+    "Finished",
+    "FtpSession",
+    "Opened",
+    "Reply",
+    "ResponseReceived",
+    "Transfer",
+    "Writable",
+]

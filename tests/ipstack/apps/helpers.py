@@ -1,0 +1,127 @@
+"""Shared pieces of the application client tests: a network with lab services on the real
+reactor (loopback only), a bearer, and readers and writers for transfers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twisted.internet import defer, reactor, task
+from twisted.trial import unittest
+
+from simulator.ipstack.apps import (
+    BearerEndpoints,
+    DataAvailable,
+    Transfer,
+    Writable,
+)
+from simulator.network import Network
+from simulator.network.spec import HostSpec, PingSpec, ServiceSpec
+from tests.network.helpers import spec
+
+USERS = (("user", "secret"),)
+
+#: Bytes the DLE/ETX codecs of the dialects escape, and the rest of a byte's range.
+AWKWARD = bytes([0x10, 0x03, 0xFF, 0x00, 0x0D, 0x0A, 0x1A, 0x2B]) * 64 + bytes(range(256)) * 8
+
+
+def sleep(seconds: float) -> defer.Deferred:
+    return task.deferLater(reactor, seconds, lambda: None)
+
+
+async def until(condition, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+class Reader:
+    """Reads a transfer as its events come, keeping every event; ``paused`` stops reading."""
+
+    def __init__(self, transfer: Transfer, *, paused: bool = False) -> None:
+        self.transfer = transfer
+        self.data = bytearray()
+        self.events: list = []
+        self.paused = paused
+        transfer.listener = self.on_event
+
+    def on_event(self, event) -> None:
+        self.events.append(event)
+        if isinstance(event, DataAvailable) and not self.paused:
+            self.data += self.transfer.read()
+
+    def resume(self) -> None:
+        self.paused = False
+        self.data += self.transfer.read()
+
+    def kinds(self) -> list[str]:
+        return [type(e).__name__ for e in self.events]
+
+
+async def write_all(transfer: Transfer, data: bytes) -> None:
+    """Write ``data`` as fast as the transfer takes it, then finish."""
+    room = defer.Deferred()
+    events = []
+
+    def on_event(event) -> None:
+        events.append(event)
+        if isinstance(event, Writable) and not room.called:
+            room.callback(None)
+
+    transfer.listener = on_event
+    sent = 0
+    while sent < len(data):
+        taken = transfer.write(data[sent:])
+        sent += taken
+        if sent < len(data):
+            await room
+            room = defer.Deferred()
+    transfer.finish()
+
+
+class LabTestCase(unittest.TestCase):
+    """A network with lab hosts on the real reactor; the modem ``lab-1`` with a bearer."""
+
+    timeout = 20
+
+    def setUp(self):
+        self.dir = Path(self.mktemp())
+        self.dir.mkdir()
+
+    def folder(self, name: str) -> Path:
+        path = self.dir / name
+        path.mkdir(exist_ok=True)
+        return path
+
+    async def start(self, *hosts: HostSpec, link: str = "ideal", **kw) -> BearerEndpoints:
+        network = Network(spec(hosts=hosts, link=link, **kw), clock=reactor, reactor=reactor)
+        # Runs last: lets the closes and resets of the test's connections reach the servers.
+        self.addCleanup(sleep, 0.05)
+        network.startService()
+        self.addCleanup(network.stopService)
+        self.network = network
+        self.bearer = await network.activate("lab-1", "internet")
+        self.addCleanup(self.bearer.release)
+        return BearerEndpoints(self.bearer)
+
+
+def ftp_host(root: Path, name: str = "ftp.lab", users=USERS) -> HostSpec:
+    return HostSpec(name, services=(ServiceSpec("ftp", root=root, users=users),))
+
+
+def web_host(root: Path, name: str = "www.lab") -> HostSpec:
+    return HostSpec(name, services=(ServiceSpec("http", root=root),))
+
+
+def mail_host(maildir: Path, name: str = "mail.lab", users=USERS) -> HostSpec:
+    return HostSpec(name, services=(ServiceSpec("smtp", maildir=maildir, users=users),
+                                    ServiceSpec("pop3", maildir=maildir, users=users)))
+
+
+def time_host(name: str = "time.lab") -> HostSpec:
+    return HostSpec(name, services=(ServiceSpec("ntp"),))
+
+
+def silent_host(name: str = "quiet.lab") -> HostSpec:
+    return HostSpec(name, ping=PingSpec(enabled=False))

@@ -1,0 +1,74 @@
+"""FTP sessions against the lab FTP server, through a modem's bearer."""
+
+from simulator.ipstack.apps import AppError, AppFailure, Closed, FtpSession
+from tests.ipstack.apps.helpers import AWKWARD, LabTestCase, Reader, ftp_host, write_all
+
+
+class FtpTests(LabTestCase):
+    async def session(self, *, passive=True, password="secret", **kw) -> FtpSession:
+        root = self.folder("ftp")
+        self.root = root
+        endpoints = await self.start(ftp_host(root), **kw)
+        session = FtpSession(endpoints, "ftp.lab", user="user", password=password,
+                             passive=passive)
+        self.addCleanup(session.abort)
+        return session
+
+    async def round_trip(self, passive: bool) -> None:
+        session = await self.session(passive=passive)
+        (self.root / "down.bin").write_bytes(AWKWARD)
+        await session.open()
+
+        download = session.get("down.bin")
+        reader = Reader(download)
+        reply = await download.when_done()
+        self.assertEqual(bytes(reader.data), AWKWARD)
+        self.assertEqual(reply.code, 226)
+        self.assertEqual(reader.kinds()[0], "Opened")
+        self.assertEqual(reader.kinds()[-1], "Finished")
+
+        upload = session.put("up.bin")
+        await write_all(upload, AWKWARD[::-1])
+        reply = await upload.when_done()
+        self.assertEqual(reply.code, 226)
+        self.assertEqual((self.root / "up.bin").read_bytes(), AWKWARD[::-1])
+
+        self.assertEqual(await session.size("up.bin"), len(AWKWARD))
+        await session.delete("up.bin")
+        self.assertFalse((self.root / "up.bin").exists())
+        closed = []
+        session.listener = closed.append
+        await session.close()
+        self.assertEqual(closed, [Closed(None)])
+
+    async def test_passive_get_put_size_delete(self):
+        await self.round_trip(passive=True)
+
+    async def test_active_get_put_size_delete(self):
+        await self.round_trip(passive=False)
+
+    async def test_bad_password_is_password_rejected(self):
+        session = await self.session(password="wrong")
+        with self.assertRaises(AppError) as caught:
+            await session.open()
+        self.assertIs(caught.exception.reason, AppFailure.PASSWORD_REJECTED)
+        self.assertEqual(caught.exception.reply.code, 530)
+
+    async def test_missing_file_is_not_found(self):
+        session = await self.session()
+        await session.open()
+        download = session.get("nothing-here.bin")
+        Reader(download)
+        with self.assertRaises(AppError) as caught:
+            await download.when_done()
+        self.assertIs(caught.exception.reason, AppFailure.NOT_FOUND)
+        self.assertEqual(caught.exception.reply.code, 550)
+        with self.assertRaises(AppError) as caught:
+            await session.size("nothing-here.bin")
+        self.assertIs(caught.exception.reason, AppFailure.NOT_FOUND)
+        with self.assertRaises(AppError) as caught:
+            await session.delete("nothing-here.bin")
+        self.assertIs(caught.exception.reason, AppFailure.NOT_FOUND)
+        # The session is still usable after refusals.
+        (self.root / "there.txt").write_bytes(b"here\n")
+        self.assertEqual(await session.size("there.txt"), 5)
