@@ -424,6 +424,15 @@ class Interpreter:
                  sink=type(sink).__name__)
         sink.attach(_Link(self, sink))
 
+    def connect_unsolicited(self, sink: DataSink, text: str) -> bool:
+        """Enter data mode without a command (automatic answer after S0 rings): shows
+        ``CONNECT <text>`` as if ATA had been typed.  False if the channel is busy (a command
+        running, a prompt open, already online)."""
+        if self.mode is not Mode.COMMAND or self.online or self._assembler.in_line:
+            return False
+        self._enter_data_mode(sink, text)
+        return True
+
     def _final_connect(self, text: str) -> None:
         # CONNECT is a result code: shown now, but the channel goes to data mode, not idle.
         self.write(results.result(ResultCode.CONNECT, self.profile, text))

@@ -1,17 +1,24 @@
-"""Dialling and answering (V.250 §6.3.1 D, §6.3.5 A).
+"""Dialling, answering and hanging up (V.250 §6.3.1 D, §6.3.5 A, §6.3.6 H) for packet-domain
+dials and circuit-switched data (CSD) calls.
 
-Only the packet-domain dial leads anywhere yet: numbers are not routable (no CSD or voice
-calls are simulated), so dialling one ends as a call that never connects, NO CARRIER, and
-there is never an incoming call to answer.
+A CSD call goes through the simulated network (``modem.ip_network``): the number is one of
+the scenario's ``numbers:`` or another modem's MSISDN.  Connected, the dialling channel shows
+``CONNECT 9600`` and carries the call's bytes; the called modem rings (RING or +CRING, +CLIP,
+RI) until ``ATA``, automatic answer after S0 rings, ``ATH`` (the caller then sees BUSY) or the
+caller giving up.  Voice calls are not simulated: ``ATD<number>;`` answers NO CARRIER.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.at.commands import CmeError, ResultCode
+from twisted.internet import defer
+
+from simulator.at.commands import CmeError, Connect, ResultCode
+from simulator.at.engine_commands import hang_up
 from simulator.modem import errors
-from simulator.modem.dialstring import BadPacketDial, packet_dial
+from simulator.modem.csd import CONNECT_TEXT, CallSink, Ringing
+from simulator.modem.dialstring import BadPacketDial, circuit_dial, packet_dial
 from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
@@ -23,9 +30,15 @@ if TYPE_CHECKING:
 
 
 class CallService(Service):
+    def __init__(self, modem) -> None:
+        super().__init__(modem)
+        self.ringing: Ringing | None = None
+        self.dialling: defer.Deferred | None = None
+
     def register(self, table: CommandTable) -> None:
         table.add("D", exec=self.dial)
         table.add("A", exec=self.answer)
+        table.add("H", exec=self.hang_up)
         table.add("+CLIP", set=_setting(CLIP_KEY, 1), read=self.clip_read,
                   test=fixed("+CLIP: (0,1)"))
         table.add("+CRC", set=_setting(CRC_KEY, 1), read=_reader("+CRC", CRC_KEY),
@@ -33,6 +46,44 @@ class CallService(Service):
         # +CVHU: 0 DTR drop ignored, ATH hangs up; 1 both ignored; 2 DTR per &D (27.007 §6.20).
         table.add("+CVHU", set=_setting(CVHU_KEY, 2), read=_reader("+CVHU", CVHU_KEY),
                   test=fixed("+CVHU: (0-2)"))
+
+    # -- the network's side ------------------------------------------------------------------
+
+    def power_on(self) -> None:
+        network = self.modem.ip_network
+        if network is not None:
+            network.on_incoming_call(self.modem.name, self._incoming)
+
+    def power_off(self) -> None:
+        network = self.modem.ip_network
+        if network is not None:
+            network.on_incoming_call(self.modem.name, None)
+        if self.ringing is not None:
+            self.ringing.incoming.reject()
+            self._stop_ringing()
+        if self.dialling is not None:
+            self.dialling.cancel()
+
+    def _incoming(self, incoming) -> None:
+        if self.ringing is not None or not self._in_service():
+            incoming.reject()
+            return
+        self.modem.event("incoming call", caller=incoming.caller or incoming.caller_modem)
+        self.ringing = Ringing(self.modem, incoming, {"crc": CRC_KEY, "clip": CLIP_KEY},
+                               self._auto_answer)
+        incoming.on_end(lambda why: self._stop_ringing())
+        self.ringing.start()
+
+    def _stop_ringing(self) -> None:
+        if self.ringing is not None:
+            self.ringing.stop()
+            self.ringing = None
+
+    def _in_service(self) -> bool:
+        network = sibling(self.modem, NetworkService)
+        return network is None or network.serving is not None
+
+    # -- D, A, H ------------------------------------------------------------------------------
 
     def dial(self, call):
         try:
@@ -42,10 +93,72 @@ class CallService(Service):
         packet = sibling(self.modem, PacketService)
         if request is not None and packet is not None:
             return packet.dial(request.cid)
-        return ResultCode.NO_CARRIER
+        target = circuit_dial(call.command.dial)
+        if target is None:
+            raise CmeError(errors.INVALID_CHARACTERS_IN_DIAL_STRING)
+        network = self.modem.ip_network
+        if target.voice or network is None or not self._in_service() or self.busy:
+            return ResultCode.NO_CARRIER
+        self.modem.event("dial", number=target.number)
+        self.dialling = network.dial(self.modem.name, target.number)
+        self.dialling.addBoth(self._dial_done)
+        return self.dialling.addCallbacks(self._connected, self._call_failed)
+
+    @property
+    def busy(self) -> bool:
+        """In a call, ringing, or dialling: one circuit call at a time."""
+        network = self.modem.ip_network
+        in_call = network is not None and network.calls.in_call(self.modem.name)
+        return self.dialling is not None or self.ringing is not None or in_call
+
+    def _dial_done(self, result):
+        self.dialling = None
+        return result
+
+    def _connected(self, peer):
+        if not hasattr(peer, "attach"):  # an ISP: PPP over a CSD call is not there yet
+            peer.hangup()
+            return ResultCode.NO_CARRIER
+        return Connect(CallSink(peer), CONNECT_TEXT)
+
+    def _call_failed(self, failure):
+        from simulator.network.errors import CallError, CallFailure
+
+        if failure.check(defer.CancelledError):
+            return ResultCode.NO_CARRIER
+        failure.trap(CallError)
+        return {
+            CallFailure.BUSY: ResultCode.BUSY,
+            CallFailure.NO_ANSWER: ResultCode.NO_ANSWER,
+        }.get(failure.value.reason, ResultCode.NO_CARRIER)
 
     def answer(self, call):
-        return ResultCode.NO_CARRIER  # no incoming call to answer
+        ringing = self.ringing
+        if ringing is None:
+            return ResultCode.NO_CARRIER  # no incoming call to answer
+        self._stop_ringing()
+        return Connect(CallSink(ringing.incoming.answer()), CONNECT_TEXT)
+
+    def _auto_answer(self, interpreter) -> None:
+        ringing = self.ringing
+        if ringing is None:
+            return
+        self._stop_ringing()
+        if not interpreter.connect_unsolicited(CallSink(ringing.incoming.answer()),
+                                               CONNECT_TEXT):
+            # The channel was busy after all: the call rings on, answerable with ATA.
+            self.ringing = ringing
+            ringing.start()
+
+    def hang_up(self, call):
+        """ATH: refuse a ringing call (the caller sees BUSY), else the engine's hang-up of
+        the call held in online command state."""
+        if self.ringing is not None and not call.interpreter.online:
+            incoming = self.ringing.incoming
+            self._stop_ringing()
+            incoming.reject()
+            return None
+        return hang_up(call)
 
     def clip_read(self, call) -> None:
         network = sibling(self.modem, NetworkService)

@@ -46,3 +46,35 @@ def _cid(text: str | None) -> int | None:
     if not text.isdigit():
         raise BadPacketDial(f"cid {text!r}")
     return int(text)
+
+
+#: Characters of a called number (V.250 §6.3.1: digits, * # A B C D; 27.007 adds +).
+NUMBER_CHARS = frozenset("0123456789*#+ABCD")
+#: Dial modifiers a module accepts and that change nothing here: T P (tone/pulse), W ,
+#: (waits), ! (flash), @ (quiet answer), and 27.007's I i (CLIR) and G g (CUG).
+IGNORED_MODIFIERS = frozenset("TPW,!@IG")
+
+
+@dataclasses.dataclass(frozen=True)
+class CircuitDial:
+    number: str
+    voice: bool  # a trailing ';' (27.007 §6.2): a voice call, back to command mode
+
+
+def circuit_dial(dial: str) -> CircuitDial | None:
+    """The called number of ``ATD<dial>`` for a circuit-switched call, or None if the dial
+    string holds something a module refuses (a letter that is not a modifier, no digits)."""
+    text = dial.replace(" ", "").upper()
+    voice = text.endswith(";")
+    if voice:
+        text = text[:-1]
+    number = []
+    for ch in text:
+        if ch in NUMBER_CHARS:
+            number.append(ch)
+        elif ch not in IGNORED_MODIFIERS:
+            return None
+    digits = "".join(number)
+    if not digits or "+" in digits[1:]:
+        return None
+    return CircuitDial(digits, voice)
