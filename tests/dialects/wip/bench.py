@@ -39,16 +39,15 @@ class WipBench:
         self.store = store if store is not None else NVStore(None)
         self.network_spec = network or NetworkSpec()
         spec = ModemSpec(name="wip1", n=1, dialect="wip", revision=revision,
-                         sim=sim or SimSpec())
-        self.modem = Modem(spec, simulator.dialects.get("wip"), self.network_spec, self.clock,
-                           random.Random(1), self.store)
-        #: The simulated IP world (``ip`` given): the modem reaches it as a real one would.
+                         sim=sim or SimSpec(), expose=tuple(expose))
+        #: The simulated IP world (``ip`` given): wired to the modem as twistd atsim does.
         self.network = None
         if ip is not None:
             self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
             self.network.startService()
-            self.network.attach_modem(spec.name, rng=random.Random(2), expose=tuple(expose))
-            self.modem.ip_network = self.network
+            self.network.attach(spec, random.Random(2))
+        self.modem = Modem(spec, simulator.dialects.get("wip"), self.network_spec, self.clock,
+                           random.Random(1), self.store, ip_network=self.network)
         self.ports = [Port(self.modem, f"uart{i + 1}") for i in range(ports)]
         for port in self.ports:
             port.send(f"ATE0+CMEE={cmee}\r".encode())
