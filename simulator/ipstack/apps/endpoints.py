@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from twisted.internet import defer
+from twisted.internet import defer, protocol
 from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IStreamClientEndpoint
 from twisted.web.error import SchemeNotSupported
@@ -112,6 +112,19 @@ class BearerEndpoint:
         lookup.addCallback(resolved).addErrback(_as_app_error)
         lookup.chainDeferred(result)
         return result
+
+
+class OneProtocolFactory(protocol.Factory):
+    """A factory handing out one protocol built beforehand: a session builds its client
+    protocol first (it needs the session), then connects it."""
+
+    noisy = False
+
+    def __init__(self, proto: protocol.Protocol) -> None:
+        self.proto = proto
+
+    def buildProtocol(self, addr):  # noqa: N802 - Twisted's name
+        return self.proto
 
 
 def _as_app_error(failure):

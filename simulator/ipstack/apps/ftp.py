@@ -27,7 +27,7 @@ from twisted.internet import defer, protocol
 from twisted.protocols import ftp
 from twisted.python.failure import Failure
 
-from simulator.ipstack.apps.endpoints import BearerEndpoints
+from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
 from simulator.ipstack.apps.errors import (
     AppError,
     AppFailure,
@@ -108,7 +108,8 @@ class FtpSession:
         if self._connecting is not None or self._control is not None:
             raise RuntimeError(f"{self!r} is already open")
         control = _FtpControl(self)
-        connecting = self.endpoints.endpoint(self.host, self.port).connect(_Prebuilt(control))
+        endpoint = self.endpoints.endpoint(self.host, self.port)
+        connecting = endpoint.connect(OneProtocolFactory(control))
         self._connecting = connecting
 
         def connected(_):
@@ -370,18 +371,6 @@ def _last_line_reply(result) -> Reply | None:
             if found is not None:
                 return found
     return None
-
-
-class _Prebuilt(protocol.Factory):
-    """A factory handing out one protocol built beforehand."""
-
-    noisy = False
-
-    def __init__(self, proto: protocol.Protocol) -> None:
-        self.proto = proto
-
-    def buildProtocol(self, addr):
-        return self.proto
 
 
 class _DataReceiver(protocol.Protocol):

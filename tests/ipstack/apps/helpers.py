@@ -3,6 +3,8 @@ reactor (loopback only), a bearer, and readers and writers for transfers."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from twisted.internet import defer, reactor, task
@@ -60,23 +62,24 @@ class Reader:
 
 
 async def write_all(transfer: Transfer, data: bytes) -> None:
-    """Write ``data`` as fast as the transfer takes it, then finish."""
+    """Write ``data`` as fast as the transfer takes it, then finish; the transfer's
+    listener still sees every event."""
     room = defer.Deferred()
-    events = []
+    previous = transfer.listener
 
     def on_event(event) -> None:
-        events.append(event)
+        previous(event)
         if isinstance(event, Writable) and not room.called:
             room.callback(None)
 
     transfer.listener = on_event
     sent = 0
     while sent < len(data):
-        taken = transfer.write(data[sent:])
-        sent += taken
+        sent += transfer.write(data[sent:])
         if sent < len(data):
             await room
             room = defer.Deferred()
+    transfer.listener = previous
     transfer.finish()
 
 
@@ -86,8 +89,9 @@ class LabTestCase(unittest.TestCase):
     timeout = 20
 
     def setUp(self):
-        self.dir = Path(self.mktemp())
-        self.dir.mkdir()
+        # Not trial's mktemp(): under pytest it creates directories in the repository.
+        self.dir = Path(tempfile.mkdtemp(prefix="atsim-apps-"))
+        self.addCleanup(shutil.rmtree, self.dir, True)
 
     def folder(self, name: str) -> Path:
         path = self.dir / name
