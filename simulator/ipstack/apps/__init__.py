@@ -20,6 +20,9 @@ from simulator.ipstack.apps.events import (
     Writable,
 )
 from simulator.ipstack.apps.ftp import FtpSession
+from simulator.ipstack.apps.http import HttpSession
+from simulator.ipstack.apps.pop3 import MailboxStatus, MessageInfo, Pop3Session
+from simulator.ipstack.apps.smtp import MailBodyEncoder, SmtpSession
 from simulator.ipstack.apps.transfer import Transfer
 
 __all__ = [
@@ -33,9 +36,15 @@ __all__ = [
     "Failed",
     "Finished",
     "FtpSession",
+    "HttpSession",
+    "MailBodyEncoder",
+    "MailboxStatus",
+    "MessageInfo",
     "Opened",
+    "Pop3Session",
     "Reply",
     "ResponseReceived",
+    "SmtpSession",
     "Transfer",
     "Writable",
 ]

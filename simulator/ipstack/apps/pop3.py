@@ -1,0 +1,348 @@
+"""POP3 client sessions: ``twisted.mail.pop3.AdvancedPOP3Client`` over the modem's own TCP path.
+
+    session = Pop3Session(endpoints, "mail.lab", user="user", password="secret")
+    await session.open()                      # USER and PASS accepted (WIP's +WIPREADY: 7)
+    status = await session.stat()             # MailboxStatus(count, size): WIP options 71, 72
+    listing = await session.list()            # [MessageInfo(number, size)]: WIP option 73
+    mail = session.retrieve(1, delete=True)   # a Transfer: the message, CRLF lines
+    await session.delete(2)                   # WIP option 74
+    await session.close()                     # QUIT: deletions take effect now
+
+Message numbers are POP3's own, from 1.  The session logs in with USER and PASS, so a
+refused user and a refused password are told apart (its ``login`` would try APOP
+first, which the dialects' firmware does not).  A retrieved message streams into its
+transfer line by line, dot-unstuffed, with CRLF line ends; a reader that lags pauses the
+connection.  Each command waits ``reply_timeout`` for its reply, except while the transfer
+itself holds the connection paused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from twisted.internet import defer
+from twisted.mail.pop3 import AdvancedPOP3Client, ServerErrorResponse
+from twisted.python.failure import Failure
+
+from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
+from simulator.ipstack.apps.errors import AppError, AppFailure, Reply, app_error, nested_cause
+from simulator.ipstack.apps.events import Closed
+from simulator.ipstack.apps.transfer import Transfer
+
+DEFAULT_PORT = 110
+#: Seconds a command may wait for its reply (RFC 1939 gives servers a 10-minute idle
+#: timer; a client waiting for a lab server needs far less).
+REPLY_TIMEOUT = 30.0
+
+
+def _ignore(event) -> None:
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class MailboxStatus:
+    """STAT: how many messages, and their size in octets together."""
+
+    count: int
+    size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageInfo:
+    """One LIST line: message ``number`` (from 1) and its size in octets."""
+
+    number: int
+    size: int
+
+
+class Pop3Session:
+    """One POP3 connection, logged in.  ``listener`` gets ``Closed`` when the session ends;
+    ``last_reply`` is the server's last status line (WIP option 70)."""
+
+    def __init__(self, endpoints: BearerEndpoints, host: str, port: int = DEFAULT_PORT,
+                 user: str = "", password: str = "", *, reply_timeout: float = REPLY_TIMEOUT,
+                 listener: Callable | None = None) -> None:
+        self.endpoints = endpoints
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.reply_timeout = reply_timeout
+        self.listener: Callable = listener or _ignore
+        self.last_reply: Reply | None = None
+        self._client: _Pop3Client | None = None
+        self._connecting: defer.Deferred | None = None
+        self._closed: list[defer.Deferred] = []
+        self._quitting = False
+        self._owner_closed = False
+        self._timed_out = False
+        self.is_open = False
+        self.ended = False
+
+    def __repr__(self) -> str:
+        return f"<Pop3Session {self.user}@{self.host}:{self.port}>"
+
+    @property
+    def clock(self):
+        return self.endpoints.clock
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def open(self) -> defer.Deferred:
+        """Connect and log in: ``Deferred[Pop3Session]``, or ``AppError`` (network reasons,
+        ``SERVER_NOT_READY``, ``USER_REJECTED``, ``PASSWORD_REJECTED``, ``TIMEOUT``)."""
+        if self._connecting is not None or self._client is not None:
+            raise RuntimeError(f"{self!r} is already open")
+        client = _Pop3Client(self)
+        endpoint = self.endpoints.endpoint(self.host, self.port)
+        connecting = endpoint.connect(OneProtocolFactory(client))
+        self._connecting = connecting
+
+        def connected(_):
+            self._connecting = None
+            self._client = client
+            return defer.Deferred.fromCoroutine(self._login())
+
+        def opened(_) -> Pop3Session:
+            self.is_open = True
+            return self
+
+        def failed(failure: Failure):
+            self._connecting = None
+            error = self._error(failure, "open")
+            if self._client is not None:
+                self.abort()
+            else:
+                self._ended(None)
+            raise error
+
+        return connecting.addCallback(connected).addCallbacks(opened, failed)
+
+    async def _login(self) -> None:
+        await self._call(self._client.user(self.user.encode()), "user")
+        await self._call(self._client.password(self.password.encode()), "password")
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def _call(self, d: defer.Deferred, action: str) -> defer.Deferred:
+        return d.addErrback(lambda f: self._raise(f, action))
+
+    def stat(self) -> defer.Deferred:
+        """``Deferred[MailboxStatus]``."""
+        d = self._call(self._require().stat(), "mailbox")
+        return d.addCallback(lambda counts: MailboxStatus(*counts))
+
+    def list(self) -> defer.Deferred:
+        """``Deferred[list[MessageInfo]]``, messages marked deleted left out."""
+        d = self._call(self._require().listSize(), "mailbox")
+        return d.addCallback(lambda sizes: [MessageInfo(index + 1, size)
+                                            for index, size in enumerate(sizes)
+                                            if size is not None])
+
+    def delete(self, number: int) -> defer.Deferred:
+        """``Deferred[Reply]``: DELE (``NOT_FOUND`` for a message that is not there)."""
+        d = self._call(self._require().delete(number - 1), "message")
+        return d.addCallback(lambda _: self.last_reply)
+
+    def retrieve(self, number: int, *, delete: bool = False) -> Transfer:
+        """RETR message ``number`` into a ``Transfer`` (``Opened`` at the server's +OK);
+        with ``delete``, DELE follows and ``Finished`` waits for its answer (WIP's
+        +WIPFILE=7 mode 3).  Closing the transfer drops the rest of the message as it
+        arrives: POP3 cannot stop a RETR."""
+        client = self._require()
+        transfer = Transfer(self.clock)
+        transfer.set_source(_PausingSource(client))
+        retrieval = _Retrieval(transfer)
+        d = self._call(client.retrieve(number - 1, consumer=retrieval), "message")
+        if delete:
+            d.addCallback(lambda _: self.delete(number))
+        d.addCallbacks(lambda _: transfer.complete(self.last_reply),
+                       lambda f: transfer.fail(app_error(f)))
+        return transfer
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def close(self) -> defer.Deferred:
+        """QUIT (the server deletes what was marked): ``Deferred[None]`` once the connection
+        is gone.  A session that is not connected is just dropped."""
+        d: defer.Deferred = defer.Deferred()
+        if self.ended:
+            d.callback(None)
+            return d
+        self._closed.append(d)
+        if self._client is None:
+            self.abort()
+        elif not self._quitting:
+            self._quitting = True
+            client = self._client
+            client.quit().addErrback(lambda f: client.transport.abortConnection())
+        return d
+
+    def abort(self) -> None:
+        """Drop the connection at once (nothing marked is deleted)."""
+        self._owner_closed = True
+        if self._connecting is not None:
+            connecting, self._connecting = self._connecting, None
+            connecting.cancel()
+        elif self._client is not None and self._client.transport is not None:
+            self._client.transport.abortConnection()
+        else:
+            self._ended(None)
+
+    def _lost(self, reason: Failure) -> None:
+        if self._timed_out:
+            self._ended(AppError(AppFailure.TIMEOUT, f"no reply in {self.reply_timeout} s"))
+        elif self._quitting or self._owner_closed:
+            self._ended(None)
+        else:
+            self._ended(app_error(reason))
+
+    def _ended(self, error: AppError | None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        was_open, self.is_open = self.is_open, False
+        if was_open:
+            self.listener(Closed(error))
+        waiters, self._closed = self._closed, []
+        for d in waiters:
+            d.callback(None)
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _require(self) -> _Pop3Client:
+        if self._client is None or self.ended:
+            raise RuntimeError(f"{self!r} is not open")
+        return self._client
+
+    def _raise(self, failure: Failure, action: str):
+        raise self._error(failure, action)
+
+    def _error(self, failure: Failure, action: str) -> AppError:
+        cause = nested_cause(failure)
+        if isinstance(cause, AppError):
+            return cause
+        greeted = self._client is not None and self._client.greeted
+        if isinstance(cause, ServerErrorResponse):
+            reply = self.last_reply
+            if not greeted:
+                return AppError(AppFailure.SERVER_NOT_READY, reply=reply)
+            reason = {"user": AppFailure.USER_REJECTED,
+                      "password": AppFailure.PASSWORD_REJECTED,
+                      "message": AppFailure.NOT_FOUND}.get(action, AppFailure.PROTOCOL_ERROR)
+            return AppError(reason, reply=reply)
+        if self._timed_out:
+            return AppError(AppFailure.TIMEOUT, f"no reply in {self.reply_timeout} s")
+        error = app_error(cause)
+        if self._owner_closed and error.reason in (AppFailure.CONNECTION_LOST,
+                                                   AppFailure.RESET):
+            return AppError(AppFailure.CLOSED, error.detail)
+        if error.reason is AppFailure.CONNECTION_LOST and not greeted:
+            return AppError(AppFailure.SERVER_NOT_READY, error.detail)
+        return error
+
+
+class _Retrieval:
+    """The consumer of a RETR: each line (dot-unstuffed, without its CRLF) into the
+    transfer."""
+
+    def __init__(self, transfer: Transfer) -> None:
+        self.transfer = transfer
+
+    def __call__(self, line: bytes) -> None:
+        self.transfer.deliver(line + b"\r\n")
+
+
+class _PausingSource:
+    """What a retrieval pauses: the connection, and the reply timer with it (a paused
+    connection is the reader's doing, not the server's)."""
+
+    def __init__(self, client: _Pop3Client) -> None:
+        self.client = client
+
+    def pauseProducing(self) -> None:  # noqa: N802 - IPushProducer
+        self.client.paused = True
+        self.client.disarm()
+        if self.client.transport is not None:
+            self.client.transport.pauseProducing()
+
+    def resumeProducing(self) -> None:  # noqa: N802
+        self.client.paused = False
+        if self.client.transport is not None:
+            self.client.transport.resumeProducing()
+            if self.client._waiting is not None:
+                self.client.arm()
+
+    def stopProducing(self) -> None:  # noqa: N802
+        pass
+
+
+class _Pop3Client(AdvancedPOP3Client):
+    timeout = 0  # the client.s own timer would also fire while idle: the session times
+
+    def __init__(self, session: Pop3Session) -> None:
+        self.session = session
+        self.greeted = False
+        self.paused = False
+        self._reply_timer = None
+
+    def serverGreeting(self, greeting) -> None:  # noqa: N802 - POP3Client's name
+        self.greeted = True
+
+    # Status lines are the replies a dialect reports.
+    def state_WELCOME(self, line):  # noqa: N802
+        self.session.last_reply = Reply.from_line(line)
+        return super().state_WELCOME(line)
+
+    def state_SHORT(self, line):  # noqa: N802
+        self.session.last_reply = Reply.from_line(line)
+        return super().state_SHORT(line)
+
+    def state_LONG_INITIAL(self, line):  # noqa: N802
+        self.session.last_reply = Reply.from_line(line)
+        retrieval = self._consumer
+        state = super().state_LONG_INITIAL(line)
+        if state == "LONG" and isinstance(retrieval, _Retrieval):
+            retrieval.transfer.opened()
+        return state
+
+    # -- the reply timer ----------------------------------------------------------------------
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        self.arm()  # for the greeting
+
+    def sendLine(self, line: bytes) -> None:
+        super().sendLine(line)
+        if not self.paused:
+            self.arm()
+
+    def lineReceived(self, line: bytes) -> None:
+        super().lineReceived(line)
+        if self._waiting is None or self.paused:
+            self.disarm()
+        elif self.transport is not None:
+            self.arm()
+
+    def arm(self) -> None:
+        self.disarm()
+        self._reply_timer = self.session.clock.callLater(self.session.reply_timeout,
+                                                         self._no_reply)
+
+    def disarm(self) -> None:
+        if self._reply_timer is not None and self._reply_timer.active():
+            self._reply_timer.cancel()
+        self._reply_timer = None
+
+    def _no_reply(self) -> None:
+        self._reply_timer = None
+        self.session._timed_out = True
+        self._timedOut = True
+        self.transport.abortConnection()
+
+    def connectionLost(self, reason) -> None:
+        self.disarm()
+        super().connectionLost(reason)
+        self.disarm()
+        self.session._lost(reason)
