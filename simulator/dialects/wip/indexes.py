@@ -23,6 +23,9 @@ from simulator.dialects.wip.errors import Code, WipError
 UDP_INDEXES = range(1, 9)
 TCP_INDEXES = range(1, 9)  # <communication index>, <from idx>, <to idx>
 SERVER_INDEXES = range(1, 5)
+#: FTP/HTTP/SMTP/POP3 session indexes: the manual gives no range; atsim takes the
+#: communication indexes' (see docs/dialects/wip.md).
+SESSION_INDEXES = range(1, 9)
 
 
 @dataclasses.dataclass
@@ -44,11 +47,13 @@ class IndexTable:
         self.udp: set[int] = set()
         self.tcp: set[int] = set()  # communication indexes in use (clients, spawned)
         self.servers: set[int] = set()
+        self.sessions: set[tuple[int, int]] = set()  # (protocol, index)
         self.reservations: list[Reservation] = []
 
     @property
     def sockets(self) -> int:
-        return len(self.udp) + len(self.tcp) + len(self.servers)
+        """What counts against the cap; a session counts its control connection."""
+        return len(self.udp) + len(self.tcp) + len(self.servers) + len(self.sessions)
 
     # -- creating -------------------------------------------------------------------------
 
@@ -76,6 +81,15 @@ class IndexTable:
                 r.overlaps(first, last) for r in self.reservations):
             raise WipError(Code.INDEX_RESERVED)
         if index in self.servers:
+            raise WipError(Code.ALREADY_ACTIVE)
+        self._check_cap(cap)
+
+    def check_session(self, index: int, cap: int) -> None:
+        """"Only one FTP/HTTP/SMTP/POP3 session at a time is available" (001 §5.1.1; a
+        second one answers 840, 001 §9.13)."""
+        if index not in SESSION_INDEXES:
+            raise WipError(Code.BAD_INDEX)
+        if self.sessions:
             raise WipError(Code.ALREADY_ACTIVE)
         self._check_cap(cap)
 

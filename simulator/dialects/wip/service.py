@@ -19,6 +19,7 @@ from simulator.dialects.wip.wipbr import WipBr
 from simulator.dialects.wip.wipclose import WipClose
 from simulator.dialects.wip.wipcreate import WipCreate
 from simulator.dialects.wip.wipdata import WipData
+from simulator.dialects.wip.wipfile import WipFile
 from simulator.dialects.wip.wipopt import WipOpt
 from simulator.dialects.wip.wipping import WipPing
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
@@ -40,7 +41,7 @@ class WipService(Service):
         self.sockets: dict[tuple[int, int], Any] = {}
         self.indexes = IndexTable()
         self.commands = [WipCfg(self), WipBr(self), WipCreate(self), WipClose(self),
-                         WipOpt(self), WipData(self), WipPing(self)]
+                         WipOpt(self), WipData(self), WipPing(self), WipFile(self)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
@@ -104,8 +105,10 @@ class WipService(Service):
             self.indexes.udp.add(sock.index)
         elif sock.protocol == TCP:
             self.indexes.tcp.add(sock.index)
-        else:
+        elif sock.protocol == SERVER:
             self.indexes.add_server(sock.index, first, last)
+        else:
+            self.indexes.sessions.add(sock.key)
 
     def forget(self, sock: WipSocket) -> None:
         """The socket is gone: its index is free (a server's range once its sockets are)."""
@@ -118,15 +121,19 @@ class WipService(Service):
             self.indexes.close_tcp(sock.index)
         elif sock.protocol == SERVER:
             self.indexes.close_server(sock.index)
+        else:
+            self.indexes.sessions.discard(sock.key)
 
-    def close_socket(self, sock: WipSocket) -> None:
+    def close_socket(self, sock: WipSocket):
         """``+WIPCLOSE``: a port mapping it goes back to AT mode first (with nothing more
-        announced about the socket)."""
+        announced about the socket).  A session answers a Deferred firing once it is
+        closed."""
         sock.closed = True
         if sock.sink is not None:
             sock.sink.unmap()
-        sock.close()
+        closing = sock.close()
         self.forget(sock)
+        return closing
 
     def spawn_index(self, server: int) -> int | None:
         return self.indexes.spawn_index(server, self.stack.effective(cfg.SOCKET_MAX))
@@ -136,7 +143,9 @@ class WipService(Service):
             sock.closed = True
             if sock.sink is not None:
                 sock.sink.unmap()
-            sock.close()
+            closing = sock.close()
+            if closing is not None:
+                closing.addErrback(lambda f: None)  # gone with the stack either way
         self.sockets.clear()
         self.indexes.clear()
 

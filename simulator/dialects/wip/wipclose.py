@@ -12,17 +12,20 @@ from typing import TYPE_CHECKING
 
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.indexes import SERVER_INDEXES, TCP_INDEXES, UDP_INDEXES
+from simulator.dialects.wip.indexes import (
+    SERVER_INDEXES,
+    SESSION_INDEXES,
+    TCP_INDEXES,
+    UDP_INDEXES,
+)
 from simulator.dialects.wip.params import WipParams
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
 
-#: The index range of each protocol's sockets; sessions use the same 1-8 as sockets here,
-#: as the manual gives them no range of their own.
+#: The index range of each protocol's sockets (sessions: ``SESSION_INDEXES``).
 INDEX_RANGES = {so.UDP: UDP_INDEXES, so.TCP_CLIENT: TCP_INDEXES,
                 so.TCP_SERVER: SERVER_INDEXES}
-SESSION_INDEXES = range(1, 9)
 
 
 class WipClose:
@@ -49,6 +52,11 @@ class WipClose:
             if protocol not in INDEX_RANGES:
                 raise WipError(Code.BAD_STATE)  # no such session
             return
-        self.wip.close_socket(sock)
+        closing = self.wip.close_socket(sock)
         if protocol in self.wip.revision.close_confirmed:
-            self.wip.urc(f"+WIPPEERCLOSE: {protocol},{index}")
+            urc = f"+WIPPEERCLOSE: {protocol},{index}"
+            if closing is None:
+                self.wip.urc(urc)
+            else:
+                # "+WIPPEERCLOSE: 4,1 is received once the FTP session is closed" (001 §5.2.6)
+                closing.addBoth(lambda _: self.wip.urc(urc))

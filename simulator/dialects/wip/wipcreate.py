@@ -3,8 +3,10 @@
     AT+WIPCREATE=1,<idx>[,<local port>][,<peer IP>,<peer port>]     +WIPREADY: 1,<idx>
     AT+WIPCREATE=2,<idx>,<peer IP>,<peer port>                      +WIPREADY: 2,<idx>
     AT+WIPCREATE=3,<server idx>,<local port>,<from idx>,<to idx>    +WIPACCEPT: ... per peer
-    AT+WIPCREATE=4..7,...   FTP, HTTP, SMTP, POP3 sessions: 834 "not implemented" until
-                            atsim's application clients exist
+    AT+WIPCREATE=4,<idx>,<server>[,<peer port>],<username>,<password>[,<account>]
+                            an FTP session: OK once connected and logged in
+    AT+WIPCREATE=5..7,...   HTTP, SMTP, POP3 sessions: 834 "not implemented" until
+                            atsim's clients for them exist
 
 ``OK`` means the parameters and the stack's state are right; the socket gets ready later
 (``+WIPREADY``), and a connection that then fails is reported unsolicited as
@@ -20,6 +22,7 @@ from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.params import WipParams
+from simulator.dialects.wip.sessions import WipFtp
 from simulator.dialects.wip.sockets import WipServer, WipTcp, WipUdp
 from simulator.ipstack.sockets import TcpSocket
 from simulator.network.errors import RouteError
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
 
 PORTS = range(0, 65536)  # a local port; 0 lets the stack choose
+FTP_PORT = 21  # 001 §5.1.3 "default value for FTP: 21"
 PEER_PORTS = range(1, 65536)
 SESSIONS = (so.FTP, so.HTTP, so.SMTP, so.POP3)
 
@@ -41,7 +45,7 @@ class WipCreate:
     def handlers(self) -> dict:
         return {"set": self.set, "test": lambda call: None}
 
-    def set(self, call) -> None:
+    def set(self, call):
         p = WipParams(call.command.params)
         mode = p.number(0)
         if mode not in self.wip.revision.protocols:
@@ -52,9 +56,12 @@ class WipCreate:
             self._client(p)
         elif mode == so.TCP_SERVER:
             self._server(p)
+        elif mode == so.FTP:
+            return self._ftp(p)
         else:
             p.count(2, 64)
             raise WipError(Code.NOT_IMPLEMENTED)
+        return None
 
     @property
     def cap(self) -> int:
@@ -111,6 +118,35 @@ class WipCreate:
             # The local port is taken (by another server or a lab service).
             raise WipError(Code.CHANNEL_CREATION_ERROR) from None
         self.wip.adopt(server, first=first, last=last)
+
+
+    def _ftp(self, p: WipParams):
+        p.count(5, 7)
+        index = p.number(1)
+        server = p.text(2)
+        # The port may be dropped (001 §5.1.6 "AT+WIPCREATE=4,1,"ftp.wavecom.com","admin",
+        # "123456"") or left empty (001 §9.13 "..."ftp server",,"user name"..."): with five
+        # parameters it is absent; with six, a quoted non-number there is the user name.
+        has_port = len(p) == 7 or (len(p) == 6 and not _is_text(p, 3))
+        first = 4 if has_port else 3
+        port = _port(p, 3, PEER_PORTS, default=FTP_PORT) if has_port else FTP_PORT
+        user, password = p.text(first), p.text(first + 1)
+        account = p.text(first + 2) if p.present(first + 2) else None
+        bearer = self._bearer()
+        self.wip.indexes.check_session(index, self.cap)
+        session = WipFtp(self.wip, index, bearer, server, port, user, password, account)
+        self.wip.adopt(session)
+
+        def failed(failure):
+            self.wip.forget(session)
+            return failure
+
+        return session.open().addErrback(failed)
+
+
+def _is_text(p: WipParams, i: int) -> bool:
+    """A quoted parameter that is not a number."""
+    return p.quoted(i) and not p.text(i).strip().isdigit()
 
 
 def _port(p: WipParams, i: int, allowed: range, default: int | None = None) -> int:

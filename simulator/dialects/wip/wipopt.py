@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.errors import Code, WipError
+from simulator.dialects.wip.indexes import SESSION_INDEXES
 from simulator.dialects.wip.params import WipParams
 from simulator.dialects.wip.service_options import Access, Kind
-from simulator.dialects.wip.wipclose import INDEX_RANGES, SESSION_INDEXES
+from simulator.dialects.wip.wipclose import INDEX_RANGES
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
@@ -32,7 +33,7 @@ class WipOpt:
     def handlers(self) -> dict:
         return {"set": self.set, "test": lambda call: None}
 
-    def set(self, call) -> None:
+    def set(self, call):
         p = WipParams(call.command.params)
         p.count(4, 5)
         protocol, index, action, number = p.number(0), p.number(1), p.number(2), p.number(3)
@@ -75,4 +76,4 @@ class WipOpt:
             value = p.number(4)
             if not option.accepts(value):
                 raise WipError(Code.INVALID_OPTION_VALUE)
-        sock.set_option(number, value)
+        return sock.set_option(number, value)  # a session may answer once the server did

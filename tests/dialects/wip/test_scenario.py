@@ -61,8 +61,7 @@ def test_the_doc_example_loads(tmp_path):
     assert scenario.modems[0].dialect == "wip" and scenario.modems[0].revision == "2.01"
 
 
-def test_commands_not_simulated_yet_answer_as_unknown():
+def test_commands_not_simulated_answer_as_unknown():
     bench = WipBench()
-    for line in ('+WIPFILE=4,1,1,"data.bin"', "+WIPFILE?", "+WIPFILE=?", "+WOPEN=1",
-                 "+WCFM=?", "+WMFMM?"):
+    for line in ("+WOPEN=1", "+WCFM=?", "+WMFMM?", "+WIND?"):
         assert bench.at(line) == "\r\nERROR\r\n", line

@@ -232,7 +232,7 @@ def test_close_frees_indexes_and_reservations():
 
 @pytest.mark.parametrize(("line", "code"), [
     ("+WIPCREATE=8,1", 837),
-    ("+WIPCREATE=4,1,\"ftp\",\"u\",\"p\"", 834),  # FTP sessions: not yet
+    ("+WIPCREATE=5,1,\"proxy\"", 834),  # HTTP sessions: not yet
     ("+WIPCREATE=1,0,80", 830),
     ("+WIPCREATE=1,1,70000", 832),
     ('+WIPCREATE=2,1,"192.0.2.7",0', 832),
