@@ -7,6 +7,7 @@ No AT syntax here: transfers and sessions report small event objects (``Opened``
 each dialect turns into its own output and error codes.
 """
 
+from simulator.ipstack.apps.dns import resolve
 from simulator.ipstack.apps.endpoints import BearerEndpoint, BearerEndpoints
 from simulator.ipstack.apps.errors import AppError, AppFailure, Reply
 from simulator.ipstack.apps.events import (
@@ -21,8 +22,16 @@ from simulator.ipstack.apps.events import (
 )
 from simulator.ipstack.apps.ftp import FtpSession
 from simulator.ipstack.apps.http import HttpSession
+from simulator.ipstack.apps.ping import (
+    EchoReply,
+    EchoTimeout,
+    Ping,
+    PingFinished,
+    PingSummary,
+)
 from simulator.ipstack.apps.pop3 import MailboxStatus, MessageInfo, Pop3Session
 from simulator.ipstack.apps.smtp import MailBodyEncoder, SmtpSession
+from simulator.ipstack.apps.sntp import SntpResult, sntp_query
 from simulator.ipstack.apps.transfer import Transfer
 
 __all__ = [
@@ -32,6 +41,8 @@ __all__ = [
     "BearerEndpoints",
     "Closed",
     "DataAvailable",
+    "EchoReply",
+    "EchoTimeout",
     "Event",
     "Failed",
     "Finished",
@@ -41,10 +52,16 @@ __all__ = [
     "MailboxStatus",
     "MessageInfo",
     "Opened",
+    "Ping",
+    "PingFinished",
+    "PingSummary",
     "Pop3Session",
     "Reply",
     "ResponseReceived",
     "SmtpSession",
+    "SntpResult",
     "Transfer",
     "Writable",
+    "resolve",
+    "sntp_query",
 ]

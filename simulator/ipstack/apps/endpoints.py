@@ -57,7 +57,7 @@ class BearerEndpoints:
     def resolve(self, name: str) -> defer.Deferred:
         """``Deferred[str]``: the IPv4 address of ``name`` (a literal is its own); fails with
         ``AppError`` (``NAME_NOT_FOUND``, ``DNS_TIMEOUT``)."""
-        return self.resolver.resolve(name).addErrback(_as_app_error)
+        return self.resolver.resolve(name).addErrback(as_app_error)
 
     def listen(self, accept: Callable[[tuple[str, int]], object]):
         """A listening port at the bearer's address (FTP active mode): ``accept(peer)``
@@ -109,7 +109,7 @@ class BearerEndpoint:
 
         lookup = self.endpoints.resolver.resolve(self.host)
         pending.append(lookup)
-        lookup.addCallback(resolved).addErrback(_as_app_error)
+        lookup.addCallback(resolved).addErrback(as_app_error)
         lookup.chainDeferred(result)
         return result
 
@@ -127,7 +127,8 @@ class OneProtocolFactory(protocol.Factory):
         return self.proto
 
 
-def _as_app_error(failure):
+def as_app_error(failure):
+    """Errback: a network ``RouteError`` as the ``AppError`` of the same reason."""
     if failure.check(RouteError):
         raise from_route(failure.value)
     return failure

@@ -100,8 +100,8 @@ class LabTestCase(unittest.TestCase):
 
     async def start(self, *hosts: HostSpec, link: str = "ideal", **kw) -> BearerEndpoints:
         network = Network(spec(hosts=hosts, link=link, **kw), clock=reactor, reactor=reactor)
-        # Runs last: lets the closes and resets of the test's connections reach the servers.
-        self.addCleanup(sleep, 0.05)
+        # Runs last: lets the closes and resets of the test's connections cross the link.
+        self.addCleanup(sleep, 0.05 + 2 * network.links[link].rtt)
         network.startService()
         self.addCleanup(network.stopService)
         self.network = network
