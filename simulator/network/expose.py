@@ -20,6 +20,7 @@ from simulator.logs import Logger
 from simulator.network.links import transit
 from simulator.network.splice import Splice
 from simulator.network.udp import RealUdpRelay
+from simulator.scenario.ports import parse_udp_endpoint
 
 if TYPE_CHECKING:
     from simulator.network.apn import Bearer
@@ -73,21 +74,6 @@ class Exposure:
             self._udp.send(data, peer, peer)
 
 
-def parse_udp_endpoint(description: str) -> tuple[int, str]:
-    """``udp:PORT[:interface=ADDR]`` -> (port, interface); Twisted has no UDP server endpoint
-    strings, so the scenario's form is read here."""
-    kind, _, rest = description.partition(":")
-    parts = rest.split(":") if rest else []
-    if kind != "udp" or not parts:
-        raise ValueError(f"expected udp:PORT[:interface=ADDR], got {description!r}")
-    port = int(parts[0])
-    interface = "127.0.0.1"
-    for option in parts[1:]:
-        key, _, value = option.partition("=")
-        if key != "interface" or not value:
-            raise ValueError(f"unknown option {option!r} in {description!r}")
-        interface = value
-    return port, interface
 
 
 class Exposer:

@@ -13,6 +13,7 @@ import ipaddress
 
 from simulator.scenario.model import (
     ANY_APN,
+    SERVICE_PORTS,
     ApnSpec,
     ExposeSpec,
     ForwardSpec,
@@ -24,19 +25,6 @@ from simulator.scenario.model import (
     PingSpec,
     ServiceSpec,
 )
-
-#: The ports each lab service answers on.
-SERVICE_PORTS: dict[str, tuple[tuple[str, int], ...]] = {
-    "echo": (("tcp", 7), ("udp", 7)),
-    "discard": (("tcp", 9), ("udp", 9)),
-    "daytime": (("tcp", 13), ("udp", 13)),
-    "ftp": (("tcp", 21),),
-    "smtp": (("tcp", 25), ("tcp", 587)),
-    "dns": (("udp", 53), ("tcp", 53)),
-    "http": (("tcp", 80),),
-    "pop3": (("tcp", 110),),
-    "ntp": (("udp", 123),),
-}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,8 +4,9 @@ modem keys that refer to it (``msisdn``, ``link``, ``expose``).
 Host names, APN names, phone numbers and forwarded ports are mapping *keys* here, so these
 mappings are walked by hand (``_entries``) instead of through ``Node.mapping``; every value is
 still read through a ``Node`` and every error still carries file, line and key path.  Link
-presets and the service table come from ``simulator.network`` (plain data modules): the
-scenario accepts exactly what the network can build.
+presets (``simulator.scenario.links``) and the service table (``model.SERVICE_PORTS``) are
+scenario vocabulary the network builds from, so the scenario accepts exactly what it can
+build.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
-from simulator.network.links import PRESETS
-from simulator.network.spec import SERVICE_PORTS
 from simulator.scenario.errors import ScenarioError
+from simulator.scenario.links import PRESETS
 from simulator.scenario.model import (
+    SERVICE_PORTS,
     ApnSpec,
     ExposeSpec,
     ForwardSpec,
@@ -456,8 +457,7 @@ def read_modem_ip(fields: Fields, owner: str, links: frozenset[str],
 
 def _read_expose(node: Node, owner: str, ports: UniqueValues,
                  directory: Path) -> tuple[ExposeSpec, ...]:
-    from simulator.network.expose import parse_udp_endpoint
-    from simulator.scenario.ports import _read_endpoint
+    from simulator.scenario.ports import _read_endpoint, parse_udp_endpoint
 
     exposed = []
     seen = UniqueValues()

@@ -152,7 +152,7 @@ def read_modems(node: Node, directory: Path, home: str, *,
     """``directory`` is the scenario file's, for relative paths; ``home`` the MCC+MNC the
     default IMSIs start with; ``links`` the link names ``link:`` may use (None: the
     presets)."""
-    from simulator.network.links import PRESETS
+    from simulator.scenario.links import PRESETS
 
     entries = node.sequence()
     if not entries:
