@@ -5,8 +5,9 @@
     AT+WIPCREATE=3,<server idx>,<local port>,<from idx>,<to idx>    +WIPACCEPT: ... per peer
     AT+WIPCREATE=4,<idx>,<server>[,<peer port>],<username>,<password>[,<account>]
                             an FTP session: OK once connected and logged in
-    AT+WIPCREATE=5..7,...   HTTP, SMTP, POP3 sessions: 834 "not implemented" until
-                            atsim's clients for them exist
+    AT+WIPCREATE=5,<idx>[,<proxy>[,<port>]][,<username>,<password>][,<headers>...]
+    AT+WIPCREATE=6|7,<idx>,<server>[,<port>][,<username>,<password>]
+                            HTTP, SMTP, POP3 sessions: OK, then +WIPREADY: <mode>,<idx>
 
 ``OK`` means the parameters and the stack's state are right; the socket gets ready later
 (``+WIPREADY``), and a connection that then fails is reported unsolicited as
@@ -22,7 +23,7 @@ from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.params import WipParams
-from simulator.dialects.wip.sessions import WipFtp
+from simulator.dialects.wip.sessions import WipFtp, WipHttp, WipPop3, WipSmtp, header_pairs
 from simulator.dialects.wip.sockets import WipServer, WipTcp, WipUdp
 from simulator.ipstack.sockets import TcpSocket
 from simulator.network.errors import RouteError
@@ -31,7 +32,10 @@ if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
 
 PORTS = range(0, 65536)  # a local port; 0 lets the stack choose
-FTP_PORT = 21  # 001 §5.1.3 "default value for FTP: 21"
+#: 001 §5.1.3: "default value for FTP: 21 default value for HTTP: 80 default value for
+#: SMTP: 25 default value for POP3: 110"
+DEFAULT_PORTS = {so.FTP: 21, so.HTTP: 80, so.SMTP: 25, so.POP3: 110}
+FTP_PORT = DEFAULT_PORTS[so.FTP]
 PEER_PORTS = range(1, 65536)
 SESSIONS = (so.FTP, so.HTTP, so.SMTP, so.POP3)
 
@@ -58,9 +62,10 @@ class WipCreate:
             self._server(p)
         elif mode == so.FTP:
             return self._ftp(p)
+        elif mode == so.HTTP:
+            self._http(p)
         else:
-            p.count(2, 64)
-            raise WipError(Code.NOT_IMPLEMENTED)
+            self._mail(p, mode)
         return None
 
     @property
@@ -142,6 +147,44 @@ class WipCreate:
             return failure
 
         return session.open().addErrback(failed)
+
+
+    def _http(self, p: WipParams) -> None:
+        p.count(2, 64)
+        index = p.number(1)
+        proxy = None
+        if p.present(2) and p.text(2).strip():
+            proxy = (p.text(2), _port(p, 3, PEER_PORTS, default=DEFAULT_PORTS[so.HTTP])
+                     if p.present(3) and p.text(3).strip() else DEFAULT_PORTS[so.HTTP])
+        fields = [p.text(i) if p.present(i) else "" for i in range(4, len(p))]
+        credentials = (fields[0], fields[1]) if len(fields) >= 2 and fields[0] else None
+        headers = header_pairs(fields[2:])
+        self._open(index, lambda bearer: WipHttp(self.wip, index, bearer, proxy, credentials,
+                                                 headers))
+
+    def _mail(self, p: WipParams, mode: int) -> None:
+        p.count(3, 6)
+        index = p.number(1)
+        server = p.text(2)
+        # <server>[,<peer port>][,<username>,<password>]: five fields leave the port out
+        # (001 §9.13 leaves it empty instead: "POP3 server",,"user name","mail id").
+        has_port = len(p) in (4, 6)
+        port = DEFAULT_PORTS[mode]
+        if has_port and p.present(3) and p.text(3).strip():
+            port = _port(p, 3, PEER_PORTS)
+        first = 4 if has_port else 3
+        user = p.text(first) if p.present(first) else None
+        password = p.text(first + 1) if p.present(first + 1) else None
+        kind = WipSmtp if mode == so.SMTP else WipPop3
+        self._open(index, lambda bearer: kind(self.wip, index, bearer, server, port, user,
+                                              password))
+
+    def _open(self, index: int, make) -> None:
+        bearer = self._bearer()
+        self.wip.indexes.check_session(index, self.cap)
+        session = make(bearer)
+        self.wip.adopt(session)
+        session.open()
 
 
 def _is_text(p: WipParams, i: int) -> bool:

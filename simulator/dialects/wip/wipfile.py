@@ -1,7 +1,14 @@
-"""``+WIPFILE``: move a file through the session (001 §6.1, 000 §7.1).  FTP only for now.
+"""``+WIPFILE``: move a file, a document or a mail through the session (001 §6.1, 000 §7.1).
 
-    AT+WIPFILE=4,<idx>,1,<filename>   download: CONNECT, the file DLE-escaped, an ETX, OK
-    AT+WIPFILE=4,<idx>,2,<filename>   upload: CONNECT, the host's bytes up to a lone ETX, OK
+    AT+WIPFILE=4,<idx>,1|2,<filename>                     FTP download / upload
+    AT+WIPFILE=5,<idx>,1|2|3|4,<url>[,<user>,<password>][,<name>,<value>...]
+                                                          HTTP GET / PUT / DELETE / POST
+    AT+WIPFILE=6,<idx>,2                                  SMTP: send a mail
+    AT+WIPFILE=7,<idx>,1|3,<mail id>                      POP3: retrieve (and delete)
+
+A download answers CONNECT, the data DLE-escaped, an ETX, OK; an upload answers CONNECT,
+takes the host's bytes up to a lone ETX, and OK.  HTTP adds ``+WIPFILE: 5,...`` with the
+status after the OK.  What the session does for each mode is in ``sessions``.
 
 The escaping is the one of continuous mode (001 §6.1.2, §6.1.3; ``codec``).  ``CONNECT``
 comes when the server has accepted the transfer (FTP 150), so a missing file answers an
@@ -14,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
-from simulator.at.commands import Connect, ResultCode
+from simulator.at.commands import AtError, Connect, ResultCode
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.codec import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.dialects.wip.datamode import error_result
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import SESSION_INDEXES
 from simulator.dialects.wip.params import WipParams
+from simulator.dialects.wip.sessions import file_code
 from simulator.ipstack.apps import DataAvailable, Failed, Finished, Opened, Writable
 
 if TYPE_CHECKING:
@@ -51,36 +59,35 @@ class WipFile:
             raise WipError(Code.BAD_INDEX)
         if not self.wip.stack.started:
             raise WipError(Code.BAD_STACK_STATE)
-        if protocol != so.FTP:
-            raise WipError(Code.NOT_IMPLEMENTED)
-        p.count(4, 4)
-        if mode not in (DOWNLOAD, UPLOAD):
-            raise WipError(Code.INVALID_OPTION)  # "not supported by FTP" (001 §6.1.5)
-        filename = p.text(3, maxlen=MAX_FILENAME, code=Code.INVALID_OPTION_VALUE)
+        args = [p.text(i) if p.present(i) else "" for i in range(3, len(p))]
+        if protocol == so.FTP and args and len(args[0]) > MAX_FILENAME:
+            raise WipError(Code.INVALID_OPTION_VALUE)
+        if protocol != so.SMTP and not args:
+            raise AtError("the file, URL or mail id is missing")
         session = self.wip.sockets.get((protocol, index))
         if session is None or session.transfer is not None:
             raise WipError(Code.BAD_STATE)
-        ftp = session.session
-        transfer = ftp.get(filename) if mode == DOWNLOAD else ftp.put(filename)
-        sink = FileSink(session, transfer, upload=mode == UPLOAD, session_vars=call.session)
-        return sink.started
+        job = session.start_file(mode, args)
+        return FileSink(session, job, session_vars=call.session).started
 
 
 class FileSink:
     """The port in data mode for one transfer."""
 
-    def __init__(self, session: Any, transfer: Any, *, upload: bool, session_vars: Any) -> None:
+    def __init__(self, session: Any, job: Any, *, session_vars: Any) -> None:
         self.session = session
-        self.transfer = transfer
-        self.upload = upload
+        self.transfer = job.transfer
+        self.upload = job.upload
+        self.reply_body = job.reply_body
+        self.status_urc = job.status_urc
         self.at_session = session_vars
         self.link: Any = None
         self._decoder = StreamDecoder()
         self._pending = bytearray()  # host bytes the transfer could not take yet
         self._finishing = False
         self.started: defer.Deferred = defer.Deferred()
-        session.transfer = transfer
-        transfer.listener = self._event
+        session.transfer = self.transfer
+        self.transfer.listener = self._event
 
     # -- the transfer ---------------------------------------------------------------------
 
@@ -94,24 +101,36 @@ class FileSink:
             self._push()
         elif isinstance(event, Finished):
             self._done(ResultCode.OK)
+            urc = self.status_urc(event) if self.status_urc is not None else None
+            if urc:
+                # "+WIPFILE: 5,<index>,<mode>,<http status code>,<http status reason>",
+                # after the OK (001 §6.1.4, §9.5)
+                self.session.urc(urc)
         elif isinstance(event, Failed):
+            code = file_code(self.session.protocol, event.error)
             if not self.started.called:
                 self._release()
-                self.started.errback(WipError(Code.PROTOCOL_ERROR))
+                self.started.errback(WipError(code))
             else:
-                self._done(error_result(self.at_session, Code.PROTOCOL_ERROR))
+                self._done(error_result(self.at_session, code))
 
     def _deliver(self) -> None:
-        if self.link is not None:
-            data = self.transfer.read()
-            if data:
-                self.link.write(escape(data))
+        if self.link is None:
+            return
+        if self.upload and not (self.reply_body and self._finishing):
+            if not self.reply_body:
+                self.transfer.read()  # a PUT's response body: nobody asked for it
+            return  # a POST's waits until the host's body is complete
+        data = self.transfer.read()
+        if data:
+            self.link.write(escape(data))
 
     def _done(self, result: Any) -> None:
         self._release()
         if self.link is None:
             return
-        if not self.upload:
+        if not self.upload or self.reply_body:
+            self._finishing = True
             self._deliver()
             self.link.write(END_MARK)  # "The end of the file is marked by [ETX]"
         self.link.end(result)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from twisted.internet import defer
+
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import SESSION_INDEXES
@@ -58,16 +60,27 @@ class WipOpt:
             # error" (001 §5.3.7): the code is not given; atsim answers "bad state".
             raise WipError(Code.BAD_STATE)
         option = entry.option
+        line = self.wip.revision.option_line
+
+        def show(value) -> None:
+            if option.kind is Kind.LIST:
+                values = [f'"{v}"' for v in value]
+            elif option.kind is Kind.STATUS:
+                values = [f'{value[0]},"{value[1]}"']
+            elif option.kind is Kind.TEXT:
+                values = [f'"{value}"']
+            else:
+                values = [str(value)]
+            for shown in values:
+                call.info(line.format(protocol=protocol, index=index, option=number,
+                                      value=shown))
+
         if action == READ:
             if Access.R not in entry.access:
                 raise WipError(Code.OPTION_NOT_SUPPORTED)
             if option is so.HTTP_HEADER:
                 raise WipError(Code.NOT_IMPLEMENTED)  # 001 §5.3.7.3 Caution
-            value = sock.option_value(number)
-            shown = f'"{value}"' if option.kind is Kind.TEXT else str(value)
-            call.info(self.wip.revision.option_line.format(
-                protocol=protocol, index=index, option=number, value=shown))
-            return
+            return _then(sock.option_value(number), show)
         if Access.W not in entry.access:
             raise WipError(Code.OPTION_NOT_SUPPORTED)
         if option.kind is Kind.TEXT:
@@ -76,4 +89,15 @@ class WipOpt:
             value = p.number(4)
             if not option.accepts(value):
                 raise WipError(Code.INVALID_OPTION_VALUE)
-        return sock.set_option(number, value)  # a session may answer once the server did
+        done = sock.set_option(number, value)  # a session may answer once the server did
+        if isinstance(done, defer.Deferred) and option is so.POP3_DELETE:
+            return done.addCallback(show)  # the delete echoes its id (D48)
+        return done
+
+
+def _then(value, action):
+    """``action(value)`` now, or once a Deferred value is known."""
+    if isinstance(value, defer.Deferred):
+        return value.addCallback(action)
+    action(value)
+    return None

@@ -77,10 +77,16 @@ def test_001_5_1_6_socket_creation():
     # "IP ADDR" is the manual's placeholder; the lab's web server stands for it.
     assert bench.at('+WIPCREATE=2,1,"www.wavecom.com",80') + settle(bench) == (
         OK + urc("+WIPREADY: 2,1"))
-    # The FTP line is replayed in test_ftp.py (on the reactor the lab's FTP server needs);
-    # HTTP, SMTP and POP3 sessions are not yet there (834).
-    assert bench.at('+WIPCREATE=5,1,"proxyaddress", ,"user","pass"') == cme(834)
-    assert bench.at('+WIPCREATE=7,1, "pop.mail.server.com"') == cme(834)
+    # The FTP, SMTP and POP3 lines are replayed in test_ftp.py and test_mail.py (on the
+    # reactor the lab's servers need).  An HTTP "session" connects nowhere until a request:
+    # 001 prints "+WIPREADY: 5, 1" with a space (D35).
+    for line in ('+WIPCREATE=5,1,"proxyaddress", ,"user name","password","User-Agent", ,'
+                 '"WIP-HTTP-Client/1.0"',
+                 '+WIPCREATE=5,1,"proxyaddress", ,"user name","password","User-Agent", ,'
+                 '"WIP-HTTP-Client/1.0","Accept-Encoding", ,"gzip","Accept-Language", ,"en-US"',
+                 '+WIPCREATE=5,1,"proxyaddress", ,"user","pass"'):
+        assert bench.at(line) == OK + urc("+WIPREADY: 5,1"), line
+        assert bench.at("+WIPCLOSE=5,1") == OK
 
 
 def test_001_5_2_6_closing():
@@ -215,11 +221,14 @@ def test_001_9_8_spawning_the_maximum():
     assert bench.at("+WIPCLOSE=2,5") == OK
 
 
-def test_001_9_13_pop3_is_not_yet_there():
-    # The FTP half of 001 §9.13 is replayed in test_ftp.py.
+def test_001_9_13_one_session_at_a_time():
+    # The FTP half of 001 §9.13 is replayed in test_ftp.py; an HTTP session takes the place.
     bench = WipBench(ip=lab())
     gprs(bench)
-    assert bench.at('+WIPCREATE=7,1,"POP3 server",,"user name","mail id"') == cme(834)
+    assert bench.at("+WIPCREATE=5,1") == OK + urc("+WIPREADY: 5,1")
+    assert bench.at('+WIPCREATE=7,1,"POP3 server",,"user name","mail id"') == cme(840)
+    assert bench.at("+WIPCLOSE=5,1") == OK
+    assert bench.at("+WIPCLOSE=5,1") == cme(831)
 
 
 def test_001_9_15_client_and_server_in_one_module():

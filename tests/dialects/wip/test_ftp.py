@@ -30,8 +30,14 @@ def wait(seconds: float) -> defer.Deferred:
     return d
 
 
-class FtpTests(unittest.TestCase):
+class LabSessionCase(unittest.TestCase):
+    """A WIP modem online on the real reactor, with lab servers; ``at`` waits for answers."""
+
     timeout = 60
+
+    def hosts(self, users) -> tuple[HostSpec, ...]:
+        return (HostSpec("ftp.wavecom.com", address=ipaddress.IPv4Address("192.0.2.21"),
+                         services=(ServiceSpec("ftp", root=self.root, users=tuple(users)),)),)
 
     async def online(self, revision=None, users=(("admin", "123456"),)):
         self.root = Path(tempfile.mkdtemp(dir=self.mktemp_dir()))
@@ -39,10 +45,7 @@ class FtpTests(unittest.TestCase):
         ip = IpNetworkSpec(
             apns=(ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
                           dns=(ipaddress.IPv4Address("10.64.255.53"),)),),
-            hosts=(HostSpec("ftp.wavecom.com", address=ipaddress.IPv4Address("192.0.2.21"),
-                            services=(ServiceSpec("ftp", root=self.root,
-                                                  users=tuple(users)),)),),
-            links=LinksSpec(default="ideal"))
+            hosts=self.hosts(users), links=LinksSpec(default="ideal"))
         bench = WipBench(revision=revision, ip=ip, reactor=reactor, network=FAST_REGISTRATION)
         self.addCleanup(bench.network.stopService)
         self.addCleanup(bench.modem.power_off)
@@ -82,6 +85,8 @@ class FtpTests(unittest.TestCase):
         await self.until(lambda: self.received().endswith(ends))
         return self.bench.port.take()
 
+
+class FtpTests(LabSessionCase):
     async def create(self, line='+WIPCREATE=4,1,"ftp.wavecom.com","admin","123456"'):
         self.assertEqual(await self.at(line), OK)
         # Binary: Twisted's FTP server (the lab's) fails ASCII-mode transfers (its
@@ -106,8 +111,10 @@ class FtpTests(unittest.TestCase):
     async def test_001_9_13_empty_port_and_one_session_at_a_time(self):
         await self.online(users=())
         await self.create('+WIPCREATE=4,1,"ftp.wavecom.com",,"user name","password"')
+        # "attempt of creating a OP3 session returns an error as already 1 FTP session is
+        # active" (001 §9.13)
         self.assertEqual(await self.at('+WIPCREATE=7,1,"POP3 server",,"user name","mail id"'),
-                         cme(834))
+                         cme(840))
         self.assertEqual(await self.at('+WIPCREATE=4,2,"ftp.wavecom.com",21,"u","p"'),
                          cme(840))
         await self.at("+WIPCLOSE=4,1", ends=("+WIPPEERCLOSE: 4,1\r\n",))
@@ -162,7 +169,7 @@ class FtpTests(unittest.TestCase):
             ('+WIPFILE=3,1,1,"data.bin"', cme(837)),
             (f'+WIPFILE=4,1,1,"{"x" * 129}"', cme(801)),
             ("+WIPFILE=4,1,1", ERROR),
-            ('+WIPFILE=5,1,1,"url"', cme(834)),  # HTTP: not yet
+            ('+WIPFILE=5,1,1,"url"', cme(831)),  # no HTTP session
             ("+WIPFILE?", OK),
             ("+WIPFILE=?", OK),
         ]:

@@ -232,7 +232,8 @@ def test_close_frees_indexes_and_reservations():
 
 @pytest.mark.parametrize(("line", "code"), [
     ("+WIPCREATE=8,1", 837),
-    ("+WIPCREATE=5,1,\"proxy\"", 834),  # HTTP sessions: not yet
+    ("+WIPCREATE=5,9", 830),  # session indexes 1-8
+    ("+WIPOPT=5,1,1,52", 831),  # no HTTP session
     ("+WIPCREATE=1,0,80", 830),
     ("+WIPCREATE=1,1,70000", 832),
     ('+WIPCREATE=2,1,"192.0.2.7",0', 832),
