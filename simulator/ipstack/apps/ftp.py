@@ -120,10 +120,12 @@ class FtpSession:
         def failed(failure):
             self._connecting = None
             error = self._error(failure, "open")
-            if self._control is not None:
-                self.abort()
-            else:
+            if self._control is None:
                 self._ended(None)
+            elif error.reply is not None:
+                self.close()  # the server refused politely: QUIT, as clients do
+            else:
+                self.abort()
             raise error
 
         return connecting.addCallback(connected).addCallbacks(self._opened, failed)
@@ -427,6 +429,7 @@ class _FtpControl(ftp.FTPClient):
     def __init__(self, session: FtpSession) -> None:
         self.session = session
         self._reply_timer = None
+        self._lost = False
         super().__init__(passive=int(session.passive))
 
     def queueLogin(self, username, password) -> None:
@@ -470,7 +473,7 @@ class _FtpControl(ftp.FTPClient):
         self._arm()  # the greeting is a reply too
 
     def sendLine(self, line) -> None:
-        if line is not None and self.connected:
+        if line is not None:
             self._arm()
         super().sendLine(line)
 
@@ -486,6 +489,8 @@ class _FtpControl(ftp.FTPClient):
 
     def _arm(self) -> None:
         self._disarm()
+        if self._lost:
+            return  # FTPClient may still send what was queued while its connection went
         self._reply_timer = self.session.clock.callLater(self.session.reply_timeout,
                                                          self.session._timed_out)
 
@@ -495,7 +500,7 @@ class _FtpControl(ftp.FTPClient):
         self._reply_timer = None
 
     def connectionLost(self, reason) -> None:
+        self._lost = True
         self._disarm()
         super().connectionLost(reason)
-        self._disarm()  # failing the queued commands may have sent nothing, but be sure
         self.session._control_lost(reason)

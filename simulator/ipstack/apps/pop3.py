@@ -111,10 +111,12 @@ class Pop3Session:
         def failed(failure: Failure):
             self._connecting = None
             error = self._error(failure, "open")
-            if self._client is not None:
-                self.abort()
-            else:
+            if self._client is None:
                 self._ended(None)
+            elif error.reply is not None:
+                self.close()  # the server refused politely: QUIT, as clients do
+            else:
+                self.abort()
             raise error
 
         return connecting.addCallback(connected).addCallbacks(opened, failed)
@@ -285,6 +287,7 @@ class _Pop3Client(AdvancedPOP3Client):
         self.session = session
         self.greeted = False
         self.paused = False
+        self.lost = False
         self._reply_timer = None
 
     def serverGreeting(self, greeting) -> None:  # noqa: N802 - POP3Client's name
@@ -327,6 +330,8 @@ class _Pop3Client(AdvancedPOP3Client):
 
     def arm(self) -> None:
         self.disarm()
+        if self.lost:
+            return  # a command sent from an errback of the lost connection goes nowhere
         self._reply_timer = self.session.clock.callLater(self.session.reply_timeout,
                                                          self._no_reply)
 
@@ -342,7 +347,7 @@ class _Pop3Client(AdvancedPOP3Client):
         self.transport.abortConnection()
 
     def connectionLost(self, reason) -> None:
+        self.lost = True
         self.disarm()
         super().connectionLost(reason)
-        self.disarm()
         self.session._lost(reason)

@@ -1,7 +1,15 @@
 """FTP sessions against the lab FTP server, through a modem's bearer."""
 
 from simulator.ipstack.apps import AppError, AppFailure, Closed, FtpSession
-from tests.ipstack.apps.helpers import AWKWARD, LabTestCase, Reader, ftp_host, write_all
+from tests.ipstack.apps.helpers import (
+    AWKWARD,
+    LabTestCase,
+    Reader,
+    ftp_host,
+    sleep,
+    until,
+    write_all,
+)
 
 
 class FtpTests(LabTestCase):
@@ -72,3 +80,34 @@ class FtpTests(LabTestCase):
         # The session is still usable after refusals.
         (self.root / "there.txt").write_bytes(b"here\n")
         self.assertEqual(await session.size("there.txt"), 5)
+
+    async def test_a_closed_download_leaves_the_session_usable(self):
+        session = await self.session()
+        (self.root / "big.bin").write_bytes(bytes(1 << 20))
+        await session.open()
+        download = session.get("big.bin")
+        Reader(download, paused=True)
+        await until(lambda: download.available > 0)
+        download.close()  # aborts the data connection, as a modem does
+        self.assertEqual(download.available, 0)
+        (self.root / "small.txt").write_bytes(b"small\n")
+        again = session.get("small.txt")
+        reader = Reader(again)
+        await again.when_done()
+        self.assertEqual(bytes(reader.data), b"small\n")
+        # Twisted's FTP server logs a transfer its client aborted as an error.
+        self.flushLoggedErrors(Exception)
+
+    async def test_the_network_ending_the_session_is_reported(self):
+        session = await self.session()
+        await session.open()
+        closed = []
+        session.listener = closed.append
+        # Not in the tick of the last reply: Twisted's FTP server finishes each command one
+        # tick after answering it, and fails if its connection went in between.
+        await sleep(0.05)
+        self.network.link("lab-1").close_connections("reset")
+        await until(lambda: closed)
+        self.assertEqual(len(closed), 1)
+        self.assertIs(closed[0].error.reason, AppFailure.RESET)
+        self.assertTrue(session.ended)
