@@ -1,7 +1,7 @@
-"""Where the WIP stack finds the simulated network (``simulator.network.Network``).
-
-The one place that knows how a modem is wired to the network: a modem without one (a bench
-that does not need IP) gets bearers that fail to connect, with the manuals' codes.
+"""Where the WIP stack finds the simulated network: the modem's ``ip_network`` (a
+``simulator.network.Network``, given by ``twistd atsim``'s service builder).  A modem built
+without one (a bench that needs no IP) gets bearers that fail to connect with the manuals'
+codes.
 """
 
 from __future__ import annotations
