@@ -6,10 +6,34 @@ from __future__ import annotations
 import os
 
 import pytest
-from twisted.internet.testing import MemoryReactorClock
+from twisted.internet.address import IPv4Address
+from twisted.internet.testing import MemoryReactorClock as _MemoryReactorClock
 
 from simulator.scenario.model import ModemSpec, PortSpec, Scenario
 from simulator.service import ModemService, StartupError, make_service
+
+
+class _UdpPort:
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def getHost(self) -> IPv4Address:
+        return IPv4Address("UDP", "127.0.0.1", self.port)
+
+    def stopListening(self) -> None:
+        pass
+
+
+class MemoryReactorClock(_MemoryReactorClock):
+    """Twisted's memory reactor, plus UDP listening (the network's lab DNS service)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.udpServers: list = []
+
+    def listenUDP(self, port, protocol, interface="", maxPacketSize=8192):
+        self.udpServers.append((port, protocol, interface))
+        return _UdpPort(40000 + len(self.udpServers))
 
 
 def scenario_with(tmp_path, *modems: ModemSpec) -> Scenario:
@@ -32,9 +56,11 @@ def test_one_modem_service_per_modem_with_one_child_per_port(tmp_path):
     scenario = scenario_with(tmp_path, modem("a", tcp(7001), pty(tmp_path / "a")),
                              modem("b", tcp(7002)))
     top = make_service(scenario, reactor=MemoryReactorClock(), seed=1, state_dir=None)
-    modems = list(top)
+    network, *modems = list(top)
+    assert network is top.network  # first: it starts before the modems and stops after
     assert [m.name for m in modems] == ["a", "b"]
     assert all(isinstance(m, ModemService) for m in modems)
+    assert [m.modem.ip_network for m in modems] == [network, network]
     assert [len(list(m)) for m in modems] == [2, 1]
     assert [len(m.modem.interpreters) for m in modems] == [2, 1]
 
@@ -48,7 +74,8 @@ def test_modems_power_on_at_start_and_off_at_stop(tmp_path):
     assert reactor.tcpServers == []
     top.startService()
     assert a.powered
-    assert [port for port, *_ in reactor.tcpServers] == [7001]
+    # the lab DNS of the default APN (ephemeral ports), then the modem's port
+    assert [port for port, *_ in reactor.tcpServers] == [0, 7001]
     top.stopService()
     assert not a.powered
 
