@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -56,9 +57,10 @@ class LabSessionCase(unittest.TestCase):
         return bench
 
     def mktemp_dir(self) -> str:
-        path = Path(self.mktemp())
-        path.mkdir(parents=True)
-        return str(path)
+        # Not trial's mktemp(): under pytest it creates directories in the repository.
+        path = tempfile.mkdtemp(prefix="atsim-wip-ftp-")
+        self.addCleanup(shutil.rmtree, path, True)
+        return path
 
     async def until(self, condition, timeout: float = 10.0):
         for _ in range(int(timeout / 0.01)):
