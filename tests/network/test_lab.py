@@ -168,6 +168,24 @@ class FtpTests(LabTestCase):
             self.assertEqual(got, b"hello from ftp\n")
             self.assertEqual((root / f"up-{passive}.bin").read_bytes(), b"\x00\x01" * 5000)
 
+    async def test_ascii_type_retrieves_lines_with_cr_lf(self):
+        (self.dir / "ftp" / "lines.txt").write_bytes(b"one\ntwo\n")
+        self.start(ftp_host(self.dir / "ftp"))
+        port = self.port("ftp")
+
+        def session():
+            ftp = ftplib.FTP()
+            ftp.connect("127.0.0.1", port, timeout=5)
+            ftp.login()
+            ftp.voidcmd("TYPE A")  # (retrbinary would switch to TYPE I)
+            with ftp.transfercmd("RETR lines.txt") as data:
+                got = b"".join(iter(lambda: data.recv(4096), b""))
+            ftp.voidresp()
+            ftp.quit()
+            return got
+
+        self.assertEqual(await threads.deferToThread(session), b"one\r\ntwo\r\n")
+
     async def test_without_users_anyone_may_log_in(self):
         self.start(ftp_host(self.dir / "ftp"))
         port = self.port("ftp")

@@ -31,6 +31,26 @@ from simulator.network.errors import RouteError
 log = Logger(namespace="atsim.network.lab.ftp")
 
 WELCOME = "atsim lab FTP server"
+
+
+class AsciiTransferWrapper:
+    """ASCII-type RETR (RFC 959 §3.1.1.1): the file's LF line ends go out as CR LF.
+
+    Twisted's own ``ASCIIConsumerWrapper`` replaces ``os.linesep`` (str) inside bytes and
+    fails on every ASCII transfer on Linux; FTP clients of modems (WIP's default type is
+    ASCII) use that mode first."""
+
+    def __init__(self, consumer) -> None:
+        self.consumer = consumer
+        self.registerProducer = consumer.registerProducer
+        self.unregisterProducer = consumer.unregisterProducer
+
+    def write(self, data: bytes) -> None:
+        self.consumer.write(data.replace(b"\n", b"\r\n"))
+
+
+# ftp.FTP.ftp_RETR looks the wrapper up in its module at every ASCII transfer.
+ftp.ASCIIConsumerWrapper = AsciiTransferWrapper
 #: The port active-mode data connections come from (RFC 959's L-1).
 DATA_PORT = 20
 
