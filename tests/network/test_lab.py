@@ -280,12 +280,23 @@ class MailTests(LabTestCase):
             pop.user("anyone")
             pop.pass_("anything")
             count, _ = pop.stat()
+            refused = []
+            for bad in ("DELE 0", "DELE 2", "RETR 2", "LIST 0"):
+                try:
+                    pop._shortcmd(bad)
+                except poplib.error_proto as e:
+                    refused.append(bad if e.args[0].startswith(b"-ERR") else e)
             _, lines, _ = pop.retr(1)
             pop.dele(1)
+            try:
+                pop.retr(1)  # deleted in this session
+            except poplib.error_proto:
+                refused.append("RETR deleted")
             pop.quit()
-            return count, lines
+            return count, lines, refused
 
-        count, lines = await threads.deferToThread(session)
+        count, lines, refused = await threads.deferToThread(session)
+        self.assertEqual(refused, ["DELE 0", "DELE 2", "RETR 2", "LIST 0", "RETR deleted"])
         self.assertEqual(count, 1)  # one copy, however many recipients
         self.assertIn(b"Subject: test", lines)
         self.assertIn(b"body line", lines)

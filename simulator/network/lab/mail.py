@@ -185,24 +185,33 @@ class MaildirMailbox:
         self.sizes = [len(self.box.get_bytes(key)) for key in self.keys]
         self.deleted: set[int] = set()
 
+    def _present(self, i: int) -> int:
+        """``i`` (0-based) names a message not deleted in this session; else ValueError,
+        which Twisted's POP3 answers with -ERR.  (Message number 0 arrives as -1: a plain
+        list index would take it for the last message.)"""
+        if not 0 <= i < len(self.keys) or i in self.deleted:
+            raise ValueError(f"no message {i + 1}")
+        return i
+
+    def _exists(self, i: int) -> int:
+        if not 0 <= i < len(self.keys):
+            raise ValueError(f"no message {i + 1}")
+        return i
+
     def listMessages(self, i: int | None = None):
         if i is None:
             return [0 if n in self.deleted else size for n, size in enumerate(self.sizes)]
-        if i in self.deleted:
-            return 0
-        return self.sizes[i]
+        return self.sizes[self._present(i)]
 
     def getMessage(self, i: int):
-        if i in self.deleted:
-            raise IndexError(i)
-        return io.BytesIO(self.box.get_bytes(self.keys[i]))
+        return io.BytesIO(self.box.get_bytes(self.keys[self._present(i)]))
 
     def getUidl(self, i: int) -> bytes:
-        return self.keys[i].encode()
+        # A message deleted in this session keeps its UID (UIDL lists it as deleted).
+        return self.keys[self._exists(i)].encode()
 
     def deleteMessage(self, i: int) -> None:
-        self.sizes[i]  # IndexError for a message that is not there
-        self.deleted.add(i)
+        self.deleted.add(self._present(i))
 
     def undeleteMessages(self) -> None:
         self.deleted.clear()
@@ -225,8 +234,20 @@ class _MailboxRealm:
         raise NotImplementedError("only IMailbox")
 
 
+class LabPop3(pop3.POP3):
+    def do_DELE(self, i):
+        """RFC 1939 DELE: -ERR for a message that is not there or already deleted.
+        (Twisted's own lets the mailbox's error end the session.)"""
+        try:
+            self.mbox.deleteMessage(int(i) - 1)
+        except ValueError:
+            self.failResponse(b"no such message")
+            return
+        self.successResponse()
+
+
 class LabPop3Factory(protocol.ServerFactory):
-    protocol = pop3.POP3
+    protocol = LabPop3
 
     def __init__(self, portal_, clock) -> None:
         self.portal = portal_
