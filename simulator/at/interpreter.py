@@ -128,6 +128,9 @@ class Interpreter:
         self._pending = bytearray()  # host bytes not yet consumed
         self._urcs: list[bytes] = []
         self.urcs_dropped = 0
+        #: Whether unsolicited result codes are shown on this channel (CMUX routing may
+        #: keep them to some DLCs).
+        self.receives_urcs = True
         self._last_line: str | None = None
         self._prompt: tuple[Prompt, TextCollector, _Call, list[Command], int] | None = None
         # Data mode
@@ -182,7 +185,8 @@ class Interpreter:
 
     def urc(self, lines: str | list[str] | tuple[str, ...] | None) -> None:
         """Show an unsolicited result code now, or when the channel can show it."""
-        if not lines:
+        if not lines or not self.receives_urcs or self.mode is Mode.TAKEN_OVER:
+            # Taken over, the port's URCs go to the multiplexer's own channels.
             return
         if isinstance(lines, str):
             lines = [lines]

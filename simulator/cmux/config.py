@@ -80,6 +80,8 @@ class CmuxSettings:
     refuse_pn: bool = False
     #: <port_speed> used when +CMUX omits it.
     default_port_speed: int = 5
+    #: The DLCIs whose AT channels get unsolicited result codes; None: every open DLC.
+    urc_dlcs: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.modes or not set(self.modes) <= {0, 1}:
@@ -93,9 +95,15 @@ class CmuxSettings:
             raise ValueError(f"cmux dlcs must be 1..{MAX_DLCS}; got {self.dlcs}")
         if self.first_frame_delay < 0:
             raise ValueError("cmux first_frame_delay cannot be negative")
+        if self.urc_dlcs is not None and not all(1 <= d <= self.dlcs for d in self.urc_dlcs):
+            raise ValueError(f"cmux urcs must name DLCs 1..{self.dlcs}; "
+                             f"got {list(self.urc_dlcs)}")
         if self.default_port_speed not in PORT_SPEEDS:
             raise ValueError(f"cmux default_port_speed must be 1..6; "
                              f"got {self.default_port_speed}")
+
+    def sends_urcs_on(self, dlci: int) -> bool:
+        return self.urc_dlcs is None or dlci in self.urc_dlcs
 
     def default_n1(self, option: Option) -> int:
         return min(DEFAULT_N1[option], self.max_n1)
@@ -128,6 +136,9 @@ class CmuxSettings:
                 values[key] = value
             elif key == "first_frame_delay":
                 values[key] = duration(value)
+            elif key == "urc_dlcs":
+                items = value if isinstance(value, (list, tuple)) else [value]
+                values[key] = tuple(_integer(key, item) for item in items)
         return cls(**values)
 
 

@@ -89,6 +89,7 @@ class _DlcAttacher:
     def dlc_opened(self, dlci: int, channel: Channel) -> None:
         interpreter = self.modem.attach(channel, f"{self.port}/dlc{dlci}")
         interpreter.session.vars[SESSION_KEY] = self.multiplexer
+        interpreter.receives_urcs = settings_of(self.modem.spec).sends_urcs_on(dlci)
         self.interpreters[dlci] = interpreter
 
     def dlc_closed(self, dlci: int, channel: Channel) -> None:

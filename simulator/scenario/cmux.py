@@ -28,6 +28,13 @@ def _is_scalar(node: Node) -> bool:
     return isinstance(node.yaml, yaml.ScalarNode)
 
 
+def _urc_dlcs(node: Node) -> tuple[int, ...] | None:
+    """``urcs: all`` (the default) or a list of DLCIs."""
+    if _is_scalar(node) and node.yaml.value == "all":
+        return None
+    return _codes(tuple(range(1, MAX_DLCS + 1)))(node)
+
+
 READERS: dict[str, Callable[[Node], Any]] = {
     "modes": _codes((0, 1)),
     "subsets": _codes((0, 1)),
@@ -37,11 +44,14 @@ READERS: dict[str, Callable[[Node], Any]] = {
     "msc_on_open": Node.boolean,
     "refuse_pn": Node.boolean,
     "default_port_speed": lambda node: node.integer(min(PORT_SPEEDS), max(PORT_SPEEDS)),
+    "urcs": _urc_dlcs,
 }
 
 
 def read_cmux(node: Node) -> CmuxSettings:
     values = node.mapping(READERS).read(READERS)
+    if "urcs" in values:
+        values["urc_dlcs"] = values.pop("urcs")
     try:
         return CmuxSettings(**values)
     except ValueError as e:  # rules across keys (subsets must include 0 ...)

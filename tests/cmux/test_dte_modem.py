@@ -5,6 +5,7 @@ control channel, and leaving and re-entering the multiplexer."""
 import pytest
 
 from simulator.at.interpreter import Mode
+from simulator.cmux.config import CmuxSettings
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.cmux.dte import (
@@ -170,7 +171,7 @@ def test_dtr_drop_with_d1_goes_to_online_command_state(bench):
     assert bench.at_dlc(1, "ATO") == b"\r\nCONNECT\r\n"
 
 
-def test_urcs_go_to_every_dlc_and_wait_on_the_physical_port(bench):
+def test_urcs_go_to_every_dlc_not_the_physical_port(bench):
     bench.open_dlc(1)
     bench.open_dlc(2)
     bench.at_dlc(2, "ATE0V0")
@@ -178,9 +179,20 @@ def test_urcs_go_to_every_dlc_and_wait_on_the_physical_port(bench):
     # the other, each formatted by its own channel's settings.
     assert bench.at_dlc(1, "AT+TURC=1") == b"AT+TURC=1\r\r\nOK\r\n\r\n+TURC: 1\r\n"
     assert bench.read(2) == b"+TURC: 1\r\n"
-    assert bench.host.take() == b""  # the physical port holds it
+    assert bench.host.take() == b""
+    # Back in AT mode the physical port does not replay what the DLCs already showed.
     bench.channel.receive(dte.frame(bench.mode, 0, UIH, dte.message(CLD)))
-    assert bench.host.take().endswith(b"\r\n+TURC: 1\r\n")
+    assert b"+TURC" not in bench.host.take()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_urcs_setting_keeps_urcs_to_the_named_dlcs(mode):
+    bench = MuxBench(cmux=CmuxSettings(urc_dlcs=(2,)))
+    bench.start(mode)
+    bench.open_dlc(1)
+    bench.open_dlc(2)
+    assert bench.at_dlc(1, "AT+TURC=1") == b"AT+TURC=1\r\r\nOK\r\n"
+    assert bench.read(2) == b"\r\n+TURC: 1\r\n"
 
 
 def test_flow_control_fcoff_holds_output_until_fcon(bench):
@@ -366,10 +378,10 @@ def test_cld_returns_the_port_to_at_command_mode(bench):
     bench.modem.emit_urc(lambda session: "+TURC: queued")
     bench.read(2)
     bench.channel.receive(dte.frame(bench.mode, 0, UIH, dte.message(CLD)))
-    # The CLD response, then (back in AT command mode) the URC the physical port queued
-    # while multiplexing.
+    # The CLD response, and nothing else: the URC went to the DLCs, not to the port
+    # the multiplexer owned.
     cld = dte.frame(bench.mode, 0, UIH, dte.message(CLD, command=False), cr=0)
-    assert bench.host.take() == cld + b"\r\n+TURC: queued\r\n"
+    assert bench.host.take() == cld
     assert bench.modem.sinks[0].events[-1] == "hangup"
     assert [i.port for i in bench.modem.interpreters] == ["phys"]
     assert bench.interpreter.mode is Mode.COMMAND

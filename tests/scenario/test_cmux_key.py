@@ -26,10 +26,15 @@ def test_every_key(tmp_path):
         msc_on_open: false
         refuse_pn: true
         default_port_speed: 6
+        urcs: [1, 3]
         """)
     assert scenario.modems[0].cmux == CmuxSettings(
         modes=(0,), subsets=(0, 1), max_n1=512, dlcs=8, first_frame_delay=0.25,
-        msc_on_open=False, refuse_pn=True, default_port_speed=6)
+        msc_on_open=False, refuse_pn=True, default_port_speed=6, urc_dlcs=(1, 3))
+
+
+def test_urcs_all_is_every_dlc(tmp_path):
+    assert load(tmp_path, "urcs: all\n").modems[0].cmux.urc_dlcs is None
 
 
 def test_absent_means_defaults(tmp_path):
@@ -45,6 +50,8 @@ def test_absent_means_defaults(tmp_path):
     ("subsets: [1]\n", 4, "modems[0].cmux", "include 0"),
     ("bogus: 1\n", 4, "modems[0].cmux.bogus", "bogus"),
     ("first_frame_delay: soon\n", 4, "modems[0].cmux.first_frame_delay", "soon"),
+    ("urcs: [9]\n", 4, "modems[0].cmux", "urcs must name DLCs 1..4"),
+    ("urcs: some\n", 4, "modems[0].cmux.urcs", "whole number"),
 ])
 def test_errors_name_file_line_and_key(tmp_path, block, line, key, words):
     with pytest.raises(ScenarioError) as caught:
