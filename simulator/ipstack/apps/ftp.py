@@ -35,7 +35,7 @@ from simulator.ipstack.apps.errors import (
     app_error,
     nested_cause,
 )
-from simulator.ipstack.apps.events import Closed
+from simulator.ipstack.apps.session import ControlSession
 from simulator.ipstack.apps.transfer import Transfer
 
 DEFAULT_PORT = 21
@@ -47,11 +47,7 @@ REPLY_TIMEOUT = 30.0
 _FINAL_REPLY = re.compile(r"\d{3} ")
 
 
-def _ignore(event) -> None:
-    pass
-
-
-class FtpSession:
+class FtpSession(ControlSession):
     """One FTP control connection, logged in.  ``passive`` may be changed between
     transfers (WIP option 41); ``set_binary`` sends TYPE (WIP option 40).  ``listener``
     gets ``Closed`` when the session ends."""
@@ -69,19 +65,18 @@ class FtpSession:
         self.account = account
         self.binary = binary
         self.reply_timeout = reply_timeout
-        self.listener: Callable = listener or _ignore
+        super().__init__(listener)
         self.last_reply: Reply | None = None
         self._passive = passive
         self._control: _FtpControl | None = None
-        self._connecting: defer.Deferred | None = None
         self._fatal: AppError | None = None  # why the session was dropped from our side
         self._quitting = False
-        self._owner_closed = False  # close() or abort() was called
-        self._closed: list[defer.Deferred] = []
         #: Transfers before their 150, in order, with what starts them.
         self._awaiting_start: list[tuple[Transfer, Callable[[], None]]] = []
-        self.is_open = False
-        self.ended = False
+
+    @property
+    def _connection(self) -> _FtpControl | None:
+        return self._control
 
     def __repr__(self) -> str:
         return f"<FtpSession {self.user}@{self.host}:{self.port}>"
@@ -254,11 +249,9 @@ class FtpSession:
     def close(self) -> defer.Deferred:
         """QUIT, then the server closes: ``Deferred[None]`` once the connection is gone.
         A session that is not connected is just dropped."""
-        d: defer.Deferred = defer.Deferred()
-        if self.ended:
-            d.callback(None)
+        d = self._wait_for_end()
+        if d.called:
             return d
-        self._closed.append(d)
         control = self._control
         if control is None:
             self.abort()
@@ -269,18 +262,6 @@ class FtpSession:
         control.quit().addErrback(lambda f: control.transport.abortConnection())
         return d
 
-    def abort(self) -> None:
-        """Drop the control connection at once (transfers in progress fail with
-        ``CLOSED``)."""
-        self._owner_closed = True
-        if self._connecting is not None:
-            connecting, self._connecting = self._connecting, None
-            connecting.cancel()
-        elif self._control is not None and self._control.transport is not None:
-            self._control.transport.abortConnection()
-        else:
-            self._ended(None)
-
     def _control_lost(self, reason: Failure) -> None:
         if self._fatal is not None:
             self._ended(self._fatal)
@@ -289,19 +270,10 @@ class FtpSession:
         else:
             self._ended(app_error(reason))
 
-    def _ended(self, error: AppError | None) -> None:
-        if self.ended:
-            return
-        self.ended = True
-        was_open, self.is_open = self.is_open, False
+    def _fail_pending(self, failure: AppError) -> None:
         for transfer, _ in self._awaiting_start:
-            transfer.fail(error or AppError(AppFailure.CLOSED))
+            transfer.fail(failure)
         self._awaiting_start.clear()
-        if was_open:
-            self.listener(Closed(error))
-        waiters, self._closed = self._closed, []
-        for d in waiters:
-            d.callback(None)
 
     # -- errors -------------------------------------------------------------------------------
 

@@ -27,17 +27,13 @@ from twisted.python.failure import Failure
 
 from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
 from simulator.ipstack.apps.errors import AppError, AppFailure, Reply, app_error, nested_cause
-from simulator.ipstack.apps.events import Closed
+from simulator.ipstack.apps.session import ControlSession
 from simulator.ipstack.apps.transfer import Transfer
 
 DEFAULT_PORT = 110
 #: Seconds a command may wait for its reply (RFC 1939 gives servers a 10-minute idle
 #: timer; a client waiting for a lab server needs far less).
 REPLY_TIMEOUT = 30.0
-
-
-def _ignore(event) -> None:
-    pass
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +52,7 @@ class MessageInfo:
     size: int
 
 
-class Pop3Session:
+class Pop3Session(ControlSession):
     """One POP3 connection, logged in.  ``listener`` gets ``Closed`` when the session ends;
     ``last_reply`` is the server's last status line (WIP option 70)."""
 
@@ -69,16 +65,15 @@ class Pop3Session:
         self.user = user
         self.password = password
         self.reply_timeout = reply_timeout
-        self.listener: Callable = listener or _ignore
+        super().__init__(listener)
         self.last_reply: Reply | None = None
         self._client: _Pop3Client | None = None
-        self._connecting: defer.Deferred | None = None
-        self._closed: list[defer.Deferred] = []
         self._quitting = False
-        self._owner_closed = False
         self._timed_out = False
-        self.is_open = False
-        self.ended = False
+
+    @property
+    def _connection(self) -> _Pop3Client | None:
+        return self._client
 
     def __repr__(self) -> str:
         return f"<Pop3Session {self.user}@{self.host}:{self.port}>"
@@ -168,11 +163,9 @@ class Pop3Session:
     def close(self) -> defer.Deferred:
         """QUIT (the server deletes what was marked): ``Deferred[None]`` once the connection
         is gone.  A session that is not connected is just dropped."""
-        d: defer.Deferred = defer.Deferred()
-        if self.ended:
-            d.callback(None)
+        d = self._wait_for_end()
+        if d.called:
             return d
-        self._closed.append(d)
         if self._client is None:
             self.abort()
         elif not self._quitting:
@@ -181,17 +174,6 @@ class Pop3Session:
             client.quit().addErrback(lambda f: client.transport.abortConnection())
         return d
 
-    def abort(self) -> None:
-        """Drop the connection at once (nothing marked is deleted)."""
-        self._owner_closed = True
-        if self._connecting is not None:
-            connecting, self._connecting = self._connecting, None
-            connecting.cancel()
-        elif self._client is not None and self._client.transport is not None:
-            self._client.transport.abortConnection()
-        else:
-            self._ended(None)
-
     def _lost(self, reason: Failure) -> None:
         if self._timed_out:
             self._ended(AppError(AppFailure.TIMEOUT, f"no reply in {self.reply_timeout} s"))
@@ -199,17 +181,6 @@ class Pop3Session:
             self._ended(None)
         else:
             self._ended(app_error(reason))
-
-    def _ended(self, error: AppError | None) -> None:
-        if self.ended:
-            return
-        self.ended = True
-        was_open, self.is_open = self.is_open, False
-        if was_open:
-            self.listener(Closed(error))
-        waiters, self._closed = self._closed, []
-        for d in waiters:
-            d.callback(None)
 
     # -- errors -------------------------------------------------------------------------------
 

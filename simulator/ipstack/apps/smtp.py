@@ -35,7 +35,7 @@ from twisted.python.failure import Failure
 
 from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
 from simulator.ipstack.apps.errors import AppError, AppFailure, Reply, app_error
-from simulator.ipstack.apps.events import Closed
+from simulator.ipstack.apps.session import ControlSession
 from simulator.ipstack.apps.transfer import Transfer
 
 DEFAULT_PORT = 25
@@ -53,10 +53,6 @@ _AUTHENTICATORS = {
     "PLAIN": smtp.PLAINAuthenticator,
     "CRAM-MD5": smtp.CramMD5ClientAuthenticator,
 }
-
-
-def _ignore(event) -> None:
-    pass
 
 
 class MailBodyEncoder:
@@ -134,7 +130,7 @@ class _Mail:
         return AppFailure.BCC_REJECTED
 
 
-class SmtpSession:
+class SmtpSession(ControlSession):
     """One SMTP connection, authenticated when ``user`` is given.  ``listener`` gets
     ``Closed`` when the session ends; ``last_reply`` is the server's last reply (WIP option
     60)."""
@@ -152,18 +148,17 @@ class SmtpSession:
         self.helo = helo
         self.mechanisms = tuple(m.upper() for m in mechanisms)
         self.reply_timeout = reply_timeout
-        self.listener: Callable = listener or _ignore
+        super().__init__(listener)
         self.last_reply: Reply | None = None
         self.queue: collections.deque[_Mail] = collections.deque()
         self._client: _SmtpClient | None = None
         self._opening: defer.Deferred | None = None
-        self._connecting: defer.Deferred | None = None
-        self._closed: list[defer.Deferred] = []
         self.fatal: AppError | None = None  # why the client gave up on the server
         self.quitting = False
-        self._owner_closed = False
-        self.is_open = False
-        self.ended = False
+
+    @property
+    def _connection(self) -> _SmtpClient | None:
+        return self._client
 
     def __repr__(self) -> str:
         return f"<SmtpSession {self.user or ''}@{self.host}:{self.port}>"
@@ -221,28 +216,15 @@ class SmtpSession:
     def close(self) -> defer.Deferred:
         """QUIT once the queued mails are sent: ``Deferred[None]`` when the connection is
         gone.  A session that is not connected is just dropped."""
-        d: defer.Deferred = defer.Deferred()
-        if self.ended:
-            d.callback(None)
+        d = self._wait_for_end()
+        if d.called:
             return d
-        self._closed.append(d)
         if self._client is None or self._connecting is not None or self._opening is not None:
             self.abort()
         else:
             self.quitting = True
             self._client.wake()
         return d
-
-    def abort(self) -> None:
-        """Drop the connection at once: queued and running mails fail with ``CLOSED``."""
-        self._owner_closed = True
-        if self._connecting is not None:
-            connecting, self._connecting = self._connecting, None
-            connecting.cancel()
-        elif self._client is not None and self._client.transport is not None:
-            self._client.transport.abortConnection()
-        else:
-            self._ended(None)
 
     # -- from the client ----------------------------------------------------------------------
 
@@ -261,12 +243,7 @@ class SmtpSession:
         else:
             self._ended(app_error(reason))
 
-    def _ended(self, error: AppError | None) -> None:
-        if self.ended:
-            return
-        self.ended = True
-        was_open, self.is_open = self.is_open, False
-        failure = error or AppError(AppFailure.CLOSED)
+    def _fail_pending(self, failure: AppError) -> None:
         if self._opening is not None:
             opening, self._opening = self._opening, None
             opening.errback(failure)
@@ -277,11 +254,6 @@ class SmtpSession:
             self._client.mail = None
         for mail in pending:
             mail.transfer.fail(failure)
-        if was_open:
-            self.listener(Closed(error))
-        waiters, self._closed = self._closed, []
-        for d in waiters:
-            d.callback(None)
 
 
 class _SmtpClient(smtp.ESMTPClient):
