@@ -58,6 +58,8 @@ class DnsClient:
 
 
 class _Lookup(protocol.DatagramProtocol):
+    noisy = False  # atsim logs sockets itself, with the modem's name
+
     def __init__(self, client: DnsClient, name: str, query_id: int) -> None:
         self.client = client
         self.name = name

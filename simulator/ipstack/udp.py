@@ -143,6 +143,8 @@ class UdpSocket:
 
 
 class _Port(protocol.DatagramProtocol):
+    noisy = False  # atsim logs sockets itself, with the modem's name
+
     def __init__(self, sock: UdpSocket) -> None:
         self.sock = sock
 
