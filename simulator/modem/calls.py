@@ -6,13 +6,18 @@ the scenario's ``numbers:`` or another modem's MSISDN.  Connected, the dialling 
 ``CONNECT 9600`` and carries the call's bytes; the called modem rings (RING or +CRING, +CLIP,
 RI) until ``ATA``, automatic answer after S0 rings, ``ATH`` (the caller then sees BUSY) or the
 caller giving up.  Voice calls are not simulated: ``ATD<number>;`` answers NO CARRIER.
+
+Observers (``on_call_event``) hear when a circuit call is created (dialled, or ringing in) and
+released, and whether the far end or the network released it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from twisted.internet import defer
+from twisted.internet import defer, protocol
 
 from simulator.at.commands import CmeError, Connect, ResultCode
 from simulator.at.engine_commands import hang_up
@@ -29,11 +34,39 @@ if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
 
 
+#: The identifier +CLCC gives a circuit call: atsim holds one at a time, so always 1.
+CALL_ID = 1
+#: CallEvent kinds.
+CREATED, RELEASED = "created", "released"
+
+
+@dataclasses.dataclass(frozen=True)
+class CallEvent:
+    """What ``CallService.on_call_event`` observers hear."""
+
+    kind: str  # CREATED or RELEASED
+    call_id: int
+    #: CREATED: an incoming call.  RELEASED: the far end or the network ended the call.
+    remote: bool
+    #: The ATD command (its handler's call) that created the call, else None.
+    command: Any = None
+
+
 class CallService(Service):
     def __init__(self, modem) -> None:
         super().__init__(modem)
         self.ringing: Ringing | None = None
         self.dialling: defer.Deferred | None = None
+        self._observers: list[Callable[[CallEvent], None]] = []
+
+    def on_call_event(self, callback: Callable[[CallEvent], None]) -> None:
+        """Call ``callback(event)`` when a circuit call is created or released."""
+        self._observers.append(callback)
+
+    def _notify(self, kind: str, *, remote: bool, command: Any = None) -> None:
+        event = CallEvent(kind, CALL_ID, remote, command)
+        for callback in list(self._observers):
+            callback(event)
 
     def register(self, table: CommandTable) -> None:
         table.add("D", exec=self.dial)
@@ -72,6 +105,9 @@ class CallService(Service):
         self.ringing = Ringing(self.modem, incoming, {"crc": CRC_KEY, "clip": CLIP_KEY},
                                self._auto_answer)
         incoming.on_end(lambda why: self._stop_ringing())
+        # Ended while ringing: by the caller or the network, unless this side rejected it.
+        incoming.on_end(lambda why: self._notify(RELEASED, remote=incoming.state == "ended"))
+        self._notify(CREATED, remote=True)
         self.ringing.start()
 
     def _stop_ringing(self) -> None:
@@ -102,6 +138,7 @@ class CallService(Service):
         self.modem.event("dial", number=target.number)
         self.dialling = network.dial(self.modem.name, target.number)
         self.dialling.addBoth(self._dial_done)
+        self._notify(CREATED, remote=False, command=call)
         return self.dialling.addCallbacks(self._connected, self._call_failed)
 
     @property
@@ -118,15 +155,21 @@ class CallService(Service):
     def _connected(self, peer):
         if not hasattr(peer, "attach"):  # an ISP: PPP over a CSD call is not there yet
             peer.hangup()
+            self._notify(RELEASED, remote=False)
             return ResultCode.NO_CARRIER
-        return Connect(CallSink(peer), CONNECT_TEXT)
+        return Connect(self._sink(peer), CONNECT_TEXT)
+
+    def _sink(self, peer) -> CallSink:
+        return _ObservedSink(peer, lambda remote: self._notify(RELEASED, remote=remote))
 
     def _call_failed(self, failure):
         from simulator.network.errors import CallError, CallFailure
 
         if failure.check(defer.CancelledError):
+            self._notify(RELEASED, remote=False)
             return ResultCode.NO_CARRIER
         failure.trap(CallError)
+        self._notify(RELEASED, remote=True)
         return {
             CallFailure.BUSY: ResultCode.BUSY,
             CallFailure.NO_ANSWER: ResultCode.NO_ANSWER,
@@ -137,14 +180,14 @@ class CallService(Service):
         if ringing is None:
             return ResultCode.NO_CARRIER  # no incoming call to answer
         self._stop_ringing()
-        return Connect(CallSink(ringing.incoming.answer()), CONNECT_TEXT)
+        return Connect(self._sink(ringing.incoming.answer()), CONNECT_TEXT)
 
     def _auto_answer(self, interpreter) -> None:
         ringing = self.ringing
         if ringing is None:
             return
         self._stop_ringing()
-        if not interpreter.connect_unsolicited(CallSink(ringing.incoming.answer()),
+        if not interpreter.connect_unsolicited(self._sink(ringing.incoming.answer()),
                                                CONNECT_TEXT):
             # The channel was busy after all: the call rings on, answerable with ATA.
             self.ringing = ringing
@@ -165,6 +208,29 @@ class CallService(Service):
         provisioned = network is not None and network.serving is not None
         m = CLIP_PROVISIONED if provisioned else CLIP_UNKNOWN
         call.info(f"+CLIP: {call.session.vars.get(CLIP_KEY, 0)},{m}")
+
+
+class _ObservedSink(CallSink):
+    """A connected call's sink that says once, when the call is over, whether the far end
+    (or the network) ended it (``released(True)``) or this side did (``released(False)``)."""
+
+    def __init__(self, call: Any, released: Callable[[bool], None]) -> None:
+        super().__init__(call)
+        self._released = released
+        self._reported = False
+
+    def hangup(self) -> None:
+        self._report(remote=False)
+        super().hangup()
+
+    def connectionLost(self, reason=protocol.connectionDone) -> None:
+        super().connectionLost(reason)
+        self._report(remote=True)
+
+    def _report(self, *, remote: bool) -> None:
+        if not self._reported:
+            self._reported = True
+            self._released(remote)
 
 
 # -- call-related reporting settings (per channel) -----------------------------------------------

@@ -70,6 +70,7 @@ class NetworkService(Service):
         self.attach_wanted = True
         self.ps_attached = False
         self._ps_listeners: list[PsListener] = []
+        self._registration_listeners: list[Callable[[], None]] = []
         self._published = {domain: Report(Stat.NOT_SEARCHING) for domain in Domain}
 
     # -- wiring ----------------------------------------------------------------------------
@@ -85,6 +86,10 @@ class NetworkService(Service):
     def on_packet_attach(self, listener: PsListener) -> None:
         """Call ``listener(attached, by)`` when the packet-domain attach changes."""
         self._ps_listeners.append(listener)
+
+    def on_registration_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after a change of the registration reports is published."""
+        self._registration_listeners.append(listener)
 
     def register(self, table: CommandTable) -> None:
         self._sim.on_change(self.update)
@@ -202,10 +207,12 @@ class NetworkService(Service):
         return self.tables.access_technology[operator.tech]
 
     def _publish(self) -> None:
+        changed = False
         for domain in Domain:
             old, new = self._published[domain], self.report(domain)
             if new == old:
                 continue
+            changed = True
             self._published[domain] = new
             self.modem.event("registration", domain=domain.value, stat=int(new.stat))
             self.modem.emit_urc(
@@ -213,6 +220,9 @@ class NetworkService(Service):
                     d, session.vars.get(d.session_key, 0), o, r
                 )
             )
+        if changed:
+            for listener in list(self._registration_listeners):
+                listener()
 
     def _settle_waiters(self) -> None:
         """Answer +COPS set commands waiting for the selection they asked for."""
