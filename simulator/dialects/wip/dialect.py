@@ -12,6 +12,7 @@ from simulator.dialects.base import TableDialect
 from simulator.dialects.wip.revision import Revision
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.dialects.wip.service import WipService
+from simulator.dialects.wip.wind import WindService
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.services import GENERIC_SERVICES
 from simulator.modem.tables import GENERIC_TABLES
@@ -44,5 +45,5 @@ DIALECT = WipDialect(
     name="wip",
     traits=WAVECOM_TRAITS,
     tables=WAVECOM_TABLES,
-    services=(*GENERIC_SERVICES, WipService),
+    services=(*GENERIC_SERVICES, WipService, WindService),
 )

@@ -47,7 +47,7 @@ def test_wavecom_identity_and_traits():
     assert bench.at("+CGMI") == info("WAVECOM MODEM")
     assert bench.at("+CGMI?") == "\r\n+CME ERROR: 3\r\n"  # a form the command lacks
     assert bench.at("+CFUN=7") == "\r\n+CME ERROR: 3\r\n"  # a bad parameter
-    assert bench.at("+WIND=255") == "\r\nERROR\r\n"  # not simulated: unknown
+    assert bench.at("+WCFM=?") == "\r\nERROR\r\n"  # not simulated: unknown
     assert bench.at("") == OK
 
 
@@ -63,5 +63,5 @@ def test_the_doc_example_loads(tmp_path):
 
 def test_commands_not_simulated_answer_as_unknown():
     bench = WipBench()
-    for line in ("+WOPEN=1", "+WCFM=?", "+WMFMM?", "+WIND?"):
+    for line in ("+WCFM=?", "+WMFMM?", "+WMFM?"):
         assert bench.at(line) == "\r\nERROR\r\n", line
