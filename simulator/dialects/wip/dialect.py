@@ -13,6 +13,7 @@ from simulator.dialects.wip.revision import Revision
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.dialects.wip.service import WipService
 from simulator.dialects.wip.wind import WindService
+from simulator.dialects.wip.wopen import OpenAtService
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.services import GENERIC_SERVICES
 from simulator.modem.tables import GENERIC_TABLES
@@ -45,5 +46,6 @@ DIALECT = WipDialect(
     name="wip",
     traits=WAVECOM_TRAITS,
     tables=WAVECOM_TABLES,
-    services=(*GENERIC_SERVICES, WipService, WindService),
+    # OpenAtService after WipService: it gates the +WIP commands (+WOPEN=0).
+    services=(*GENERIC_SERVICES, WipService, WindService, OpenAtService),
 )
