@@ -4,7 +4,8 @@ commands or vendor dialects: failures are enums the dialects map to their own co
 """
 
 from simulator.network.apn import AddressPool, Bearer
-from simulator.network.calls import Call, IncomingCall, IspPeer
+from simulator.network.calls import Call, IncomingCall
+from simulator.network.dialup import DialupBearer
 from simulator.network.errors import (
     ActivationError,
     ActivationFailure,
@@ -25,11 +26,11 @@ __all__ = [
     "AddressPool",
     "Bearer",
     "Call",
+    "DialupBearer",
     "CallError",
     "CallFailure",
     "Exposure",
     "IncomingCall",
-    "IspPeer",
     "Link",
     "LinkParams",
     "Network",

@@ -178,8 +178,11 @@ class Bearer:
             observer(self, by_network)
         self._observers.clear()
         self.router.bearer_released(self)
-        self._apn.pool.release(self._address)
+        self._return_address()
         self.subscriber.bearers.discard(self)
+
+    def _return_address(self) -> None:
+        self._apn.pool.release(self._address)
 
 
 class Apns:

@@ -6,8 +6,10 @@
   turns it into RING / ``+CRING`` and ``ATA`` into ``answer()``); answered, both sides hold a
   ``Call``, a byte pipe shaped like a 9600 bit/s GSM data channel;
 * ``forward: host:port``: a real TCP connection, the far end of the byte pipe;
-* ``isp:``: an ``IspPeer`` carrying the login and password the ISP expects; the PPP side is
-  not built yet, so ``IspPeer.start_ppp`` fails with ``PPP_NOT_AVAILABLE``.
+* ``isp:``: the ISP's PPP access server (``simulator.network.isp``) answers at the far end.
+
+A side that ran PPP over its ``Call`` to IPCP Opened gets a bearer with
+``call.open_bearer(address, dns)`` (see ``simulator.network.dialup``).
 
 Outcomes that are not a connection fail the Deferred with a ``CallError`` and a
 ``CallFailure`` (BUSY, NO_ANSWER, NO_CARRIER) the modem layer maps to its result codes.
@@ -15,17 +17,22 @@ Outcomes that are not a connection fail the Deferred with a ``CallError`` and a
 
 from __future__ import annotations
 
-import dataclasses
+import ipaddress
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer, protocol
 
 from simulator.logs import Logger
-from simulator.network.errors import CallError, CallFailure
+from simulator.network.apn import AddressPool
+from simulator.network.dialup import CallPath, DialupBearer
+from simulator.network.errors import ActivationError, ActivationFailure, CallError, CallFailure
+from simulator.network.hosts import Hosts
+from simulator.network.isp import Isp, gateway_of
 from simulator.network.links import PRESETS, Link
 from simulator.network.pipe import Pipe, PipeEnd
-from simulator.network.spec import IspSpec, NumberSpec
+from simulator.network.router import Router
+from simulator.network.spec import NumberSpec
 from simulator.network.splice import Splice
 
 if TYPE_CHECKING:
@@ -40,6 +47,9 @@ SETUP_DELAY = 2.0
 NO_ANSWER_TIMEOUT = 60.0
 #: The data channel of a call: GSM CSD at 9600 bit/s.
 CALL_CHANNEL = PRESETS["gsm"]
+#: The called modem's side of a point-to-point bearer: the call's channel already shapes
+#: every packet once on the caller's side, so the callee's adds nothing.
+CALLEE_LINK = PRESETS["ideal"]
 
 
 def normalise_number(number: str) -> str:
@@ -51,13 +61,16 @@ def normalise_number(number: str) -> str:
 class Call:
     """One side of a connected call.  ``attach(protocol)`` starts the bytes flowing (what the
     other side sent meanwhile is kept); ``hangup()`` ends the call for both sides: the other
-    side's protocol sees ``connectionLost``."""
+    side's protocol sees ``connectionLost``.  ``open_bearer`` gives the side that ran PPP to
+    IPCP Opened its IP path."""
 
-    def __init__(self, number: str, kind: str, end: PipeEnd, link: Link) -> None:
+    def __init__(self, number: str, kind: str, end: PipeEnd, link: Link,
+                 path: CallPath | None = None) -> None:
         self.number = number
-        self.kind = kind  # "modem" | "forward"
+        self.kind = kind  # "modem" | "forward" | "isp"
         self.end = end
         self.link = link  # the call's channel: faults act on it
+        self.path = path
 
     def __repr__(self) -> str:
         return f"<Call {self.kind} {self.number}>"
@@ -76,20 +89,19 @@ class Call:
     def hangup(self) -> None:
         self.end.loseConnection()
 
+    def open_bearer(self, address: str, dns: tuple[str, ...] = ()) -> DialupBearer:
+        """A bearer at ``address`` (what IPCP agreed on) for this side; it is released when
+        the call ends.  ``ActivationError`` when the call is over or the address is taken."""
+        if self.path is None or not self.connected:
+            raise ActivationError(ActivationFailure.NETWORK_FAILURE, "the call is over")
+        bearer = self.path.open_bearer(self.number, address, dns)
 
-@dataclasses.dataclass
-class IspPeer:
-    """An ISP answered: PPP would start now, with these credentials."""
+        def call_ended(end: PipeEnd) -> None:
+            if end is self.end:
+                bearer.release(by_network=True)
 
-    number: str
-    login: str
-    password: str
-
-    def start_ppp(self) -> defer.Deferred:
-        return defer.fail(CallError(CallFailure.PPP_NOT_AVAILABLE, self.number))
-
-    def hangup(self) -> None:
-        pass
+        self.end.pipe.end_lost_callbacks.append(call_ended)
+        return bearer
 
 
 class IncomingCall:
@@ -143,10 +155,15 @@ class Calls:
         self.network = network
         self.clock = network.clock
         self.numbers = {normalise_number(n.number): n for n in numbers}
+        self.isps = _isps(numbers)
         self._handlers: dict[str, Callable[[IncomingCall], None]] = {}
         self._busy: set[str] = set()  # modems ringing or in a call
         self.setup_delay = SETUP_DELAY
         self.no_answer_timeout = NO_ANSWER_TIMEOUT
+
+    def dns_servers(self) -> set[ipaddress.IPv4Address]:
+        """The ISPs' name servers, where the lab's DNS answers."""
+        return {ipaddress.IPv4Address(a) for isp in self.isps.values() for a in isp.dns}
 
     def set_handler(self, subscriber: Subscriber,
                     handler: Callable[[IncomingCall], None] | None) -> None:
@@ -204,7 +221,7 @@ class Calls:
         if spec is None:
             raise CallError(CallFailure.NO_CARRIER, f"{number}: no such number")
         if spec.isp is not None:
-            d.callback(_isp_peer(number, spec.isp))
+            self._connect_isp(caller, number, self.isps[normalise_number(spec.number)], d)
         elif spec.forward is not None:
             self._dial_forward(caller, number, spec.forward, d, state)
         else:
@@ -236,13 +253,32 @@ class Calls:
 
     def _connect_modems(self, caller: Subscriber, callee: Subscriber,
                         number: str) -> tuple[Call, Call]:
+        channel, pipe = self._channel(caller)
+        self._end_when_closed(pipe, caller.name, callee.name)
+        log.info("{caller} -> {callee}: call connected", caller=caller.name, callee=callee.name)
+        # A point-to-point link is a network of two: its own router, only the call's ends.
+        router = Router(self.clock, Hosts())
+        callee_link = Link("csd", CALLEE_LINK, callee.rng, owner=callee.name)
+        return (Call(number, "modem", pipe.a, channel, CallPath(caller, router, channel)),
+                Call(callee.msisdn or caller.name, "modem", pipe.b, channel,
+                     CallPath(callee, router, callee_link)))
+
+    def _channel(self, caller: Subscriber) -> tuple[Link, Pipe]:
+        """The data channel of a call from ``caller`` and the byte pipe across it."""
         channel = Link("csd", CALL_CHANNEL, caller.rng, owner=caller.name)
         pipe = Pipe(self.clock, ("csd", 0), ("csd", 1), (channel.uplink,), (channel.downlink,),
                     a_link=channel)
-        self._end_when_closed(pipe, caller.name, callee.name)
-        log.info("{caller} -> {callee}: call connected", caller=caller.name, callee=callee.name)
-        return (Call(number, "modem", pipe.a, channel),
-                Call(callee.msisdn or caller.name, "modem", pipe.b, channel))
+        return channel, pipe
+
+    def _connect_isp(self, caller: Subscriber, number: str, isp: Isp,
+                     d: defer.Deferred) -> None:
+        channel, pipe = self._channel(caller)
+        self._busy.add(caller.name)
+        self._end_when_closed(pipe, caller.name)
+        isp.answer(caller, pipe.b, self.clock)
+        log.info("{caller} -> ISP {number}: call connected", caller=caller.name, number=number)
+        d.callback(Call(number, "isp", pipe.a, channel,
+                        CallPath(caller, self.network.router, channel)))
 
     def _dial_forward(self, caller: Subscriber, number: str, target: tuple[str, int],
                       d: defer.Deferred, state: dict) -> None:
@@ -262,7 +298,10 @@ class Calls:
             self._end_when_closed(pipe, caller.name)
             splice.join(transport, pipe.b)
             pipe.b.attach(splice.inner)
-            d.callback(Call(number, "forward", pipe.a, channel))
+            # IP over a real endpoint's PPP cannot reach anything inside atsim: a router
+            # with nobody else on it.
+            d.callback(Call(number, "forward", pipe.a, channel,
+                            CallPath(caller, Router(self.clock, Hosts()), channel)))
 
         def failed(reason) -> None:
             self._busy.discard(caller.name)
@@ -295,8 +334,17 @@ class _CallFactory(protocol.ClientFactory):
         self.failed(reason)
 
 
-def _isp_peer(number: str, isp: IspSpec) -> IspPeer:
-    return IspPeer(number, isp.login, isp.password)
+def _isps(numbers: Sequence[NumberSpec]) -> dict[str, Isp]:
+    """An ``Isp`` per ``isp:`` number; those with the same pool share its addresses."""
+    pools: dict[ipaddress.IPv4Network, AddressPool] = {}
+    reserved: dict[ipaddress.IPv4Network, set[ipaddress.IPv4Address]] = {}
+    specs = [spec for spec in numbers if spec.isp is not None]
+    for spec in specs:
+        reserved.setdefault(spec.isp.pool, {gateway_of(spec.isp.pool)}).update(spec.isp.dns)
+    for network, addresses in reserved.items():
+        pools[network] = AddressPool(network, reserved=sorted(addresses))
+    return {normalise_number(spec.number): Isp(spec.number, spec.isp, pools[spec.isp.pool])
+            for spec in specs}
 
 
 def _describe(spec: NumberSpec | None) -> str:

@@ -42,7 +42,6 @@ class CallFailure(enum.Enum):
     BUSY = "busy"  # the called modem is in a call, or rejected this one
     NO_ANSWER = "no answer"
     NO_CARRIER = "no carrier"  # unknown number, the forward target refused ...
-    PPP_NOT_AVAILABLE = "PPP not available"  # an isp: number: its PPP side is not built yet
 
 
 class NetworkError(Exception):

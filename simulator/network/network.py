@@ -63,9 +63,9 @@ class Network(MultiService):
         self.subscribers: dict[str, Subscriber] = {}
         self.exposer = Exposer(self.router, reactor) if reactor is not None else None
         self.router.exposer = self.exposer
+        self.calls = Calls(self, spec.numbers)  # before the lab: it runs the ISPs' DNS
         self.lab = Lab(self, listen=lab_listen and reactor is not None)
         self.lab.setServiceParent(self)
-        self.calls = Calls(self, spec.numbers)
 
     # -- modems -------------------------------------------------------------------------------
 
@@ -115,7 +115,7 @@ class Network(MultiService):
         return self.router.resolver.resolve(name)
 
     def dial(self, from_modem: str, number: str, *, timeout: float | None = None):
-        """A CSD call: ``Deferred[Call | IspPeer]`` or ``CallError`` (see ``calls``)."""
+        """A CSD call: ``Deferred[Call]`` or ``CallError`` (see ``calls``)."""
         return self.calls.dial(self.subscriber(from_modem), number, timeout=timeout)
 
     def on_incoming_call(self, modem: str, handler) -> None:

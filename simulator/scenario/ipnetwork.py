@@ -24,6 +24,7 @@ from yaml.constructor import SafeConstructor
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.links import PRESETS
 from simulator.scenario.model import (
+    DEFAULT_ISP_POOL,
     SERVICE_PORTS,
     ApnSpec,
     ExposeSpec,
@@ -46,7 +47,7 @@ APN_KEYS = ("pool", "dns", "activation_delay", "failure_probability", "user", "p
 HOST_KEYS = ("address", "services", "ping", "forward")
 PING_KEYS = ("rtt",)
 NUMBER_KEYS = ("modem", "forward", "isp")
-ISP_KEYS = ("login", "password")
+ISP_KEYS = ("login", "password", "pool", "dns")
 LINK_KEYS = ("preset", "latency", "jitter", "up", "down", "loss", "mtu")
 MODEM_IP_KEYS = ("msisdn", "link", "expose")
 
@@ -220,7 +221,8 @@ def read_ip_network(fields: Fields, directory: Path) -> dict[str, object]:
         values["allow"] = tuple(_ipv4_network(item) for item in allow.sequence())
     numbers = fields.get("numbers")
     if numbers is not None:
-        values["numbers"] = _read_numbers(numbers)
+        values["numbers"] = _read_numbers(numbers, values.get("apns", ()),
+                                          values.get("hosts", ()))
     links = fields.get("links")
     if links is not None:
         values["links"] = _read_links(links)
@@ -343,9 +345,11 @@ def _read_forward(node: Node) -> ForwardSpec:
     return ForwardSpec(address=text)
 
 
-def _read_numbers(node: Node) -> tuple[NumberSpec, ...]:
+def _read_numbers(node: Node, apns: Iterable[ApnSpec],
+                  hosts: Iterable[HostSpec]) -> tuple[NumberSpec, ...]:
     numbers = []
     taken = UniqueValues()
+    isp_pools = _IspPools(tuple(apns), tuple(hosts))
     for key, value in _entries(node, "phone numbers"):
         if key.yaml.tag != STR:
             key.fail(f'a phone number must be quoted, or YAML reads it as a number: '
@@ -365,11 +369,55 @@ def _read_numbers(node: Node) -> tuple[NumberSpec, ...]:
         elif "forward" in fields:
             target["forward"] = _endpoint(fields["forward"])
         else:
-            isp = fields["isp"].mapping(ISP_KEYS, required=ISP_KEYS)
-            target["isp"] = IspSpec(login=isp["login"].string(),
-                                    password=isp["password"].string())
+            target["isp"] = _read_isp(fields["isp"], number, isp_pools)
         numbers.append(NumberSpec(number=number, source=key.source, **target))
     return tuple(numbers)
+
+
+def _read_isp(node: Node, number: str, pools: _IspPools) -> IspSpec:
+    isp = node.mapping(ISP_KEYS, required=("login", "password"))
+    values: dict[str, object] = {}
+    if "pool" in isp:
+        values["pool"] = _ipv4_network(isp["pool"])
+        where = isp["pool"]
+        if values["pool"].num_addresses < 4:
+            where.fail(f"{values['pool']} is too small: the ISP takes its first address "
+                       "and needs more for its callers")
+    else:
+        where = node
+    pools.claim(values.get("pool", DEFAULT_ISP_POOL), number, where, "pool" in isp)
+    dns = isp.get("dns")
+    if dns is not None:
+        items = dns.sequence() if isinstance(dns.yaml, yaml.SequenceNode) else [dns]
+        values["dns"] = tuple(_ipv4(item) for item in items)
+    return IspSpec(login=isp["login"].string(), password=isp["password"].string(), **values)
+
+
+class _IspPools:
+    """ISP pools must stay clear of the APNs' pools, of each other (two ISPs may share the
+    same pool) and of the lab hosts' addresses: an address means one thing in the routing
+    table."""
+
+    def __init__(self, apns: tuple[ApnSpec, ...], hosts: tuple[HostSpec, ...]) -> None:
+        self.apns = apns
+        self.hosts = hosts
+        self.claimed: list[tuple[ipaddress.IPv4Network, str, int]] = []
+
+    def claim(self, pool: ipaddress.IPv4Network, number: str, where: Node,
+              given: bool) -> None:
+        what = f"{pool}" if given else f"the default ISP pool {pool} (give this isp a pool)"
+        for apn in self.apns:
+            if pool.overlaps(apn.pool):
+                where.fail(f"{what} overlaps APN {apn.name!r}'s pool {apn.pool}")
+        for other, other_number, line in self.claimed:
+            if pool != other and pool.overlaps(other):
+                where.fail(f"{what} overlaps the pool {other} of ISP {other_number!r} "
+                           f"(line {line})")
+        for host in self.hosts:
+            address = host.address or _literal(host.name)
+            if address is not None and address in pool:
+                where.fail(f"{what} contains the address {address} of host {host.name!r}")
+        self.claimed.append((pool, number, where.line))
 
 
 def _digits(number: str) -> str:

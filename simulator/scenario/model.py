@@ -193,10 +193,22 @@ class HostSpec:
     forward: ForwardSpec | None = None
 
 
+#: Where an ``isp:`` without ``pool`` hands out addresses: the start of RFC 6598's shared
+#: address space, which carriers give their subscribers, so an address from it reads as an
+#: ISP's and never clashes with a lab host (198.18.0.0/15) or a documentation range.
+DEFAULT_ISP_POOL = ipaddress.IPv4Network("100.64.0.0/16")
+
+
 @dataclasses.dataclass(frozen=True)
 class IspSpec:
+    """A dial-up Internet service provider: the PPP login it accepts, the addresses it gives
+    (its own is the first of ``pool``), and its name servers (none given: its own address,
+    where atsim's DNS answers)."""
+
     login: str
     password: str
+    pool: ipaddress.IPv4Network = DEFAULT_ISP_POOL
+    dns: tuple[ipaddress.IPv4Address, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,7 @@ from twisted.python.failure import Failure
 from twisted.trial import unittest
 
 from simulator.network import CallError, CallFailure, Network
-from simulator.network.calls import NO_ANSWER_TIMEOUT, SETUP_DELAY, Call, IspPeer
+from simulator.network.calls import NO_ANSWER_TIMEOUT, SETUP_DELAY, Call
 from simulator.network.spec import IspSpec, NumberSpec
 from tests.network.helpers import Recorder, advance, result_of, spec
 
@@ -115,14 +115,16 @@ def test_unknown_number_is_no_carrier():
     assert failure(result_of(d)) is CallFailure.NO_CARRIER
 
 
-def test_an_isp_number_gives_its_credentials_and_no_ppp_yet():
+def test_an_isp_number_answers_with_a_call_to_its_access_server():
     network, clock = calls_network()
     d = network.dial("a", "+33600000003")
     clock.advance(SETUP_DELAY)
-    peer = result_of(d)
-    assert isinstance(peer, IspPeer)
-    assert (peer.login, peer.password) == ("user", "pass")
-    assert failure(result_of(peer.start_ppp())) is CallFailure.PPP_NOT_AVAILABLE
+    call = result_of(d)
+    assert isinstance(call, Call) and call.kind == "isp"
+    assert network.calls.in_call("a")
+    call.hangup()
+    advance(clock, 1.0, step=0.01)
+    assert not network.calls.in_call("a")  # (PPP over it: tests/network/test_isp.py)
 
 
 class ForwardCallTests(unittest.TestCase):

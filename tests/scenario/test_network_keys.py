@@ -8,6 +8,7 @@ from twisted.internet import task
 
 from simulator.network import Network
 from simulator.scenario.model import (
+    DEFAULT_ISP_POOL,
     ApnSpec,
     ExposeSpec,
     ForwardSpec,
@@ -218,6 +219,22 @@ def test_a_modem_msisdn_not_in_numbers_is_still_its_number(scenario):
                                                  source=loaded.network.numbers[0].source),)
 
 
+def test_an_isp_with_its_own_pool_and_name_servers(scenario):
+    loaded = scenario.load("""\
+        modems: [{name: a}]
+        network:
+          numbers:
+            "0800": {isp: {login: x, password: y, pool: 192.0.2.0/24, dns: [192.0.2.53]}}
+            "0801": {isp: {login: z, password: w, pool: 192.0.2.0/24}}
+            "0802": {isp: {login: v, password: u}}
+        """)
+    first, second, third = (n.isp for n in loaded.network.numbers)
+    assert (first.pool, first.dns) == (ipaddress.IPv4Network("192.0.2.0/24"),
+                                       (ipaddress.IPv4Address("192.0.2.53"),))
+    assert second.pool == first.pool  # two ISPs may share a pool
+    assert (third.pool, third.dns) == (DEFAULT_ISP_POOL, ())
+
+
 NETWORK = "modems: [{name: a}]\nnetwork:\n"
 
 
@@ -289,6 +306,31 @@ NETWORK = "modems: [{name: a}]\nnetwork:\n"
      "4: network.numbers.1: a number needs exactly one of modem, forward, isp, got modem and isp"),
     ("  numbers:\n    '1': {isp: {login: x}}\n",
      "4: network.numbers.1.isp.password: required key is missing"),
+    ("  numbers:\n    '1': {isp: {login: x, password: y, pool: 10.1.2.3/8}}\n",
+     "4: network.numbers.1.isp.pool: '10.1.2.3/8' has host bits set; the network is "
+     "10.0.0.0/8"),
+    ("  numbers:\n    '1': {isp: {login: x, password: y, pool: 192.0.2.0/31}}\n",
+     "4: network.numbers.1.isp.pool: 192.0.2.0/31 is too small: the ISP takes its first "
+     "address and needs more for its callers"),
+    ("  numbers:\n    '1': {isp: {login: x, password: y, dns: [nowhere]}}\n",
+     "4: network.numbers.1.isp.dns[0]: expected an IPv4 address like 203.0.113.10, "
+     "got 'nowhere'"),
+    ("  apns:\n    internet: {pool: 10.64.0.0/16}\n  numbers:\n"
+     "    '1': {isp: {login: x, password: y, pool: 10.64.8.0/24}}\n",
+     "6: network.numbers.1.isp.pool: 10.64.8.0/24 overlaps APN 'internet''s pool "
+     "10.64.0.0/16"),
+    ("  apns:\n    internet: {pool: 100.64.0.0/10}\n  numbers:\n"
+     "    '1': {isp: {login: x, password: y}}\n",
+     "6: network.numbers.1.isp: the default ISP pool 100.64.0.0/16 (give this isp a pool) "
+     "overlaps APN 'internet''s pool 100.64.0.0/10"),
+    ("  numbers:\n    '1': {isp: {login: x, password: y, pool: 192.0.2.0/24}}\n"
+     "    '2': {isp: {login: x, password: y, pool: 192.0.2.0/25}}\n",
+     "5: network.numbers.2.isp.pool: 192.0.2.0/25 overlaps the pool 192.0.2.0/24 of ISP '1' "
+     "(line 4)"),
+    ("  hosts:\n    www.lab: {address: 100.64.0.80}\n  numbers:\n"
+     "    '1': {isp: {login: x, password: y}}\n",
+     "6: network.numbers.1.isp: the default ISP pool 100.64.0.0/16 (give this isp a pool) "
+     "contains the address 100.64.0.80 of host 'www.lab'"),
     ("  numbers:\n    '1': {modem: nobody}\n",
      "4: network.numbers.1: no modem named 'nobody'; modems: a"),
     ("  numbers:\n    '+33 6': {modem: a}\n    '+336': {modem: a}\n",

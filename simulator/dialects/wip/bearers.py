@@ -52,7 +52,6 @@ CALL_CODES = {
     CallFailure.BUSY: Code.LINE_BUSY,
     CallFailure.NO_ANSWER: Code.NO_ANSWER,
     CallFailure.NO_CARRIER: Code.NO_CARRIER,
-    CallFailure.PPP_NOT_AVAILABLE: Code.PPP_LCP_FAILED,
 }
 #: The SIM's +CME code (simulator.modem.errors) -> the bearer connection failure.
 SIM_CODES = {cme.SIM_NOT_INSERTED: Code.NO_SIM}

@@ -121,8 +121,9 @@ class Lab(Service):
                 self._add(host, service)
                 if service.kind == "dns":
                     declared_dns.add(host.address)
-        # Every APN's DNS server answers, whether or not hosts: lists it.
-        for address in sorted(network.apns.dns_servers() - declared_dns):
+        # Every APN's and ISP's DNS server answers, whether or not hosts: lists it.
+        servers = network.apns.dns_servers() | network.calls.dns_servers()
+        for address in sorted(servers - declared_dns):
             self._add(network.hosts.ensure(address), ServiceSpec("dns"))
 
     def _add(self, host: Host, spec: ServiceSpec) -> None:

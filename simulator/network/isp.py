@@ -1,0 +1,112 @@
+"""Dial-up Internet service providers (``numbers: {"...": {isp: ...}}``): a PPP access
+server at the far end of every call to the number.
+
+The server is atsim's own PPP (``simulator.ppp``) in its server role on the call's byte
+pipe: it asks the caller to authenticate (CHAP-MD5, or PAP if the caller prefers), checks the
+scenario's login and password, gives an address from the ISP's pool and its name servers,
+and hangs up when the link terminates.  The caller's side turns the address into a bearer
+(``simulator.network.dialup``); IP packets reaching the server itself (from a host's own PPP
+client, which atsim does not route yet) are counted and dropped.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from typing import TYPE_CHECKING
+
+from simulator.logs import Logger
+from simulator.network.apn import AddressPool
+from simulator.network.spec import IspSpec
+from simulator.ppp import (
+    Authenticated,
+    IpcpOpened,
+    IpPacketReceived,
+    LinkTerminated,
+    PeerConfig,
+    PppPeer,
+)
+from simulator.ppp.link import PppLink
+
+if TYPE_CHECKING:
+    from twisted.internet.interfaces import IReactorTime
+
+    from simulator.network.pipe import PipeEnd
+    from simulator.network.subscribers import Subscriber
+
+log = Logger(namespace="atsim.network.isp")
+
+#: The access server's name in its CHAP challenges.
+SERVER_NAME = "atsim-isp"
+
+
+def gateway_of(pool: ipaddress.IPv4Network) -> ipaddress.IPv4Address:
+    """The ISP's own address: the first host address of its pool."""
+    return next(pool.hosts())
+
+
+class Isp:
+    """One ``isp:`` number.  ISPs with the same pool share it (``pools``)."""
+
+    def __init__(self, number: str, spec: IspSpec, pool: AddressPool) -> None:
+        self.number = number
+        self.spec = spec
+        self.pool = pool
+        self.gateway = str(gateway_of(spec.pool))
+        self.dns = tuple(str(a) for a in spec.dns) or (self.gateway,)
+        self.sessions: list[IspSession] = []
+
+    def __repr__(self) -> str:
+        return f"<Isp {self.number} {self.spec.pool}>"
+
+    def answer(self, caller: Subscriber, end: PipeEnd, clock: IReactorTime) -> IspSession:
+        session = IspSession(self, caller, clock)
+        self.sessions.append(session)
+        end.attach(session.link)
+        return session
+
+
+class IspSession:
+    """One call to the ISP: its PPP server and the address it holds for the caller."""
+
+    def __init__(self, isp: Isp, caller: Subscriber, clock: IReactorTime) -> None:
+        self.isp = isp
+        self.caller = caller.name
+        allocated = isp.pool.allocate()
+        # None: the pool is exhausted; the server then has no address to give and IPCP fails
+        # for a caller that asks for one, as with a real access server.
+        self.address = str(allocated) if allocated is not None else None
+        config = PeerConfig.server(isp.gateway, self.address,
+                                   secrets={isp.spec.login: isp.spec.password},
+                                   dns=isp.dns[:2], name=SERVER_NAME)
+        # A generator of the ISP's own, seeded from the caller's: challenges and magic
+        # numbers repeat with the run's seed.
+        rng = random.Random(caller.rng.getrandbits(64))
+        self.link = PppLink(PppPeer(config, rng), clock, self._event,
+                            name=f"{caller.name} -> ISP {isp.number}")
+        self.ip_packets_dropped = 0
+        self.ended = False
+
+    def _event(self, event) -> None:
+        if isinstance(event, Authenticated):
+            log.info("ISP {number}: {modem} logged in as {name!r}", number=self.isp.number,
+                     modem=self.caller, name=event.peer_name)
+        elif isinstance(event, IpcpOpened):
+            log.info("ISP {number}: {modem} has {address}", number=self.isp.number,
+                     modem=self.caller, address=event.peer_address)
+        elif isinstance(event, IpPacketReceived):
+            if not self.ip_packets_dropped:
+                log.info("ISP {number}: IP packets from {modem}'s own PPP client are not "
+                         "routed; dropped", number=self.isp.number, modem=self.caller)
+            self.ip_packets_dropped += 1
+        elif isinstance(event, LinkTerminated):
+            self._end()
+
+    def _end(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        if self.address is not None:
+            self.isp.pool.release(ipaddress.IPv4Address(self.address))
+        if self in self.isp.sessions:
+            self.isp.sessions.remove(self)
