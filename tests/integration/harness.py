@@ -260,6 +260,7 @@ class AtLink:
         self._fd = fd
         self._sock = sock
         self.received = b""  # everything read so far, for diagnostics
+        self._unread = b""  # read from the port but after the answer a caller waited for
 
     @classmethod
     def open_pty(cls, path: Path) -> AtLink:
@@ -316,7 +317,7 @@ class AtLink:
     def read_until(self, done: Callable[[bytes], bool], timeout: float = COMMAND_TIMEOUT
                    ) -> bytes:
         """Read until ``done(buffer)``; fail the test with what arrived if it never is."""
-        buffer = b""
+        buffer, self._unread = self._unread, b""
         deadline = time.monotonic() + timeout
         while not done(buffer):
             left = deadline - time.monotonic()
@@ -326,9 +327,15 @@ class AtLink:
         self.received += buffer
         return buffer
 
+    def keep_after(self, buffer: bytes, end: int) -> bytes:
+        """``buffer`` up to ``end``; the rest (a URC that came in the same read) is kept for
+        the next read instead of being swallowed with this answer."""
+        self._unread = buffer[end:] + self._unread
+        return buffer[:end]
+
     def drain(self, quiet: float = 0.2) -> bytes:
         """Read until nothing arrives for ``quiet`` seconds (URCs, late echoes)."""
-        buffer = b""
+        buffer, self._unread = self._unread, b""
         while True:
             data = self._read_some(quiet)
             if not data:
@@ -340,7 +347,8 @@ class AtLink:
         if isinstance(line, str):
             line = line.encode("ascii")
         self.send(line + b"\r")
-        return self.read_until(lambda b: FINAL_RESULT.search(b) is not None, timeout)
+        answer = self.read_until(lambda b: FINAL_RESULT.search(b) is not None, timeout)
+        return self.keep_after(answer, FINAL_RESULT.search(answer).end())
 
 
 def final_result(response: bytes) -> str:

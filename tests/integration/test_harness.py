@@ -28,3 +28,20 @@ def test_missing_client_fails_in_ci(monkeypatch):
 
 def test_installed_client_is_found():
     assert require_program("sh", "dash").endswith("/sh")
+
+
+def test_a_urc_in_the_same_read_as_the_answer_is_kept_for_the_next_read():
+    import socket
+
+    from tests.integration.harness import AtLink
+
+    ours, modem = socket.socketpair()
+    ours.setblocking(False)
+    link = AtLink(sock=ours)
+    try:
+        modem.sendall(b"\r\nOK\r\n\r\n+WIPREADY: 2,1\r\n")
+        assert link.command("AT+WIPCREATE=2,1") == b"\r\nOK\r\n"
+        assert link.read_until(lambda b: b"+WIPREADY" in b, 1) == b"\r\n+WIPREADY: 2,1\r\n"
+    finally:
+        ours.close()
+        modem.close()
