@@ -34,21 +34,37 @@ def _value_and_name(data: bytes) -> tuple[bytes, str] | None:
 
 
 class ChapAuthenticatee(AuthRole):
+    """Answers challenges.  Its Response is repeated on the restart timer until Success or
+    Failure comes: the authenticator's answer may be lost, and RFC 1994 §4.2 has it accept
+    repeated Responses for that reason."""
+
     protocol = Protocol.CHAP
     authenticator = False
 
-    def __init__(self, credentials: Credentials, timeout: float,
+    def __init__(self, credentials: Credentials, timeout: float, limits: Limits,
                  send: Callable[[bytes], None]) -> None:
         super().__init__(send)
         self.credentials = credentials
         self.timeout_after = timeout
-        self._response_id: int | None = None
+        self.limits = limits
+        self._response: Packet | None = None
+        self._tries = 0
 
     def start(self, now: float) -> None:
         self.deadline = now + self.timeout_after
 
     def _expired(self, now: float) -> None:
-        self._fail("no CHAP challenge from the peer")
+        if self._response is None:
+            self._fail("no CHAP challenge from the peer")
+        elif self._tries >= self.limits.max_configure:
+            self._fail("no answer to the CHAP response")
+        else:
+            self._send_response(now)
+
+    def _send_response(self, now: float) -> None:
+        self._send(self._response)
+        self._tries += 1
+        self.deadline = now + self.limits.restart_interval
 
     def receive(self, packet: Packet, now: float) -> None:
         if packet.code == ChapCode.CHALLENGE:
@@ -59,10 +75,13 @@ class ChapAuthenticatee(AuthRole):
                 return
             value = chap_md5(packet.identifier, self.credentials.secret.encode("utf-8"),
                              challenge[0])
-            self._response_id = packet.identifier
-            self._send(Packet(ChapCode.RESPONSE, packet.identifier,
-                              length_prefixed(value) + self.credentials.name.encode("utf-8")))
-        elif packet.identifier == self._response_id and not self.done:
+            self._response = Packet(ChapCode.RESPONSE, packet.identifier,
+                                    length_prefixed(value)
+                                    + self.credentials.name.encode("utf-8"))
+            self._tries = 0
+            self._send_response(now)
+        elif (self._response is not None and packet.identifier == self._response.identifier
+              and not self.done):
             text = packet.data.decode("utf-8", "replace")
             if packet.code == ChapCode.SUCCESS:
                 self._succeed(text)

@@ -50,6 +50,12 @@ class PeerConfig:
     local_address: str | None = None
     #: The address we give the peer; None: we take the one it asks for.
     peer_address: str | None = None
+    #: Take the address the peer's Nak proposes for us even though ``local_address`` is set
+    #: (pppd's ipcp-accept-local): ``local_address`` is then a wish, not a demand.
+    accept_local: bool = False
+    #: Let the peer keep an address of its own choosing even though ``peer_address`` is set
+    #: (pppd's ipcp-accept-remote): ``peer_address`` is then only for a peer asking 0.0.0.0.
+    accept_remote: bool = False
     #: Name servers we give a peer that asks (RFC 1877), at most two.
     dns: tuple[str, ...] = ()
     #: Ask the peer for name servers (RFC 1877).

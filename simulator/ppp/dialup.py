@@ -38,8 +38,11 @@ class PppError(Exception):
 
 class DialupSession:
     def __init__(self, call: Any, config: PeerConfig, clock: IReactorTime,
-                 rng: random.Random, *, name: str = "") -> None:
+                 rng: random.Random, *, name: str = "",
+                 dns: tuple[str, ...] | None = None) -> None:
         self.call = call  # simulator.network.calls.Call
+        #: Name servers for the bearer instead of those PPP gives (None: PPP's).
+        self.dns = dns
         self.link = PppLink(PppPeer(config, rng), clock, self._event, name=name)
         self.bearer = None
         self.opened: IpcpOpened | None = None
@@ -92,7 +95,8 @@ class DialupSession:
         if self.bearer is not None:
             return  # IPCP renegotiated: the address stays the one the bearer has
         try:
-            self.bearer = self.call.open_bearer(event.local_address, event.dns)
+            dns = event.dns if self.dns is None else self.dns
+            self.bearer = self.call.open_bearer(event.local_address, dns)
         except ActivationError as e:
             self.link.close(Termination.IPCP_FAILED, e.detail)
             return

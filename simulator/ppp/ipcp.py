@@ -57,7 +57,8 @@ class IpcpPolicy:
         for option in options:
             if option.type not in self._wanted or option.address is None:
                 continue
-            if option.type == IpcpOption.IP_ADDRESS and self.config.local_address is not None:
+            if (option.type == IpcpOption.IP_ADDRESS and self.config.local_address is not None
+                    and not self.config.accept_local):
                 continue  # our address is configured: keep asking for it
             self._wanted[option.type] = option
 
@@ -92,10 +93,12 @@ class IpcpPolicy:
             return _REJECT  # every option atsim takes is one IPv4 address
         if option.type == IpcpOption.IP_ADDRESS:
             assigned = self.config.peer_address
-            if assigned is not None:
-                return None if option.address == assigned else address_option(option.type,
-                                                                               assigned)
-            return _REJECT if option.address == UNSPECIFIED else None
+            asked = option.address
+            if assigned is None:
+                return _REJECT if asked == UNSPECIFIED else None
+            if asked == assigned or (self.config.accept_remote and asked != UNSPECIFIED):
+                return None
+            return address_option(option.type, assigned)
         if option.type in DNS_OPTIONS:
             index = DNS_OPTIONS.index(option.type)
             if index >= len(self.config.dns):

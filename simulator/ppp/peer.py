@@ -310,7 +310,8 @@ class PppPeer:
         if link.we_authenticate_with is AuthProtocol.PAP:
             roles.append(PapAuthenticatee(config.credentials, config.limits, send_pap))
         elif link.we_authenticate_with is AuthProtocol.CHAP:
-            roles.append(ChapAuthenticatee(config.credentials, config.auth_timeout, send_chap))
+            roles.append(ChapAuthenticatee(config.credentials, config.auth_timeout,
+                                           config.limits, send_chap))
         return roles
 
     def _check_auth(self, now: float) -> None:

@@ -180,3 +180,19 @@ def test_garbage_on_the_line_never_raises(garbage, seed):
     pair.server.receive_data(garbage + b"\x7e", 0)
     pair.run()
     assert pair.client.network_open and pair.server.network_open
+
+
+def test_addresses_given_as_wishes_give_way_to_the_peer():
+    # A client wishing 192.0.2.7 and a server with its own idea of both ends.
+    client = client_config(local_address="192.0.2.7", accept_local=True,
+                           peer_address="192.0.2.1", accept_remote=True)
+    pair = Pair(client, server_config()).start().run()
+    assert pair.events["client"][-1] == IpcpOpened(CLIENT_ADDRESS, SERVER_ADDRESS, DNS)
+
+
+def test_a_server_that_accepts_the_client_s_own_address():
+    server = PeerConfig.server(SERVER_ADDRESS, "192.0.2.2", accept_remote=True)
+    pair = Pair(client_config(local_address="192.0.2.9"), server).start().run()
+    assert pair.events["client"][-1].local_address == "192.0.2.9"
+    pair = Pair(client_config(), server).start().run()
+    assert pair.events["client"][-1].local_address == "192.0.2.2"
