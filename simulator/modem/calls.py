@@ -58,6 +58,18 @@ class CallService(Service):
         self.ringing: Ringing | None = None
         self.dialling: defer.Deferred | None = None
         self._observers: list[Callable[[CallEvent], None]] = []
+        self._claimers: list[Callable[[Any], bool]] = []
+
+    def add_call_claimer(self, claimer: Callable[[Any], bool]) -> None:
+        """``claimer(incoming)`` sees every incoming call first, newest claimer first; True
+        means it took the call (it answers or rejects it), which then does not ring on the
+        AT ports.  A dialect's stack that answers data calls itself (WIP's GSM bearer in
+        server mode) claims them while it waits for one."""
+        self._claimers.insert(0, claimer)
+
+    def remove_call_claimer(self, claimer: Callable[[Any], bool]) -> None:
+        if claimer in self._claimers:
+            self._claimers.remove(claimer)
 
     def on_call_event(self, callback: Callable[[CallEvent], None]) -> None:
         """Call ``callback(event)`` when a circuit call is created or released."""
@@ -101,6 +113,9 @@ class CallService(Service):
         if self.ringing is not None or not self._in_service():
             incoming.reject()
             return
+        for claimer in list(self._claimers):
+            if claimer(incoming):
+                return
         self.modem.event("incoming call", caller=incoming.caller or incoming.caller_modem)
         self.ringing = Ringing(self.modem, incoming, {"crc": CRC_KEY, "clip": CLIP_KEY},
                                self._auto_answer)
