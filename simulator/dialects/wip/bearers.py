@@ -5,30 +5,33 @@ bearer can be started at a time".
 
 Connecting is the network's job: GPRS activates a PDP context through
 ``Network.activate`` (APN, login and password from the bearer options); GSM dials
-``WIP_BOPT_DIAL_PHONENB`` through ``Network.dial``.  Failures come back as the network's
-enums and leave here as the manuals' codes (``ACTIVATION_CODES``, ``CALL_CODES``).
+``WIP_BOPT_DIAL_PHONENB`` through ``Network.dial`` and runs PPP over the call, or, started
+as a server, answers a call and runs PPP's server side (``simulator.dialects.wip.gsm``).
+Failures come back as the network's and PPP's enums and leave as the manuals' codes.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from twisted.internet import defer
 from twisted.logger import Logger
 
 from simulator.at.commands import CmeError
 from simulator.dialects.wip import bearer_options as bo
+from simulator.dialects.wip import gsm
 from simulator.dialects.wip.bearer_options import BearerKind
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.network_access import network_of
 from simulator.modem import errors as cme
-from simulator.network.errors import ActivationError, ActivationFailure, CallError, CallFailure
+from simulator.network.errors import ActivationError, ActivationFailure
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
     from simulator.network.apn import Bearer
+    from simulator.ppp.dialup import DialupSession
 
 log = Logger(namespace="atsim.wip.bearer")
 
@@ -46,13 +49,6 @@ ACTIVATION_CODES = {
     ActivationFailure.NETWORK_FAILURE: Code.GPRS_NETWORK_FAILURE,
     ActivationFailure.NO_ADDRESS: Code.GPRS_NETWORK_FAILURE,
 }
-#: Data call failures -> +WIPBR codes.  A call that connects still needs PPP over it, which
-#: atsim does not have yet: LCP never completes.
-CALL_CODES = {
-    CallFailure.BUSY: Code.LINE_BUSY,
-    CallFailure.NO_ANSWER: Code.NO_ANSWER,
-    CallFailure.NO_CARRIER: Code.NO_CARRIER,
-}
 #: The SIM's +CME code (simulator.modem.errors) -> the bearer connection failure.
 SIM_CODES = {cme.SIM_NOT_INSERTED: Code.NO_SIM}
 
@@ -66,6 +62,8 @@ class WipBearer:
         self.options = options
         self.state = State.STOPPED
         self.connection: Bearer | None = None  # the network's bearer once started
+        self.session: DialupSession | None = None  # GSM: PPP over the call
+        self.server: gsm.GsmServer | None = None  # GSM started as a server
         self._pending: defer.Deferred | None = None
         self._observers: list[Callable[[WipBearer], None]] = []
 
@@ -102,6 +100,9 @@ class WipBearer:
             dns = connection.dns
             index = 0 if number == bo.IP_DNS1 else 1
             return dns[index] if index < len(dns) else bo.NO_ADDRESS
+        session = self.session
+        if session is not None and session.opened is not None:
+            return session.opened.peer_address  # the PPP peer
         return bo.NO_ADDRESS  # a PDP context has no PPP peer address
 
     # -- starting and stopping ------------------------------------------------------------
@@ -141,9 +142,40 @@ class WipBearer:
         number = str(self.options[bo.DIAL_PHONENB])
         if network is None or not self.wip.registered() or not number:
             return defer.fail(WipError(Code.NO_CARRIER))
-        d = network.dial(modem.name, number)
-        d.addCallback(_ppp_over_call)
-        return d.addErrback(_call_failed)
+        return gsm.connect_client(self, network, number)
+
+    def start_server(self, login: str, password: str, caller: str | None) -> None:
+        """Wait for a data call (001 §4.2.7.1); the outcome comes as the +WIPBR URC."""
+        try:
+            self.wip.require_sim()
+        except CmeError as e:
+            raise WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)) from None
+        self.state = State.STARTED
+        self.server = gsm.GsmServer(self, login, password, caller, self._server_result)
+        self.server.start()
+        log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.wip.modem.name,
+                 bid=self.bid)
+
+    def _server_result(self, status: int, session: DialupSession | None) -> None:
+        self.server = None
+        if status == 0 and session is not None and session.bearer is not None:
+            self.session = session
+            self._connected(session.bearer)
+            opened = session.opened
+            self._report(status, opened.local_address, opened.peer_address,
+                         session.bearer.dns)
+            return
+        self._report(status)
+        if self.state is State.STARTED:
+            # One start, one connection process (D58): a failed one leaves the bearer stopped.
+            self.state = State.STOPPED
+            self._stopped()
+
+    def _report(self, status: int, local: str = bo.NO_ADDRESS, remote: str = bo.NO_ADDRESS,
+                dns: tuple[str, ...] = ()) -> None:
+        dns = (*dns, bo.NO_ADDRESS, bo.NO_ADDRESS)
+        self.wip.urc(self.wip.revision.server_urc.format(
+            bid=self.bid, status=status, local=local, remote=remote, dns1=dns[0], dns2=dns[1]))
 
     def _connected(self, connection: Bearer) -> None:
         self._pending = None
@@ -155,12 +187,19 @@ class WipBearer:
 
     def _failed(self, failure):
         self._pending = None
+        self.session = None
         if self.state is State.STARTING:
             self.state = State.STOPPED
         return failure
 
     def stop(self) -> None:
         """Release the connection (a start in progress is abandoned)."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()  # PPP says goodbye, then the call is hung up
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self.state = State.STOPPED
@@ -179,6 +218,7 @@ class WipBearer:
             log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.wip.modem.name,
                      bid=self.bid)
             self.connection = None
+            self.session = None
             self.state = State.STOPPED
             self._stopped()
 
@@ -192,21 +232,3 @@ def _activation_failed(failure):
         raise WipError(Code.BAD_STACK_STATE)
     failure.trap(ActivationError)
     raise WipError(ACTIVATION_CODES.get(failure.value.reason, Code.GPRS_NETWORK_FAILURE))
-
-
-def _ppp_over_call(call: Any):
-    """PPP would start now.  atsim has no PPP yet: the call is cleared and the bearer fails
-    as LCP would when nobody answers it."""
-    hangup = getattr(call, "hangup", None)
-    if hangup is not None:
-        hangup()
-    raise WipError(Code.PPP_LCP_FAILED)
-
-
-def _call_failed(failure):
-    if failure.check(WipError):
-        return failure
-    if failure.check(defer.CancelledError):
-        raise WipError(Code.BAD_STACK_STATE)
-    failure.trap(CallError)
-    raise WipError(CALL_CODES.get(failure.value.reason, Code.NO_CARRIER))

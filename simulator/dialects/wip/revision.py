@@ -84,6 +84,9 @@ class Revision:
     #: ``+WIPPING``: the URC's first field, and the ``<ttl>`` range.
     ping_flags: PingFlags
     ping_ttl_range: tuple[int, int]
+    #: The URC of a bearer started as a server (fields ``bid``, ``status``, ``local``,
+    #: ``remote``, ``dns1``, ``dns2``).
+    server_urc: str = "+WIPBR: {bid},{status},{local},{remote},{dns1},{dns2}"
     #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
     error_rules: Mapping[str, ErrorRule] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))

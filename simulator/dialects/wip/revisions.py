@@ -36,6 +36,7 @@ V501 = Revision(
     escape_is_etx=False,
     ping_flags=PingFlags(reply=0, timeout=1),  # 001 §7.1.3
     ping_ttl_range=(0, 255),
+    server_urc="+WIPBR: {bid},{status},{local},{remote},{dns1},{dns2}",  # 001 §4.2.2
 )
 
 V201 = Revision(
@@ -57,6 +58,8 @@ V201 = Revision(
     escape_is_etx=True,  # 000 §11.3
     ping_flags=PingFlags(reply=1, timeout=0),  # 000 §8.3
     ping_ttl_range=(1, 255),
+    # 000 §5.2 prints a space before <DNS2 @> (001 §4.2.2 does not).
+    server_urc="+WIPBR: {bid},{status},{local},{remote},{dns1}, {dns2}",
     error_rules=MappingProxyType({
         # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
         # reserved, 000 §10): a second start is refused as a bad stack state.

@@ -130,11 +130,16 @@ class WipBr:
         else:
             # 001 §4.2.7.1: a server needs <login>,<password>; only GSM takes a caller.
             p.count(5, 6 if bearer.kind is BearerKind.GSM else 5)
-            raise WipError(Code.NOT_ALLOWED_ON_BEARER)
+            if bearer.kind is not BearerKind.GSM:
+                raise WipError(Code.NOT_ALLOWED_ON_BEARER)
         if bearer.state is not State.STOPPED:
             raise WipError(Code.BAD_STACK_STATE)
         if any(b.state is not State.STOPPED for b in self.bearers.values()):
             raise WipError(Code.BAD_STACK_STATE)  # "only one bearer can be started at a time"
+        if mode == SERVER:
+            caller = p.text(5) if p.present(5) else None
+            bearer.start_server(p.text(3), p.text(4), caller or None)
+            return None  # OK now; the outcome is the +WIPBR URC (001 §4.2.2)
         d = bearer.start()
         d.addCallback(lambda _: None)
         return d
