@@ -96,7 +96,7 @@ class IspSession:
                      modem=self.caller, address=event.peer_address)
         elif isinstance(event, IpPacketReceived):
             if not self.ip_packets_dropped:
-                log.info("ISP {number}: IP packets from {modem}'s own PPP client are not "
+                log.warn("ISP {number}: IP packets from {modem}'s own PPP client are not "
                          "routed; dropped", number=self.isp.number, modem=self.caller)
             self.ip_packets_dropped += 1
         elif isinstance(event, LinkTerminated):
