@@ -75,7 +75,10 @@ class CallService(Service):
         """Call ``callback(event)`` when a circuit call is created or released."""
         self._observers.append(callback)
 
-    def _notify(self, kind: str, *, remote: bool, command: Any = None) -> None:
+    def announce(self, kind: str, *, remote: bool, command: Any = None) -> None:
+        """Tell the observers a circuit call was created or released.  The call service
+        announces its own (ATD, RING/ATA); a dialect's stack that dials or answers calls
+        itself (WIP's GSM bearer) announces those."""
         event = CallEvent(kind, CALL_ID, remote, command)
         for callback in list(self._observers):
             callback(event)
@@ -121,8 +124,8 @@ class CallService(Service):
                                self._auto_answer)
         incoming.on_end(lambda why: self._stop_ringing())
         # Ended while ringing: by the caller or the network, unless this side rejected it.
-        incoming.on_end(lambda why: self._notify(RELEASED, remote=incoming.state == "ended"))
-        self._notify(CREATED, remote=True)
+        incoming.on_end(lambda why: self.announce(RELEASED, remote=incoming.state == "ended"))
+        self.announce(CREATED, remote=True)
         self.ringing.start()
 
     def _stop_ringing(self) -> None:
@@ -153,7 +156,7 @@ class CallService(Service):
         self.modem.event("dial", number=target.number)
         self.dialling = network.dial(self.modem.name, target.number)
         self.dialling.addBoth(self._dial_done)
-        self._notify(CREATED, remote=False, command=call)
+        self.announce(CREATED, remote=False, command=call)
         return self.dialling.addCallbacks(self._connected, self._call_failed)
 
     @property
@@ -170,21 +173,21 @@ class CallService(Service):
     def _connected(self, peer):
         if not hasattr(peer, "attach"):  # an ISP: PPP over a CSD call is not there yet
             peer.hangup()
-            self._notify(RELEASED, remote=False)
+            self.announce(RELEASED, remote=False)
             return ResultCode.NO_CARRIER
         return Connect(self._sink(peer), CONNECT_TEXT)
 
     def _sink(self, peer) -> CallSink:
-        return _ObservedSink(peer, lambda remote: self._notify(RELEASED, remote=remote))
+        return _ObservedSink(peer, lambda remote: self.announce(RELEASED, remote=remote))
 
     def _call_failed(self, failure):
         from simulator.network.errors import CallError, CallFailure
 
         if failure.check(defer.CancelledError):
-            self._notify(RELEASED, remote=False)
+            self.announce(RELEASED, remote=False)
             return ResultCode.NO_CARRIER
         failure.trap(CallError)
-        self._notify(RELEASED, remote=True)
+        self.announce(RELEASED, remote=True)
         return {
             CallFailure.BUSY: ResultCode.BUSY,
             CallFailure.NO_ANSWER: ResultCode.NO_ANSWER,

@@ -22,7 +22,7 @@ from twisted.logger import Logger
 
 from simulator.dialects.wip import bearer_options as bo
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.modem.calls import CallService
+from simulator.modem.calls import CREATED, RELEASED, CallService
 from simulator.modem.csd import RING_INTERVAL
 from simulator.network.calls import normalise_number
 from simulator.network.errors import CallError, CallFailure
@@ -122,6 +122,20 @@ def failure_code(failure) -> WipError:
     return WipError(Code.NO_CARRIER)
 
 
+def _announce(modem, kind: str, *, remote: bool) -> None:
+    """The bearer's calls are circuit calls like ATD's: the call service's observers
+    (+WIND: 5 / 6) hear of them too."""
+    try:
+        calls = modem.service(CallService)
+    except LookupError:
+        return
+    calls.announce(kind, remote=remote)
+
+
+def _ended_remotely(reason: Termination) -> bool:
+    return reason is not Termination.LOCAL_CLOSE
+
+
 def connect_client(bearer: WipBearer, network, number: str) -> defer.Deferred:
     """Dial and run PPP: fires with the network bearer, fails with ``WipError``."""
     modem = bearer.wip.modem
@@ -130,11 +144,18 @@ def connect_client(bearer: WipBearer, network, number: str) -> defer.Deferred:
         session = DialupSession(call, client_config(bearer.options), modem.clock, modem.rng,
                                 name=modem.name, dns=client_dns(bearer.options))
         bearer.session = session
+        session.on_end(lambda reason: _announce(modem, RELEASED,
+                                                remote=_ended_remotely(reason)))
         return session.start()
 
+    def failed(failure):
+        _announce(modem, RELEASED, remote=not failure.check(defer.CancelledError))
+        return defer.fail(failure_code(failure))
+
+    _announce(modem, CREATED, remote=False)
     d = network.dial(modem.name, number)
     d.addCallback(connected)
-    return d.addErrback(lambda f: defer.fail(failure_code(f)))
+    return d.addErrback(failed)
 
 
 class GsmServer:
@@ -189,12 +210,15 @@ class GsmServer:
     def _claim(self, incoming) -> bool:
         if self._done or self._incoming is not None:
             return False  # busy with a call already: the network's BUSY comes from elsewhere
+        modem = self.bearer.wip.modem
+        _announce(modem, CREATED, remote=True)
         if self.caller is not None and (
                 incoming.caller is None
                 or normalise_number(incoming.caller) != normalise_number(self.caller)):
             log.info("{modem}: WIP GSM server refuses a call from {caller}",
-                     modem=self.bearer.wip.modem.name, caller=incoming.caller or "unknown")
+                     modem=modem.name, caller=incoming.caller or "unknown")
             incoming.reject()
+            _announce(modem, RELEASED, remote=False)
             self._finish(Code.INCOMING_CALL_REFUSED)
             return True
         self._incoming = incoming
@@ -207,6 +231,8 @@ class GsmServer:
     def _caller_gave_up(self, why) -> None:
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
+        if self._incoming is not None:
+            _announce(self.bearer.wip.modem, RELEASED, remote=True)
         self._incoming = None  # wait for the next call
 
     def _answer(self) -> None:
@@ -219,12 +245,15 @@ class GsmServer:
         self.session = DialupSession(
             call, server_config(self.bearer.options, self.login, self.password),
             modem.clock, modem.rng, name=modem.name)
+        self.session.on_end(lambda reason: _announce(modem, RELEASED,
+                                                     remote=_ended_remotely(reason)))
         self.session.start().addCallbacks(self._opened, self._failed)
 
     def _opened(self, connection) -> None:
         self._finish(0)
 
     def _failed(self, failure) -> None:
+        _announce(self.bearer.wip.modem, RELEASED, remote=True)
         self._finish(int(failure_code(failure).code))
 
     def _finish(self, status: int) -> None:

@@ -370,3 +370,21 @@ def test_server_start_input(line, code):
     lab.b.at("+WIPBR=1,6")
     answer = lab.b.at(line)
     assert answer == (cme(code) if code else "\r\nERROR\r\n")
+
+
+def test_gsm_bearer_calls_show_wind_call_indications():
+    """+WIND bit 16 (5: new call) and 32 (6: released by the far end): the bearer's calls
+    are circuit calls like ATD's."""
+    lab = Lab()
+    for modem in (lab.a, lab.b):
+        assert modem.at("+WIND=48") == OK
+    serve(lab, "wip", "pw")
+    # The indication waits for the command's final result: URCs never interleave with it.
+    assert client(lab, lab.a, B_NUMBER, login="wip", password="pw") == OK + urc("+WIND: 5,1")
+    assert lab.b.take() == urc("+WIND: 5,1", "+WIPBR: 5,0,192.168.0.1,192.168.0.2,0.0.0.0,"
+                                             "0.0.0.0")
+    # a stops its bearer: the PPP link ends and the call is released by the far end for b
+    assert lab.a.at("+WIPBR=5,5") == OK
+    lab.settle(2)
+    assert lab.a.take() == ""  # released here: no +WIND: 6 (the guide's wording)
+    assert lab.b.take() == urc("+WIND: 6,1")
