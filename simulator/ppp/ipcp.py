@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from simulator.ppp.automaton import Verdict
 from simulator.ppp.config import PeerConfig
+from simulator.ppp.negotiation import REJECT, OptionPolicy
 from simulator.ppp.packets import Option, address_option
 from simulator.ppp.protocols import IpcpOption
 
 UNSPECIFIED = "0.0.0.0"
-#: ``IpcpPolicy._check_one``'s answer for an option to reject.
-_REJECT = object()
 #: The RFC 1877 options, primary first.
 DNS_OPTIONS = (IpcpOption.PRIMARY_DNS, IpcpOption.SECONDARY_DNS)
 
@@ -29,13 +27,13 @@ class NetworkParameters:
     dns: tuple[str, ...]
 
 
-class IpcpPolicy:
+class IpcpPolicy(OptionPolicy):
     def __init__(self, config: PeerConfig) -> None:
         self.config = config
         self.failure: str | None = None
         self._wanted: dict[int, Option] = {}
         self._acked: dict[int, Option] = {}
-        self._theirs: dict[int, Option] = {}
+        super().__init__()
         self.reset()
 
     def reset(self) -> None:
@@ -68,44 +66,25 @@ class IpcpPolicy:
                 self.failure = "the peer will not give us an address"
             self._wanted.pop(option.type, None)
 
-    def check(self, options: list[Option], may_nak: bool) -> tuple[int, list[Option]]:
-        rejects: list[Option] = []
-        naks: list[Option] = []
-        naked_originals: list[Option] = []
-        for option in options:
-            answer = self._check_one(option)
-            if answer is None:
-                continue
-            if answer is _REJECT:
-                rejects.append(option)
-            else:
-                naks.append(answer)
-                naked_originals.append(option)
-        if rejects:
-            return Verdict.REJECT, rejects
-        if naks:
-            return (Verdict.NAK, naks) if may_nak else (Verdict.REJECT, naked_originals)
-        self._theirs = {option.type: option for option in options}
-        return Verdict.ACK, options
 
-    def _check_one(self, option: Option):
+    def check_option(self, option: Option):
         if option.address is None:
-            return _REJECT  # every option atsim takes is one IPv4 address
+            return REJECT  # every option atsim takes is one IPv4 address
         if option.type == IpcpOption.IP_ADDRESS:
             assigned = self.config.peer_address
             asked = option.address
             if assigned is None:
-                return _REJECT if asked == UNSPECIFIED else None
+                return REJECT if asked == UNSPECIFIED else None
             if asked == assigned or (self.config.accept_remote and asked != UNSPECIFIED):
                 return None
             return address_option(option.type, assigned)
         if option.type in DNS_OPTIONS:
             index = DNS_OPTIONS.index(option.type)
             if index >= len(self.config.dns):
-                return _REJECT
+                return REJECT
             server = self.config.dns[index]
             return None if option.address == server else address_option(option.type, server)
-        return _REJECT
+        return REJECT
 
     def parameters(self) -> NetworkParameters:
         ours, theirs = self._acked, self._theirs

@@ -12,14 +12,11 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from simulator.ppp.automaton import Verdict
 from simulator.ppp.config import DEFAULT_MRU, MIN_MRU, AuthProtocol, PeerConfig
 from simulator.ppp.framing import DEFAULT_ACCM
+from simulator.ppp.negotiation import REJECT, OptionPolicy
 from simulator.ppp.packets import Option, number_option
 from simulator.ppp.protocols import CHAP_MD5, LcpOption
-
-#: ``LcpPolicy._check_one``'s answer for an option to reject.
-REJECT = object()
 
 
 def auth_option(protocol: AuthProtocol) -> Option:
@@ -54,7 +51,7 @@ class LinkParameters:
     we_authenticate_with: AuthProtocol | None = None
 
 
-class LcpPolicy:
+class LcpPolicy(OptionPolicy):
     def __init__(self, config: PeerConfig, rng: random.Random) -> None:
         self.config = config
         self.rng = rng
@@ -63,7 +60,7 @@ class LcpPolicy:
         self._wanted: dict[int, Option] = {}
         self._auth_candidates: list[AuthProtocol] = []
         self._acked: dict[int, Option] = {}
-        self._theirs: dict[int, Option] = {}
+        super().__init__()
         self.reset()
 
     # -- our request ------------------------------------------------------------------------
@@ -135,28 +132,8 @@ class LcpPolicy:
 
     # -- the peer's request -------------------------------------------------------------------
 
-    def check(self, options: list[Option], may_nak: bool) -> tuple[int, list[Option]]:
-        rejects: list[Option] = []
-        naks: list[Option] = []
-        naked_originals: list[Option] = []
-        for option in options:
-            answer = self._check_one(option)
-            if answer is None:
-                continue
-            if answer is REJECT:
-                rejects.append(option)
-            else:
-                naks.append(answer)
-                naked_originals.append(option)
-        if rejects:
-            return Verdict.REJECT, rejects
-        if naks:
-            # RFC 1661 §4.6 Max-Failure: stop Naking a peer that keeps insisting.
-            return (Verdict.NAK, naks) if may_nak else (Verdict.REJECT, naked_originals)
-        self._theirs = {option.type: option for option in options}
-        return Verdict.ACK, options
 
-    def _check_one(self, option: Option) -> Option | object | None:
+    def check_option(self, option: Option) -> Option | object | None:
         """None: acceptable; REJECT; or the option to Nak with."""
         kind, data = option.type, option.data
         if kind == LcpOption.MRU:
