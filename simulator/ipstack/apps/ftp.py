@@ -27,7 +27,7 @@ from twisted.internet import defer, protocol
 from twisted.protocols import ftp
 from twisted.python.failure import Failure
 
-from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
+from simulator.ipstack.apps.endpoints import BearerEndpoints
 from simulator.ipstack.apps.errors import (
     AppError,
     AppFailure,
@@ -100,30 +100,10 @@ class FtpSession(ControlSession):
     def open(self) -> defer.Deferred:
         """Connect and log in: ``Deferred[FtpSession]``, or ``AppError`` (network reasons,
         ``SERVER_NOT_READY``, ``USER_REJECTED``, ``PASSWORD_REJECTED``, ``TIMEOUT``)."""
-        if self._connecting is not None or self._control is not None:
-            raise RuntimeError(f"{self!r} is already open")
-        control = _FtpControl(self)
-        endpoint = self.endpoints.endpoint(self.host, self.port)
-        connecting = endpoint.connect(OneProtocolFactory(control))
-        self._connecting = connecting
+        return self._connect_and_login(_FtpControl(self))
 
-        def connected(_):
-            self._connecting = None
-            self._control = control
-            return defer.Deferred.fromCoroutine(self._login())
-
-        def failed(failure):
-            self._connecting = None
-            error = self._error(failure, "open")
-            if self._control is None:
-                self._ended(None)
-            elif error.reply is not None:
-                self.close()  # the server refused politely: QUIT, as clients do
-            else:
-                self.abort()
-            raise error
-
-        return connecting.addCallback(connected).addCallbacks(self._opened, failed)
+    def _connected(self, connection: _FtpControl) -> None:
+        self._control = connection
 
     async def _login(self) -> None:
         user_reply = await self._command(f"USER {self.user}", "user")
@@ -134,10 +114,6 @@ class FtpSession(ControlSession):
         elif user_reply.code == 332:
             await self._command(f"ACCT {self.account or ''}", "password")
         await self._command("TYPE I" if self.binary else "TYPE A", "type")
-
-    def _opened(self, _) -> FtpSession:
-        self.is_open = True
-        return self
 
     # -- commands -----------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from twisted.internet import defer
 from twisted.mail.pop3 import AdvancedPOP3Client, ServerErrorResponse
 from twisted.python.failure import Failure
 
-from simulator.ipstack.apps.endpoints import BearerEndpoints, OneProtocolFactory
+from simulator.ipstack.apps.endpoints import BearerEndpoints
 from simulator.ipstack.apps.errors import AppError, AppFailure, Reply, app_error, nested_cause
 from simulator.ipstack.apps.session import ControlSession
 from simulator.ipstack.apps.transfer import Transfer
@@ -87,34 +87,10 @@ class Pop3Session(ControlSession):
     def open(self) -> defer.Deferred:
         """Connect and log in: ``Deferred[Pop3Session]``, or ``AppError`` (network reasons,
         ``SERVER_NOT_READY``, ``USER_REJECTED``, ``PASSWORD_REJECTED``, ``TIMEOUT``)."""
-        if self._connecting is not None or self._client is not None:
-            raise RuntimeError(f"{self!r} is already open")
-        client = _Pop3Client(self)
-        endpoint = self.endpoints.endpoint(self.host, self.port)
-        connecting = endpoint.connect(OneProtocolFactory(client))
-        self._connecting = connecting
+        return self._connect_and_login(_Pop3Client(self))
 
-        def connected(_):
-            self._connecting = None
-            self._client = client
-            return defer.Deferred.fromCoroutine(self._login())
-
-        def opened(_) -> Pop3Session:
-            self.is_open = True
-            return self
-
-        def failed(failure: Failure):
-            self._connecting = None
-            error = self._error(failure, "open")
-            if self._client is None:
-                self._ended(None)
-            elif error.reply is not None:
-                self.close()  # the server refused politely: QUIT, as clients do
-            else:
-                self.abort()
-            raise error
-
-        return connecting.addCallback(connected).addCallbacks(opened, failed)
+    def _connected(self, connection: _Pop3Client) -> None:
+        self._client = connection
 
     async def _login(self) -> None:
         await self._call(self._client.user(self.user.encode()), "user")

@@ -10,6 +10,7 @@ from typing import Any
 
 from twisted.internet import defer
 
+from simulator.ipstack.apps.endpoints import OneProtocolFactory
 from simulator.ipstack.apps.errors import AppError, AppFailure
 from simulator.ipstack.apps.events import Closed
 
@@ -19,8 +20,10 @@ def ignore(event) -> None:
 
 
 class ControlSession:
-    """Base of a session on one control connection.  A subclass names its protocol
-    instance ``_connection`` and fails what it still holds in ``_fail_pending``."""
+    """Base of a session on one control connection to ``self.host``:``self.port`` through
+    ``self.endpoints``.  A subclass gives its protocol instance (``_connection``,
+    ``_connected``), logs in (``_login``), turns failures into ``AppError`` (``_error``)
+    and fails what it still holds when the session ends (``_fail_pending``)."""
 
     def __init__(self, listener: Callable | None) -> None:
         self.listener: Callable = listener or ignore
@@ -33,6 +36,42 @@ class ControlSession:
     @property
     def _connection(self) -> Any:
         raise NotImplementedError
+
+    def _connected(self, connection: Any) -> None:
+        """Keep ``connection`` as the session's connection (its own attribute name)."""
+        raise NotImplementedError
+
+    def _connect_and_login(self, connection: Any) -> defer.Deferred:
+        """Connect ``connection`` (a protocol instance) to the server, then run the
+        subclass's ``_login()`` coroutine: ``Deferred[self]`` once open, or the ``AppError``
+        of ``_error(failure, "open")``.  A server that refused politely gets QUIT."""
+        if self._connecting is not None or self._connection is not None:
+            raise RuntimeError(f"{self!r} is already open")
+        endpoint = self.endpoints.endpoint(self.host, self.port)
+        connecting = endpoint.connect(OneProtocolFactory(connection))
+        self._connecting = connecting
+
+        def connected(_):
+            self._connecting = None
+            self._connected(connection)
+            return defer.Deferred.fromCoroutine(self._login())
+
+        def opened(_):
+            self.is_open = True
+            return self
+
+        def failed(failure):
+            self._connecting = None
+            error = self._error(failure, "open")
+            if self._connection is None:
+                self._ended(None)
+            elif error.reply is not None:
+                self.close()
+            else:
+                self.abort()
+            raise error
+
+        return connecting.addCallback(connected).addCallbacks(opened, failed)
 
     def _wait_for_end(self) -> defer.Deferred:
         """A Deferred for a ``close()`` caller, fired when the session ends (at once if it
