@@ -57,15 +57,11 @@ class FtpSession(ControlSession):
                  passive: bool = True, binary: bool = True,
                  reply_timeout: float = REPLY_TIMEOUT,
                  listener: Callable | None = None) -> None:
-        self.endpoints = endpoints
-        self.host = host
-        self.port = port
         self.user = user
         self.password = password
         self.account = account
         self.binary = binary
-        self.reply_timeout = reply_timeout
-        super().__init__(listener)
+        super().__init__(endpoints, host, port, reply_timeout, listener)
         self.last_reply: Reply | None = None
         self._passive = passive
         self._control: _FtpControl | None = None
@@ -80,10 +76,6 @@ class FtpSession(ControlSession):
 
     def __repr__(self) -> str:
         return f"<FtpSession {self.user}@{self.host}:{self.port}>"
-
-    @property
-    def clock(self):
-        return self.endpoints.clock
 
     @property
     def passive(self) -> bool:

@@ -59,13 +59,9 @@ class Pop3Session(ControlSession):
     def __init__(self, endpoints: BearerEndpoints, host: str, port: int = DEFAULT_PORT,
                  user: str = "", password: str = "", *, reply_timeout: float = REPLY_TIMEOUT,
                  listener: Callable | None = None) -> None:
-        self.endpoints = endpoints
-        self.host = host
-        self.port = port
         self.user = user
         self.password = password
-        self.reply_timeout = reply_timeout
-        super().__init__(listener)
+        super().__init__(endpoints, host, port, reply_timeout, listener)
         self.last_reply: Reply | None = None
         self._client: _Pop3Client | None = None
         self._quitting = False
@@ -77,10 +73,6 @@ class Pop3Session(ControlSession):
 
     def __repr__(self) -> str:
         return f"<Pop3Session {self.user}@{self.host}:{self.port}>"
-
-    @property
-    def clock(self):
-        return self.endpoints.clock
 
     # -- opening ------------------------------------------------------------------------------
 

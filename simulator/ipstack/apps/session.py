@@ -25,13 +25,22 @@ class ControlSession:
     ``_connected``), logs in (``_login``), turns failures into ``AppError`` (``_error``)
     and fails what it still holds when the session ends (``_fail_pending``)."""
 
-    def __init__(self, listener: Callable | None) -> None:
+    def __init__(self, endpoints: Any, host: str, port: int, reply_timeout: float,
+                 listener: Callable | None) -> None:
+        self.endpoints = endpoints  # BearerEndpoints: the modem's way to the server
+        self.host = host
+        self.port = port
+        self.reply_timeout = reply_timeout
         self.listener: Callable = listener or ignore
         self._connecting: defer.Deferred | None = None  # the connection attempt under way
         self._owner_closed = False  # close() or abort() was called
         self._closed: list[defer.Deferred] = []  # close() callers, fired at the end
         self.is_open = False
         self.ended = False
+
+    @property
+    def clock(self):
+        return self.endpoints.clock
 
     @property
     def _connection(self) -> Any:

@@ -140,15 +140,11 @@ class SmtpSession(ControlSession):
                  helo: str = DEFAULT_HELO, mechanisms: Sequence[str] = DEFAULT_MECHANISMS,
                  reply_timeout: float = REPLY_TIMEOUT,
                  listener: Callable | None = None) -> None:
-        self.endpoints = endpoints
-        self.host = host
-        self.port = port
         self.user = user
         self.password = password
         self.helo = helo
         self.mechanisms = tuple(m.upper() for m in mechanisms)
-        self.reply_timeout = reply_timeout
-        super().__init__(listener)
+        super().__init__(endpoints, host, port, reply_timeout, listener)
         self.last_reply: Reply | None = None
         self.queue: collections.deque[_Mail] = collections.deque()
         self._client: _SmtpClient | None = None
@@ -162,10 +158,6 @@ class SmtpSession(ControlSession):
 
     def __repr__(self) -> str:
         return f"<SmtpSession {self.user or ''}@{self.host}:{self.port}>"
-
-    @property
-    def clock(self):
-        return self.endpoints.clock
 
     def open(self) -> defer.Deferred:
         """Connect, EHLO and authenticate: ``Deferred[SmtpSession]``, or ``AppError``
