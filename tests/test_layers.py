@@ -65,7 +65,7 @@ SCENARIO_READERS = ("simulator.scenario", "simulator.service", "simulator.contro
 BUILDERS = ("simulator.service", "simulator.ports", "simulator.control")
 #: The layers on the device's side of a ``Channel`` and above.
 DEVICE_SIDE = ("simulator.at", "simulator.modem", "simulator.dialects", "simulator.network",
-               "simulator.ipstack", "simulator.ppp", "simulator.scenario")
+               "simulator.ipstack", "simulator.ppp", "simulator.scenario", "simulator.datamode")
 
 
 def test_the_walk_sees_every_kind_of_import():
@@ -102,7 +102,15 @@ def test_the_multiplexer_knows_no_at_and_no_modem():
 
 def test_the_network_knows_no_at_and_no_dialect():
     assert offences(("simulator.network", "simulator.ipstack"),
-                    ("simulator.at", "simulator.dialects", "simulator.scenario")) == []
+                    ("simulator.at", "simulator.dialects", "simulator.scenario",
+                     "simulator.datamode")) == []
+
+
+def test_the_socket_data_mode_uses_only_the_engine_and_the_sockets():
+    assert offences(("simulator.datamode",),
+                    ("simulator.dialects", "simulator.modem", "simulator.network",
+                     "simulator.ppp", "simulator.scenario")) == []
+    assert offences(("simulator.at", "simulator.modem"), ("simulator.datamode",)) == []
 
 
 def test_no_layer_reaches_up_into_the_builders():

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from simulator.datamode.dle import END_MARK
 from simulator.dialects.wip import bearer_options, service_options
 from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
-from simulator.dialects.wip.codec import END_MARK, SHUTDOWN_INDICATION
+from simulator.dialects.wip.datamode import SHUTDOWN_INDICATION
 from simulator.dialects.wip.errors import Code
 from simulator.dialects.wip.revision import ErrorRule, PingFlags, Revision
 

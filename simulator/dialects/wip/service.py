@@ -130,7 +130,7 @@ class WipService(Service):
         closed."""
         sock.closed = True
         if sock.sink is not None:
-            sock.sink.unmap()
+            sock.sink.release()
         closing = sock.close()
         self.forget(sock)
         return closing
@@ -142,7 +142,7 @@ class WipService(Service):
         for sock in list(self.sockets.values()):
             sock.closed = True
             if sock.sink is not None:
-                sock.sink.unmap()
+                sock.sink.release()
             closing = sock.close()
             if closing is not None:
                 closing.addErrback(lambda f: None)  # gone with the stack either way

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.logger import Logger
 
+from simulator.datamode.uplink import Uplink
 from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.datamode import PREF_TIMEOUT_UNIT
 from simulator.dialects.wip.errors import Code
-from simulator.dialects.wip.uplink import Uplink
 from simulator.ipstack.sockets import SocketListener, TcpServer, TcpSocket, TcpState, UdpSocket
 from simulator.network.errors import Reason
 
@@ -131,7 +132,7 @@ class WipUdp(WipSocket):
             return
         self.sock.sendto(payload, destination).addErrback(lambda f: None)
 
-    def unmapped(self) -> None:
+    def data_mode_left(self) -> None:
         """The port went back to AT mode: announce what is still unread."""
         self.announce()
 
@@ -182,12 +183,18 @@ class WipTcp(WipSocket):
         self.notified = False
         self.peer_close_pending = False  # seen while mapped: reported back in AT mode
         self.reset = False
-        self.uplink = Uplink(
-            wip.modem.clock, sock,
-            mss=lambda: wip.stack.effective(cfg.TCP_MIN_MSS),
-            timeout_units=lambda: wip.stack.values.get(cfg.PREF_TIMEOUT_VALUE, 0),
-            nodelay=lambda: bool(self.values.get(so.NODELAY.number)),
-        )
+        # 001 §6.2.11.4: what the host writes "will be sent to the peer when: total amount
+        # of buffered data is twice or more than the preferred segmentation size [+WIPCFG
+        # option 4]; internal timer expires [option 12, restarted by every chunk]; socket
+        # is unmapped, shut down or closed".  Option 12 at 0, its default, or the socket's
+        # NODELAY option hold nothing.
+        self.uplink = Uplink(wip.modem.clock, sock, delay=self._segment_delay,
+                             watermark=lambda: 2 * wip.stack.effective(cfg.TCP_MIN_MSS))
+
+    def _segment_delay(self) -> float:
+        if self.values.get(so.NODELAY.number):
+            return 0.0
+        return self.wip.stack.values.get(cfg.PREF_TIMEOUT_VALUE, 0) * PREF_TIMEOUT_UNIT
 
     def connect(self, host: str, port: int) -> None:
         self.sock.connect(host, port).addErrback(lambda f: None)  # reported via ``error``
@@ -233,7 +240,7 @@ class WipTcp(WipSocket):
         if self.sink is not None:
             # A peer that vanished shows when sent data is never acknowledged: 842 (001
             # §6.2.11.3); an aborted connection is 843 (001 §6.2.5).
-            self.sink.reset(Code.HOST_UNREACHABLE if reason is Reason.TIMEOUT
+            self.sink.failed(Code.HOST_UNREACHABLE if reason is Reason.TIMEOUT
                             else Code.CONNECTION_RESET)
         elif not self.sock.peer_closed:
             self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
@@ -246,7 +253,7 @@ class WipTcp(WipSocket):
             self.notified = False
         return data
 
-    def unmapped(self) -> None:
+    def data_mode_left(self) -> None:
         """The port went back to AT mode: what happened meanwhile is told now."""
         self.uplink.flush()
         if self.peer_close_pending:

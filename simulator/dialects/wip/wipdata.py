@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import Connect
 from simulator.dialects.wip import service_options as so
-from simulator.dialects.wip.datamode import TcpSink, UdpSink
+from simulator.dialects.wip.datamode import tcp_sink, udp_sink
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.params import WipParams
 
@@ -50,15 +50,15 @@ class WipData:
         if mode == UNMAP:
             if sock.sink is None:
                 raise WipError(Code.BAD_STATE)
-            sock.sink.unmap()
+            sock.sink.release()
             return None
         if sock.sink is not None:
             raise WipError(Code.BAD_STATE)
         if protocol == so.TCP_CLIENT:
             if sock.reset:
                 raise WipError(Code.CONNECTION_RESET)
-            sink = TcpSink(sock, self.wip.revision, call.session,
-                           transparent=mode == TRANSPARENT)
+            sink = tcp_sink(sock, self.wip.revision, call.session,
+                            transparent=mode == TRANSPARENT)
         else:
-            sink = UdpSink(sock, self.wip.revision, call.session)
+            sink = udp_sink(sock, self.wip.revision, call.session)
         return Connect(sink)

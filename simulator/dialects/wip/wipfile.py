@@ -10,8 +10,8 @@ A download answers CONNECT, the data DLE-escaped, an ETX, OK; an upload answers 
 takes the host's bytes up to a lone ETX, and OK.  HTTP adds ``+WIPFILE: 5,...`` with the
 status after the OK.  What the session does for each mode is in ``sessions``.
 
-The escaping is the one of continuous mode (001 §6.1.2, §6.1.3; ``codec``).  ``CONNECT``
-comes when the server has accepted the transfer (FTP 150), so a missing file answers an
+The escaping is the one of continuous mode (001 §6.1.2, §6.1.3; ``simulator.datamode.dle``).
+``CONNECT`` comes when the server has accepted the transfer (FTP 150), so a missing file answers an
 error instead.  ``+++`` abandons the transfer.
 """
 
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from twisted.internet import defer
 
 from simulator.at.commands import AtError, Connect, ResultCode
+from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.dialects.wip import service_options as so
-from simulator.dialects.wip.codec import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.dialects.wip.datamode import error_result
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import SESSION_INDEXES

@@ -1,7 +1,7 @@
 """Data mode details (001 §6.2.2-§6.2.11): segmentation, resets, flow control, 2.01's ETX
 rules, the accept rule of a full server range."""
 
-from simulator.dialects.wip.codec import escape
+from simulator.datamode.dle import escape
 from tests.dialects.wip.bench import OK, cme, urc
 from tests.dialects.wip.test_sockets import ETX, online, settle
 from tests.network.helpers import Recorder

@@ -14,7 +14,7 @@ from pathlib import Path
 from twisted.internet import defer, reactor
 from twisted.trial import unittest
 
-from simulator.dialects.wip.codec import escape
+from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import ERROR, OK, WipBench, cme, info, urc

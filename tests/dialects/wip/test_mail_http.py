@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import mailbox
 
-from simulator.dialects.wip.codec import escape
+from simulator.datamode.dle import escape
 from simulator.network.spec import HostSpec, ServiceSpec
 from tests.dialects.wip.bench import OK, cme, info, urc
 from tests.dialects.wip.test_ftp import CONNECT, LabSessionCase

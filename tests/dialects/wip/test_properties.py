@@ -4,9 +4,9 @@ are cut, the peer receives the same bytes, and the modem keeps answering afterwa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.dialects.wip.codec import escape
+from simulator.datamode.dle import escape
+from tests.datamode.test_dle import split
 from tests.dialects.wip.bench import OK
-from tests.dialects.wip.test_codec import split
 from tests.dialects.wip.test_sockets import online, settle
 
 cuts = st.lists(st.integers(min_value=0, max_value=5000), max_size=20)

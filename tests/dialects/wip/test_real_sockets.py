@@ -12,7 +12,7 @@ import socket
 from twisted.internet import defer, protocol, reactor, threads
 from twisted.trial import unittest
 
-from simulator.dialects.wip.codec import escape
+from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import OK, WipBench

@@ -1,29 +1,36 @@
-"""The DLE/ETX codec (001 §6.2.2, §6.1.2-6.1.3): the manual's rules as examples, and as
-properties over any payload, any fragmentation and any garbage."""
+"""DLE/ETX transparency: the rules as examples (Wavecom WIP 001 §6.2.2, §6.1.2-6.1.3; eDsoft
+002 §4.2.1, §5.1.1, §6.2.1), and as properties over any payload, any fragmentation, any
+escaped set and any garbage."""
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.dialects.wip.codec import (
+from simulator.datamode.dle import (
     DLE,
+    DLE_ETX,
     END_OF_DATA,
     ETX,
-    MAX_DATAGRAM,
     NEED_DATA,
     Data,
     Datagram,
     DatagramDecoder,
+    Escaping,
     StreamDecoder,
     escape,
     frame_datagram,
 )
 
 D, E = bytes([DLE]), bytes([ETX])
+#: WIP's datagram limit (001 §6.2.2.2), as the tests' size.
+MAX_DATAGRAM = 5840
 
 
-def stream(chunks):
+def stream(chunks, escaping=DLE_ETX):
     """Feed the chunks one by one; the payload bytes, with None for each END_OF_DATA."""
-    decoder = StreamDecoder()
+    decoder = StreamDecoder(escaping)
     out: list = []
     for chunk in chunks:
         decoder.receive_data(chunk)
@@ -37,8 +44,8 @@ def stream(chunks):
     return out
 
 
-def datagrams(chunks, flush=False):
-    decoder = DatagramDecoder()
+def datagrams(chunks, flush=False, max_size=MAX_DATAGRAM):
+    decoder = DatagramDecoder(max_size)
     out = []
     for chunk in chunks:
         decoder.receive_data(chunk)
@@ -102,12 +109,28 @@ def test_udp_datagram_is_cut_at_5840_bytes():
 
 
 def test_leaving_data_mode_sends_the_unsent_data_as_one_datagram():
-    decoder = DatagramDecoder()
+    decoder = DatagramDecoder(MAX_DATAGRAM)
     decoder.receive_data(b"one" + E + b"par" + D)
     assert decoder.flush() == [Datagram(b"one"), Datagram(b"par")]
     assert decoder.flush() == []
     decoder.receive_data(E + b"z" + E)  # the pending DLE was dropped with the flush
     assert [d.payload for d in decoder.events()] == [b"z"]
+
+
+def test_another_escaped_set():
+    plus = Escaping(b"\x10\x03+")
+    assert plus.escape(b"a+\x03") == b"a" + D + b"+" + D + E
+    assert plus.frame(b"+") == D + b"+" + E
+    # behind a DLE a byte of the set is data; without one it is data too
+    assert stream([D + b"+" + b"+" + D + b"x"], plus) == [b"++x"]
+    assert stream([D + b"+"]) == [b"+"]  # the default set drops that DLE as well
+
+
+def test_dle_and_etx_are_always_escaped():
+    with pytest.raises(ValueError):
+        Escaping(b"\x10")
+    with pytest.raises(ValueError):
+        DatagramDecoder(0)
 
 
 # -- properties ---------------------------------------------------------------------------------
@@ -122,6 +145,27 @@ def test_round_trip_any_fragmentation(payload, where):
     assert b"".join(p for p in stream(split(encoded, where)) if p) == payload
     assert None not in stream(split(encoded, where))
     assert stream(split(encoded + E, where))[-1] is None
+
+
+escaped_sets = st.sets(st.integers(0, 255)).map(lambda s: bytes(sorted(s | {DLE, ETX})))
+
+
+@given(payloads, cuts, escaped_sets)
+def test_round_trip_any_escaped_set(payload, where, escaped):
+    escaping = Escaping(escaped)
+    encoded = escaping.escape(payload)
+    # every escaped byte travels behind a DLE, nothing else does
+    assert not set(re.sub(b"\x10.", b"", encoded, flags=re.S)) & set(escaped)
+    assert len(encoded) == len(payload) + sum(b in escaped for b in payload)
+    assert b"".join(p for p in stream(split(encoded, where), escaping) if p) == payload
+    assert stream(split(escaping.frame(payload), where), escaping)[-1] is None
+
+
+@given(payloads)
+def test_the_default_set_is_the_general_one(payload):
+    assert escape(payload) == Escaping(bytes([ETX, DLE])).escape(payload)
+    general = Escaping(bytes([DLE, ETX, 0x2B]))  # not the fast path: same for DLE and ETX
+    assert general.escape(payload).replace(b"\x10+", b"+") == escape(payload)
 
 
 @given(st.lists(st.binary(min_size=1, max_size=MAX_DATAGRAM), max_size=6), cuts)
@@ -139,6 +183,15 @@ def test_garbage_is_fragmentation_invariant_and_never_grows(garbage, where):
     assert datagrams(split(garbage, where), flush=True) == datagrams([garbage], flush=True)
     for datagram in datagrams([garbage], flush=True):
         assert 0 < len(datagram) <= MAX_DATAGRAM
+
+
+@given(st.lists(st.binary(min_size=1, max_size=300), max_size=6), cuts,
+       st.integers(min_value=1, max_value=400))
+def test_datagrams_never_exceed_the_size_and_keep_every_byte(sent, where, size):
+    encoded = b"".join(frame_datagram(d) for d in sent)
+    out = datagrams(split(encoded, where), max_size=size)
+    assert all(0 < len(d) <= size for d in out)
+    assert b"".join(out) == b"".join(sent)
 
 
 @given(st.binary(max_size=3000))

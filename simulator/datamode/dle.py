@@ -1,27 +1,28 @@
-"""The DLE/ETX codec of WIP's continuous mode (+WIPDATA mode 1, 001 §6.2.2) and of
-+WIPFILE transfers (001 §6.1.2, §6.1.3), sans-IO: bytes in, events out, no sockets, no
-reactor.
+"""DLE/ETX transparency, sans-IO: bytes in, events out, no sockets, no reactor.
 
-Host to network (the mapped UART's bytes):
+Several vendors carry a socket's or a file's bytes over the serial line this way (Wavecom
+WIP continuous mode and file transfers, eDsoft's FTP/TCP/UDP sessions, GenPro): a lone ETX
+marks the end of the data, and a DLE in front of a byte makes it ordinary data.
+
+Host to module:
 
 =================  ===========================================================
-``DLE ETX``        a data byte 0x03
-``DLE DLE``        a data byte 0x10
-``DLE`` + other    the DLE is dropped ("A single [DLE] character which is not
-                   preceded by a [DLE] character will not be transmitted")
-lone ``ETX``       ``EndOfData``: TCP shuts its sending side down, UDP ends the datagram
+``DLE`` + escaped  that byte, as data (``DLE ETX`` is a 0x03, ``DLE DLE`` a 0x10)
+``DLE`` + other    the DLE is dropped, the other byte is data
+lone ``ETX``       ``END_OF_DATA``
 =================  ===========================================================
 
-Network to host: every 0x03 and 0x10 is sent preceded by a DLE (``escape``); a UDP datagram
-is followed by a lone ETX (``frame_datagram``).
+Module to host: every escaped byte is sent preceded by a DLE (``Escaping.escape``); a
+datagram is followed by a lone ETX (``Escaping.frame``).
 
     decoder = StreamDecoder()
     decoder.receive_data(b"ab\\x10\\x03c\\x03")
     decoder.next_event()  ->  Data(b"ab"), Data(b"\\x03"), Data(b"c"), END_OF_DATA, NEED_DATA
 
-``DatagramDecoder`` collects a UDP datagram up to the lone ETX or up to ``MAX_DATAGRAM``
-bytes, whichever comes first (001 §6.2.2.2).  A DLE split from its partner by fragmentation
-waits for the next ``receive_data``: any fragmentation gives the same events.
+The escaped set is a parameter (``Escaping(b"\\x10\\x03")``, the default, is what every
+vendor so far uses); it always holds DLE and ETX, or the host could not send them as data.
+A DLE split from its partner by fragmentation waits for the next ``receive_data``: any
+fragmentation gives the same events.
 """
 
 from __future__ import annotations
@@ -31,18 +32,11 @@ import re
 
 DLE = 0x10
 ETX = 0x03
-_SPECIAL = (DLE, ETX)
-#: Finds the next DLE or ETX, scanning no further than it.
-_NEXT_SPECIAL = re.compile(b"[\x03\x10]")
-
-#: "Maximum size of an UDP datagram has been fixed to 5840 Bytes" (001 §6.2.2.2): data
-#: written on a UDP socket is sent as one datagram at the lone ETX or at this size.
-MAX_DATAGRAM = 5840
-
-#: Shown on the mapped UART when the TCP peer shut its sending side down (001 §6.2.2.1,
-#: §6.2.11.1); v2.01 sends a lone ETX instead (000 §7.2.1.1).
-SHUTDOWN_INDICATION = b"\r\nSHUTDOWN\r\n"
+#: The lone ETX that ends the data (a datagram, a file, a connection).
 END_MARK = bytes([ETX])
+#: Finds the next DLE or ETX, scanning no further than it: only these two mean anything
+#: on the way in.
+_NEXT_SPECIAL = re.compile(b"[\x03\x10]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +48,7 @@ class Data:
 
 @dataclasses.dataclass(frozen=True)
 class Datagram:
-    """One complete UDP datagram for the network."""
+    """One complete datagram for the network."""
 
     payload: bytes
 
@@ -73,22 +67,44 @@ END_OF_DATA = _Marker("END_OF_DATA")
 NEED_DATA = _Marker("NEED_DATA")
 
 
-def escape(payload: bytes) -> bytes:
-    """Network bytes as they go to the host: DLE before every DLE and ETX.  (DLEs first:
-    the ETX escape adds DLEs that must not be doubled again.)"""
-    return payload.replace(b"\x10", b"\x10\x10").replace(b"\x03", b"\x10\x03")
+class Escaping:
+    """Which bytes travel behind a DLE."""
+
+    def __init__(self, escaped: bytes = bytes([DLE, ETX])) -> None:
+        if DLE not in escaped or ETX not in escaped:
+            raise ValueError("DLE and ETX are always escaped")
+        self.escaped = frozenset(escaped)
+        self._plain = self.escaped == {DLE, ETX}
+        self._pattern = re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in sorted(
+            self.escaped)) + b"]")
+
+    def __repr__(self) -> str:
+        return f"Escaping({bytes(sorted(self.escaped))!r})"
+
+    def escape(self, payload: bytes) -> bytes:
+        """Network bytes as they go to the host: a DLE before every escaped byte."""
+        if self._plain:
+            # DLEs first: the ETX escape adds DLEs that must not be doubled again.
+            return payload.replace(b"\x10", b"\x10\x10").replace(b"\x03", b"\x10\x03")
+        return self._pattern.sub(b"\x10\\g<0>", payload)
+
+    def frame(self, payload: bytes) -> bytes:
+        """A received datagram as it goes to the host: escaped, then a lone ETX."""
+        return self.escape(payload) + END_MARK
 
 
-def frame_datagram(payload: bytes) -> bytes:
-    """A received UDP datagram as it goes to the host: escaped, then a lone ETX."""
-    return escape(payload) + END_MARK
+#: DLE and ETX escaped, nothing else.
+DLE_ETX = Escaping()
+escape = DLE_ETX.escape
+frame_datagram = DLE_ETX.frame
 
 
 class StreamDecoder:
-    """Host bytes of a continuous-mode TCP socket (or a +WIPFILE upload) to ``Data`` and
+    """Host bytes of a stream (a TCP socket, a file upload) to ``Data`` and
     ``END_OF_DATA`` events."""
 
-    def __init__(self) -> None:
+    def __init__(self, escaping: Escaping = DLE_ETX) -> None:
+        self._escaped = escaping.escaped
         self._buffer = bytearray()
         self._pos = 0  # bytes of _buffer already turned into events
         self._after_dle = False
@@ -113,7 +129,7 @@ class StreamDecoder:
                     return NEED_DATA
                 byte = buffer[pos]
                 self._after_dle = False
-                if byte in _SPECIAL:
+                if byte in self._escaped:
                     self._pos = pos + 1
                     return Data(bytes([byte]))
                 # A lone DLE: dropped; the byte after it is ordinary data, read below.
@@ -140,19 +156,22 @@ class StreamDecoder:
 
 
 class DatagramDecoder:
-    """Host bytes of a continuous-mode UDP socket to ``Datagram`` events.
+    """Host bytes of a datagram socket to ``Datagram`` events.
 
-    A datagram ends at a lone ETX or when it reaches ``MAX_DATAGRAM`` bytes.  Nothing is
-    sent for an ETX that ends an empty datagram (two ETX in a row, or one right after a
-    datagram the size limit ended).
+    A datagram ends at a lone ETX or when it reaches ``max_size`` bytes.  Nothing is sent
+    for an ETX that ends an empty datagram (two ETX in a row, or one right after a datagram
+    the size limit ended).
     """
 
-    def __init__(self, max_size: int = MAX_DATAGRAM) -> None:
-        self._stream = StreamDecoder()
+    def __init__(self, max_size: int, escaping: Escaping = DLE_ETX) -> None:
+        if max_size < 1:
+            raise ValueError(f"a datagram holds at least one byte, not {max_size}")
+        self._escaping = escaping
+        self._stream = StreamDecoder(escaping)
         self._current = bytearray()
         self._max = max_size
         self._ready: list[Datagram] = []
-        #: Lone ETX seen so far (v2.01 leaves data mode on one).
+        #: Lone ETX seen so far (a dialect may leave data mode on one).
         self.etx_seen = 0
 
     @property
@@ -189,11 +208,10 @@ class DatagramDecoder:
         return out
 
     def flush(self) -> list[Datagram]:
-        """Data mode ends (``+++``, unmap): every complete datagram, then "the currently
-        unsent data are sent as a single datagram" (001 §6.2.2.2).  A DLE still waiting
-        for its partner is dropped."""
+        """Data mode ends: every complete datagram, then what was collected as one more.
+        A DLE still waiting for its partner is dropped."""
         out = self.events()
-        self._stream = StreamDecoder()
+        self._stream = StreamDecoder(self._escaping)
         if self._current:
             out.append(Datagram(bytes(self._current)))
             self._current.clear()
