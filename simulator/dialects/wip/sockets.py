@@ -183,6 +183,9 @@ class WipTcp(WipSocket):
         self.notified = False
         self.peer_close_pending = False  # seen while mapped: reported back in AT mode
         self.reset = False
+        #: +WIPACCEPT of this module's own server for this connection, shown after
+        #: this socket's +WIPREADY (``WipServer.accepted``).
+        self.accepts_after_ready: list[str] = []
         # 001 §6.2.11.4: what the host writes "will be sent to the peer when: total amount
         # of buffered data is twice or more than the preferred segmentation size [+WIPCFG
         # option 4]; internal timer expires [option 12, restarted by every chunk]; socket
@@ -204,6 +207,12 @@ class WipTcp(WipSocket):
     def connected(self, sock) -> None:
         self.ready = True
         self.urc(f"+WIPREADY: {TCP},{self.index}")
+        self._show_accepts()
+
+    def _show_accepts(self) -> None:
+        accepts, self.accepts_after_ready = self.accepts_after_ready, []
+        for text in accepts:
+            self.urc(text)
 
     def data_available(self, sock, n: int) -> None:
         if self.sink is not None:
@@ -234,6 +243,7 @@ class WipTcp(WipSocket):
         self.uplink.drop()
         if not self.ready:
             self.failed_unsolicited(reason)
+            self._show_accepts()
             self.wip.forget(self)
             return
         self.reset = True
@@ -302,7 +312,26 @@ class WipServer(WipSocket):
             child.close()
             return
         self.wip.adopt(WipTcp(self.wip, index, child, spawned_by=self.index))
-        self.urc(self.wip.revision.accept_urc.format(server=self.index, index=index))
+        text = self.wip.revision.accept_urc.format(server=self.index, index=index)
+        client = self._own_client(child)
+        if client is not None:
+            # The stack hands the server its socket at the SYN; on the module the
+            # connecting side completes first (the SYN-ACK), the accept with the ACK that
+            # follows: "+WIPREADY: 2,3" then "+WIPACCEPT: 2,1" (001 §9.9, §9.15).
+            client.accepts_after_ready.append(text)
+        else:
+            self.urc(text)
+
+    def _own_client(self, child: TcpSocket) -> WipTcp | None:
+        """This module's TCP client still connecting to this server from ``child``'s
+        peer address, if the connection is one."""
+        for sock in self.wip.sockets.values():
+            if (isinstance(sock, WipTcp) and not sock.ready and not sock.accepts_after_ready
+                    and sock.sock.state is TcpState.CONNECTING
+                    and sock.sock.peer == child.local
+                    and sock.sock.bearer.address == child.peer[0]):
+                return sock
+        return None
 
     def close(self) -> None:
         self.closed = True

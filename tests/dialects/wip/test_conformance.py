@@ -231,16 +231,36 @@ def test_001_9_13_one_session_at_a_time():
     assert bench.at("+WIPCLOSE=5,1") == cme(831)
 
 
+def test_001_9_9_server_and_client_in_one_module():
+    bench = WipBench(ip=lab("198.168.0.0/24"), ports=2)
+    uart1, uart2 = bench.ports
+    gprs(bench)
+    assert bench.at("+WIPCREATE=3,2,80,1,2") == OK
+    assert bench.at('+WIPCREATE=2,3,"198.168.0.1",80') + settle(bench) == (
+        OK + urc("+WIPREADY: 2,3") + urc("+WIPACCEPT: 2,1"))
+    assert uart2.take() == urc("+WIPREADY: 2,3") + urc("+WIPACCEPT: 2,1")
+    assert bench.at("+WIPDATA=2,3,1") == CONNECT
+    assert uart2.at("+WIPDATA=2,1,1") == CONNECT
+    # "[ETX] //send unescaped ETX character": socket 1 shuts its side down, socket 3 (on
+    # the first UART, still in data mode) sees the peer's shutdown ...
+    uart2.send(b"\x03")
+    assert settle(bench) == "\r\nSHUTDOWN\r\n"
+    # ... and "+WIPPEERCLOSE: 2,3" once back in AT mode
+    assert escape_to_at(bench) == OK + urc("+WIPPEERCLOSE: 2,3")
+    # 001 closes "TCP server socket index 1" with AT+WIPCLOSE=3,1; the server is index 2.
+    # Its range still holds index 2: "+CME ERROR:845" (printed without a space).
+    assert bench.at("+WIPCLOSE=3,2") == OK
+    assert bench.at("+WIPCREATE=3,2,81,2,3") == cme(845)
+
+
 def test_001_9_15_client_and_server_in_one_module():
     bench = WipBench(ip=lab("198.168.0.0/24"))
     gprs(bench)
     assert bench.network.bearers("wip1")[0].address == "198.168.0.1"
     # 001 prints no OK after the server's creation (spec §18 #20).
     assert bench.at("+WIPCREATE=3,2,80,1,2") == OK
-    # 001 prints +WIPREADY: 2,3 before +WIPACCEPT: 2,1; atsim's network completes the
-    # server's side first (at the SYN), so the two lines come the other way round (D37).
     assert bench.at('+WIPCREATE=2,3,"198.168.0.1",80') + settle(bench) == (
-        OK + urc("+WIPACCEPT: 2,1") + urc("+WIPREADY: 2,3"))
+        OK + urc("+WIPREADY: 2,3") + urc("+WIPACCEPT: 2,1"))
     assert bench.at("+WIPDATA=2,3,1") == CONNECT
     bench.port.send(b"abc")
     # the example leaves out the +WIPDATA URC of the socket that received "abc"
