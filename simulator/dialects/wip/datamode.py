@@ -67,6 +67,6 @@ def udp_sink(socket: WipUdp, revision: Revision, session: Any) -> DatagramSink:
         max_size=MAX_DATAGRAM,
         # v2.01: "<ETX> character indicates end of data and causes the UART to switch to
         # AT mode" (000 §7.2.6).
-        rules=DatagramRules(one_datagram_each_time=False,
+        rules=DatagramRules(one_datagram_each_time=True,
                             end_of_data_leaves=revision.host_etx_ends_data_mode),
     )

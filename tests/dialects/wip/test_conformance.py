@@ -195,8 +195,13 @@ def test_001_9_2_udp():
     # 001 prints 25 for these 26 letters (spec §18 #43): the size is the datagram's.
     assert settle(bench) == urc('+WIPDATA: 1,1,26,"192.168.0.2",2397')
     assert bench.at("+WIPDATA=1,1,1") == CONNECT + letters.decode() + "\x03"
+    # "If some other remote IP devices sent some one or more datagrams while reading for
+    # the first one, then a new datagram indication is received" after the OK.
     sender4.write(letters * 2, (address, 1234))
-    assert settle(bench) == (letters * 2).decode() + "\x03"
+    assert settle(bench) == ""
+    # 001 prints 50 for these 52 letters (D37).
+    assert escape_to_at(bench) == OK + urc('+WIPDATA: 1,1,52,"192.168.0.4",58')
+    assert bench.at("+WIPDATA=1,1,1") == CONNECT + (letters * 2).decode() + "\x03"
     assert escape_to_at(bench) == OK
 
 

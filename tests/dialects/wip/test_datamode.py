@@ -3,7 +3,7 @@ rules, the accept rule of a full server range."""
 
 from simulator.datamode.dle import escape
 from tests.dialects.wip.bench import OK, cme, urc
-from tests.dialects.wip.test_sockets import ETX, online, settle
+from tests.dialects.wip.test_sockets import ETX, escape_to_at, online, settle
 from tests.network.helpers import Recorder
 
 
@@ -137,7 +137,10 @@ def test_udp_write_is_cut_at_5840_bytes():
     settle(bench)
     bench.at("+WIPDATA=1,1,1")
     bench.port.send(b"a" * 5841 + ETX)
-    assert settle(bench) == "a" * 5840 + "\x03" + "a\x03"
+    assert settle(bench) == "a" * 5840 + "\x03"
+    # the echo of the second datagram is announced once the port is back in AT mode
+    assert escape_to_at(bench) == OK + urc('+WIPDATA: 1,1,1,"192.0.2.7",7')
+    assert bench.at("+WIPDATA=1,1,1") == "\r\nCONNECT\r\na\x03"
 
 
 def test_a_freed_index_of_a_full_range_is_used_again():

@@ -30,6 +30,13 @@ def online(revision=None, ports=1, **fields):
     return bench
 
 
+def escape_to_at(bench):
+    """``+++`` with its guard times; what the port shows after it."""
+    bench.advance(1.1)
+    assert bench.port.send(b"+++") == ""
+    return settle(bench, 1.2)
+
+
 def settle(bench, seconds=1.0, step=0.01):
     """Let ``seconds`` pass in small steps (task.Clock jumps to the end of an advance before
     running what falls due, so one long advance would stretch every round trip in it)."""
@@ -86,10 +93,11 @@ def test_udp_datagrams_both_ways():
     assert bench.at('+WIPCREATE=1,1,"echo.lab",7') + settle(bench) == OK + urc("+WIPREADY: 1,1")
     bench.at("+WIPDATA=1,1,1")
     bench.port.send(b"one" + ETX + b"t" + DLE + ETX + b"o" + ETX)
-    assert settle(bench) == "one\x03t\x10\x03o\x03"
-    bench.advance(2)
-    bench.port.send(b"+++")
-    assert settle(bench, 1.5) == OK
+    # one datagram each time the socket is mapped (001 §6.2.6): the second echo waits
+    assert settle(bench) == "one\x03"
+    assert escape_to_at(bench) == OK + urc('+WIPDATA: 1,1,3,"192.0.2.7",7')
+    assert bench.at("+WIPDATA=1,1,1") == "\r\nCONNECT\r\nt\x10\x03o\x03"
+    assert escape_to_at(bench) == OK
 
 
 def test_udp_datagram_is_announced_then_read():
@@ -103,10 +111,41 @@ def test_udp_datagram_is_announced_then_read():
     sock.sock.sendto(b"second", (address, 5000))
     port = sock.sock.local[1]
     assert settle(bench) == urc(f'+WIPDATA: 1,2,26,"{address}",{port}')
-    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\nabcdefghijklmnopqrstuvwxyz\x03second\x03"
-    bench.advance(2)
-    bench.port.send(b"+++")
-    assert settle(bench, 1.5) == OK
+    # "Next indication (for next remaining UDP datagram to read) is sent once the first
+    # datagram have been read (using +WIPDATA command)" (001 §6.2.6)
+    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\nabcdefghijklmnopqrstuvwxyz\x03"
+    assert escape_to_at(bench) == OK + urc(f'+WIPDATA: 1,2,6,"{address}",{port}')
+    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\nsecond\x03"
+    assert escape_to_at(bench) == OK
+
+
+def test_udp_datagrams_arriving_while_one_is_read_wait_for_command_mode():
+    bench = online(ports=2)
+    uart1, uart2 = bench.ports
+    assert bench.at("+WIPCREATE=1,2,5000") == OK + urc("+WIPREADY: 1,2")
+    bench.at('+WIPCREATE=1,1,"echo.lab",7')
+    settle(bench)
+    uart2.take()
+    sender = bench.wip.sockets[(1, 1)].sock
+    address, port = bench.network.bearers("wip1")[0].address, sender.local[1]
+    sender.sendto(b"first", (address, 5000))
+    assert settle(bench) == urc(f'+WIPDATA: 1,2,5,"{address}",{port}')
+    assert uart2.take() == urc(f'+WIPDATA: 1,2,5,"{address}",{port}')
+    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\nfirst\x03"
+    for payload in (b"2nd", b"third"):
+        sender.sendto(payload, (address, 5000))
+        assert settle(bench) == ""  # not streamed into the open session
+    assert uart2.take() == ""  # nor announced while the first one is being read
+    # the unmap from another port: one indication, for the next datagram only
+    indication = urc(f'+WIPDATA: 1,2,3,"{address}",{port}')
+    assert uart2.at("+WIPDATA=1,2,0") == OK + indication
+    assert uart1.take() == OK + indication
+    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\n2nd\x03"
+    assert escape_to_at(bench) == OK + urc(f'+WIPDATA: 1,2,5,"{address}",{port}')
+    assert bench.at("+WIPDATA=1,2,1") == "\r\nCONNECT\r\nthird\x03"
+    assert escape_to_at(bench) == OK
+    sender.sendto(b"later", (address, 5000))
+    assert settle(bench) == urc(f'+WIPDATA: 1,2,5,"{address}",{port}')
 
 
 def test_udp_leaving_data_mode_sends_the_unfinished_datagram():
