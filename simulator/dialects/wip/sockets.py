@@ -251,7 +251,7 @@ class WipTcp(WipSocket):
             # A peer that vanished shows when sent data is never acknowledged: 842 (001
             # §6.2.11.3); an aborted connection is 843 (001 §6.2.5).
             self.sink.failed(Code.HOST_UNREACHABLE if reason is Reason.TIMEOUT
-                            else Code.CONNECTION_RESET)
+                             else Code.CONNECTION_RESET)
         elif not self.sock.peer_closed:
             self.urc(f"+WIPPEERCLOSE: {TCP},{self.index}")
 
@@ -274,6 +274,7 @@ class WipTcp(WipSocket):
 
     def close(self) -> None:
         self.closed = True
+        self._show_accepts()  # the server's socket exists: the host has to know it
         if self.sock.state is TcpState.CONNECTED and not self.sock.shut_down:
             self.uplink.close()
         else:
