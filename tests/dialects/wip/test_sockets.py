@@ -423,3 +423,15 @@ def test_bearer_stop_closes_the_sockets():
     assert bench.at("+WIPBR=5,6") == OK + urc("+WIPPEERCLOSE: 2,1")
     bench.at("+WIPBR=4,6,0")
     assert bench.at('+WIPCREATE=2,1,"echo.lab",7') == OK + urc("+WIPREADY: 2,1")
+
+
+def test_a_connection_to_the_modules_own_server_is_ready_before_it_is_accepted():
+    bench = online()
+    address = bench.network.bearers("wip1")[0].address
+    assert bench.at("+WIPCREATE=3,2,80,1,2") == OK
+    assert bench.at(f'+WIPCREATE=2,3,"{address}",80') == (
+        OK + urc("+WIPREADY: 2,3") + urc("+WIPACCEPT: 2,1"))
+    # closed before it was ready: the server's socket exists all the same, and is told
+    assert bench.port.at(f'+WIPCREATE=2,4,"{address}",80') == OK  # (no time passes)
+    assert bench.port.at("+WIPCLOSE=2,4") == OK + urc("+WIPACCEPT: 2,2")
+    assert settle(bench) == urc("+WIPPEERCLOSE: 2,2")
