@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from simulator.at.commands import DataLink, ResultCode
 from simulator.datamode.dle import (
@@ -80,7 +80,7 @@ class StreamRules:
 
     #: What a lone ETX from the host does to the socket: "shutdown" its sending side, or
     #: "close" it.  Both send what waits first.
-    end_of_data: str = "shutdown"
+    end_of_data: Literal["shutdown", "close"] = "shutdown"
     #: Data mode ends at a lone ETX from the host, showing ``end_of_data_result``.
     end_of_data_leaves: bool = False
     end_of_data_result: Result = ResultCode.OK
@@ -109,6 +109,7 @@ class SocketSink:
     """What both sinks share: taking the socket, giving it back, failing."""
 
     def __init__(self, socket: Any, *, error_result: Callable[[int], Result]) -> None:
+        #: The dialect's socket (``StreamSocket`` / ``DatagramSocket``).
         self.socket = socket
         self._error_result = error_result
         self.link: DataLink | None = None
