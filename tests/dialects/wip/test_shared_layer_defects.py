@@ -1,0 +1,101 @@
+"""What the layers every dialect shares do with bad input, seen through WIP: host names no
+DNS query can carry fail as names that do not resolve, logging nothing as an error, and a
+creation that fails leaves no session, index or port behind."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+
+import pytest
+from twisted.logger import LogLevel, globalLogPublisher
+
+from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec
+from tests.dialects.wip.bench import OK, WipBench, cme, urc
+
+A = ipaddress.IPv4Address
+LAB = IpNetworkSpec(
+    apns=(ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"), dns=(A("10.64.255.53"),)),),
+    hosts=(HostSpec("192.168.0.1"),),
+    links=LinksSpec(default="ideal"),
+)
+#: An empty label, a label of 64 octets (63 is the most, RFC 1035 §2.3.4).
+BAD_NAMES = ["a..b", "a" * 64 + ".lab"]
+#: 842: what WIP already answers for a peer whose name does not resolve.
+UNRESOLVED = 842
+
+
+@contextlib.contextmanager
+def no_error_logged():
+    """Fails if anything logs at error or critical level, or logs a failure."""
+    bad: list[dict] = []
+
+    def observe(event: dict) -> None:
+        if event.get("log_failure") is not None or event.get("log_level") in (
+                LogLevel.error, LogLevel.critical):
+            bad.append(event)
+
+    globalLogPublisher.addObserver(observe)
+    try:
+        yield
+    finally:
+        globalLogPublisher.removeObserver(observe)
+    assert bad == [], [e.get("log_failure") or e.get("log_format") for e in bad]
+
+
+def online() -> WipBench:
+    bench = WipBench(ip=LAB)
+    for line in ("+WIPCFG=1", "+WIPBR=1,6", "+WIPBR=4,6,0"):
+        assert bench.at(line) == OK
+    return bench
+
+
+def settle(bench: WipBench, seconds: float = 5.0) -> str:
+    bench.advance(seconds)
+    return bench.port.take()
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_ping_of_a_bad_name_times_out_like_an_unknown_one(name):
+    bench = online()
+    with no_error_logged():
+        assert bench.at(f'+WIPPING="{name}"') == OK
+        assert settle(bench) == urc("+WIPPING: 1,0,0")
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_tcp_client_to_a_bad_name_fails_and_frees_its_index(name):
+    bench = online()
+    with no_error_logged():
+        answer = bench.at(f'+WIPCREATE=2,1,"{name}",80') + settle(bench)
+        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
+    assert bench.wip.sockets == {}
+    # The index is free again: the same index connects to a good peer.
+    assert bench.at('+WIPCREATE=2,1,"192.168.0.1",7').startswith(OK)
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_udp_to_a_bad_name_fails_and_frees_its_index_and_port(name):
+    bench = online()
+    with no_error_logged():
+        answer = bench.at(f'+WIPCREATE=1,1,5000,"{name}",80') + settle(bench)
+        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
+    assert bench.wip.sockets == {}
+    # Index 1 and local port 5000 are both free again.
+    answer = bench.at('+WIPCREATE=1,1,5000,"192.168.0.1",80') + settle(bench, 0.1)
+    assert answer == OK + urc("+WIPREADY: 1,1")
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_ftp_session_to_a_bad_name_fails_and_leaves_no_session(name):
+    bench = online()
+    with no_error_logged():
+        answer = bench.at(f'+WIPCREATE=4,1,"{name}","user","password"') + settle(bench)
+        assert answer == cme(UNRESOLVED)
+        assert bench.wip.sockets == {}
+        # No half-made session behind index 1: a transfer on it is one on no session.
+        assert bench.at('+WIPFILE=4,1,2,"x"') == cme(831)
+        assert bench.at('+WIPFILE=4,3,2,"x"') == cme(831)
+    # The one session WIP allows at a time (001 §5.1.1) is free for another.
+    answer = bench.at("+WIPCREATE=5,1") + settle(bench, 0.1)
+    assert answer == OK + urc("+WIPREADY: 5,1")
