@@ -1,17 +1,21 @@
 """What the layers every dialect shares do with bad input, seen through WIP: host names no
 DNS query can carry fail as names that do not resolve, logging nothing as an error, and a
-creation that fails leaves no session, index or port behind."""
+creation that fails leaves no session, index or port behind; a POP3 session without
+credentials does not log in."""
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import mailbox
 
 import pytest
 from twisted.logger import LogLevel, globalLogPublisher
 
-from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec
-from tests.dialects.wip.bench import OK, WipBench, cme, urc
+from simulator.dialects.wip.errors import Code
+from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
+from tests.dialects.wip.bench import OK, WipBench, cme, info, urc
+from tests.dialects.wip.test_mail_http import MailHttpCase
 
 A = ipaddress.IPv4Address
 LAB = IpNetworkSpec(
@@ -99,3 +103,36 @@ def test_ftp_session_to_a_bad_name_fails_and_leaves_no_session(name):
     # The one session WIP allows at a time (001 §5.1.1) is free for another.
     answer = bench.at("+WIPCREATE=5,1") + settle(bench, 0.1)
     assert answer == OK + urc("+WIPREADY: 5,1")
+
+
+class Pop3WithoutLoginTests(MailHttpCase):
+    """001 §5.1.3: "Authentication is disabled when this parameter is not specified"."""
+
+    def hosts(self, users):
+        self.maildir = self.root / "mail"
+        return (HostSpec("pop.mail.server.com", address=A("192.0.2.110"), services=(
+            ServiceSpec("pop3", maildir=self.maildir, users=tuple(users)),)),)
+
+    async def test_001_5_1_6_pop3_session_without_credentials(self):
+        await self.online(users=())
+        mailbox.Maildir(str(self.maildir), create=True).add(b"Subject: one\n\nbody\n")
+        with no_error_logged():
+            answer = await self.at_urc('+WIPCREATE=7,1, "pop.mail.server.com"',
+                                       "+WIPREADY: 7,1")
+            self.assertEqual(answer, OK + urc("+WIPREADY: 7,1"))
+            self.assertEqual(await self.at("+WIPOPT=7,1,1,71"), info("+WIPOPT: 7,71,1"))
+            # Message numbers the mailbox lacks: the server's -ERR, the session goes on.
+            self.assertEqual(await self.at('+WIPFILE=7,1,1,"9"'), cme(Code.POP3_RETRIEVE_ERROR))
+            self.assertEqual(await self.at("+WIPOPT=7,1,2,74,9"), cme(Code.DELETE_ERROR))
+            self.assertEqual(await self.at("+WIPOPT=7,1,1,71"), info("+WIPOPT: 7,71,1"))
+            self.assertEqual(await self.at("+WIPCLOSE=7,1"), OK)
+
+    async def test_without_credentials_a_server_that_wants_them_refuses_commands(self):
+        await self.online(users=(("user", "password"),))
+        with no_error_logged():
+            answer = await self.at_urc('+WIPCREATE=7,1,"pop.mail.server.com",110',
+                                       "+WIPREADY: 7,1")
+            self.assertEqual(answer, OK + urc("+WIPREADY: 7,1"))
+            # The session is up but not logged in: the server refuses STAT.
+            self.assertEqual(await self.at("+WIPOPT=7,1,1,71"), cme(Code.LIST_ERROR))
+            self.assertEqual(await self.at("+WIPCLOSE=7,1"), OK)
