@@ -105,6 +105,27 @@ def test_ftp_session_to_a_bad_name_fails_and_leaves_no_session(name):
     assert answer == OK + urc("+WIPREADY: 5,1")
 
 
+@pytest.mark.parametrize("name", BAD_NAMES)
+@pytest.mark.parametrize("mode", [6, 7])
+def test_mail_session_to_a_bad_name_fails_and_leaves_no_session(name, mode):
+    bench = online()
+    with no_error_logged():
+        answer = bench.at(f'+WIPCREATE={mode},1,"{name}"') + settle(bench)
+        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
+    assert bench.wip.sockets == {}
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_http_request_to_a_bad_name_fails_like_an_unknown_one(name):
+    bench = online()
+    assert bench.at("+WIPCREATE=5,1") + settle(bench, 0.1) == OK + urc("+WIPREADY: 5,1")
+    with no_error_logged():
+        # 860, as for "nowhere.lab" (a failed request is a protocol error, 001 §6.1.7)
+        assert bench.at(f'+WIPFILE=5,1,1,"http://{name}/x"') + settle(bench) == cme(860)
+        # The port answers and the session takes the next request.
+        assert bench.at(f'+WIPFILE=5,1,1,"http://{name}/y"') + settle(bench) == cme(860)
+
+
 class Pop3WithoutLoginTests(MailHttpCase):
     """001 §5.1.3: "Authentication is disabled when this parameter is not specified"."""
 
