@@ -6,13 +6,13 @@ import re
 from twisted.internet import error, task
 from twisted.internet.address import IPv4Address
 from twisted.internet.testing import StringTransport
-from twisted.logger import LogLevel, globalLogPublisher
 from twisted.protocols import ftp
 from twisted.python.failure import Failure
 
 from simulator.ipstack.sockets import TcpSocket
 from simulator.network.lab.ftp import LabDTP
 from tests.ipstack.helpers import Events
+from tests.logged import watch_errors
 from tests.network import test_lab
 from tests.network.test_lab import LabTestCase, until
 
@@ -68,15 +68,7 @@ class DataConnectionTests(LabTestCase):
 
     def setUp(self):
         super().setUp()
-        self.logged = []
-
-        def observe(event):
-            if event.get("log_failure") is not None or event.get("log_level") in (
-                    LogLevel.error, LogLevel.critical):
-                self.logged.append(event)
-
-        globalLogPublisher.addObserver(observe)
-        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.logged = watch_errors(self)
 
     async def passive(self, bearer, command):
         reply = await command(b"PASV", b"227")

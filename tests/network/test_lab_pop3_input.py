@@ -5,8 +5,8 @@ import mailbox
 import socket
 
 from twisted.internet import threads
-from twisted.logger import LogLevel, globalLogPublisher
 
+from tests.logged import watch_errors
 from tests.network.test_lab import LabTestCase, mail_hosts
 
 #: Lines Twisted's own POP3 server fails on (a wrong number of arguments, bytes that are not
@@ -34,15 +34,7 @@ def converse(port: int, lines: list[bytes]) -> list[bytes]:
 class Pop3InputTests(LabTestCase):
     def setUp(self):
         super().setUp()
-        self.errors = []
-
-        def observe(event):
-            if event.get("log_failure") is not None or event.get("log_level") in (
-                    LogLevel.error, LogLevel.critical):
-                self.errors.append(event)
-
-        globalLogPublisher.addObserver(observe)
-        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.errors = watch_errors(self)
 
     def mailbox(self, **users):
         maildir = self.dir / "mail"

@@ -10,12 +10,12 @@ import ipaddress
 import mailbox
 
 import pytest
-from twisted.logger import LogLevel, globalLogPublisher
 
 from simulator.dialects.wip.errors import Code
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from tests.dialects.wip.bench import OK, WipBench, cme, info, urc
 from tests.dialects.wip.test_mail_http import MailHttpCase
+from tests.logged import describe, errors_logged
 
 A = ipaddress.IPv4Address
 LAB = IpNetworkSpec(
@@ -32,19 +32,9 @@ UNRESOLVED = 842
 @contextlib.contextmanager
 def no_error_logged():
     """Fails if anything logs at error or critical level, or logs a failure."""
-    bad: list[dict] = []
-
-    def observe(event: dict) -> None:
-        if event.get("log_failure") is not None or event.get("log_level") in (
-                LogLevel.error, LogLevel.critical):
-            bad.append(event)
-
-    globalLogPublisher.addObserver(observe)
-    try:
+    with errors_logged() as bad:
         yield
-    finally:
-        globalLogPublisher.removeObserver(observe)
-    assert bad == [], [e.get("log_failure") or e.get("log_format") for e in bad]
+    assert bad == [], describe(bad)
 
 
 def online() -> WipBench:
@@ -59,6 +49,15 @@ def settle(bench: WipBench, seconds: float = 5.0) -> str:
     return bench.port.take()
 
 
+def assert_unresolved(bench: WipBench, line: str) -> None:
+    """``AT<line>`` answers OK, then the unsolicited error of a peer that does not resolve;
+    no error is logged and no socket is left."""
+    with no_error_logged():
+        answer = bench.at(line) + settle(bench)
+    assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
+    assert bench.wip.sockets == {}
+
+
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_ping_of_a_bad_name_times_out_like_an_unknown_one(name):
     bench = online()
@@ -70,10 +69,7 @@ def test_ping_of_a_bad_name_times_out_like_an_unknown_one(name):
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_tcp_client_to_a_bad_name_fails_and_frees_its_index(name):
     bench = online()
-    with no_error_logged():
-        answer = bench.at(f'+WIPCREATE=2,1,"{name}",80') + settle(bench)
-        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
-    assert bench.wip.sockets == {}
+    assert_unresolved(bench, f'+WIPCREATE=2,1,"{name}",80')
     # The index is free again: the same index connects to a good peer.
     assert bench.at('+WIPCREATE=2,1,"192.168.0.1",7').startswith(OK)
 
@@ -81,10 +77,7 @@ def test_tcp_client_to_a_bad_name_fails_and_frees_its_index(name):
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_udp_to_a_bad_name_fails_and_frees_its_index_and_port(name):
     bench = online()
-    with no_error_logged():
-        answer = bench.at(f'+WIPCREATE=1,1,5000,"{name}",80') + settle(bench)
-        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
-    assert bench.wip.sockets == {}
+    assert_unresolved(bench, f'+WIPCREATE=1,1,5000,"{name}",80')
     # Index 1 and local port 5000 are both free again.
     answer = bench.at('+WIPCREATE=1,1,5000,"192.168.0.1",80') + settle(bench, 0.1)
     assert answer == OK + urc("+WIPREADY: 1,1")
@@ -108,11 +101,7 @@ def test_ftp_session_to_a_bad_name_fails_and_leaves_no_session(name):
 @pytest.mark.parametrize("name", BAD_NAMES)
 @pytest.mark.parametrize("mode", [6, 7])
 def test_mail_session_to_a_bad_name_fails_and_leaves_no_session(name, mode):
-    bench = online()
-    with no_error_logged():
-        answer = bench.at(f'+WIPCREATE={mode},1,"{name}"') + settle(bench)
-        assert answer == OK + urc(f"+CME ERROR: {UNRESOLVED}")
-    assert bench.wip.sockets == {}
+    assert_unresolved(online(), f'+WIPCREATE={mode},1,"{name}"')
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)

@@ -2,23 +2,14 @@
 neither fails (a reply to a connection that is gone, a consumer on a data connection that is
 gone) nor keeps a timer for the session after it."""
 
-from twisted.logger import LogLevel, globalLogPublisher
-
 from simulator.ipstack.apps import AppFailure, FtpSession
 from tests.ipstack.apps.helpers import LabTestCase, Reader, ftp_host, until, write_all
+from tests.logged import watch_errors
 
 
 class BearerReleaseTests(LabTestCase):
     async def session(self) -> FtpSession:
-        self.logged = []
-
-        def observe(event):
-            if event.get("log_failure") is not None or event.get("log_level") in (
-                    LogLevel.error, LogLevel.critical):
-                self.logged.append(event)
-
-        globalLogPublisher.addObserver(observe)
-        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        self.logged = watch_errors(self)
         self.root = self.folder("ftp")
         (self.root / "big.bin").write_bytes(bytes(1 << 20))
         endpoints = await self.start(ftp_host(self.root))
