@@ -2,9 +2,12 @@
 the bearer's UDP path to its DNS servers, so a lookup costs a round trip on the link and
 fails the way a real one does.
 
-IPv4 literals resolve to themselves without a query.  A server that answers NXDOMAIN ends the
-lookup (``NAME_NOT_FOUND``); one that does not answer is retried, then the next server is
-asked; when none answers the lookup fails with ``DNS_TIMEOUT``.
+IPv4 literals resolve to themselves without a query.  A name that cannot be put in a query
+(an empty label as in ``a..b``, a label over 63 octets, more than 253 octets in all, RFC 1035
+§2.3.4) fails at once with ``NAME_NOT_FOUND``, as a resolver library refuses it before asking
+anyone.  A server that answers NXDOMAIN ends the lookup (``NAME_NOT_FOUND``); one that does
+not answer is retried, then the next server is asked; when none answers the lookup fails with
+``DNS_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from simulator.network.errors import Reason, RouteError
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_ATTEMPTS = 2
 DNS_PORT = 53
+#: RFC 1035 §2.3.4: 255 octets on the wire, which is 253 characters of dotted text.
+MAX_NAME = 253
 
 
 def literal(name: str) -> str | None:
@@ -29,6 +34,18 @@ def literal(name: str) -> str | None:
         return str(ipaddress.IPv4Address(name))
     except ValueError:
         return None
+
+
+def query_name(name: str) -> bytes | None:
+    """``name`` as a query carries it (IDNA, without the root's trailing dot), or None for
+    a name no query can carry."""
+    try:
+        encoded = name.rstrip(".").encode("idna")
+    except UnicodeError:  # an empty label, a label over 63 octets, a character IDNA refuses
+        return None
+    if not encoded or len(encoded) > MAX_NAME:
+        return None
+    return encoded
 
 
 class DnsClient:
@@ -50,17 +67,20 @@ class DnsClient:
         address = literal(name)
         if address is not None:
             return defer.succeed(address)
+        encoded = query_name(name)
+        if encoded is None:
+            return defer.fail(RouteError(Reason.NAME_NOT_FOUND, f"{name!r}: not a host name"))
         if not self.servers:
             return defer.fail(RouteError(Reason.NAME_NOT_FOUND, f"{name}: no DNS server"))
         self._next_id = (self._next_id + 1) & 0xFFFF
-        lookup = _Lookup(self, name.rstrip("."), self._next_id)
+        lookup = _Lookup(self, encoded, self._next_id)
         return lookup.start()
 
 
 class _Lookup(protocol.DatagramProtocol):
     noisy = False  # atsim logs sockets itself, with the modem's name
 
-    def __init__(self, client: DnsClient, name: str, query_id: int) -> None:
+    def __init__(self, client: DnsClient, name: bytes, query_id: int) -> None:
         self.client = client
         self.name = name
         self.query_id = query_id
@@ -84,7 +104,7 @@ class _Lookup(protocol.DatagramProtocol):
             return
         server = self.tries.pop(0)
         query = dns.Message(id=self.query_id, recDes=1)
-        query.queries = [dns.Query(self.name.encode("idna"), dns.A, dns.IN)]
+        query.queries = [dns.Query(self.name, dns.A, dns.IN)]
         self.port.write(query.toStr(), (server, DNS_PORT))
         self.timer = self.clock.callLater(self.client.timeout, self._ask)
 
@@ -112,7 +132,7 @@ class _Lookup(protocol.DatagramProtocol):
     def _fail(self, reason: Reason) -> None:
         self._end()
         if not self.deferred.called:
-            self.deferred.errback(RouteError(reason, self.name))
+            self.deferred.errback(RouteError(reason, self.name.decode("ascii", "replace")))
 
     def _end(self) -> None:
         if self.timer is not None and self.timer.active():

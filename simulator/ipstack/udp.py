@@ -50,7 +50,8 @@ class UdpSocket:
     def open(self, local_port: int = 0, peer: tuple[str, int] | None = None) -> defer.Deferred:
         """Bind (``local_port`` 0: any) and, with ``peer``, resolve it and connect to it.
         Raises ``RouteError(PORT_IN_USE)`` at once; the Deferred fires with the socket when
-        ready (``connected`` event) or fails with the resolution's ``RouteError``."""
+        ready (``connected`` event) or fails with the resolution's ``RouteError`` (``error``
+        event), the port released."""
         self._port = self.bearer.open_udp(local_port, _Port(self))
         self.local = (self.bearer.address, self._port.port)
         if peer is None:
@@ -69,6 +70,7 @@ class UdpSocket:
             self.error = failure.value.reason
             if not self.closed:
                 self.listener.error(self, self.error)
+            self.close()  # an open that failed keeps no port bound
             return failure
 
         return d.addCallbacks(resolved, failed)

@@ -208,6 +208,7 @@ class FtpTests(LabTestCase):
         control = TcpSocket(bearer, control_events)
         self.addCleanup(control.abort)
         await control.connect("ftp.lab", 21)
+        self.control = control
 
         async def command(line: bytes, expect: bytes) -> bytes:
             if line:  # (the greeting may already be there)

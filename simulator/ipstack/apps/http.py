@@ -86,8 +86,18 @@ class HttpSession:
         d = self._agent(method).request(method.encode("ascii"), uri, request_headers,
                                         producer)
         transfer.abandon = d.cancel
-        d.addCallbacks(lambda response: _receive(transfer, response),
-                       lambda failure: transfer.fail(_error(failure)))
+        returned = []
+
+        def failed(failure) -> None:
+            if returned:
+                transfer.fail(_error(failure))
+            else:
+                # Failed at once (a name no DNS query can carry): the owner only listens
+                # once it has the transfer.
+                self.endpoints.clock.callLater(0, transfer.fail, _error(failure))
+
+        d.addCallbacks(lambda response: _receive(transfer, response), failed)
+        returned.append(True)
         return transfer
 
     def _agent(self, method: str):

@@ -10,7 +10,9 @@
 
 Message numbers are POP3's own, from 1.  The session logs in with USER and PASS, so a
 refused user and a refused password are told apart (its ``login`` would try APOP
-first, which the dialects' firmware does not).  A retrieved message streams into its
+first, which the dialects' firmware does not).  Without a user name it does not log in at
+all (WIP 001 §5.1.3: "Authentication is disabled when this parameter is not specified"):
+open once the server has greeted.  A retrieved message streams into its
 transfer line by line, dot-unstuffed, with CRLF line ends; a reader that lags pauses the
 connection.  Each command waits ``reply_timeout`` for its reply, except while the transfer
 itself holds the connection paused.
@@ -77,7 +79,8 @@ class Pop3Session(ControlSession):
     # -- opening ------------------------------------------------------------------------------
 
     def open(self) -> defer.Deferred:
-        """Connect and log in: ``Deferred[Pop3Session]``, or ``AppError`` (network reasons,
+        """Connect and log in (without a user: wait for the greeting only):
+        ``Deferred[Pop3Session]``, or ``AppError`` (network reasons,
         ``SERVER_NOT_READY``, ``USER_REJECTED``, ``PASSWORD_REJECTED``, ``TIMEOUT``)."""
         return self._connect_and_login(_Pop3Client(self))
 
@@ -85,6 +88,10 @@ class Pop3Session(ControlSession):
         self._client = connection
 
     async def _login(self) -> None:
+        if not self.user:
+            # Authentication disabled: open once greeted (a bare USER is a syntax error).
+            await self._call(self._client.when_greeted(), "open")
+            return
         await self._call(self._client.user(self.user.encode()), "user")
         await self._call(self._client.password(self.password.encode()), "password")
 
@@ -228,9 +235,25 @@ class _Pop3Client(AdvancedPOP3Client):
         self.paused = False
         self.lost = False
         self._reply_timer = None
+        self._lost_reason: Failure | None = None
+        self._greeting_waiters: list[defer.Deferred] = []
 
     def serverGreeting(self, greeting) -> None:  # noqa: N802 - POP3Client's name
         self.greeted = True
+        waiters, self._greeting_waiters = self._greeting_waiters, []
+        for d in waiters:
+            d.callback(None)
+
+    def when_greeted(self) -> defer.Deferred:
+        """``Deferred[None]`` at the server's +OK greeting; fails with the reason the
+        connection went if it goes first (a -ERR greeting closes it)."""
+        if self.greeted:
+            return defer.succeed(None)
+        if self._lost_reason is not None:
+            return defer.fail(self._lost_reason)
+        d: defer.Deferred = defer.Deferred()
+        self._greeting_waiters.append(d)
+        return d
 
     # Status lines are the replies a dialect reports.
     def state_WELCOME(self, line):  # noqa: N802
@@ -287,6 +310,10 @@ class _Pop3Client(AdvancedPOP3Client):
 
     def connectionLost(self, reason) -> None:
         self.lost = True
+        self._lost_reason = reason
         self.disarm()
+        waiters, self._greeting_waiters = self._greeting_waiters, []
+        for d in waiters:
+            d.errback(reason)
         super().connectionLost(reason)
         self.session._lost(reason)

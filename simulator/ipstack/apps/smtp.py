@@ -165,7 +165,9 @@ class SmtpSession(ControlSession):
         if self._opening is not None or self._client is not None:
             raise RuntimeError(f"{self!r} is already open")
         self._client = _SmtpClient(self)
-        self._opening = defer.Deferred()
+        # Kept here too: a connection that fails at once (a name no DNS query can carry)
+        # fails and forgets ``_opening`` before it is returned.
+        opening = self._opening = defer.Deferred()
         self._connecting = self.endpoints.endpoint(self.host, self.port).connect(
             OneProtocolFactory(self._client))
 
@@ -177,7 +179,7 @@ class SmtpSession(ControlSession):
             self._ended(app_error(failure))
 
         self._connecting.addCallbacks(connected, failed)
-        return self._opening
+        return opening
 
     def send(self, sender: str, to: Sequence[str], cc: Sequence[str] = (),
              bcc: Sequence[str] = (), *, subject: str | None = None,

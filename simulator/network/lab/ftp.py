@@ -18,8 +18,9 @@ import ipaddress
 import tempfile
 from pathlib import Path
 
-from twisted.cred import checkers, credentials, error, portal
-from twisted.internet import defer, interfaces
+from twisted.cred import checkers, credentials, portal
+from twisted.cred import error as cred_error
+from twisted.internet import defer, error, interfaces
 from twisted.internet.address import IPv4Address
 from twisted.protocols import ftp
 from twisted.python.filepath import FilePath
@@ -51,6 +52,36 @@ class AsciiTransferWrapper:
 
 # ftp.FTP.ftp_RETR looks the wrapper up in its module at every ASCII transfer.
 ftp.ASCIIConsumerWrapper = AsciiTransferWrapper
+
+
+class LabDTP(ftp.DTP):
+    """A data connection that serves one transfer (RFC 959 §3.2: in stream mode the end of
+    the file closes it) and is ready for it from the start.
+
+    Twisted's makes the buffer for data that arrives before STOR in ``connectionMade``, after
+    firing the factory's Deferred; a STOR that came before the data connection waits on that
+    Deferred and registers its consumer at once, so it found no buffer (``TypeError``, the
+    upload answered 426).  Here the buffer exists from the start, and ``LabFTP`` refuses a
+    transfer on a connection a transfer already had, or that broke, instead of registering
+    a consumer on it."""
+
+    def __init__(self) -> None:
+        self._buffer = []
+        self.used = False  # a transfer had this connection
+        self.broken = False  # it ended otherwise than by the client's clean close
+
+    def connectionMade(self) -> None:
+        self.isConnected = True
+        self.factory.deferred.callback(None)
+
+    def connectionLost(self, reason) -> None:
+        self.broken = not reason.check(error.ConnectionDone)
+        super().connectionLost(reason)
+
+
+# ftp.DTPFactory.buildProtocol looks DTP up in its module for every data connection, the
+# lab's passive and active ones and those of sessions from the host alike.
+ftp.DTP = LabDTP
 #: The port active-mode data connections come from (RFC 959's L-1).
 DATA_PORT = 20
 
@@ -95,7 +126,7 @@ class UserTable:
         password = password.encode() if isinstance(password, str) else password
         if name in self.users and self.users[name] == password:
             return defer.succeed(name)
-        return defer.fail(error.UnauthorizedLogin())
+        return defer.fail(cred_error.UnauthorizedLogin())
 
 
 def users_checker(users) -> checkers.ICredentialsChecker:
@@ -150,6 +181,89 @@ class LabFTP(ftp.FTP):
 
     def _from_a_modem(self) -> bool:
         return self.transport.getHost().host == self.virtual_address
+
+    # -- a session that outlives its connection -----------------------------------------------
+
+    def connectionLost(self, reason) -> None:
+        # Twisted's sets ``disconnected`` only at QUIT; a command that finishes later would
+        # resume reading from no transport.
+        self.disconnected = True
+        super().connectionLost(reason)
+
+    def sendLine(self, line) -> None:
+        # The answer to a command that finished after the connection went (a transfer the
+        # network cut) goes nowhere.
+        if self.transport is not None:
+            super().sendLine(line)
+
+    def setTimeout(self, period):  # noqa: N802 - TimeoutMixin's name
+        # ftp_STOR and ftp_RETR put the idle timer back when their transfer ends, even once
+        # the connection is gone: it would fire on a dead session.
+        if self.disconnected:
+            period = None
+        return super().setTimeout(period)
+
+    # -- one transfer per data connection -----------------------------------------------------
+
+    def _data_connection_refusal(self, *, upload: bool):
+        """The reply refusing a transfer on the current data connection, or None to go on
+        (and the connection counts as used)."""
+        dtp = self.dtpInstance
+        if not isinstance(dtp, LabDTP):
+            return None  # none yet: Twisted answers that PASV or PORT is needed
+        if dtp.used:
+            return (ftp.CANT_OPEN_DATA_CNX,)
+        if dtp.broken or (not upload and not dtp.isConnected):
+            return (ftp.CNX_CLOSED_TXFR_ABORTED,)
+        dtp.used = True
+        return None
+
+    def ftp_STOR(self, path):
+        # An upload may find its connection closed already: the client sent the whole file
+        # and closed before STOR was read; what it sent is stored.
+        return self._data_connection_refusal(upload=True) or super().ftp_STOR(path)
+
+    def ftp_RETR(self, path):
+        refusal = self._data_connection_refusal(upload=False)
+        if refusal is not None or self.dtpInstance is None:
+            return refusal or super().ftp_RETR(path)  # (Twisted's asks for PASV or PORT)
+        # As Twisted's, except that a download the client or the network cut is an ordinary
+        # 426, not an error logged with its traceback.
+        try:
+            segments = ftp.toSegments(self.workingDirectory, path)
+        except ftp.InvalidPath:
+            return defer.fail(ftp.FileNotFoundError(path))
+        dtp = self.dtpInstance
+        consumer = dtp if self.binary else AsciiTransferWrapper(dtp)
+
+        def opened(file):
+            self.reply(ftp.DATA_CNX_ALREADY_OPEN_START_XFR if dtp.isConnected
+                       else ftp.FILE_STATUS_OK_OPEN_DATA_CNX)
+            return file.send(consumer).addCallbacks(lambda _: (ftp.TXFR_COMPLETE_OK,), cut)
+
+        def cut(failure):
+            log.info("lab ftp: download of {path} cut: {why}", path=path,
+                     why=failure.getErrorMessage())
+            return (ftp.CNX_CLOSED_TXFR_ABORTED,)
+
+        def not_opened(failure):
+            code = (failure.value.errorCode if failure.check(ftp.FTPCmdError)
+                    else ftp.FILE_NOT_FOUND)
+            return (code, "/".join(segments))
+
+        self.setTimeout(None)  # a transfer is not idleness
+        d = self.shell.openForReading(segments).addCallbacks(opened, not_opened)
+        return d.addBoth(self._idle_again)
+
+    def _idle_again(self, result):
+        self.setTimeout(self.factory.timeOut)
+        return result
+
+    def ftp_LIST(self, path=""):
+        return self._data_connection_refusal(upload=False) or super().ftp_LIST(path)
+
+    def ftp_NLST(self, path):
+        return self._data_connection_refusal(upload=False) or super().ftp_NLST(path)
 
     # -- passive ------------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ Give both the same ``maildir:`` and a mail a modem sends with SMTP is the mail a
 fetches with POP3; a test or an instructor reads the maildir directly (``new/`` holds one
 file per message, Python's ``mailbox.Maildir`` opens it).  Every recipient lands in the one
 maildir: a lab has one mailbox.  With ``users:`` SMTP requires AUTH PLAIN or LOGIN and POP3
-checks USER/PASS (APOP is not offered); without users any login is accepted and SMTP needs
-none.
+checks USER/PASS (APOP is not offered); without users any login is accepted and neither needs
+one (a POP3 client that sends no USER reads the mailbox all the same).
 """
 
 from __future__ import annotations
@@ -235,6 +235,34 @@ class _MailboxRealm:
 
 
 class LabPop3(pop3.POP3):
+    """Twisted's POP3 server that answers every line: a command it cannot carry out (unknown,
+    a wrong number of arguments, out of order) gets -ERR and the session goes on.  (Twisted's
+    own lets a wrong number of arguments escape and drop the connection.)  Without users the
+    mailbox is open from the greeting: USER and PASS are accepted but not needed."""
+
+    def state_COMMAND(self, line):  # noqa: N802 - POP3's name
+        self._answer(*line.split(b" "))
+
+    def _unblock(self, _):
+        # The commands that arrived during a long one (RETR, TOP), as POP3._unblock runs
+        # them, each answered as state_COMMAND answers it.
+        commands, self.blocked = self.blocked, None
+        while commands and self.blocked is None:
+            command, args = commands.pop(0)
+            self._answer(command, *args)
+        if self.blocked is not None:
+            self.blocked.extend(commands)
+
+    def _answer(self, command: bytes, *args: bytes) -> None:
+        try:
+            if (self.mbox is None and self.factory.open_mailbox is not None
+                    and command.upper() not in self.AUTH_CMDS):
+                self.mbox = self.factory.open_mailbox()
+            self.processCommand(command, *args)
+        except Exception as e:  # noqa: BLE001 - any client input gets an answer
+            log.info("lab pop3: {command!r} refused: {error!r}", command=command, error=e)
+            self.failResponse(_refusal(e))
+
     def do_DELE(self, i):
         """RFC 1939 DELE: -ERR for a message that is not there or already deleted.
         (Twisted's own lets the mailbox's error end the session.)"""
@@ -246,12 +274,23 @@ class LabPop3(pop3.POP3):
         self.successResponse()
 
 
+def _refusal(error: Exception) -> bytes:
+    """The text of the -ERR for a command that failed with ``error``."""
+    if isinstance(error, pop3.POP3Error) and error.args and isinstance(error.args[0], bytes):
+        return error.args[0]
+    if isinstance(error, TypeError):
+        return b"syntax error: wrong number of arguments"
+    return b"command not carried out"
+
+
 class LabPop3Factory(protocol.ServerFactory):
     protocol = LabPop3
 
-    def __init__(self, portal_, clock) -> None:
+    def __init__(self, portal_, clock, open_mailbox=None) -> None:
         self.portal = portal_
         self.clock = clock
+        #: Without users: makes the mailbox a session uses without logging in.
+        self.open_mailbox = open_mailbox
         self.noisy = False
 
     def buildProtocol(self, addr):
@@ -267,7 +306,9 @@ class Pop3:
         checker: checkers.ICredentialsChecker = (users_checker(spec.users) if spec.users
                                                  else AnyLogin())
         self.portal = portal.Portal(_MailboxRealm(self.maildir), [checker])
-        self.factory = LabPop3Factory(self.portal, context.clock)
+        maildir_ = self.maildir
+        open_mailbox = None if spec.users else lambda: MaildirMailbox(maildir_)
+        self.factory = LabPop3Factory(self.portal, context.clock, open_mailbox)
 
     def tcp_factory(self, port: int) -> protocol.Factory:
         return self.factory

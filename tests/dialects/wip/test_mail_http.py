@@ -118,7 +118,6 @@ class SmtpPop3Tests(MailHttpCase):
         self.assertIn("Hello", answer)
         self.assertEqual(await self.at('+WIPFILE=7,1,1,"0"'), cme(867))
         self.assertEqual(await self.at("+WIPOPT=7,1,2,74,1"), info("+WIPOPT: 7,74,1"))
-        # (a message number the mailbox lacks makes the lab's POP3 server fail: not tested)
         self.assertEqual(await self.at("+WIPCLOSE=7,1"), OK)
 
     async def test_smtp_refusals_and_failures(self):
