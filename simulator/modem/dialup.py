@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer
 
 from simulator.logs import Logger
+from simulator.modem.acquisition import AcquisitionError, sim_failure
 from simulator.modem.calls import CREATED, RELEASED, CallService
 from simulator.modem.csd import RING_INTERVAL
-from simulator.modem.gprs import sim_failure
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.siblings import sibling
@@ -79,11 +79,20 @@ class DialupFailure(enum.Enum):
     CANCELLED = "cancelled"
 
 
-class DialupError(Exception):
-    def __init__(self, reason: DialupFailure, detail: str = "") -> None:
-        self.reason = reason
-        self.detail = detail
-        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+class DialupError(AcquisitionError):
+    reason: DialupFailure
+
+
+class DialStep(enum.Enum):
+    """What a ``progress`` callback hears while a data call is set up (a dialect that
+    prints each step, as eDsoft's ``DIALING`` and ``CONNECT 9600`` do)."""
+
+    DIALLING = "dialling"  # an attempt starts; the detail is the number
+    CALL_FAILED = "call failed"  # the attempt failed (BUSY ...); a redial may follow
+    CONNECTED = "connected"  # the call is up (dialled or answered); PPP starts
+
+
+Progress = Callable[[DialStep, DialupFailure | None], None]
 
 
 CALL_FAILURES = {
@@ -174,31 +183,34 @@ class DialupService(Service):
     # -- what a dialect calls -------------------------------------------------------------
 
     def dial(self, number: str, ppp: PppRole, *, redials: int = 0,
-             redial_delay: float = 0.0) -> defer.Deferred:
+             redial_delay: float = 0.0, progress: Progress | None = None) -> defer.Deferred:
         """Dial ``number`` and run PPP in the ``ppp`` role on the call; a call that fails
         (BUSY, NO_ANSWER, NO_CARRIER) is dialled again up to ``redials`` times,
         ``redial_delay`` seconds later.  Fires with the ``DialupSession`` once IPCP opened;
-        fails with ``DialupError``.  Cancelling it abandons the call."""
+        fails with ``DialupError``.  Cancelling it abandons the call.  ``progress(step,
+        reason)`` hears each attempt, each failed call and the connection."""
         self._check(registered=True)
         if not number:
             raise DialupError(DialupFailure.NO_NUMBER)
-        return _Outgoing(self, number, ppp, redials, redial_delay).start()
+        return _Outgoing(self, number, ppp, progress, redials, redial_delay).start()
 
-    def serve(self, ppp: PppRole, answering: Answering = Answering()) -> defer.Deferred:
+    def serve(self, ppp: PppRole, answering: Answering = Answering(), *,
+              progress: Progress | None = None) -> defer.Deferred:
         """Take the next incoming data call ``answering`` accepts, answer it and run PPP
         in the ``ppp`` role.  Fires with the ``DialupSession`` once IPCP opened; fails with
-        ``DialupError``.  Cancelling it stops waiting (and hangs up a call being answered)."""
+        ``DialupError``.  Cancelling it stops waiting (and hangs up a call being answered).
+        ``progress`` hears ``CONNECTED`` once the call is answered."""
         self._check(registered=False)
-        return _Incoming(self, ppp, answering).start()
+        return _Incoming(self, ppp, progress, answering).start()
 
-    def answer(self, ppp: PppRole) -> defer.Deferred:
+    def answer(self, ppp: PppRole, *, progress: Progress | None = None) -> defer.Deferred:
         """Answer the data call ringing on the AT ports and run PPP in the ``ppp`` role, as
         ``serve`` does; ``DialupError(NO_CALL)`` at once when none rings."""
         self._check(registered=False)
         incoming = self._calls.take_ringing() if self._calls is not None else None
         if incoming is None:
             raise DialupError(DialupFailure.NO_CALL)
-        return _Incoming(self, ppp, Answering()).answer_now(incoming)
+        return _Incoming(self, ppp, progress, Answering()).answer_now(incoming)
 
     # -- shared by both directions --------------------------------------------------------
 
@@ -234,7 +246,7 @@ class DialupService(Service):
         return session
 
 
-def _reason(failure) -> DialupFailure:
+def reason_of(failure) -> DialupFailure:
     if failure.check(DialupError):
         return failure.value.reason
     if failure.check(defer.CancelledError):
@@ -249,10 +261,12 @@ def _reason(failure) -> DialupFailure:
 class _Attempt:
     """One acquisition: its Deferred, the step it waits on (a dial, PPP), the way out."""
 
-    def __init__(self, service: DialupService, ppp: PppRole) -> None:
+    def __init__(self, service: DialupService, ppp: PppRole,
+                 progress: Progress | None) -> None:
         self.service = service
         self.modem = service.modem
         self.ppp = ppp
+        self._progress = progress
         self.d = defer.Deferred(self._cancel)
         self.step: defer.Deferred | None = None
         self.session: DialupSession | None = None
@@ -267,7 +281,12 @@ class _Attempt:
     def _stop(self) -> None:
         """What a cancel also ends besides the step (timers, claims)."""
 
+    def _tell(self, step: DialStep, reason: DialupFailure | None = None) -> None:
+        if self._progress is not None:
+            self._progress(step, reason)
+
     def _run_ppp(self, call: Call) -> None:
+        self._tell(DialStep.CONNECTED)
         self.session = self.service.session(call, self.ppp)
         self.step = self.session.start()
         self.step.addCallbacks(self._opened, self._ppp_failed)
@@ -279,7 +298,7 @@ class _Attempt:
 
     def _ppp_failed(self, failure) -> None:
         self.step = None
-        reason = _reason(failure)
+        reason = reason_of(failure)
         self.service.announce(RELEASED, remote=reason is not DialupFailure.CANCELLED)
         self._fail(reason, str(failure.value))
 
@@ -291,9 +310,9 @@ class _Attempt:
 
 
 class _Outgoing(_Attempt):
-    def __init__(self, service: DialupService, number: str, ppp: PppRole, redials: int,
-                 redial_delay: float) -> None:
-        super().__init__(service, ppp)
+    def __init__(self, service: DialupService, number: str, ppp: PppRole,
+                 progress: Progress | None, redials: int, redial_delay: float) -> None:
+        super().__init__(service, ppp, progress)
         self.number = number
         self.redials = redials
         self.redial_delay = redial_delay
@@ -309,14 +328,17 @@ class _Outgoing(_Attempt):
 
     def _dial(self) -> None:
         self._timer = None
+        self._tell(DialStep.DIALLING)
         self.service.announce(CREATED, remote=False)
         self.step = self.modem.ip_network.dial(self.modem.name, self.number)
         self.step.addCallbacks(self._run_ppp, self._call_failed)
 
     def _call_failed(self, failure) -> None:
         self.step = None
-        reason = _reason(failure)
+        reason = reason_of(failure)
         self.service.announce(RELEASED, remote=reason is not DialupFailure.CANCELLED)
+        if reason is not DialupFailure.CANCELLED:
+            self._tell(DialStep.CALL_FAILED, reason)
         if reason in CALL_FAILURES.values() and self.redials > 0 and not self.d.called:
             self.redials -= 1
             self._timer = self.modem.clock.callLater(self.redial_delay, self._dial)
@@ -325,8 +347,9 @@ class _Outgoing(_Attempt):
 
 
 class _Incoming(_Attempt):
-    def __init__(self, service: DialupService, ppp: PppRole, answering: Answering) -> None:
-        super().__init__(service, ppp)
+    def __init__(self, service: DialupService, ppp: PppRole, progress: Progress | None,
+                 answering: Answering) -> None:
+        super().__init__(service, ppp, progress)
         self.answering = answering
         self.incoming: IncomingCall | None = None
         self._timer = None

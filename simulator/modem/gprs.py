@@ -17,22 +17,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from twisted.internet import defer
 
-from simulator.at.commands import CmeError
-from simulator.modem import errors
+from simulator.modem.acquisition import AcquisitionError, sim_failure
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
-from simulator.modem.sim import require_sim_ready
 from simulator.network.errors import ActivationError, ActivationFailure
 
 if TYPE_CHECKING:
     from simulator.network.apn import Bearer
-
-F = TypeVar("F")
-
 
 class GprsFailure(enum.Enum):
     """Why a GPRS bearer could not be had."""
@@ -49,11 +44,8 @@ class GprsFailure(enum.Enum):
     CANCELLED = "cancelled"  # the modem gave up before the network answered
 
 
-class GprsError(Exception):
-    def __init__(self, reason: GprsFailure, detail: str = "") -> None:
-        self.reason = reason
-        self.detail = detail
-        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+class GprsError(AcquisitionError):
+    reason: GprsFailure
 
 
 #: The network's refusals, as the modem names them.
@@ -63,16 +55,6 @@ ACTIVATION_FAILURES = {
     ActivationFailure.NETWORK_FAILURE: GprsFailure.NETWORK_FAILURE,
     ActivationFailure.NO_ADDRESS: GprsFailure.NO_ADDRESS,
 }
-
-
-def sim_failure(modem, not_inserted: F, not_ready: F) -> F | None:
-    """The SIM's objection to a bearer (``not_inserted`` or ``not_ready``, a service's own
-    failure members), or None once it is ready."""
-    try:
-        require_sim_ready(modem)
-    except CmeError as e:
-        return not_inserted if e.code == errors.SIM_NOT_INSERTED else not_ready
-    return None
 
 
 class GprsService(Service):

@@ -14,12 +14,13 @@ from simulator.modem.calls import CREATED, RELEASED, CallService
 from simulator.modem.dialup import (
     PPP_FAILURES,
     Answering,
+    DialStep,
     DialupError,
     DialupFailure,
     DialupService,
     PppClient,
     PppServer,
-    _reason,
+    reason_of,
 )
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
@@ -91,8 +92,15 @@ def failed(d: defer.Deferred) -> DialupFailure:
 
 def test_a_client_logs_in_to_an_isp_and_gets_its_bearer():
     lab = Lab()
-    d = lab.a.dialup.dial(ISP, PppClient("user", "secret"))
-    lab.settle(SETUP_DELAY + 5)
+    steps = []
+    d = lab.a.dialup.dial(ISP, PppClient("user", "secret"),
+                          progress=lambda *step: steps.append(step))
+    lab.settle(SETUP_DELAY - 0.1)
+    assert steps == [(DialStep.DIALLING, None)]
+    lab.settle(0.2)
+    assert steps == [(DialStep.DIALLING, None), (DialStep.CONNECTED, None)]
+    assert not d.called  # PPP is negotiating
+    lab.settle(5)
     session = result_of(d)
     assert session.bearer.active
     assert session.opened.local_address == session.bearer.address
@@ -120,13 +128,17 @@ def test_an_isps_refusals(client, reason):
 
 def test_unknown_number_no_carrier_and_redialling():
     lab = Lab()
-    d = lab.a.dialup.dial("0999", ALICE, redials=2, redial_delay=5)
+    steps = []
+    d = lab.a.dialup.dial("0999", ALICE, redials=2, redial_delay=5,
+                          progress=lambda *step: steps.append(step))
     lab.settle(3 * SETUP_DELAY + 2 * 5 - 0.5)
     assert not d.called
     assert lab.a.events.count((CREATED, False)) == 3
     lab.settle(1)
     assert failed(d) is DialupFailure.NO_CARRIER
     assert lab.a.events == [(CREATED, False), (RELEASED, True)] * 3
+    assert steps == [(DialStep.DIALLING, None),
+                     (DialStep.CALL_FAILED, DialupFailure.NO_CARRIER)] * 3
 
 
 def test_dialling_oneself_is_busy():
@@ -202,13 +214,13 @@ def test_no_network_at_all():
 
 
 @pytest.mark.parametrize("termination", list(Termination))
-def test_every_ppp_ending_has_a_reason(termination):
-    reason = _reason(Failure(PppError(termination)))
+def test_every_ppp_ending_has_areason_of(termination):
+    reason = reason_of(Failure(PppError(termination)))
     assert reason is PPP_FAILURES[termination]
 
 
 def test_an_unanswered_keepalive_is_no_echo_reply():
-    assert _reason(Failure(PppError(Termination.ECHO_TIMEOUT))) is DialupFailure.NO_ECHO_REPLY
+    assert reason_of(Failure(PppError(Termination.ECHO_TIMEOUT))) is DialupFailure.NO_ECHO_REPLY
 
 
 # -- server --------------------------------------------------------------------------------------
@@ -216,12 +228,16 @@ def test_an_unanswered_keepalive_is_no_echo_reply():
 
 def test_a_server_answers_checks_the_login_and_gives_the_addresses():
     lab = Lab()
-    served = lab.b.dialup.serve(SERVER, Answering(caller=A_NUMBER, rings=2))
+    steps = []
+    served = lab.b.dialup.serve(SERVER, Answering(caller=A_NUMBER, rings=2),
+                                progress=lambda *step: steps.append(step))
     dialled = lab.a.dialup.dial(B_NUMBER, ALICE)
     lab.settle(SETUP_DELAY + 2 * 5 - 0.2)
     assert lab.network.calls.in_call("b")
     assert not dialled.called  # still ringing: two rings of 5 s
+    assert steps == []
     lab.settle(5)
+    assert steps == [(DialStep.CONNECTED, None)]
     server, client = result_of(served), result_of(dialled)
     assert (server.opened.local_address, server.opened.peer_address) == (
         "192.168.0.1", "192.168.0.2")
