@@ -82,6 +82,10 @@ class WipBearer:
         return f"<WipBearer {self.bid} {self.kind.value} {self.state.name}>"
 
     @property
+    def _gprs(self) -> GprsService:
+        return self.wip.modem.service(GprsService)
+
+    @property
     def started(self) -> bool:
         return self.state is State.STARTED
 
@@ -132,9 +136,8 @@ class WipBearer:
     def _connect_gprs(self) -> defer.Deferred:
         login = str(self.options[bo.LOGIN]) or None
         password = str(self.options[bo.PASSWORD]) or None
-        gprs = self.wip.modem.service(GprsService)
         try:
-            d = gprs.activate(str(self.options[bo.GPRS_APN]), login, password)
+            d = self._gprs.activate(str(self.options[bo.GPRS_APN]), login, password)
         except GprsError as e:
             return defer.fail(WipError(GPRS_CODES[e.reason]))
         return d.addErrback(_wip_error)
@@ -192,7 +195,10 @@ class WipBearer:
         self._pending = None
         self.connection = connection
         self.state = State.STARTED
-        connection.on_release(self._released)
+        if self.kind is BearerKind.GPRS:
+            self._gprs.on_lost(connection, self._released)
+        else:
+            connection.on_release(self._released)  # PPP's link ended, or the call dropped
         log.info("{modem}: WIP bearer {bid} started, {address}", modem=self.wip.modem.name,
                  bid=self.bid, address=connection.address)
 
@@ -220,14 +226,18 @@ class WipBearer:
         if self.state is State.STARTED:
             self.state = State.STOPPED
             if connection is not None:
-                connection.remove_release_observer(self._released)
-                if self.kind is BearerKind.GPRS:
-                    self.wip.modem.service(GprsService).release(connection)
-                else:
-                    connection.release()  # the PPP session ends with its call
+                self._release(connection)
             self._stopped()
 
-    def _released(self, connection: Bearer, by_network: bool) -> None:
+    def _release(self, connection: Bearer) -> None:
+        """Let go of the connection without hearing of it as a loss."""
+        if self.kind is BearerKind.GPRS:
+            self._gprs.release(connection)
+        else:
+            connection.remove_release_observer(self._released)
+            connection.release()  # the PPP session ends with its call
+
+    def _released(self, connection: Bearer, by_network: bool = True) -> None:
         if connection is self.connection:
             log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.wip.modem.name,
                      bid=self.bid)
