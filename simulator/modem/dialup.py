@@ -247,6 +247,7 @@ class DialupService(Service):
 
 
 def reason_of(failure) -> DialupFailure:
+    """Why a dial, an answer or PPP on the call failed (a Twisted ``Failure``)."""
     if failure.check(DialupError):
         return failure.value.reason
     if failure.check(defer.CancelledError):
