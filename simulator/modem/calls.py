@@ -50,6 +50,9 @@ class CallEvent:
     remote: bool
     #: The ATD command (its handler's call) that created the call, else None.
     command: Any = None
+    #: CREATED, incoming: the caller's number when the network gives it (a dialect calling
+    #: back, as eDsoft's dynamic callback does, needs it).
+    caller: str | None = None
 
 
 class CallService(Service):
@@ -84,11 +87,12 @@ class CallService(Service):
         """Call ``callback(event)`` when a circuit call is created or released."""
         self._observers.append(callback)
 
-    def announce(self, kind: str, *, remote: bool, command: Any = None) -> None:
+    def announce(self, kind: str, *, remote: bool, command: Any = None,
+                 caller: str | None = None) -> None:
         """Tell the observers a circuit call was created or released.  The call service
         announces its own (ATD, RING/ATA); a dialect's stack that dials or answers calls
         itself (``DialupService``) announces those."""
-        event = CallEvent(kind, CALL_ID, remote, command)
+        event = CallEvent(kind, CALL_ID, remote, command, caller)
         for callback in list(self._observers):
             callback(event)
 
@@ -134,7 +138,7 @@ class CallService(Service):
         incoming.on_end(lambda why: self._stop_ringing())
         # Ended while ringing: by the caller or the network, unless this side rejected it.
         incoming.on_end(lambda why: self.announce(RELEASED, remote=incoming.state == "ended"))
-        self.announce(CREATED, remote=True)
+        self.announce(CREATED, remote=True, caller=incoming.caller)
         self.ringing.start()
 
     def _stop_ringing(self) -> None:

@@ -169,6 +169,10 @@ class Answering:
     #: A refused caller ends the wait with ``CALLER_REFUSED``; False: it is rejected and the
     #: wait goes on.
     refusal_ends_wait: bool = True
+    #: The call rings on the AT ports (RING, +CRING, +CLIP, RI) until the server answers it,
+    #: as an ordinary call does, and a refused caller is left ringing there, unanswered
+    #: (eDsoft's automatic answer).  False: the server takes the call silently (WIP's).
+    ring_on_ports: bool = False
 
     def accepts(self, caller: str | None) -> bool:
         if self.caller is None:
@@ -231,10 +235,10 @@ class DialupService(Service):
         if network is not None and network.serving is None:
             raise DialupError(DialupFailure.NOT_REGISTERED)
 
-    def announce(self, kind: str, *, remote: bool) -> None:
+    def announce(self, kind: str, *, remote: bool, caller: str | None = None) -> None:
         calls = self._calls
         if calls is not None:
-            calls.announce(kind, remote=remote)
+            calls.announce(kind, remote=remote, caller=caller)
 
     def session(self, call: Call, ppp: PppRole) -> DialupSession:
         """PPP in the ``ppp`` role on a connected call, announced released when it ends."""
@@ -366,13 +370,15 @@ class _Incoming(_Attempt):
         return self.d
 
     def _cancel(self, _) -> None:
-        """A call being answered is rejected; PPP under way is ended politely (its failure
-        arrives later, and the Deferred has failed with CANCELLED by then)."""
+        """A call being answered is rejected (one ringing on the ports is left to ring);
+        PPP under way is ended politely (its failure arrives later, and the Deferred has
+        failed with CANCELLED by then)."""
         self._release_claim()
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
         incoming, self.incoming = self.incoming, None
-        if incoming is not None and incoming.state == "ringing":
+        if (incoming is not None and incoming.state == "ringing"
+                and not self.answering.ring_on_ports):
             incoming.reject()
         if self.session is not None and self.step is not None:
             self.session.close()
@@ -384,28 +390,34 @@ class _Incoming(_Attempt):
             calls.remove_call_claimer(self._claim)
 
     def _claim(self, incoming: IncomingCall) -> bool:
+        """Whether this server takes the call from the AT ports (see ``Answering``)."""
         if self.d.called or self.incoming is not None or self.session is not None:
             return False  # busy with a call already: the network's BUSY comes from elsewhere
-        self.service.announce(CREATED, remote=True)
+        on_ports = self.answering.ring_on_ports
         if not self.answering.accepts(incoming.caller):
             log.info("{modem}: data call from {caller} refused", modem=self.modem.name,
                      caller=incoming.caller or "unknown")
+            if on_ports:
+                return False  # it rings on the ports, unanswered by the server
+            self.service.announce(CREATED, remote=True, caller=incoming.caller)
             incoming.reject()
             self.service.announce(RELEASED, remote=False)
             if self.answering.refusal_ends_wait:
                 self._release_claim()
                 self._fail(DialupFailure.CALLER_REFUSED, incoming.caller or "unknown")
             return True
+        if not on_ports:
+            self.service.announce(CREATED, remote=True, caller=incoming.caller)
         self.incoming = incoming
         incoming.on_end(self._caller_gave_up)
         self._timer = self.modem.clock.callLater(self.answering.rings * RING_INTERVAL,
                                                  self._answer)
-        return True
+        return not on_ports
 
     def _caller_gave_up(self, why) -> None:
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
-        if self.incoming is not None:
+        if self.incoming is not None and not self.answering.ring_on_ports:
             self.service.announce(RELEASED, remote=True)
         self.incoming = None  # wait for the next call
 
@@ -413,5 +425,11 @@ class _Incoming(_Attempt):
         incoming, self.incoming = self.incoming, None
         if incoming is None or incoming.state != "ringing" or self.d.called:
             return
+        if self.answering.ring_on_ports:
+            calls = self.service._calls
+            ringing = calls.ringing if calls is not None else None
+            if ringing is None or ringing.incoming is not incoming:
+                return  # answered or refused at the ports meanwhile: wait for the next one
+            calls.take_ringing()
         self._release_claim()
         self._run_ppp(incoming.answer())

@@ -317,3 +317,35 @@ def test_answering_the_call_that_rings_on_the_ports():
     assert result_of(dialled).bearer.address == "10.0.0.2"
     lab.settle(10)
     assert "RING" not in lab.b.port.take()
+
+
+def test_a_server_can_let_the_call_ring_on_the_ports_before_answering():
+    lab = Lab()
+    callers = []
+    lab.b.modem.service(CallService).on_call_event(lambda e: callers.append(e.caller))
+    served = lab.b.dialup.serve(SERVER, Answering(caller=A_NUMBER, rings=2,
+                                                  ring_on_ports=True))
+    dialled = lab.a.dialup.dial(B_NUMBER, ALICE)
+    lab.settle(SETUP_DELAY + 2 * 5 - 0.2)
+    assert lab.b.port.take().count("RING") == 2
+    assert not dialled.called
+    lab.settle(5)
+    assert result_of(served).opened.local_address == "192.168.0.1"
+    assert result_of(dialled).bearer.address == "192.168.0.2"
+    assert lab.b.port.take() == ""  # answered: no third RING
+    assert lab.b.events == [(CREATED, True)]  # once, by the call service
+    assert callers == [A_NUMBER]
+
+
+def test_a_refused_caller_rings_on_the_ports_unanswered():
+    lab = Lab()
+    served = lab.b.dialup.serve(SERVER, Answering(caller="+33699999999", rings=1,
+                                                  ring_on_ports=True))
+    dialled = lab.a.dialup.dial(B_NUMBER, ALICE)
+    lab.settle(SETUP_DELAY + 12)
+    assert lab.b.port.take().count("RING") == 3
+    assert not served.called and not dialled.called
+    lab.b.port.at("H")  # the host refuses it
+    lab.settle(0.1)
+    assert failed(dialled) is DialupFailure.BUSY
+    assert not served.called
