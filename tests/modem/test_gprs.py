@@ -9,7 +9,7 @@ from twisted.internet import defer
 from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 from simulator.modem.network import NetworkService
 from simulator.scenario.model import ApnSpec, NetworkSpec, SimSpec
-from tests.modem.bench import OK, Bench, info
+from tests.modem.bench import OK, Bench, info, spy
 from tests.network.helpers import result_of
 
 NET = ipaddress.IPv4Network
@@ -35,19 +35,6 @@ def refused(b: Bench, d: defer.Deferred) -> GprsFailure:
     failure = result_of(d)
     assert failure.check(GprsError), failure
     return failure.value.reason
-
-
-def spy(service, name: str) -> list:
-    """Record the arguments of every call of ``service.name`` (which still runs)."""
-    calls = []
-    original = getattr(service, name)
-
-    def recording(*args, **kwargs):
-        calls.append(args)
-        return original(*args, **kwargs)
-
-    setattr(service, name, recording)
-    return calls
 
 
 def test_activation_gives_the_networks_bearer_after_the_apn_delay():

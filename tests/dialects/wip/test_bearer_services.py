@@ -7,7 +7,7 @@ from simulator.ppp import AuthProtocol
 from tests.dialects.wip.bench import OK
 from tests.dialects.wip.test_gsm_bearer import A_NUMBER, B_NUMBER, ISP, Lab, client
 from tests.dialects.wip.test_wipbr import started
-from tests.modem.test_gprs import spy
+from tests.modem.bench import spy
 
 
 def test_the_gprs_bearer_is_activated_and_released_by_the_gprs_service():
