@@ -7,8 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import simulator
 
 PACKAGE = Path(simulator.__file__).parent
@@ -117,6 +115,5 @@ def test_no_layer_reaches_up_into_the_builders():
     assert offences(("simulator",), BUILDERS, exempt=BUILDERS) == []
 
 
-@pytest.mark.xfail(strict=False, reason="ppp/dialup.py moves to the network")
 def test_ppp_knows_no_network():
     assert offences(("simulator.ppp",), ("simulator.network",)) == []

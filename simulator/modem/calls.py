@@ -50,6 +50,9 @@ class CallEvent:
     remote: bool
     #: The ATD command (its handler's call) that created the call, else None.
     command: Any = None
+    #: CREATED, incoming: the caller's number when the network gives it (a dialect calling
+    #: back, as eDsoft's dynamic callback does, needs it).
+    caller: str | None = None
 
 
 class CallService(Service):
@@ -63,23 +66,33 @@ class CallService(Service):
     def add_call_claimer(self, claimer: Callable[[Any], bool]) -> None:
         """``claimer(incoming)`` sees every incoming call first, newest claimer first; True
         means it took the call (it answers or rejects it), which then does not ring on the
-        AT ports.  A dialect's stack that answers data calls itself (WIP's GSM bearer in
-        server mode) claims them while it waits for one."""
+        AT ports.  ``DialupService`` claims them while a server waits for one."""
         self._claimers.insert(0, claimer)
 
     def remove_call_claimer(self, claimer: Callable[[Any], bool]) -> None:
         if claimer in self._claimers:
             self._claimers.remove(claimer)
 
+    def take_ringing(self):
+        """Stop the ringing and hand over the incoming call (``IncomingCall``) for the
+        caller to answer, or None when no call rings.  A dialect's stack that answers a call
+        the host accepted (eDsoft's ``#ACCEPT``) runs its own protocol on it."""
+        ringing = self.ringing
+        if ringing is None:
+            return None
+        self._stop_ringing()
+        return ringing.incoming
+
     def on_call_event(self, callback: Callable[[CallEvent], None]) -> None:
         """Call ``callback(event)`` when a circuit call is created or released."""
         self._observers.append(callback)
 
-    def announce(self, kind: str, *, remote: bool, command: Any = None) -> None:
+    def announce(self, kind: str, *, remote: bool, command: Any = None,
+                 caller: str | None = None) -> None:
         """Tell the observers a circuit call was created or released.  The call service
         announces its own (ATD, RING/ATA); a dialect's stack that dials or answers calls
-        itself (WIP's GSM bearer) announces those."""
-        event = CallEvent(kind, CALL_ID, remote, command)
+        itself (``DialupService``) announces those."""
+        event = CallEvent(kind, CALL_ID, remote, command, caller)
         for callback in list(self._observers):
             callback(event)
 
@@ -125,7 +138,7 @@ class CallService(Service):
         incoming.on_end(lambda why: self._stop_ringing())
         # Ended while ringing: by the caller or the network, unless this side rejected it.
         incoming.on_end(lambda why: self.announce(RELEASED, remote=incoming.state == "ended"))
-        self.announce(CREATED, remote=True)
+        self.announce(CREATED, remote=True, caller=incoming.caller)
         self.ringing.start()
 
     def _stop_ringing(self) -> None:
@@ -194,11 +207,10 @@ class CallService(Service):
         }.get(failure.value.reason, ResultCode.NO_CARRIER)
 
     def answer(self, call):
-        ringing = self.ringing
-        if ringing is None:
+        incoming = self.take_ringing()
+        if incoming is None:
             return ResultCode.NO_CARRIER  # no incoming call to answer
-        self._stop_ringing()
-        return Connect(self._sink(ringing.incoming.answer()), CONNECT_TEXT)
+        return Connect(self._sink(incoming.answer()), CONNECT_TEXT)
 
     def _auto_answer(self, interpreter) -> None:
         ringing = self.ringing

@@ -2,10 +2,10 @@
 +CGPADDR, +CGEREP and the +CGEV events, and the packet-domain dial (``D*99#``, ``D*98#``,
 §10.2.1).
 
-With a simulated network (``modem.ip_network``) a context is a bearer of the network's APN
-machinery: activation takes the APN's delay, may fail as the scenario says, and the network
-may release it (``+CGEV: NW PDN DEACT``).  A modem without one (tests of the commands alone)
-gets addresses at once from an :class:`AddressPool`.
+With a simulated network (``modem.ip_network``) a context is a bearer the ``GprsService``
+gets from the network's APN machinery: activation takes the APN's delay, may fail as the
+scenario says, and the network may release it (``+CGEV: NW PDN DEACT``).  A modem without
+one (tests of the commands alone) gets addresses at once from an :class:`AddressPool`.
 
 +CGEV uses the Rel-8 forms: ``ME PDN ACT <cid>``, ``ME PDN DEACT <cid>``, ``NW PDN DEACT
 <cid>``, ``ME DETACH``, ``NW DETACH``.
@@ -22,6 +22,7 @@ from simulator.at.commands import CmeError, ResultCode
 from simulator.modem import errors
 from simulator.modem.addresses import AddressPool
 from simulator.modem.forms import fixed
+from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.pdp import (
@@ -45,16 +46,17 @@ CGEREP_KEY = "packet.cgerep"
 CGEREP_MODES = (0, 1, 2)
 
 
-def activation_error(failure) -> CmeError:
-    """The 27.007 §9.2.2 code for why the network refused a context."""
-    from simulator.network.errors import ActivationFailure
+#: Why a bearer could not be had -> the 27.007 §9.2.2 code +CGACT answers.
+GPRS_CODES = {
+    GprsFailure.NOT_REGISTERED: errors.NO_NETWORK_SERVICE,
+    GprsFailure.UNKNOWN_APN: errors.MISSING_OR_UNKNOWN_APN,
+    GprsFailure.AUTH_FAILED: errors.PDP_AUTHENTICATION_FAILURE,
+    GprsFailure.NETWORK_FAILURE: errors.SERVICE_OPTION_TEMPORARILY_OUT_OF_ORDER,
+}
 
-    codes = {
-        ActivationFailure.UNKNOWN_APN: errors.MISSING_OR_UNKNOWN_APN,
-        ActivationFailure.AUTH_FAILED: errors.PDP_AUTHENTICATION_FAILURE,
-        ActivationFailure.NETWORK_FAILURE: errors.SERVICE_OPTION_TEMPORARILY_OUT_OF_ORDER,
-    }
-    return CmeError(codes.get(getattr(failure, "reason", None), errors.UNSPECIFIED_GPRS_ERROR))
+
+def activation_error(error: GprsError) -> CmeError:
+    return CmeError(GPRS_CODES.get(error.reason, errors.UNSPECIFIED_GPRS_ERROR))
 
 
 class PacketService(Service):
@@ -67,6 +69,10 @@ class PacketService(Service):
     @property
     def _network(self) -> NetworkService:
         return self.modem.service(NetworkService)
+
+    @property
+    def _gprs(self) -> GprsService:
+        return self.modem.service(GprsService)
 
     def register(self, table: CommandTable) -> None:
         self._network.on_packet_attach(self._attach_changed)
@@ -101,16 +107,18 @@ class PacketService(Service):
             return None
         if context.pending is not None:
             return self._wait_for(context)
-        require_sim_ready(self.modem)
-        if not self._network.ps_attached:
-            self._network.attach()
-        network = self.modem.ip_network
-        if network is None:
+        require_sim_ready(self.modem)  # 27.007's own code for each SIM state
+        if self.modem.ip_network is None:
+            if not self._network.ps_attached:
+                self._network.attach()
             context.addresses = self.pool.assign(context.cid, context.pdp_type,
                                                  context.requested_address)
             self._activated(context)
             return None
-        context.pending = network.activate(self.modem.name, context.apn)
+        try:
+            context.pending = self._gprs.activate(context.apn)
+        except GprsError as error:
+            raise activation_error(error) from None
         context.pending.addCallbacks(self._bearer_up, self._bearer_refused,
                                      callbackArgs=(context,), errbackArgs=(context,))
         return self._wait_for(context)
@@ -123,19 +131,20 @@ class PacketService(Service):
     def _bearer_up(self, bearer, context: PdpContext) -> None:
         context.pending = None
         if not self._network.ps_attached or self.contexts.get(context.cid) is not context:
-            bearer.release()  # detached or redefined while the network was answering
+            self._gprs.release(bearer)  # detached or redefined while the network answered
             self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
             return
         context.bearer = bearer
         context.addresses = (ipaddress.IPv4Address(bearer.address),)
-        bearer.on_release(lambda _, by_network: self._bearer_released(context, by_network))
+        self._gprs.on_lost(bearer, lambda _: self._bearer_lost(context))
         self._activated(context)
         self._settle(context, None)
 
     def _bearer_refused(self, failure, context: PdpContext) -> None:
         context.pending = None
-        if failure.check(defer.CancelledError):
-            self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
+        failure.trap(GprsError)
+        if failure.value.reason is GprsFailure.CANCELLED:
+            self._settle(context, activation_error(failure.value))
             return
         self.modem.event("pdp activation failed", cid=context.cid, apn=context.apn,
                          reason=str(failure.value))
@@ -156,8 +165,8 @@ class PacketService(Service):
                          addresses=[str(a) for a in context.addresses])
         self._event(f"ME PDN ACT {context.cid}")
 
-    def _bearer_released(self, context: PdpContext, by_network: bool) -> None:
-        if by_network and context.active and context.bearer is not None:
+    def _bearer_lost(self, context: PdpContext) -> None:
+        if context.active and context.bearer is not None:
             context.bearer = None
             self._drop(context)
             self._event(f"NW PDN DEACT {context.cid}")
@@ -176,7 +185,7 @@ class PacketService(Service):
             context.active = False
             context.addresses = ()
             if bearer is not None:
-                bearer.release()
+                self._gprs.release(bearer)
             self.modem.event("pdp deactivated", cid=context.cid)
 
     def _attach_changed(self, attached: bool, by: str) -> None:

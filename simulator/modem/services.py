@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from simulator.modem.calls import CallService
 from simulator.modem.clock import ClockService
+from simulator.modem.dialup import DialupService
+from simulator.modem.gprs import GprsService
 from simulator.modem.identity import IdentityService
 from simulator.modem.mux import MuxService
 from simulator.modem.network import NetworkService
@@ -20,8 +22,10 @@ GENERIC_SERVICES = (
     SimService,
     PowerService,
     NetworkService,
+    GprsService,
     PacketService,
     CallService,
+    DialupService,
     TerminalService,
     ClockService,
     SmsService,

@@ -139,3 +139,17 @@ class Bench:
 def network_with_delay(delay: float, *operators: OperatorSpec) -> NetworkSpec:
     return NetworkSpec(operators=operators or NetworkSpec().operators,
                        registration=dataclasses.replace(RegistrationSpec(), delay=delay))
+
+
+def spy(service, name: str) -> list:
+    """Record the arguments of every call of ``service.name`` (which still runs): how a test
+    shows that a command goes through a service."""
+    calls = []
+    original = getattr(service, name)
+
+    def recording(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    setattr(service, name, recording)
+    return calls

@@ -9,10 +9,10 @@ from twisted.internet import task
 from simulator.network import CallFailure, Network
 from simulator.network.calls import SETUP_DELAY
 from simulator.network.dialup import DialupBearer
+from simulator.network.dialup_session import DialupSession, PppError
 from simulator.network.spec import IspSpec, NumberSpec
 from simulator.ppp import PeerConfig, Termination
 from simulator.ppp.config import AuthProtocol
-from simulator.ppp.dialup import DialupSession, PppError
 from tests.network.helpers import Recorder, advance, host, result_of, spec
 
 ISP = "+33800000000"

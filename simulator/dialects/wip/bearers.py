@@ -3,11 +3,12 @@ associated with it and its options can be set), then *started* (connected: a PDP
 GPRS, a data call for GSM) — "Several bearer can be opened at the same time but only one
 bearer can be started at a time".
 
-Connecting is the network's job: GPRS activates a PDP context through
-``Network.activate`` (APN, login and password from the bearer options); GSM dials
-``WIP_BOPT_DIAL_PHONENB`` through ``Network.dial`` and runs PPP over the call, or, started
-as a server, answers a call and runs PPP's server side (``simulator.dialects.wip.gsm``).
-Failures come back as the network's and PPP's enums and leave as the manuals' codes.
+Connecting is the modem's bearer services' job: GPRS activates a PDP context through
+``GprsService`` (APN, login and password from the bearer options); GSM dials
+``WIP_BOPT_DIAL_PHONENB`` through ``DialupService`` and runs PPP over the call, or, started
+as a server, has it answer a call and run PPP's server side (the options' mapping is in
+``simulator.dialects.wip.gsm``).  Failures come back as the services' enums and leave as the
+manuals' codes through tables.
 """
 
 from __future__ import annotations
@@ -19,19 +20,17 @@ from typing import TYPE_CHECKING
 from twisted.internet import defer
 from twisted.logger import Logger
 
-from simulator.at.commands import CmeError
 from simulator.dialects.wip import bearer_options as bo
 from simulator.dialects.wip import gsm
 from simulator.dialects.wip.bearer_options import BearerKind
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.network_access import network_of
-from simulator.modem import errors as cme
-from simulator.network.errors import ActivationError, ActivationFailure
+from simulator.modem.dialup import DialupError, DialupFailure, DialupService
+from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
     from simulator.network.apn import Bearer
-    from simulator.ppp.dialup import DialupSession
+    from simulator.network.dialup_session import DialupSession
 
 log = Logger(namespace="atsim.wip.bearer")
 
@@ -42,15 +41,27 @@ class State(enum.Enum):
     STARTED = 1
 
 
-#: PDP activation failures (simulator.network) -> +WIPBR codes (001 §10).
-ACTIVATION_CODES = {
-    ActivationFailure.UNKNOWN_APN: Code.GPRS_NETWORK_FAILURE,
-    ActivationFailure.AUTH_FAILED: Code.PPP_AUTHENTICATION_FAILED,
-    ActivationFailure.NETWORK_FAILURE: Code.GPRS_NETWORK_FAILURE,
-    ActivationFailure.NO_ADDRESS: Code.GPRS_NETWORK_FAILURE,
+#: Why a GPRS bearer could not be had -> +WIPBR codes (001 §10).
+GPRS_CODES = {
+    GprsFailure.NO_NETWORK: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.SIM_NOT_INSERTED: Code.NO_SIM,
+    GprsFailure.SIM_NOT_READY: Code.SIM_NOT_READY,
+    GprsFailure.NOT_REGISTERED: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.NOT_ATTACHED: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.UNKNOWN_APN: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.AUTH_FAILED: Code.PPP_AUTHENTICATION_FAILED,
+    GprsFailure.NETWORK_FAILURE: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.NO_ADDRESS: Code.GPRS_NETWORK_FAILURE,
+    GprsFailure.CANCELLED: Code.BAD_STACK_STATE,  # stopped by +WIPBR=5 meanwhile (D18)
 }
-#: The SIM's +CME code (simulator.modem.errors) -> the bearer connection failure.
-SIM_CODES = {cme.SIM_NOT_INSERTED: Code.NO_SIM}
+
+
+def _wip_error(failure):
+    """A bearer service's failure as the manuals' code."""
+    if failure.check(GprsError):
+        raise WipError(GPRS_CODES[failure.value.reason])
+    failure.trap(DialupError)
+    raise WipError(gsm.FAILURE_CODES[failure.value.reason])
 
 
 class WipBearer:
@@ -63,12 +74,16 @@ class WipBearer:
         self.state = State.STOPPED
         self.connection: Bearer | None = None  # the network's bearer once started
         self.session: DialupSession | None = None  # GSM: PPP over the call
-        self.server: gsm.GsmServer | None = None  # GSM started as a server
+        self.server: defer.Deferred | None = None  # GSM started as a server, waiting
         self._pending: defer.Deferred | None = None
         self._observers: list[Callable[[WipBearer], None]] = []
 
     def __repr__(self) -> str:
         return f"<WipBearer {self.bid} {self.kind.value} {self.state.name}>"
+
+    @property
+    def _gprs(self) -> GprsService:
+        return self.wip.modem.service(GprsService)
 
     @property
     def started(self) -> bool:
@@ -119,53 +134,52 @@ class WipBearer:
         return d
 
     def _connect_gprs(self) -> defer.Deferred:
-        modem = self.wip.modem
-        try:
-            self.wip.require_sim()
-        except CmeError as e:
-            return defer.fail(WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)))
-        network = network_of(modem)
-        if network is None or not self.wip.registered():
-            return defer.fail(WipError(Code.GPRS_NETWORK_FAILURE))
         login = str(self.options[bo.LOGIN]) or None
         password = str(self.options[bo.PASSWORD]) or None
-        d = network.activate(modem.name, str(self.options[bo.GPRS_APN]), login, password)
-        return d.addErrback(_activation_failed)
+        try:
+            d = self._gprs.activate(str(self.options[bo.GPRS_APN]), login, password)
+        except GprsError as e:
+            return defer.fail(WipError(GPRS_CODES[e.reason]))
+        return d.addErrback(_wip_error)
 
     def _connect_gsm(self) -> defer.Deferred:
-        modem = self.wip.modem
+        dialup = self.wip.modem.service(DialupService)
         try:
-            self.wip.require_sim()
-        except CmeError as e:
-            return defer.fail(WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)))
-        network = network_of(modem)
-        number = str(self.options[bo.DIAL_PHONENB])
-        if network is None or not self.wip.registered() or not number:
-            return defer.fail(WipError(Code.NO_CARRIER))
-        return gsm.connect_client(self, network, number)
+            d = dialup.dial(str(self.options[bo.DIAL_PHONENB]), gsm.client_role(self.options))
+        except DialupError as e:
+            return defer.fail(WipError(gsm.FAILURE_CODES[e.reason]))
+        return d.addCallback(self._session_up).addErrback(_wip_error)
+
+    def _session_up(self, session: DialupSession) -> Bearer:
+        self.session = session
+        return session.bearer
 
     def start_server(self, login: str, password: str, caller: str | None) -> None:
         """Wait for a data call (001 §4.2.7.1); the outcome comes as the +WIPBR URC."""
+        dialup = self.wip.modem.service(DialupService)
         try:
-            self.wip.require_sim()
-        except CmeError as e:
-            raise WipError(SIM_CODES.get(e.code, Code.SIM_NOT_READY)) from None
+            self.server = dialup.serve(gsm.server_role(self.options, login, password),
+                                       gsm.answering(self.options, caller))
+        except DialupError as e:
+            raise WipError(gsm.FAILURE_CODES[e.reason]) from None
         self.state = State.STARTED
-        self.server = gsm.GsmServer(self, login, password, caller, self._server_result)
-        self.server.start()
+        self.server.addCallbacks(self._served, self._serving_failed)
         log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.wip.modem.name,
                  bid=self.bid)
 
-    def _server_result(self, status: int, session: DialupSession | None) -> None:
+    def _served(self, session: DialupSession) -> None:
         self.server = None
-        if status == 0 and session is not None and session.bearer is not None:
-            self.session = session
-            self._connected(session.bearer)
-            opened = session.opened
-            self._report(status, opened.local_address, opened.peer_address,
-                         session.bearer.dns)
-            return
-        self._report(status)
+        self.session = session
+        self._connected(session.bearer)
+        opened = session.opened
+        self._report(0, opened.local_address, opened.peer_address, session.bearer.dns)
+
+    def _serving_failed(self, failure) -> None:
+        self.server = None
+        failure.trap(DialupError)
+        if failure.value.reason is DialupFailure.CANCELLED:
+            return  # stopped by the host: no URC
+        self._report(int(gsm.FAILURE_CODES[failure.value.reason]))
         if self.state is State.STARTED:
             # One start, one connection process (D58): a failed one leaves the bearer stopped.
             self.state = State.STOPPED
@@ -181,7 +195,10 @@ class WipBearer:
         self._pending = None
         self.connection = connection
         self.state = State.STARTED
-        connection.on_release(self._released)
+        if self.kind is BearerKind.GPRS:
+            self._gprs.on_lost(connection, self._released)
+        else:
+            connection.on_release(self._released)  # PPP's link ended, or the call dropped
         log.info("{modem}: WIP bearer {bid} started, {address}", modem=self.wip.modem.name,
                  bid=self.bid, address=connection.address)
 
@@ -196,7 +213,7 @@ class WipBearer:
         """Release the connection (a start in progress is abandoned)."""
         server, self.server = self.server, None
         if server is not None:
-            server.stop()
+            server.cancel()
         session, self.session = self.session, None
         if session is not None:
             session.close()  # PPP says goodbye, then the call is hung up
@@ -209,11 +226,18 @@ class WipBearer:
         if self.state is State.STARTED:
             self.state = State.STOPPED
             if connection is not None:
-                connection.remove_release_observer(self._released)
-                connection.release()
+                self._release(connection)
             self._stopped()
 
-    def _released(self, connection: Bearer, by_network: bool) -> None:
+    def _release(self, connection: Bearer) -> None:
+        """Let go of the connection without hearing of it as a loss."""
+        if self.kind is BearerKind.GPRS:
+            self._gprs.release(connection)
+        else:
+            connection.remove_release_observer(self._released)
+            connection.release()  # the PPP session ends with its call
+
+    def _released(self, connection: Bearer, by_network: bool = True) -> None:
         if connection is self.connection:
             log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.wip.modem.name,
                      bid=self.bid)
@@ -226,9 +250,3 @@ class WipBearer:
         for observer in list(self._observers):
             observer(self)
 
-
-def _activation_failed(failure):
-    if failure.check(defer.CancelledError):
-        raise WipError(Code.BAD_STACK_STATE)
-    failure.trap(ActivationError)
-    raise WipError(ACTIVATION_CODES.get(failure.value.reason, Code.GPRS_NETWORK_FAILURE))

@@ -1,6 +1,7 @@
 """PPP over a connected CSD call, for a modem's own IP stack: the session runs a
-``PppLink`` on the call's byte pipe and, once IPCP opened, turns the agreed address into the
-modem's bearer (``call.open_bearer``, ``simulator.network.dialup``).
+``PppLink`` (``simulator.ppp``, a pure PPP peer) on the call's byte pipe and, once IPCP
+opened, turns the agreed address into the modem's bearer (``call.open_bearer``, a
+``DialupBearer`` of ``simulator.network.dialup``).
 
     session = DialupSession(call, PeerConfig.client(login, password), clock, rng, name="m1")
     bearer = yield session.start()         # PppError(reason) if PPP did not get that far
