@@ -38,6 +38,13 @@ class Param:
 
     text: str
     quoted: bool = False
+    #: The text with the case the host typed (unquoted text is upper-cased in ``text``),
+    #: for values where case matters (an e-mail address typed without quotes).
+    typed: str | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def as_typed(self) -> str:
+        return self.text if self.typed is None else self.typed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +95,15 @@ class CmeError(AtError):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = int(code)
+
+
+class WordedError(AtError):
+    """The command fails with a final line the dialect words itself, shown whatever +CMEE
+    says: an embedded application's own error result (``#CME ERROR: 34817``)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 class CmsError(AtError):
@@ -195,6 +211,7 @@ class CommandTable:
 
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
+        self._fallbacks: dict[str, Entry] = {}
 
     def add(
         self,
@@ -210,11 +227,22 @@ class CommandTable:
             if handler is not None:
                 setattr(entry, form, handler)
 
+    def add_fallback(self, prefix: str, entry: Entry) -> None:
+        """Handlers for every command beginning with ``prefix`` that has no entry of its own:
+        an embedded application that reads all of its prefix's commands itself and answers
+        an unknown one with its own error."""
+        self._fallbacks[prefix.upper()] = entry
+
     def remove(self, name: str) -> None:
         self._entries.pop(name.upper(), None)
 
     def get(self, name: str) -> Entry | None:
-        return self._entries.get(name)
+        entry = self._entries.get(name)
+        if entry is None:
+            for prefix, fallback in self._fallbacks.items():
+                if name.startswith(prefix):
+                    return fallback
+        return entry
 
     def names(self) -> list[str]:
         return sorted(self._entries)

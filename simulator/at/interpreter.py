@@ -33,6 +33,7 @@ from simulator.at.commands import (
     Prompt,
     ResultCode,
     TakeOver,
+    WordedError,
 )
 from simulator.at.escape import EscapeDetector
 from simulator.at.params import Params
@@ -366,7 +367,10 @@ class Interpreter:
 
     def _fail(self, error: AtError) -> None:
         traits = self.session.traits
-        if isinstance(error, CmsError):
+        if isinstance(error, WordedError):
+            data = b"" if self.profile.quiet else results.unsolicited([error.line],
+                                                                       self.profile)
+        elif isinstance(error, CmsError):
             data = results.extended_error(traits.cms_prefix, error.code, self.profile, {})
         elif isinstance(error, CmeError):
             data = results.extended_error(traits.cme_prefix, error.code, self.profile,

@@ -11,8 +11,9 @@ The text after ``AT`` may hold:
   command may follow basic ones without ``;`` (``ATE0+CMEE=1``).
 
 Outside double quotes, spaces are ignored and letters are upper-cased; inside quotes text is
-kept exactly.  Anything else is a syntax error: the whole line answers ``ERROR`` and nothing
-of it is executed (V.250 §5.6).
+kept exactly.  A parameter also keeps the case it was typed in (``Param.typed``), for the
+vendor values where it matters (an e-mail address typed without quotes).  Anything else is
+a syntax error: the whole line answers ``ERROR`` and nothing of it is executed (V.250 §5.6).
 """
 
 from __future__ import annotations
@@ -29,24 +30,42 @@ class SyntaxError_(AtError):
 
 def normalise(text: str) -> str:
     """Upper-case and drop spaces outside double quotes.  Raises on an unterminated quote."""
+    return _without_spaces(text).upper_outside_quotes()
+
+
+class _Line:
+    """A command line without the spaces outside quotes, as typed (``kept``); the two
+    spellings have the same length, so one index serves both."""
+
+    def __init__(self, kept: str) -> None:
+        self.kept = kept
+
+    def upper_outside_quotes(self) -> str:
+        out, quoted = [], False
+        for ch in self.kept:
+            if ch == '"':
+                quoted = not quoted
+            out.append(ch if quoted else ch.upper())
+        return "".join(out)
+
+
+def _without_spaces(text: str) -> _Line:
     out = []
     quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
+        if quoted or ch != " ":
             out.append(ch)
-        elif quoted:
-            out.append(ch)
-        elif ch != " ":
-            out.append(ch.upper())
     if quoted:
         raise SyntaxError_("unterminated string")
-    return "".join(out)
+    return _Line("".join(out))
 
 
 def parse_line(text: str, extended_prefixes: str = "+#$%^*@!") -> list[Command]:
     """The commands of one line (the text after ``AT``), in order."""
-    line = normalise(text)
+    typed = _without_spaces(text)
+    line = typed.upper_outside_quotes()
     commands: list[Command] = []
     i, n = 0, len(line)
     while i < n:
@@ -55,7 +74,7 @@ def parse_line(text: str, extended_prefixes: str = "+#$%^*@!") -> list[Command]:
             i += 1  # a stray or doubled separator is harmless
             continue
         if ch in extended_prefixes:
-            command, i = _extended(line, i)
+            command, i = _extended(line, i, typed.kept)
         elif ch == "D":
             commands.append(Command("D", dial=line[i + 1 :]))
             break
@@ -104,7 +123,7 @@ def _s_register(line: str, i: int) -> tuple[Command, int]:
     raise SyntaxError_("S-register without = or ?")
 
 
-def _extended(line: str, i: int) -> tuple[Command, int]:
+def _extended(line: str, i: int, typed: str) -> tuple[Command, int]:
     start = i
     i += 1
     while i < len(line) and line[i] in NAME_CHARS:
@@ -119,7 +138,8 @@ def _extended(line: str, i: int) -> tuple[Command, int]:
         form, i = Form.READ, i + 1
     elif rest[:1] == "=":
         end = _end_of_parameters(line, i + 1)
-        return Command(name, Form.SET, params=split_params(line[i + 1 : end])), end
+        params = split_params(line[i + 1 : end], typed[i + 1 : end])
+        return Command(name, Form.SET, params=params), end
     else:
         form = Form.EXEC
     if i < len(line) and line[i] != ";":
@@ -139,15 +159,17 @@ def _end_of_parameters(line: str, i: int) -> int:
     return i
 
 
-def split_params(text: str) -> tuple[Param | None, ...]:
+def split_params(text: str, typed: str | None = None) -> tuple[Param | None, ...]:
     """``1,"a,b",,3`` -> (Param('1'), Param('a,b', quoted), None, Param('3')).
 
-    Text that has already been through :func:`normalise`.  A parameter that mixes quoted and
-    unquoted text (``1"x"``) is a syntax error."""
+    Text that has already been through :func:`normalise`; ``typed`` is the same text with
+    the case the host typed.  A parameter that mixes quoted and unquoted text (``1"x"``) is
+    a syntax error."""
     if text == "":
         return ()
+    typed_pieces = _split_commas(typed) if typed is not None else None
     params: list[Param | None] = []
-    for piece in _split_commas(text):
+    for n, piece in enumerate(_split_commas(text)):
         if piece == "":
             params.append(None)
         elif piece[0] == '"':
@@ -157,7 +179,8 @@ def split_params(text: str) -> tuple[Param | None, ...]:
         elif '"' in piece:
             raise SyntaxError_("malformed parameter")
         else:
-            params.append(Param(piece))
+            as_typed = typed_pieces[n] if typed_pieces is not None else None
+            params.append(Param(piece, typed=as_typed))
     return tuple(params)
 
 

@@ -431,3 +431,35 @@ def test_take_over_and_give_back():
     assert bench.send(b"AT\r") == b"\r\nOK\r\n"
     bench.modem.emit_urc(lambda session: "+CREG: 5")
     assert bench.host.take() == b"\r\n+CREG: 5\r\n"
+
+
+def install_worded_commands(modem, table):
+    from simulator.at.commands import Entry, WordedError
+
+    def worded(call):
+        raise WordedError("#CME ERROR: 34817")
+
+    def known(call):
+        call.info("#KNOWN")
+
+    table.add("#KNOWN", exec=known)
+    table.add_fallback("#", Entry(worded, worded, worded, worded))
+
+
+@pytest.mark.parametrize("cmee", [0, 1, 2])
+def test_a_worded_error_is_shown_as_the_dialect_words_it(cmee):
+    bench = Bench(install=install_worded_commands)
+    bench.send(b"ATE0+CMEE=%d\r" % cmee)
+    assert bench.send(b"AT#NOSUCH=1\r") == b"\r\n#CME ERROR: 34817\r\n"
+    assert bench.send(b"AT#KNOWN;#OTHER?;#KNOWN\r") == b"\r\n#KNOWN\r\n\r\n#CME ERROR: 34817\r\n"
+    bench.send(b"ATV0\r")
+    assert bench.send(b"AT#NOSUCH\r") == b"#CME ERROR: 34817\r\n"
+    bench.send(b"ATQ1\r")
+    assert bench.send(b"AT#NOSUCH\r") == b""
+
+
+def test_a_prefix_fallback_leaves_other_prefixes_alone():
+    bench = Bench(install=install_worded_commands)
+    bench.send(b"ATE0\r")
+    assert bench.send(b"AT+NOSUCH\r") == b"\r\nERROR\r\n"
+    assert bench.send(b"AT#KNOWN\r") == b"\r\n#KNOWN\r\n\r\nOK\r\n"

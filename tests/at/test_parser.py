@@ -75,3 +75,21 @@ def test_any_text_parses_or_raises_at_error(text):
         parse_line(text)
     except AtError:
         pass
+
+
+def test_unquoted_parameters_keep_the_case_they_were_typed_in():
+    [command] = parse_line("#rec1=Recipient@Domain.com, x y ,\"Q\"")
+    first, second, third = command.params
+    assert first == Param("RECIPIENT@DOMAIN.COM")
+    assert first.as_typed == "Recipient@Domain.com"
+    assert second.as_typed == "xy" and second.text == "XY"
+    assert third.as_typed == "Q" and third.quoted
+
+
+@given(st.text(alphabet="abcXYZ019@._- ", min_size=1, max_size=30))
+def test_typed_text_is_the_upper_cased_text_as_typed(value):
+    [command] = parse_line(f"+X=1,{value}")
+    param = command.params[1]
+    if param is not None:
+        assert param.text == param.as_typed.upper()
+        assert param.as_typed == value.replace(" ", "")
