@@ -18,14 +18,16 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from simulator.at.commands import AtError, Entry, WordedError
-from simulator.dialects.base import TableDialect
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.flash import FLASH_KEY
 from simulator.dialects.edsoft.service import SOFTWARE, EdsoftService
-from simulator.dialects.wip.dialect import WAVECOM_TABLES, WAVECOM_TRAITS
-from simulator.dialects.wip.wind import WindService
-from simulator.dialects.wip.wopen import MODE_KEY, START, STOP, TEST_LINE, OpenAtService
-from simulator.modem.forms import fixed
-from simulator.modem.services import GENERIC_SERVICES
+from simulator.dialects.wavecom import (
+    WAVECOM_TABLES,
+    OpenAtApplication,
+    WavecomDialect,
+    wavecom_services,
+)
+from simulator.dialects.wavecom.wopen import OpenAtService
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable, Handler
@@ -34,22 +36,19 @@ if TYPE_CHECKING:
 #: The commands the application reads itself.
 PREFIX = "#"
 
-
-class EdsoftApplication(OpenAtService):
-    """``+WOPEN`` with eDsoft as the Open AT application."""
-
-    @property
-    def mode(self) -> int:
-        return START if self.modem.store.get(MODE_KEY, STOP) == START else STOP
-
-    def register(self, table: CommandTable) -> None:
-        for name in table.names():
-            if name.startswith(PREFIX):
-                self._gate(table, name)
-        table.add("+WOPEN", set=self.wopen_set, read=self.wopen_read, test=fixed(TEST_LINE))
+#: eDsoft as the Wavecom firmware sees it: it gates every ``AT#`` command and is stopped
+#: until ``AT+WOPEN=1`` (decision E1); ``AT+WOPEN=3`` erases its parameter flash.  The
+#: manual prints no ``AT+WOPEN=2`` line: the version is the application's (decision E30).
+EDSOFT_APPLICATION = OpenAtApplication(
+    name="eDsoft",
+    commands=(PREFIX,),
+    runs_by_default=False,
+    versions=("AT v03.00",),
+    flash_objects=(FLASH_KEY,),
+)
 
 
-def _unknown_command(application: EdsoftApplication) -> Handler:
+def _unknown_command(application: OpenAtService) -> Handler:
     def handler(call) -> None:
         if not application.running:
             raise AtError(call.command.name)  # the firmware alone does not know AT#
@@ -58,7 +57,7 @@ def _unknown_command(application: EdsoftApplication) -> Handler:
     return handler
 
 
-def _quiet_refused(application: EdsoftApplication, quiet: Handler) -> Handler:
+def _quiet_refused(application: OpenAtService, quiet: Handler) -> Handler:
     def handler(call):
         if application.running:
             raise WordedError(codes.QUIET_REFUSED)
@@ -79,9 +78,9 @@ def _cfun_resets(modem: Modem, cfun: Handler) -> Handler:
     return handler
 
 
-class EdsoftDialect(TableDialect):
+class EdsoftDialect(WavecomDialect):
     def install(self, modem: Modem, table: CommandTable) -> None:
-        application = modem.service(EdsoftApplication)
+        application = modem.service(OpenAtService)
         unknown = _unknown_command(application)
         table.add_fallback(PREFIX, Entry(unknown, unknown, unknown, unknown))
         quiet, cfun = table.get("Q"), table.get("+CFUN")
@@ -89,13 +88,13 @@ class EdsoftDialect(TableDialect):
         table.add("Q", exec=_quiet_refused(application, quiet.exec))
         if cfun is not None and cfun.set is not None:
             table.add("+CFUN", set=_cfun_resets(modem, cfun.set))
+        super().install(modem, table)
 
 
 DIALECT = EdsoftDialect(
     name="edsoft",
-    traits=WAVECOM_TRAITS,
+    application=EDSOFT_APPLICATION,
     # The manual shows no +CGMR; the module names the application it runs (decision E21).
     tables=dataclasses.replace(WAVECOM_TABLES, revision=SOFTWARE),
-    # EdsoftApplication after EdsoftService: it gates the AT# commands (+WOPEN=0).
-    services=(*GENERIC_SERVICES, EdsoftService, WindService, EdsoftApplication),
+    services=wavecom_services(EdsoftService),
 )
