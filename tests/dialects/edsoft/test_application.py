@@ -98,3 +98,18 @@ def test_a_reset_brings_the_state_back_to_idle():
 
 def test_cgmr_names_the_application():
     assert EdsoftBench().at("+CGMR") == info("eDsoft-W302_V03.00")
+
+
+def test_wopen_reports_the_application_version_and_erases_its_flash():
+    bench = EdsoftBench()
+    assert bench.at("+WOPEN=2") == info('+WOPEN: 2,"AT v03.00"')
+    assert bench.at("#PINGNUM=9") == OK
+    assert bench.at("+WOPEN=3") == ERROR  # only with the application stopped
+    assert bench.at("+WOPEN=0") == OK
+    bench.port.send(b"ATE0\r")
+    bench.port.take()
+    assert bench.at("+WOPEN=3") == OK
+    assert bench.at("+WOPEN=1") == OK
+    bench.port.send(b"ATE0\r")
+    bench.port.take()
+    assert bench.at("#PINGNUM?") == info("#PINGNUM: 4")
