@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from simulator.modem.modem import Dialect
 
 #: Modules of this package that are not dialects.
-_NOT_DIALECTS = frozenset({"base"})
+_NOT_DIALECTS = frozenset({"base", "command"})
 
 
 def names() -> list[str]:
