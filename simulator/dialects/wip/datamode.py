@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.at.commands import ResultCode
+from simulator.at.commands import CmeError, ResultCode
+from simulator.at.results import error_text
 from simulator.dialects.wip.codec import (
     END_MARK,
     END_OF_DATA,
@@ -34,9 +35,7 @@ if TYPE_CHECKING:
 
 def error_result(session: Any, code: int) -> str | ResultCode:
     """What a port shows for an error that ends data mode, per its ``+CMEE``."""
-    if session.profile.cmee == 0:
-        return ResultCode.ERROR
-    return f"{session.traits.cme_prefix}{code}"
+    return error_text(CmeError(code), session) or ResultCode.ERROR
 
 
 class _Sink:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from simulator.at.session import Traits
 from simulator.dialects.base import TableDialect
@@ -17,6 +19,9 @@ from simulator.dialects.wip.wopen import OpenAtService
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.services import GENERIC_SERVICES
 from simulator.modem.tables import GENERIC_TABLES
+
+if TYPE_CHECKING:
+    from simulator.scenario.model import ModemSpec
 
 #: Wavecom answers a bad parameter of its 27.007 commands, and a form a command does not
 #: have, with "+CME ERROR: 3" (operation not allowed): the one code outside the WIP range
@@ -40,6 +45,12 @@ class WipDialect(TableDialect):
     #: The firmware revisions a scenario may choose with ``revision:``.
     revisions: Mapping[str, Revision] = dataclasses.field(default_factory=lambda: REVISIONS)
     default_revision: str = DEFAULT_REVISION
+
+    def traits_for(self, spec: ModemSpec) -> Traits:
+        """``+CMEE=2`` shows the WIP codes with the texts of the modem's revision."""
+        revision = self.revisions[getattr(spec, "revision", None) or self.default_revision]
+        texts = {**self.traits.cme_texts, **revision.error_texts}
+        return dataclasses.replace(self.traits, cme_texts=MappingProxyType(texts))
 
 
 DIALECT = WipDialect(
