@@ -14,13 +14,14 @@ from pathlib import Path
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
-import simulator.transport
 from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
+from simulator.modem.spec import ModemSpec
 from simulator.modem.storage import NVStore
 from simulator.network import Network
-from simulator.scenario.model import ModemSpec, Scenario
+from simulator.ports import port_service
+from simulator.scenario.model import Scenario
 from simulator.transport import TransportError
 
 log = Logger(namespace="atsim.service")
@@ -154,10 +155,8 @@ def build_modem(
     for port in spec.ports:
         channel = Channel(f"{spec.name}/{port.label}")
         modem.attach(channel, port.label)
-        port_service = simulator.transport.port_service(
-            port, channel, reactor, label=f"{spec.name} {port.label}"
-        )
-        port_service.setServiceParent(service)
+        transport = port_service(port, channel, reactor, label=f"{spec.name} {port.label}")
+        transport.setServiceParent(service)
     return service
 
 

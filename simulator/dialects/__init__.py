@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simulator.modem.modem import Dialect
 
-#: Modules of this package that are not dialects.
-_NOT_DIALECTS = frozenset({"base", "command"})
+#: Modules of this package that are not dialects (shared bases and vendor platforms).
+_NOT_DIALECTS = frozenset({"base", "command", "wavecom"})
 
 
 def names() -> list[str]:

@@ -14,7 +14,7 @@ from simulator.modem.tables import GENERIC_TABLES, ModemTables
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
     from simulator.modem.modem import Modem, Service
-    from simulator.scenario.model import ModemSpec
+    from simulator.modem.spec import ModemSpec
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,8 +16,9 @@ from twisted.internet.interfaces import IReactorTime
 from simulator.at.commands import CommandTable
 from simulator.at.session import Traits
 from simulator.logs import Logger
+from simulator.modem.spec import ModemSpec
 from simulator.modem.storage import NVStore
-from simulator.scenario.model import ModemSpec, NetworkSpec
+from simulator.network.spec import NetworkSpec
 
 if TYPE_CHECKING:
     from simulator.at.interpreter import Interpreter

@@ -49,7 +49,7 @@ def settings_of(spec: Any) -> CmuxSettings:
     if isinstance(value, CmuxSettings):
         return value
     if isinstance(value, Mapping):
-        from simulator.scenario.durations import parse_duration
+        from simulator.durations import parse_duration
 
         return CmuxSettings.from_mapping(value, parse_duration)
     raise ValueError(f"cmux settings must be a mapping, not {type(value).__name__}")

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from simulator.at.commands import CommandTable
     from simulator.modem.modem import Modem
-    from simulator.scenario.model import OperatorSpec
+    from simulator.network.spec import OperatorSpec
 
 # +COPS <mode>s (27.007 §7.3).
 AUTOMATIC, MANUAL, DEREGISTER, SET_FORMAT, MANUAL_AUTOMATIC = 0, 1, 2, 3, 4

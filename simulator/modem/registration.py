@@ -7,7 +7,7 @@ import dataclasses
 import enum
 
 from simulator.modem.text import hex_width, quote
-from simulator.scenario.model import OperatorSpec
+from simulator.network.spec import OperatorSpec
 
 
 class Stat(enum.IntEnum):

@@ -13,8 +13,8 @@ from typing import Any
 
 from simulator.at.commands import CmeError
 from simulator.modem import errors
+from simulator.modem.spec import SimSpec
 from simulator.modem.storage import NVStore
-from simulator.scenario.model import SimSpec
 
 #: Attempts a card allows (3GPP TS 31.102 / GSM 11.11: 3 for a PIN, 10 for a PUK).
 PIN_ATTEMPTS = 3

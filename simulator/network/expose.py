@@ -17,10 +17,10 @@ from twisted.internet import protocol
 from twisted.internet.endpoints import serverFromString
 
 from simulator.logs import Logger
+from simulator.network.endpoints import parse_udp_endpoint
 from simulator.network.links import transit
 from simulator.network.splice import Splice
 from simulator.network.udp import RealUdpRelay
-from simulator.scenario.ports import parse_udp_endpoint
 
 if TYPE_CHECKING:
     from simulator.network.apn import Bearer

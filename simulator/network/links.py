@@ -17,10 +17,10 @@ import weakref
 from collections.abc import Callable
 from typing import Protocol
 
-# The figures and presets are scenario vocabulary; the network re-exports them.
-from simulator.scenario.links import PRESETS as PRESETS
-from simulator.scenario.links import TCP_IP_HEADER as TCP_IP_HEADER
-from simulator.scenario.links import LinkParams as LinkParams
+# The figures and presets are spec types (a scenario is validated against them); re-exported.
+from simulator.network.spec import PRESETS as PRESETS
+from simulator.network.spec import TCP_IP_HEADER as TCP_IP_HEADER
+from simulator.network.spec import LinkParams as LinkParams
 
 #: Bytes of IP + UDP header in a datagram.
 UDP_IP_HEADER = 28

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from typing import TYPE_CHECKING
 
 from twisted.application.service import MultiService
 from twisted.internet import defer
@@ -28,9 +29,11 @@ from simulator.network.hosts import Hosts
 from simulator.network.lab import Lab
 from simulator.network.links import PRESETS, Link, LinkParams
 from simulator.network.router import Router
-from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec
+from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec, NetworkSpec
 from simulator.network.subscribers import Subscriber
-from simulator.scenario.model import ModemSpec, NetworkSpec
+
+if TYPE_CHECKING:
+    from simulator.modem.spec import ModemSpec
 
 log = Logger(namespace="atsim.network")
 

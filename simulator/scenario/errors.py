@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.scenario.model import Source
+from simulator.source import Source
 
 
 class ScenarioError(Exception):

@@ -4,9 +4,8 @@ modem keys that refer to it (``msisdn``, ``link``, ``expose``).
 Host names, APN names, phone numbers and forwarded ports are mapping *keys* here, so these
 mappings are walked by hand (``_entries``) instead of through ``Node.mapping``; every value is
 still read through a ``Node`` and every error still carries file, line and key path.  Link
-presets (``simulator.scenario.links``) and the service table (``model.SERVICE_PORTS``) are
-scenario vocabulary the network builds from, so the scenario accepts exactly what it can
-build.
+presets and the service table (``PRESETS``, ``SERVICE_PORTS`` in ``simulator.network.spec``)
+are the network's own, so the scenario accepts exactly what the network can build.
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
-from simulator.scenario.errors import ScenarioError
-from simulator.scenario.links import PRESETS
-from simulator.scenario.model import (
+from simulator.modem.spec import ModemSpec
+from simulator.network.endpoints import parse_udp_endpoint
+from simulator.network.spec import (
     DEFAULT_ISP_POOL,
+    PRESETS,
     SERVICE_PORTS,
     ApnSpec,
     ExposeSpec,
@@ -33,12 +33,12 @@ from simulator.scenario.model import (
     IspSpec,
     LinkSpec,
     LinksSpec,
-    ModemSpec,
     NetworkSpec,
     NumberSpec,
     PingSpec,
     ServiceSpec,
 )
+from simulator.scenario.errors import ScenarioError
 from simulator.scenario.nodes import FLOAT, INT, MERGE, STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 
@@ -505,7 +505,7 @@ def read_modem_ip(fields: Fields, owner: str, links: frozenset[str],
 
 def _read_expose(node: Node, owner: str, ports: UniqueValues,
                  directory: Path) -> tuple[ExposeSpec, ...]:
-    from simulator.scenario.ports import _read_endpoint, parse_udp_endpoint
+    from simulator.scenario.ports import _read_endpoint
 
     exposed = []
     seen = UniqueValues()

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.modem.spec import IdentitySpec, ModemSpec, SimSpec
 from simulator.scenario.cmux import read_cmux
 from simulator.scenario.ipnetwork import MODEM_IP_KEYS, read_modem_ip
-from simulator.scenario.model import IdentitySpec, ModemSpec, SimSpec
 from simulator.scenario.nodes import Fields, Node
 from simulator.scenario.ports import read_ports
 from simulator.scenario.templates import TemplateError, compile_template
@@ -152,7 +152,7 @@ def read_modems(node: Node, directory: Path, home: str, *,
     """``directory`` is the scenario file's, for relative paths; ``home`` the MCC+MNC the
     default IMSIs start with; ``links`` the link names ``link:`` may use (None: the
     presets)."""
-    from simulator.scenario.links import PRESETS
+    from simulator.network.spec import PRESETS
 
     entries = node.sequence()
     if not entries:

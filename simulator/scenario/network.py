@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from simulator.network.spec import NetworkSpec, OperatorSpec, RegistrationSpec
 from simulator.scenario.ipnetwork import IP_NETWORK_KEYS, read_ip_network
-from simulator.scenario.model import NetworkSpec, OperatorSpec, RegistrationSpec
 from simulator.scenario.nodes import STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 

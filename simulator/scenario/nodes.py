@@ -22,11 +22,11 @@ from typing import Any, NoReturn
 import yaml
 from yaml.constructor import SafeConstructor
 
-from simulator.scenario.durations import EXAMPLES as DURATION_EXAMPLES
-from simulator.scenario.durations import parse_duration
+from simulator.durations import EXAMPLES as DURATION_EXAMPLES
+from simulator.durations import parse_duration
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.model import Source
 from simulator.scenario.templates import TemplateError, compile_template
+from simulator.source import Source
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))

@@ -15,10 +15,11 @@ from pathlib import Path
 import yaml
 from twisted.internet.endpoints import serverFromString
 
+from simulator.modem.spec import ModemSpec
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.model import ModemSpec, PortSpec
 from simulator.scenario.nodes import Node
 from simulator.scenario.unique import UniqueValues
+from simulator.transport.spec import PortSpec
 
 SERIAL_KEYS = ("device", "baudrate")
 #: The range of rates UARTs and ``termios`` offer; outside it a rate is a typo.
@@ -144,19 +145,3 @@ def prepare_filesystem(modems: Iterable[ModemSpec]) -> None:
                     port.source, f"cannot create directory {parent}: {e.strerror}"
                 ) from None
 
-
-def parse_udp_endpoint(description: str) -> tuple[int, str]:
-    """``udp:PORT[:interface=ADDR]`` -> (port, interface); Twisted has no UDP server endpoint
-    strings, so the scenario's form is read here."""
-    kind, _, rest = description.partition(":")
-    parts = rest.split(":") if rest else []
-    if kind != "udp" or not parts:
-        raise ValueError(f"expected udp:PORT[:interface=ADDR], got {description!r}")
-    port = int(parts[0])
-    interface = "127.0.0.1"
-    for option in parts[1:]:
-        key, _, value = option.partition("=")
-        if key != "interface" or not value:
-            raise ValueError(f"unknown option {option!r} in {description!r}")
-        interface = value
-    return port, interface

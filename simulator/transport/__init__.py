@@ -1,70 +1,29 @@
 """Transports: how a host reaches a modem's port.
 
-``port_service(spec, channel, reactor, label)`` builds the service for one ``PortSpec``:
-
-============  =============================================  ==============================
-kind          ``spec.target``                                host opens
-============  =============================================  ==============================
-``pty``       absolute symlink path                          the symlink, like a tty
-``tcp``       Twisted server endpoint string                 a TCP connection (raw bytes)
-``rfc2217``   Twisted server endpoint string                 telnet + COM-PORT-OPTION
-``serial``    device path                                    the far end of a serial cable
-============  =============================================  ==============================
+============================  =====================================  ==========================
+transport                     opens                                  host sees
+============================  =====================================  ==========================
+``PtyPortService``            a PTY behind a stable symlink          the symlink, like a tty
+``StreamPortService``         a Twisted server endpoint              a TCP connection: raw
+                                                                     bytes or RFC 2217
+``SerialPortService``         a real serial device                   the far end of the cable
+============================  =====================================  ==========================
 
 Each transport moves bytes and V.24 circuit states between its host and a ``Channel``, and
-nothing else; see ``docs/transports.md``.
+nothing else; see ``docs/transports.md``.  ``simulator.ports.port_service`` picks the one a
+``PortSpec`` (``simulator.transport.spec``) names.
 """
 
 from __future__ import annotations
 
-from twisted.application.service import Service
-
-from simulator.line import Channel
-from simulator.scenario.model import PortSpec
 from simulator.transport.errors import TransportError
 from simulator.transport.ptyport import PtyPortService
-from simulator.transport.rfc2217.protocol import Rfc2217HostConnection
 from simulator.transport.serialdevice import SerialPortService
-from simulator.transport.streamport import RawHostConnection, StreamPortService
+from simulator.transport.streamport import StreamPortService
 
 __all__ = [
     "PtyPortService",
     "SerialPortService",
     "StreamPortService",
     "TransportError",
-    "port_service",
 ]
-
-KINDS = ("pty", "tcp", "rfc2217", "serial")
-
-
-def port_service(spec: PortSpec, channel: Channel, reactor, label: str) -> Service:
-    """The service that opens ``spec``'s port on start and closes it on stop.
-
-    ``label`` names the modem and port in every log line and error (``"lab-1 pty:/dev/x"``).
-    Starting raises ``TransportError`` when the port cannot be opened."""
-    if spec.kind == "pty":
-        return PtyPortService(spec.target, channel, reactor, label, baudrate=spec.baudrate)
-    if spec.kind == "tcp":
-        return StreamPortService(
-            spec.target,
-            channel,
-            reactor,
-            label,
-            connection_class=RawHostConnection,
-            baudrate=spec.baudrate,
-        )
-    if spec.kind == "rfc2217":
-        return StreamPortService(
-            spec.target,
-            channel,
-            reactor,
-            label,
-            connection_class=Rfc2217HostConnection,
-            drives_signals=True,
-            scheme="rfc2217",
-            baudrate=spec.baudrate,
-        )
-    if spec.kind == "serial":
-        return SerialPortService(spec.target, channel, reactor, label, baudrate=spec.baudrate)
-    raise TransportError(f"{label}: unknown port kind {spec.kind!r} (expected one of {KINDS})")

@@ -19,7 +19,7 @@ from twisted.internet import reactor
 from twisted.logger import globalLogBeginner, textFileLogObserver
 
 import simulator.dialects
-import simulator.transport
+import simulator.ports
 from simulator.at.commands import Connect
 from simulator.line import Channel
 from simulator.modem.modem import Modem
@@ -54,8 +54,8 @@ def main(log_path: str, ports: list[str]) -> None:
         channel = Channel(f"{name}/pty")
         modem.attach(channel, "pty")
         modem.power_on()
-        service = simulator.transport.port_service(PortSpec("pty", path), channel, reactor,
-                                                   label=f"{name} pty")
+        service = simulator.ports.port_service(PortSpec("pty", path), channel, reactor,
+                                               label=f"{name} pty")
         service.startService()
         services.append(service)
     reactor.addSystemEventTrigger("before", "shutdown",

@@ -14,8 +14,8 @@ from twisted.internet import defer, reactor, threads
 from twisted.trial import unittest
 
 from simulator.line import HostSignals
-from simulator.scenario.model import PortSpec
-from simulator.transport import port_service
+from simulator.ports import port_service
+from simulator.transport.spec import PortSpec
 
 from .doubles import echo_channel, wait_until
 

@@ -1,47 +1,59 @@
-"""The WIP dialect as data: Wavecom's V.250 traits, the identity a Wavecom Wireless CPU
-reports, the generic services plus the WIP IP stack, and the firmware revisions a scenario
-can choose."""
+"""The WIP dialect as data: WIPSoft as the Open AT application of a Wavecom Wireless CPU, the
+WIP IP stack beside the firmware's services, and the firmware revisions a scenario can
+choose."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from simulator.at.session import Traits
-from simulator.dialects.base import TableDialect
+from simulator.dialects.wavecom import (
+    WAVECOM_TABLES,
+    OpenAtApplication,
+    WavecomDialect,
+    wavecom_services,
+)
+from simulator.dialects.wip import stack, wipbr
 from simulator.dialects.wip.revision import Revision
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.dialects.wip.service import WipService
-from simulator.dialects.wip.wind import WindService
-from simulator.dialects.wip.wopen import OpenAtService
-from simulator.modem.errors import OPERATION_NOT_ALLOWED
-from simulator.modem.services import GENERIC_SERVICES
-from simulator.modem.tables import GENERIC_TABLES
 
 if TYPE_CHECKING:
-    from simulator.scenario.model import ModemSpec
+    from simulator.at.session import Traits
+    from simulator.modem.spec import ModemSpec
 
-#: Wavecom answers a bad parameter of its 27.007 commands, and a form a command does not
-#: have, with "+CME ERROR: 3" (operation not allowed): the one code outside the WIP range
-#: the manuals use (001 §5.1.5, §6.2.11.2; 000 §6.1.5).  The +WIP commands report their own
-#: codes (simulator.dialects.wip.errors).  See docs/dialects/wip.md for the line limit.
-WAVECOM_TRAITS = Traits(bad_parameter=OPERATION_NOT_ALLOWED,
-                        unsupported_form=OPERATION_NOT_ALLOWED)
+_VERSION_LINE = re.compile(r"WIP soft v(\d)(\d\d) on Open AT OS v(\d)(\d\d)")
 
-#: What a Wavecom Wireless CPU answers to +CGMI / +CGMM; the manuals do not show it, the
-#: scenario's identity: overrides it.
-WAVECOM_TABLES = dataclasses.replace(
-    GENERIC_TABLES,
-    manufacturer="WAVECOM MODEM",
-    model="MULTIBAND  900E  1800",
-    revision="R7.2 WIPSoft",
+
+def library_versions(revision: Revision) -> tuple[str, str]:
+    """``<IntVersion>``, ``<ExtVersion>`` of ``AT+WOPEN=2`` from the revision's
+    ``AT+WIPCFG=3`` line (D53): the OS library "Open AT OS v312" is ``"AT v03.12"``; the
+    application (WIP soft vABC) was built with the same main version, minor BC: v201
+    ``"AT v03.01"``, v202 ``"AT v03.02"``."""
+    match = _VERSION_LINE.match(revision.version_lines[0])
+    if match is None:
+        return "AT v03.12", "AT v03.12"
+    _, wip_minor, os_major, os_minor = match.groups()
+    return f"AT v{int(os_major):02d}.{os_minor}", f"AT v{int(os_major):02d}.{wip_minor}"
+
+
+#: WIPSoft: runs by default (``+WOPEN: 1``); stopped, every ``+WIP`` command is unknown; its
+#: flash objects are what ``AT+WIPCFG=4,1`` and ``AT+WIPBR=6`` wrote (D53).
+WIP_APPLICATION = OpenAtApplication(
+    name="WIPSoft",
+    commands=("+WIP",),
+    runs_by_default=True,
+    versions=library_versions(REVISIONS[DEFAULT_REVISION]),
+    revision_versions={name: library_versions(rev) for name, rev in REVISIONS.items()},
+    flash_objects=(stack.FLASH_KEY, wipbr.FLASH_KEY),
 )
 
 
 @dataclasses.dataclass(frozen=True)
-class WipDialect(TableDialect):
+class WipDialect(WavecomDialect):
     #: The firmware revisions a scenario may choose with ``revision:``.
     revisions: Mapping[str, Revision] = dataclasses.field(default_factory=lambda: REVISIONS)
     default_revision: str = DEFAULT_REVISION
@@ -55,8 +67,7 @@ class WipDialect(TableDialect):
 
 DIALECT = WipDialect(
     name="wip",
-    traits=WAVECOM_TRAITS,
-    tables=WAVECOM_TABLES,
-    # OpenAtService after WipService: it gates the +WIP commands (+WOPEN=0).
-    services=(*GENERIC_SERVICES, WipService, WindService, OpenAtService),
+    tables=dataclasses.replace(WAVECOM_TABLES, revision="R7.2 WIPSoft"),
+    application=WIP_APPLICATION,
+    services=wavecom_services(WipService),
 )

@@ -1,15 +1,17 @@
 """``+WOPEN`` (WM_DEV_OAT_UGD_049 §5.2) on a WIP modem: WIPSoft is the Open AT application,
-running by default; stopping it resets the module and makes every +WIP command unknown."""
+running by default; stopping it resets the module and makes every +WIP command unknown.  What
+``+WOPEN`` does for any application is tested in tests/dialects/wavecom/test_wopen.py."""
 
 import pytest
 
+from simulator.dialects.wavecom.wind import LEVEL_KEY
+from simulator.dialects.wavecom.wopen import MODE_KEY
 from simulator.dialects.wip import stack, wipbr
+from simulator.dialects.wip.dialect import library_versions
 from simulator.dialects.wip.revisions import REVISIONS
-from simulator.dialects.wip.wind import LEVEL_KEY
-from simulator.dialects.wip.wopen import MODE_KEY, library_versions
 from simulator.modem.storage import NVStore
+from tests.dialects.wavecom.bench import elapse
 from tests.dialects.wip.bench import ERROR, OK, WipBench, cme, info, urc
-from tests.dialects.wip.test_wind import elapse
 
 WIP_LINES = ("+WIPCFG=1", "+WIPCFG?", "+WIPCFG=?", "+WIPBR=1,6", "+WIPCREATE=1,1,,80",
              "+WIPCLOSE=1,1", "+WIPOPT=1,1,1,0", "+WIPDATA=1,1,1", "+WIPPING=\"a\"",
@@ -94,34 +96,3 @@ def test_erase_flash_objects_only_when_stopped():
     assert bench.at("+WOPEN=3") == OK
     assert bench.store.get(stack.FLASH_KEY) is None
     assert bench.store.get(wipbr.FLASH_KEY) is None
-
-
-def test_ad_size_rounded_to_a_sector_stored_and_resets():
-    store = NVStore(None)
-    store.put(LEVEL_KEY, 4)
-    bench = WipBench(store=store)
-    elapse(bench.clock, 2)
-    bench.port.take()
-    assert bench.at("+WOPEN=6,100") == info("+WOPEN: 6,128,1472")
-    elapse(bench.clock, 2)
-    assert bench.port.take() == urc("+WIND: 3")
-    assert bench.at("+WOPEN=6,128") == info("+WOPEN: 6,128,1472")  # unchanged: no reset
-    elapse(bench.clock, 2)
-    assert bench.port.take() == ""
-    assert bench.restart().at("+WOPEN=6") == info("+WOPEN: 6,128,1472")
-
-
-@pytest.mark.parametrize("line", ["+WOPEN=4", "+WOPEN=5", "+WOPEN=8", "+WOPEN=9", "+WOPEN=-1",
-                                  "+WOPEN=abc", "+WOPEN=", "+WOPEN=0,1", "+WOPEN=2,1",
-                                  "+WOPEN=6,1345", "+WOPEN=6,1,2", "+WOPEN"])
-def test_bad_or_unavailable_modes_answer_the_dialect_error(line):
-    bench = WipBench()
-    assert bench.at(line) == cme(3)
-    assert bench.at("+WOPEN?") == info("+WOPEN: 1")
-    assert bench.at("") == OK
-
-
-def test_with_cmee_0_plain_error():
-    bench = WipBench(cmee=0)
-    assert bench.at("+WOPEN=9") == ERROR
-    assert bench.at("") == OK

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.scenario.durations import parse_duration
+from simulator.durations import parse_duration
 
 finite = st.floats(min_value=0, max_value=1e300, allow_nan=False, allow_infinity=False)
 

@@ -1,25 +1,23 @@
 """``+WOPEN``, Wavecom's Open AT application control (AT Commands Interface Guide,
-WM_DEV_OAT_UGD_049 §5.2).  On a WIP modem the Open AT application is WIPSoft itself: it runs
-by default (``+WOPEN: 1``); ``AT+WOPEN=0`` stops it (the module resets and every ``+WIP``
-command is then unknown) and ``AT+WOPEN=1`` starts it again (another reset).  The mode and
-the A&D size are kept in non-volatile memory without ``AT&W`` (§5.2.4).
+WM_DEV_OAT_UGD_049 §5.2), for whichever application the dialect hosts
+(``WavecomDialect.application``).  ``AT+WOPEN=0`` stops it (the module resets and the
+application's commands are then unknown) and ``AT+WOPEN=1`` starts it again (another reset).
+The mode and the A&D size are kept in non-volatile memory without ``AT&W`` (§5.2.4).
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from simulator.at.commands import AtError, CmeError
-from simulator.dialects.wip import stack, wipbr
-from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.modem.errors import OPERATION_NOT_ALLOWED
 from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable, Handler
-    from simulator.dialects.wip.revision import Revision
+    from simulator.dialects.wavecom.application import OpenAtApplication
+    from simulator.dialects.wavecom.dialect import WavecomDialect
     from simulator.modem.modem import Modem
 
 MODE_KEY = "wopen.mode"
@@ -38,32 +36,19 @@ AD_SIZE_DEFAULT, AD_SIZE_MAX, FLASH_SIZE, SECTOR = 768, 1344, 1600, 64
 #: The test form as §5.2.5 prints it: <Mode>, <A&Dsize>, <Key1>, <Key2>.
 TEST_LINE = f"+WOPEN: (0-8),(0-{AD_SIZE_MAX}),(0-24),(0-24)"
 
-#: The Open AT application's flash objects: what WIPSoft wrote with AT+WIPCFG=4,1 and
-#: AT+WIPBR=6 (``AT+WOPEN=3`` erases them).
-FLASH_OBJECTS = (stack.FLASH_KEY, wipbr.FLASH_KEY)
-
-_VERSION_LINE = re.compile(r"WIP soft v(\d)(\d\d) on Open AT OS v(\d)(\d\d)")
-
-
-def library_versions(revision: Revision) -> tuple[str, str]:
-    """``<IntVersion>``, ``<ExtVersion>`` from the revision's ``AT+WIPCFG=3`` line (D53):
-    the OS library "Open AT OS v312" is ``"AT v03.12"``; the application (WIP soft vABC) was
-    built with the same main version, minor BC: v201 ``"AT v03.01"``, v202 ``"AT v03.02"``."""
-    match = _VERSION_LINE.match(revision.version_lines[0])
-    if match is None:
-        return "AT v03.12", "AT v03.12"
-    _, wip_minor, os_major, os_minor = match.groups()
-    return f"AT v{int(os_major):02d}.{os_minor}", f"AT v{int(os_major):02d}.{wip_minor}"
-
 
 class OpenAtService(Service):
     def __init__(self, modem: Modem) -> None:
         super().__init__(modem)
-        self.revision = REVISIONS[getattr(modem.spec, "revision", None) or DEFAULT_REVISION]
+        #: The Open AT application the dialect declares.
+        self.application: OpenAtApplication = cast("WavecomDialect", modem.dialect).application
 
     @property
     def mode(self) -> int:
-        return STOP if self.modem.store.get(MODE_KEY, START) == STOP else START
+        mode = self.modem.store.get(MODE_KEY)
+        if mode in (STOP, START):
+            return mode
+        return START if self.application.runs_by_default else STOP
 
     @property
     def running(self) -> bool:
@@ -77,12 +62,15 @@ class OpenAtService(Service):
     # -- wiring ------------------------------------------------------------------------------
 
     def register(self, table: CommandTable) -> None:
-        """``+WOPEN``, and a gate on every ``+WIP`` command registered so far (WipService
-        comes first in the dialect's service list): stopped, they are unknown commands."""
-        for name in table.names():
-            if name.startswith("+WIP"):
-                self._gate(table, name)
         table.add("+WOPEN", set=self.wopen_set, read=self.wopen_read, test=fixed(TEST_LINE))
+
+    def gate(self, table: CommandTable) -> None:
+        """Make every application command in ``table`` answer as an unknown command while the
+        application is stopped.  Called once every handler is registered
+        (``WavecomDialect.install``), so the services' order does not matter."""
+        for name in table.names():
+            if self.application.owns(name):
+                self._gate(table, name)
 
     def _gate(self, table: CommandTable, name: str) -> None:
         entry = table.get(name)
@@ -115,20 +103,20 @@ class OpenAtService(Service):
                 self.modem.store.put(MODE_KEY, mode)
                 self._reset()
         elif mode == VERSIONS:
-            internal, external = library_versions(self.revision)
-            call.info(f'+WOPEN: 2,"{internal}","{external}"')
+            versions = self.application.versions_of(self.modem.spec.revision)
+            call.info("+WOPEN: 2," + ",".join(f'"{version}"' for version in versions))
         elif mode == ERASE_OBJECTS:
             if self.running:  # §5.2.3: only with the application stopped
                 raise CmeError(OPERATION_NOT_ALLOWED)
-            for key in FLASH_OBJECTS:
+            for key in self.application.flash_objects:
                 self.modem.store.delete(key)
         elif mode == AD_SIZE:
             self._ad_size(call, p.int(1, 0, AD_SIZE_MAX, default=None))
         elif mode == STATE:
             call.info(f"+WOPEN: 7,{OAT_STARTED if self.running else OAT_NOT_STARTED}")
         else:
-            # 4 would erase WIPSoft for good (atsim cannot download it again), 5 suspends
-            # tasks atsim does not have, 8 needs a keypad: D53.
+            # 4 would erase the application for good (atsim cannot download it again),
+            # 5 suspends tasks atsim does not have, 8 needs a keypad (docs/dialects/wip.md, D53).
             raise CmeError(OPERATION_NOT_ALLOWED)
 
     def _ad_size(self, call, size: int | None) -> None:

@@ -1,5 +1,5 @@
-"""Durations as scenario files write them: ``250ms``, ``2s``, ``1.5s``, ``1m`` or a bare number
-of seconds.
+"""Durations as people write them, in a scenario file or a multiplexer's settings: ``250ms``,
+``2s``, ``1.5s``, ``1m`` or a bare number of seconds.
 """
 
 from __future__ import annotations

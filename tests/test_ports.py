@@ -6,15 +6,15 @@ import pytest
 from twisted.internet import reactor
 
 from simulator.line import Channel
-from simulator.scenario.model import PortSpec
+from simulator.ports import port_service
 from simulator.transport import (
     PtyPortService,
     SerialPortService,
     StreamPortService,
     TransportError,
-    port_service,
 )
 from simulator.transport.rfc2217.protocol import Rfc2217HostConnection
+from simulator.transport.spec import PortSpec
 from simulator.transport.streamport import RawHostConnection
 
 
