@@ -8,16 +8,19 @@ A handler is a callable ``handler(call) -> outcome``:
   ``NO CARRIER`` ...), a :class:`Connect` to hand the channel to a data sink, a :class:`Prompt`
   to collect text up to Ctrl-Z, a :class:`TakeOver` to give the channel to another protocol,
   or a ``Deferred`` firing with any of these;
-* it raises :class:`AtError` (plain ``ERROR``) or :class:`CmeError` (``+CME ERROR: <n>``,
-  subject to ``+CMEE``) when the command fails; a Deferred may fail with them too.
+* it raises :class:`AtError` (plain ``ERROR``), :class:`CmeError` (``+CME ERROR: <n>``,
+  subject to ``+CMEE``), :class:`CmsError` or a dialect's :class:`DialectError` when the
+  command fails; a Deferred may fail with them too.  How each is shown on a channel is
+  ``simulator.at.results.error_text``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol
 
 
 class Form(enum.Enum):
@@ -97,17 +100,36 @@ class CmeError(AtError):
         self.code = int(code)
 
 
-class WordedError(AtError):
-    """The command fails with a final line the dialect words itself, shown whatever +CMEE
-    says: an embedded application's own error result (``#CME ERROR: 34817``)."""
-
-    def __init__(self, line: str) -> None:
-        super().__init__(line)
-        self.line = line
-
-
 class CmsError(AtError):
     """``+CMS ERROR: <code>`` (27.005 §3.2.5), for the message service."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = int(code)
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorFamily:
+    """How one family of numbered errors is shown: the prefix of its line and the verbose
+    texts ``+CMEE=2`` shows instead of the numbers (a code without a text shows its number).
+    """
+
+    prefix: str
+    texts: Mapping[int, str] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    #: ``+CMEE=0`` turns the line into plain ``ERROR`` (as it does ``+CME ERROR``); False for a
+    #: family the modem shows whatever ``+CMEE`` says.
+    follows_cmee: bool = True
+
+
+class DialectError(AtError):
+    """A failure in a dialect's own error family (a prefix other than ``+CME ERROR: `` and a
+    table of its own), declared by a subclass::
+
+        class EdsoftError(DialectError):
+            family = ErrorFamily("#CME ERROR: ", EDSOFT_TEXTS)
+    """
+
+    family: ClassVar[ErrorFamily]
 
     def __init__(self, code: int) -> None:
         super().__init__(code)

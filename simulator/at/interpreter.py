@@ -26,14 +26,12 @@ from simulator.at.assembler import CommandLine, LineAssembler, TextCollector
 from simulator.at.commands import (
     AtError,
     CmeError,
-    CmsError,
     Command,
     Connect,
     DataSink,
     Prompt,
     ResultCode,
     TakeOver,
-    WordedError,
 )
 from simulator.at.escape import EscapeDetector
 from simulator.at.params import Params
@@ -366,18 +364,7 @@ class Interpreter:
         return handler(call)
 
     def _fail(self, error: AtError) -> None:
-        traits = self.session.traits
-        if isinstance(error, WordedError):
-            data = b"" if self.profile.quiet else results.unsolicited([error.line],
-                                                                       self.profile)
-        elif isinstance(error, CmsError):
-            data = results.extended_error(traits.cms_prefix, error.code, self.profile, {})
-        elif isinstance(error, CmeError):
-            data = results.extended_error(traits.cme_prefix, error.code, self.profile,
-                                          results.CME_TEXTS)
-        else:
-            data = results.result(ResultCode.ERROR, self.profile)
-        self._finish_line(data)
+        self._finish_line(results.error_result(error, self.session))
 
     def _final(self, code: ResultCode, text: str = "") -> None:
         self._finish_line(results.result(code, self.profile, text))

@@ -12,69 +12,29 @@ URC            CR LF text CR LF            text CR LF
 A command whose information text has several lines frames it as one block: the header only
 before the first line (``CR LF a CR LF b CR LF``), as 27.007 modules print lists.
 With ATQ1 no result code is sent (information text and URCs still are).
+
+A failure (``AtError`` and its kinds) becomes its line in one place, ``error_text``, for the
+channel's ``+CMEE`` and the dialect's traits; ``error_result`` frames it as a final result, and
+a service reporting a failure later (an unsolicited error, the end of data mode) uses
+``error_text`` too, so both show the same line.
 """
 
 from __future__ import annotations
 
-from simulator.at.commands import ResultCode
+from typing import Any
+
+from simulator.at.cme_texts import CME_TEXTS
+from simulator.at.commands import (
+    AtError,
+    CmeError,
+    CmsError,
+    DialectError,
+    ErrorFamily,
+    ResultCode,
+)
 from simulator.at.session import Profile
 
-#: 27.007 §9.2.1 (general) and §9.2.2 (GPRS) verbose texts for +CMEE=2.
-CME_TEXTS: dict[int, str] = {
-    0: "phone failure",
-    1: "no connection to phone",
-    2: "phone-adaptor link reserved",
-    3: "operation not allowed",
-    4: "operation not supported",
-    5: "PH-SIM PIN required",
-    6: "PH-FSIM PIN required",
-    7: "PH-FSIM PUK required",
-    10: "SIM not inserted",
-    11: "SIM PIN required",
-    12: "SIM PUK required",
-    13: "SIM failure",
-    14: "SIM busy",
-    15: "SIM wrong",
-    16: "incorrect password",
-    17: "SIM PIN2 required",
-    18: "SIM PUK2 required",
-    20: "memory full",
-    21: "invalid index",
-    22: "not found",
-    23: "memory failure",
-    24: "text string too long",
-    25: "invalid characters in text string",
-    26: "dial string too long",
-    27: "invalid characters in dial string",
-    30: "no network service",
-    31: "network timeout",
-    32: "network not allowed - emergency calls only",
-    40: "network personalization PIN required",
-    41: "network personalization PUK required",
-    42: "network subset personalization PIN required",
-    43: "network subset personalization PUK required",
-    44: "service provider personalization PIN required",
-    45: "service provider personalization PUK required",
-    46: "corporate personalization PIN required",
-    47: "corporate personalization PUK required",
-    48: "hidden key required",
-    49: "EAP method not supported",
-    50: "Incorrect parameters",
-    100: "unknown",
-    103: "Illegal MS",
-    106: "Illegal ME",
-    107: "GPRS services not allowed",
-    111: "PLMN not allowed",
-    112: "Location area not allowed",
-    113: "Roaming not allowed in this location area",
-    132: "service option not supported",
-    133: "requested service option not subscribed",
-    134: "service option temporarily out of order",
-    148: "unspecified GPRS error",
-    149: "PDP authentication failure",
-    150: "invalid mobile class",
-    533: "missing or unknown APN",
-}
+__all__ = ["CME_TEXTS", "error_result", "error_text", "information", "result", "unsolicited"]
 
 CRLF = b"\r\n"
 
@@ -110,15 +70,42 @@ def result(code: ResultCode, profile: Profile, text: str = "") -> bytes:
     return CRLF + verbose.encode("latin-1", "replace") + CRLF
 
 
-def extended_error(prefix: str, code: int, profile: Profile, texts: dict[int, str]) -> bytes:
-    """``+CME ERROR: <n>`` (+CMEE=1) or with its text (+CMEE=2); ERROR when +CMEE=0."""
-    if profile.cmee == 0:
+def error_text(error: AtError, session: Any) -> str | None:
+    """The line ``error`` shows on a channel: ``+CME ERROR: <n>`` under ``+CMEE=1``, the code's
+    verbose text under ``+CMEE=2`` (from the dialect's table), None where the channel shows
+    plain ``ERROR`` (an ``AtError``, or ``+CMEE=0``).  ``session`` is the channel's
+    ``simulator.at.session.Session``."""
+    family = _family(error, session.traits)
+    if family is None:
+        return None
+    cmee = session.profile.cmee
+    if cmee == 0 and family.follows_cmee:
+        return None
+    code = error.code  # type: ignore[attr-defined]
+    shown = family.texts.get(code, str(code)) if cmee == 2 else str(code)
+    return f"{family.prefix}{shown}"
+
+
+def error_result(error: AtError, session: Any) -> bytes:
+    """``error`` as the final result of a command line."""
+    profile = session.profile
+    text = error_text(error, session)
+    if text is None:
         return result(ResultCode.ERROR, profile)
     if profile.quiet:
         return b""
-    shown = texts.get(code, str(code)) if profile.cmee == 2 else str(code)
-    line = f"{prefix}{shown}".encode("latin-1", "replace") + CRLF
+    line = text.encode("latin-1", "replace") + CRLF
     return (CRLF + line) if profile.verbose else line
+
+
+def _family(error: AtError, traits: Any) -> ErrorFamily | None:
+    if isinstance(error, DialectError):
+        return error.family
+    if isinstance(error, CmsError):
+        return traits.cms_errors
+    if isinstance(error, CmeError):
+        return traits.cme_errors
+    return None
 
 
 def unsolicited(lines: list[str], profile: Profile) -> bytes:

@@ -6,7 +6,12 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
+
+from simulator.at.cme_texts import CME_TEXTS
+from simulator.at.commands import ErrorFamily
 
 #: Factory values of the S-registers (V.250 §6.2 and the Hayes registers every module keeps).
 FACTORY_SREGISTERS: dict[int, int] = {
@@ -93,9 +98,13 @@ class Traits:
     #: +CME code for a known command used in a form it does not support: 27.007 code 4
     #: "operation not supported".
     unsupported_form: int = 4
-    #: Prefix of extended error results.
+    #: Prefix of extended error results, and the verbose texts ``+CMEE=2`` shows for their
+    #: codes (a dialect with codes of its own adds their texts to the 27.007 ones).
     cme_prefix: str = "+CME ERROR: "
     cms_prefix: str = "+CMS ERROR: "
+    cme_texts: Mapping[int, str] = dataclasses.field(default_factory=lambda: CME_TEXTS)
+    cms_texts: Mapping[int, str] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
     #: Factory profile (&F).
     factory_profile: Profile = dataclasses.field(default_factory=Profile)
     #: Number of stored profiles (&W0, &W1 ...).
@@ -103,6 +112,14 @@ class Traits:
     #: Extended-command prefixes this modem recognises after ``AT`` (V.250 uses ``+``;
     #: vendors add their own).
     extended_prefixes: str = "+#$%^*@!"
+
+    @property
+    def cme_errors(self) -> ErrorFamily:
+        return ErrorFamily(self.cme_prefix, self.cme_texts)
+
+    @property
+    def cms_errors(self) -> ErrorFamily:
+        return ErrorFamily(self.cms_prefix, self.cms_texts)
 
 
 class Session:

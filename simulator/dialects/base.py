@@ -14,6 +14,7 @@ from simulator.modem.tables import GENERIC_TABLES, ModemTables
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
     from simulator.modem.modem import Modem, Service
+    from simulator.modem.spec import ModemSpec
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +28,11 @@ class TableDialect:
         t = self.tables
         return {"manufacturer": t.manufacturer, "model": t.model, "revision": t.revision,
                 "imei": t.imei}
+
+    def traits_for(self, spec: ModemSpec) -> Traits:
+        """The traits of one modem of this dialect (a dialect whose modems differ, e.g. by
+        firmware revision, chooses here)."""
+        return self.traits
 
     def service_classes(self) -> list[type[Service]]:
         return list(self.services)

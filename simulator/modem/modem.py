@@ -43,6 +43,9 @@ class Dialect(Protocol):
     def identity_defaults(self) -> dict[str, str]:
         """manufacturer, model, revision, imei defaults (may contain ``{n}``-free text)."""
 
+    def traits_for(self, spec: ModemSpec) -> Traits:
+        """The traits of the modem ``spec`` describes (``traits`` unless modems differ)."""
+
     def service_classes(self) -> list[type[Service]]:
         """The modem services this dialect runs, generic ones included."""
 
@@ -92,7 +95,7 @@ class Modem:
         self.clock = clock
         self.rng = rng
         self.store = store
-        self.traits = dialect.traits
+        self.traits = dialect.traits_for(spec)
         self.interpreters: list[Interpreter] = []
         self.services: list[Service] = [cls(self) for cls in dialect.service_classes()]
         self.commands = CommandTable()

@@ -25,6 +25,9 @@ class BareDialect:
     def identity_defaults(self) -> dict[str, str]:
         return {}
 
+    def traits_for(self, spec) -> Traits:
+        return self.traits
+
     def service_classes(self) -> list:
         return []
 

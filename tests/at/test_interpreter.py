@@ -434,10 +434,13 @@ def test_take_over_and_give_back():
 
 
 def install_worded_commands(modem, table):
-    from simulator.at.commands import Entry, WordedError
+    from simulator.at.commands import DialectError, Entry, ErrorFamily
+
+    class Worded(DialectError):
+        family = ErrorFamily("#CME ERROR: ", follows_cmee=False)
 
     def worded(call):
-        raise WordedError("#CME ERROR: 34817")
+        raise Worded(34817)
 
     def known(call):
         call.info("#KNOWN")
@@ -447,7 +450,7 @@ def install_worded_commands(modem, table):
 
 
 @pytest.mark.parametrize("cmee", [0, 1, 2])
-def test_a_worded_error_is_shown_as_the_dialect_words_it(cmee):
+def test_a_dialect_error_that_ignores_cmee_is_shown_as_the_dialect_words_it(cmee):
     bench = Bench(install=install_worded_commands)
     bench.send(b"ATE0+CMEE=%d\r" % cmee)
     assert bench.send(b"AT#NOSUCH=1\r") == b"\r\n#CME ERROR: 34817\r\n"

@@ -7,7 +7,7 @@ shown whatever ``+CMEE`` says and with the same words under ``ATV0`` (decision E
 
 from __future__ import annotations
 
-from simulator.at.commands import WordedError
+from simulator.at.commands import DialectError, ErrorFamily
 
 #: Information messages (002 §9.1): verbose text -> numeric form (ATV0, decision E5).
 INFO_MESSAGES: dict[str, int] = {
@@ -80,19 +80,30 @@ ERRORS: dict[int, str] = {
     49158: "Internal error : Open flow confirmation not received",
 }
 
-#: What ``ATQ`` answers while the application runs (002 §1.2): "+", no space.
-QUIET_REFUSED = "+CME ERROR:600"
 
 
-def error_line(code: int) -> str:
-    return f"#CME ERROR: {code}"
+class EdsoftError(DialectError):
+    """``#CME ERROR: <code>``: the application's own line, with its number whatever
+    ``+CMEE`` says (no verbose texts: decision E4)."""
+
+    family = ErrorFamily("#CME ERROR: ", follows_cmee=False)
 
 
-def error(code: int) -> WordedError:
+class QuietRefused(DialectError):
+    """What ``ATQ`` answers while the application runs (002 §1.2): "+", no space, code 600
+    "Not allowed by embedded application"."""
+
+    family = ErrorFamily("+CME ERROR:", follows_cmee=False)
+
+    def __init__(self) -> None:
+        super().__init__(600)
+
+
+def error(code: int) -> EdsoftError:
     """The exception that ends a command with ``#CME ERROR: <code>``."""
     if code not in ERRORS:
         raise ValueError(f"{code} is not an eDsoft error code")
-    return WordedError(error_line(code))
+    return EdsoftError(code)
 
 
 def info_message(name: str, verbose: bool) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from simulator.at.commands import AtError, Entry, WordedError
+from simulator.at.commands import AtError, Entry
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.flash import FLASH_KEY
 from simulator.dialects.edsoft.service import SOFTWARE, EdsoftService
@@ -60,7 +60,7 @@ def _unknown_command(application: OpenAtService) -> Handler:
 def _quiet_refused(application: OpenAtService, quiet: Handler) -> Handler:
     def handler(call):
         if application.running:
-            raise WordedError(codes.QUIET_REFUSED)
+            raise codes.QuietRefused()
         return quiet(call)
 
     return handler

@@ -10,34 +10,27 @@ the configuration in flash (001 §4.1, 000 §4).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.params import WipParams
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 STOP, START, CONFIGURE, VERSION, FLASH = range(5)
 FREE, STORE = 0, 1
 
 
-class WipCfg:
+class WipCfg(WipCommand):
     name = "+WIPCFG"
+    forms = ("set", "read", "test")
 
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    @property
-    def stack(self):
-        return self.wip.stack
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "read": self.read, "test": _ok}
+    def __init__(self, context: WipContext, *, start: Callable[[], None],
+                 stop: Callable[[], None]) -> None:
+        super().__init__(context)
+        self.start_stack, self.stop_stack = start, stop
 
     def set(self, call) -> None:
-        p = WipParams(call.command.params)
-        mode = p.number(0)
+        p = self.params(call)
+        mode = p.int(0)
         if mode in (STOP, START, VERSION):
             p.count(1, 1)
         elif mode == CONFIGURE:
@@ -47,22 +40,22 @@ class WipCfg:
         else:
             raise WipError(Code.INVALID_OPTION)
         if mode == START:
-            self.wip.start_stack()
+            self.start_stack()
         elif mode == STOP:
-            self.wip.stop_stack()
+            self.stop_stack()
         elif mode == VERSION:
-            for line in self.wip.revision.version_lines:
+            for line in self.revision.version_lines:
                 call.info(line)
         elif mode == CONFIGURE:
             self._require_started()
-            self.stack.set(p.number(1), p.number(2))
+            self.stack.set(p.int(1), p.int(2))
         else:
-            action = p.ranged(1, FREE, STORE, Code.INVALID_OPTION_VALUE)
+            action = p.int(1, FREE, STORE, code=Code.INVALID_OPTION_VALUE)
             self.stack.save() if action == STORE else self.stack.free()
 
     def read(self, call) -> None:
         self._require_started()
-        for option in self.wip.revision.cfg_options:
+        for option in self.revision.cfg_options:
             call.info(f"+WIPCFG: {option.number},{self.stack.shown(option)}")
 
     def _require_started(self) -> None:
@@ -70,7 +63,3 @@ class WipCfg:
         # options belong to a running stack (see docs/dialects/wip.md).
         if not self.stack.started:
             raise WipError(Code.UNKNOWN_REASON)
-
-
-def _ok(call) -> None:
-    return None

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.at.commands import ResultCode
+from simulator.at.commands import CmeError, ResultCode
+from simulator.at.results import error_text
 from simulator.datamode.dle import DLE_ETX
 from simulator.datamode.sink import DatagramRules, DatagramSink, StreamRules, StreamSink
 
@@ -40,9 +41,7 @@ PREF_TIMEOUT_UNIT = 0.1
 
 def error_result(session: Any, code: int) -> str | ResultCode:
     """What a port shows for an error that ends data mode, per its ``+CMEE``."""
-    if session.profile.cmee == 0:
-        return ResultCode.ERROR
-    return f"{session.traits.cme_prefix}{code}"
+    return error_text(CmeError(code), session) or ResultCode.ERROR
 
 
 def tcp_sink(socket: WipTcp, revision: Revision, session: Any, *,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from simulator.dialects.wavecom import (
     WAVECOM_TABLES,
@@ -18,6 +20,10 @@ from simulator.dialects.wip import stack, wipbr
 from simulator.dialects.wip.revision import Revision
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.dialects.wip.service import WipService
+
+if TYPE_CHECKING:
+    from simulator.at.session import Traits
+    from simulator.modem.spec import ModemSpec
 
 _VERSION_LINE = re.compile(r"WIP soft v(\d)(\d\d) on Open AT OS v(\d)(\d\d)")
 
@@ -51,6 +57,12 @@ class WipDialect(WavecomDialect):
     #: The firmware revisions a scenario may choose with ``revision:``.
     revisions: Mapping[str, Revision] = dataclasses.field(default_factory=lambda: REVISIONS)
     default_revision: str = DEFAULT_REVISION
+
+    def traits_for(self, spec: ModemSpec) -> Traits:
+        """``+CMEE=2`` shows the WIP codes with the texts of the modem's revision."""
+        revision = self.revisions[getattr(spec, "revision", None) or self.default_revision]
+        texts = {**self.traits.cme_texts, **revision.error_texts}
+        return dataclasses.replace(self.traits, cme_texts=MappingProxyType(texts))
 
 
 DIALECT = WipDialect(

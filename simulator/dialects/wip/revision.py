@@ -87,6 +87,9 @@ class Revision:
     #: The URC of a bearer started as a server (fields ``bid``, ``status``, ``local``,
     #: ``remote``, ``dns1``, ``dns2``).
     server_urc: str = "+WIPBR: {bid},{status},{local},{remote},{dns1},{dns2}"
+    #: The verbose texts of the WIP codes, shown under ``+CMEE=2`` (its manual's §10).
+    error_texts: Mapping[int, str] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
     #: Per command name ("+WIPCREATE"): how failures are shown; others keep their codes.
     error_rules: Mapping[str, ErrorRule] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))

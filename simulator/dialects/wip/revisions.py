@@ -11,7 +11,7 @@ from simulator.datamode.dle import END_MARK
 from simulator.dialects.wip import bearer_options, service_options
 from simulator.dialects.wip.cfg_options import OPTIONS_201, OPTIONS_501
 from simulator.dialects.wip.datamode import SHUTDOWN_INDICATION
-from simulator.dialects.wip.errors import Code
+from simulator.dialects.wip.errors import DESCRIPTIONS_201, DESCRIPTIONS_501, Code
 from simulator.dialects.wip.revision import ErrorRule, PingFlags, Revision
 
 V501 = Revision(
@@ -38,6 +38,7 @@ V501 = Revision(
     ping_flags=PingFlags(reply=0, timeout=1),  # 001 §7.1.3
     ping_ttl_range=(0, 255),
     server_urc="+WIPBR: {bid},{status},{local},{remote},{dns1},{dns2}",  # 001 §4.2.2
+    error_texts=MappingProxyType(DESCRIPTIONS_501),  # 001 §10
 )
 
 V201 = Revision(
@@ -61,6 +62,7 @@ V201 = Revision(
     ping_ttl_range=(1, 255),
     # 000 §5.2 prints a space before <DNS2 @> (001 §4.2.2 does not).
     server_urc="+WIPBR: {bid},{status},{local},{remote},{dns1}, {dns2}",
+    error_texts=MappingProxyType(DESCRIPTIONS_201),  # 000 §10
     error_rules=MappingProxyType({
         # 000 §4.5: "Initialization failed" is 805 there; 844 does not exist (839-849 are
         # reserved, 000 §10): a second start is refused as a bad stack state.

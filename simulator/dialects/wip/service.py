@@ -1,16 +1,19 @@
 """The WIP IP stack of one modem as a modem service: it owns the stack's state (options,
 bearers, sockets and their indexes) and registers the +WIP commands, each from its own
-module."""
+module and each given the part of the stack it works on (``WipContext``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from simulator.at.commands import AtError, CmeError
+from simulator.at.results import error_text
 from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip.bearers import WipBearer
 from simulator.dialects.wip.cfg import WipCfg
-from simulator.dialects.wip.failures import reported
+from simulator.dialects.wip.command import WipContext
+from simulator.dialects.wip.errors import WipError
+from simulator.dialects.wip.failures import shown
 from simulator.dialects.wip.indexes import IndexTable
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
 from simulator.dialects.wip.sockets import SERVER, TCP, UDP, WipSocket
@@ -40,14 +43,20 @@ class WipService(Service):
         self.bearers: dict[int, WipBearer] = {}
         self.sockets: dict[tuple[int, int], Any] = {}
         self.indexes = IndexTable()
-        self.commands = [WipCfg(self), WipBr(self), WipCreate(self), WipClose(self),
-                         WipOpt(self), WipData(self), WipPing(self), WipFile(self)]
+        context = WipContext(
+            revision=self.revision, stack=self.stack, sockets=self.sockets,
+            bearers=self.bearers, urc=self.urc, started_bearer=self.started_bearer,
+            clock=modem.clock, store=modem.store)
+        self.commands = [
+            WipCfg(context, start=self.start_stack, stop=self.stop_stack),
+            WipBr(context, self), WipCreate(context, self),
+            WipClose(context, close=self.close_socket),
+            WipOpt(context), WipData(context), WipPing(context), WipFile(context),
+        ]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
-            handlers = {form: reported(self.revision, command.name, handler)
-                        for form, handler in command.handlers().items()}
-            table.add(command.name, **handlers)
+            command.register(table)
         table.add("O", exec=self.online)
 
     def online(self, call):
@@ -86,15 +95,10 @@ class WipService(Service):
 
     def unsolicited_error(self, code: int) -> None:
         """A failure after ``OK`` (a connection that could not be made), as the revision
-        numbers it for +WIPCREATE and as each port's +CMEE shows it."""
-        shown = self.revision.answer("+WIPCREATE", code)
-
-        def render(session):
-            if shown is None or session.profile.cmee == 0:
-                return "ERROR"
-            return f"{session.traits.cme_prefix}{shown}"
-
-        self.modem.emit_urc(render)
+        numbers it for +WIPCREATE and as each port's +CMEE shows it (the line a final
+        result would show; plain ``ERROR`` as the URC's text)."""
+        error = shown(self.revision, "+WIPCREATE", WipError(code))
+        self.modem.emit_urc(lambda session: error_text(error, session) or "ERROR")
 
     # -- sockets --------------------------------------------------------------------------
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.at.params import Params
 from simulator.dialects.wip import bearer_options as bo
 from simulator.dialects.wip.bearer_options import BearerKind
 from simulator.dialects.wip.bearers import State, WipBearer
+from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.params import WipParams
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.service import WipService
@@ -37,34 +38,34 @@ FLASH_KEY = "wip.br"
 CONNECTABLE = (BearerKind.GPRS, BearerKind.GSM)
 
 
-class WipBr:
+class WipBr(WipCommand):
     name = "+WIPBR"
+    forms = ("set", "read", "test")
 
-    def __init__(self, wip: WipService) -> None:
+    def __init__(self, context: WipContext, wip: WipService) -> None:
+        super().__init__(context)
+        #: A bearer keeps the whole service (its sockets go with it).
         self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "read": self.read, "test": lambda call: None}
 
     @property
     def bearers(self) -> dict[int, WipBearer]:
-        return self.wip.bearers
+        return self.context.bearers
 
     def set(self, call):
-        p = WipParams(call.command.params)
-        cmdtype = p.number(0)
+        p = self.params(call)
+        cmdtype = p.int(0)
         counts = {CLOSE: (2, 2), OPEN: (2, 2), SET: (4, 4), GET: (3, 3), START: (3, 6),
                   STOP: (2, 2), FLASH: (3, 3)}
         if cmdtype not in counts:
             raise WipError(Code.INVALID_OPTION)
         p.count(*counts[cmdtype])
-        bid = p.number(1)
-        kind = self.wip.revision.bearer_ids.get(bid)
+        bid = p.int(1)
+        kind = self.revision.bearer_ids.get(bid)
         if kind is None:
             raise WipError(Code.INVALID_OPTION)
         if cmdtype == FLASH:
             return self._flash(p, bid)
-        if not self.wip.stack.started:
+        if not self.stack.started:
             raise WipError(Code.BAD_STACK_STATE)
         if cmdtype == OPEN:
             return self._open(bid, kind)
@@ -99,32 +100,32 @@ class WipBr:
             raise WipError(Code.INTERFACE_NOT_AVAILABLE)
         if bid in self.bearers:
             raise WipError(Code.DEVICE_ALREADY_OPEN)
-        options = {n: o.default for n, o in self.wip.revision.bearer_options.items()}
+        options = {n: o.default for n, o in self.revision.bearer_options.items()}
         options.update(self._stored(bid))
         bearer = WipBearer(self.wip, bid, kind, options)
         bearer.on_stop(self.wip.bearer_stopped)
         self.bearers[bid] = bearer
 
-    def _option_number(self, p: WipParams) -> int:
-        number = p.number(2)
-        if number not in self.wip.revision.bearer_options:
+    def _option_number(self, p: Params) -> int:
+        number = p.int(2)
+        if number not in self.revision.bearer_options:
             raise WipError(Code.INVALID_OPTION)
         return number
 
-    def _set_option(self, p: WipParams, bearer: WipBearer) -> None:
+    def _set_option(self, p: Params, bearer: WipBearer) -> None:
         number = self._option_number(p)
-        option = self.wip.revision.bearer_options[number]
+        option = self.revision.bearer_options[number]
         value: int | str
         if option.kind is bo.Kind.NUMBER:
-            value = p.number(3)
+            value = p.int(3)
         else:
-            value = p.text(3)
+            value = p.str(3)
         if not option.valid(value):
             raise WipError(Code.INVALID_OPTION_VALUE)
         bearer.options[number] = value
 
-    def _start(self, p: WipParams, bearer: WipBearer):
-        mode = p.ranged(2, CLIENT, SERVER, Code.INVALID_OPTION_VALUE)
+    def _start(self, p: Params, bearer: WipBearer):
+        mode = p.int(2, CLIENT, SERVER, code=Code.INVALID_OPTION_VALUE)
         if mode == CLIENT:
             p.count(3, 3)
         else:
@@ -137,16 +138,16 @@ class WipBr:
         if any(b.state is not State.STOPPED for b in self.bearers.values()):
             raise WipError(Code.BAD_STACK_STATE)  # "only one bearer can be started at a time"
         if mode == SERVER:
-            caller = p.text(5) if p.present(5) else None
-            bearer.start_server(p.text(3), p.text(4), caller or None)
+            caller = p.str(5) if p.present(5) else None
+            bearer.start_server(p.str(3), p.str(4), caller or None)
             return None  # OK now; the outcome is the +WIPBR URC (001 §4.2.2)
         d = bearer.start()
         d.addCallback(lambda _: None)
         return d
 
-    def _flash(self, p: WipParams, bid: int) -> None:
-        action = p.ranged(2, FREE, STORE, Code.INVALID_OPTION_VALUE)
-        stored = dict(self.wip.modem.store.get(FLASH_KEY) or {})
+    def _flash(self, p: Params, bid: int) -> None:
+        action = p.int(2, FREE, STORE, code=Code.INVALID_OPTION_VALUE)
+        stored = dict(self.context.store.get(FLASH_KEY) or {})
         if action == STORE:
             bearer = self.bearers.get(bid)
             if bearer is None:
@@ -155,17 +156,17 @@ class WipBr:
         else:
             stored.pop(str(bid), None)
         try:
-            self.wip.modem.store.put(FLASH_KEY, stored)
+            self.context.store.put(FLASH_KEY, stored)
         except OSError:
             raise WipError(Code.FLASH_WRITE_ERROR if action == STORE
                            else Code.FLASH_READ_ERROR) from None
 
     def _stored(self, bid: int) -> dict[int, int | str]:
         """The stored options of ``bid`` this revision accepts."""
-        raw = (self.wip.modem.store.get(FLASH_KEY) or {}).get(str(bid))
+        raw = (self.context.store.get(FLASH_KEY) or {}).get(str(bid))
         if not isinstance(raw, dict):
             return {}
-        options = self.wip.revision.bearer_options
+        options = self.revision.bearer_options
         out: dict[int, int | str] = {}
         for key, value in raw.items():
             option = options.get(int(key)) if str(key).isdigit() else None

@@ -8,9 +8,11 @@ the session is active else "+CME ERROR: 831" error code is returned." (001 §5.2
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import (
     SERVER_INDEXES,
@@ -18,45 +20,40 @@ from simulator.dialects.wip.indexes import (
     TCP_INDEXES,
     UDP_INDEXES,
 )
-from simulator.dialects.wip.params import WipParams
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 #: The index range of each protocol's sockets (sessions: ``SESSION_INDEXES``).
 INDEX_RANGES = {so.UDP: UDP_INDEXES, so.TCP_CLIENT: TCP_INDEXES,
                 so.TCP_SERVER: SERVER_INDEXES}
 
 
-class WipClose:
+class WipClose(WipCommand):
     name = "+WIPCLOSE"
+    forms = ("set", "test")
 
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "test": lambda call: None}
+    def __init__(self, context: WipContext, *, close: Callable[[Any], Any]) -> None:
+        super().__init__(context)
+        self.close_socket = close
 
     def set(self, call) -> None:
-        p = WipParams(call.command.params)
+        p = self.params(call)
         p.count(2, 2)
-        protocol, index = p.number(0), p.number(1)
-        if protocol not in self.wip.revision.protocols:
+        protocol, index = p.int(0), p.int(1)
+        if protocol not in self.revision.protocols:
             raise WipError(Code.BAD_PROTOCOL)
         if index not in INDEX_RANGES.get(protocol, SESSION_INDEXES):
             raise WipError(Code.BAD_INDEX)
-        if not self.wip.stack.started:
+        if not self.stack.started:
             raise WipError(Code.BAD_STACK_STATE)
-        sock = self.wip.sockets.get((protocol, index))
+        sock = self.context.sockets.get((protocol, index))
         if sock is None:
             if protocol not in INDEX_RANGES:
                 raise WipError(Code.BAD_STATE)  # no such session
             return
-        closing = self.wip.close_socket(sock)
-        if protocol in self.wip.revision.close_confirmed:
+        closing = self.close_socket(sock)
+        if protocol in self.revision.close_confirmed:
             urc = f"+WIPPEERCLOSE: {protocol},{index}"
             if closing is None:
-                self.wip.urc(urc)
+                self.context.urc(urc)
             else:
                 # "+WIPPEERCLOSE: 4,1 is received once the FTP session is closed" (001 §5.2.6)
-                closing.addBoth(lambda _: self.wip.urc(urc))
+                closing.addBoth(lambda _: self.context.urc(urc))

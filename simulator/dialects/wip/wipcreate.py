@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.at.commands import AtError
+from simulator.at.params import REQUIRED, Params
 from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.params import WipParams
 from simulator.dialects.wip.sessions import WipFtp, WipHttp, WipPop3, WipSmtp, header_pairs
 from simulator.dialects.wip.sockets import WipServer, WipTcp, WipUdp
 from simulator.ipstack.sockets import TcpSocket
@@ -40,19 +40,19 @@ PEER_PORTS = range(1, 65536)
 SESSIONS = (so.FTP, so.HTTP, so.SMTP, so.POP3)
 
 
-class WipCreate:
+class WipCreate(WipCommand):
     name = "+WIPCREATE"
+    forms = ("set", "test")
 
-    def __init__(self, wip: WipService) -> None:
+    def __init__(self, context: WipContext, wip: WipService) -> None:
+        super().__init__(context)
+        #: Sockets and sessions keep the whole service (indexes, URCs, the stack's options).
         self.wip = wip
 
-    def handlers(self) -> dict:
-        return {"set": self.set, "test": lambda call: None}
-
     def set(self, call):
-        p = WipParams(call.command.params)
-        mode = p.number(0)
-        if mode not in self.wip.revision.protocols:
+        p = self.params(call)
+        mode = p.int(0)
+        if mode not in self.revision.protocols:
             raise WipError(Code.BAD_PROTOCOL)
         if mode == so.UDP:
             self._udp(p)
@@ -70,26 +70,26 @@ class WipCreate:
 
     @property
     def cap(self) -> int:
-        return self.wip.stack.effective(cfg.SOCKET_MAX)
+        return self.stack.effective(cfg.SOCKET_MAX)
 
     def _bearer(self):
-        bearer = self.wip.started_bearer() if self.wip.stack.started else None
+        bearer = self.context.started_bearer() if self.stack.started else None
         if bearer is None or bearer.connection is None:
             raise WipError(Code.BAD_STACK_STATE)
         return bearer.connection
 
-    def _udp(self, p: WipParams) -> None:
+    def _udp(self, p: Params) -> None:
         p.count(2, 5)
-        index = p.number(1)
+        index = p.int(1)
         if len(p) == 4:
             # AT+WIPCREATE=1,1,"www.wavecom.com",80: the local port left out, not empty
             # (001 §5.1.6); an unquoted third field would be a peer without its port.
             if not p.quoted(2):
-                raise AtError("peer address without its port")
-            local, peer = 0, (p.text(2), _port(p, 3, PEER_PORTS))
+                raise p.syntax()  # a peer address without its port
+            local, peer = 0, (p.str(2), _port(p, 3, PEER_PORTS))
         else:
             local = _port(p, 2, PORTS, default=0)
-            peer = (p.text(3), _port(p, 4, PEER_PORTS)) if len(p) == 5 else None
+            peer = (p.str(3), _port(p, 4, PEER_PORTS)) if len(p) == 5 else None
         bearer = self._bearer()
         self.wip.indexes.check_udp(index, self.cap)
         try:
@@ -100,21 +100,21 @@ class WipCreate:
             self.wip.forget(sock)
             raise WipError(Code.CHANNEL_CREATION_ERROR) from None
 
-    def _client(self, p: WipParams) -> None:
+    def _client(self, p: Params) -> None:
         p.count(4, 4)
-        index = p.number(1)
-        host, port = p.text(2), _port(p, 3, PEER_PORTS)
+        index = p.int(1)
+        host, port = p.str(2), _port(p, 3, PEER_PORTS)
         bearer = self._bearer()
         self.wip.indexes.check_client(index, self.cap)
         sock = WipTcp(self.wip, index, TcpSocket(bearer))
         self.wip.adopt(sock)
         sock.connect(host, port)
 
-    def _server(self, p: WipParams) -> None:
+    def _server(self, p: Params) -> None:
         p.count(5, 5)
-        index = p.number(1)
+        index = p.int(1)
         port = _port(p, 2, PEER_PORTS)
-        first, last = p.number(3), p.number(4)
+        first, last = p.int(3), p.int(4)
         bearer = self._bearer()
         self.wip.indexes.check_server(index, first, last, self.cap)
         try:
@@ -125,18 +125,18 @@ class WipCreate:
         self.wip.adopt(server, first=first, last=last)
 
 
-    def _ftp(self, p: WipParams):
+    def _ftp(self, p: Params):
         p.count(5, 7)
-        index = p.number(1)
-        server = p.text(2)
+        index = p.int(1)
+        server = p.str(2)
         # The port may be dropped (001 §5.1.6 "AT+WIPCREATE=4,1,"ftp.wavecom.com","admin",
         # "123456"") or left empty (001 §9.13 "..."ftp server",,"user name"..."): with five
         # parameters it is absent; with six, a quoted non-number there is the user name.
         has_port = len(p) == 7 or (len(p) == 6 and not _is_text(p, 3))
         first = 4 if has_port else 3
         port = _port(p, 3, PEER_PORTS, default=FTP_PORT) if has_port else FTP_PORT
-        user, password = p.text(first), p.text(first + 1)
-        account = p.text(first + 2) if p.present(first + 2) else None
+        user, password = p.str(first), p.str(first + 1)
+        account = p.str(first + 2) if p.present(first + 2) else None
         bearer = self._bearer()
         self.wip.indexes.check_session(index, self.cap)
         session = WipFtp(self.wip, index, bearer, server, port, user, password, account)
@@ -149,32 +149,32 @@ class WipCreate:
         return session.open().addErrback(failed)
 
 
-    def _http(self, p: WipParams) -> None:
+    def _http(self, p: Params) -> None:
         p.count(2, 64)
-        index = p.number(1)
+        index = p.int(1)
         proxy = None
-        if p.present(2) and p.text(2).strip():
-            proxy = (p.text(2), _port(p, 3, PEER_PORTS, default=DEFAULT_PORTS[so.HTTP])
-                     if p.present(3) and p.text(3).strip() else DEFAULT_PORTS[so.HTTP])
-        fields = [p.text(i) if p.present(i) else "" for i in range(4, len(p))]
+        if p.present(2) and p.str(2).strip():
+            proxy = (p.str(2), _port(p, 3, PEER_PORTS, default=DEFAULT_PORTS[so.HTTP])
+                     if p.present(3) and p.str(3).strip() else DEFAULT_PORTS[so.HTTP])
+        fields = [p.str(i) if p.present(i) else "" for i in range(4, len(p))]
         credentials = (fields[0], fields[1]) if len(fields) >= 2 and fields[0] else None
         headers = header_pairs(fields[2:])
         self._open(index, lambda bearer: WipHttp(self.wip, index, bearer, proxy, credentials,
                                                  headers))
 
-    def _mail(self, p: WipParams, mode: int) -> None:
+    def _mail(self, p: Params, mode: int) -> None:
         p.count(3, 6)
-        index = p.number(1)
-        server = p.text(2)
+        index = p.int(1)
+        server = p.str(2)
         # <server>[,<peer port>][,<username>,<password>]: five fields leave the port out
         # (001 §9.13 leaves it empty instead: "POP3 server",,"user name","mail id").
         has_port = len(p) in (4, 6)
         port = DEFAULT_PORTS[mode]
-        if has_port and p.present(3) and p.text(3).strip():
+        if has_port and p.present(3) and p.str(3).strip():
             port = _port(p, 3, PEER_PORTS)
         first = 4 if has_port else 3
-        user = p.text(first) if p.present(first) else None
-        password = p.text(first + 1) if p.present(first + 1) else None
+        user = p.str(first) if p.present(first) else None
+        password = p.str(first + 1) if p.present(first + 1) else None
         kind = WipSmtp if mode == so.SMTP else WipPop3
         self._open(index, lambda bearer: kind(self.wip, index, bearer, server, port, user,
                                               password))
@@ -187,13 +187,11 @@ class WipCreate:
         session.open()
 
 
-def _is_text(p: WipParams, i: int) -> bool:
+def _is_text(p: Params, i: int) -> bool:
     """A quoted parameter that is not a number."""
-    return p.quoted(i) and not p.text(i).strip().isdigit()
+    return p.quoted(i) and not p.str(i).strip().isdigit()
 
 
-def _port(p: WipParams, i: int, allowed: range, default: int | None = None) -> int:
-    value = p.number(i, default)
-    if value not in allowed:
-        raise WipError(Code.BAD_PORT_NUMBER)
-    return value
+def _port(p: Params, i: int, allowed: range, default: int = REQUIRED) -> int:
+    return p.int(i, allowed.start, allowed.stop - 1, default=default,
+                 code=Code.BAD_PORT_NUMBER)

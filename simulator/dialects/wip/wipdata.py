@@ -11,40 +11,30 @@ second port gets 831 "bad state".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from simulator.at.commands import Connect
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.datamode import tcp_sink, udp_sink
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.params import WipParams
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 UNMAP, CONTINUOUS, TRANSPARENT = 0, 1, 2
 
 
-class WipData:
+class WipData(WipCommand):
     name = "+WIPDATA"
-
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "test": lambda call: None}
+    forms = ("set", "test")
 
     def set(self, call):
-        p = WipParams(call.command.params)
-        p.count(3, self.wip.revision.data_params)
-        protocol, index, mode = p.number(0), p.number(1), p.number(2)
+        p = self.params(call)
+        p.count(3, self.revision.data_params)
+        protocol, index, mode = p.int(0), p.int(1), p.int(2)
         if protocol not in (so.UDP, so.TCP_CLIENT):
             raise WipError(Code.BAD_PROTOCOL)
-        if mode not in (UNMAP, *self.wip.revision.data_modes):
+        if mode not in (UNMAP, *self.revision.data_modes):
             raise WipError(Code.BAD_STATE)
         if mode == TRANSPARENT and protocol == so.UDP:
             raise WipError(Code.BAD_PROTOCOL)  # 001 §6.2.3.1
-        sock = self.wip.sockets.get((protocol, index))
+        sock = self.context.sockets.get((protocol, index))
         if sock is None or not sock.ready:
             raise WipError(Code.BAD_STATE)
         if mode == UNMAP:
@@ -57,8 +47,8 @@ class WipData:
         if protocol == so.TCP_CLIENT:
             if sock.reset:
                 raise WipError(Code.CONNECTION_RESET)
-            sink = tcp_sink(sock, self.wip.revision, call.session,
+            sink = tcp_sink(sock, self.revision, call.session,
                             transparent=mode == TRANSPARENT)
         else:
-            sink = udp_sink(sock, self.wip.revision, call.session)
+            sink = udp_sink(sock, self.revision, call.session)
         return Connect(sink)

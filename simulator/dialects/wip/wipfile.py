@@ -17,22 +17,19 @@ error instead.  ``+++`` abandons the transfer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from twisted.internet import defer
 
 from simulator.at.commands import AtError, Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.datamode import error_result
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import SESSION_INDEXES
-from simulator.dialects.wip.params import WipParams
 from simulator.dialects.wip.sessions import file_code
 from simulator.ipstack.apps import DataAvailable, Failed, Finished, Opened, Writable
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 DOWNLOAD, UPLOAD = 1, 2
 #: "The maximum file length is limited to 128 characters" (001 §6.1.5).
@@ -40,35 +37,34 @@ MAX_FILENAME = 128
 SESSIONS = (so.FTP, so.HTTP, so.SMTP, so.POP3)
 
 
-class WipFile:
+class WipFile(WipCommand):
     name = "+WIPFILE"
-
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "read": lambda call: None, "test": lambda call: None}
+    forms = ("set", "read", "test")
 
     def set(self, call):
-        p = WipParams(call.command.params)
+        p = self.params(call)
         p.count(3, 64)
-        protocol, index, mode = p.number(0), p.number(1), p.number(2)
-        if protocol not in SESSIONS or protocol not in self.wip.revision.protocols:
+        protocol, index, mode = p.int(0), p.int(1), p.int(2)
+        if protocol not in SESSIONS or protocol not in self.revision.protocols:
             raise WipError(Code.BAD_PROTOCOL)
         if index not in SESSION_INDEXES:
             raise WipError(Code.BAD_INDEX)
-        if not self.wip.stack.started:
+        if not self.stack.started:
             raise WipError(Code.BAD_STACK_STATE)
-        args = [p.text(i) if p.present(i) else "" for i in range(3, len(p))]
+        args = [p.str(i) if p.present(i) else "" for i in range(3, len(p))]
         if protocol == so.FTP and args and len(args[0]) > MAX_FILENAME:
             raise WipError(Code.INVALID_OPTION_VALUE)
         if protocol != so.SMTP and not args:
             raise AtError("the file, URL or mail id is missing")
-        session = self.wip.sockets.get((protocol, index))
+        session = self.context.sockets.get((protocol, index))
         if session is None or session.transfer is not None:
             raise WipError(Code.BAD_STATE)
         job = session.start_file(mode, args)
         return FileSink(session, job, session_vars=call.session).started
+
+    def read(self, call) -> None:
+        """``AT+WIPFILE?`` answers ``OK`` alone."""
+        return None
 
 
 class FileSink:

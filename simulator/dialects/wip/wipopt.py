@@ -9,58 +9,48 @@ write them are the tables of ``service_options``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from twisted.internet import defer
 
 from simulator.dialects.wip import service_options as so
+from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import SESSION_INDEXES
-from simulator.dialects.wip.params import WipParams
 from simulator.dialects.wip.service_options import Access, Kind
 from simulator.dialects.wip.wipclose import INDEX_RANGES
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 READ, WRITE = 1, 2
 
 
-class WipOpt:
+class WipOpt(WipCommand):
     name = "+WIPOPT"
-
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "test": lambda call: None}
+    forms = ("set", "test")
 
     def set(self, call):
-        p = WipParams(call.command.params)
+        p = self.params(call)
         p.count(4, 5)
-        protocol, index, action, number = p.number(0), p.number(1), p.number(2), p.number(3)
+        protocol, index, action, number = p.int(0), p.int(1), p.int(2), p.int(3)
         if action not in (READ, WRITE):
             raise WipError(Code.INVALID_OPTION)
         p.count(4, 4) if action == READ else p.count(5, 5)
-        table = self.wip.revision.service_options.get(protocol)
-        if table is None or protocol not in self.wip.revision.protocols:
+        table = self.revision.service_options.get(protocol)
+        if table is None or protocol not in self.revision.protocols:
             raise WipError(Code.BAD_PROTOCOL)
         if index not in INDEX_RANGES.get(protocol, SESSION_INDEXES):
             raise WipError(Code.BAD_INDEX)
-        if not self.wip.stack.started:
+        if not self.stack.started:
             raise WipError(Code.BAD_STACK_STATE)
         if number not in so.KNOWN_NUMBERS:
             raise WipError(Code.INVALID_OPTION)
         entry = table.get(number)
         if entry is None:
             raise WipError(Code.OPTION_NOT_SUPPORTED)
-        sock = self.wip.sockets.get((protocol, index))
+        sock = self.context.sockets.get((protocol, index))
         if sock is None:
             # "only when the socket/session (given by <idx>) is active else it returns
             # error" (001 §5.3.7): the code is not given; atsim answers "bad state".
             raise WipError(Code.BAD_STATE)
         option = entry.option
-        line = self.wip.revision.option_line
+        line = self.revision.option_line
 
         def show(value) -> None:
             if option.kind is Kind.LIST:
@@ -84,9 +74,9 @@ class WipOpt:
         if Access.W not in entry.access:
             raise WipError(Code.OPTION_NOT_SUPPORTED)
         if option.kind is Kind.TEXT:
-            value = p.text(4)
+            value = p.str(4)
         else:
-            value = p.number(4)
+            value = p.int(4)
             if not option.accepts(value):
                 raise WipError(Code.INVALID_OPTION_VALUE)
         done = sock.set_option(number, value)  # a session may answer once the server did

@@ -12,15 +12,11 @@ A host name that does not resolve makes every packet time out.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from simulator.dialects.wip import cfg_options as cfg
+from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
-from simulator.dialects.wip.params import WipParams
 from simulator.ipstack import DnsClient
-
-if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
 
 MS = 0.001
 
@@ -35,41 +31,39 @@ class PingRequest:
     ttl: int = 64
 
 
-class WipPing:
+class WipPing(WipCommand):
     name = "+WIPPING"
-
-    def __init__(self, wip: WipService) -> None:
-        self.wip = wip
-
-    def handlers(self) -> dict:
-        return {"set": self.set, "read": lambda call: None, "test": lambda call: None}
+    forms = ("set", "read", "test")
 
     def set(self, call) -> None:
-        p = WipParams(call.command.params)
+        p = self.params(call)
         p.count(1, 6)
-        bad = Code.INVALID_OPTION_VALUE
-        ttl_lo, ttl_hi = self.wip.revision.ping_ttl_range
+        ttl_lo, ttl_hi = self.revision.ping_ttl_range
+        # Out of range: 801 invalid option value, the commands' default.
         request = PingRequest(
-            host=p.text(0),
-            repeat=p.ranged(1, 1, 65535, bad, default=1),
-            interval=p.ranged(2, 1, 65535, bad, default=2000),
-            timeout=p.ranged(3, 1, 65535, bad, default=2000),
-            size=p.ranged(4, 1, 1500, bad, default=64),
-            ttl=p.ranged(5, ttl_lo, ttl_hi, bad,
-                         default=self.wip.stack.effective(cfg.IP_TTL)),
+            host=p.str(0),
+            repeat=p.int(1, 1, 65535, default=1),
+            interval=p.int(2, 1, 65535, default=2000),
+            timeout=p.int(3, 1, 65535, default=2000),
+            size=p.int(4, 1, 1500, default=64),
+            ttl=p.int(5, ttl_lo, ttl_hi, default=self.stack.effective(cfg.IP_TTL)),
         )
-        bearer = self.wip.started_bearer() if self.wip.stack.started else None
+        bearer = self.context.started_bearer() if self.stack.started else None
         if bearer is None or bearer.connection is None:
             raise WipError(Code.PING_CHANNEL_ERROR)
-        Pinger(self.wip, bearer.connection, request).start()
+        Pinger(self.context, bearer.connection, request).start()
+
+    def read(self, call) -> None:
+        """``AT+WIPPING?`` answers ``OK`` alone."""
+        return None
 
 
 class Pinger:
-    def __init__(self, wip: WipService, connection, request: PingRequest) -> None:
-        self.wip = wip
+    def __init__(self, context: WipContext, connection, request: PingRequest) -> None:
+        self.context = context
         self.connection = connection
         self.request = request
-        self.clock = wip.modem.clock
+        self.clock = context.clock
 
     def start(self) -> None:
         d = DnsClient(self.connection).resolve(self.request.host)
@@ -90,8 +84,8 @@ class Pinger:
                        lambda f: self._report(index, None))
 
     def _report(self, index: int, rtt: float | None) -> None:
-        flags = self.wip.revision.ping_flags
+        flags = self.context.revision.ping_flags
         if rtt is None:
-            self.wip.urc(f"+WIPPING: {flags.timeout},{index},0")
+            self.context.urc(f"+WIPPING: {flags.timeout},{index},0")
         else:
-            self.wip.urc(f"+WIPPING: {flags.reply},{index},{round(rtt * 1000)}")
+            self.context.urc(f"+WIPPING: {flags.reply},{index},{round(rtt * 1000)}")

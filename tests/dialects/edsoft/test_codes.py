@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulator.at.commands import WordedError
+from simulator.at.commands import DialectError
 from simulator.dialects.edsoft import codes
 
 
@@ -15,8 +15,8 @@ def test_the_error_table_has_the_manuals_47_codes():
 
 def test_an_error_is_the_applications_own_line():
     error = codes.error(35865)
-    assert isinstance(error, WordedError)
-    assert error.line == "#CME ERROR: 35865"
+    assert isinstance(error, DialectError)
+    assert (error.family.prefix, error.code) == ("#CME ERROR: ", 35865)
     with pytest.raises(ValueError):
         codes.error(28980)  # printed in §2.2.3.2, absent from the §9.2 table
 
