@@ -65,10 +65,7 @@ def ranges(values: Iterable[int]) -> str:
     start = previous = None
     for value in [*items, None]:
         if start is not None and (value is None or value != previous + 1):
-            if previous > start:
-                parts.append(f"{start}-{previous}")
-            else:
-                parts.extend(str(v) for v in range(start, previous + 1))
+            parts.append(f"{start}-{previous}" if previous > start else str(start))
             start = None
         if value is not None and start is None:
             start = value
