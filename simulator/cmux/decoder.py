@@ -11,10 +11,13 @@ sends can raise here or make the decoder lose frames that follow:
   EA=0 or whose length exceeds the limit is discarded, and the search for an opening flag
   restarts *one octet after the candidate's opening flag* (basic option), so a frame hidden
   behind a corrupted header is still found;
-* a candidate still waiting for octets is dropped as soon as a complete valid frame is
-  found starting at a later flag inside it (basic option; see ``_overtaken``);
-* otherwise decisions are only taken on complete candidates, so how the stream is split
-  into ``receive_data`` calls does not change what is decoded.
+* a candidate is dropped as soon as a complete valid frame is found starting at a later
+  flag inside it, whether the candidate is still waiting for octets or complete (basic
+  option; see ``_overtaken``);
+* every decision looks only at octets the rule needs and takes the same way whenever they
+  arrive, so how the stream is split into ``receive_data`` calls does not change the
+  events: only a run of garbage may be reported in several ``Discarded`` pieces, as it
+  arrives.
 
 Basic option caveat (27.010 has no transparency there): like every basic-option receiver,
 a candidate made of junk whose FCS and closing flag match by chance is taken as a frame, and
@@ -124,9 +127,12 @@ class BasicDecoder(_Counters):
             return self._false_start("too long")
         header_size = 3 if buf[3] & 1 else 4
         fcs_at = 1 + header_size + header.length
-        if len(buf) < fcs_at + 2:
-            if self._overtaken():
-                return self._false_start("overtaken by a later frame")
+        complete = len(buf) >= fcs_at + 2
+        # Checked on complete candidates too: were it checked only while octets are
+        # missing, the same stream would decode differently depending on where it was split.
+        if self._overtaken(fcs_at + 1 if complete else len(buf) - 1):
+            return self._false_start("overtaken by a later frame")
+        if not complete:
             return None
         if buf[fcs_at + 1] != BASIC_FLAG:
             return self._false_start("no closing flag")
@@ -139,22 +145,27 @@ class BasicDecoder(_Counters):
         self.frames += 1
         return _frame(header.address, header.control, information)
 
-    def _overtaken(self) -> bool:
-        """While the candidate at the head waits for octets, does a complete, valid frame
-        already start at a later flag inside it?  Then the candidate was junk (typically
-        the previous frame's closing flag followed by line noise) and waiting would hold
-        that frame until more octets arrive, which on a quiet line may be never.  A real
-        frame whose information hides a complete valid frame (flag, known control, right
-        FCS and closing flag) is the only casualty; that takes about 1 in 10^9 octets."""
+    def _overtaken(self, last: int) -> bool:
+        """Does a complete, valid frame start at a later flag inside the candidate at the
+        head, with its closing flag at index ``last`` at the latest (the candidate's own
+        closing flag, or the end of what has arrived)?  Then the candidate was junk
+        (typically the previous frame's closing flag followed by line noise), and waiting
+        for the octets it claims would hold that frame, on a quiet line for ever.
+
+        The inner frame wins whether or not the candidate is complete: a candidate still
+        waiting is dropped when the inner frame arrives, so a complete one must be dropped
+        too, or the outcome would depend on how the octets were split.  A real frame whose
+        information hides a complete valid frame (flag, known control, right FCS and
+        closing flag) is the only casualty; that takes about 1 in 10^9 octets."""
         buf = self._buffer
-        at = buf.find(BASIC_FLAG, 1)
+        at = buf.find(BASIC_FLAG, 1, last)
         while at >= 0:
-            if self._valid_frame_at(at):
+            if self._valid_frame_at(at, last):
                 return True
-            at = buf.find(BASIC_FLAG, at + 1)
+            at = buf.find(BASIC_FLAG, at + 1, last)
         return False
 
-    def _valid_frame_at(self, at: int) -> bool:
+    def _valid_frame_at(self, at: int, last: int) -> bool:
         buf = self._buffer
         try:
             header = BasicHeader.parse(bytes(buf[at + 1 : at + 5]))
@@ -164,7 +175,7 @@ class BasicDecoder(_Counters):
             return False
         header_end = at + (4 if buf[at + 3] & 1 else 5)
         fcs_at = header_end + header.length
-        if len(buf) < fcs_at + 2 or buf[fcs_at + 1] != BASIC_FLAG:
+        if fcs_at + 1 > last or buf[fcs_at + 1] != BASIC_FLAG:
             return False
         covered_end = fcs_at if fcs_covers_information(header.control) else header_end
         return fcs_ok(buf[at + 1 : covered_end], buf[fcs_at])
@@ -214,14 +225,16 @@ class AdvancedDecoder(_Counters):
                 return self._garbage(len(buf)) if buf else None
             if start > 0:
                 return self._garbage(start)
-            end = buf.find(ADVANCED_FLAG, 1)
+            # A closing flag further than _max_raw octets away cannot end a frame: look no
+            # further, so the decision (and the octets it reports) is the same whether the
+            # flag has already arrived or not.
+            end = buf.find(ADVANCED_FLAG, 1, self._max_raw + 2)
             if end < 0:
-                if len(buf) - 1 > self._max_raw:
+                if len(buf) > self._max_raw + 1:
                     # Too long to be a frame: the rest up to the next flag is garbage.
-                    size = len(buf)
-                    buf.clear()
+                    del buf[: self._max_raw + 2]
                     self.discarded += 1
-                    return Discarded("too long", size)
+                    return Discarded("too long", self._max_raw + 2)
                 return None
             raw = bytes(buf[1:end])
             del buf[:end]  # the closing flag may open the next frame

@@ -56,16 +56,16 @@ def settings_of(spec: Any) -> CmuxSettings:
 
 
 def ranges(values: Iterable[int]) -> str:
-    """A 27.007 test-form list with runs collapsed: ``(0,1)``, ``(1-6)``, ``(0,2-4)``."""
+    """A 27.007 test-form list with every run collapsed: ``(0-1)``, ``(1-6)``, ``(0,2-4)``.
+
+    A run of two is a range too, as modules print it (``(0-1)``): oFono's multiplexer
+    setup reads each +CMUX field as one range and gives up on a list such as ``(0,1)``."""
     items = sorted(set(values))
     parts: list[str] = []
     start = previous = None
     for value in [*items, None]:
         if start is not None and (value is None or value != previous + 1):
-            if previous - start >= 2:
-                parts.append(f"{start}-{previous}")
-            else:
-                parts.extend(str(v) for v in range(start, previous + 1))
+            parts.append(f"{start}-{previous}" if previous > start else str(start))
             start = None
         if value is not None and start is None:
             start = value

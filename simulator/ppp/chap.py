@@ -36,7 +36,9 @@ def _value_and_name(data: bytes) -> tuple[bytes, str] | None:
 class ChapAuthenticatee(AuthRole):
     """Answers challenges.  Its Response is repeated on the restart timer until Success or
     Failure comes: the authenticator's answer may be lost, and RFC 1994 §4.2 has it accept
-    repeated Responses for that reason."""
+    repeated Responses for that reason.  Every Challenge is answered (§4.1), also those an
+    authenticator sends at intervals once the link is up (§2); a Response lost then is
+    recovered by the authenticator's own retransmitted Challenge."""
 
     protocol = Protocol.CHAP
     authenticator = False
@@ -68,16 +70,17 @@ class ChapAuthenticatee(AuthRole):
 
     def receive(self, packet: Packet, now: float) -> None:
         if packet.code == ChapCode.CHALLENGE:
-            if self.done:
-                return  # rechallenges are not supported: the link stays as it is
             challenge = _value_and_name(packet.data)
             if challenge is None:
                 return
             value = chap_md5(packet.identifier, self.credentials.secret.encode("utf-8"),
                              challenge[0])
-            self._response = Packet(ChapCode.RESPONSE, packet.identifier,
-                                    length_prefixed(value)
-                                    + self.credentials.name.encode("utf-8"))
+            response = Packet(ChapCode.RESPONSE, packet.identifier,
+                              length_prefixed(value) + self.credentials.name.encode("utf-8"))
+            if self.done:
+                self._send(response)
+                return
+            self._response = response
             self._tries = 0
             self._send_response(now)
         elif (self._response is not None and packet.identifier == self._response.identifier
@@ -90,6 +93,12 @@ class ChapAuthenticatee(AuthRole):
 
 
 class ChapAuthenticator(AuthRole):
+    """Challenges the peer.  RFC 1994 §4.1: every Challenge sent, retransmissions included,
+    has a new Identifier and a new value, so only a Response to the latest one counts.
+    §4.2: a Response repeated for that Identifier (our reply may have been lost) gets the
+    reply already given, whatever its value: judging it again would let a peer try other
+    names and secrets on the same challenge."""
+
     protocol = Protocol.CHAP
     authenticator = True
 
@@ -102,14 +111,17 @@ class ChapAuthenticator(AuthRole):
         self.rng = rng
         self._challenge = b""
         self._challenge_id: int | None = None
+        #: The reply given to a Response for the current Identifier, once there is one.
+        self._reply: Packet | None = None
         self._tries = 0
 
     def start(self, now: float) -> None:
-        self._challenge = bytes(self.rng.getrandbits(8) for _ in range(CHALLENGE_OCTETS))
-        self._challenge_id = self._next_identifier()
         self._send_challenge(now)
 
     def _send_challenge(self, now: float) -> None:
+        self._challenge = self.rng.randbytes(CHALLENGE_OCTETS)
+        self._challenge_id = self._next_identifier()
+        self._reply = None
         self._send(Packet(ChapCode.CHALLENGE, self._challenge_id,
                           length_prefixed(self._challenge) + self.name.encode("utf-8")))
         self._tries += 1
@@ -124,17 +136,20 @@ class ChapAuthenticator(AuthRole):
     def receive(self, packet: Packet, now: float) -> None:
         if packet.code != ChapCode.RESPONSE or packet.identifier != self._challenge_id:
             return
+        if self._reply is not None:
+            self._send(self._reply)
+            return
         response = _value_and_name(packet.data)
         if response is None:
             return
         value, peer_name = response
         secret = self.secrets.get(peer_name)
-        good = (self.succeeded is not False and secret is not None
+        good = (not self.done and secret is not None
                 and value == chap_md5(packet.identifier, secret.encode("utf-8"),
                                       self._challenge))
-        # RFC 1994 §4.2: a repeated Response gets the same answer again (ours was lost).
-        self._send(Packet(ChapCode.SUCCESS if good else ChapCode.FAILURE, packet.identifier,
-                          WELCOME if good else ACCESS_DENIED))
+        self._reply = Packet(ChapCode.SUCCESS if good else ChapCode.FAILURE, packet.identifier,
+                             WELCOME if good else ACCESS_DENIED)
+        self._send(self._reply)
         if self.done:
             return
         self.peer_name = peer_name

@@ -26,14 +26,50 @@ def bench():
 
 def test_test_form_lists_one_range_per_parameter(bench):
     assert bench.at("AT+CMUX=?") == info(
-        "+CMUX: (0,1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)")
+        "+CMUX: (0-1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)")
 
 
 def test_test_form_follows_the_settings():
     bench = MuxBench(cmux={"modes": [0], "subsets": [0, 1], "max_n1": 32768})
     bench.at("ATE0")
     assert bench.at("AT+CMUX=?") == info(
-        "+CMUX: (0),(0,1),(1-6),(1-32768),(1-255),(0-100),(2-255),(1-255),(1-7)")
+        "+CMUX: (0),(0-1),(1-6),(1-32768),(1-255),(0-100),(2-255),(1-255),(1-7)")
+
+
+def ofono_mux_setup(test_response: bytes) -> str:
+    """The +CMUX command oFono's GSM 07.10 setup (gatchat) derives from the test form: it
+    reads mode, subset, port speed and N1 each as one parenthesised range, ``(a)`` or
+    ``(a-b)``, and gives up (None) on anything else; it prefers the advanced option, the
+    highest speed and N1 31 (basic) or 64 (advanced)."""
+    line = test_response.decode().strip().splitlines()[0]
+    assert line.startswith("+CMUX: ")
+    fields = line.removeprefix("+CMUX: ").split("),(")
+    spans = []
+    for field in fields[:4]:
+        low, _, high = field.strip("()").partition("-")
+        if not low.isdigit() or not (high or low).isdigit():
+            return None
+        spans.append((int(low), int(high or low)))
+    (mode_low, mode_high), (subset_low, _), (_, speed), (n1_low, n1_high) = spans
+    mode = 1 if mode_low <= 1 <= mode_high else 0
+    n1 = 64 if mode else 31
+    if subset_low > 0 or not n1_low <= n1 <= n1_high:
+        return None
+    return f"AT+CMUX={mode},0,{speed},{n1}"
+
+
+def test_ofono_reads_the_test_form_and_starts_the_advanced_option(bench):
+    command = ofono_mux_setup(bench.at("AT+CMUX=?"))
+    assert command == "AT+CMUX=1,0,6,64"
+    assert bench.at(command) == OK
+    [multiplexer] = bench.service.multiplexers
+    assert multiplexer.session.parameters.values() == (1, 0, 6, 64, 10, 3, 30, 10, 2)
+
+
+def test_ofono_setup_gives_up_on_a_list_where_it_expects_a_range():
+    """The helper above is strict the way oFono is, so the test above means something."""
+    assert ofono_mux_setup(info("+CMUX: (0,1),(0),(1-6),(1-127)")) is None
+    assert ofono_mux_setup(info("+CMUX: (0),(0),(5),(1-127)")) == "AT+CMUX=0,0,5,31"
 
 
 def test_read_form_before_cmux_shows_the_defaults(bench):
@@ -93,7 +129,7 @@ def test_cmux_inside_a_dlc_is_not_allowed_and_read_shows_the_session(bench):
     bench.at_dlc(1, "AT+CMEE=1")
     assert bench.at_dlc(1, "AT+CMUX=0") == b"\r\n+CME ERROR: 3\r\n"
     assert bench.at_dlc(1, "AT+CMUX?") == info("+CMUX: 1,0,4,100,10,3,30,10,2")
-    assert bench.at_dlc(1, "AT+CMUX=?").startswith(b"\r\n+CMUX: (0,1),")
+    assert bench.at_dlc(1, "AT+CMUX=?").startswith(b"\r\n+CMUX: (0-1),")
     assert len(bench.service.multiplexers) == 1
 
 
@@ -161,8 +197,8 @@ def test_parameters_default_to_27007():
 
 
 @pytest.mark.parametrize("values, text", [
-    ([0], "(0)"), ([0, 1], "(0,1)"), ([1, 2, 3, 4, 5, 6], "(1-6)"), ([0, 2, 3, 4], "(0,2-4)"),
-    ([5, 1, 3], "(1,3,5)"), ([1, 2, 4, 5], "(1,2,4,5)"),
+    ([0], "(0)"), ([0, 1], "(0-1)"), ([1, 2, 3, 4, 5, 6], "(1-6)"), ([0, 2, 3, 4], "(0,2-4)"),
+    ([5, 1, 3], "(1,3,5)"), ([1, 2, 4, 5], "(1-2,4-5)"),
 ])
 def test_ranges(values, text):
     assert ranges(values) == text

@@ -97,7 +97,7 @@ def test_long_output_is_cut_to_n1(bench):
     n1 = 31 if bench.mode == dte.BASIC else 64
     assert max(len(f.info) for f in frames) == n1
     assert b"".join(f.info for f in frames) == (
-        b"\r\n+CMUX: (0,1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)\r\n"
+        b"\r\n+CMUX: (0-1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)\r\n"
         b"\r\nOK\r\n")
 
 

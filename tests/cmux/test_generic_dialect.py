@@ -27,7 +27,7 @@ def test_generic_modems_have_cmux():
     bench = Bench()
     assert isinstance(bench.modem.service(MuxService), MuxService)
     assert bench.at("+CMUX=?") == (
-        "\r\n+CMUX: (0,1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)\r\n" + OK)
+        "\r\n+CMUX: (0-1),(0),(1-6),(1-127),(1-255),(0-100),(2-255),(1-255),(1-7)\r\n" + OK)
 
 
 def test_identity_on_a_dlc():
