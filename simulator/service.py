@@ -14,6 +14,7 @@ from pathlib import Path
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
+from simulator.faults.player import TimelinePlayer
 from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
@@ -176,4 +177,8 @@ def make_service(
     for spec in scenario.modems:
         build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
                     ).setServiceParent(top)
+    if scenario.timeline:
+        # Last: its clock starts once every modem is powered on and its ports are open.
+        modems = {modem.name: modem for modem in top.modems}
+        TimelinePlayer(scenario.timeline, modems, clock=reactor, seed=seed).setServiceParent(top)
     return top
