@@ -136,6 +136,9 @@ class FaultKind:
                     raise FaultError(f"{self.name} needs the argument {name!r}", name)
                 checked[name] = arg.default
                 continue
+            if args[name] is None and arg.default is None:  # "not given", spelt out
+                checked[name] = None
+                continue
             try:
                 checked[name] = arg.check(args[name])
             except ValueError as e:
