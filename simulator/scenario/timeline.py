@@ -13,7 +13,7 @@ from simulator.faults import REGISTRY, Fault, FaultError, FaultKind, make_fault
 from simulator.faults.selectors import Selector
 from simulator.faults.timeline import END, START, After, At, Entry, Every
 from simulator.scenario.ipnetwork import _probability, _rate
-from simulator.scenario.nodes import Node
+from simulator.scenario.nodes import BOOL, Node
 from simulator.scenario.unique import UniqueValues
 
 ENTRY_KEYS = ("name", "at", "after", "every", "jitter", "times", "when", "probability",
@@ -45,6 +45,12 @@ def read_timeline(node: Node | None, modems: Sequence[str]) -> tuple[Entry, ...]
 
 
 def _read_entry(item: Node, modems: Sequence[str]) -> Entry:
+    if isinstance(item.yaml, yaml.MappingNode):
+        for key_node, _ in item.yaml.value:
+            if key_node.tag == BOOL and key_node.value.lower() == "on":
+                item.key("on", key_node).fail(
+                    "the modems of an entry are given with modems:, not on: "
+                    "(which YAML reads as true)")
     fields = item.mapping(ENTRY_KEYS, required=("do",))
     if "when" in fields:
         fields["when"].fail("event triggers (when:) are not available yet; use at, after or "
