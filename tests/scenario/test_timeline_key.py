@@ -107,7 +107,8 @@ def test_no_timeline_is_an_empty_one(scenario):
     ("  - when: {command: AT}\n    do: reboot\n",
      "5: timeline[0].when: event triggers (when:) are not available yet"),
     ("  - at: 1s\n", "5: timeline[0].do: required key is missing"),
-    ("  - at: 1s\n    on: lab-1\n    do: reboot\n", "6: timeline[0].on: the modems of an entry are given with modems:, not on:"),
+    ("  - at: 1s\n    on: lab-1\n    do: reboot\n",
+     "6: timeline[0].on: the modems of an entry are given with modems:, not on:"),
     ("  - at: 1s\n    probability: 120%\n    do: reboot\n",
      "6: timeline[0].probability: a probability must be from 0 to 1"),
     # after
