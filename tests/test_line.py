@@ -1,18 +1,7 @@
 """The Channel's power switch for the modem end: what a host sees of an unpowered modem."""
 
 from simulator.line import Channel, ModemSignals
-
-
-class Host:
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.signals: list[ModemSignals] = []
-
-    def deliver(self, data: bytes) -> None:
-        self.data += data
-
-    def modem_signals_changed(self, signals: ModemSignals) -> None:
-        self.signals.append(signals)
+from tests.at.harness import RecordingHost
 
 
 class Device:
@@ -27,7 +16,7 @@ class Device:
 
 
 def wired():
-    channel, host, device = Channel("m/p"), Host(), Device()
+    channel, host, device = Channel("m/p"), RecordingHost(), Device()
     channel.attach_device(device)
     channel.attach_host(host)
     return channel, host, device
@@ -38,12 +27,12 @@ def test_without_power_bytes_are_lost_both_ways_and_counted():
     channel.set_device_power(False)
     channel.receive(b"AT\r")
     channel.write(b"OK")
-    assert (device.data, host.data) == (b"", b"")
+    assert (device.data, host.received) == (b"", b"")
     assert (channel.dropped_rx, channel.dropped_tx) == (3, 2)
     channel.set_device_power(True)
     channel.receive(b"AT\r")
     channel.write(b"OK")
-    assert (device.data, host.data) == (b"AT\r", b"OK")
+    assert (device.data, host.received) == (b"AT\r", b"OK")
 
 
 def test_the_circuits_drop_and_come_back_as_the_device_last_set_them():
