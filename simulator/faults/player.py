@@ -82,5 +82,9 @@ class TimelinePlayer(Service):
             log.error("{modem} {entry}: {error}", modem=action.modem,
                       entry=entry.describe(action.entry), error=str(e))
             return
+        except Exception:  # a bug in a fault must not stop the rest of the timeline
+            log.failure("{modem} {entry}: {fault} failed", modem=action.modem,
+                        entry=entry.describe(action.entry), fault=str(entry.fault))
+            return
         if not active.ended:
             self.active[key] = active

@@ -99,6 +99,8 @@ def played(tmp_path, seed):
         top.stopService()
     finally:
         globalLogPublisher.removeObserver(observe)
+    # The simulator's one injector counted what was logged.
+    assert top.injector.counts == {("urc", "start"): len(seen)}
     return seen
 
 
@@ -114,6 +116,31 @@ def test_a_scenario_without_a_timeline_has_no_player(tmp_path):
     scenario = loads("modems:\n  - name: a\n", tmp_path / "lab.yaml")
     top = make_service(scenario, reactor=MemoryReactorClock(), seed=1, state_dir=None)
     assert "timeline" not in [service.name for service in top]
+
+
+def test_a_fault_that_breaks_is_logged_and_the_timeline_goes_on(monkeypatch):
+    bench = Bench(registered=True)
+    entries = [Entry(make_fault("urc", {"line": "+ONE"}), At(1)),
+               Entry(make_fault("urc", {"line": "+TWO"}), At(2))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    broken = []
+
+    def emit_urc(render):
+        broken.append(render(None))
+        if len(broken) == 1:
+            raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bench.modem, "emit_urc", emit_urc)
+    events = []
+    globalLogPublisher.addObserver(events.append)
+    try:
+        player.startService()
+        bench.advance(2)
+    finally:
+        globalLogPublisher.removeObserver(events.append)
+    assert broken == ["+ONE", "+TWO"]
+    [failure] = [e["log_failure"] for e in events if "log_failure" in e]
+    assert failure.check(RuntimeError)
 
 
 def test_the_clock_of_the_player_is_the_injected_one():
