@@ -26,6 +26,8 @@ def switch_off(modem: Modem) -> Undo:
     def on() -> None:
         for channel in channels:
             channel.set_device_power(True)
+        for interpreter in list(modem.interpreters):
+            interpreter.restart()
         modem.power_on()
 
     return held(modem, "power", off, on)

@@ -76,7 +76,8 @@ def test_power_off_leaves_the_host_without_an_answer_until_undone():
     assert bench.port.take() == ""
     fault.undo()
     assert channel.modem_signals.dsr and channel.modem_signals.cts
-    assert bench.at("") == OK
+    assert bench.at("") == "AT\r" + OK  # booted with the factory profile: echo is on
+    assert bench.at("E0") == "ATE0\r" + OK
     assert bench.at("+CREG?") == info("+CREG: 0,2")  # booting: searching again
     bench.advance(DELAY)
     assert bench.at("+CREG?") == info("+CREG: 0,1")
@@ -88,10 +89,11 @@ def test_power_off_loses_the_sim_pin():
     bench = Bench(sim=SimSpec(pin="1234"))
     assert bench.at('+CPIN="1234"') == OK
     start(bench, "power_off").undo()
+    assert bench.at("E0") == "ATE0\r" + OK
     assert bench.at("+CPIN?") == info("+CPIN: SIM PIN")
 
 
-def test_reboot_is_silent_for_its_down_time_then_boots():
+def test_reboot_is_silent_for_its_down_time_then_boots_with_the_channel_reset():
     bench = Bench(registered=True)
     assert bench.at("+CREG=1") == OK
     fault = start(bench, "reboot", {"down": 2.0})
@@ -99,10 +101,21 @@ def test_reboot_is_silent_for_its_down_time_then_boots():
     bench.advance(1)
     assert bench.at("") == ""
     bench.advance(1)
-    assert bench.port.take() == urc("+CREG: 2")  # booting, searching
-    assert bench.at("") == OK
+    # Back from its power-on profile: echo on, +CREG=1 forgotten, so no URC.
+    assert bench.port.take() == ""
+    assert bench.at("E0") == "ATE0\r" + OK
+    assert bench.at("+CREG?") == info("+CREG: 0,2")
     bench.advance(DELAY)
-    assert bench.port.take() == urc("+CREG: 1")
+    assert bench.port.take() == ""
+    assert bench.at("+CREG?") == info("+CREG: 0,1")
+
+
+def test_reboot_keeps_what_the_channel_stored_with_and_w():
+    bench = Bench(registered=True)
+    assert bench.at("V0&W") == "0\r"  # stored without echo, numeric results
+    start(bench, "reboot", {"down": 0.0})
+    bench.advance(0)
+    assert bench.at("") == "0\r"
 
 
 # -- link and link_down -------------------------------------------------------------------------
