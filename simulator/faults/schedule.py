@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 
 from simulator.faults.model import REGISTRY
-from simulator.faults.timeline import END, START, After, At, Entry, Every
+from simulator.faults.timeline import END, START, After, At, Entry, Every, check_after
 
 #: Slack when comparing times: a reactor's float arithmetic may wake a hair early.
 EPSILON = 1e-9
@@ -50,8 +50,11 @@ def targets(entry: Entry, index: int, modems: Sequence[str], seed: int) -> list[
 
 
 class Schedule:
+    """Raises ``TimelineError`` for ``after`` entries that name no entry or loop."""
+
     def __init__(self, entries: Sequence[Entry], modems: Sequence[str], seed: int) -> None:
         self.entries = tuple(entries)
+        check_after(self.entries)
         self.seed = seed
         self.targets = [set(targets(e, i, modems, seed)) for i, e in enumerate(self.entries)]
         self._order = {name: i for i, name in enumerate(modems)}

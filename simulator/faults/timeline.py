@@ -72,3 +72,30 @@ class Entry:
         """How logs name the entry: ``timeline[2] (line 14)``."""
         where = f" (line {self.source.line})" if self.source is not None else ""
         return f"timeline[{index}]{where}"
+
+
+class TimelineError(ValueError):
+    """Entries that do not make a timeline; ``index`` is the entry at fault."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"timeline[{index}]: {message}")
+        self.index = index
+        self.message = message
+
+
+def check_after(entries: tuple[Entry, ...] | list[Entry]) -> None:
+    """Every ``after`` names an entry, and no chain of them comes back to itself (it would
+    run for ever at one moment; ``every`` repeats)."""
+    named = {entry.name: i for i, entry in enumerate(entries) if entry.name is not None}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry.trigger, After):
+            continue
+        if entry.trigger.entry not in named:
+            known = ", ".join(sorted(named)) or "none (give an entry a name:)"
+            raise TimelineError(i, f"no entry named {entry.trigger.entry!r}; names: {known}")
+        seen, j = {i}, named[entry.trigger.entry]
+        while j not in seen and isinstance(entries[j].trigger, After):
+            seen.add(j)
+            j = named.get(entries[j].trigger.entry, i)
+        if j in seen:
+            raise TimelineError(i, "after: entries form a loop")

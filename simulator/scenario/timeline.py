@@ -11,7 +11,16 @@ import yaml
 
 from simulator.faults import REGISTRY, Fault, FaultError, FaultKind, make_fault
 from simulator.faults.selectors import Selector
-from simulator.faults.timeline import END, START, After, At, Entry, Every
+from simulator.faults.timeline import (
+    END,
+    START,
+    After,
+    At,
+    Entry,
+    Every,
+    TimelineError,
+    check_after,
+)
 from simulator.scenario.ipnetwork import _probability, _rate
 from simulator.scenario.nodes import BOOL, Node
 from simulator.scenario.unique import UniqueValues
@@ -122,23 +131,10 @@ def _read_after(node: Node) -> After:
 
 
 def _check_after(entries: list[Entry], items: list[Node]) -> None:
-    named = {entry.name: i for i, entry in enumerate(entries) if entry.name is not None}
-    for i, entry in enumerate(entries):
-        if not isinstance(entry.trigger, After):
-            continue
-        where = items[i].key("after", items[i].yaml)
-        if entry.trigger.entry not in named:
-            known = ", ".join(sorted(named)) or "none (give an entry a name:)"
-            where.fail(f"no entry named {entry.trigger.entry!r}; names: {known}")
-        # A chain that comes back to itself would run for ever (use every: to repeat).
-        seen, j = {i}, named[entry.trigger.entry]
-        while isinstance(entries[j].trigger, After):
-            if j in seen:
-                where.fail("after: entries form a loop")
-            seen.add(j)
-            j = named[entries[j].trigger.entry]
-        if j in seen:
-            where.fail("after: entries form a loop")
+    try:
+        check_after(entries)
+    except TimelineError as e:
+        items[e.index].key("after", items[e.index].yaml).fail(e.message)
 
 
 def _read_selectors(node: Node, modems: Sequence[str]) -> tuple[Selector, ...]:

@@ -5,7 +5,7 @@ import pytest
 from simulator.faults import make_fault
 from simulator.faults.schedule import Schedule
 from simulator.faults.selectors import Selector
-from simulator.faults.timeline import END, START, After, At, Entry, Every
+from simulator.faults.timeline import END, START, After, At, Entry, Every, TimelineError
 
 MODEMS = [f"lab-{n}" for n in range(1, 21)]
 DEREGISTER = make_fault("deregister")
@@ -155,3 +155,14 @@ def test_each_draw_comes_from_the_seed_the_modem_and_the_entry(seed):
                                                fault=REBOOT)], seed=seed)
     # Entry 1 of the second timeline draws from (seed, lab-1, entry 1): other times.
     assert [t for t, *_ in one] != [t for t, _, e, _ in two if e == 1]
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([entry(After("nobody"), fault=REBOOT)], "timeline[0]: no entry named 'nobody'"),
+    ([entry(After("b"), fault=REBOOT, name="a"), entry(After("a"), fault=REBOOT, name="b")],
+     "timeline[0]: after: entries form a loop"),
+    ([entry(After("a"), fault=REBOOT, name="a")], "timeline[0]: after: entries form a loop"),
+])
+def test_after_chains_that_name_nothing_or_loop_are_refused(entries, message):
+    with pytest.raises(TimelineError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Schedule(entries, MODEMS, 1)
