@@ -194,3 +194,24 @@ def test_a_link_fault_on_a_modem_without_an_ip_network_is_refused():
 
     with pytest.raises(FaultError, match="not attached to an IP network"):
         start(Bench(), "link_down")
+
+
+# -- the same faults on a Wavecom dialect -------------------------------------------------------
+
+
+def test_a_wip_modem_shows_its_own_indications_for_the_network_and_a_reboot():
+    from tests.dialects.wavecom.bench import REGISTRATION, elapse, flashed
+    from tests.dialects.wip.bench import WipBench
+
+    bench = WipBench(store=flashed(255), registered=False)
+    elapse(bench.clock, REGISTRATION)
+    assert bench.port.take() == urc("+WIND: 3", "+WIND: 1", "+WIND: 4", "+WIND: 7")
+    outage = start(bench, "deregister")
+    assert bench.port.take() == urc("+WIND: 8")  # network lost
+    outage.undo()
+    elapse(bench.clock, REGISTRATION)
+    assert bench.port.take() == urc("+WIND: 7")  # service available
+    start(bench, "reboot", {"down": 1.0})
+    elapse(bench.clock, 1 + REGISTRATION + 0.1)
+    # Nothing while it is off, then the start-up sequence again (the +WIND level is in flash).
+    assert bench.port.take() == urc("+WIND: 3", "+WIND: 1", "+WIND: 4", "+WIND: 7")
