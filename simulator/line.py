@@ -95,6 +95,11 @@ class Channel:
         self._device: Device | None = None
         self._taps: list = []
         self.dropped_tx = 0
+        #: Whether the modem end has power.  Without it the host's bytes go nowhere
+        #: (``dropped_rx``), nothing comes back and every circuit the modem drives is off.
+        self.device_powered = True
+        self.dropped_rx = 0
+        self._signals_with_power = self.modem_signals
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -144,6 +149,9 @@ class Channel:
         """Bytes from the host."""
         if not data:
             return
+        if not self.device_powered:
+            self.dropped_rx += len(data)
+            return
         for tap in self._taps:
             tap("rx", data)
         if self._device is not None:
@@ -171,6 +179,9 @@ class Channel:
         """Bytes from the modem to the host."""
         if not data:
             return
+        if not self.device_powered:
+            self.dropped_tx += len(data)
+            return
         for tap in self._taps:
             tap("tx", data)
         if self._host is not None:
@@ -179,9 +190,27 @@ class Channel:
             self.dropped_tx += len(data)
 
     def set_modem_signals(self, **changes: bool) -> None:
-        new = dataclasses.replace(self.modem_signals, **changes)
+        if not self.device_powered:  # takes effect when the power is back
+            self._signals_with_power = dataclasses.replace(self._signals_with_power, **changes)
+            return
+        self._show_modem_signals(dataclasses.replace(self.modem_signals, **changes))
+
+    def _show_modem_signals(self, new: ModemSignals) -> None:
         if new == self.modem_signals:
             return
         self.modem_signals = new
         if self._host is not None:
             self._host.modem_signals_changed(new)
+
+    def set_device_power(self, powered: bool) -> None:
+        """Switch the modem end off (DSR, CTS, DCD and RI drop; bytes are lost both ways) or
+        back on (the circuits return to what the device last set)."""
+        if powered == self.device_powered:
+            return
+        if powered:
+            self.device_powered = True
+            self._show_modem_signals(self._signals_with_power)
+        else:
+            self._signals_with_power = self.modem_signals
+            self._show_modem_signals(ModemSignals(dcd=False, ri=False, dsr=False, cts=False))
+            self.device_powered = False

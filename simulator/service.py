@@ -14,6 +14,8 @@ from pathlib import Path
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
+from simulator.faults import Injector
+from simulator.faults.player import TimelinePlayer
 from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
@@ -102,6 +104,9 @@ class SimulatorService(MultiService):
         self.scenario = scenario
         self.seed = seed
         self.state_dir = state_dir
+        #: Starts and ends every fault of the run (the timeline's and any other), with the
+        #: counts per kind.
+        self.injector = Injector()
 
     @property
     def network(self) -> Network:
@@ -176,4 +181,9 @@ def make_service(
     for spec in scenario.modems:
         build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
                     ).setServiceParent(top)
+    if scenario.timeline:
+        # Last: its clock starts once every modem is powered on and its ports are open.
+        modems = {modem.name: modem for modem in top.modems}
+        TimelinePlayer(scenario.timeline, modems, clock=reactor, seed=seed,
+                       injector=top.injector).setServiceParent(top)
     return top

@@ -111,6 +111,15 @@ def test_the_socket_data_mode_uses_only_the_engine_and_the_sockets():
     assert offences(("simulator.at", "simulator.modem"), ("simulator.datamode",)) == []
 
 
+def test_the_faults_sit_above_the_device_and_below_the_scenario():
+    """Faults act on modems, links and channels; what they act on never knows them."""
+    below = ("simulator.at", "simulator.modem", "simulator.dialects", "simulator.network",
+             "simulator.ipstack", "simulator.ppp", "simulator.cmux", "simulator.transport",
+             "simulator.line")
+    assert offences(below, ("simulator.faults",)) == []
+    assert any(within(name, ("simulator.faults",)) for name in IMPORTS["simulator.service"])
+
+
 def test_no_layer_reaches_up_into_the_builders():
     assert offences(("simulator",), BUILDERS, exempt=BUILDERS) == []
 

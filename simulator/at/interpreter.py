@@ -559,6 +559,22 @@ class Interpreter:
         self.channel.attach_device(self)
         self._flush_urcs()
 
+    # -- the module restarting -----------------------------------------------------------------
+
+    def restart(self) -> None:
+        """The module went through a power cycle: the channel starts again from its power-on
+        profile (``&Y``), without the settings the services keep per channel (``+CREG=<n>``),
+        a half-typed line, waiting input or queued URCs.  A channel still in another mode
+        (a command waiting on the network, data mode, a multiplexer) is left to end it."""
+        if self.mode is not Mode.COMMAND or self.online:
+            return
+        self.session = Session(self.modem.traits, self._power_on_profile())
+        self.session.vars["port"] = self.port
+        self._assembler.reset()
+        self._pending.clear()
+        self._urcs.clear()
+        self._update_dcd()
+
     # -- used by the engine's own commands ------------------------------------------------------
 
     def hangup_for_command(self) -> None:

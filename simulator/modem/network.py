@@ -72,6 +72,9 @@ class NetworkService(Service):
         self._ps_listeners: list[PsListener] = []
         self._registration_listeners: list[Callable[[], None]] = []
         self._published = {domain: Report(Stat.NOT_SEARCHING) for domain in Domain}
+        #: While the network itself refuses service (no coverage, registration denied): the
+        #: <stat> the reports show instead of registering.
+        self.outage: Stat | None = None
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -118,6 +121,10 @@ class NetworkService(Service):
 
     def _wanted(self) -> OperatorSpec | None:
         """The operator the MT should be registered on now, or None for no service."""
+        return None if self.outage is not None else self._selected()
+
+    def _selected(self) -> OperatorSpec | None:
+        """The operator the MT selects, whether or not the network lets it register."""
         if not self._power.radio_on or self._sim.card.state is not SimState.READY:
             return None
         if self.mode == DEREGISTER:
@@ -159,6 +166,20 @@ class NetworkService(Service):
         self._publish()
         self._settle_waiters()
 
+    def lose_network(self, stat: Stat = Stat.SEARCHING) -> None:
+        """The network stops serving the MT: out of coverage (``SEARCHING``, the MT keeps
+        looking) or registration refused (``DENIED``).  The packet domain is detached by the
+        network.  ``restore_network`` lets it register again after the usual delay."""
+        self.outage = stat
+        self._cancel_search()
+        self.serving = None
+        self._sync_attach(BY_NETWORK)
+        self.update()
+
+    def restore_network(self) -> None:
+        self.outage = None
+        self.update()
+
     def _sync_attach(self, by: str) -> None:
         attached = self.serving is not None and self.attach_wanted
         if attached != self.ps_attached:
@@ -186,17 +207,22 @@ class NetworkService(Service):
         return Stat.HOME if operator is self.home_operator() else Stat.ROAMING
 
     def report(self, domain: Domain) -> Report:
+        lost = self._selected() if self.outage is not None else None
         if domain is Domain.CS:
             if self.serving is not None:
                 return self._registered_report(self.serving)
+            if lost is not None:
+                return Report(self.outage)
             return Report(Stat.SEARCHING if self._searching else Stat.NOT_SEARCHING)
-        cell = self.serving or self._searching
+        cell = self.serving or self._searching or lost
         # +CEREG reports EPS (E-UTRAN) registration only; +CGREG reports the packet-domain
         # attach on any access technology.
         if cell is None or (domain is Domain.EPS and cell.tech != "lte"):
             return Report(Stat.NOT_SEARCHING)
         if self.ps_attached and self.serving is not None:
             return self._registered_report(self.serving)
+        if lost is not None and self.attach_wanted:
+            return Report(self.outage)
         searching = self._searching is not None and self.attach_wanted
         return Report(Stat.SEARCHING if searching else Stat.NOT_SEARCHING)
 

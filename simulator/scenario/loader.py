@@ -17,10 +17,11 @@ from simulator.scenario.modems import read_modems
 from simulator.scenario.network import read_network
 from simulator.scenario.nodes import NULL, Node, reject_duplicate_keys
 from simulator.scenario.ports import prepare_filesystem
+from simulator.scenario.timeline import read_timeline
 
 __all__ = ["ScenarioError", "load", "loads"]
 
-TOP_LEVEL_KEYS = ("modems", "network")
+TOP_LEVEL_KEYS = ("modems", "network", "timeline")
 
 
 def load(path: str | Path) -> Scenario:
@@ -47,10 +48,12 @@ def loads(text: str, path: Path) -> Scenario:
     network = read_network(fields.get("network"), file.parent)
     # The first operator is the home network: default IMSIs belong to it.
     home = network.operators[0].numeric
+    modems = read_modems(fields["modems"], file.parent, home, links=link_names(network))
     scenario = Scenario(
         path=file,
-        modems=read_modems(fields["modems"], file.parent, home, links=link_names(network)),
+        modems=modems,
         network=network,
+        timeline=read_timeline(fields.get("timeline"), [modem.name for modem in modems]),
     )
     check_numbers(network, scenario.modems)
     prepare_filesystem(scenario.modems)

@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 from simulator.cmux.config import CmuxSettings
+from simulator.faults.timeline import Entry
 from simulator.modem.spec import IdentitySpec, ModemSpec, SimSpec
 from simulator.network.spec import (
     ANY_APN,
@@ -41,6 +42,7 @@ __all__ = [
     "SERVICE_PORTS",
     "ApnSpec",
     "CmuxSettings",
+    "Entry",
     "ExposeSpec",
     "ForwardSpec",
     "HostSpec",
@@ -67,6 +69,8 @@ class Scenario:
     path: Path  # the scenario file (absolute)
     modems: tuple[ModemSpec, ...] = ()
     network: NetworkSpec = NetworkSpec()
+    #: ``timeline:``: faults on a schedule, checked against the modems above.
+    timeline: tuple[Entry, ...] = ()
 
     @property
     def directory(self) -> Path:
