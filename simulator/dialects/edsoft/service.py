@@ -16,6 +16,7 @@ from simulator.at.commands import Prompt
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.flash import ParameterFlash
+from simulator.dialects.edsoft.link import IpLink, StackResources
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.state import ConnectionState, state_line
 from simulator.dialects.edsoft.values import AddressList, BadValue
@@ -48,11 +49,19 @@ class EdsoftService(Service):
         self.flash = ParameterFlash(modem.store)
         #: Where the connection stands (002 §8.2); the connection code moves it.
         self.state = ConnectionState.IDLE
+        #: The IP link the services run on, and who holds the stack (002 §1.6).
+        self.link = IpLink()
+        self.resources = StackResources()
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
         self.flash.load()
         self.state = ConnectionState.IDLE
+
+    def power_off(self) -> None:
+        # Everything on the link goes with the module; nothing is shown (nobody is there).
+        self.link.lost()
+        self.resources.clear()
 
     # -- wiring ------------------------------------------------------------------------------
 

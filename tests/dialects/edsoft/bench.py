@@ -7,14 +7,19 @@ LF``, the application's errors ``CR LF #CME ERROR: <code> CR LF``.
 
 from __future__ import annotations
 
+import ipaddress
 import random
 
 from twisted.internet.task import Clock
 
 import simulator.dialects
 from simulator.dialects.edsoft.service import EdsoftService
+from simulator.dialects.edsoft.link import LinkKind
+from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
+from simulator.network import Network
+from simulator.network.spec import IpNetworkSpec
 from simulator.scenario.model import ModemSpec, NetworkSpec, SimSpec
 from tests.modem.bench import ERROR, OK, Port, info, urc
 
@@ -27,16 +32,29 @@ def edsoft_error(code: int) -> str:
 
 class EdsoftBench:
     """One eDsoft modem, registered, with the application started (``AT+WOPEN=1``, 002 A.1)
-    unless ``started=False``."""
+    unless ``started=False``.
+
+    With ``ip`` it is attached to a simulated IP network wired as ``twistd atsim`` wires it;
+    with ``reactor`` that is the clock too and time passes for real (the caller waits)."""
 
     def __init__(self, *, store: NVStore | None = None, started: bool = True,
-                 registered: bool = True, sim: SimSpec | None = None) -> None:
-        self.clock = Clock()
+                 registered: bool = True, sim: SimSpec | None = None,
+                 network: NetworkSpec | None = None, ip: IpNetworkSpec | None = None,
+                 reactor=None, expose=(), name: str = "edsoft1", n: int = 1,
+                 msisdn: str | None = None) -> None:
+        self.clock = reactor if reactor is not None else Clock()
+        self.real = reactor is not None
         self.store = store if store is not None else NVStore(None)
-        self.network_spec = NetworkSpec()
-        spec = ModemSpec(name="edsoft1", n=1, dialect="edsoft", sim=sim or SimSpec())
+        self.network_spec = network or NetworkSpec()
+        spec = ModemSpec(name=name, n=n, dialect="edsoft", sim=sim or SimSpec(),
+                         msisdn=msisdn, expose=tuple(expose))
+        self.network = None
+        if ip is not None:
+            self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
+            self.network.startService()
+            self.network.attach(spec, random.Random(2))
         self.modem = Modem(spec, simulator.dialects.get("edsoft"), self.network_spec,
-                           self.clock, random.Random(1), self.store)
+                           self.clock, random.Random(1), self.store, ip_network=self.network)
         self.port = Port(self.modem, "uart1")
         self.port.send(b"ATE0\r")
         self.modem.power_on()
@@ -44,9 +62,25 @@ class EdsoftBench:
             self.port.take()
             assert self.at("+WOPEN=1") == OK
             self.port.send(b"ATE0\r")  # the reset restored the stored profile
-        if registered:
+        if registered and not self.real:
             self.clock.advance(self.network_spec.registration.delay + 2)
         self.port.take()
+
+    def link_up(self, apn: str = "internet"):
+        """Open a GPRS link for the service commands the way ``AT#CONNECTIONSTART`` does,
+        without going through it (tests of mail, FTP, TCP, UDP and ping).  Returns the
+        Deferred of the activation; on a task.Clock it has fired when this returns."""
+        gprs = self.modem.service(GprsService)
+        d = gprs.activate(apn)
+
+        def established(bearer):
+            self.edsoft.link.established(bearer, LinkKind.GPRS, _gateway(bearer.address))
+            return bearer
+
+        d.addCallback(established)
+        if not self.real:
+            self.clock.advance(0)
+        return d
 
     @property
     def edsoft(self) -> EdsoftService:
@@ -66,3 +100,9 @@ class EdsoftBench:
     def restart(self, **kw) -> EdsoftBench:
         """The same modem's flash in a new modem (atsim restarted on its state directory)."""
         return EdsoftBench(store=self.store, **kw)
+
+
+def _gateway(address: str) -> str:
+    """The address a GPRS link shows as its gateway (the first of its /24: a test stand-in
+    until the connection code decides)."""
+    return str(ipaddress.IPv4Interface(f"{address}/24").network.network_address + 1)
