@@ -13,8 +13,8 @@ import random
 from twisted.internet.task import Clock
 
 import simulator.dialects
-from simulator.dialects.edsoft.service import EdsoftService
 from simulator.dialects.edsoft.link import LinkKind
+from simulator.dialects.edsoft.service import EdsoftService
 from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore

@@ -5,6 +5,7 @@ import ipaddress
 
 import pytest
 
+from simulator.dialects.edsoft.codes import EdsoftError
 from simulator.dialects.edsoft.link import (
     NO_LINK,
     STACK_BUSY,
@@ -23,7 +24,7 @@ def code_of(excinfo) -> int:
 
 def test_without_a_link_a_service_fails_with_35867():
     link = IpLink()
-    with pytest.raises(Exception) as excinfo:
+    with pytest.raises(EdsoftError) as excinfo:
         link.require()
     assert code_of(excinfo) == NO_LINK == 35867
 
@@ -44,14 +45,14 @@ def test_only_the_two_tcp_sockets_share_the_stack():
     tcp1 = stack.claim(Resource.TCP1)
     tcp2 = stack.claim(Resource.TCP2)
     for other in (Resource.TCP1, Resource.UDP, Resource.FTP, Resource.MAIL, Resource.PING):
-        with pytest.raises(Exception) as excinfo:
+        with pytest.raises(EdsoftError) as excinfo:
             stack.claim(other)
         assert code_of(excinfo) == STACK_BUSY == 37122
     tcp1.release()
     tcp2.release()
     tcp2.release()
     ping = stack.claim(Resource.PING)
-    with pytest.raises(Exception):
+    with pytest.raises(EdsoftError):
         stack.claim(Resource.TCP1)
     ping.release()
     assert stack.held == frozenset()
