@@ -99,14 +99,13 @@ class Application:
         self.connected = False
         self.peer_closed = False
         self.closing = False
-
-    @property
-    def closed(self) -> bool:
-        return any(isinstance(e, Closed) for e in self.events)
+        self.closed = False
 
     def step(self, now: float) -> None:
         for event in self.connection.take_events():
             self.events.append(event)
+            if isinstance(event, Closed):
+                self.closed = True
             if isinstance(event, DataReceived):
                 self.received += event.data
                 self.unconsumed += len(event.data)
