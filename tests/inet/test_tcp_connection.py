@@ -89,6 +89,19 @@ def test_syn_is_retransmitted_with_backoff_then_given_up():
     assert conn.state is State.CLOSED and conn.next_deadline() is None
 
 
+def test_after_a_resent_syn_the_rto_starts_at_three_seconds():
+    """RFC 6298 §5.7; the SYN-ACK answers the resent SYN, so it gives no sample (Karn)."""
+    conn = new()
+    conn.connect(0.0)
+    (syn,) = conn.take_segments()
+    conn.timer_expired(1.0)
+    conn.take_segments()
+    conn.receive_segment(segment(PEER_ISS, syn.seq + 1, S | A), 1.1)
+    conn.take_segments()
+    conn.send(b"x", 2.0)
+    assert conn.next_deadline() == pytest.approx(5.0)
+
+
 def test_rst_to_our_syn_means_refused():
     conn = new()
     conn.connect(0.0)

@@ -19,7 +19,7 @@ from simulator.inet.tcp import events as ev
 from simulator.inet.tcp.config import DEFAULT_PEER_MSS, TcpConfig
 from simulator.inet.tcp.congestion import CongestionWindow
 from simulator.inet.tcp.reassembly import Reassembly
-from simulator.inet.tcp.rto import RtoEstimator
+from simulator.inet.tcp.rto import AFTER_SYN_TIMEOUT, RtoEstimator
 from simulator.inet.tcp.sendbuffer import SendBuffer
 from simulator.inet.tcp.seqnum import in_window, seq_add, seq_diff, seq_le, seq_lt
 from simulator.inet.tcp.states import (
@@ -93,6 +93,7 @@ class TcpConnection:
                                  self.config.max_rto)
         self._retransmit_at: float | None = None
         self._retries = 0
+        self._syn_resent = False
         self._rtt_probe: tuple[int, float] | None = None  # (sequence acked when, sent at)
         self._persist_at: float | None = None
         self._persist_backoff = 0
@@ -400,6 +401,8 @@ class TcpConnection:
         self._snd_wl1 = segment.seq
 
     def _establish(self) -> None:
+        if self._syn_resent and self._rto.srtt is None:
+            self._rto.at_least(AFTER_SYN_TIMEOUT)
         self.state = State.ESTABLISHED
         self._events.append(ev.Connected())
         if self._fin_queued:
@@ -437,6 +440,7 @@ class TcpConnection:
         self._duplicate_acks = 0
         self._retransmit_at = now + self._rto.rto
         if handshake:
+            self._syn_resent = True
             self._send_syn(now)
             return
         self._cwnd.timed_out(self._in_flight())

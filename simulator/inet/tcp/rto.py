@@ -10,6 +10,8 @@ INITIAL_RTO = 1.0
 MIN_RTO = 0.2
 #: RFC 6298 §2.5 allows an upper bound of at least 60 s.
 MAX_RTO = 60.0
+#: RFC 6298 §5.7: the RTO once data flows, when the SYN or SYN-ACK had to be resent.
+AFTER_SYN_TIMEOUT = 3.0
 #: Clock granularity G of RFC 6298 §2: time is a float, 1 ms is the finest a caller means.
 GRANULARITY = 0.001
 _ALPHA = 1 / 8
@@ -48,6 +50,11 @@ class RtoEstimator:
         """The timer expired: double the timeout (RFC 6298 §5.5), up to the maximum."""
         if self.rto < self.maximum:
             self.backoffs += 1
+
+    def at_least(self, seconds: float) -> None:
+        """Without a sample, start from ``seconds`` or more (RFC 6298 §5.7)."""
+        self._base = min(self.maximum, max(self._base, seconds))
+        self.backoffs = 0
 
     def reset_backoff(self) -> None:
         """New data was acknowledged: the path works, the doubled timeout no longer applies."""
