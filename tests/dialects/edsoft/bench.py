@@ -7,12 +7,12 @@ LF``, the application's errors ``CR LF #CME ERROR: <code> CR LF``.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 
 from twisted.internet.task import Clock
 
 import simulator.dialects
+from simulator.dialects.edsoft.connection import gateway_of
 from simulator.dialects.edsoft.link import LinkKind
 from simulator.dialects.edsoft.service import EdsoftService
 from simulator.modem.gprs import GprsService
@@ -74,7 +74,7 @@ class EdsoftBench:
         d = gprs.activate(apn)
 
         def established(bearer):
-            self.edsoft.link.established(bearer, LinkKind.GPRS, _gateway(bearer.address))
+            self.edsoft.link.established(bearer, LinkKind.GPRS, gateway_of(bearer.address))
             return bearer
 
         d.addCallback(established)
@@ -100,9 +100,3 @@ class EdsoftBench:
     def restart(self, **kw) -> EdsoftBench:
         """The same modem's flash in a new modem (atsim restarted on its state directory)."""
         return EdsoftBench(store=self.store, **kw)
-
-
-def _gateway(address: str) -> str:
-    """The address a GPRS link shows as its gateway (the first of its /24: a test stand-in
-    until the connection code decides)."""
-    return str(ipaddress.IPv4Interface(f"{address}/24").network.network_address + 1)
