@@ -35,21 +35,28 @@ class EdsoftBench:
     unless ``started=False``.
 
     With ``ip`` it is attached to a simulated IP network wired as ``twistd atsim`` wires it;
-    with ``reactor`` that is the clock too and time passes for real (the caller waits)."""
+    with ``reactor`` that is the clock too and time passes for real (the caller waits); with
+    ``shared`` it joins that bench's network and clock (two modems calling each other)."""
 
     def __init__(self, *, store: NVStore | None = None, started: bool = True,
                  registered: bool = True, sim: SimSpec | None = None,
                  network: NetworkSpec | None = None, ip: IpNetworkSpec | None = None,
                  reactor=None, expose=(), name: str = "edsoft1", n: int = 1,
-                 msisdn: str | None = None) -> None:
-        self.clock = reactor if reactor is not None else Clock()
-        self.real = reactor is not None
+                 msisdn: str | None = None, shared: EdsoftBench | None = None) -> None:
+        if shared is not None:  # a second modem on the first one's network and clock
+            self.clock, self.real = shared.clock, shared.real
+        else:
+            self.clock = reactor if reactor is not None else Clock()
+            self.real = reactor is not None
         self.store = store if store is not None else NVStore(None)
         self.network_spec = network or NetworkSpec()
         spec = ModemSpec(name=name, n=n, dialect="edsoft", sim=sim or SimSpec(),
                          msisdn=msisdn, expose=tuple(expose))
         self.network = None
-        if ip is not None:
+        if shared is not None:
+            self.network = shared.network
+            self.network.attach(spec, random.Random(n + 1))
+        elif ip is not None:
             self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
             self.network.startService()
             self.network.attach(spec, random.Random(2))
