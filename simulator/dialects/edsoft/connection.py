@@ -29,6 +29,7 @@ from simulator.dialects.edsoft.ppp_roles import (
     role,
 )
 from simulator.dialects.edsoft.state import ConnectionState
+from simulator.modem.calls import CallService
 from simulator.modem.dialup import (
     DialStep,
     DialupError,
@@ -38,6 +39,7 @@ from simulator.modem.dialup import (
     reason_of,
 )
 from simulator.modem.gprs import GprsError, GprsFailure, GprsService
+from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -201,10 +203,13 @@ class Connections:
     def accept(self, call):
         """``AT#ACCEPT`` (002 §2.2.1): ``OK`` at once, the rest unsolicited (E48)."""
         self._refuse_if_busy()
+        calls = sibling(self.modem, CallService)
+        if calls is None or calls.ringing is None:
+            return NO_CARRIER  # nothing rings (E48)
         try:
             self.answer(UnsolicitedOutput(self.modem))
         except DialupError:
-            return NO_CARRIER  # nothing rings (E48)
+            return NO_CARRIER
         return None
 
     # -- GPRS ------------------------------------------------------------------------------------
