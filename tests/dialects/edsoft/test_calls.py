@@ -207,3 +207,26 @@ def test_dynamic_callback_without_cli_is_35870():
     assert a.port.take() == edsoft_error(35870)
     a.modem.service(CallService).announce(RELEASED, remote=True)
     assert settle(a, 10) == ""
+
+
+def test_accept_under_atv0_shows_the_numbers_unsolicited():
+    """E40: ``OK`` is 0 CR, the unsolicited ``CONNECT 9600`` 15 CR LF."""
+    a, b = pair()
+    b.at("#CONNECTIONSTART")
+    settle(a, 3)
+    a.at("V0")
+    assert a.at("#ACCEPT") == "0\r15\r\n"
+    assert settle(a, 15) == "192.168.1.1\r\nPPP OK\r\n"
+
+
+def test_busy_and_no_answer_are_shown_per_attempt():
+    a, b = pair()
+    configure(b, '#REDIALCOUNT=1', '#REDIALDELAY=5')
+    b.at("#CONNECTIONSTART")
+    settle(a, 3)
+    assert a.at("H") == OK  # the host refuses the call: the caller sees BUSY
+    assert b.port.take() == line("BUSY")
+    a_out, b_out = both(a, b, 70)  # the second attempt rings unanswered
+    assert b_out == line("DIALING") + line(A_NUMBER) + line("NO ANSWER")
+    assert a_out.startswith(RING)
+    assert b.at("#VSTATE") == info('#STATE: "IDLE"')
