@@ -61,6 +61,8 @@ class IncomingCalls:
             self._act_timer = None
 
     def _ringing(self, caller: str | None) -> None:
+        if not self.service.running():
+            return  # the firmware alone: the call just rings
         mode, rings = self._get("ANSWERMODE"), self._get("RINGCOUNT")
         if mode == 0 or rings == 0 or self._act_timer is not None:
             return  # the host's call (E52)

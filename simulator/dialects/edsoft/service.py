@@ -10,6 +10,7 @@ application answers a command it does not know (docs/dialects/edsoft.md, E3).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.at.commands import Prompt
@@ -54,6 +55,9 @@ class EdsoftService(Service):
         #: The IP link the services run on, and who holds the stack (002 §1.6).
         self.link = IpLink(modem.clock)
         self.resources = StackResources()
+        #: Whether the Open AT application runs (the dialect tells; stopped, nothing of it
+        #: acts on a ringing call).
+        self.running: Callable[[], bool] = lambda: True
         #: The connection and the incoming calls (002 §2.2).
         self.connections = Connections(self)
         self.calls = IncomingCalls(self, self.connections)

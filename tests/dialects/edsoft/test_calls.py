@@ -230,3 +230,13 @@ def test_busy_and_no_answer_are_shown_per_attempt():
     assert b_out == line("DIALING") + line(A_NUMBER) + line("NO ANSWER")
     assert a_out.startswith(RING)
     assert b.at("#VSTATE") == info('#STATE: "IDLE"')
+
+
+def test_a_stopped_application_leaves_the_call_ringing():
+    a, b = pair('#ANSWERMODE=1', '#RINGCOUNT=1', '#CALLSCREENNUM="*"')
+    assert a.at("+WOPEN=0") == OK
+    a.port.send(b"ATE0\r")
+    a.port.take()
+    b.at("#CONNECTIONSTART")
+    assert settle(a, 13) == RING * 3
+    assert not a.edsoft.link.up
