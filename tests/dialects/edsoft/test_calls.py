@@ -240,3 +240,25 @@ def test_a_stopped_application_leaves_the_call_ringing():
     b.at("#CONNECTIONSTART")
     assert settle(a, 13) == RING * 3
     assert not a.edsoft.link.up
+
+
+def test_a_peer_that_never_speaks_ppp_is_a_ppp_timeout_38980():
+    a, b = pair()
+    b.at("#CONNECTIONSTART")
+    settle(a, 3)
+    assert a.at("A") == "\r\nCONNECT 9600\r\n"  # the firmware's plain data call
+    a_out, b_out = both(a, b, 120)
+    assert b_out == line("CONNECT 9600") + edsoft_error(38980)
+
+
+def test_a_server_role_refusing_the_login_is_37121():
+    """b dials as PPP server (PPPMODE 2), a answers as client (PPPMODE 2 incoming)."""
+    a, b = pair('#PPPMODE=2', '#ISPUN="user"', '#ISPPW="wrong"')
+    configure(b, '#PPPMODE=2', '#PPPMYIP="192.168.1.2"', '#PPPPEERIP="192.168.1.1"',
+              '#PPPSERVUN="user"', '#PPPSERVPW="secret"')
+    b.at("#CONNECTIONSTART")
+    settle(a, 3)
+    assert a.at("#ACCEPT") == OK + line("CONNECT 9600")
+    a_out, b_out = both(a, b, 60)
+    assert b_out == line("CONNECT 9600") + edsoft_error(37121)
+    assert a_out == line("PPP ERROR")
