@@ -386,11 +386,14 @@ class Connections:
             bearer, self._bearer = self._bearer, None
             self.modem.service(GprsService).release(bearer)
             self._link_down(None)
-        if self._session is not None and not self._stopping:
+        session = self._session
+        if session is not None and not self._stopping:
             self._stopping = True
             self._link_down(None)
             self._state(ConnectionState.DISCONNECTING)
-            self._session.close()
+            session.close()
+            if not session.call.connected:  # nothing left to end politely
+                self._call_ended(session)
 
     # -- PHYTIMEOUT --------------------------------------------------------------------------
 
