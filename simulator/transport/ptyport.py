@@ -62,6 +62,22 @@ _fallbacks = 0
 READ_CHUNK = 64 * 1024
 
 
+#: What to do when the kernel refuses a PTY, by errno.
+_REMEDIES = {
+    errno.ENOSPC: "every PTY the kernel allows is in use (kernel.pty.max); raise it with "
+                  "`sysctl -w kernel.pty.max=N`",
+    errno.EMFILE: "the process's open-file limit is reached (RLIMIT_NOFILE); raise it with "
+                  "`ulimit -n N`",
+    errno.ENFILE: "the system's open-file table is full (fs.file-max)",
+}
+
+
+def _why(error: OSError) -> str:
+    remedy = _REMEDIES.get(error.errno)
+    text = error.strerror or str(error)
+    return f"{text}: {remedy}" if remedy else text
+
+
 def _speed_constant(baudrate: int) -> int | None:
     return getattr(termios, f"B{baudrate}", None)
 
@@ -434,7 +450,10 @@ class PtyPortService(service.Service):
                     f"{self.label}: {self.path} belongs to atsim process {holder[0]} "
                     f"({holder[1]}), which is still running; stop it first or use another path"
                 )
-        master_fd, slave_fd = os.openpty()
+        try:
+            master_fd, slave_fd = os.openpty()
+        except OSError as e:
+            raise TransportError(f"{self.label}: cannot create a PTY: {_why(e)}") from None
         try:
             slave_name = os.ttyname(slave_fd)
             configure_raw(slave_fd, self.baudrate)

@@ -292,3 +292,35 @@ class PolledPtyTestCase(PtyTestCase):
     """The same cases where inotify is unavailable and the port polls."""
 
     watch_opens = False
+
+
+class PtyStartFailureTests(PtyHarness):
+    """The kernel refusing a PTY at start-up is one message naming the port, with the limit
+    to raise; nothing is left behind."""
+
+    def refuse_ptys(self, number: int) -> None:
+        def openpty():
+            raise OSError(number, os.strerror(number))
+
+        self.patch(os, "openpty", openpty)
+
+    def test_no_pty_left(self):
+        self.refuse_ptys(errno.ENOSPC)
+        with self.assertRaises(TransportError) as raised:
+            self.start()
+        self.assertEqual(
+            str(raised.exception),
+            f"{self.label}: cannot create a PTY: No space left on device: every PTY the "
+            "kernel allows is in use (kernel.pty.max); raise it with "
+            "`sysctl -w kernel.pty.max=N`",
+        )
+        self.assertIsNone(raised.exception.__cause__)
+        self.assertFalse(os.path.lexists(self.path))
+
+    def test_no_file_descriptor_left(self):
+        self.refuse_ptys(errno.EMFILE)
+        with self.assertRaises(TransportError) as raised:
+            self.start()
+        self.assertIn(f"{self.label}: cannot create a PTY: Too many open files: the "
+                      "process's open-file limit is reached (RLIMIT_NOFILE); raise it with "
+                      "`ulimit -n N`", str(raised.exception))
