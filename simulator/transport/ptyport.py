@@ -212,8 +212,8 @@ class PtyMaster:
                 self._watch = self._watcher.watch(self.slave_name, self._slave_activity)
             except OSError as e:
                 self._report_fallback(e)
-        # A host may have opened the slave between its creation and the watch.
-        self._schedule_poll(0)
+        if self.polling:
+            self._schedule_poll(0)
 
     def _report_fallback(self, error: OSError) -> None:
         global _fallbacks
@@ -463,19 +463,8 @@ class PtyPortService(service.Service):
         finally:
             # Holding the slave would hide every host close (see module doc).
             os.close(slave_fd)
-        try:
-            previous = install_symlink(self.path, slave_name)
-        except OSError as e:
-            os.close(master_fd)
-            raise TransportError(f"{self.label}: cannot create symlink {self.path}: {e}") from e
-        if previous is not None and previous != slave_name:
-            log.info(
-                "{label}: replaced stale symlink {path} -> {previous}",
-                label=self.label,
-                path=str(self.path),
-                previous=previous,
-            )
         self.channel.set_line_settings(baudrate=self.baudrate)
+        # Watching before the symlink exists: no host can open the slave unseen.
         self.master = PtyMaster(
             master_fd,
             slave_name,
@@ -487,6 +476,19 @@ class PtyPortService(service.Service):
             watcher=self._watcher(),
         )
         self.master.start()
+        try:
+            previous = install_symlink(self.path, slave_name)
+        except OSError as e:
+            self.master.close()
+            self.master = None
+            raise TransportError(f"{self.label}: cannot create symlink {self.path}: {e}") from e
+        if previous is not None and previous != slave_name:
+            log.info(
+                "{label}: replaced stale symlink {path} -> {previous}",
+                label=self.label,
+                path=str(self.path),
+                previous=previous,
+            )
         log.info(
             "{label}: host opens {path} (-> {slave})",
             label=self.label,
