@@ -13,7 +13,6 @@ per-user limits ``fs.inotify.max_user_instances`` / ``max_user_watches`` are rea
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import os
 import struct
@@ -50,9 +49,9 @@ class InotifyUnavailable(OSError):
 
 
 def _libc():
-    name = ctypes.util.find_library("c")
+    # The interpreter's own symbols include the C library's (no ldconfig run to find it).
     try:
-        libc = ctypes.CDLL(name, use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
     except OSError as e:
         raise InotifyUnavailable(f"no C library to call inotify through: {e}") from None
     if not hasattr(libc, "inotify_init1"):

@@ -11,7 +11,7 @@ from pathlib import Path
 from twisted.internet import defer, reactor
 
 from simulator.transport import PtyPortService, ptyport
-from simulator.transport.ptywatch import watcher_for
+from simulator.transport.ptywatch import InotifyUnavailable, watcher_for
 
 from .doubles import LogCapture, echo_channel, read_exactly, wait_until
 from .test_pty import PtyHarness
@@ -137,3 +137,17 @@ class FallbackTests(PtyHarness):
         self.close(fd)
         yield wait_until(lambda: not self.channel.host_attached, what="the close")
         self.assertEqual(self.device.events, ["opened", "closed"])
+
+    @defer.inlineCallbacks
+    def test_without_inotify_every_port_polls(self):
+        def unavailable(reactor):
+            raise InotifyUnavailable("the C library has no inotify (not Linux)")
+
+        self.patch(ptyport, "watcher_for", unavailable)
+        service = self.start(poll_interval=0.01)
+        self.assertTrue(service.master.polling)
+        fd = self.open()
+        os.write(fd, b"AT\r")
+        echoed = yield read_exactly(fd, 3)
+        self.assertEqual(echoed, b"AT\r")
+        self.assertEqual(self.device.events, ["opened"])
