@@ -1,0 +1,205 @@
+"""The HTTP/JSON resources of the control API (Twisted Web), over the simulator's modems, the
+fault book, the event log and the metrics.  Every answer is JSON (but ``/metrics`` and the
+event stream); every refusal is a 4xx with ``{"error": message}``; an unexpected failure is
+logged and answered 500 with a message, never a traceback."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from twisted.web import server
+from twisted.web.resource import Resource
+
+from simulator.control import openapi, state
+from simulator.control.events import QUEUE_LIMIT, EventFilter, EventLog
+from simulator.control.faults import FaultBook, StartFailed
+from simulator.control.metrics import CONTENT_TYPE, Metrics
+from simulator.control.requests import BadRequest, one_selector, read_fault_request, read_json
+from simulator.control.stream import EventStream
+from simulator.logs import Logger
+from simulator.modem.modem import Modem
+
+log = Logger(namespace="atsim.control")
+
+#: The largest request body read.
+MAX_BODY = 1 << 20
+
+JSON_TYPE = b"application/json"
+
+
+class ControlApi(Resource):
+    isLeaf = True
+
+    def __init__(self, modems: Mapping[str, Modem], book: FaultBook, events: EventLog,
+                 metrics: Metrics, token: str | None = None,
+                 queue_limit: int = QUEUE_LIMIT) -> None:
+        super().__init__()
+        self.modems = dict(modems)
+        self.book = book
+        self.events = events
+        self.metrics = metrics
+        self.token = token
+        self.queue_limit = queue_limit
+        self._routes = {
+            ("modems",): {"GET": self.list_modems},
+            ("modems", None): {"GET": self.show_modem},
+            ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
+            ("faults", None): {"GET": self.show_fault, "DELETE": self.remove_fault},
+            ("events",): {"GET": self.stream_events},
+            ("metrics",): {"GET": self.show_metrics},
+            ("openapi.json",): {"GET": self.show_openapi},
+            (): {"GET": self.show_index},
+        }
+
+    def render(self, request):
+        try:
+            self._authorise(request)
+            segments = [unquote(s.decode("utf-8")) for s in request.postpath if s]
+            handlers, argument = self._route(segments)
+            method = request.method.decode("ascii", "replace")
+            handler = handlers.get(method)
+            if handler is None:
+                request.setHeader(b"allow", ", ".join(sorted(handlers)).encode())
+                raise BadRequest(f"{method} is not allowed on /{'/'.join(segments)}; "
+                                 f"allowed: {', '.join(sorted(handlers))}", 405)
+            args = (request,) if argument is None else (request, argument)
+            return handler(*args)
+        except BadRequest as error:
+            return _answer(request, {"error": error.message}, error.status)
+        except UnicodeDecodeError:
+            return _answer(request, {"error": "the path is not UTF-8"}, 400)
+        except Exception:
+            log.failure("control API: {method} {uri} failed", method=request.method,
+                        uri=request.uri)
+            return _answer(request, {"error": "internal error; the simulator's log says more"},
+                           500)
+
+    def _authorise(self, request) -> None:
+        if self.token is None:
+            return
+        given = request.getHeader(b"authorization") or ""
+        expected = f"Bearer {self.token}"
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
+            raise BadRequest("this control endpoint needs its bearer token "
+                             "(Authorization: Bearer <token>)", 401)
+
+    def _route(self, segments: list[str]):
+        if tuple(segments) in self._routes:
+            return self._routes[tuple(segments)], None
+        if len(segments) == 2 and (segments[0], None) in self._routes:
+            return self._routes[segments[0], None], segments[1]
+        raise BadRequest(f"no resource /{'/'.join(segments)}; see /openapi.json", 404)
+
+    # -- modems ------------------------------------------------------------------------------
+
+    def list_modems(self, request):
+        names = list(self.modems)
+        pattern = _query(request, "name")
+        if pattern is not None:
+            names = one_selector(pattern, names)
+        return _answer(request, {"modems": [state.summary(self.modems[n]) for n in names]})
+
+    def show_modem(self, request, name: str):
+        modem = self._modem(name)
+        faults = [r.to_json() for r in self.book.running(modem.name)]
+        return _answer(request, state.details(modem, faults))
+
+    def _modem(self, name: str) -> Modem:
+        try:
+            return self.modems[name]
+        except KeyError:
+            raise BadRequest(f"no modem {name!r}", 404) from None
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def list_faults(self, request):
+        modem = _query(request, "modem")
+        if modem is not None:
+            self._modem(modem)
+        return _answer(request, {"faults": [r.to_json() for r in self.book.running(modem)]})
+
+    def apply_fault(self, request):
+        body = _body(request)
+        fault_request = read_fault_request(read_json(body), list(self.modems))
+        try:
+            records = self.book.apply(fault_request)
+        except StartFailed as error:
+            raise BadRequest(str(error), 409) from None
+        return _answer(request, {"ids": [r.id for r in records],
+                                 "faults": [r.to_json() for r in records]}, 201)
+
+    def show_fault(self, request, fault_id: str):
+        record = self._record(fault_id)
+        return _answer(request, record.to_json())
+
+    def remove_fault(self, request, fault_id: str):
+        record = self._record(fault_id)
+        self.book.remove(record.id)
+        return _answer(request, record.to_json())
+
+    def _record(self, fault_id: str):
+        try:
+            number = int(fault_id)
+        except ValueError:
+            raise BadRequest(f"a fault id is a whole number, got {fault_id!r}") from None
+        for record in self.book.running():
+            if record.id == number:
+                return record
+        raise BadRequest(f"no running fault {number} (ended, or never started)", 404)
+
+    # -- events, metrics, description ---------------------------------------------------------
+
+    def stream_events(self, request):
+        patterns = tuple(_query_all(request, "modem"))
+        for pattern in patterns:
+            one_selector(pattern, list(self.modems))  # a malformed pattern is refused
+        kinds = frozenset(k for text in _query_all(request, "kind")
+                          for k in text.split(",") if k)
+        request.setHeader(b"content-type", b"text/event-stream; charset=utf-8")
+        request.setHeader(b"cache-control", b"no-cache")
+        EventStream(request, self.events, EventFilter(patterns, kinds), self.queue_limit)
+        return server.NOT_DONE_YET
+
+    def show_metrics(self, request):
+        request.setHeader(b"content-type", CONTENT_TYPE.encode())
+        return self.metrics.render().encode()
+
+    def show_openapi(self, request):
+        return _answer(request, openapi.DESCRIPTION)
+
+    def show_index(self, request):
+        return _answer(request, {"service": "atsim control API",
+                                 "description": "/openapi.json",
+                                 "paths": sorted(openapi.DESCRIPTION["paths"])})
+
+
+def _answer(request, document: Any, status: int = 200) -> bytes:
+    request.setResponseCode(status)
+    request.setHeader(b"content-type", JSON_TYPE)
+    return json.dumps(document, indent=1).encode() + b"\n"
+
+
+def _body(request) -> bytes:
+    content = request.content.read(MAX_BODY + 1)
+    if len(content) > MAX_BODY:
+        raise BadRequest(f"the body is larger than {MAX_BODY} bytes", 413)
+    return content
+
+
+def _query_all(request, name: str) -> list[str]:
+    try:
+        return [v.decode("utf-8") for v in request.args.get(name.encode(), [])]
+    except UnicodeDecodeError:
+        raise BadRequest(f"{name}: not UTF-8") from None
+
+
+def _query(request, name: str) -> str | None:
+    values = _query_all(request, name)
+    if len(values) > 1:
+        raise BadRequest(f"{name} is given more than once")
+    return values[0] if values else None
