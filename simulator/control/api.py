@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
+from twisted.internet import defer
 from twisted.web import server
 from twisted.web.resource import Resource
 
@@ -44,6 +45,8 @@ class ControlApi(Resource):
         self.metrics = metrics
         self.token = token
         self.queue_limit = queue_limit
+        #: The event streams open now.
+        self.streams: set[EventStream] = set()
         self._routes = {
             ("modems",): {"GET": self.list_modems},
             ("modems", None): {"GET": self.show_modem},
@@ -81,9 +84,8 @@ class ControlApi(Resource):
     def _authorise(self, request) -> None:
         if self.token is None:
             return
-        given = request.getHeader(b"authorization") or ""
-        expected = f"Bearer {self.token}"
-        if not hmac.compare_digest(given.encode(), expected.encode()):
+        given = request.getHeader(b"authorization") or b""
+        if not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
             request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
             raise BadRequest("this control endpoint needs its bearer token "
                              "(Authorization: Bearer <token>)", 401)
@@ -162,8 +164,19 @@ class ControlApi(Resource):
                           for k in text.split(",") if k)
         request.setHeader(b"content-type", b"text/event-stream; charset=utf-8")
         request.setHeader(b"cache-control", b"no-cache")
-        EventStream(request, self.events, EventFilter(patterns, kinds), self.queue_limit)
+        stream = EventStream(request, self.events, EventFilter(patterns, kinds),
+                             self.queue_limit)
+        self.streams.add(stream)
+        request.notifyFinish().addBoth(lambda _: self.streams.discard(stream))
         return server.NOT_DONE_YET
+
+    def close_streams(self) -> defer.Deferred:
+        """Close every open event stream; fires once their connections are gone."""
+        closed = []
+        for stream in list(self.streams):
+            closed.append(stream.request.notifyFinish())
+            stream.request.channel.loseConnection()
+        return defer.gatherResults(closed, consumeErrors=True).addBoth(lambda _: None)
 
     def show_metrics(self, request):
         request.setHeader(b"content-type", CONTENT_TYPE.encode())

@@ -84,10 +84,12 @@ class ControlService(Service):
 
     def stopService(self):
         Service.stopService(self)
+        waits = []
         if self.api is not None:
             self.api.book.close()
             self.api.metrics.unwatch()
+            waits.append(self.api.close_streams())
         port, self._port = self._port, None
-        if port is None:
-            return defer.succeed(None)
-        return defer.maybeDeferred(port.stopListening)
+        if port is not None:
+            waits.append(defer.maybeDeferred(port.stopListening))
+        return defer.gatherResults(waits, consumeErrors=True).addCallback(lambda _: None)

@@ -31,7 +31,7 @@ def dropped_message(total: int) -> bytes:
 @implementer(IPushProducer)
 class EventStream:
     def __init__(self, request, log: EventLog, wanted: EventFilter, limit: int) -> None:
-        self._request = request
+        self.request = request
         self._paused = False
         self._dropped_shown = 0
         self.subscription: Subscription | None = log.subscribe(wanted, wake=self._flush,
@@ -50,7 +50,7 @@ class EventStream:
             chunks.append(dropped_message(self._dropped_shown))
         chunks.extend(sse_message(event) for event in events)
         if chunks:
-            self._request.write(b"".join(chunks))
+            self.request.write(b"".join(chunks))
 
     # -- IPushProducer ----------------------------------------------------------------------
 
