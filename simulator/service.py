@@ -14,7 +14,7 @@ from pathlib import Path
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
-from simulator.control import ControlService
+from simulator.control.service import ControlService
 from simulator.faults import Injector
 from simulator.faults.player import TimelinePlayer
 from simulator.line import Channel

@@ -5,7 +5,3 @@ It sits on top of everything: it reads the modems through their services, starts
 faults through the simulator's ``Injector``, and watches the modems through
 ``Modem.observers``, which cost nothing while the control plane is off.
 """
-
-from simulator.control.service import DEFAULT_ENDPOINT, ControlService, TokenError, read_token
-
-__all__ = ["DEFAULT_ENDPOINT", "ControlService", "TokenError", "read_token"]

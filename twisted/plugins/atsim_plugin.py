@@ -81,7 +81,7 @@ class Options(usage.Options):
         state_dir = Path(self["state-dir"]).absolute() if self["state-dir"] else None
         from twisted.internet import reactor
 
-        from simulator.control import TokenError, read_token
+        from simulator.control.service import TokenError, read_token
 
         control = None if self["control"].strip().lower() == "none" else self["control"]
         try:
