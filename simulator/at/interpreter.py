@@ -375,9 +375,7 @@ class Interpreter:
                           error=code is ResultCode.ERROR)
 
     def _finish_line(self, data: bytes, error: bool = False) -> None:
-        if data and self.modem.observers:
-            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
-                              error=error)
+        self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
         self._flush_urcs()
@@ -438,7 +436,14 @@ class Interpreter:
 
     def _final_connect(self, text: str) -> None:
         # CONNECT is a result code: shown now, but the channel goes to data mode, not idle.
-        self.write(results.result(ResultCode.CONNECT, self.profile, text))
+        data = results.result(ResultCode.CONNECT, self.profile, text)
+        self._report_result(data, error=False)
+        self.write(data)
+
+    def _report_result(self, data: bytes, error: bool) -> None:
+        if data and self.modem.observers:
+            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
+                              error=error)
 
     def _start_data_mode(self) -> None:
         self.mode = Mode.DATA

@@ -19,7 +19,13 @@ from simulator.control import openapi, state
 from simulator.control.events import QUEUE_LIMIT, EventFilter, EventLog
 from simulator.control.faults import FaultBook, StartFailed
 from simulator.control.metrics import CONTENT_TYPE, Metrics
-from simulator.control.requests import BadRequest, one_selector, read_fault_request, read_json
+from simulator.control.requests import (
+    BadRequest,
+    one_selector,
+    read_fault_request,
+    read_json,
+    selector_patterns,
+)
 from simulator.control.stream import EventStream
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
@@ -157,9 +163,8 @@ class ControlApi(Resource):
     # -- events, metrics, description ---------------------------------------------------------
 
     def stream_events(self, request):
-        patterns = tuple(_query_all(request, "modem"))
-        for pattern in patterns:
-            one_selector(pattern, list(self.modems))  # a malformed pattern is refused
+        patterns = tuple(pattern for text in _query_all(request, "modem")
+                         for pattern in selector_patterns(text, "modem"))
         kinds = frozenset(k for text in _query_all(request, "kind")
                           for k in text.split(",") if k)
         request.setHeader(b"content-type", b"text/event-stream; charset=utf-8")

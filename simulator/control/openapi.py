@@ -54,17 +54,15 @@ DESCRIPTION: dict[str, Any] = {
             },
         },
         "/faults/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
             "get": {
                 "summary": "One running fault",
-                "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
                 "responses": {"200": _json("Fault", "the fault"), "400": _ERROR,
                               "404": _ERROR},
             },
             "delete": {
                 "summary": "End a running fault",
-                "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
                 "responses": {"200": _json("Fault", "the fault, ended"), "400": _ERROR,
                               "404": _ERROR},
             },

@@ -65,12 +65,18 @@ def read_fault_request(body: Any, modems: Sequence[str]) -> FaultRequest:
     return FaultRequest(fault, selectors, duration)
 
 
-def one_selector(text: str, modems: Sequence[str]) -> list[str]:
-    """The modems a ``?name=`` selector matches (none is not an error for a listing)."""
+def selector_patterns(text: str, key: str) -> tuple[str, ...]:
+    """The glob patterns a selector given in the query as ``key`` stands for (its ranges
+    expanded); a share is refused, since it selects at random."""
     try:
         selector = Selector.parse(text)
     except ValueError as error:
-        raise BadRequest(f"name: bad selector: {error}") from None
+        raise BadRequest(f"{key}: bad selector: {error}") from None
     if selector.share < 1:
-        raise BadRequest("name: a share selects at random; list with a pattern")
-    return selector.matches(modems)
+        raise BadRequest(f"{key}: a share selects at random; give a name or a pattern")
+    return selector.patterns
+
+
+def one_selector(text: str, modems: Sequence[str]) -> list[str]:
+    """The modems a ``?name=`` selector matches (none is not an error for a listing)."""
+    return Selector(text, selector_patterns(text, "name")).matches(modems)

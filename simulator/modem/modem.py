@@ -168,7 +168,7 @@ class Modem:
         details = "".join(f" {key}={value}" for key, value in fields.items())
         text = f"{self.name} {kind}{details}".replace("{", "{{").replace("}", "}}")
         log.info(text, modem=self.name, event=kind, **fields)
-        self.notify(kind, fields.get("port"), **fields)
+        self.notify(kind, **fields)  # a "port" field is the port the event is about
 
     def notify(self, kind: str, port: str | None = None, **fields: Any) -> None:
         """Tell the observers of an event on ``port`` (None: the modem as a whole)."""

@@ -37,7 +37,7 @@ class EventStreamTests(unittest.TestCase):
     async def test_commands_results_and_faults_arrive_filtered_by_modem_and_kind(self):
         ports = free_tcp_ports(2)
         client = self.start(lab_scenario(ports))
-        reader = await client.events("?modem=lab-1&kind=command,result,fault")
+        reader = await client.events("?modem=lab-%7B1..1%7D&kind=command,result,fault")
         self.addCleanup(reader.close)
         await turns_until(lambda: self.api.events.subscribers == 1)
         hosts = [await open_host(port) for port in ports]

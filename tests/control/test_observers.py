@@ -93,3 +93,10 @@ def test_the_fault_book_numbers_faults_ends_them_on_time_and_announces_them():
         book.remove(record.id)
     book.close()
     assert injector.observers == []
+
+
+def test_an_event_about_a_port_names_it():
+    bench = Bench(registered=True)
+    seen = watch(bench.modem)
+    assert bench.at("+CMUX=0") == OK
+    assert ("cmux started", "p0") in [(kind, port) for kind, port, _ in seen]
