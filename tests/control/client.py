@@ -11,7 +11,7 @@ from pathlib import Path
 from twisted.internet import defer, protocol, reactor
 from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol
 from twisted.internet.task import deferLater
-from twisted.web.client import Agent, HTTPConnectionPool, readBody
+from twisted.web.client import Agent, HTTPConnectionPool, ResponseDone
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import IBodyProducer
 from zope.interface import implementer
@@ -91,8 +91,9 @@ class Client:
         response = await self.agent.request(
             method.encode(), (self.base + path).encode(), self._headers(headers),
             Bytes(body) if body is not None else None)
-        data = await readBody(response)
-        return Response(response.code, response.headers, data)
+        body = BodyReader()
+        response.deliverBody(body)
+        return Response(response.code, response.headers, await body.done)
 
     async def get(self, path: str, **kwargs) -> Response:
         return await self.request("GET", path, **kwargs)
@@ -115,6 +116,23 @@ class Client:
 
     def close(self) -> defer.Deferred:
         return self.pool.closeCachedConnections()
+
+
+class BodyReader(protocol.Protocol):
+    """A whole response body (``readBody`` without its deprecated abort path)."""
+
+    def __init__(self) -> None:
+        self.data = b""
+        self.done = defer.Deferred()
+
+    def dataReceived(self, data: bytes) -> None:
+        self.data += data
+
+    def connectionLost(self, reason=protocol.connectionDone) -> None:
+        if reason.check(ResponseDone):
+            self.done.callback(self.data)
+        else:
+            self.done.errback(reason)
 
 
 class EventReader(protocol.Protocol):
