@@ -20,7 +20,7 @@ from simulator.control.events import QUEUE_LIMIT, EventFilter, EventLog
 from simulator.control.faults import FaultBook, StartFailed
 from simulator.control.metrics import CONTENT_TYPE, Metrics
 from simulator.control.requests import (
-    BadRequest,
+    Refused,
     one_selector,
     read_fault_request,
     read_json,
@@ -73,11 +73,11 @@ class ControlApi(Resource):
             handler = handlers.get(method)
             if handler is None:
                 request.setHeader(b"allow", ", ".join(sorted(handlers)).encode())
-                raise BadRequest(f"{method} is not allowed on /{'/'.join(segments)}; "
+                raise Refused(f"{method} is not allowed on /{'/'.join(segments)}; "
                                  f"allowed: {', '.join(sorted(handlers))}", 405)
             args = (request,) if argument is None else (request, argument)
             return handler(*args)
-        except BadRequest as error:
+        except Refused as error:
             return _answer(request, {"error": error.message}, error.status)
         except UnicodeDecodeError:
             return _answer(request, {"error": "the path is not UTF-8"}, 400)
@@ -93,7 +93,7 @@ class ControlApi(Resource):
         given = request.getHeader(b"authorization") or b""
         if not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
             request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
-            raise BadRequest("this control endpoint needs its bearer token "
+            raise Refused("this control endpoint needs its bearer token "
                              "(Authorization: Bearer <token>)", 401)
 
     def _route(self, segments: list[str]):
@@ -101,7 +101,7 @@ class ControlApi(Resource):
             return self._routes[tuple(segments)], None
         if len(segments) == 2 and (segments[0], None) in self._routes:
             return self._routes[segments[0], None], segments[1]
-        raise BadRequest(f"no resource /{'/'.join(segments)}; see /openapi.json", 404)
+        raise Refused(f"no resource /{'/'.join(segments)}; see /openapi.json", 404)
 
     # -- modems ------------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ class ControlApi(Resource):
         try:
             return self.modems[name]
         except KeyError:
-            raise BadRequest(f"no modem {name!r}", 404) from None
+            raise Refused(f"no modem {name!r}", 404) from None
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ class ControlApi(Resource):
         try:
             records = self.book.apply(fault_request)
         except StartFailed as error:
-            raise BadRequest(str(error), 409) from None
+            raise Refused(str(error), 409) from None
         return _answer(request, {"ids": [r.id for r in records],
                                  "faults": [r.to_json() for r in records]}, 201)
 
@@ -154,11 +154,11 @@ class ControlApi(Resource):
         try:
             number = int(fault_id)
         except ValueError:
-            raise BadRequest(f"a fault id is a whole number, got {fault_id!r}") from None
+            raise Refused(f"a fault id is a whole number, got {fault_id!r}") from None
         for record in self.book.running():
             if record.id == number:
                 return record
-        raise BadRequest(f"no running fault {number} (ended, or never started)", 404)
+        raise Refused(f"no running fault {number} (ended, or never started)", 404)
 
     # -- events, metrics, description ---------------------------------------------------------
 
@@ -205,7 +205,7 @@ def _answer(request, document: Any, status: int = 200) -> bytes:
 def _body(request) -> bytes:
     content = request.content.read(MAX_BODY + 1)
     if len(content) > MAX_BODY:
-        raise BadRequest(f"the body is larger than {MAX_BODY} bytes", 413)
+        raise Refused(f"the body is larger than {MAX_BODY} bytes", 413)
     return content
 
 
@@ -213,11 +213,11 @@ def _query_all(request, name: str) -> list[str]:
     try:
         return [v.decode("utf-8") for v in request.args.get(name.encode(), [])]
     except UnicodeDecodeError:
-        raise BadRequest(f"{name}: not UTF-8") from None
+        raise Refused(f"{name}: not UTF-8") from None
 
 
 def _query(request, name: str) -> str | None:
     values = _query_all(request, name)
     if len(values) > 1:
-        raise BadRequest(f"{name} is given more than once")
+        raise Refused(f"{name} is given more than once")
     return values[0] if values else None

@@ -1,5 +1,5 @@
 """Reading what a client sends: JSON bodies and query parameters, checked in full before
-anything happens, failing with a ``BadRequest`` that says what is wrong in the terms a
+anything happens, failing with a ``Refused`` that says what is wrong in the terms a
 scenario file would use.
 
 A fault in a request is written as in a timeline entry (``"deregister"``,
@@ -26,7 +26,7 @@ from simulator.scenario.timeline import read_fault, read_selectors
 FAULT_KEYS = ("modems", "fault", "for")
 
 
-class BadRequest(Exception):
+class Refused(Exception):
     """A request the API refuses: ``status`` (4xx) and a message for people."""
 
     def __init__(self, message: str, status: int = 400) -> None:
@@ -39,15 +39,15 @@ def read_json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise BadRequest("the body is not UTF-8 text") from None
+        raise Refused("the body is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise BadRequest(f"the body is not JSON: {error}") from None
+        raise Refused(f"the body is not JSON: {error}") from None
 
 
 def read_fault_request(body: Any, modems: Sequence[str]) -> FaultRequest:
     """``{"modems": "lab-*", "fault": "deregister", "for": "20s"}`` as a checked request."""
     if not isinstance(body, dict):
-        raise BadRequest('expected a JSON object like {"modems": "lab-*", "fault": '
+        raise Refused('expected a JSON object like {"modems": "lab-*", "fault": '
                          '"deregister", "for": "20s"}')
     node = Node(yaml.compose(json.dumps(body)), "", Path("request"))
     try:
@@ -60,7 +60,7 @@ def read_fault_request(body: Any, modems: Sequence[str]) -> FaultRequest:
                 fields["for"].fail(f"{fault.kind} is an event: it has no duration to end")
             duration = fields["for"].duration()
     except ScenarioError as error:
-        raise BadRequest(f"{error.key}: {error.message}" if error.key else error.message
+        raise Refused(f"{error.key}: {error.message}" if error.key else error.message
                          ) from None
     return FaultRequest(fault, selectors, duration)
 
@@ -71,9 +71,9 @@ def selector_patterns(text: str, key: str) -> tuple[str, ...]:
     try:
         selector = Selector.parse(text)
     except ValueError as error:
-        raise BadRequest(f"{key}: bad selector: {error}") from None
+        raise Refused(f"{key}: bad selector: {error}") from None
     if selector.share < 1:
-        raise BadRequest(f"{key}: a share selects at random; give a name or a pattern")
+        raise Refused(f"{key}: a share selects at random; give a name or a pattern")
     return selector.patterns
 
 
