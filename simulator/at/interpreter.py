@@ -193,6 +193,8 @@ class Interpreter:
         data = results.unsolicited(list(lines), self.profile)
         log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                   lines=lines)
+        if self.modem.observers:
+            self.modem.notify("urc", self.port, lines=list(lines))
         if self.mode is Mode.COMMAND:
             self.write(data)
             return
@@ -279,6 +281,8 @@ class Interpreter:
     def _run_line(self, text: str) -> None:
         log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
                   text=text)
+        if self.modem.observers:
+            self.modem.notify("command", self.port, line=f"AT{text}")
         try:
             commands = parse_line(text, self.session.traits.extended_prefixes)
         except AtError:
@@ -368,12 +372,14 @@ class Interpreter:
         return handler(call)
 
     def _fail(self, error: AtError) -> None:
-        self._finish_line(results.error_result(error, self.session))
+        self._finish_line(results.error_result(error, self.session), error=True)
 
     def _final(self, code: ResultCode, text: str = "") -> None:
-        self._finish_line(results.result(code, self.profile, text))
+        self._finish_line(results.result(code, self.profile, text),
+                          error=code is ResultCode.ERROR)
 
-    def _finish_line(self, data: bytes) -> None:
+    def _finish_line(self, data: bytes, error: bool = False) -> None:
+        self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
         self._flush_urcs()
@@ -434,7 +440,14 @@ class Interpreter:
 
     def _final_connect(self, text: str) -> None:
         # CONNECT is a result code: shown now, but the channel goes to data mode, not idle.
-        self.write(results.result(ResultCode.CONNECT, self.profile, text))
+        data = results.result(ResultCode.CONNECT, self.profile, text)
+        self._report_result(data, error=False)
+        self.write(data)
+
+    def _report_result(self, data: bytes, error: bool) -> None:
+        if data and self.modem.observers:
+            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
+                              error=error)
 
     def _start_data_mode(self) -> None:
         self.mode = Mode.DATA
