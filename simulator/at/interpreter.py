@@ -107,7 +107,7 @@ class _Link:
         if self.current:
             self._interpreter._sink_output(data)
 
-    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+    def end(self, result: ResultCode | str | bytes | None = ResultCode.NO_CARRIER) -> None:
         if self.current:
             self._interpreter._sink_ended(result)
 
@@ -336,7 +336,7 @@ class Interpreter:
             self._final(outcome)
             return False
         if isinstance(outcome, Connect):
-            self._enter_data_mode(outcome.sink, outcome.text)
+            self._enter_data_mode(outcome.sink, outcome.text, outcome.shown)
             return False
         if outcome is _RESUMED:
             return False
@@ -410,8 +410,11 @@ class Interpreter:
 
     # -- data mode ------------------------------------------------------------------------------
 
-    def _enter_data_mode(self, sink: DataSink, text: str) -> None:
-        self._final_connect(text)
+    def _enter_data_mode(self, sink: DataSink, text: str, shown: bytes | None = None) -> None:
+        if shown is None:
+            self._final_connect(text)
+        else:
+            self.write(shown)
         self._sink = sink
         self._suspended_output.clear()
         self._start_data_mode()
@@ -419,13 +422,15 @@ class Interpreter:
                  sink=type(sink).__name__)
         sink.attach(_Link(self, sink))
 
-    def connect_unsolicited(self, sink: DataSink, text: str) -> bool:
+    def connect_unsolicited(self, sink: DataSink, text: str = "",
+                            shown: bytes | None = None) -> bool:
         """Enter data mode without a command (automatic answer after S0 rings): shows
-        ``CONNECT <text>`` as if ATA had been typed.  False if the channel is busy (a command
-        running, a prompt open, already online)."""
+        ``CONNECT <text>`` as if ATA had been typed, or ``shown`` (a dialect's own
+        announcement, framed).  False if the channel is busy (a command running, a prompt
+        open, already online)."""
         if self.mode is not Mode.COMMAND or self.online or self._assembler.in_line:
             return False
-        self._enter_data_mode(sink, text)
+        self._enter_data_mode(sink, text, shown)
         return True
 
     def _final_connect(self, text: str) -> None:
@@ -490,7 +495,7 @@ class Interpreter:
         elif len(self._suspended_output) + len(data) <= SUSPENDED_OUTPUT_LIMIT:
             self._suspended_output += data
 
-    def _sink_ended(self, result: ResultCode | str | None) -> None:
+    def _sink_ended(self, result: ResultCode | str | bytes | None) -> None:
         was_data = self.mode is Mode.DATA
         self._sink = None
         self._cancel_escape_timer()
@@ -505,7 +510,9 @@ class Interpreter:
         else:
             self._urcs.append(self._end_text(result))
 
-    def _end_text(self, result: ResultCode | str | None) -> bytes:
+    def _end_text(self, result: ResultCode | str | bytes | None) -> bytes:
+        if isinstance(result, bytes):
+            return result
         if isinstance(result, ResultCode):
             return results.result(result, self.profile)
         if isinstance(result, str):

@@ -19,6 +19,8 @@ from simulator.dialects.edsoft.flash import ParameterFlash
 from simulator.dialects.edsoft.link import IpLink, StackResources
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.state import ConnectionState, state_line
+from simulator.dialects.edsoft.tcp import TcpSockets
+from simulator.dialects.edsoft.udp import UdpService
 from simulator.dialects.edsoft.values import AddressList, BadValue
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
@@ -52,6 +54,9 @@ class EdsoftService(Service):
         #: The IP link the services run on, and who holds the stack (002 §1.6).
         self.link = IpLink()
         self.resources = StackResources()
+        #: The two TCP sockets and the UDP session (002 §5, §6).
+        self.tcp = TcpSockets(self)
+        self.udp = UdpService(self)
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
@@ -85,6 +90,8 @@ class EdsoftService(Service):
         table.add("#VVERSION", exec=self.vversion, **_refused("set", "read", "test"))
         table.add("#VSTATE", exec=self.vstate, **_refused("set", "read", "test"))
         table.add("#DELFLASH", exec=self.delflash, **_refused("set", "read", "test"))
+        self.tcp.register(table)
+        self.udp.register(table)
 
     # -- parameters ----------------------------------------------------------------------------
 
