@@ -45,6 +45,8 @@ def install_test_commands(modem, table):
         if call.command.dial == "BUSY":
             return ResultCode.BUSY
         sink = state["sink"] = Sink(stays_online=call.command.dial != "DROP")
+        if call.command.dial == "OWN":
+            return Connect(sink, shown=b"\r\nOk_Info_WaitingForData\r\n")
         return Connect(sink, "9600")
 
     def slow(call):
@@ -466,3 +468,22 @@ def test_a_prefix_fallback_leaves_other_prefixes_alone():
     bench.send(b"ATE0\r")
     assert bench.send(b"AT+NOSUCH\r") == b"\r\nERROR\r\n"
     assert bench.send(b"AT#KNOWN\r") == b"\r\n#KNOWN\r\n\r\nOK\r\n"
+
+
+def test_data_mode_with_a_dialects_own_announcement_and_end(bench):
+    bench.send(b"ATE0\r")
+    assert bench.send(b"ATDOWN\r") == b"\r\nOk_Info_WaitingForData\r\n"
+    sink = bench.modem.test_state["sink"]
+    bench.send(b"data")
+    assert bytes(sink.received) == b"data"
+    sink.link.end(b"\x03\r\nOk_Info_SocketClosed\r\n\r\nOK\r\n")
+    assert bench.host.take() == b"\x03\r\nOk_Info_SocketClosed\r\n\r\nOK\r\n"
+    assert bench.send(b"AT\r") == b"\r\nOK\r\n"  # command mode again
+
+
+def test_unsolicited_data_mode_with_a_dialects_own_announcement(bench):
+    bench.send(b"ATE0\r")
+    sink = Sink()
+    assert bench.interpreter.connect_unsolicited(sink, shown=b"\r\nHELLO\r\n")
+    assert bench.host.take() == b"\r\nHELLO\r\n" and sink.events == ["attach"]
+    assert not bench.interpreter.connect_unsolicited(Sink(), shown=b"x")  # already online
