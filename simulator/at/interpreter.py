@@ -16,6 +16,7 @@ Modes:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet.defer import Deferred
@@ -138,6 +139,8 @@ class Interpreter:
         self._escape_timer: Any = None
         self._suspended_output = bytearray()
         self._pumping = False
+        #: Bytes a service listens for between command lines -> what it does with them.
+        self._idle_bytes: dict[int, Callable[[], ResultCode | None]] = {}
         self._update_dcd()
 
     def __repr__(self) -> str:
@@ -255,6 +258,8 @@ class Interpreter:
                 if self.mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
+                if self._idle_bytes and self._take_idle_byte():
+                    continue
                 regs = self.session.sregs
                 used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
                 del self._pending[:used]
@@ -274,6 +279,35 @@ class Interpreter:
                     self._final(ResultCode.OK)
         finally:
             self._pumping = False
+
+    def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
+        """Call ``action()`` when the host types ``byte`` between command lines, where the
+        engine would ignore it (eDsoft's ETX that aborts a listen, 002 §5.2.1); the result
+        code it returns, if any, is shown.  ``None`` stops listening."""
+        if action is None:
+            self._idle_bytes.pop(byte, None)
+        else:
+            self._idle_bytes[byte] = action
+
+    def _take_idle_byte(self) -> bool:
+        """A byte a service listens for comes before the next line: consume up to it (the
+        assembler would skip those bytes) and act."""
+        if self._assembler.in_line:
+            return False
+        pending = self._pending
+        line_start = min((i for i in (pending.find(b"A"), pending.find(b"a")) if i >= 0),
+                         default=len(pending))
+        hits = [i for i in (pending.find(bytes([b]), 0, line_start) for b in self._idle_bytes)
+                if i >= 0]
+        if not hits:
+            return False
+        hit = min(hits)
+        action = self._idle_bytes[pending[hit]]
+        del pending[:hit + 1]
+        result = action()
+        if result is not None:
+            self._final(result)
+        return True
 
     def _run_line(self, text: str) -> None:
         log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,

@@ -487,3 +487,19 @@ def test_unsolicited_data_mode_with_a_dialects_own_announcement(bench):
     assert bench.interpreter.connect_unsolicited(sink, shown=b"\r\nHELLO\r\n")
     assert bench.host.take() == b"\r\nHELLO\r\n" and sink.events == ["attach"]
     assert not bench.interpreter.connect_unsolicited(Sink(), shown=b"x")  # already online
+
+
+def test_a_byte_a_service_listens_for_between_lines(bench):
+    bench.send(b"ATE0\r")
+    heard = []
+
+    def heard_etx():
+        heard.append(1)
+        return ResultCode.OK if len(heard) == 1 else None
+
+    bench.interpreter.on_idle_byte(0x03, heard_etx)
+    assert bench.send(b"\x03") == b"\r\nOK\r\n"
+    assert bench.send(b"AT+INFO\x03\r") == b"\r\na\r\nb\r\n\r\nOK\r\n"  # inside a line: ignored
+    assert bench.send(b"x\x03AT\r") == b"\r\nOK\r\n" and heard == [1, 1]
+    bench.interpreter.on_idle_byte(0x03, None)
+    assert bench.send(b"\x03AT\r") == b"\r\nOK\r\n" and len(heard) == 2

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.at.commands import Connect
+from simulator.at.commands import Connect, ResultCode
+from simulator.datamode.dle import ETX
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.datamode import waiting_for_data
 from simulator.dialects.edsoft.link import NO_LINK
@@ -64,6 +65,11 @@ class DataSession(SocketListener):
                                                     shown=waiting_for_data(self.at_session)):
             self.clock.callLater(PORT_RETRY, self.offer_port)
 
+    @property
+    def waiting(self) -> bool:
+        """A listen whose peer has not come yet."""
+        return False
+
     def data_mode_entered(self) -> None:
         """Data mode began on the port: report what happened before."""
 
@@ -106,3 +112,22 @@ def socket_id(call) -> int:
 
 def refuse(call) -> Any:
     raise codes.error(codes.SYNTAX_ERROR)
+
+
+def arm_etx_abort(edsoft: EdsoftService, interpreter: Any) -> None:
+    """"The LTCP command can be aborted before an incoming TCP request has been received by
+    issuing an <ETX> character on the serial port" (002 §5.2.1): a lone ETX typed between
+    command lines ends the listens this port opened, answered ``OK`` as the ETX that closes
+    the socket is (002 A.8.1, E68)."""
+
+    def abort() -> ResultCode | None:
+        interpreter.on_idle_byte(ETX, None)
+        sessions = [*edsoft.tcp.sessions.values(), edsoft.udp.current()]
+        ended = [s for s in sessions
+                 if s is not None and s.waiting and s.interpreter is interpreter]
+        for session in ended:
+            session.end()
+        return ResultCode.OK if ended else None
+
+    if interpreter is not None:
+        interpreter.on_idle_byte(ETX, abort)

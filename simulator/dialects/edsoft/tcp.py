@@ -26,7 +26,7 @@ from simulator.dialects.edsoft.datamode import (
 )
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.parameters import key
-from simulator.dialects.edsoft.sockets import DataSession, refuse, socket_id
+from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse, socket_id
 from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
 from simulator.network.errors import RouteError
@@ -60,8 +60,8 @@ class TcpSession(DataSession):
         return f"<TcpSession {self.number}>"
 
     @property
-    def listening(self) -> bool:
-        return self.server is not None and not self.server.closed
+    def waiting(self) -> bool:
+        return not self.ended and self.sock is None and self.server is not None
 
     def use(self, sock: TcpSocket) -> None:
         self.sock = sock
@@ -207,6 +207,7 @@ class TcpSockets:
             session.server = TcpServer(
                 bearer, session, port=port, max_spawn=1, on_full="refuse",
                 accept_from=lambda peer: address is None or peer[0] == address)
+            arm_etx_abort(self.edsoft, session.interpreter)
 
         def failed(failure):
             failure.trap(RouteError)
@@ -220,5 +221,5 @@ class TcpSockets:
     def ltcpstop(self, call) -> None:
         number = socket_id(call)
         session = self.session(number)
-        if session is not None and session.sock is None:
+        if session is not None and session.waiting:
             session.end()  # E67: stops a listen; nothing else to stop is not an error

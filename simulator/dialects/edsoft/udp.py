@@ -23,7 +23,7 @@ from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.datamode import BAD_CONFIGURATION, failure_code, udp_sink
 from simulator.dialects.edsoft.link import Resource
-from simulator.dialects.edsoft.sockets import DataSession, refuse
+from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse
 from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.udp import UdpSocket
 from simulator.network.errors import RouteError
@@ -45,6 +45,7 @@ class UdpSession(DataSession):
         super().__init__(edsoft, claim, at_session, interpreter)
         #: Only this address may send before the session is effective (None: anyone).
         self.allowed = allowed
+        self.listening = False  # AT#LUDPSTART: the first datagram makes it effective
         #: Where the host's datagrams go and the only source heard: the first datagram's
         #: (listen) or UDPSERV:UDPPORT (active).
         self.peer: tuple[str, int] | None = None
@@ -59,6 +60,11 @@ class UdpSession(DataSession):
     @property
     def effective(self) -> bool:
         return self.peer is not None
+
+    @property
+    def waiting(self) -> bool:
+        return not self.ended and self.peer is None and self.listening
+
 
     def _delay(self) -> float:
         return self.edsoft.flash.get("UDPTXDELAY") / 1000
@@ -190,6 +196,8 @@ class UdpService:
             except RouteError:
                 session.end()
                 raise
+            session.listening = True
+            arm_etx_abort(self.edsoft, session.interpreter)
 
         def failed(failure):
             failure.trap(RouteError)
@@ -201,5 +209,5 @@ class UdpService:
 
     def ludpstop(self, call) -> None:
         session = self.current()
-        if session is not None and not session.effective:
+        if session is not None and session.waiting:
             session.end()  # E73

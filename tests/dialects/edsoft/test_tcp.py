@@ -304,3 +304,22 @@ def test_atv0_shows_the_numbers():
         assert bench.at(line) == "0\r"
     shown = bench.at("#OTCP=1") + settle(bench)
     assert shown.startswith("1028\r") and shown.endswith("\x03" + "3074\r0\r")
+
+
+def test_5_2_1_etx_aborts_the_listen_before_a_connection():
+    bench = online()
+    peer = listening(bench)
+    assert send(bench, ETX) == OK  # as the ETX that closes the socket (A.8.1, E68)
+    recorder = connect_peer(bench, peer)
+    assert settle(bench) == ""
+    assert recorder.refused
+    assert bench.edsoft.resources.held == frozenset()
+    assert send(bench, ETX) == ""  # nothing listens: ignored, as between lines
+    assert bench.at("#LTCPSTART=1") == OK
+
+
+def test_an_etx_inside_a_command_line_is_not_an_abort():
+    bench = online()
+    listening(bench)
+    assert send(bench, b"AT#VTCP=\x031\r").startswith("\r\n#DLEMODE: 1,1")
+    assert bench.edsoft.tcp.session(1).waiting

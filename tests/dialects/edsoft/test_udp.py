@@ -229,3 +229,10 @@ def test_the_link_going_ends_the_session_with_etx_and_its_code():
     bench.edsoft.link.lost(35841)
     assert settle(bench) == "\x03" + edsoft_error(35841)
     assert bench.edsoft.resources.held == frozenset()
+
+
+def test_etx_aborts_the_listen_before_the_first_datagram():
+    bench = online()
+    listen(bench)
+    assert send(bench, ETX) == OK  # E68
+    assert bench.edsoft.resources.held == frozenset()
