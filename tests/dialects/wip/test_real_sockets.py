@@ -9,46 +9,19 @@ import ipaddress
 import random
 import socket
 
-from twisted.internet import defer, protocol, reactor, threads
+from twisted.internet import protocol, reactor, threads
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import OK, WipBench
+from tests.realtime import Collector, until, wait
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
               dns=(ipaddress.IPv4Address("10.64.255.53"),))
 FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
-
-
-def wait(seconds: float) -> defer.Deferred:
-    d = defer.Deferred()
-    reactor.callLater(seconds, d.callback, None)
-    return d
-
-
-async def until(condition, timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await wait(0.01)
-    raise AssertionError("condition not met in time")
-
-
-class Collector(protocol.Protocol):
-    """A host-side peer: keeps what it receives, can send."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.lost = False
-
-    def dataReceived(self, data: bytes) -> None:
-        self.data += data
-
-    def connectionLost(self, reason=protocol.connectionDone) -> None:
-        self.lost = True
 
 
 class RealSocketTests(unittest.TestCase):
