@@ -65,6 +65,8 @@ class EdsoftService(Service):
 
     def power_off(self) -> None:
         # Everything on the link goes with the module; nothing is shown (nobody is there).
+        self.tcp.power_off()
+        self.udp.power_off()
         self.link.lost()
         self.resources.clear()
 

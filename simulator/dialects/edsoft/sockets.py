@@ -83,6 +83,12 @@ class DataSession(SocketListener):
             self.sink.failed(code if code is not None else NO_LINK)
         self.end()
 
+    def power_off(self) -> None:
+        """The module goes down: the session ends without a word (nobody reads it)."""
+        if self.sink is not None and self.sink.active:
+            self.sink.release(None)
+        self.end()
+
     def end(self) -> None:
         if self.ended:
             return

@@ -159,6 +159,11 @@ class TcpSockets:
             session.link_down(code)
         self.sessions.clear()
 
+    def power_off(self) -> None:
+        for session in list(self.sessions.values()):
+            session.power_off()
+        self.sessions.clear()
+
     def _settings(self, number: int) -> tuple[str, int]:
         flash = self.edsoft.flash
         server, port = flash.get(key("TCPSERV", number)), flash.get(key("TCPPORT", number))

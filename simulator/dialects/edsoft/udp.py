@@ -138,6 +138,11 @@ class UdpService:
             self.session.link_down(code)
         self.session = None
 
+    def power_off(self) -> None:
+        if self.current() is not None:
+            self.session.power_off()
+        self.session = None
+
     def _open(self, call, *, allowed: str | None = None) -> UdpSession:
         bearer = self.edsoft.link.require()
         claim = self.edsoft.resources.claim(Resource.UDP)

@@ -323,3 +323,12 @@ def test_an_etx_inside_a_command_line_is_not_an_abort():
     listening(bench)
     assert send(bench, b"AT#VTCP=\x031\r").startswith("\r\n#DLEMODE: 1,1")
     assert bench.edsoft.tcp.session(1).waiting
+
+
+def test_a_reset_ends_the_session_without_a_word():
+    bench = online()
+    client(bench)
+    bench.modem.power_off()
+    assert settle(bench) == ""
+    assert bench.edsoft.resources.held == frozenset()
+    assert bench.port.interpreter.mode.value == "command"
