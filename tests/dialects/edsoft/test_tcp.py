@@ -2,8 +2,13 @@
 modem playing the remote peer: the manual's examples byte for byte, the DLE/ETX rules both
 ways, DLEMODE 0, TCPTXDELAY, the errors of an open connection (E60-E69)."""
 
-import pytest
+import itertools
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.datamode.dle import escape
 from simulator.dialects.edsoft.link import Resource
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error
 from tests.dialects.edsoft.sockets_lab import (
@@ -332,3 +337,20 @@ def test_a_reset_ends_the_session_without_a_word():
     assert settle(bench) == ""
     assert bench.edsoft.resources.held == frozenset()
     assert bench.port.interpreter.mode.value == "command"
+
+
+@settings(max_examples=25, deadline=None)
+@given(payload=st.binary(min_size=1, max_size=300), cuts=st.lists(st.integers(0, 700)))
+def test_any_bytes_any_fragmentation_come_back_from_the_echo(payload, cuts):
+    bench = online()
+    setup(bench, "#TCPTXDELAY=1,0")
+    client(bench)
+    wire = escape(payload)
+    bounds = sorted({0, len(wire), *(c for c in cuts if c < len(wire))})
+    shown = ""
+    for start, end in itertools.pairwise(bounds):
+        shown += bench.port.send(wire[start:end])
+        bench.clock.advance(0)
+    shown += settle(bench)
+    assert shown == wire.decode("latin-1")  # the echo, escaped the same way
+    assert send(bench, ETX) == OK

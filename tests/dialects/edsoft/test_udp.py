@@ -3,7 +3,10 @@ playing the remote peer: the manual's examples byte for byte, the first datagram
 the peer, the UDPSERV filter, UDPTXDELAY cutting datagrams, wrong states (E70-E79)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from simulator.datamode.dle import escape
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error
 from tests.dialects.edsoft.sockets_lab import (
     CLOSED,
@@ -236,3 +239,13 @@ def test_etx_aborts_the_listen_before_the_first_datagram():
     listen(bench)
     assert send(bench, ETX) == OK  # E68
     assert bench.edsoft.resources.held == frozenset()
+
+
+@settings(max_examples=15, deadline=None)
+@given(payload=st.binary(min_size=1, max_size=300), cut=st.integers(0, 700))
+def test_any_bytes_come_back_from_the_echo_escaped(payload, cut):
+    bench = online()
+    active(bench)
+    wire = escape(payload)
+    shown = bench.port.send(wire[:cut]) + bench.port.send(wire[cut:]) + settle(bench)
+    assert shown == wire.decode("latin-1")
