@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulator.datamode.dle import escape
 from simulator.dialects.edsoft.link import Resource
-from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error
+from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 from tests.dialects.edsoft.sockets_lab import (
     CLOSED,
     DLE,
@@ -61,7 +61,7 @@ def test_a_8_2_client_closed_locally_by_etx():
     assert send(bench, b"Data") == "Data"  # "Data flow is bidirectionnal"
     assert send(bench, ETX) == OK  # A.8.2: the host's ETX, then OK
     assert bench.edsoft.resources.held == frozenset()
-    assert bench.at("#VSTATE") != ""  # command mode again
+    assert bench.at("#TCPPORT=1") == info("#TCPPORT: 1,7")  # command mode again
 
 
 def test_a_8_2_client_closed_by_the_remote():
