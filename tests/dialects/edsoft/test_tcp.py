@@ -354,3 +354,14 @@ def test_any_bytes_any_fragmentation_come_back_from_the_echo(payload, cuts):
     shown += settle(bench)
     assert shown == wire.decode("latin-1")  # the echo, escaped the same way
     assert send(bench, ETX) == OK
+
+
+def test_the_escape_in_dlemode_1_closes_the_socket_too():
+    bench = online()
+    recorder = connect_peer(bench, listening(bench))
+    assert settle(bench) == WAITING
+    bench.port.send(b"last")
+    settle(bench, 1.1)
+    assert send(bench, b"+++", 1.5) == OK  # no online command state (E69)
+    assert bytes(recorder.data) == b"last" and recorder.read_closed
+    assert bench.edsoft.resources.held == frozenset()
