@@ -16,7 +16,7 @@ from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.edsoft.bench import OK, EdsoftBench
-from tests.realtime import Collector, until, wait
+from tests.realtime import Collector, both_ways, until, wait
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
@@ -86,32 +86,10 @@ class RealSocketTests(unittest.TestCase):
         bench, peer = await self.connected_client()
         rng = random.Random(7 + bytewise)
         up, down = rng.randbytes(MIB), rng.randbytes(MIB)
-        wire = escape(up)
-        peer.transport.write(down)
-        received = bytearray()
-
-        def take():
-            received.extend(bench.port.host.received)
-            bench.port.host.received.clear()
-
-        if bytewise:
-            for i in range(len(wire)):
-                bench.port.channel.receive(wire[i:i + 1])
-                if i % 65536 == 0:
-                    take()
-                    await wait(0)
-        else:
-            for i in range(0, len(wire), 4096):
-                bench.port.channel.receive(wire[i:i + 4096])
-        expected_down = escape(down)
-
-        def done():
-            take()
-            return len(peer.data) >= MIB and len(received) >= len(expected_down)
-
-        await until(done, timeout=60)
+        received = await both_ways(bench.port, peer, up=up, wire=escape(up), down=down,
+                                   expected_down=escape(down), bytewise=bytewise)
         self.assertEqual(bytes(peer.data), up)
-        self.assertEqual(bytes(received), expected_down)
+        self.assertEqual(received, escape(down))
         # the host's lone ETX closes the socket: OK, and the server sees the end
         bench.port.channel.receive(b"\x03")
         self.assertEqual(await self.answer(bench, "OK"), OK)

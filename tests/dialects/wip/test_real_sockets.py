@@ -16,7 +16,7 @@ from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import OK, WipBench
-from tests.realtime import Collector, until, wait
+from tests.realtime import Collector, both_ways, until, wait
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
@@ -82,31 +82,11 @@ class RealSocketTests(unittest.TestCase):
         rng = random.Random(mode * 2 + bytewise)
         up, down = rng.randbytes(MIB), rng.randbytes(MIB)
         wire = escape(up) if mode == 1 else up
-        peer.transport.write(down)
-        received = bytearray()
-
-        def take():
-            received.extend(bench.port.host.received)
-            bench.port.host.received.clear()
-
-        if bytewise:
-            for i in range(len(wire)):
-                bench.port.channel.receive(wire[i:i + 1])
-                if i % 65536 == 0:
-                    take()
-                    await wait(0)
-        else:
-            for i in range(0, len(wire), 4096):
-                bench.port.channel.receive(wire[i:i + 4096])
         expected_down = escape(down) if mode == 1 else down
-
-        def done():
-            take()
-            return len(peer.data) >= MIB and len(received) >= len(expected_down)
-
-        await until(done, timeout=60)
+        received = await both_ways(bench.port, peer, up=up, wire=wire, down=down,
+                                   expected_down=expected_down, bytewise=bytewise)
         self.assertEqual(bytes(peer.data), up)
-        self.assertEqual(bytes(received), expected_down)
+        self.assertEqual(received, expected_down)
 
     async def test_one_mib_each_way_in_continuous_mode(self):
         await self.exchange(1, bytewise=False)
