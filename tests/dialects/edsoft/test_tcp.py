@@ -2,13 +2,9 @@
 modem playing the remote peer: the manual's examples byte for byte, the DLE/ETX rules both
 ways, DLEMODE 0, TCPTXDELAY, the errors of an open connection (E60-E69)."""
 
-import itertools
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from simulator.datamode.dle import escape
 from simulator.dialects.edsoft.link import Resource
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 from tests.dialects.edsoft.sockets_lab import (
@@ -273,24 +269,6 @@ def test_a_socket_in_use_and_the_stack_busy_are_37122():
     assert bench.at("#LUDPSTART") == OK
 
 
-def test_the_port_closing_mid_transfer_frees_the_socket():
-    bench = online()
-    client(bench)
-    bench.port.send(b"half a transf")
-    bench.port.interpreter.host_closed()  # the host went away; the port closed
-    settle(bench)
-    assert bench.edsoft.resources.held == frozenset()
-    bench.port.take()
-    assert bench.at("#VTCP=1").startswith("\r\n#DLEMODE: 1,1")
-    assert client(bench) == WAITING
-
-
-def test_the_link_going_ends_the_session_with_etx_and_its_code():
-    bench = online()
-    client(bench)
-    bench.edsoft.link.lost(35841)
-    assert settle(bench) == "\x03" + edsoft_error(35841)
-    assert bench.edsoft.resources.held == frozenset()
 
 
 def test_the_link_going_ends_a_listen_without_a_word():
@@ -329,31 +307,6 @@ def test_an_etx_inside_a_command_line_is_not_an_abort():
     assert send(bench, b"AT#VTCP=\x031\r").startswith("\r\n#DLEMODE: 1,1")
     assert bench.edsoft.tcp.session(1).waiting
 
-
-def test_a_reset_ends_the_session_without_a_word():
-    bench = online()
-    client(bench)
-    bench.modem.power_off()
-    assert settle(bench) == ""
-    assert bench.edsoft.resources.held == frozenset()
-    assert bench.port.interpreter.mode.value == "command"
-
-
-@settings(max_examples=25, deadline=None)
-@given(payload=st.binary(min_size=1, max_size=300), cuts=st.lists(st.integers(0, 700)))
-def test_any_bytes_any_fragmentation_come_back_from_the_echo(payload, cuts):
-    bench = online()
-    setup(bench, "#TCPTXDELAY=1,0")
-    client(bench)
-    wire = escape(payload)
-    bounds = sorted({0, len(wire), *(c for c in cuts if c < len(wire))})
-    shown = ""
-    for start, end in itertools.pairwise(bounds):
-        shown += bench.port.send(wire[start:end])
-        bench.clock.advance(0)
-    shown += settle(bench)
-    assert shown == wire.decode("latin-1")  # the echo, escaped the same way
-    assert send(bench, ETX) == OK
 
 
 def test_the_escape_in_dlemode_1_closes_the_socket_too():

@@ -215,23 +215,6 @@ def test_a_second_session_and_tcp_beside_it_are_37122():
     assert bench.at("#OTCP=1") + settle(bench) == WAITING
 
 
-def test_the_port_closing_ends_the_session():
-    bench = online()
-    active(bench)
-    bench.port.send(b"unfinished")
-    bench.port.interpreter.host_closed()
-    settle(bench)
-    assert bench.edsoft.resources.held == frozenset()
-    bench.port.take()
-    assert active(bench) == WAITING
-
-
-def test_the_link_going_ends_the_session_with_etx_and_its_code():
-    bench = online()
-    active(bench)
-    bench.edsoft.link.lost(35841)
-    assert settle(bench) == "\x03" + edsoft_error(35841)
-    assert bench.edsoft.resources.held == frozenset()
 
 
 def test_etx_aborts_the_listen_before_the_first_datagram():
