@@ -32,6 +32,7 @@ from simulator.at.commands import (
     DataSink,
     Prompt,
     ResultCode,
+    ResultLine,
     TakeOver,
 )
 from simulator.at.escape import EscapeDetector
@@ -368,6 +369,9 @@ class Interpreter:
             return True
         if isinstance(outcome, ResultCode):
             self._final(outcome)
+            return False
+        if isinstance(outcome, ResultLine):
+            self._finish_line(results.result_line(outcome, self.profile))
             return False
         if isinstance(outcome, Connect):
             self._enter_data_mode(outcome.sink, outcome.text, outcome.shown)

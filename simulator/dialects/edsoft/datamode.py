@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.at import results
-from simulator.at.commands import ResultCode
+from simulator.at.commands import ResultCode, ResultLine
 from simulator.datamode.dle import DLE_ETX, END_MARK
 from simulator.datamode.sink import StreamRules, StreamSink
 from simulator.dialects.edsoft import codes
@@ -68,11 +68,7 @@ def failure_code(reason: Reason) -> int:
 def message(name: str, profile: Any) -> bytes:
     """An information message framed as a result code: ``CR LF text CR LF``, under ``ATV0``
     its number then CR (E5); nothing under ``ATQ1``."""
-    if profile.quiet:
-        return b""
-    if profile.verbose:
-        return b"\r\n" + name.encode("ascii") + b"\r\n"
-    return codes.info_message(name, False).encode("ascii") + b"\r"
+    return results.result_line(ResultLine(name, codes.INFO_MESSAGES[name]), profile)
 
 
 def waiting_for_data(session: Any) -> bytes:

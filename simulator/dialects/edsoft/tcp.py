@@ -69,7 +69,7 @@ class TcpSession(DataSession):
         # "a '0' initiates the sending of a TCP frame as soon as possible after the
         # reception of a single character" (002 §5.1.4); a frame waits at most TCPTXDELAY
         # from its first byte (E66).
-        self.uplink = Uplink(self.clock, sock, delay=self._delay,
+        self.uplink = Uplink(self.clock, self, delay=self._delay,
                              watermark=lambda: FULL_FRAME, restart_on_write=False)
 
     def _delay(self) -> float:
@@ -99,8 +99,21 @@ class TcpSession(DataSession):
         return self.sock.read()
 
     def data_available(self, sock, n: int) -> None:
+        self.edsoft.link.activity()
         if self.sink is not None:
             self.sink.received()
+
+    # The uplink's socket: the TCP socket, the link told that data moves (PHYTIMEOUT).
+
+    def send(self, data: bytes) -> int:
+        self.edsoft.link.activity()
+        return self.sock.send(data)
+
+    def shutdown(self) -> None:
+        self.sock.shutdown()
+
+    def close(self) -> None:
+        self.sock.close()
 
     def peer_closed(self, sock) -> None:
         if self.sink is None:

@@ -80,6 +80,7 @@ class UdpSession(DataSession):
     # -- from the socket ---------------------------------------------------------------
 
     def data_available(self, sock, n: int) -> None:
+        self.edsoft.link.activity()
         if self.peer is None:
             head = sock.peek()
             # "The UDP session will be effective upon reception of the first datagram,
@@ -102,6 +103,7 @@ class UdpSession(DataSession):
         return bytes(data)
 
     def send(self, data: bytes) -> int:
+        self.edsoft.link.activity()
         if not self.sock.closed and self.peer is not None:
             self.sock.sendto(data, self.peer).addErrback(lambda f: None)
         return len(data)

@@ -58,3 +58,15 @@ def test_a_reset_ends_the_session_without_a_word(open_session):
     assert settle(bench) == ""
     assert bench.edsoft.resources.held == frozenset()
     assert bench.port.interpreter.mode.value == "command"
+
+
+@SESSIONS
+def test_data_both_ways_keeps_the_link_from_idling(open_session):
+    bench = online()
+    open_session(bench)
+    settle(bench, 5)
+    bench.port.send(b"ping")
+    moved = bench.clock.seconds()
+    settle(bench)
+    # the host's bytes went, the echo came back: PHYTIMEOUT counts from then (002 §2.1.6)
+    assert bench.edsoft.link.last_activity >= moved
