@@ -16,6 +16,7 @@ Modes:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet.defer import Deferred
@@ -108,7 +109,7 @@ class _Link:
         if self.current:
             self._interpreter._sink_output(data)
 
-    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+    def end(self, result: ResultCode | str | bytes | None = ResultCode.NO_CARRIER) -> None:
         if self.current:
             self._interpreter._sink_ended(result)
 
@@ -139,6 +140,8 @@ class Interpreter:
         self._escape_timer: Any = None
         self._suspended_output = bytearray()
         self._pumping = False
+        #: Bytes a service listens for between command lines -> what it does with them.
+        self._idle_bytes: dict[int, Callable[[], ResultCode | None]] = {}
         self._update_dcd()
 
     def __repr__(self) -> str:
@@ -258,6 +261,8 @@ class Interpreter:
                 if self.mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
+                if self._idle_bytes and self._take_idle_byte():
+                    continue
                 regs = self.session.sregs
                 used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
                 del self._pending[:used]
@@ -277,6 +282,35 @@ class Interpreter:
                     self._final(ResultCode.OK)
         finally:
             self._pumping = False
+
+    def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
+        """Call ``action()`` when the host types ``byte`` between command lines, where the
+        engine would ignore it (eDsoft's ETX that aborts a listen, 002 §5.2.1); the result
+        code it returns, if any, is shown.  ``None`` stops listening."""
+        if action is None:
+            self._idle_bytes.pop(byte, None)
+        else:
+            self._idle_bytes[byte] = action
+
+    def _take_idle_byte(self) -> bool:
+        """A byte a service listens for comes before the next line: consume up to it (the
+        assembler would skip those bytes) and act."""
+        if self._assembler.in_line:
+            return False
+        pending = self._pending
+        line_start = min((i for i in (pending.find(b"A"), pending.find(b"a")) if i >= 0),
+                         default=len(pending))
+        hits = [i for i in (pending.find(bytes([b]), 0, line_start) for b in self._idle_bytes)
+                if i >= 0]
+        if not hits:
+            return False
+        hit = min(hits)
+        action = self._idle_bytes[pending[hit]]
+        del pending[:hit + 1]
+        result = action()
+        if result is not None:
+            self._final(result)
+        return True
 
     def _run_line(self, text: str) -> None:
         log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
@@ -344,7 +378,7 @@ class Interpreter:
             self._finish_line(results.result_line(outcome, self.profile))
             return False
         if isinstance(outcome, Connect):
-            self._enter_data_mode(outcome.sink, outcome.text)
+            self._enter_data_mode(outcome.sink, outcome.text, outcome.shown)
             return False
         if outcome is _RESUMED:
             return False
@@ -420,8 +454,11 @@ class Interpreter:
 
     # -- data mode ------------------------------------------------------------------------------
 
-    def _enter_data_mode(self, sink: DataSink, text: str) -> None:
-        self._final_connect(text)
+    def _enter_data_mode(self, sink: DataSink, text: str, shown: bytes | None = None) -> None:
+        if shown is None:
+            self._final_connect(text)
+        else:
+            self.write(shown)
         self._sink = sink
         self._suspended_output.clear()
         self._start_data_mode()
@@ -429,13 +466,15 @@ class Interpreter:
                  sink=type(sink).__name__)
         sink.attach(_Link(self, sink))
 
-    def connect_unsolicited(self, sink: DataSink, text: str) -> bool:
+    def connect_unsolicited(self, sink: DataSink, text: str = "",
+                            shown: bytes | None = None) -> bool:
         """Enter data mode without a command (automatic answer after S0 rings): shows
-        ``CONNECT <text>`` as if ATA had been typed.  False if the channel is busy (a command
-        running, a prompt open, already online)."""
+        ``CONNECT <text>`` as if ATA had been typed, or ``shown`` (a dialect's own
+        announcement, framed).  False if the channel is busy (a command running, a prompt
+        open, already online)."""
         if self.mode is not Mode.COMMAND or self.online or self._assembler.in_line:
             return False
-        self._enter_data_mode(sink, text)
+        self._enter_data_mode(sink, text, shown)
         return True
 
     def _final_connect(self, text: str) -> None:
@@ -507,7 +546,7 @@ class Interpreter:
         elif len(self._suspended_output) + len(data) <= SUSPENDED_OUTPUT_LIMIT:
             self._suspended_output += data
 
-    def _sink_ended(self, result: ResultCode | str | None) -> None:
+    def _sink_ended(self, result: ResultCode | str | bytes | None) -> None:
         was_data = self.mode is Mode.DATA
         self._sink = None
         self._cancel_escape_timer()
@@ -522,7 +561,9 @@ class Interpreter:
         else:
             self._urcs.append(self._end_text(result))
 
-    def _end_text(self, result: ResultCode | str | None) -> bytes:
+    def _end_text(self, result: ResultCode | str | bytes | None) -> bytes:
+        if isinstance(result, bytes):
+            return result
         if isinstance(result, ResultCode):
             return results.result(result, self.profile)
         if isinstance(result, str):

@@ -96,12 +96,14 @@ class EdsoftBench:
     def at(self, line: str) -> str:
         """``AT<line>``: everything the modem answered (zero-delay timers included)."""
         answer = self.port.at(line)
-        self.clock.advance(0)
+        if not self.real:
+            self.clock.advance(0)
         return answer + self.port.take()
 
     def send(self, data: bytes) -> str:
         answer = self.port.send(data)
-        self.clock.advance(0)
+        if not self.real:
+            self.clock.advance(0)
         return answer + self.port.take()
 
     def restart(self, **kw) -> EdsoftBench:

@@ -12,7 +12,6 @@ UNKNOWN = edsoft_error(34817)
 #: The manual's commands that are not built yet (docs/dialects/edsoft.md coverage table).
 NOT_YET = ("#GETMAIL",
            "#SENDMAIL1", "#SENDMAIL2", "#SENDMAIL3", "#PUTMAIL", "#FTPGET", "#FTPPUT",
-           "#LTCPSTART=1", "#LTCPSTOP=1", "#OTCP=1", "#LUDPSTART", "#LUDPSTOP", "#OUDP",
            "#PING")
 
 
