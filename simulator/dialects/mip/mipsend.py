@@ -1,0 +1,111 @@
+"""Basic-mode sending (003 §1.1.6-§1.1.8): +MIPSEND puts hex-coded data in the socket's
+accumulating buffer, +MIPPUSH hands the buffer to the protocol stack, +MIPFLUSH drops it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from simulator.at.commands import AtError, CmeError
+from simulator.dialects.mip import codes, hexdata
+from simulator.dialects.mip.command import ID_RANGE, MipCommand, id_list
+
+#: "Data chunks between the terminal and the Module are limited to be smaller than 1024
+#: characters (2048 characters in coded form)" (§1.1.4.1): 2048 hex digits at most (M6).
+MAX_CHUNK = 1024
+
+#: <Status> of +MIPSEND (§1.1.6.4) and +MIPPUSH (§1.1.7.4).
+SUCCESS = 0
+FLOWED_OFF = 1
+NO_DATA = 2
+
+
+class MipSend(MipCommand):
+    name = "+MIPSEND"
+    forms = ("set", "read")
+
+    def set(self, call) -> None:
+        self.ready()
+        p = self.params(call)
+        p.count(1, 2)
+        sid = self.socket_id(p)
+        if not (p.present(1) and p.quoted(1)):
+            # +MIPSEND=<id> and +MIPSEND=<id>,<Data_len> are the prompt modes of §1.2,
+            # not offered (see the coverage table).
+            raise AtError(self.name)
+        data = hexdata.decode(p.str(1))
+        if not data:
+            raise p.bad()
+        if len(data) > MAX_CHUNK:
+            raise CmeError(codes.SEND_TOO_LONG)
+        sock = self.stack.active(sid)
+        if sock.flowed_off:
+            call.info(f"+MIPSEND: {sid},{FLOWED_OFF},{sock.buffer.free}")
+            return
+        if not sock.buffer.fits(data):
+            raise CmeError(codes.SEND_MEMORY)
+        sock.to_stack(sock.buffer.append(data))
+        call.info(f"+MIPSEND: {sid},{SUCCESS},{sock.buffer.free}")
+
+    def read(self, call) -> None:
+        ids = self.stack.active_ids()
+        for sid in ids:
+            call.info(f"+MIPSEND: {sid},{self.stack.sockets[sid].buffer.free}")
+        if not ids:
+            call.info("+MIPSEND: 0")
+
+
+class MipPush(MipCommand):
+    name = "+MIPPUSH"
+    forms = ("set", "read", "test")
+
+    def set(self, call) -> None:
+        self.ready()
+        p = self.params(call)
+        p.count(1, 3)
+        sid = self.socket_id(p)
+        destination = None
+        if len(p) > 1:
+            p.at_least(3)
+            address = p.str(1)
+            port = p.int(2, 0, 65535)
+            try:
+                destination = (str(ipaddress.IPv4Address(address)), port)
+            except ValueError:
+                raise p.bad() from None
+        sock = self.stack.active(sid)
+        buffer = sock.buffer
+        if sock.flowed_off:
+            status = FLOWED_OFF
+        elif not len(buffer):
+            status = NO_DATA
+        else:
+            status = SUCCESS
+            if destination is not None and sock.udp is not None:
+                sock.target = destination  # the next pushes go there too (§1.1.7.4)
+            sock.to_stack([buffer.take_all()], destination)
+        call.info(f"+MIPPUSH: {sid},{status},{buffer.pushed}")
+
+    def read(self, call) -> None:
+        call.info(f"+MIPPUSH: {id_list(self.stack.active_ids())}")
+
+    def test(self, call) -> None:
+        call.info(f'+MIPPUSH: {ID_RANGE},"",(0-65535)')
+
+
+class MipFlush(MipCommand):
+    name = "+MIPFLUSH"
+    forms = ("set", "read", "test")
+
+    def set(self, call) -> None:
+        self.ready()
+        p = self.params(call)
+        p.count(1, 1)
+        sid = self.socket_id(p)
+        self.stack.active(sid).buffer.clear()
+        call.info(f"+MIPFLUSH: {sid}")
+
+    def read(self, call) -> None:
+        call.info(f"+MIPFLUSH: {id_list(self.stack.active_ids())}")
+
+    def test(self, call) -> None:
+        call.info(f"+MIPFLUSH: {ID_RANGE}")

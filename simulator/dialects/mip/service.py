@@ -1,0 +1,31 @@
+"""The +MIP TCP/IP stack of one modem as a modem service: it owns the link and the sockets
+(``MipStack``) and registers the commands, each from its own module."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.dialects.mip.mipcall import MipCall
+from simulator.dialects.mip.mipopen import MipClose, MipOpen
+from simulator.dialects.mip.mipsend import MipFlush, MipPush, MipSend
+from simulator.dialects.mip.stack import MipStack
+from simulator.modem.modem import Service
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.modem.modem import Modem
+
+
+class MipService(Service):
+    def __init__(self, modem: Modem) -> None:
+        super().__init__(modem)
+        self.stack = MipStack(modem)
+        self.commands = [cls(self.stack) for cls in (
+            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush)]
+
+    def register(self, table: CommandTable) -> None:
+        for command in self.commands:
+            command.register(table)
+
+    def power_off(self) -> None:
+        self.stack.link.power_off()

@@ -1,0 +1,212 @@
+"""Sockets 1-6 of the +MIP stack (003 §1.1.2-§1.1.12): each one a TCP or UDP socket of
+``simulator.ipstack`` with its accumulating buffer, turning the socket's events into the
+module's lines: ``+MIPOPEN:`` once open, ``+MIPRTCP:``/``+MIPRUDP:`` for what arrives,
+``+MIPSTAT:`` when it breaks, ``+MIPXOFF:``/``+MIPXON:`` when the stack cannot take more."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from simulator.dialects.mip import hexdata
+from simulator.dialects.mip.accumulator import Accumulator
+from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
+
+if TYPE_CHECKING:
+    from twisted.internet.interfaces import IReactorTime
+
+    from simulator.network.apn import Bearer
+
+SOCKET_IDS = range(1, 7)
+
+#: "This command will return in 60 sec when DNS is error" (§1.1.2.1, M8).
+DNS_FAILURE_DELAY = 60.0
+#: ``+MIPSTAT`` <status> "Broken protocol stack" (§1.1.12.4): every failure of a plain
+#: socket (M7).
+BROKEN = 1
+#: Largest piece of received data on one line: +MIPDSETS' default <Size> (§1.1.5.4).
+RECEIVE_CHUNK = 2048
+
+
+class Protocol(enum.IntEnum):
+    """``<Protocol>`` of +MIPOPEN (§1.1.2.4); SSL (2) is not offered (M2)."""
+
+    TCP = 0
+    UDP = 1
+
+
+class MipSocket(SocketListener):
+    """One open (or opening) socket.  ``report(line)`` shows a line on the AT ports;
+    ``forget(sock)`` frees its id once it is closed."""
+
+    def __init__(self, sid: int, protocol: Protocol, bearer: Bearer, clock: IReactorTime,
+                 report: Callable[[str], None], forget: Callable[[MipSocket], None],
+                 resolver=None) -> None:
+        self.sid = sid
+        self.protocol = protocol
+        self.bearer = bearer
+        self.clock = clock
+        self.report = report
+        self.forget = forget
+        self.resolver = resolver
+        self.buffer = Accumulator()
+        self.active = False  # "+MIPOPEN: <id>,1" was shown
+        self.flowed_off = False  # "+MIPXOFF: <id>" was shown, "+MIPXON" not yet
+        self.tcp: TcpSocket | None = None
+        self.udp: UdpSocket | None = None
+        self.server: TcpServer | None = None
+        self.target: tuple[str, int] | None = None  # UDP: where +MIPPUSH sends
+        self.listening = False  # remote port 0: the peer is whoever comes
+        self._opened_at = clock.seconds()
+        self._timer = None
+
+    def __repr__(self) -> str:
+        return f"<MipSocket {self.sid} {self.protocol.name} active={self.active}>"
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def connect(self, host: str, port: int, local_port: int) -> None:
+        if self.protocol is Protocol.TCP:
+            self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver)
+            self.tcp.connect(host, port, local_port=local_port).addErrback(lambda f: None)
+        else:
+            self.udp = UdpSocket(self.bearer, self, accept_any=True, resolver=self.resolver)
+            self.target = (host, port)
+            self.udp.open(local_port, (host, port)).addErrback(lambda f: None)
+
+    def listen(self, local_port: int) -> None:
+        """Remote port 0: wait for the peer (TCP) or for datagrams from anyone (UDP)."""
+        self.listening = True
+        if self.protocol is Protocol.TCP:
+            self.server = TcpServer(self.bearer, self, port=local_port, max_spawn=1,
+                                    on_full="refuse")
+        else:
+            self.udp = UdpSocket(self.bearer, self, accept_any=True, resolver=self.resolver)
+            self.udp.open(local_port)
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def to_stack(self, packets: list[bytes], destination: tuple[str, int] | None = None) -> None:
+        """Hand packets to the protocol stack; what TCP cannot take goes back to the
+        accumulating buffer and flow is turned off until the stack has room (M10)."""
+        for i, packet in enumerate(packets):
+            if not packet:
+                continue
+            if self.udp is not None:
+                where = destination or self.target
+                if where is not None:
+                    self.udp.sendto(packet, where).addErrback(lambda f: None)
+                continue
+            if self.tcp is None:
+                continue
+            taken = self.tcp.send(packet)
+            if taken < len(packet):
+                rest = packet[taken:] + b"".join(packets[i + 1:])
+                self.buffer.give_back(rest)
+                self._xoff()
+                return
+
+    def _xoff(self) -> None:
+        if not self.flowed_off:
+            self.flowed_off = True
+            self.report(f"+MIPXOFF: {self.sid}")
+
+    def writable(self, sock) -> None:
+        if not self.flowed_off or sock is not self.tcp:
+            return
+        self.flowed_off = False
+        waiting = self.buffer.take_all()
+        if waiting:
+            self.to_stack([waiting])
+        if not self.flowed_off:
+            self.report(f"+MIPXON: {self.sid}")
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def close(self, *, abort: bool = False) -> None:
+        """Close at the host's request; buffered data is lost (§1.1.3.1)."""
+        self._cancel_timer()
+        self.buffer.clear()
+        if self.tcp is not None:
+            (self.tcp.abort if abort else self.tcp.close)()
+        if self.udp is not None:
+            self.udp.close()
+        if self.server is not None:
+            self.server.close()
+        self.active = False
+
+    def _broken(self, status: int = BROKEN) -> None:
+        """The socket is over on its own: it is freed and ``+MIPSTAT`` says so (M7)."""
+        self.close()
+        self.forget(self)
+        self.report(f"+MIPSTAT: {self.sid},{status}")
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+
+    # -- socket events ----------------------------------------------------------------------
+
+    def connected(self, sock) -> None:
+        self.active = True
+        self.report(f"+MIPOPEN: {self.sid},1")
+
+    def accepted(self, server, child) -> None:
+        child.listener = self
+        self.tcp = child
+        server.close()
+        self.server = None
+        self.active = True
+        address, port = child.peer
+        self.report(f"+MIPOPEN: {self.sid},1,{address},{port}")
+
+    def data_available(self, sock, n: int) -> None:
+        if sock is self.tcp:
+            self._deliver_stream()
+        elif sock is self.udp:
+            self._deliver_datagrams()
+
+    def peer_closed(self, sock) -> None:
+        if sock is self.tcp:
+            self._deliver_stream()
+            self._broken()
+
+    def error(self, sock, reason: Reason) -> None:
+        if sock is not self.tcp and sock is not self.udp:
+            return
+        if not self.active and reason in (Reason.NAME_NOT_FOUND, Reason.DNS_TIMEOUT):
+            delay = max(0.0, self._opened_at + DNS_FAILURE_DELAY - self.clock.seconds())
+            self.close()
+            self._timer = self.clock.callLater(delay, self._dns_failed)
+            return
+        if sock is self.tcp:
+            self._deliver_stream()
+        self._broken()
+
+    def _dns_failed(self) -> None:
+        self._timer = None
+        self.forget(self)
+        self.report(f"+MIPSTAT: {self.sid},{BROKEN}")
+
+    # -- receiving --------------------------------------------------------------------------
+
+    def _deliver_stream(self) -> None:
+        """``+MIPRTCP: <id>,<Left>,<Data>``: <Left> is what still waits after this line."""
+        while self.tcp is not None and self.tcp.available:
+            data = self.tcp.read(RECEIVE_CHUNK)
+            self.report(f"+MIPRTCP: {self.sid},{self.tcp.available},{hexdata.encode(data)}")
+
+    def _deliver_datagrams(self) -> None:
+        """``+MIPRUDP: <Source_IP>,<Source_Port>,<id>,<Left>,<Data>`` (§3.5)."""
+        while self.udp is not None and self.udp.pending:
+            datagram = self.udp.recv()
+            if self.listening:  # replies go to the last sender (M11)
+                self.target = (datagram.address, datagram.port)
+            data = datagram.data
+            for start in range(0, max(len(data), 1), RECEIVE_CHUNK):
+                piece = data[start:start + RECEIVE_CHUNK]
+                left = len(data) - start - len(piece) + self.udp.available
+                self.report(f"+MIPRUDP: {datagram.address},{datagram.port},{self.sid},"
+                            f"{left},{hexdata.encode(piece)}")

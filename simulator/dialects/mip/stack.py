@@ -1,0 +1,48 @@
+"""What the +MIP commands work on: the link, the socket table, the receive format, and the
+way to show a line on the AT ports.  One per modem, owned by ``MipService``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.at.commands import CmeError
+from simulator.dialects.mip import codes
+from simulator.dialects.mip.link import MipLink
+from simulator.dialects.mip.sockets import BROKEN, MipSocket
+
+if TYPE_CHECKING:
+    from simulator.modem.modem import Modem
+
+
+class MipStack:
+    def __init__(self, modem: Modem) -> None:
+        self.modem = modem
+        self.clock = modem.clock
+        self.link = MipLink(modem, self.report, self.drop_sockets)
+        self.sockets: dict[int, MipSocket] = {}
+
+    def report(self, line: str) -> None:
+        self.modem.emit_urc(lambda session: line)
+
+    # -- the socket table -------------------------------------------------------------------
+
+    def active(self, sid: int) -> MipSocket:
+        """Socket ``sid`` once open, or "TCPIP socket not opened" (2024)."""
+        sock = self.sockets.get(sid)
+        if sock is None or not sock.active:
+            raise CmeError(codes.SOCKET_NOT_OPENED)
+        return sock
+
+    def active_ids(self) -> list[int]:
+        return sorted(sid for sid, sock in self.sockets.items() if sock.active)
+
+    def forget(self, sock: MipSocket) -> None:
+        if self.sockets.get(sock.sid) is sock:
+            del self.sockets[sock.sid]
+
+    def drop_sockets(self) -> None:
+        """The link went down: every socket, open or opening, breaks with it (M4)."""
+        for sock in sorted(self.sockets.values(), key=lambda s: s.sid):
+            sock.close()
+            self.forget(sock)
+            self.report(f"+MIPSTAT: {sock.sid},{BROKEN}")
