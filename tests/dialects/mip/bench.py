@@ -31,12 +31,12 @@ __all__ = ["ERROR", "LAB", "OK", "MipBench", "cme", "info", "urc"]
 LTE_CELL = NetworkSpec(operators=(OperatorSpec(mcc="460", mnc="11", name="CHN-CT",
                                                short_name="CT", tech="lte"),))
 DNS = ipaddress.IPv4Address("10.64.255.53")
-#: The address the manual's chapter 3 talks to, as a lab host with echo services.
-SERVER = HostSpec("111.231.250.105", address=ipaddress.IPv4Address("111.231.250.105"),
-                  services=(ServiceSpec("echo"),))
+#: The server of the manual's chapter 3, as a lab host echoing on the ports it uses there.
+SERVER = HostSpec("111.231.250.105", services=(ServiceSpec("echo", ports=(3000, 5000, 5092)),))
 NAMED = HostSpec("echo.lab", address=ipaddress.IPv4Address("192.0.2.7"),
                  services=(ServiceSpec("echo"),))
-LAB = IpNetworkSpec(apns=(ApnSpec("*", ipaddress.IPv4Network("10.34.7.0/24"), dns=(DNS,)),),
+#: The first address handed out is the one §3.1 shows.
+LAB = IpNetworkSpec(apns=(ApnSpec("*", ipaddress.IPv4Network("10.34.7.211/32"), dns=(DNS,)),),
                     hosts=(SERVER, NAMED), links=LinksSpec(default="ideal"))
 
 

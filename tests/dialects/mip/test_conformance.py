@@ -1,0 +1,59 @@
+"""The manual's chapter 3 replayed byte for byte on a task.Clock, for what the dialect
+offers: each example's command lines typed as printed, the answers compared with the
+printed lines in their V.250 framing (003 §3.1, §3.2, §3.3 basic mode, §3.5, §3.11)."""
+
+from tests.dialects.mip.bench import OK, MipBench, info, urc
+
+
+def online() -> MipBench:
+    bench = MipBench()
+    bench.online()
+    return bench
+
+
+def test_3_1_mipcall_activates_and_reports_the_address_after_ok():
+    bench = MipBench()
+    assert bench.at('+MIPCALL=1,"CTNET"') + bench.settle() == OK + urc("+MIPCALL: 10.34.7.211")
+    assert bench.at("+MIPCALL?") == info("+MIPCALL: 1,10.34.7.211")
+
+
+def test_3_2_tcp_and_udp_connect():
+    bench = online()
+    assert bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0') + bench.settle() == (
+        OK + urc("+MIPOPEN: 1,1"))
+    assert bench.at('+MIPOPEN=2,,"111.231.250.105",5000,1') + bench.settle() == (
+        OK + urc("+MIPOPEN: 2,1"))
+
+
+def test_3_3_basic_mode_buffers_then_pushes():
+    bench = online()
+    bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0')
+    bench.settle()
+    assert bench.at('+MIPSEND=1,"313233343536"') == info("+MIPSEND: 1,0,2042")
+    assert bench.settle() == ""  # nothing leaves before the push
+    assert bench.at("+MIPPUSH=1") + bench.settle() == (
+        info("+MIPPUSH: 1,0,6") + urc("+MIPRTCP: 1,0,313233343536"))
+
+
+def test_3_5_udp_data_comes_back_with_its_source():
+    bench = online()
+    assert bench.at('+MIPOPEN=1,,"111.231.250.105",5092,1') + bench.settle() == (
+        OK + urc("+MIPOPEN: 1,1"))
+    assert bench.at('+MIPSEND=1,"31323334353637383930"') == info("+MIPSEND: 1,0,2038")
+    assert bench.at("+MIPPUSH=1") + bench.settle() == (
+        info("+MIPPUSH: 1,0,10")
+        + urc("+MIPRUDP: 111.231.250.105,5092,1,0,31323334353637383930"))
+
+
+def test_3_11_close():
+    bench = online()
+    bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0')
+    bench.settle()
+    assert bench.at("+MIPCLOSE=1") + bench.settle() == OK + urc("+MIPCLOSE: 1,0")
+    assert bench.at("+MIPCLOSE?") == info("+MIPCLOSE: 0")
+
+
+def test_the_commands_are_read_in_lower_case_as_3_4_types_them():
+    bench = online()
+    assert bench.at('+mipopen=1,,"111.231.250.105",3000,0') + bench.settle() == (
+        OK + urc("+MIPOPEN: 1,1"))
