@@ -28,7 +28,7 @@ from tests.modem.bench import ERROR, OK, Port, cme, info, urc
 
 __all__ = ["ERROR", "LAB", "OK", "MipBench", "cme", "info", "urc"]
 
-LTE_CELL = NetworkSpec(operators=(OperatorSpec(mcc="460", mnc="11", name="CHN-CT",
+LTE_CELL = NetworkSpec(operators=(OperatorSpec(mcc="001", mnc="01", name="CHN-CT",
                                                short_name="CT", tech="lte"),))
 DNS = ipaddress.IPv4Address("10.64.255.53")
 #: The server of the manual's chapter 3, as a lab host echoing on the ports it uses there.
