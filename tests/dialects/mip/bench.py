@@ -67,7 +67,8 @@ class MipBench:
     def at(self, line: str) -> str:
         """``AT<line>``: everything the modem answered (zero-delay timers included)."""
         answer = self.port.at(line)
-        self.clock.advance(0)
+        if not self.real:
+            self.clock.advance(0)
         return answer + self.port.take()
 
     def settle(self, seconds: float = 1.0, step: float = 0.01) -> str:
