@@ -21,7 +21,7 @@ class Accumulator:
 
     @property
     def free(self) -> int:
-        return CAPACITY - len(self._data)
+        return max(0, CAPACITY - len(self._data))
 
     def fits(self, data: bytes) -> bool:
         return len(data) <= self.free

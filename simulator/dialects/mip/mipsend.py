@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from simulator.at.commands import AtError, CmeError
+from simulator.at import results
+from simulator.at.assembler import DataCollector
+from simulator.at.commands import CmeError, Prompt, ResultCode
 from simulator.dialects.mip import codes, hexdata
+from simulator.dialects.mip.accumulator import CAPACITY
 from simulator.dialects.mip.command import ID_RANGE, MipCommand, id_list
 
 #: "Data chunks between the terminal and the Module are limited to be smaller than 1024
@@ -29,9 +32,7 @@ class MipSend(MipCommand):
         p.count(1, 2)
         sid = self.socket_id(p)
         if not (p.present(1) and p.quoted(1)):
-            # +MIPSEND=<id> and +MIPSEND=<id>,<Data_len> are the prompt modes of §1.2,
-            # not offered (see the coverage table).
-            raise AtError(self.name)
+            return self._prompt(call, sid, p.int(1, 1, CAPACITY, default=None))
         data = hexdata.decode(p.str(1))
         if not data:
             raise p.bad()
@@ -45,6 +46,29 @@ class MipSend(MipCommand):
             raise CmeError(codes.SEND_MEMORY)
         sock.to_stack(sock.buffer.append(data))
         call.info(f"+MIPSEND: {sid},{SUCCESS},{sock.buffer.free}")
+
+    def _prompt(self, call, sid: int, length: int | None) -> Prompt:
+        """The prompt modes (§1.2.1-§1.2.3): raw bytes after ``>`` until Ctrl-Z, <Data_len>
+        bytes or the SENDTIME timeout, then pushed at once (M16, M17)."""
+        self.stack.active(sid)
+        return Prompt(lambda data: self._submit(call, sid, data), prompt=b">",
+                      collector=lambda: DataCollector(length, limit=CAPACITY),
+                      timeout=float(self.stack.settings.get("SENDTIME")))
+
+    def _submit(self, call, sid: int, data: bytes) -> None:
+        sock = self.stack.active(sid)  # the peer may have gone while the host typed
+        profile = call.session.profile
+        call.raw(results.result(ResultCode.OK, profile))
+        if sock.flowed_off:
+            status = FLOWED_OFF
+        elif not data and not len(sock.buffer):
+            status = NO_DATA
+        else:
+            status = SUCCESS
+            sock.to_stack([sock.buffer.take_all() + data])
+        call.raw(results.information([f"+MIPPUSH: {sid},{status}"], profile))
+        call.raw(results.information([f"+MIPSEND: {sid},{status},{sock.buffer.free}"],
+                                     profile))
 
     def read(self, call) -> None:
         ids = self.stack.active_ids()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.dialects.mip.gtset import GtSet
 from simulator.dialects.mip.mipcall import MipCall
 from simulator.dialects.mip.mipopen import MipClose, MipOpen
 from simulator.dialects.mip.mipsend import MipFlush, MipPush, MipSend
@@ -21,7 +22,7 @@ class MipService(Service):
         super().__init__(modem)
         self.stack = MipStack(modem)
         self.commands = [cls(self.stack) for cls in (
-            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush)]
+            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, GtSet)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:

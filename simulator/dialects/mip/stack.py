@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import CmeError
 from simulator.dialects.mip import codes
+from simulator.dialects.mip.gtset import GtSettings
 from simulator.dialects.mip.link import MipLink
 from simulator.dialects.mip.sockets import BROKEN, MipSocket
 
@@ -20,6 +21,7 @@ class MipStack:
         self.clock = modem.clock
         self.link = MipLink(modem, self.report, self.drop_sockets)
         self.sockets: dict[int, MipSocket] = {}
+        self.settings = GtSettings(modem.store)
 
     def report(self, line: str) -> None:
         self.modem.emit_urc(lambda session: line)

@@ -4,6 +4,7 @@ answering."""
 
 import pytest
 
+from simulator.dialects.mip.service import MipService
 from tests.dialects.mip.bench import ERROR, OK, MipBench, cme, info, urc
 
 
@@ -40,6 +41,14 @@ def bench():
     ("+MIPFLUSH=1,1", 2000),
     ("+MIPCLOSE=4", 2024),
     ("+MIPCLOSE=1,3", 2000),
+    ("+MIPSEND=1,0", 2000),  # a prompt for no data
+    ("+MIPSEND=1,2049", 2000),
+    ("+MIPSEND=3", 2024),
+    ('+GTSET="IPRFMT",1', 2000),  # formats other than 0 are not offered
+    ('+GTSET="SENDTIME",31', 2000),
+    ('+GTSET="SENDTIME",0', 2000),
+    ('+GTSET="HEXMODE",1', 2000),
+    ("+GTSET=SENDTIME,5", 2000),
 ])
 def test_bad_lines_get_the_tcpip_code_and_plain_error_by_default(bench, line, code):
     assert bench.at(line) == ERROR
@@ -51,7 +60,7 @@ def test_bad_lines_get_the_tcpip_code_and_plain_error_by_default(bench, line, co
 def test_the_verbose_texts_are_the_manuals_with_their_trailing_spaces(bench):
     bench.at("+CMEE=2")
     assert bench.at('+MIPSEND=2,"00"') == "\r\n+CME ERROR: TCPIP socket not opened \r\n"
-    assert bench.at("+MIPSEND=1,0x") == "\r\nERROR\r\n"  # the prompt modes are not offered
+    assert bench.at("+MIPSEND=1,0x") == "\r\n+CME ERROR: TCPIP Param wrong \r\n"
 
 
 def test_sockets_need_the_link():
@@ -63,8 +72,27 @@ def test_sockets_need_the_link():
 
 def test_commands_not_offered_answer_as_unknown_commands(bench):
     for line in ("+MIPODM=1,,\"111.231.250.105\",3000,0", "+MIPSETS=1,100", "+MPING=1,\"a\"",
-                 '+MIPDNS="www.baidu.com"', '+GTSET="IPRFMT",1', "+MIPREAD?", "+MIPNOPE"):
+                 '+MIPDNS="www.baidu.com"', "+MIPREAD?", "+MIPNOPE"):
         assert bench.at(line) == ERROR
     bench.at("+CMEE=1")
     assert bench.at("+MIPODM?") == ERROR
     assert bench.at("+MIPCALL?") == info("+MIPCALL: 1,10.34.7.211")
+
+
+def test_a_host_that_disappears_mid_prompt_leaves_a_modem_that_answers(bench):
+    assert bench.port.send(b"AT+MIPSEND=1,10\r") == ">"
+    bench.port.send(b"12345")
+    bench.port.channel.detach_host()
+    bench.port.channel.attach_host(bench.port.host)
+    bench.settle(13)
+    assert bench.port.take() == ""
+    assert bench.at("+MIPSEND?") == info("+MIPSEND: 1,2048")  # nothing was queued
+
+
+def test_a_socket_that_breaks_while_the_host_types_fails_the_send(bench):
+    bench.at("+CMEE=1")
+    assert bench.port.send(b"AT+MIPSEND=1\r") == ">"
+    bench.port.send(b"AT+CMEE=0\r")  # data: the prompt takes everything up to Ctrl-Z
+    bench.modem.service(MipService).stack.link.bearer.release(by_network=True)
+    assert bench.port.send(b"\x1a") + bench.settle() == cme(2024) + urc(
+        "+MIPSTAT: 1,1", "+MIPCALL: 0")

@@ -57,3 +57,29 @@ def test_the_commands_are_read_in_lower_case_as_3_4_types_them():
     bench = online()
     assert bench.at('+mipopen=1,,"111.231.250.105",3000,0') + bench.settle() == (
         OK + urc("+MIPOPEN: 1,1"))
+
+
+def test_3_3_hex_mode_with_a_length_and_with_ctrl_z():
+    bench = online()
+    bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0')
+    bench.settle()
+    bench.at("E1")
+    assert bench.port.send(b"AT+MIPSEND=1,10\r") == "AT+MIPSEND=1,10\r>"
+    assert bench.port.send(b"1234567890") + bench.settle() == (
+        "1234567890" + OK + urc("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
+        + urc("+MIPRTCP: 1,0,31323334353637383930"))
+    assert bench.port.send(b"AT+MIPSEND=1\r") == "AT+MIPSEND=1\r>"
+    assert bench.port.send(b"12345678901234567890\x1a") + bench.settle() == (
+        "12345678901234567890" + OK + urc("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
+        + urc("+MIPRTCP: 1,0,3132333435363738393031323334353637383930"))
+
+
+def test_3_4_and_3_5_typed_in_lower_case_with_a_udp_push_line():
+    bench = online()
+    bench.at("E1")
+    assert bench.port.send(b'at+mipopen=1,,"111.231.250.105",5092,1\r') + bench.settle() == (
+        'at+mipopen=1,,"111.231.250.105",5092,1\r' + OK + urc("+MIPOPEN: 1,1"))
+    assert bench.port.send(b"at+mipsend=1,10\r") == "at+mipsend=1,10\r>"
+    assert bench.port.send(b"1234567890") + bench.settle() == (
+        "1234567890" + OK + urc("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
+        + urc("+MIPRUDP: 111.231.250.105,5092,1,0,31323334353637383930"))
