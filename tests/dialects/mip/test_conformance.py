@@ -83,3 +83,18 @@ def test_3_4_and_3_5_typed_in_lower_case_with_a_udp_push_line():
     assert bench.port.send(b"1234567890") + bench.settle() == (
         "1234567890" + OK + urc("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
         + urc("+MIPRUDP: 111.231.250.105,5092,1,0,31323334353637383930"))
+
+
+def test_the_lab_scenario_loads_as_an_lte_lab(tmp_path):
+    from pathlib import Path
+
+    from simulator.scenario.loader import load
+
+    path = tmp_path / "mip-lab.yaml"
+    path.write_text((Path(__file__).parents[3] / "scenarios" / "mip-lab.yaml").read_text())
+    loaded = load(path)
+    assert {m.dialect for m in loaded.modems} == {"mip"}
+    assert {m.link for m in loaded.modems} == {"lte"}
+    assert [op.tech for op in loaded.network.operators] == ["lte"]
+    (server,) = [h for h in loaded.network.hosts if h.name == "111.231.250.105"]
+    assert server.services[0].ports == (3000, 5000, 5092)

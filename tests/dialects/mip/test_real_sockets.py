@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import socket
 
-from twisted.internet import defer, protocol, reactor
+from twisted.internet import defer, protocol, reactor, threads
 from twisted.trial import unittest
 
-from simulator.network.spec import IpNetworkSpec, LinksSpec
+from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, OperatorSpec, RegistrationSpec
 from tests.dialects.mip.bench import LAB, OK, MipBench
 
@@ -45,8 +46,8 @@ class Echo(protocol.Protocol):
 class RealSocketTests(unittest.TestCase):
     timeout = 120
 
-    async def start(self, ip: IpNetworkSpec) -> MipBench:
-        bench = MipBench(ip=ip, network=FAST_LTE, reactor=reactor)
+    async def start(self, ip: IpNetworkSpec, expose=()) -> MipBench:
+        bench = MipBench(ip=ip, network=FAST_LTE, reactor=reactor, expose=expose)
         self.addCleanup(bench.network.stopService)
         self.addCleanup(bench.modem.power_off)
         await until(lambda: "+CEREG: 0,1" in bench.at("+CEREG?"))
@@ -55,10 +56,10 @@ class RealSocketTests(unittest.TestCase):
         bench.port.take()
         return bench
 
-    async def opened(self, bench: MipBench, line: str) -> None:
+    async def opened(self, bench: MipBench, line: str) -> str:
         bench.port.channel.receive(f"AT+MIPOPEN={line}\r".encode())
         await until(lambda: "+MIPOPEN: 1,1" in bench.port.host.received.decode("latin-1"))
-        bench.port.take()
+        return bench.port.take()
 
     async def exchange(self, bench: MipBench, payload: bytes) -> bytes:
         """Send ``payload`` in 1 KiB +MIPSEND chunks and push; what came back in
@@ -107,3 +108,50 @@ class RealSocketTests(unittest.TestCase):
         bench.at("+MIPCLOSE=1")
         for peer in peers:
             peer.transport.loseConnection()
+
+    async def exposed_port(self, bench: MipBench) -> int:
+        await until(lambda: bench.network.exposures("nl668")
+                    and bench.network.exposures("nl668")[0].port)
+        return bench.network.exposures("nl668")[0].port
+
+    async def test_a_listening_tcp_socket_takes_the_peer_that_connects(self):
+        bench = await self.start(LAB, expose=[ExposeSpec("tcp", 4000,
+                                                         "tcp:0:interface=127.0.0.1")])
+        self.assertEqual(bench.at('+MIPOPEN=1,4000,"0.0.0.0",0,0'), OK)
+        port = await self.exposed_port(bench)
+
+        def host_program():
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(b"hello modem")
+                return s.recv(100)
+
+        reply = threads.deferToThread(host_program)
+        shown = ""
+        while "+MIPRTCP: 1,0," not in shown:
+            await wait(0.01)
+            shown += bench.port.take()
+        self.assertRegex(shown, r"^\r\n\+MIPOPEN: 1,1,[0-9.]+,[0-9]+\r\n")
+        self.assertIn("+MIPRTCP: 1,0,68656C6C6F206D6F64656D", shown)
+        bench.at('+MIPSEND=1,"686F7374"')
+        bench.at("+MIPPUSH=1")
+        self.assertEqual(await reply, b"host")
+
+    async def test_a_listening_udp_socket_answers_the_last_sender(self):
+        bench = await self.start(LAB, expose=[ExposeSpec("udp", 5000,
+                                                         "udp:0:interface=127.0.0.1")])
+        self.assertEqual(bench.at('+MIPOPEN=2,5000,"",0,1'), OK + "\r\n+MIPOPEN: 2,1\r\n")
+        port = await self.exposed_port(bench)
+        host = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(host.close)
+        host.bind(("127.0.0.1", 0))
+        host.settimeout(10)
+        host.sendto(b"up", ("127.0.0.1", port))
+        shown = ""
+        while "+MIPRUDP: " not in shown:
+            await wait(0.01)
+            shown += bench.port.take()
+        self.assertRegex(shown, r"\+MIPRUDP: [0-9.]+,[0-9]+,2,0,7570\r\n")
+        bench.at('+MIPSEND=2,"646F776E"')
+        bench.at("+MIPPUSH=2")
+        data, _ = await threads.deferToThread(host.recvfrom, 100)
+        self.assertEqual(data, b"down")
