@@ -183,14 +183,18 @@ class Interpreter:
     def write(self, data: bytes) -> None:
         self.channel.write(data)
 
-    def urc(self, lines: str | list[str] | tuple[str, ...] | None) -> None:
-        """Show an unsolicited result code now, or when the channel can show it."""
+    def urc(self, lines: str | list[str] | tuple[str, ...] | bytes | None) -> None:
+        """Show an unsolicited result code now, or when the channel can show it.  Bytes are
+        shown exactly as given (received data a dialect outputs without framing)."""
         if not lines or not self.receives_urcs or self.mode is Mode.TAKEN_OVER:
             # Taken over, the port's URCs go to the multiplexer's own channels.
             return
-        if isinstance(lines, str):
-            lines = [lines]
-        data = results.unsolicited(list(lines), self.profile)
+        if isinstance(lines, bytes):
+            data = lines
+        else:
+            if isinstance(lines, str):
+                lines = [lines]
+            data = results.unsolicited(list(lines), self.profile)
         log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                   lines=lines)
         if self.mode is Mode.COMMAND:

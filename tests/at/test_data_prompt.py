@@ -78,3 +78,12 @@ def test_any_fragmentation_gives_the_same_payload(data, length, cuts):
         rest = rest[n:]
     assert (bytes(pieces.text), used, outcome) == (bytes(whole.text), used_whole, outcome_whole)
     assert CTRL_Z == 0x1A
+
+
+def test_a_bytes_urc_is_shown_as_it_is_and_waits_for_the_final_result(bench):
+    bench.interpreter.urc(b"raw\x00bytes")
+    assert bench.host.take() == b"raw\x00bytes"
+    bench.send(b"AT+DATA=1\r")
+    bench.interpreter.urc(b"later")
+    bench.interpreter.urc("+LINE")
+    assert bench.send(b"z") == b"\r\n+DATA: 1\r\n\r\nOK\r\nlater\r\n+LINE\r\n"

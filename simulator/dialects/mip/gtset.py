@@ -4,13 +4,14 @@ received data ("IPRFMT"), kept in flash (Persistent: Yes, §1.2.4.3)."""
 from __future__ import annotations
 
 from simulator.dialects.mip.command import MipCommand
+from simulator.dialects.mip.sockets import RECEIVE_FORMATS
 
 FLASH_KEY = "mip.gtset"
-#: <future> -> (default, accepted values).  IPRFMT offers the URC + hex format (0) only
-#: (M15); "SENDTIME" is in seconds, 1-30, default 12 (§1.2.4.4).
+#: <future> -> (default, accepted values) (§1.2.4.4): "SENDTIME" in seconds, "IPRFMT" the
+#: receive formats.
 FEATURES: dict[str, tuple[int, range | tuple[int, ...]]] = {
     "SENDTIME": (12, range(1, 31)),
-    "IPRFMT": (0, (0,)),
+    "IPRFMT": (0, RECEIVE_FORMATS),
 }
 
 

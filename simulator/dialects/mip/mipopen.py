@@ -40,9 +40,9 @@ class MipOpen(MipCommand):
             raise CmeError(codes.SOCKET_USED)
         if not host and remote_port != LISTEN:
             raise p.bad()
-        sock = MipSocket(sid, protocol, bearer, self.stack.clock, self.stack.report,
-                         self.stack.forget, resolver=DnsClient(bearer))
+        sock = MipSocket(sid, protocol, bearer, self.stack, resolver=DnsClient(bearer))
         self.stack.sockets[sid] = sock
+        self.stack.leftovers.pop(sid, None)
         if remote_port == LISTEN:
             sock.listen(local_port)
         else:
@@ -71,6 +71,7 @@ class MipClose(MipCommand):
         if sock is None:
             raise CmeError(codes.SOCKET_NOT_OPENED)
         sock.close(abort=mode == NO_FIN_WAIT)
+        sock.unread.clear()  # closed by the host: nothing is left to read
         self.stack.forget(sock)
         self.stack.report(f"+MIPCLOSE: {sid},{CLOSED_CORRECTLY}")
 

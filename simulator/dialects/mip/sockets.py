@@ -6,7 +6,6 @@ module's lines: ``+MIPOPEN:`` once open, ``+MIPRTCP:``/``+MIPRUDP:`` for what ar
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.dialects.mip import hexdata
@@ -14,8 +13,7 @@ from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
 
 if TYPE_CHECKING:
-    from twisted.internet.interfaces import IReactorTime
-
+    from simulator.dialects.mip.stack import MipStack
     from simulator.network.apn import Bearer
 
 SOCKET_IDS = range(1, 7)
@@ -28,6 +26,11 @@ BROKEN = 1
 #: Largest piece of received data on one line: +MIPDSETS' default <Size> (§1.1.5.4).
 RECEIVE_CHUNK = 2048
 
+#: ``+GTSET "IPRFMT"`` values (§1.2.4.4): URC + hex data, raw data only, URC + raw data,
+#: data kept for +MIPREAD.
+HEX_LINES, RAW, RAW_LINES, READ_MODE = 0, 1, 2, 5
+RECEIVE_FORMATS = (HEX_LINES, RAW, RAW_LINES, READ_MODE)
+
 
 class Protocol(enum.IntEnum):
     """``<Protocol>`` of +MIPOPEN (§1.1.2.4); SSL (2) is not offered (M2)."""
@@ -37,18 +40,17 @@ class Protocol(enum.IntEnum):
 
 
 class MipSocket(SocketListener):
-    """One open (or opening) socket.  ``report(line)`` shows a line on the AT ports;
-    ``forget(sock)`` frees its id once it is closed."""
+    """One open (or opening) socket of ``stack`` (a ``MipStack``: the clock, the lines shown
+    on the AT ports, the receive format, the socket table that frees its id)."""
 
-    def __init__(self, sid: int, protocol: Protocol, bearer: Bearer, clock: IReactorTime,
-                 report: Callable[[str], None], forget: Callable[[MipSocket], None],
+    def __init__(self, sid: int, protocol: Protocol, bearer: Bearer, stack: MipStack,
                  resolver=None) -> None:
         self.sid = sid
         self.protocol = protocol
         self.bearer = bearer
-        self.clock = clock
-        self.report = report
-        self.forget = forget
+        self.stack = stack
+        self.clock = stack.clock
+        self.report = stack.report
         self.resolver = resolver
         self.buffer = Accumulator()
         self.active = False  # "+MIPOPEN: <id>,1" was shown
@@ -58,7 +60,10 @@ class MipSocket(SocketListener):
         self.server: TcpServer | None = None
         self.target: tuple[str, int] | None = None  # UDP: where +MIPPUSH sends
         self.listening = False  # remote port 0: the peer is whoever comes
-        self._opened_at = clock.seconds()
+        #: Received bytes kept for +MIPREAD (IPRFMT 5) that are no longer in a TCP socket:
+        #: UDP payloads, and what a broken connection left (M20).
+        self.unread = bytearray()
+        self._opened_at = self.clock.seconds()
         self._timer = None
 
     def __repr__(self) -> str:
@@ -137,9 +142,12 @@ class MipSocket(SocketListener):
         self.active = False
 
     def _broken(self, status: int = BROKEN) -> None:
-        """The socket is over on its own: it is freed and ``+MIPSTAT`` says so (M7)."""
+        """The socket is over on its own: it is freed and ``+MIPSTAT`` says so (M7); data
+        kept for +MIPREAD stays readable (M20)."""
+        if self.tcp is not None and self.tcp.available:
+            self.unread += self.tcp.read()
         self.close()
-        self.forget(self)
+        self.stack.forget(self)
         self.report(f"+MIPSTAT: {self.sid},{status}")
 
     def _cancel_timer(self) -> None:
@@ -187,26 +195,61 @@ class MipSocket(SocketListener):
 
     def _dns_failed(self) -> None:
         self._timer = None
-        self.forget(self)
+        self.stack.forget(self)
         self.report(f"+MIPSTAT: {self.sid},{BROKEN}")
 
-    # -- receiving --------------------------------------------------------------------------
+    # -- receiving ----------------------------------------------------------------------------
 
     def _deliver_stream(self) -> None:
-        """``+MIPRTCP: <id>,<Left>,<Data>``: <Left> is what still waits after this line."""
+        """What arrived on the TCP connection, in the receive format of ``+GTSET "IPRFMT"``
+        (§1.2.4.4, M18); in format 5 it waits in the socket for +MIPREAD."""
+        fmt = self.stack.receive_format()
+        if fmt == READ_MODE:
+            if self.tcp is not None and self.tcp.available:
+                self.report(f"+MIPREAD: {self.sid},{self.pending}")
+            return
         while self.tcp is not None and self.tcp.available:
             data = self.tcp.read(RECEIVE_CHUNK)
-            self.report(f"+MIPRTCP: {self.sid},{self.tcp.available},{hexdata.encode(data)}")
+            left = self.tcp.available
+            header = f"+MIPRTCP: {self.sid},{left},"
+            self._show(fmt, header, data)
 
     def _deliver_datagrams(self) -> None:
-        """``+MIPRUDP: <Source_IP>,<Source_Port>,<id>,<Left>,<Data>`` (§3.5)."""
+        """``+MIPRUDP: <Source_IP>,<Source_Port>,<id>,<Left>,<Data>`` (§3.5); in format 2
+        the length field is the piece's <Data_len> (§1.1.9.4)."""
+        fmt = self.stack.receive_format()
         while self.udp is not None and self.udp.pending:
             datagram = self.udp.recv()
             if self.listening:  # replies go to the last sender (M11)
                 self.target = (datagram.address, datagram.port)
             data = datagram.data
+            if fmt == READ_MODE:
+                self.unread += data
+                self.report(f"+MIPREAD: {self.sid},{self.pending}")
+                continue
             for start in range(0, max(len(data), 1), RECEIVE_CHUNK):
                 piece = data[start:start + RECEIVE_CHUNK]
                 left = len(data) - start - len(piece) + self.udp.available
-                self.report(f"+MIPRUDP: {datagram.address},{datagram.port},{self.sid},"
-                            f"{left},{hexdata.encode(piece)}")
+                length = len(piece) if fmt == RAW_LINES else left
+                header = f"+MIPRUDP: {datagram.address},{datagram.port},{self.sid},{length},"
+                self._show(fmt, header, piece)
+
+    def _show(self, fmt: int, header: str, data: bytes) -> None:
+        if fmt == HEX_LINES:
+            self.report(header + hexdata.encode(data))
+        elif fmt == RAW:
+            self.stack.report_bytes(data)
+        else:  # RAW_LINES: CR LF, then the header and the bytes as they came (M21)
+            self.stack.report_bytes(b"\r\n" + header.encode("ascii") + data)
+
+    @property
+    def pending(self) -> int:
+        """Bytes +MIPREAD can read."""
+        return len(self.unread) + (self.tcp.available if self.tcp is not None else 0)
+
+    def read(self, n: int) -> bytes:
+        data = bytes(self.unread[:n])
+        del self.unread[:n]
+        if len(data) < n and self.tcp is not None:
+            data += self.tcp.read(n - len(data))
+        return data

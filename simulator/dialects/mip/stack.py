@@ -21,10 +21,19 @@ class MipStack:
         self.clock = modem.clock
         self.link = MipLink(modem, self.report, self.drop_sockets)
         self.sockets: dict[int, MipSocket] = {}
+        #: Sockets gone with data +MIPREAD has not read yet (M20), by id.
+        self.leftovers: dict[int, MipSocket] = {}
         self.settings = GtSettings(modem.store)
 
     def report(self, line: str) -> None:
         self.modem.emit_urc(lambda session: line)
+
+    def report_bytes(self, data: bytes) -> None:
+        """Received data shown as it came (``IPRFMT`` 1 and 2)."""
+        self.modem.emit_urc(lambda session: data)
+
+    def receive_format(self) -> int:
+        return self.settings.get("IPRFMT")
 
     # -- the socket table -------------------------------------------------------------------
 
@@ -41,6 +50,12 @@ class MipStack:
     def forget(self, sock: MipSocket) -> None:
         if self.sockets.get(sock.sid) is sock:
             del self.sockets[sock.sid]
+            if sock.unread:
+                self.leftovers[sock.sid] = sock
+
+    def readable(self, sid: int) -> MipSocket | None:
+        """The socket +MIPREAD reads: the open one, or the one gone with data unread."""
+        return self.sockets.get(sid) or self.leftovers.get(sid)
 
     def drop_sockets(self) -> None:
         """The link went down: every socket, open or opening, breaks with it (M4)."""

@@ -44,7 +44,9 @@ def bench():
     ("+MIPSEND=1,0", 2000),  # a prompt for no data
     ("+MIPSEND=1,2049", 2000),
     ("+MIPSEND=3", 2024),
-    ('+GTSET="IPRFMT",1', 2000),  # formats other than 0 are not offered
+    ('+GTSET="IPRFMT",3', 2000),
+    ("+MIPREAD=1,10", 2004),  # not in read mode
+    ("+MIPREAD=1,0", 2000),
     ('+GTSET="SENDTIME",31', 2000),
     ('+GTSET="SENDTIME",0', 2000),
     ('+GTSET="HEXMODE",1', 2000),
@@ -72,7 +74,7 @@ def test_sockets_need_the_link():
 
 def test_commands_not_offered_answer_as_unknown_commands(bench):
     for line in ("+MIPODM=1,,\"111.231.250.105\",3000,0", "+MIPSETS=1,100", "+MPING=1,\"a\"",
-                 '+MIPDNS="www.baidu.com"', "+MIPREAD?", "+MIPNOPE"):
+                 '+MIPDNS="www.baidu.com"', "+MIPNOPE"):
         assert bench.at(line) == ERROR
     bench.at("+CMEE=1")
     assert bench.at("+MIPODM?") == ERROR

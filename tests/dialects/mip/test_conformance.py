@@ -98,3 +98,18 @@ def test_the_lab_scenario_loads_as_an_lte_lab(tmp_path):
     assert [op.tech for op in loaded.network.operators] == ["lte"]
     (server,) = [h for h in loaded.network.hosts if h.name == "111.231.250.105"]
     assert server.services[0].ports == (3000, 5000, 5092)
+
+
+def test_3_10_data_kept_for_mipread():
+    bench = online()
+    bench.at("E1")
+    assert bench.at('+GTSET="IPRFMT",5') == 'AT+GTSET="IPRFMT",5\r' + OK
+    assert bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0') + bench.settle() == (
+        'AT+MIPOPEN=1,,"111.231.250.105",3000,0\r' + OK + urc("+MIPOPEN: 1,1"))
+    assert bench.port.send(b"AT+MIPSEND=1,10\r") == "AT+MIPSEND=1,10\r>"
+    assert bench.port.send(b"1234567890") + bench.settle() == (
+        "1234567890" + OK + urc("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
+        + urc("+MIPREAD: 1,10"))
+    assert bench.at("+MIPREAD?") == "AT+MIPREAD?\r" + info("+MIPREAD: 1,10")
+    assert bench.at("+MIPREAD=1,10") == (
+        "AT+MIPREAD=1,10\r\r\n+MIPDATA: 1,10\r\n1234567890\r\n" + OK)
