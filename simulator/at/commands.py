@@ -169,10 +169,12 @@ class DataSink(Protocol):
 
 @dataclasses.dataclass
 class Connect:
-    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``."""
+    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``.  A module that
+    announces its data mode otherwise gives ``banner(profile)``: the bytes shown instead."""
 
     sink: DataSink
     text: str = ""
+    banner: Callable[[Any], bytes] | None = None
 
 
 @dataclasses.dataclass

@@ -342,7 +342,11 @@ class Interpreter:
             self._final(outcome)
             return False
         if isinstance(outcome, Connect):
-            self._enter_data_mode(outcome.sink, outcome.text)
+            if outcome.banner is not None:
+                self.write(outcome.banner(self.profile))
+                self._enter_data_mode(outcome.sink, None)
+            else:
+                self._enter_data_mode(outcome.sink, outcome.text)
             return False
         if outcome is _RESUMED:
             return False
@@ -436,8 +440,10 @@ class Interpreter:
 
     # -- data mode ------------------------------------------------------------------------------
 
-    def _enter_data_mode(self, sink: DataSink, text: str) -> None:
-        self._final_connect(text)
+    def _enter_data_mode(self, sink: DataSink, text: str | None) -> None:
+        """``text``: the CONNECT result's (None: the data mode was announced already)."""
+        if text is not None:
+            self._final_connect(text)
         self._sink = sink
         self._suspended_output.clear()
         self._start_data_mode()

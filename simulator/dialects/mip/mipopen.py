@@ -28,6 +28,10 @@ class MipOpen(MipCommand):
         self.ready()
         p = self.params(call)
         p.count(5, 5)
+        self.start(p)
+
+    def start(self, p) -> MipSocket:
+        """Open the socket a +MIPOPEN or +MIPODM line describes."""
         sid = self.socket_id(p)
         local_port = p.int(1, 1, 65535, default=0)
         host = p.str(2, maxlen=MAX_HOST)
@@ -47,6 +51,7 @@ class MipOpen(MipCommand):
             sock.listen(local_port)
         else:
             sock.connect(host, remote_port, local_port)
+        return sock
 
     def read(self, call) -> None:
         free = [sid for sid in SOCKET_IDS if sid not in self.stack.sockets]

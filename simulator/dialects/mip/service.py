@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from simulator.dialects.mip.gtset import GtSet
 from simulator.dialects.mip.mipcall import MipCall
+from simulator.dialects.mip.mipodm import MipOdm
 from simulator.dialects.mip.mipopen import MipClose, MipOpen
 from simulator.dialects.mip.mipread import MipRead
 from simulator.dialects.mip.mipsend import MipFlush, MipPush, MipSend
@@ -23,7 +24,7 @@ class MipService(Service):
         super().__init__(modem)
         self.stack = MipStack(modem)
         self.commands = [cls(self.stack) for cls in (
-            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipRead, GtSet)]
+            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipRead, MipOdm, GtSet)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:

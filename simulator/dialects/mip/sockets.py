@@ -6,8 +6,10 @@ module's lines: ``+MIPOPEN:`` once open, ``+MIPRTCP:``/``+MIPRUDP:`` for what ar
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from simulator.datamode.uplink import Uplink
 from simulator.dialects.mip import hexdata
 from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
@@ -29,6 +31,10 @@ RECEIVE_CHUNK = 2048
 #: ``+GTSET "IPRFMT"`` values (§1.2.4.4): URC + hex data, raw data only, URC + raw data,
 #: data kept for +MIPREAD.
 HEX_LINES, RAW, RAW_LINES, READ_MODE = 0, 1, 2, 5
+#: +MIPODM on a 3G/4G module: "8192 bytes" of buffer, sent after a "spooling timeout" of
+#: "50 ms" when less (§1.1.18.1).
+ODM_BUFFER = 8192
+ODM_SPOOLING = 0.05
 RECEIVE_FORMATS = (HEX_LINES, RAW, RAW_LINES, READ_MODE)
 
 
@@ -63,6 +69,12 @@ class MipSocket(SocketListener):
         #: Received bytes kept for +MIPREAD (IPRFMT 5) that are no longer in a TCP socket:
         #: UDP payloads, and what a broken connection left (M20).
         self.unread = bytearray()
+        #: Online data mode (+MIPODM): who waits for the open's result line (None: it is
+        #: shown as a URC), the port's sink while it is in data mode, and the host's bytes on
+        #: their way to the connection.
+        self.opening: Callable[[str | None], None] | None = None
+        self.sink = None
+        self.uplink: Uplink | None = None
         self._opened_at = self.clock.seconds()
         self._timer = None
 
@@ -118,6 +130,8 @@ class MipSocket(SocketListener):
             self.report(f"+MIPXOFF: {self.sid}")
 
     def writable(self, sock) -> None:
+        if sock is self.tcp and self.uplink is not None and self.uplink.pending:
+            self.uplink.push()
         if not self.flowed_off or sock is not self.tcp:
             return
         self.flowed_off = False
@@ -133,6 +147,8 @@ class MipSocket(SocketListener):
         """Close at the host's request; buffered data is lost (§1.1.3.1)."""
         self._cancel_timer()
         self.buffer.clear()
+        if self.uplink is not None:
+            self.uplink.drop()
         if self.tcp is not None:
             (self.tcp.abort if abort else self.tcp.close)()
         if self.udp is not None:
@@ -148,7 +164,17 @@ class MipSocket(SocketListener):
             self.unread += self.tcp.read()
         self.close()
         self.stack.forget(self)
+        self._failed_open()
         self.report(f"+MIPSTAT: {self.sid},{status}")
+
+    def _failed_open(self) -> None:
+        """An open that +MIPODM waits for failed: its command ends with ``OK`` (the
+        +MIPSTAT line follows); a port in data mode on the socket gets its port back."""
+        waiting, self.opening = self.opening, None
+        if waiting is not None:
+            waiting(None)
+        if self.sink is not None:
+            self.sink.release(None)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None and self._timer.active():
@@ -157,28 +183,34 @@ class MipSocket(SocketListener):
 
     # -- socket events ----------------------------------------------------------------------
 
-    def connected(self, sock) -> None:
+    def _opened(self, fields: str) -> None:
         self.active = True
-        self.report(f"+MIPOPEN: {self.sid},1")
+        waiting, self.opening = self.opening, None
+        if waiting is not None:
+            waiting(fields)
+        else:
+            self.report(f"+MIPOPEN: {fields}")
+
+    def connected(self, sock) -> None:
+        self._opened(f"{self.sid},1")
 
     def accepted(self, server, child) -> None:
         child.listener = self
         self.tcp = child
         server.close()
         self.server = None
-        self.active = True
         address, port = child.peer
-        self.report(f"+MIPOPEN: {self.sid},1,{address},{port}")
+        self._opened(f"{self.sid},1,{address},{port}")
 
     def data_available(self, sock, n: int) -> None:
         if sock is self.tcp:
-            self._deliver_stream()
+            self._drain()
         elif sock is self.udp:
             self._deliver_datagrams()
 
     def peer_closed(self, sock) -> None:
         if sock is self.tcp:
-            self._deliver_stream()
+            self._drain()
             self._broken()
 
     def error(self, sock, reason: Reason) -> None:
@@ -190,15 +222,23 @@ class MipSocket(SocketListener):
             self._timer = self.clock.callLater(delay, self._dns_failed)
             return
         if sock is self.tcp:
-            self._deliver_stream()
+            self._drain()
         self._broken()
 
     def _dns_failed(self) -> None:
         self._timer = None
         self.stack.forget(self)
+        self._failed_open()
         self.report(f"+MIPSTAT: {self.sid},{BROKEN}")
 
     # -- receiving ----------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """What the connection received goes to the port in data mode, or as lines."""
+        if self.sink is not None:
+            self.sink.received()
+        else:
+            self._deliver_stream()
 
     def _deliver_stream(self) -> None:
         """What arrived on the TCP connection, in the receive format of ``+GTSET "IPRFMT"``
@@ -242,14 +282,30 @@ class MipSocket(SocketListener):
         else:  # RAW_LINES: CR LF, then the header and the bytes as they came (M21)
             self.stack.report_bytes(b"\r\n" + header.encode("ascii") + data)
 
-    @property
-    def pending(self) -> int:
-        """Bytes +MIPREAD can read."""
-        return len(self.unread) + (self.tcp.available if self.tcp is not None else 0)
+    # -- online data mode (simulator.datamode.sink.StreamSocket) ----------------------------
 
-    def read(self, n: int) -> bytes:
+    def start_data_mode(self) -> None:
+        """+MIPODM: the host's bytes go out after the spooling timeout, or at once when the
+        buffer is full (M22)."""
+        if self.uplink is None:
+            self.uplink = Uplink(self.clock, self.tcp, delay=lambda: ODM_SPOOLING,
+                                 watermark=lambda: ODM_BUFFER, restart_on_write=False)
+
+    def read(self, n: int | None = None) -> bytes:
+        """Received bytes: for the port in data mode, or for +MIPREAD (IPRFMT 5)."""
+        if n is None:
+            return self.tcp.read() if self.tcp is not None else b""
         data = bytes(self.unread[:n])
         del self.unread[:n]
         if len(data) < n and self.tcp is not None:
             data += self.tcp.read(n - len(data))
         return data
+
+    def data_mode_left(self) -> None:
+        """After ``+++`` the socket stays open (§3.9) and shows what arrives as lines."""
+        self._deliver_stream()
+
+    @property
+    def pending(self) -> int:
+        """Bytes +MIPREAD can read."""
+        return len(self.unread) + (self.tcp.available if self.tcp is not None else 0)

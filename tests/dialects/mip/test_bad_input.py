@@ -41,6 +41,9 @@ def bench():
     ("+MIPFLUSH=1,1", 2000),
     ("+MIPCLOSE=4", 2024),
     ("+MIPCLOSE=1,3", 2000),
+    ('+MIPODM=1,,"111.231.250.105",3000,0', 2017),
+    ('+MIPODM=2,,"111.231.250.105",3000,1', 2000),  # online data mode carries TCP only
+    ('+MIPODM=2,,"111.231.250.105",3000,0,2', 2000),
     ("+MIPSEND=1,0", 2000),  # a prompt for no data
     ("+MIPSEND=1,2049", 2000),
     ("+MIPSEND=3", 2024),
@@ -73,11 +76,11 @@ def test_sockets_need_the_link():
 
 
 def test_commands_not_offered_answer_as_unknown_commands(bench):
-    for line in ("+MIPODM=1,,\"111.231.250.105\",3000,0", "+MIPSETS=1,100", "+MPING=1,\"a\"",
+    for line in ("+MIPSETS=1,100", "+MPING=1,\"a\"",
                  '+MIPDNS="www.baidu.com"', "+MIPNOPE"):
         assert bench.at(line) == ERROR
     bench.at("+CMEE=1")
-    assert bench.at("+MIPODM?") == ERROR
+    assert bench.at("+MIPSETS?") == ERROR
     assert bench.at("+MIPCALL?") == info("+MIPCALL: 1,10.34.7.211")
 
 
