@@ -87,3 +87,34 @@ def test_a_bytes_urc_is_shown_as_it_is_and_waits_for_the_final_result(bench):
     bench.interpreter.urc(b"later")
     bench.interpreter.urc("+LINE")
     assert bench.send(b"z") == b"\r\n+DATA: 1\r\n\r\nOK\r\nlater\r\n+LINE\r\n"
+
+
+def test_a_data_mode_announced_by_its_own_banner_has_no_connect():
+    from simulator.at.commands import Connect
+
+    class Sink:
+        def __init__(self):
+            self.data = bytearray()
+
+        def attach(self, link):
+            self.link = link
+
+        def data_received(self, data):
+            self.data += data
+
+        def escaped(self):
+            return False
+
+        def hangup(self):
+            pass
+
+    sink = Sink()
+
+    def install_online(modem, table):
+        table.add("+ONLINE", exec=lambda call: Connect(
+            sink, banner=lambda profile: b"\r\nOK\r\n\r\n+READY\r\n"))
+
+    bench = Bench(install=install_online)
+    bench.send(b"ATE0\r")
+    assert bench.send(b"AT+ONLINE\rpayload") == b"\r\nOK\r\n\r\n+READY\r\n"
+    assert bytes(sink.data) == b"payload"

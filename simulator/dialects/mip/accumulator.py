@@ -12,6 +12,9 @@ class Accumulator:
     def __init__(self) -> None:
         self._data = bytearray()
         self.watermark = CAPACITY
+        #: +MIPSETS <Timeout>: milliseconds from the last +MIPSEND to an automatic push
+        #: (0: none).
+        self.timeout_ms = 0
         #: Bytes handed to the protocol stack since the socket opened (+MIPPUSH's
         #: <accumulated_sent_length>, M9).
         self.pushed = 0

@@ -16,10 +16,13 @@ from simulator.dialects.mip.command import ID_RANGE, MipCommand, id_list
 #: characters (2048 characters in coded form)" (§1.1.4.1): 2048 hex digits at most (M6).
 MAX_CHUNK = 1024
 
-#: <Status> of +MIPSEND (§1.1.6.4) and +MIPPUSH (§1.1.7.4).
+#: <Status> of +MIPSEND (§1.1.6.4), +MIPPUSH (§1.1.7.4) and +MIPSETS (§1.1.4.4).
 SUCCESS = 0
 FLOWED_OFF = 1
 NO_DATA = 2
+NOT_ALLOWED = 3
+#: +MIPSETS <Timeout>: "0-1000" ms (§1.1.4.4).
+MAX_PUSH_TIMEOUT = 1000
 
 
 class MipSend(MipCommand):
@@ -44,7 +47,7 @@ class MipSend(MipCommand):
             return
         if not sock.buffer.fits(data):
             raise CmeError(codes.SEND_MEMORY)
-        sock.to_stack(sock.buffer.append(data))
+        sock.buffered(sock.buffer.append(data))
         call.info(f"+MIPSEND: {sid},{SUCCESS},{sock.buffer.free}")
 
     def _prompt(self, call, sid: int, length: int | None) -> Prompt:
@@ -133,3 +136,38 @@ class MipFlush(MipCommand):
 
     def test(self, call) -> None:
         call.info(f"+MIPFLUSH: {ID_RANGE}")
+
+
+class MipSets(MipCommand):
+    """+MIPSETS (§1.1.4): the watermark and the push timeout of a socket's buffer."""
+
+    name = "+MIPSETS"
+    forms = ("set", "read", "test")
+
+    def set(self, call) -> None:
+        self.ready()
+        p = self.params(call)
+        p.count(2, 3)
+        sid = self.socket_id(p)
+        size = p.int(1, 1, CAPACITY)
+        timeout = p.int(2, 0, MAX_PUSH_TIMEOUT, default=0)
+        buffer = self.stack.active(sid).buffer
+        if len(buffer):
+            # "If there is data in the accumulating buffer, the +MIPSETS command will be
+            # rejected" with the table's <Status> 3 "Operation not allowed" (M23).
+            call.info(f"+MIPSETS: {NOT_ALLOWED}")
+            return
+        buffer.watermark = size
+        buffer.timeout_ms = timeout
+        call.info(f"+MIPSETS: {SUCCESS}")
+
+    def read(self, call) -> None:
+        ids = self.stack.active_ids()
+        for sid in ids:
+            buffer = self.stack.sockets[sid].buffer
+            call.info(f"+MIPSETS: {sid},{buffer.watermark},{buffer.timeout_ms}")
+        if not ids:
+            call.info("+MIPSETS: 0")
+
+    def test(self, call) -> None:
+        call.info(f"+MIPSETS: {ID_RANGE},(1-{CAPACITY}),(0-{MAX_PUSH_TIMEOUT})")

@@ -77,6 +77,7 @@ class MipSocket(SocketListener):
         self.uplink: Uplink | None = None
         self._opened_at = self.clock.seconds()
         self._timer = None
+        self._push_timer = None
 
     def __repr__(self) -> str:
         return f"<MipSocket {self.sid} {self.protocol.name} active={self.active}>"
@@ -124,6 +125,25 @@ class MipSocket(SocketListener):
                 self._xoff()
                 return
 
+    def buffered(self, packets: list[bytes]) -> None:
+        """+MIPSEND put data in the buffer and the watermark cut ``packets``: they go, and
+        what stays is pushed when the +MIPSETS timeout passes with no new data (§1.1.4.1)."""
+        self.to_stack(packets)
+        self._cancel_push_timer()
+        if len(self.buffer) and self.buffer.timeout_ms:
+            self._push_timer = self.clock.callLater(self.buffer.timeout_ms / 1000,
+                                                    self._timed_push)
+
+    def _timed_push(self) -> None:
+        self._push_timer = None
+        if not self.flowed_off and len(self.buffer):
+            self.to_stack([self.buffer.take_all()])
+
+    def _cancel_push_timer(self) -> None:
+        if self._push_timer is not None and self._push_timer.active():
+            self._push_timer.cancel()
+        self._push_timer = None
+
     def _xoff(self) -> None:
         if not self.flowed_off:
             self.flowed_off = True
@@ -146,6 +166,7 @@ class MipSocket(SocketListener):
     def close(self, *, abort: bool = False) -> None:
         """Close at the host's request; buffered data is lost (§1.1.3.1)."""
         self._cancel_timer()
+        self._cancel_push_timer()
         self.buffer.clear()
         if self.uplink is not None:
             self.uplink.drop()

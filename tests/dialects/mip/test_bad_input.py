@@ -42,6 +42,11 @@ def bench():
     ("+MIPCLOSE=4", 2024),
     ("+MIPCLOSE=1,3", 2000),
     ('+MIPODM=1,,"111.231.250.105",3000,0', 2017),
+    ("+MIPSETS=1,0", 2000),
+    ("+MIPSETS=1,2049", 2000),
+    ("+MIPSETS=1,100,1001", 2000),
+    ("+MIPSETS=2,100", 2024),
+    ("+MIPSETS=1", 2000),
     ('+MIPODM=2,,"111.231.250.105",3000,1', 2000),  # online data mode carries TCP only
     ('+MIPODM=2,,"111.231.250.105",3000,0,2', 2000),
     ("+MIPSEND=1,0", 2000),  # a prompt for no data
@@ -76,11 +81,11 @@ def test_sockets_need_the_link():
 
 
 def test_commands_not_offered_answer_as_unknown_commands(bench):
-    for line in ("+MIPSETS=1,100", "+MPING=1,\"a\"",
+    for line in ("+MIPDSETS=1,100", "+MPING=1,\"a\"",
                  '+MIPDNS="www.baidu.com"', "+MIPNOPE"):
         assert bench.at(line) == ERROR
     bench.at("+CMEE=1")
-    assert bench.at("+MIPSETS?") == ERROR
+    assert bench.at("+MIPDSETS?") == ERROR
     assert bench.at("+MIPCALL?") == info("+MIPCALL: 1,10.34.7.211")
 
 
