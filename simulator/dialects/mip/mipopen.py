@@ -8,7 +8,6 @@ from simulator.at.commands import CmeError
 from simulator.dialects.mip import codes
 from simulator.dialects.mip.command import ID_RANGE, MipCommand, id_list
 from simulator.dialects.mip.sockets import SOCKET_IDS, MipSocket, Protocol
-from simulator.ipstack import DnsClient
 
 #: "host name ... maximum length 255 characters" (§1.1.2.4).
 MAX_HOST = 255
@@ -44,7 +43,8 @@ class MipOpen(MipCommand):
             raise CmeError(codes.SOCKET_USED)
         if not host and remote_port != LISTEN:
             raise p.bad()
-        sock = MipSocket(sid, protocol, bearer, self.stack, resolver=DnsClient(bearer))
+        sock = MipSocket(sid, protocol, bearer, self.stack,
+                         resolver=self.stack.resolver(bearer, sid))
         self.stack.sockets[sid] = sock
         self.stack.leftovers.pop(sid, None)
         if remote_port == LISTEN:

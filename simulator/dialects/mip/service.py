@@ -11,6 +11,7 @@ from simulator.dialects.mip.mipodm import MipOdm
 from simulator.dialects.mip.mipopen import MipClose, MipOpen
 from simulator.dialects.mip.mipread import MipRead
 from simulator.dialects.mip.mipsend import MipFlush, MipPush, MipSend, MipSets
+from simulator.dialects.mip.msdns import MsDns
 from simulator.dialects.mip.services import MipDns, MipNtp, MipPing
 from simulator.dialects.mip.stack import MipStack
 from simulator.modem.modem import Service
@@ -26,7 +27,7 @@ class MipService(Service):
         self.stack = MipStack(modem)
         self.commands = [cls(self.stack) for cls in (
             MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipSets, MipRead, MipOdm,
-            GtSet, MipDns, MipPing, MipNtp)]
+            GtSet, MipDns, MipPing, MipNtp, MsDns)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
@@ -37,3 +38,4 @@ class MipService(Service):
             if isinstance(command, MipPing) and command.run is not None:
                 command.run.stop()
         self.stack.link.power_off()
+        self.stack.dns.clear()  # "reset at power cycle" (§1.1.17.1)

@@ -9,7 +9,6 @@ from twisted.internet import defer
 from simulator.at.commands import CmeError
 from simulator.dialects.mip import codes
 from simulator.dialects.mip.command import MipCommand
-from simulator.ipstack.apps.endpoints import BearerEndpoints
 from simulator.ipstack.apps.errors import AppError
 from simulator.ipstack.apps.events import Failed
 from simulator.ipstack.apps.ping import EchoReply, EchoTimeout, Ping, PingFinished
@@ -42,7 +41,7 @@ class MipDns(MipCommand):
         if not name:
             raise p.bad()
         bearer = self.stack.link.require()
-        d = BearerEndpoints(bearer).resolve(name)
+        d = self.stack.endpoints(bearer).resolve(name)
 
         def resolved(address: str) -> None:
             call.info(f"+MIPDNS: {quote(name)},{address}")
@@ -88,7 +87,7 @@ class MipPing(MipCommand):
             raise CmeError(codes.PING_ERROR)  # "Only one ping request at a time"
         self.settings = settings
         count, size, _ttl, _tos, timeout = settings
-        self.run = Ping(BearerEndpoints(bearer), host, count=count, size=size,
+        self.run = Ping(self.stack.endpoints(bearer), host, count=count, size=size,
                         timeout=timeout / 1000, listener=self._event).start()
 
     def _event(self, event) -> None:
@@ -128,7 +127,7 @@ class MipNtp(MipCommand):
             raise p.bad()
         bearer = self.stack.link.require()
         self.stack.modem.store.put(NTP_KEY, [server, port])
-        d = sntp_query(BearerEndpoints(bearer), server, port)
+        d = sntp_query(self.stack.endpoints(bearer), server, port)
 
         def synchronised(result) -> None:
             self.stack.modem.service(ClockService).set_utc(result.time)

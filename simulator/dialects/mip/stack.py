@@ -9,7 +9,10 @@ from simulator.at.commands import CmeError
 from simulator.dialects.mip import codes
 from simulator.dialects.mip.gtset import GtSettings
 from simulator.dialects.mip.link import MipLink
+from simulator.dialects.mip.msdns import SERVICES_SLOT, DnsServers
 from simulator.dialects.mip.sockets import BROKEN, MipSocket
+from simulator.ipstack import DnsClient
+from simulator.ipstack.apps.endpoints import BearerEndpoints
 
 if TYPE_CHECKING:
     from simulator.modem.modem import Modem
@@ -24,6 +27,15 @@ class MipStack:
         #: Sockets gone with data +MIPREAD has not read yet (M20), by id.
         self.leftovers: dict[int, MipSocket] = {}
         self.settings = GtSettings(modem.store)
+        self.dns = DnsServers()
+
+    def endpoints(self, bearer):
+        """Where +MPING, +MIPDNS and +MIPNTP connect: with +MSDNS slot 7's servers."""
+        return BearerEndpoints(bearer, dns_servers=self.dns.of(SERVICES_SLOT))
+
+    def resolver(self, bearer, sid: int) -> DnsClient:
+        """The resolver of socket ``sid``: its +MSDNS servers, or the network's."""
+        return DnsClient(bearer, self.dns.of(sid))
 
     def report(self, line: str) -> None:
         self.modem.emit_urc(lambda session: line)

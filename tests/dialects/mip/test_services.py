@@ -103,3 +103,37 @@ def test_the_services_need_the_link():
     bench.at("+CMEE=1")
     for line in ('+MIPDNS="echo.lab"', '+MPING=1,"echo.lab"', '+MIPNTP="echo.lab",123'):
         assert bench.at(line) == cme(2031)
+
+
+def test_msdns_read_set_clear_and_the_services_slot():
+    bench = online()
+    assert bench.at("+MSDNS?") == info(*(f'+MSDNS: {i},"0.0.0.0","0.0.0.0"' for i in range(1, 8)))
+    assert bench.at('+MSDNS=7,"192.0.2.99"') == OK  # nobody answers there
+    assert bench.at('+MIPDNS="www.baidu.com"') + bench.settle(10) == cme(2002)
+    assert bench.at('+MSDNS=7,"192.0.2.99","10.64.255.53"') == OK
+    assert bench.at('+MIPDNS="www.baidu.com"') + bench.settle(10) == info(
+        '+MIPDNS: "www.baidu.com",180.97.33.107')
+    assert bench.at('+MSDNS=7,"10.64.255.53"') == OK  # the secondary stays
+    assert bench.at("+MSDNS?").endswith(
+        '+MSDNS: 7,"10.64.255.53","10.64.255.53"\r\n' + OK)
+    assert bench.at("+MSDNS=7") == OK
+    assert bench.at("+MSDNS?").endswith('+MSDNS: 7,"0.0.0.0","0.0.0.0"\r\n' + OK)
+
+
+def test_a_socket_uses_its_own_servers_and_they_outlive_the_link():
+    bench = online()
+    assert bench.at('+MSDNS=2,"192.0.2.99"') == OK
+    assert bench.at('+MIPOPEN=2,,"www.baidu.com",80,0') + bench.settle(61) == OK + urc(
+        "+MIPSTAT: 2,1")
+    bench.at("+MIPCALL=0")
+    bench.online()
+    assert '+MSDNS: 2,"192.0.2.99","0.0.0.0"' in bench.at("+MSDNS?")
+    bench.modem.power_off()
+    bench.modem.power_on()
+    assert '+MSDNS: 2,"0.0.0.0","0.0.0.0"' in bench.at("+MSDNS?")
+
+
+@pytest.mark.parametrize("line", ['+MSDNS=8', '+MSDNS=0', '+MSDNS=1,"1.2.3"',
+                                  '+MSDNS=1,"a","b"', '+MSDNS=1,"1.1.1.1","2.2.2.2","3.3.3.3"'])
+def test_bad_msdns_lines(line):
+    assert online().at(line) == cme(2000)
