@@ -11,6 +11,7 @@ from simulator.at.commands import CmeError, Prompt, ResultCode
 from simulator.dialects.mip import codes, hexdata
 from simulator.dialects.mip.accumulator import CAPACITY
 from simulator.dialects.mip.command import ID_RANGE, MipCommand, id_list
+from simulator.dialects.mip.sockets import RECEIVE_CHUNK
 
 #: "Data chunks between the terminal and the Module are limited to be smaller than 1024
 #: characters (2048 characters in coded form)" (§1.1.4.1): 2048 hex digits at most (M6).
@@ -21,7 +22,7 @@ SUCCESS = 0
 FLOWED_OFF = 1
 NO_DATA = 2
 NOT_ALLOWED = 3
-#: +MIPSETS <Timeout>: "0-1000" ms (§1.1.4.4).
+#: +MIPSETS <Timeout> and +MIPDSETS <Time span>: "0-1000" ms (§1.1.4.4, §1.1.5.4).
 MAX_PUSH_TIMEOUT = 1000
 
 
@@ -171,3 +172,33 @@ class MipSets(MipCommand):
 
     def test(self, call) -> None:
         call.info(f"+MIPSETS: {ID_RANGE},(1-{CAPACITY}),(0-{MAX_PUSH_TIMEOUT})")
+
+
+class MipDsets(MipCommand):
+    """+MIPDSETS (§1.1.5): how received data of a socket is paced to the host (M28)."""
+
+    name = "+MIPDSETS"
+    forms = ("set", "read", "test")
+
+    def set(self, call) -> None:
+        self.ready()
+        p = self.params(call)
+        p.count(2, 3)
+        sid = self.socket_id(p)
+        size = p.int(1, 1, RECEIVE_CHUNK)
+        span = p.int(2, 0, MAX_PUSH_TIMEOUT, default=0)
+        sock = self.stack.active(sid)
+        sock.output_size = size
+        sock.output_span_ms = span
+        call.info(f"+MIPDSETS: {SUCCESS}")
+
+    def read(self, call) -> None:
+        ids = self.stack.active_ids()
+        for sid in ids:
+            sock = self.stack.sockets[sid]
+            call.info(f"+MIPDSETS: {sid},{sock.output_size},{sock.output_span_ms}")
+        if not ids:
+            call.info("+MIPDSETS: 0")
+
+    def test(self, call) -> None:
+        call.info(f"+MIPDSETS: {ID_RANGE},(1-{RECEIVE_CHUNK}),(0-{MAX_PUSH_TIMEOUT})")

@@ -10,7 +10,7 @@ from simulator.dialects.mip.mipcall import MipCall
 from simulator.dialects.mip.mipodm import MipOdm
 from simulator.dialects.mip.mipopen import MipClose, MipOpen
 from simulator.dialects.mip.mipread import MipRead
-from simulator.dialects.mip.mipsend import MipFlush, MipPush, MipSend, MipSets
+from simulator.dialects.mip.mipsend import MipDsets, MipFlush, MipPush, MipSend, MipSets
 from simulator.dialects.mip.msdns import MsDns
 from simulator.dialects.mip.services import MipDns, MipNtp, MipPing
 from simulator.dialects.mip.stack import MipStack
@@ -26,8 +26,8 @@ class MipService(Service):
         super().__init__(modem)
         self.stack = MipStack(modem)
         self.commands = [cls(self.stack) for cls in (
-            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipSets, MipRead, MipOdm,
-            GtSet, MipDns, MipPing, MipNtp, MsDns)]
+            MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipSets, MipDsets,
+            MipRead, MipOdm, GtSet, MipDns, MipPing, MipNtp, MsDns)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:

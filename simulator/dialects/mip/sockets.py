@@ -5,6 +5,7 @@ module's lines: ``+MIPOPEN:`` once open, ``+MIPRTCP:``/``+MIPRUDP:`` for what ar
 
 from __future__ import annotations
 
+import collections
 import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -78,6 +79,12 @@ class MipSocket(SocketListener):
         self._opened_at = self.clock.seconds()
         self._timer = None
         self._push_timer = None
+        #: +MIPDSETS: the largest piece of received data shown at once, and the pause
+        #: between two pieces (§1.1.5.4).
+        self.output_size = RECEIVE_CHUNK
+        self.output_span_ms = 0
+        self._datagrams: collections.deque = collections.deque()
+        self._pace_timer = None
 
     def __repr__(self) -> str:
         return f"<MipSocket {self.sid} {self.protocol.name} active={self.active}>"
@@ -167,6 +174,10 @@ class MipSocket(SocketListener):
         """Close at the host's request; buffered data is lost (§1.1.3.1)."""
         self._cancel_timer()
         self._cancel_push_timer()
+        if self._pace_timer is not None and self._pace_timer.active():
+            self._pace_timer.cancel()
+        self._pace_timer = None
+        self._datagrams.clear()
         self.buffer.clear()
         if self.uplink is not None:
             self.uplink.drop()
@@ -181,6 +192,11 @@ class MipSocket(SocketListener):
     def _broken(self, status: int = BROKEN) -> None:
         """The socket is over on its own: it is freed and ``+MIPSTAT`` says so (M7); data
         kept for +MIPREAD stays readable (M20)."""
+        if self._pace_timer is not None and self._pace_timer.active():
+            self._pace_timer.cancel()
+        self._pace_timer = None
+        while self.sink is None and self._show_next_piece():
+            pass  # what was being paced out is shown before the end
         if self.tcp is not None and self.tcp.available:
             self.unread += self.tcp.read()
         self.close()
@@ -264,36 +280,66 @@ class MipSocket(SocketListener):
     def _deliver_stream(self) -> None:
         """What arrived on the TCP connection, in the receive format of ``+GTSET "IPRFMT"``
         (§1.2.4.4, M18); in format 5 it waits in the socket for +MIPREAD."""
-        fmt = self.stack.receive_format()
-        if fmt == READ_MODE:
+        if self.stack.receive_format() == READ_MODE:
             if self.tcp is not None and self.tcp.available:
                 self.report(f"+MIPREAD: {self.sid},{self.pending}")
             return
-        while self.tcp is not None and self.tcp.available:
-            data = self.tcp.read(RECEIVE_CHUNK)
-            left = self.tcp.available
-            header = f"+MIPRTCP: {self.sid},{left},"
-            self._show(fmt, header, data)
+        self._pace()
 
     def _deliver_datagrams(self) -> None:
-        """``+MIPRUDP: <Source_IP>,<Source_Port>,<id>,<Left>,<Data>`` (§3.5); in format 2
-        the length field is the piece's <Data_len> (§1.1.9.4)."""
-        fmt = self.stack.receive_format()
+        """Each datagram, with its source; in format 5 its payload waits for +MIPREAD."""
         while self.udp is not None and self.udp.pending:
             datagram = self.udp.recv()
             if self.listening:  # replies go to the last sender (M11)
                 self.target = (datagram.address, datagram.port)
-            data = datagram.data
-            if fmt == READ_MODE:
-                self.unread += data
+            if self.stack.receive_format() == READ_MODE:
+                self.unread += datagram.data
                 self.report(f"+MIPREAD: {self.sid},{self.pending}")
-                continue
-            for start in range(0, max(len(data), 1), RECEIVE_CHUNK):
-                piece = data[start:start + RECEIVE_CHUNK]
-                left = len(data) - start - len(piece) + self.udp.available
-                length = len(piece) if fmt == RAW_LINES else left
-                header = f"+MIPRUDP: {datagram.address},{datagram.port},{self.sid},{length},"
-                self._show(fmt, header, piece)
+            else:
+                self._datagrams.append([datagram, 0])
+        self._pace()
+
+    def _pace(self) -> None:
+        """Show received data a piece at a time: at most +MIPDSETS' <Size> bytes a piece,
+        <Time span> between two pieces (§1.1.5, M28)."""
+        if self._pace_timer is not None:
+            return
+        while self._show_next_piece():
+            if self.output_span_ms:
+                self._pace_timer = self.clock.callLater(self.output_span_ms / 1000,
+                                                        self._paced)
+                return
+
+    def _paced(self) -> None:
+        self._pace_timer = None
+        if self.sink is None:
+            self._pace()
+
+    def _show_next_piece(self) -> bool:
+        fmt = self.stack.receive_format()
+        if self._datagrams:
+            datagram, offset = self._datagrams[0]
+            piece = datagram.data[offset:offset + self.output_size]
+            offset += len(piece)
+            if offset >= len(datagram.data):
+                self._datagrams.popleft()
+            else:
+                self._datagrams[0][1] = offset
+            left = len(datagram.data) - offset + sum(
+                len(d.data) - o for d, o in self._datagrams if d is not datagram)
+            if self.udp is not None:
+                left += self.udp.available
+            # ``+MIPRUDP: <Source_IP>,<Source_Port>,<id>,<Left>,<Data>`` (§3.5); format 2
+            # gives the piece's <Data_len> instead (§1.1.9.4).
+            length = len(piece) if fmt == RAW_LINES else left
+            self._show(fmt, f"+MIPRUDP: {datagram.address},{datagram.port},{self.sid},"
+                            f"{length},", piece)
+            return True
+        if self.tcp is not None and self.tcp.available and fmt != READ_MODE:
+            data = self.tcp.read(self.output_size)
+            self._show(fmt, f"+MIPRTCP: {self.sid},{self.tcp.available},", data)
+            return True
+        return False
 
     def _show(self, fmt: int, header: str, data: bytes) -> None:
         if fmt == HEX_LINES:

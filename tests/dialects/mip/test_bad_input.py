@@ -47,6 +47,9 @@ def bench():
     ("+MIPSETS=1,100,1001", 2000),
     ("+MIPSETS=2,100", 2024),
     ("+MIPSETS=1", 2000),
+    ("+MIPDSETS=1,0", 2000),
+    ("+MIPDSETS=1,10,1001", 2000),
+    ("+MIPDSETS=3,10", 2024),
     ('+MIPODM=2,,"111.231.250.105",3000,1', 2000),  # online data mode carries TCP only
     ('+MIPODM=2,,"111.231.250.105",3000,0,2', 2000),
     ("+MIPSEND=1,0", 2000),  # a prompt for no data
@@ -81,11 +84,11 @@ def test_sockets_need_the_link():
 
 
 def test_commands_not_offered_answer_as_unknown_commands(bench):
-    for line in ("+MIPDSETS=1,100", "+MIPCONF=1", "+MIPKEEPCONF=0",
+    for line in ("+MIPCONF=1", "+MIPKEEPCONF=0",
                  "+MIPNOPE"):
         assert bench.at(line) == ERROR
     bench.at("+CMEE=1")
-    assert bench.at("+MIPDSETS?") == ERROR
+    assert bench.at("+MIPCONF?") == ERROR
     assert bench.at("+MIPCALL?") == info("+MIPCALL: 1,10.34.7.211")
 
 

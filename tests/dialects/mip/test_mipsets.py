@@ -47,3 +47,22 @@ def test_read_and_test_forms_without_sockets():
     bench.online()
     assert bench.at("+MIPSETS?") == info("+MIPSETS: 0")
     assert bench.at("+MIPSETS=?") == info("+MIPSETS: (1-6),(1-2048),(0-1000)")
+
+
+def test_mipdsets_cuts_received_data_and_paces_the_pieces():
+    bench = online()
+    bench.at('+MIPOPEN=2,,"111.231.250.105",5000,1')
+    bench.settle()
+    assert bench.at("+MIPDSETS=1,4,100") == info("+MIPDSETS: 0")
+    assert bench.at("+MIPDSETS=2,3") == info("+MIPDSETS: 0")
+    assert bench.at("+MIPDSETS?") == info("+MIPDSETS: 1,4,100", "+MIPDSETS: 2,3,0")
+    bench.at('+MIPSEND=1,"010203040506070809"')
+    assert bench.at("+MIPPUSH=1") == info("+MIPPUSH: 1,0,9") + urc("+MIPRTCP: 1,5,01020304")
+    assert bench.settle(0.05) == ""
+    assert bench.settle(0.06) == urc("+MIPRTCP: 1,1,05060708")
+    assert bench.settle(0.08) == ""
+    assert bench.settle(0.04) == urc("+MIPRTCP: 1,0,09")
+    bench.at('+MIPSEND=2,"0102030405"')
+    assert bench.at("+MIPPUSH=2") + bench.settle(0.05) == info("+MIPPUSH: 2,0,5") + urc(
+        "+MIPRUDP: 111.231.250.105,5000,2,2,010203", "+MIPRUDP: 111.231.250.105,5000,2,0,0405")
+    assert bench.at("+MIPDSETS=?") == info("+MIPDSETS: (1-6),(1-2048),(0-1000)")
