@@ -99,3 +99,18 @@ def test_read_and_test_forms():
     bench = online()
     assert bench.at("+MIPODM?") == info("+MIPODM: 1 2 3 4 5 6")
     assert bench.at("+MIPODM=?") == info('+MIPODM: (1-6),(1-65535),(""),(0-65535),(0),(0-1)')
+
+
+def test_a_host_writing_one_byte_at_a_time_loses_nothing():
+    bench = online()
+    bench.at('+MIPODM=1,,"111.231.250.105",3000,0')
+    bench.settle()
+    payload = random.Random(5).randbytes(4096)
+    echoed = bytearray()
+    for i in range(len(payload)):
+        bench.port.send(payload[i:i + 1])
+        bench.clock.advance(0.001)
+        echoed += bench.port.host.received
+        bench.port.host.received.clear()
+    echoed += bench.settle(1).encode("latin-1")
+    assert bytes(echoed) == payload

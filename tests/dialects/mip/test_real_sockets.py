@@ -155,3 +155,23 @@ class RealSocketTests(unittest.TestCase):
         bench.at("+MIPPUSH=2")
         data, _ = await threads.deferToThread(host.recvfrom, 100)
         self.assertEqual(data, b"down")
+
+    async def test_online_data_mode_on_a_listening_socket(self):
+        bench = await self.start(LAB, expose=[ExposeSpec("tcp", 4001,
+                                                         "tcp:0:interface=127.0.0.1")])
+        self.assertEqual(bench.at('+MIPODM=3,4001,"0.0.0.0",0,0'), "")  # OK waits for a peer
+        port = await self.exposed_port(bench)
+
+        def host_program():
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(b"to modem")
+                return s.recv(100)
+
+        reply = threads.deferToThread(host_program)
+        shown = ""
+        while "to modem" not in shown:
+            await wait(0.01)
+            shown += bench.port.take()
+        self.assertRegex(shown, r"^\r\nOK\r\n\r\n\+MIPODM: 3,1,[0-9.]+,[0-9]+\r\nto modem$")
+        bench.port.channel.receive(b"to host")
+        self.assertEqual(await reply, b"to host")
