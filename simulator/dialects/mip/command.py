@@ -14,7 +14,10 @@ from simulator.dialects.mip.sockets import SOCKET_IDS
 from simulator.modem.sim import require_sim_ready
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from simulator.at.params import Params
+    from simulator.dialects.mip.sockets import MipSocket
     from simulator.dialects.mip.stack import MipStack
 
 
@@ -32,6 +35,15 @@ class MipCommand(DialectCommand):
 
     def socket_id(self, p: Params, i: int = 0) -> int:
         return p.int(i, SOCKET_IDS.start, SOCKET_IDS.stop - 1, code=codes.SOCKET_NUMBER)
+
+    def per_open_socket(self, call, fields: Callable[[MipSocket], str]) -> None:
+        """A read form "For all ACTIVE sockets": ``<name>: <id>,<fields>`` for each, or
+        ``<name>: 0`` "For no ACTIVE socket"."""
+        ids = self.stack.active_ids()
+        for sid in ids:
+            call.info(f"{self.name}: {sid},{fields(self.stack.sockets[sid])}")
+        if not ids:
+            call.info(f"{self.name}: 0")
 
 
 def id_list(ids: list[int]) -> str:

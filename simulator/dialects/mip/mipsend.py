@@ -75,11 +75,7 @@ class MipSend(MipCommand):
                                      profile))
 
     def read(self, call) -> None:
-        ids = self.stack.active_ids()
-        for sid in ids:
-            call.info(f"+MIPSEND: {sid},{self.stack.sockets[sid].buffer.free}")
-        if not ids:
-            call.info("+MIPSEND: 0")
+        self.per_open_socket(call, lambda sock: f"{sock.buffer.free}")
 
 
 class MipPush(MipCommand):
@@ -163,12 +159,8 @@ class MipSets(MipCommand):
         call.info(f"+MIPSETS: {SUCCESS}")
 
     def read(self, call) -> None:
-        ids = self.stack.active_ids()
-        for sid in ids:
-            buffer = self.stack.sockets[sid].buffer
-            call.info(f"+MIPSETS: {sid},{buffer.watermark},{buffer.timeout_ms}")
-        if not ids:
-            call.info("+MIPSETS: 0")
+        self.per_open_socket(
+            call, lambda sock: f"{sock.buffer.watermark},{sock.buffer.timeout_ms}")
 
     def test(self, call) -> None:
         call.info(f"+MIPSETS: {ID_RANGE},(1-{CAPACITY}),(0-{MAX_PUSH_TIMEOUT})")
@@ -193,12 +185,7 @@ class MipDsets(MipCommand):
         call.info(f"+MIPDSETS: {SUCCESS}")
 
     def read(self, call) -> None:
-        ids = self.stack.active_ids()
-        for sid in ids:
-            sock = self.stack.sockets[sid]
-            call.info(f"+MIPDSETS: {sid},{sock.output_size},{sock.output_span_ms}")
-        if not ids:
-            call.info("+MIPDSETS: 0")
+        self.per_open_socket(call, lambda sock: f"{sock.output_size},{sock.output_span_ms}")
 
     def test(self, call) -> None:
         call.info(f"+MIPDSETS: {ID_RANGE},(1-{RECEIVE_CHUNK}),(0-{MAX_PUSH_TIMEOUT})")
