@@ -28,7 +28,7 @@ class MipOdm(MipCommand):
         p.count(5, 6)
         p.int(5, 0, 1, default=0)  # Pseudo-Command Mode: no PREMUX state here (M22)
         if p.int(4, 0, 2) != Protocol.TCP:
-            raise p.bad()  # only TCP is carried in online data mode (M22)
+            raise p.bad()  # only plain TCP is carried in online data mode (M22)
         if any(sock.sink is not None for sock in self.stack.sockets.values()):
             raise CmeError(codes.INVALID_OPERATION)  # "only one socket at a time"
         sock = self._open.start(p)

@@ -36,8 +36,8 @@ class MipOpen(MipCommand):
         host = p.str(2, maxlen=MAX_HOST)
         remote_port = p.int(3, 0, 65535)
         protocol = Protocol(p.int(4, choices=[int(x) for x in Protocol]))
-        if remote_port == LISTEN and not local_port:
-            raise p.bad()  # a listener needs the port it listens on
+        if remote_port == LISTEN and (not local_port or protocol is Protocol.SSL):
+            raise p.bad()  # a listener needs its port, and has no certificate to serve
         bearer = self.stack.link.require()
         if sid in self.stack.sockets:
             raise CmeError(codes.SOCKET_USED)

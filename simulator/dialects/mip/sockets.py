@@ -14,6 +14,7 @@ from simulator.datamode.uplink import Uplink
 from simulator.dialects.mip import hexdata
 from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
+from simulator.ipstack.tls import client_options
 
 if TYPE_CHECKING:
     from simulator.dialects.mip.stack import MipStack
@@ -26,6 +27,7 @@ DNS_FAILURE_DELAY = 60.0
 #: ``+MIPSTAT`` <status> "Broken protocol stack" (§1.1.12.4): every failure of a plain
 #: socket (M7).
 BROKEN = 1
+CLOSE_ALERT = 2
 #: Largest piece of received data on one line: +MIPDSETS' default <Size> (§1.1.5.4).
 RECEIVE_CHUNK = 2048
 
@@ -40,10 +42,11 @@ RECEIVE_FORMATS = (HEX_LINES, RAW, RAW_LINES, READ_MODE)
 
 
 class Protocol(enum.IntEnum):
-    """``<Protocol>`` of +MIPOPEN (§1.1.2.4); SSL (2) is not offered (M2)."""
+    """``<Protocol>`` of +MIPOPEN (§1.1.2.4)."""
 
     TCP = 0
     UDP = 1
+    SSL = 2  # TCP with a TLS handshake (M2)
 
 
 class MipSocket(SocketListener):
@@ -92,8 +95,9 @@ class MipSocket(SocketListener):
     # -- opening ----------------------------------------------------------------------------
 
     def connect(self, host: str, port: int, local_port: int) -> None:
-        if self.protocol is Protocol.TCP:
-            self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver)
+        if self.protocol is not Protocol.UDP:
+            tls = client_options(host, verify=False) if self.protocol is Protocol.SSL else None
+            self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver, tls=tls)
             self.tcp.connect(host, port, local_port=local_port).addErrback(lambda f: None)
         else:
             self.udp = UdpSocket(self.bearer, self, accept_any=True, resolver=self.resolver)
@@ -103,7 +107,7 @@ class MipSocket(SocketListener):
     def listen(self, local_port: int) -> None:
         """Remote port 0: wait for the peer (TCP) or for datagrams from anyone (UDP)."""
         self.listening = True
-        if self.protocol is Protocol.TCP:
+        if self.protocol is not Protocol.UDP:
             self.server = TcpServer(self.bearer, self, port=local_port, max_spawn=1,
                                     on_full="refuse")
         else:
@@ -248,7 +252,9 @@ class MipSocket(SocketListener):
     def peer_closed(self, sock) -> None:
         if sock is self.tcp:
             self._drain()
-            self._broken()
+            # A TLS peer ends with its close_notify alert: status 2, "Connection closed
+            # automatically due to non – fatal alert" (§1.1.12.4, M2).
+            self._broken(CLOSE_ALERT if self.protocol is Protocol.SSL else BROKEN)
 
     def error(self, sock, reason: Reason) -> None:
         if sock is not self.tcp and sock is not self.udp:

@@ -135,7 +135,7 @@ def test_read_and_test_forms():
     assert bench.at("+MIPPUSH?") == info("+MIPPUSH: 2 5")
     assert bench.at("+MIPFLUSH?") == info("+MIPFLUSH: 2 5")
     assert bench.at("+MIPSEND?") == info("+MIPSEND: 2,2048", "+MIPSEND: 5,2048")
-    assert bench.at("+MIPOPEN=?") == info('+MIPOPEN: (1-6),(1-65535),(""),(0-65535),(0-1)')
+    assert bench.at("+MIPOPEN=?") == info('+MIPOPEN: (1-6),(1-65535),(""),(0-65535),(0-2)')
     assert bench.at("+MIPCLOSE=?") == info("+MIPCLOSE: (1-6),(0-2)")
     assert bench.at("+MIPPUSH=?") == info('+MIPPUSH: (1-6),"",(0-65535)')
     assert bench.at("+MIPFLUSH=?") == info("+MIPFLUSH: (1-6)")
