@@ -147,3 +147,10 @@ def test_closing_with_mode_one_resets_the_connection():
     tcp = bench.modem.service(MipService).stack.sockets[1].tcp
     assert bench.at("+MIPCLOSE=1,1") + bench.settle() == OK + urc("+MIPCLOSE: 1,0")
     assert tcp.released and tcp.state.value == "closed"
+
+
+def test_an_ssl_socket_to_a_server_that_speaks_no_tls_fails_its_handshake():
+    bench = online()
+    assert bench.at('+MIPOPEN=3,,"111.231.250.105",3000,2') + bench.settle() == OK + urc(
+        "+MIPSTAT: 3,1")
+    assert bench.at("+MIPOPEN?") == info("+MIPOPEN: 1 2 3 4 5 6")
