@@ -132,3 +132,27 @@ class TextCollector:
             elif len(self.text) < self.limit:
                 self.text.append(byte)
         return len(data), bytes(echo), None
+
+
+class DataCollector:
+    """Bytes typed after a data prompt (a socket's payload rather than text): kept as they
+    come, with no editing and no ESC; the input ends after ``length`` bytes, or at Ctrl-Z
+    (not kept) when no length was given.  Past ``limit`` bytes the rest is dropped."""
+
+    def __init__(self, length: int | None = None, limit: int = 64 * 1024) -> None:
+        self.length = length
+        self.limit = limit
+        self.text = bytearray()
+        self._count = 0
+
+    def feed(self, data: bytes, s5: int = 8) -> tuple[int, bytes, str | None]:
+        """Like ``TextCollector.feed``; the outcome is ``"submit"`` or None."""
+        for i, byte in enumerate(data):
+            if self.length is None and byte == CTRL_Z:
+                return i + 1, data[:i], "submit"
+            self._count += 1
+            if len(self.text) < self.limit:
+                self.text.append(byte)
+            if self.length is not None and self._count >= self.length:
+                return i + 1, data[:i + 1], "submit"
+        return len(data), data, None

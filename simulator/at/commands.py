@@ -200,6 +200,11 @@ class Prompt:
     on_submit: Callable[[bytes], Any]
     prompt: bytes = b"> "
     on_cancel: Callable[[], Any] | None = None
+    #: What collects the input: ``TextCollector`` (text, S5 edits, ESC cancels) by default;
+    #: ``DataCollector`` for a payload (``simulator.at.assembler``).
+    collector: Callable[[], Any] | None = None
+    #: Seconds after the prompt at which what was typed is submitted as it is (None: never).
+    timeout: float | None = None
 
 
 @dataclasses.dataclass

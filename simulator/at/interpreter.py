@@ -133,7 +133,8 @@ class Interpreter:
         #: keep them to some DLCs).
         self.receives_urcs = True
         self._last_line: str | None = None
-        self._prompt: tuple[Prompt, TextCollector, _Call, list[Command], int] | None = None
+        self._prompt: tuple[Prompt, Any, _Call, list[Command], int] | None = None
+        self._prompt_timer = None
         # Data mode
         self._sink: DataSink | None = None
         self._escape: EscapeDetector | None = None
@@ -186,18 +187,23 @@ class Interpreter:
     def write(self, data: bytes) -> None:
         self.channel.write(data)
 
-    def urc(self, lines: str | list[str] | tuple[str, ...] | None) -> None:
-        """Show an unsolicited result code now, or when the channel can show it."""
+    def urc(self, lines: str | list[str] | tuple[str, ...] | bytes | None) -> None:
+        """Show an unsolicited result code now, or when the channel can show it.  Bytes are
+        shown exactly as given (received data a dialect outputs without framing)."""
         if not lines or not self.receives_urcs or self.mode is Mode.TAKEN_OVER:
             # Taken over, the port's URCs go to the multiplexer's own channels.
             return
-        if isinstance(lines, str):
-            lines = [lines]
-        data = results.unsolicited(list(lines), self.profile)
+        if isinstance(lines, bytes):
+            data = lines
+        else:
+            if isinstance(lines, str):
+                lines = [lines]
+            data = results.unsolicited(list(lines), self.profile)
         log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                   lines=lines)
         if self.modem.observers:
-            self.modem.notify("urc", self.port, lines=list(lines))
+            shown = [lines.decode("latin-1")] if isinstance(lines, bytes) else list(lines)
+            self.modem.notify("urc", self.port, lines=shown)
         if self.mode is Mode.COMMAND:
             self.write(data)
             return
@@ -229,6 +235,7 @@ class Interpreter:
             self._hangup(result=None)
         self._assembler.reset()
         if self.mode is Mode.PROMPT:
+            self._cancel_prompt_timer()
             self._prompt = None
             self.mode = Mode.COMMAND
             self._flush_urcs()
@@ -386,9 +393,13 @@ class Interpreter:
             self._take_over(outcome)
             return False
         if isinstance(outcome, Prompt):
-            self._prompt = (outcome, TextCollector(), call, commands, index)
+            collector = outcome.collector() if outcome.collector else TextCollector()
+            self._prompt = (outcome, collector, call, commands, index)
             self.mode = Mode.PROMPT
             self.write(outcome.prompt)
+            if outcome.timeout is not None:
+                self._prompt_timer = self.modem.clock.callLater(outcome.timeout,
+                                                                self._prompt_timed_out)
             return False
         raise TypeError(f"handler returned {outcome!r}")
 
@@ -429,8 +440,24 @@ class Interpreter:
         del self._pending[:used]
         if echo and self.profile.echo:
             self.write(echo)
-        if outcome is None:
-            return
+        if outcome is not None:
+            self._end_prompt(outcome)
+
+    def _prompt_timed_out(self) -> None:
+        self._prompt_timer = None
+        if self.mode is Mode.PROMPT and self._prompt is not None:
+            self._end_prompt("submit")
+            if self._pending and not self._pumping:
+                self._pump()
+
+    def _cancel_prompt_timer(self) -> None:
+        if self._prompt_timer is not None and self._prompt_timer.active():
+            self._prompt_timer.cancel()
+        self._prompt_timer = None
+
+    def _end_prompt(self, outcome: str) -> None:
+        prompt, collector, call, commands, index = self._prompt
+        self._cancel_prompt_timer()
         self._prompt = None
         self.mode = Mode.EXECUTING
         try:

@@ -16,7 +16,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from twisted.internet import defer, protocol
-from twisted.internet.interfaces import IHalfCloseableProtocol, IPushProducer
+from twisted.internet.interfaces import (
+    IHalfCloseableProtocol,
+    IHandshakeListener,
+    IPushProducer,
+)
+from twisted.protocols.tls import TLSMemoryBIOFactory
 from zope.interface import implementer
 
 from simulator.ipstack.buffers import ReceiveBuffer, SendBuffer
@@ -59,8 +64,13 @@ class TcpSocket:
                  send_buffer: int = DEFAULT_SEND_BUFFER,
                  receive_buffer: int = DEFAULT_RECEIVE_BUFFER,
                  send_low_water: int = DEFAULT_SEND_LOW_WATER,
-                 resolver: DnsClient | None = None) -> None:
+                 resolver: DnsClient | None = None, tls=None) -> None:
+        """``tls``: the connection is TLS with these client options (an
+        ``IOpenSSLClientConnectionCreator``, e.g. ``optionsForClientTLS``); ``connected``
+        then comes once the handshake is done, and a failed handshake is
+        ``Reason.TLS_FAILED``."""
         self.bearer = bearer
+        self.tls = tls
         self.listener = listener or SocketListener()
         self.resolver = resolver
         self.state = TcpState.IDLE
@@ -103,7 +113,11 @@ class TcpSocket:
         if self.state is not TcpState.CONNECTING:
             return defer.fail(RouteError(Reason.RESET, "closed while resolving"))
         self.peer = (address, port)
-        return self.bearer.connect_tcp(address, port, self._proto, local_port=local_port,
+        proto = self._proto
+        if self.tls is not None:
+            wrapping = TLSMemoryBIOFactory(self.tls, True, _OneProtocol(self._proto))
+            proto = wrapping.buildProtocol(None)
+        return self.bearer.connect_tcp(address, port, proto, local_port=local_port,
                                        timeout=timeout)
 
     def _connected_ok(self, _) -> TcpSocket:
@@ -243,9 +257,13 @@ class TcpSocket:
         host, peer = transport.getHost(), transport.getPeer()
         self.local, self.peer = (host.host, host.port), (peer.host, peer.port)
         self.state = TcpState.CONNECTED
-        if self.server is None:
+        if self.server is None and self.tls is None:
             self.listener.connected(self)
         self._flush()
+
+    def _handshake_done(self) -> None:
+        if self.tls is not None and not self.released and self.state is TcpState.CONNECTED:
+            self.listener.connected(self)
 
     def _data(self, data: bytes) -> None:
         if self.released:
@@ -271,9 +289,22 @@ class TcpSocket:
             self.error = why
             if not self.released:
                 self.listener.error(self, why)
+        elif why is None and self.tls is not None and not self.peer_closed:
+            # TLS ends with the peer's close_notify, and no half-close reaches us.
+            self._fin()
 
 
-@implementer(IHalfCloseableProtocol, IPushProducer)
+class _OneProtocol(protocol.Factory):
+    """The factory TLS wraps: it gives the socket's own connection."""
+
+    def __init__(self, proto: protocol.Protocol) -> None:
+        self.proto = proto
+
+    def buildProtocol(self, addr):  # noqa: N802 - Twisted's name
+        return self.proto
+
+
+@implementer(IHalfCloseableProtocol, IPushProducer, IHandshakeListener)
 class _Connection(protocol.Protocol):
     """The socket's protocol on its network transport; also the producer the transport
     pauses when the path is full."""
@@ -286,6 +317,9 @@ class _Connection(protocol.Protocol):
 
     def dataReceived(self, data: bytes) -> None:
         self.sock._data(data)
+
+    def handshakeCompleted(self) -> None:
+        self.sock._handshake_done()
 
     def readConnectionLost(self) -> None:
         self.sock._fin()

@@ -41,6 +41,10 @@ class ClockService(Service):
         utc = self.modem.clock.seconds() + self.rtc_offset
         return datetime.datetime.fromtimestamp(utc + self.zone * QUARTER_HOUR, UTC)
 
+    def set_utc(self, utc: float) -> None:
+        """The clock now reads ``utc`` (Unix seconds): what a time server said (NTP)."""
+        self.rtc_offset = utc - self.modem.clock.seconds()
+
     def cclk_read(self, call) -> None:
         text = self.local_time().strftime("%y/%m/%d,%H:%M:%S") + f"{self.zone:+03d}"
         call.info(f"+CCLK: {quote(text)}")
@@ -58,8 +62,7 @@ class ClockService(Service):
             local = datetime.datetime(2000 + yy, mo, dd, hh, mi, ss, tzinfo=UTC)
         except ValueError:
             raise p.bad() from None
-        utc = local.timestamp() - zz * QUARTER_HOUR
-        self.rtc_offset = utc - self.modem.clock.seconds()
+        self.set_utc(local.timestamp() - zz * QUARTER_HOUR)
         self.zone = zz
 
     def ctzu_set(self, call) -> None:

@@ -30,8 +30,9 @@ log = Logger(namespace="atsim.modem")
 
 S = TypeVar("S", bound="Service")
 
-#: A URC renderer: given a channel's session, the lines to show there (or None for nothing).
-UrcRenderer = Callable[["Session"], "str | Iterable[str] | None"]
+#: A URC renderer: given a channel's session, the lines to show there (or None for nothing),
+#: or bytes to show exactly as they are.
+UrcRenderer = Callable[["Session"], "str | Iterable[str] | bytes | None"]
 #: Sees a modem's events: ``(modem, kind, port or None, fields)``.
 Observer = Callable[["Modem", str, "str | None", dict], None]
 

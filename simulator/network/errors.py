@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 
+from OpenSSL import SSL
 from twisted.internet import error
 
 
@@ -34,6 +35,7 @@ class Reason(enum.Enum):
     LINK_DOWN = "link down"  # the modem's radio link is down (a fault)
     PORT_IN_USE = "local port already in use"
     MESSAGE_TOO_LONG = "datagram too long"
+    TLS_FAILED = "TLS handshake failed"  # the peer is not a TLS server, or was refused
 
 
 class CallFailure(enum.Enum):
@@ -85,4 +87,6 @@ def reason_for_loss(failure_value: BaseException) -> Reason | None:
         return None
     if isinstance(failure_value, error.TimeoutError):
         return Reason.TIMEOUT
+    if isinstance(failure_value, SSL.Error):
+        return Reason.TLS_FAILED
     return Reason.RESET

@@ -401,7 +401,10 @@ class PipeEnd:
 
     def _fin_transmitted(self) -> None:
         if self.disconnecting or self._read_closed:
-            self._lose(error.ConnectionDone())
+            # Later, never from inside the protocol's own loseConnection (on an ideal link
+            # the FIN leaves at once): Twisted's transports report connectionLost after the
+            # call returns, and a TLS layer still flushes its alert after loseConnection.
+            self.lane_out.clock.callLater(0, self._lose, error.ConnectionDone())
 
     def _send_reset(self) -> None:
         if self._reset_sent:

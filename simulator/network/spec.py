@@ -138,12 +138,24 @@ SERVICE_PORTS: dict[str, tuple[tuple[str, int], ...]] = {
 class ServiceSpec:
     """One lab service of a host: ``kind`` is echo, discard, daytime, dns, ntp, http, ftp,
     smtp or pop3.  ``root`` serves http and ftp, ``maildir`` smtp and pop3; ``users`` (name,
-    password) guard ftp, smtp and pop3 (none: any login is accepted)."""
+    password) guard ftp, smtp and pop3 (none: any login is accepted).  ``ports`` moves the
+    service off its well-known ports: it answers on each of them, with each protocol of its
+    kind (an echo on 3000 answers TCP and UDP there)."""
 
     kind: str
     root: Path | None = None
     maildir: Path | None = None
     users: tuple[tuple[str, str], ...] = ()
+    ports: tuple[int, ...] = ()
+
+    @property
+    def endpoints(self) -> tuple[tuple[str, int], ...]:
+        """(protocol, port) pairs the service answers on."""
+        standard = SERVICE_PORTS[self.kind]
+        if not self.ports:
+            return standard
+        protocols = dict.fromkeys(protocol for protocol, _ in standard)
+        return tuple((protocol, port) for port in self.ports for protocol in protocols)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -54,8 +54,8 @@ MODEM_IP_KEYS = ("msisdn", "link", "expose")
 #: The keys each lab service takes, and those it needs: a file server without its directory
 #: would serve a temporary one nobody can find.
 SERVICE_KEYS: dict[str, tuple[str, ...]] = {
-    kind: {"http": ("root",), "ftp": ("root", "users"), "smtp": ("maildir", "users"),
-           "pop3": ("maildir", "users")}.get(kind, ())
+    kind: ("ports", *{"http": ("root",), "ftp": ("root", "users"),
+                      "smtp": ("maildir", "users"), "pop3": ("maildir", "users")}.get(kind, ()))
     for kind in SERVICE_PORTS
 }
 SERVICE_REQUIRED = {"http": ("root",), "ftp": ("root",), "smtp": ("maildir",),
@@ -313,8 +313,19 @@ def _read_services(node: Node | None, directory: Path) -> tuple[ServiceSpec, ...
             "root": lambda n: _path(n, directory),
             "maildir": lambda n: _path(n, directory),
             "users": _users,
+            "ports": _service_ports,
         })))
     return tuple(services)
+
+
+def _service_ports(node: Node) -> tuple[int, ...]:
+    """``ports: 3000`` or ``ports: [3000, 5000]``: where the service answers instead of its
+    well-known ports."""
+    items = node.sequence() if isinstance(node.yaml, yaml.SequenceNode) else [node]
+    ports = tuple(item.integer(1, 65535) for item in items)
+    if not ports:
+        node.fail("expected at least one port")
+    return ports
 
 
 def _read_ping(node: Node) -> PingSpec:

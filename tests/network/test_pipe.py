@@ -173,3 +173,27 @@ def test_bytes_written_before_the_receiver_is_attached_wait_for_it():
     a = Recorder()
     p.a.attach(a)
     assert bytes(a.data) == b"greeting"
+
+
+def test_connection_lost_never_comes_from_inside_lose_connection():
+    """A side whose peer already closed sends its own FIN at once on an ideal path; its
+    protocol still hears connectionLost only after loseConnection returned (a TLS layer
+    flushes its close_notify after the call)."""
+    import random
+
+    from simulator.network.links import Link
+
+    clock = task.Clock()
+    link = Link("t", LinkParams(), random.Random(1))
+    p = Pipe(clock, ("10.0.0.1", 1000), ("10.0.0.2", 2000), (link.uplink,), (link.downlink,),
+             a_link=link)
+    a, b = Recorder(), Recorder()
+    p.a.attach(a)
+    p.b.attach(b)
+    p.b.loseWriteConnection()
+    clock.advance(0)
+    assert a.read_closed
+    p.a.loseConnection()
+    assert a.lost is None
+    clock.advance(0)
+    assert a.lost.check(error.ConnectionDone)

@@ -26,7 +26,7 @@ from simulator.network.hosts import Host
 from simulator.network.lab.basic import Daytime, Discard, Echo
 from simulator.network.lab.dns import Dns
 from simulator.network.lab.ntp import Ntp
-from simulator.network.spec import SERVICE_PORTS, ServiceSpec
+from simulator.network.spec import ServiceSpec
 
 if TYPE_CHECKING:
     from simulator.network.network import Network
@@ -131,7 +131,7 @@ class Lab(Service):
         self.servers.append(_Running(host, spec, server))
         router = self.network.router
         address = str(host.address)
-        for protocol_name, port in SERVICE_PORTS[spec.kind]:
+        for protocol_name, port in spec.endpoints:
             if protocol_name == "tcp":
                 factory = server.tcp_factory(port)
                 if factory not in self._factories:
@@ -158,7 +158,7 @@ class Lab(Service):
             return
         reactor = self.network.reactor
         for running in self.servers:
-            for protocol_name, port in SERVICE_PORTS[running.spec.kind]:
+            for protocol_name, port in running.spec.endpoints:
                 if protocol_name == "tcp":
                     listening = reactor.listenTCP(0, running.server.tcp_factory(port),
                                                   interface="127.0.0.1")
