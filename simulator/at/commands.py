@@ -167,12 +167,27 @@ class DataSink(Protocol):
         """``ATH``, DTR drop with ``&D2``, or the host closed the port: clear down."""
 
 
+#: How a dialect's own line is shown for a channel's profile (``simulator.at.session.Profile``):
+#: the exact bytes, framing included (empty under ATQ1 for a result).
+LineRender = Callable[[Any], bytes]
+
+
 @dataclasses.dataclass
 class Connect:
-    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``."""
+    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``.  ``announce``
+    replaces ``CONNECT`` by a dialect's own line (eDsoft's ``Ok_Info_DataBegin``)."""
 
     sink: DataSink
     text: str = ""
+    announce: LineRender | None = None
+
+
+@dataclasses.dataclass
+class Final:
+    """Outcome: end the command line with a dialect's own final line instead of a result
+    code (eDsoft's ``Ok_Info_NoMail``)."""
+
+    render: LineRender
 
 
 @dataclasses.dataclass

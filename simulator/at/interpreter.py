@@ -29,6 +29,8 @@ from simulator.at.commands import (
     Command,
     Connect,
     DataSink,
+    Final,
+    LineRender,
     Prompt,
     ResultCode,
     TakeOver,
@@ -336,7 +338,10 @@ class Interpreter:
             self._final(outcome)
             return False
         if isinstance(outcome, Connect):
-            self._enter_data_mode(outcome.sink, outcome.text)
+            self._enter_data_mode(outcome.sink, outcome.text, outcome.announce)
+            return False
+        if isinstance(outcome, Final):
+            self._finish_line(outcome.render(self.profile))
             return False
         if outcome is _RESUMED:
             return False
@@ -410,8 +415,12 @@ class Interpreter:
 
     # -- data mode ------------------------------------------------------------------------------
 
-    def _enter_data_mode(self, sink: DataSink, text: str) -> None:
-        self._final_connect(text)
+    def _enter_data_mode(self, sink: DataSink, text: str,
+                         announce: LineRender | None = None) -> None:
+        if announce is not None:
+            self.write(announce(self.profile))
+        else:
+            self._final_connect(text)
         self._sink = sink
         self._suspended_output.clear()
         self._start_data_mode()

@@ -7,7 +7,7 @@ shown whatever ``+CMEE`` says and with the same words under ``ATV0`` (decision E
 
 from __future__ import annotations
 
-from simulator.at.commands import DialectError, ErrorFamily
+from simulator.at.commands import DialectError, ErrorFamily, LineRender
 
 #: Information messages (002 §9.1): verbose text -> numeric form (ATV0, decision E5).
 INFO_MESSAGES: dict[str, int] = {
@@ -109,3 +109,19 @@ def error(code: int) -> EdsoftError:
 def info_message(name: str, verbose: bool) -> str:
     """An information message as ATV1 / ATV0 shows it."""
     return name if verbose else str(INFO_MESSAGES[name])
+
+
+def info_result(name: str) -> LineRender:
+    """An information message that ends a command or starts data mode, framed as a result
+    code: ``CR LF Ok_Info_… CR LF``, its number then CR under ``ATV0`` (E5), nothing under
+    ``ATQ1``."""
+    number = INFO_MESSAGES[name]
+
+    def render(profile) -> bytes:
+        if profile.quiet:
+            return b""
+        if profile.verbose:
+            return b"\r\n" + name.encode("ascii") + b"\r\n"
+        return str(number).encode("ascii") + b"\r"
+
+    return render

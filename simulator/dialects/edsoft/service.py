@@ -16,6 +16,7 @@ from simulator.at.commands import Prompt
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.flash import ParameterFlash
+from simulator.dialects.edsoft.ftp import EdsoftFtp
 from simulator.dialects.edsoft.link import IpLink, StackResources
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.state import ConnectionState, state_line
@@ -52,6 +53,8 @@ class EdsoftService(Service):
         #: The IP link the services run on, and who holds the stack (002 §1.6).
         self.link = IpLink()
         self.resources = StackResources()
+        #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
+        self.applications = (EdsoftFtp(self),)
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
@@ -85,6 +88,8 @@ class EdsoftService(Service):
         table.add("#VVERSION", exec=self.vversion, **_refused("set", "read", "test"))
         table.add("#VSTATE", exec=self.vstate, **_refused("set", "read", "test"))
         table.add("#DELFLASH", exec=self.delflash, **_refused("set", "read", "test"))
+        for application in self.applications:
+            application.register(table, _refused)
 
     # -- parameters ----------------------------------------------------------------------------
 

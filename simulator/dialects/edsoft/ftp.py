@@ -1,0 +1,231 @@
+"""``AT#FTPGET`` and ``AT#FTPPUT`` (002 §4.2, §4.3, A.7): one file, with an automatic
+connect and disconnect, through the lab's (or any) FTP server.
+
+    AT#FTPGET  ->  Ok_Info_DataBegin, the file DLE-escaped, <ETX>, OK
+    AT#FTPPUT  ->  Ok_Info_WaitingForData; the host's file DLE-escaped up to <ETX>; OK
+
+The command connects to FTPSERV:FTPPORT, logs in with FTPUN/FTPPW, sets FTPTYPE, changes
+to FTPGETPATH / FTPPUTPATH (unless ".", where the session already is), and starts RETR
+or STOR; the information message comes when the server has accepted the transfer (its
+150), so that a missing file is an error instead of an empty download.  A failure before
+that is the command's result; once data mode has begun it is an ETX then the error (002
+§4.2.2, §4.3.2).  The host's ETX that ends an upload is echoed (E85).  With FTPTYPE A the
+bytes sent to the server have their high bit cleared, NVT-ASCII (002 §4.1.2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.internet import defer
+
+from simulator.at.commands import Connect, ResultCode
+from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.failures import Step, failure_code
+from simulator.dialects.edsoft.jobs import Job, ServiceCommands, error_line
+from simulator.dialects.edsoft.link import Resource
+from simulator.ipstack.apps import (
+    AppError,
+    AppFailure,
+    DataAvailable,
+    Failed,
+    Finished,
+    FtpSession,
+    Opened,
+    Writable,
+)
+
+#: FTPTYPE A: "all the data sent by the TCP/IP stack to the FTP server is made of 7 bits
+#: characters (NVT-ASCII: the MSB is set to 0)" (002 §4.1.2).
+SEVEN_BITS = bytes(b & 0x7F for b in range(256))
+#: FTPGETPATH / FTPPUTPATH meaning "where the login put us" (their shown default, E10).
+HERE = ("", ".")
+
+
+class EdsoftFtp(ServiceCommands):
+    resource = Resource.FTP
+
+    def register(self, table, refused) -> None:
+        table.add("#FTPGET", exec=self.get, **refused("set", "read", "test"))
+        table.add("#FTPPUT", exec=self.put, **refused("set", "read", "test"))
+
+    def get(self, call):
+        return self._start(call, upload=False)
+
+    def put(self, call):
+        return self._start(call, upload=True)
+
+    def _start(self, call, *, upload: bool) -> defer.Deferred:
+        job = self.begin()
+        return defer.Deferred.fromCoroutine(self._run(job, call.session, upload))
+
+    async def _run(self, job: Job, session: Any, upload: bool):
+        read = job.read
+        binary = read("FTPTYPE") != "A"
+        ftp = FtpSession(job.endpoints, read("FTPSERV"), read("FTPPORT"),
+                         read("FTPUN") or "anonymous", read("FTPPW"), binary=binary)
+        sink = FileSink(job, ftp, session, upload=upload, binary=binary)
+        job.on_lost = sink.lost
+        step = Step.OPEN
+        try:
+            await ftp.open()
+            step = Step.DIRECTORY
+            path = read("FTPPUTPATH" if upload else "FTPGETPATH")
+            if path not in HERE:
+                await ftp.cwd(path)
+            step = Step.UPLOAD if upload else Step.DOWNLOAD
+            name = read("FTPPUTFILENAME" if upload else "FTPGETFILENAME")
+            await sink.start(ftp.put(name) if upload else ftp.get(name))
+        except AppError as e:
+            code = job.lost_code or failure_code(e, step)
+            sink.close()
+            raise codes.error(code) from None
+        message = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
+        return Connect(sink, announce=codes.info_result(message))
+
+
+class FileSink:
+    """The port in data mode for one file, and the session it comes from."""
+
+    def __init__(self, job: Job, ftp: FtpSession, session: Any, *, upload: bool,
+                 binary: bool) -> None:
+        self.job = job
+        self.ftp = ftp
+        self.at_session = session
+        self.upload = upload
+        self.binary = binary
+        self.transfer: Any = None
+        self.link: Any = None
+        self._opened: defer.Deferred | None = None
+        self._decoder = StreamDecoder()
+        self._pending = bytearray()  # host bytes the transfer could not take yet
+        self._host_done = False  # the host's ETX came (and was echoed)
+        self._outcome: Any = None  # Finished / Failed before data mode began
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(self, transfer) -> defer.Deferred:
+        """Fires once the server accepted the transfer; fails with its ``AppError``."""
+        self.transfer = transfer
+        self._opened = defer.Deferred()
+        transfer.listener = self._event
+        return self._opened
+
+    def _event(self, event) -> None:
+        if isinstance(event, Opened):
+            if self._opened is not None and not self._opened.called:
+                self._opened.callback(None)
+        elif isinstance(event, DataAvailable):
+            self._deliver()
+        elif isinstance(event, Writable):
+            self._push()
+        elif isinstance(event, (Finished, Failed)):
+            if self._opened is not None and not self._opened.called:
+                error = event.error if isinstance(event, Failed) else AppError(
+                    AppFailure.PROTOCOL_ERROR, "ended before it started")
+                self._opened.errback(error)
+            elif self.link is None:
+                self._outcome = event
+            else:
+                self._finish(event)
+
+    # -- download -------------------------------------------------------------------------
+
+    def _deliver(self) -> None:
+        if self.link is None or self.transfer is None:
+            return
+        data = self.transfer.read()
+        if data and not self.upload:
+            self.link.write(escape(data))
+
+    # -- upload ---------------------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if not self.upload or self._host_done:
+            return  # a download takes nothing from the host; after the ETX, nothing more
+        self._decoder.receive_data(data)
+        for event in self._decoder.events():
+            if event is END_OF_DATA:
+                self._host_done = True
+                self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
+                break
+            payload = event.payload
+            self._pending += payload if self.binary else payload.translate(SEVEN_BITS)
+        self._push()
+
+    def _push(self) -> None:
+        transfer = self.transfer
+        if transfer is None or transfer.ended or transfer.closed:
+            self._pending.clear()  # the server ended it: the result says so
+            return
+        if self._pending:
+            taken = transfer.write(bytes(self._pending))
+            del self._pending[:taken]
+        if self._host_done and not self._pending:
+            transfer.finish()
+
+    # -- the end --------------------------------------------------------------------------
+
+    def _finish(self, event) -> None:
+        self._deliver()
+        if isinstance(event, Finished):
+            if not self.upload:
+                self.link.write(END_MARK)  # end of the file (002 §4.2.2)
+            self._end(ResultCode.OK)
+        else:
+            self._fail(failure_code(event.error, Step.UPLOAD if self.upload
+                                    else Step.DOWNLOAD))
+
+    def _fail(self, code: int) -> None:
+        if not self._host_done:
+            # "If this error occurs once the data transfer started, it is preceded by an ETX
+            # character" (002 §4.2.2, §4.3.2); an upload's was echoed already.
+            self.link.write(END_MARK)
+        self._end(error_line(code, self.at_session))
+
+    def _end(self, result) -> None:
+        link, self.link = self.link, None
+        self.close()
+        if link is not None:
+            link.end(result)
+
+    def lost(self, code: int) -> None:
+        """The link went: an ETX and the link's code, or the command's error."""
+        if self.link is not None:
+            if self.transfer is not None:
+                self.transfer.close()
+            self._fail(code)
+        else:
+            self.ftp.abort()
+
+    def close(self) -> None:
+        """Done with the server: QUIT in the background, the stack free at once."""
+        if self.transfer is not None:
+            self.transfer.close()
+        if self.ftp.is_open:
+            self.ftp.close()
+        else:
+            self.ftp.abort()
+        self.job.end()
+
+    # -- DataSink -------------------------------------------------------------------------
+
+    def attach(self, link: Any) -> None:
+        self.link = link
+        self._deliver()
+        if self._outcome is not None:
+            self._finish(self._outcome)
+
+    def escaped(self) -> bool:
+        """``+++`` abandons the transfer (the engine answers OK)."""
+        self.link = None
+        self.close()
+        return False
+
+    def hangup(self) -> None:
+        self.escaped()
+
+    def resumed(self) -> None:
+        pass
+

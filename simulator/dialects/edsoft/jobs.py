@@ -1,0 +1,84 @@
+"""What the FTP, mail and ping commands share: a command that holds the stack while it runs
+(002 §1.6, E32), needs the link (E31), ends when the link goes, and shows a failure as
+``#CME ERROR: <code>``.
+
+    class EdsoftFtp(ServiceCommands):
+        resource = Resource.FTP
+
+    job = self.begin()          # 35867 without a link, 37122 while the stack is busy
+    ...                         # job.bearer, job.endpoints, job.read(parameter)
+    job.end()                   # the stack is free again
+
+While a job runs, the link going down calls ``job.lost(code)``: the command's own ending
+(an ETX and the error in data mode, the error as the final result otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from simulator.at.commands import DialectError
+from simulator.at.results import error_text
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.dns import endpoints
+from simulator.dialects.edsoft.failures import NO_LINK
+from simulator.dialects.edsoft.link import Resource
+
+if TYPE_CHECKING:
+    from simulator.dialects.edsoft.service import EdsoftService
+
+
+class Job:
+    def __init__(self, owner: ServiceCommands) -> None:
+        service = owner.service
+        self.owner = owner
+        self.bearer = service.link.require()
+        self._claim = service.resources.claim(owner.resource)
+        self.read: Callable[[str], Any] = service.flash.get
+        self.endpoints = endpoints(self.bearer, self.read)
+        self.ended = False
+        #: The code of the link's loss, once it went while the job ran.
+        self.lost_code: int | None = None
+        #: What the command does when the link goes (``on_lost(code)``).
+        self.on_lost: Callable[[int], None] | None = None
+
+    def end(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self._claim.release()
+        if self.owner.job is self:
+            self.owner.job = None
+
+    def lost(self, code: int) -> None:
+        self.lost_code = code
+        if not self.ended and self.on_lost is not None:
+            self.on_lost(code)
+        self.end()
+
+
+class ServiceCommands:
+    """Base of one service's commands: at most one job of ``resource`` at a time."""
+
+    resource: Resource
+
+    def __init__(self, service: EdsoftService) -> None:
+        self.service = service
+        self.job: Job | None = None
+        service.link.on_down(self._link_down)
+
+    def begin(self) -> Job:
+        job = Job(self)
+        self.job = job
+        return job
+
+    def _link_down(self, code: int | None) -> None:
+        if self.job is not None:
+            self.job.lost(code if code is not None else NO_LINK)
+
+
+def error_line(code: int, session: Any) -> str:
+    """``#CME ERROR: <code>`` as the channel shows an error that ends data mode."""
+    error: DialectError = codes.error(code)
+    return error_text(error, session) or f"#CME ERROR: {code}"
