@@ -18,6 +18,7 @@ from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.flash import ParameterFlash
 from simulator.dialects.edsoft.ftp import EdsoftFtp
 from simulator.dialects.edsoft.link import IpLink, StackResources
+from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.state import ConnectionState, state_line
 from simulator.dialects.edsoft.values import AddressList, BadValue
@@ -54,7 +55,7 @@ class EdsoftService(Service):
         self.link = IpLink()
         self.resources = StackResources()
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
-        self.applications = (EdsoftFtp(self),)
+        self.applications = (EdsoftFtp(self), EdsoftMail(self))
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
