@@ -20,6 +20,7 @@ from simulator.dialects.edsoft.ftp import EdsoftFtp
 from simulator.dialects.edsoft.link import IpLink, StackResources
 from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
+from simulator.dialects.edsoft.ping import EdsoftPing
 from simulator.dialects.edsoft.state import ConnectionState, state_line
 from simulator.dialects.edsoft.values import AddressList, BadValue
 from simulator.modem.modem import Service
@@ -55,7 +56,7 @@ class EdsoftService(Service):
         self.link = IpLink()
         self.resources = StackResources()
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
-        self.applications = (EdsoftFtp(self), EdsoftMail(self))
+        self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
