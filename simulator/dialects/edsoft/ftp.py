@@ -102,6 +102,7 @@ class FileSink:
         self._pending = bytearray()  # host bytes the transfer could not take yet
         self._host_done = False  # the host's ETX came (and was echoed)
         self._outcome: Any = None  # Finished / Failed before data mode began
+        self._link_gone = False
 
     # -- starting -------------------------------------------------------------------------
 
@@ -192,18 +193,17 @@ class FileSink:
 
     def lost(self, code: int) -> None:
         """The link went: an ETX and the link's code, or the command's error."""
+        self._link_gone = True  # no QUIT: there is no way to the server any more
         if self.link is not None:
-            if self.transfer is not None:
-                self.transfer.close()
             self._fail(code)
         else:
-            self.ftp.abort()
+            self.close()
 
     def close(self) -> None:
         """Done with the server: QUIT in the background, the stack free at once."""
         if self.transfer is not None:
             self.transfer.close()
-        if self.ftp.is_open:
+        if self.ftp.is_open and not self._link_gone:
             self.ftp.close()
         else:
             self.ftp.abort()
