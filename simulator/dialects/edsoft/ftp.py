@@ -79,7 +79,7 @@ class EdsoftFtp(ServiceCommands):
             await sink.start(ftp.put(name) if upload else ftp.get(name))
         except AppError as e:
             code = job.lost_code or failure_code(e, step)
-            sink.close()
+            await sink.close()
             raise codes.error(code) from None
         message = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
         return Connect(sink, announce=codes.info_result(message))
@@ -187,9 +187,9 @@ class FileSink:
 
     def _end(self, result) -> None:
         link, self.link = self.link, None
-        self.close()
-        if link is not None:
-            link.end(result)
+        # The result once the connection is closed (002 §4.2.1: "Once the operation
+        # completed, the TCP/IP stack closes the FTP connection").
+        self.close().addBoth(lambda _: link.end(result) if link is not None else None)
 
     def lost(self, code: int) -> None:
         """The link went: an ETX and the link's code, or the command's error."""
@@ -199,15 +199,17 @@ class FileSink:
         else:
             self.close()
 
-    def close(self) -> None:
-        """Done with the server: QUIT in the background, the stack free at once."""
+    def close(self) -> defer.Deferred:
+        """Done with the server (QUIT, or the connection dropped when the link went or the
+        transfer was abandoned); fires once the session is over and the stack free."""
         if self.transfer is not None:
             self.transfer.close()
         if self.ftp.is_open and not self._link_gone:
-            self.ftp.close()
+            ended = self.ftp.close()
         else:
             self.ftp.abort()
-        self.job.end()
+            ended = defer.succeed(None)
+        return ended.addBoth(lambda _: self.job.end())
 
     # -- DataSink -------------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ class EdsoftMail(ServiceCommands):
             smtp.abort()
             job.end()
             raise codes.error(job.lost_code or failure_code(e, step)) from None
-        smtp.close()
+        await smtp.close()  # QUIT: the stack is free when the host sees OK
         job.end()
         return ResultCode.OK
 
@@ -213,13 +213,18 @@ class BodySink:
         self._disarm()
         link, self.link = self.link, None
         if isinstance(result, ResultCode):
-            self.smtp.close()
+            ended = self.smtp.close()  # QUIT: the stack is free when the host sees OK
         else:
             self.mail.close()
             self.smtp.abort()  # nothing half-written is delivered
-        self.job.end()
-        if link is not None:
-            link.end(result)
+            ended = defer.succeed(None)
+
+        def done(_) -> None:
+            self.job.end()
+            if link is not None:
+                link.end(result)
+
+        ended.addBoth(done)
 
     def lost(self, code: int) -> None:
         self._end(error_line(code, self.at_session))
