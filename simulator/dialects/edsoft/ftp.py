@@ -21,20 +21,12 @@ from twisted.internet import defer
 
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
+from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, error_line
+from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink, error_line
 from simulator.dialects.edsoft.link import Resource
-from simulator.ipstack.apps import (
-    AppError,
-    AppFailure,
-    DataAvailable,
-    Failed,
-    Finished,
-    FtpSession,
-    Opened,
-    Writable,
-)
+from simulator.ipstack.apps import AppError, Finished, FtpSession
 
 #: FTPTYPE A: "all the data sent by the TCP/IP stack to the FTP server is made of 7 bits
 #: characters (NVT-ASCII: the MSB is set to 0)" (002 §4.1.2).
@@ -85,51 +77,21 @@ class EdsoftFtp(ServiceCommands):
         return Connect(sink, announce=codes.info_result(message))
 
 
-class FileSink:
+class FileSink(TransferSink):
     """The port in data mode for one file, and the session it comes from."""
 
     def __init__(self, job: Job, ftp: FtpSession, session: Any, *, upload: bool,
                  binary: bool) -> None:
+        super().__init__()
         self.job = job
         self.ftp = ftp
         self.at_session = session
         self.upload = upload
         self.binary = binary
-        self.transfer: Any = None
-        self.link: Any = None
-        self._opened: defer.Deferred | None = None
         self._decoder = StreamDecoder()
-        self._pending = bytearray()  # host bytes the transfer could not take yet
+        self._feed: TransferFeed | None = None  # the host's bytes on their way
         self._host_done = False  # the host's ETX came (and was echoed)
-        self._outcome: Any = None  # Finished / Failed before data mode began
         self._link_gone = False
-
-    # -- starting -------------------------------------------------------------------------
-
-    def start(self, transfer) -> defer.Deferred:
-        """Fires once the server accepted the transfer; fails with its ``AppError``."""
-        self.transfer = transfer
-        self._opened = defer.Deferred()
-        transfer.listener = self._event
-        return self._opened
-
-    def _event(self, event) -> None:
-        if isinstance(event, Opened):
-            if self._opened is not None and not self._opened.called:
-                self._opened.callback(None)
-        elif isinstance(event, DataAvailable):
-            self._deliver()
-        elif isinstance(event, Writable):
-            self._push()
-        elif isinstance(event, (Finished, Failed)):
-            if self._opened is not None and not self._opened.called:
-                error = event.error if isinstance(event, Failed) else AppError(
-                    AppFailure.PROTOCOL_ERROR, "ended before it started")
-                self._opened.errback(error)
-            elif self.link is None:
-                self._outcome = event
-            else:
-                self._finish(event)
 
     # -- download -------------------------------------------------------------------------
 
@@ -145,26 +107,21 @@ class FileSink:
     def data_received(self, data: bytes) -> None:
         if not self.upload or self._host_done:
             return  # a download takes nothing from the host; after the ETX, nothing more
+        if self._feed is None:
+            self._feed = TransferFeed(self.transfer)
         self._decoder.receive_data(data)
         for event in self._decoder.events():
             if event is END_OF_DATA:
                 self._host_done = True
                 self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
-                break
+                self._feed.finish()
+                return
             payload = event.payload
-            self._pending += payload if self.binary else payload.translate(SEVEN_BITS)
-        self._push()
+            self._feed.add(payload if self.binary else payload.translate(SEVEN_BITS))
 
     def _push(self) -> None:
-        transfer = self.transfer
-        if transfer is None or transfer.ended or transfer.closed:
-            self._pending.clear()  # the server ended it: the result says so
-            return
-        if self._pending:
-            taken = transfer.write(bytes(self._pending))
-            del self._pending[:taken]
-        if self._host_done and not self._pending:
-            transfer.finish()
+        if self._feed is not None:
+            self._feed.push()
 
     # -- the end --------------------------------------------------------------------------
 
@@ -213,21 +170,8 @@ class FileSink:
 
     # -- DataSink -------------------------------------------------------------------------
 
-    def attach(self, link: Any) -> None:
-        self.link = link
-        self._deliver()
-        if self._outcome is not None:
-            self._finish(self._outcome)
-
     def escaped(self) -> bool:
         """``+++`` abandons the transfer (the engine answers OK)."""
         self.link = None
         self.close()
         return False
-
-    def hangup(self) -> None:
-        self.escaped()
-
-    def resumed(self) -> None:
-        pass
-

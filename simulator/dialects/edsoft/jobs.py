@@ -18,12 +18,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from twisted.internet import defer
+
 from simulator.at.commands import DialectError
 from simulator.at.results import error_text
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.dns import endpoints
 from simulator.dialects.edsoft.failures import NO_LINK
 from simulator.dialects.edsoft.link import Resource
+from simulator.ipstack.apps import (
+    AppError,
+    AppFailure,
+    DataAvailable,
+    Failed,
+    Finished,
+    Opened,
+    Writable,
+)
 
 if TYPE_CHECKING:
     from simulator.dialects.edsoft.service import EdsoftService
@@ -82,3 +93,67 @@ def error_line(code: int, session: Any) -> str:
     """``#CME ERROR: <code>`` as the channel shows an error that ends data mode."""
     error: DialectError = codes.error(code)
     return error_text(error, session) or f"#CME ERROR: {code}"
+
+
+class TransferSink:
+    """The port in data mode on one transfer (a file, a mail): ``start`` waits until the
+    server accepted it (the command's error otherwise, before any data mode); its end is
+    kept until the port is attached.  A subclass moves the bytes (``_deliver``, ``_push``),
+    ends (``_finish``) and gives up (``escaped``)."""
+
+    def __init__(self) -> None:
+        self.transfer: Any = None
+        self.link: Any = None
+        self._opened: defer.Deferred | None = None
+        self._outcome: Finished | Failed | None = None
+
+    def start(self, transfer) -> defer.Deferred:
+        """Fires once the server accepted the transfer; fails with its ``AppError``."""
+        self.transfer = transfer
+        self._opened = defer.Deferred()
+        transfer.listener = self._event
+        return self._opened
+
+    def _event(self, event) -> None:
+        opening = self._opened is not None and not self._opened.called
+        if isinstance(event, Opened):
+            if opening:
+                self._opened.callback(None)
+        elif isinstance(event, DataAvailable):
+            self._deliver()
+        elif isinstance(event, Writable):
+            self._push()
+        elif isinstance(event, (Finished, Failed)):
+            if opening:
+                self._opened.errback(event.error if isinstance(event, Failed) else AppError(
+                    AppFailure.PROTOCOL_ERROR, "ended before it started"))
+            elif self.link is None:
+                self._outcome = event
+            else:
+                self._finish(event)
+
+    def _deliver(self) -> None:
+        """Bytes received for the host."""
+
+    def _push(self) -> None:
+        """Room again for the host's bytes."""
+
+    def _finish(self, event: Finished | Failed) -> None:
+        raise NotImplementedError
+
+    # -- DataSink -------------------------------------------------------------------------
+
+    def attach(self, link: Any) -> None:
+        self.link = link
+        self._deliver()
+        if self._outcome is not None:
+            self._finish(self._outcome)
+
+    def escaped(self) -> bool:
+        raise NotImplementedError
+
+    def hangup(self) -> None:
+        self.escaped()
+
+    def resumed(self) -> None:
+        pass

@@ -22,18 +22,16 @@ from typing import Any
 from twisted.internet import defer
 
 from simulator.at.commands import Connect, Final, ResultCode
+from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, error_line
+from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink, error_line
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.mailtext import BodyReader, MailWriter
 from simulator.ipstack.apps import (
     AppError,
-    AppFailure,
-    DataAvailable,
     Failed,
     Finished,
-    Opened,
     Pop3Session,
     SmtpSession,
     Writable,
@@ -152,7 +150,7 @@ class BodySink:
         self.at_session = session
         self.link: Any = None
         self._reader = BodyReader()
-        self._pending = bytearray()
+        self._feed = TransferFeed(mail)  # the body on its way
         self._timer: Any = None
         mail.listener = self._event
 
@@ -168,25 +166,14 @@ class BodySink:
         if self._reader.ended:
             return
         self._arm()
-        self._pending += self._reader.feed(data)
+        self._feed.add(self._reader.feed(data))
         if self._reader.ended:
             self._disarm()  # the server's answer is awaited now, not the host
-        self._push()
-
-    def _push(self) -> None:
-        mail = self.mail
-        if mail.ended or mail.closed:
-            self._pending.clear()
-            return
-        if self._pending:
-            taken = mail.write(bytes(self._pending))
-            del self._pending[:taken]
-        if self._reader.ended and not self._pending:
-            mail.finish()
+            self._feed.finish()
 
     def _event(self, event) -> None:
         if isinstance(event, Writable):
-            self._push()
+            self._feed.push()
         elif isinstance(event, Finished):
             self._end(ResultCode.OK)
         elif isinstance(event, Failed):
@@ -241,39 +228,15 @@ class BodySink:
         pass
 
 
-class MailSink:
+class MailSink(TransferSink):
     """The port in data mode for ``AT#GETMAIL``: the message, then its end mark."""
 
     def __init__(self, job: Job, pop3: Pop3Session, session: Any, *, header: bool) -> None:
+        super().__init__()
         self.job = job
         self.pop3 = pop3
         self.at_session = session
         self.writer = MailWriter(header=header)
-        self.transfer: Any = None
-        self.link: Any = None
-        self._opened: defer.Deferred | None = None
-        self._outcome: Any = None
-
-    def start(self, transfer) -> defer.Deferred:
-        self.transfer = transfer
-        self._opened = defer.Deferred()
-        transfer.listener = self._event
-        return self._opened
-
-    def _event(self, event) -> None:
-        if isinstance(event, Opened):
-            if not self._opened.called:
-                self._opened.callback(None)
-        elif isinstance(event, DataAvailable):
-            self._deliver()
-        elif isinstance(event, (Finished, Failed)):
-            if not self._opened.called:
-                self._opened.errback(event.error if isinstance(event, Failed)
-                                     else AppError(AppFailure.PROTOCOL_ERROR))
-            elif self.link is None:
-                self._outcome = event
-            else:
-                self._finish(event)
 
     def _deliver(self) -> None:
         if self.link is not None:
@@ -306,21 +269,9 @@ class MailSink:
             self.link.write(self.writer.end())
             self._fail(code)
 
-    def attach(self, link: Any) -> None:
-        self.link = link
-        self._deliver()
-        if self._outcome is not None:
-            self._finish(self._outcome)
-
     def escaped(self) -> bool:
         self.link = None
         self.transfer.close()
         self.pop3.abort()
         self.job.end()
         return False
-
-    def hangup(self) -> None:
-        self.escaped()
-
-    def resumed(self) -> None:
-        pass
