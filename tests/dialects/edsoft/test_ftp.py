@@ -63,6 +63,18 @@ class ManualSessions(FtpCase):
                          DATA_BEGIN + "a\x10\x03b\x10\x10c" + ETX + OK)
 
 
+    async def test_atv0_shows_the_messages_numbers(self):
+        await self.online()
+        (self.root / "f.txt").write_bytes(b"text")
+        await self.configure('#FTPGETFILENAME="f.txt"', '#FTPPUTFILENAME="g.txt"')
+        self.assertEqual(await self.at("V0", ends=("0\r",)), "0\r")
+        self.assertEqual(await self.at("#FTPGET", ends=("text\x030\r",)),
+                         "1025\rtext\x030\r")
+        self.assertEqual(await self.at("#FTPPUT", ends=("1028\r",)), "1028\r")
+        self.assertEqual(await self.data(b"g\x03", ends=("\x030\r",)), "\x030\r")
+        self.assertEqual((self.root / "g.txt").read_bytes(), b"g")
+
+
 class BinaryFiles(FtpCase):
     async def test_files_full_of_dle_and_etx_keep_every_byte_both_ways(self):
         await self.online()

@@ -99,6 +99,15 @@ class RoundTrips(MailCase):
         self.assertEqual(await self.at("#GETMAIL"), NO_MAIL)
         self.assertEqual(self.bench.edsoft.resources.held, frozenset())
 
+    async def test_atv0_shows_the_messages_numbers(self):
+        await self.online()
+        await self.configure(*A_6_1, *A_6_2, "#POP3HEADERMODE=0")
+        self.assertEqual(await self.at("V0", ends=("0\r",)), "0\r")
+        self.assertEqual(await self.at("#GETMAIL", ends=("3072\r",)), "3072\r")
+        self.assertEqual(await self.at("#PUTMAIL", ends=("1028\r",)), "1028\r")
+        self.assertEqual(await self.data(b"x\r\n.\r\n", ends=("0\r",)), "0\r")
+        self.assertEqual(await self.at("#GETMAIL", ends=(".\r\n0\r",)), "3073\rx\r\n.\r\n0\r")
+
     async def test_sendmail_1_2_3_send_their_own_mails(self):
         await self.online()
         await self.configure('#SMTPSERV="smtp.domain.com"', '#SENDERADDR="module@domain.com"')
