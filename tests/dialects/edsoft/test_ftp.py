@@ -184,6 +184,19 @@ class Failures(FtpCase):
         self.bench.edsoft.link.lost(35841)
         self.assertEqual(await self.data(b""), ETX + edsoft_error(35841))
 
+    async def test_the_escape_abandons_a_download_and_frees_the_stack(self):
+        await self.online()
+        (self.root / "big.bin").write_bytes(bytes(2_000_000))
+        await self.configure('#FTPGETFILENAME="big.bin"')
+        self.bench.port.channel.receive(b"AT#FTPGET\r")
+        await self.until(lambda: len(self.received()) > 10_000)
+        await wait(1.2)  # the escape's guard times (S12: 1 s)
+        self.bench.port.channel.receive(b"+++")
+        await self.until(lambda: self.received().endswith(OK))
+        self.bench.port.take()
+        self.assertEqual(self.bench.edsoft.resources.held, frozenset())
+        self.assertEqual(await self.at("#FTPTYPE?"), info("#FTPTYPE = I"))
+
     async def test_a_host_disappearing_mid_transfer_leaves_the_modem_answering(self):
         await self.online()
         (self.root / "big.bin").write_bytes(bytes(2_000_000))

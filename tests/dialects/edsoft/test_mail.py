@@ -189,6 +189,20 @@ class Failures(MailCase):
         self.assertEqual(self.mails(), [])
         self.assertEqual(self.bench.edsoft.resources.held, frozenset())
 
+    async def test_the_link_going_mid_getmail_is_the_end_mark_and_its_code(self):
+        await self.online()
+        await self.configure(*A_6_2, "#POP3HEADERMODE=0")
+        self.maildir.mkdir(exist_ok=True)
+        mailbox.Maildir(self.maildir).add(b"Subject: big\n\n" + b"line of a big mail\n" * 100_000)
+        self.bench.port.channel.receive(b"AT#GETMAIL\r")
+        await self.until(lambda: len(self.received()) > 10_000)
+        self.bench.edsoft.link.lost(35841)
+        await self.until(lambda: self.received().endswith(edsoft_error(35841)))
+        self.assertTrue(self.received().endswith("\r\n.\r\n" + edsoft_error(35841)))
+        self.bench.port.take()
+        self.assertEqual(self.bench.edsoft.resources.held, frozenset())
+        self.assertEqual(len(self.mails()), 1)  # not deleted
+
     async def test_a_host_disappearing_mid_putmail_leaves_the_modem_answering(self):
         await self.online()
         await self.configure(*A_6_1, *A_6_2, "#POP3HEADERMODE=0")
