@@ -117,8 +117,10 @@ class EdsoftMail(ServiceCommands):
         pop3 = Pop3Session(job.endpoints, read("POP3SERV"), read("POP3PORT"),
                            read("POP3UN"), read("POP3PW"))
         job.on_lost = lambda code: pop3.abort()
+        step = Step.OPEN
         try:
             await pop3.open()
+            step = Step.RETRIEVE
             status = await pop3.stat()
             if status.count:
                 sink = MailSink(job, pop3, session, header=read("POP3HEADERMODE") == 1)
@@ -129,7 +131,6 @@ class EdsoftMail(ServiceCommands):
         except AppError as e:
             pop3.abort()
             job.end()
-            step = Step.OPEN if not pop3.is_open else Step.RETRIEVE
             raise codes.error(job.lost_code or failure_code(e, step)) from None
         job.end()
         return Final(codes.info_result("Ok_Info_NoMail"))
