@@ -16,6 +16,7 @@ from twisted.application.service import MultiService, Service
 import simulator.dialects
 from simulator.faults import Injector
 from simulator.faults.player import TimelinePlayer
+from simulator.limits import LimitError, check_before_start
 from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
@@ -127,8 +128,9 @@ class SimulatorService(MultiService):
         )
         Service.startService(self)
         try:
+            check_before_start(self.scenario.modems)
             start_children(self)
-        except TransportError as error:
+        except (LimitError, TransportError) as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
             # goes): say which and stop with nothing left open.  It must stay an Exception:
             # a daemonizing twistd reports only those to the waiting parent (which would wait

@@ -5,8 +5,9 @@ A handler is a callable ``handler(call) -> outcome``:
 
 * it writes information text with ``call.info(line)``;
 * it returns ``None`` for ``OK``, a :class:`ResultCode` for another final result (``BUSY``,
-  ``NO CARRIER`` ...), a :class:`Connect` to hand the channel to a data sink, a :class:`Prompt`
-  to collect text up to Ctrl-Z, a :class:`TakeOver` to give the channel to another protocol,
+  ``NO CARRIER`` ...), a :class:`ResultLine` for a final result of the dialect's own, a
+  :class:`Connect` to hand the channel to a data sink, a :class:`Prompt` to collect text up
+  to Ctrl-Z, a :class:`TakeOver` to give the channel to another protocol,
   or a ``Deferred`` firing with any of these;
 * it raises :class:`AtError` (plain ``ERROR``), :class:`CmeError` (``+CME ERROR: <n>``,
   subject to ``+CMEE``), :class:`CmsError` or a dialect's :class:`DialectError` when the
@@ -167,9 +168,15 @@ class DataSink(Protocol):
         """``ATH``, DTR drop with ``&D2``, or the host closed the port: clear down."""
 
 
-#: How a dialect's own line is shown for a channel's profile (``simulator.at.session.Profile``):
-#: the exact bytes, framing included (empty under ATQ1 for a result).
-LineRender = Callable[[Any], bytes]
+@dataclasses.dataclass(frozen=True)
+class ResultLine:
+    """A result code of a dialect's own, with its number: ``verbose`` under ATV1,
+    ``number`` under ATV0, nothing under ATQ1 (eDsoft's ``Ok_Info_Ppp``, 3077).  Returned
+    by a handler it is the command's final result instead of ``OK``; a command that prints
+    progress before its end writes one with ``results.result_line``."""
+
+    verbose: str
+    number: int
 
 
 @dataclasses.dataclass
@@ -179,15 +186,7 @@ class Connect:
 
     sink: DataSink
     text: str = ""
-    announce: LineRender | None = None
-
-
-@dataclasses.dataclass
-class Final:
-    """Outcome: end the command line with a dialect's own final line instead of a result
-    code (eDsoft's ``Ok_Info_NoMail``)."""
-
-    render: LineRender
+    announce: ResultLine | None = None
 
 
 @dataclasses.dataclass

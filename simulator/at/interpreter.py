@@ -29,10 +29,9 @@ from simulator.at.commands import (
     Command,
     Connect,
     DataSink,
-    Final,
-    LineRender,
     Prompt,
     ResultCode,
+    ResultLine,
     TakeOver,
 )
 from simulator.at.escape import EscapeDetector
@@ -337,11 +336,11 @@ class Interpreter:
         if isinstance(outcome, ResultCode):
             self._final(outcome)
             return False
+        if isinstance(outcome, ResultLine):
+            self._finish_line(results.result_line(outcome, self.profile))
+            return False
         if isinstance(outcome, Connect):
             self._enter_data_mode(outcome.sink, outcome.text, outcome.announce)
-            return False
-        if isinstance(outcome, Final):
-            self._finish_line(outcome.render(self.profile))
             return False
         if outcome is _RESUMED:
             return False
@@ -416,9 +415,9 @@ class Interpreter:
     # -- data mode ------------------------------------------------------------------------------
 
     def _enter_data_mode(self, sink: DataSink, text: str,
-                         announce: LineRender | None = None) -> None:
+                         announce: ResultLine | None = None) -> None:
         if announce is not None:
-            self.write(announce(self.profile))
+            self.write(results.result_line(announce, self.profile))
         else:
             self._final_connect(text)
         self._sink = sink

@@ -31,10 +31,12 @@ from simulator.at.commands import (
     DialectError,
     ErrorFamily,
     ResultCode,
+    ResultLine,
 )
 from simulator.at.session import Profile
 
-__all__ = ["CME_TEXTS", "error_result", "error_text", "information", "result", "unsolicited"]
+__all__ = ["CME_TEXTS", "error_result", "error_text", "information", "result", "result_line",
+           "unsolicited"]
 
 CRLF = b"\r\n"
 
@@ -68,6 +70,15 @@ def result(code: ResultCode, profile: Profile, text: str = "") -> bytes:
     if code is ResultCode.CONNECT and text and profile.x > 0:
         verbose = f"{verbose} {text}"
     return CRLF + verbose.encode("latin-1", "replace") + CRLF
+
+
+def result_line(line: ResultLine, profile: Profile) -> bytes:
+    """A dialect's own result code, framed as the engine frames its own."""
+    if profile.quiet:
+        return b""
+    if not profile.verbose:
+        return str(line.number).encode() + b"\r"
+    return CRLF + line.verbose.encode("latin-1", "replace") + CRLF
 
 
 def error_text(error: AtError, session: Any) -> str | None:

@@ -14,6 +14,7 @@ from simulator.scenario.errors import ScenarioError
 from simulator.scenario.ipnetwork import check_numbers, link_names
 from simulator.scenario.model import Scenario
 from simulator.scenario.modems import read_modems
+from simulator.scenario.nesting import MAX_DEPTH, first_too_deep
 from simulator.scenario.network import read_network
 from simulator.scenario.nodes import NULL, Node, reject_duplicate_keys
 from simulator.scenario.ports import prepare_filesystem
@@ -64,6 +65,13 @@ def _compose(text: str, file: Path) -> yaml.Node | None:
     """The YAML node graph: like ``safe_load``, but every value keeps its line."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        where = first_too_deep(text)
+        line, key = where if where is not None else (None, "")
+        raise ScenarioError(
+            file, line, key,
+            f"lists and mappings nested more than {MAX_DEPTH} deep; no scenario needs that",
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None

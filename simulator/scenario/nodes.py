@@ -133,6 +133,7 @@ class Node:
         """The string as written (no template expansion).  Numbers are not strings: YAML turns
         ``001`` into 1, so a value whose digits matter has to be quoted."""
         if isinstance(self.yaml, yaml.ScalarNode) and self.yaml.tag == STR:
+            _reject_surrogates(self)
             return self.yaml.value
         if isinstance(self.yaml, yaml.ScalarNode) and self.yaml.tag in (INT, FLOAT, BOOL):
             self.fail(
@@ -239,6 +240,20 @@ def _unknown_key_message(name: str, allowed: Collection[str]) -> str:
     message = f"unknown key; allowed keys here: {_listing(allowed)}"
     close = difflib.get_close_matches(name, list(allowed), n=1)
     return message + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def _reject_surrogates(node: Node) -> None:
+    """A ``"\\ud800"`` escape gives half of a UTF-16 pair, which no file name, log line or
+    modem answer can encode: refused here rather than failing when a port opens."""
+    value = node.yaml.value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        node.fail(
+            f"contains \\u{ord(value[e.start]):04x} at character {e.start + 1}, half of a "
+            "UTF-16 surrogate pair; write the character itself, or a \\U escape "
+            "(\\U0001F600)"
+        )
 
 
 def reject_duplicate_keys(root: Node) -> None:

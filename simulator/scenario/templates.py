@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import operator
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ ALLOWED = "n, whole numbers, + - * // %, unary minus and parentheses"
 #: Longest expression inside one pair of braces.  Real ones are like ``18000+n*2``; the cap
 #: keeps a hostile file from nesting deep enough to exhaust the parser's recursion.
 MAX_EXPRESSION = 200
+
+#: Widest field a format may ask for (``{n:>20}``); values are names, numbers and paths.
+MAX_WIDTH = 1000
 
 _BINARY: dict[type[ast.operator], Callable[[int, int], int]] = {
     ast.Add: operator.add,
@@ -104,8 +108,20 @@ def compile_template(text: str) -> Template:
             raise TemplateError(f"{source}: conversions like !{conversion} are not allowed")
         if "{" in spec or "}" in spec:
             raise TemplateError(f"{source}: fields inside a format spec are not allowed")
+        _check_width(spec, source)
         parts.append(_Field(source, _parse_expression(field, source), spec))
     return Template(tuple(parts))
+
+
+def _check_width(spec: str, source: str) -> None:
+    """Width and precision are the only numbers of a format spec (a fill character is one
+    character, followed by the alignment); a huge one would build a string of that size."""
+    for digits in re.findall(r"\d+", spec):
+        significant = digits.lstrip("0")
+        if len(significant) > len(str(MAX_WIDTH)) or int(digits) > MAX_WIDTH:
+            raise TemplateError(
+                f"{source}: a width or precision above {MAX_WIDTH} is not allowed, got {digits}"
+            )
 
 
 def _parse_expression(field: str, source: str) -> ast.expr:

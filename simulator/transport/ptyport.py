@@ -6,17 +6,20 @@ master.  While no process has the slave open, a read on the master fails with ``
 epoll reports ``HUP`` on it without end, so:
 
 * *waiting for a host*: the master is not registered with the reactor (a level-triggered
-  ``HUP`` would spin it); every ``poll_interval`` a non-blocking read is tried.  ``EIO`` means
-  still closed; ``EAGAIN`` or data means a host has opened the slave.
+  ``HUP`` would spin it).  inotify reports every ``open()`` of the slave's ``/dev/pts/N``
+  node (``simulator.transport.ptywatch``); then a non-blocking read on the master tells
+  whether a host holds the slave now: ``EAGAIN`` or data means it does, ``EIO`` that it has
+  already closed it again (counted as an open and a close, unless the open was our own).
+  Where inotify is unavailable, that read is tried every ``poll_interval`` instead.
 * *host attached*: the master is registered for reading (and for writing while output is
   pending).  ``EIO`` on read or write, or the reactor reporting ``HUP``, means the last process
   holding the slave closed it.
 
-Data the host wrote just before closing is still read (Linux returns it before ``EIO``).  The
-price of polling is that an open is noticed up to ``poll_interval`` late (the host's first
-bytes wait in the kernel meanwhile, nothing is lost), and an open-and-close quicker than that
-with nothing written is not noticed at all.  Holding a slave fd ourselves would hide ``EIO``
-and with it every close, which is why this module does not.
+Data the host wrote just before closing is still read (Linux returns it before ``EIO``).
+When polling, an open is noticed up to ``poll_interval`` late (the host's first bytes wait in
+the kernel meanwhile, nothing is lost), and an open-and-close quicker than that with nothing
+written is not noticed at all.  Holding a slave fd ourselves would hide ``EIO`` and with it
+every close, which is why this module does not.
 
 Linux keeps output the host did not read in the slave's input queue across close and reopen;
 a real serial port loses it.  So on close the module opens the slave for an instant and
@@ -42,17 +45,37 @@ from simulator.line import Channel, ModemSignals
 from simulator.logs import Logger
 from simulator.transport.errors import TransportError
 from simulator.transport.overflow import MAX_PENDING_OUTPUT, BoundedOutput, OverrunReporter
+from simulator.transport.ptywatch import InotifyUnavailable, SlaveWatcher, watcher_for
 
 log = Logger()
 
-#: How often a port with no host checks whether one opened the slave.  100 ms is below any
-#: host's command timeout (the fastest seen waits 1 s for OK) and costs one failing read()
-#: per idle port ten times a second.
+#: Where inotify cannot be used: how often a port with no host checks whether one opened the
+#: slave.  100 ms is below any host's command timeout (the fastest seen waits 1 s for OK) and
+#: costs one failing read() per idle port ten times a second.
 POLL_INTERVAL = 0.1
+
+#: Ports that could not get an inotify watch poll instead; the first says why at warn level.
+_fallbacks = 0
 
 #: Largest single read from the master; the kernel's PTY buffer is smaller, so one read
 #: usually takes everything available.
 READ_CHUNK = 64 * 1024
+
+
+#: What to do when the kernel refuses a PTY, by errno.
+_REMEDIES = {
+    errno.ENOSPC: "every PTY the kernel allows is in use (kernel.pty.max); raise it with "
+                  "`sysctl -w kernel.pty.max=N`",
+    errno.EMFILE: "the process's open-file limit is reached (RLIMIT_NOFILE); raise it with "
+                  "`ulimit -n N`",
+    errno.ENFILE: "the system's open-file table is full (fs.file-max)",
+}
+
+
+def _why(error: OSError) -> str:
+    remedy = _REMEDIES.get(error.errno)
+    text = error.strerror or str(error)
+    return f"{text}: {remedy}" if remedy else text
 
 
 def _speed_constant(baudrate: int) -> int | None:
@@ -134,7 +157,8 @@ def running_atsim_holding(target: str) -> tuple[int, str] | None:
 @implementer(IReadDescriptor, IWriteDescriptor)
 class PtyMaster:
     """The master fd of one PTY: registered with the reactor while a host has the slave open,
-    polled while not, and the host end of the channel."""
+    watched by ``watcher`` (or polled, without one) while not, and the host end of the
+    channel."""
 
     def __init__(
         self,
@@ -146,6 +170,7 @@ class PtyMaster:
         *,
         poll_interval: float = POLL_INTERVAL,
         output_limit: int = MAX_PENDING_OUTPUT,
+        watcher: SlaveWatcher | None = None,
     ) -> None:
         self._fd = fd
         self.slave_name = slave_name
@@ -156,6 +181,10 @@ class PtyMaster:
         self._output = BoundedOutput(output_limit)
         self._overrun = OverrunReporter(label)
         self._poll_call = None
+        self._watcher = watcher
+        self._watch: int | None = None
+        #: Opens of the slave this module made itself (to flush it), not yet seen as events.
+        self._own_opens = 0
         self.host_attached = False
         #: How many times a host opened the slave (for logs and tests).
         self.opens = 0
@@ -171,9 +200,31 @@ class PtyMaster:
 
     # -- lifecycle --------------------------------------------------------------------------
 
+    @property
+    def polling(self) -> bool:
+        """True when opens are found by polling (no inotify watch for this slave)."""
+        return self._watch is None
+
     def start(self) -> None:
         os.set_blocking(self._fd, False)
-        self._schedule_poll(0)
+        if self._watcher is not None:
+            try:
+                self._watch = self._watcher.watch(self.slave_name, self._slave_activity)
+            except OSError as e:
+                self._report_fallback(e)
+        if self.polling:
+            self._schedule_poll(0)
+
+    def _report_fallback(self, error: OSError) -> None:
+        global _fallbacks
+        _fallbacks += 1
+        emit = log.warn if _fallbacks == 1 else log.debug
+        emit(
+            "{label}: polls for a host every {interval} s: {error}",
+            label=self.label,
+            interval=self._poll_interval,
+            error=str(error),
+        )
 
     def close(self) -> None:
         """Stop watching, tell the channel the host is gone, close the master.  Closing the
@@ -181,6 +232,9 @@ class PtyMaster:
         if self._poll_call is not None and self._poll_call.active():
             self._poll_call.cancel()
         self._poll_call = None
+        if self._watch is not None:
+            self._watcher.unwatch(self._watch)
+            self._watch = None
         self._reactor.removeReader(self)
         self._reactor.removeWriter(self)
         if self.host_attached:
@@ -197,6 +251,28 @@ class PtyMaster:
 
     def _poll(self) -> None:
         self._poll_call = None
+        if not self._look() and self.polling:
+            self._schedule_poll(self._poll_interval)
+
+    def _slave_activity(self, opens: int | None) -> None:
+        """inotify saw the slave opened ``opens`` times (None: unknown, events were lost)
+        and/or closed."""
+        if opens is None:
+            foreign, self._own_opens = 0, 0
+        else:
+            foreign = max(0, opens - self._own_opens)
+            self._own_opens = max(0, self._own_opens - opens)
+        if self.host_attached or self._fd < 0:
+            return  # the reactor watches the master itself now
+        if self._poll_call is not None and self._poll_call.active():
+            self._poll_call.cancel()
+            self._poll_call = None
+        self._look(brief_visits=foreign)
+
+    def _look(self, brief_visits: int = 0) -> bool:
+        """Whether a host holds the slave now, from a read on the master; attach it if so.
+        ``brief_visits``: a host opened the slave since the last look, so if it has already
+        closed it, the modem still sees it come and go."""
         try:
             data = os.read(self._fd, READ_CHUNK)
         except BlockingIOError:
@@ -206,11 +282,14 @@ class PtyMaster:
                 log.error(
                     "{label}: reading the PTY master failed: {error}", label=self.label, error=e
                 )
-            self._schedule_poll(self._poll_interval)
-            return
+            elif brief_visits:
+                self._host_opened()
+                self._host_closed()
+            return False
         self._host_opened()
         if data:
             self._channel.receive(data)
+        return True
 
     def _host_opened(self) -> None:
         self.host_attached = True
@@ -230,7 +309,7 @@ class PtyMaster:
         self._discard_unread_by_host()
         log.info("{label}: host closed {slave}", label=self.label, slave=self.slave_name)
         self._channel.detach_host()
-        if self._fd >= 0:
+        if self._fd >= 0 and self.polling:
             self._schedule_poll(self._poll_interval)
 
     def _discard_unread_by_host(self) -> None:
@@ -245,6 +324,7 @@ class PtyMaster:
                 error=e,
             )
             return
+        self._own_opens += 1
         try:
             termios.tcflush(fd, termios.TCIFLUSH)
         except termios.error:
@@ -340,6 +420,7 @@ class PtyPortService(service.Service):
         baudrate: int = 115200,
         poll_interval: float = POLL_INTERVAL,
         output_limit: int = MAX_PENDING_OUTPUT,
+        watch_opens: bool = True,
     ) -> None:
         self.path = Path(path)
         self.channel = channel
@@ -348,6 +429,7 @@ class PtyPortService(service.Service):
         self.baudrate = baudrate
         self._poll_interval = poll_interval
         self._output_limit = output_limit
+        self._watch_opens = watch_opens
         self.master: PtyMaster | None = None
         self.setName(label)
 
@@ -368,7 +450,10 @@ class PtyPortService(service.Service):
                     f"{self.label}: {self.path} belongs to atsim process {holder[0]} "
                     f"({holder[1]}), which is still running; stop it first or use another path"
                 )
-        master_fd, slave_fd = os.openpty()
+        try:
+            master_fd, slave_fd = os.openpty()
+        except OSError as e:
+            raise TransportError(f"{self.label}: cannot create a PTY: {_why(e)}") from None
         try:
             slave_name = os.ttyname(slave_fd)
             configure_raw(slave_fd, self.baudrate)
@@ -378,19 +463,8 @@ class PtyPortService(service.Service):
         finally:
             # Holding the slave would hide every host close (see module doc).
             os.close(slave_fd)
-        try:
-            previous = install_symlink(self.path, slave_name)
-        except OSError as e:
-            os.close(master_fd)
-            raise TransportError(f"{self.label}: cannot create symlink {self.path}: {e}") from e
-        if previous is not None and previous != slave_name:
-            log.info(
-                "{label}: replaced stale symlink {path} -> {previous}",
-                label=self.label,
-                path=str(self.path),
-                previous=previous,
-            )
         self.channel.set_line_settings(baudrate=self.baudrate)
+        # Watching before the symlink exists: no host can open the slave unseen.
         self.master = PtyMaster(
             master_fd,
             slave_name,
@@ -399,8 +473,22 @@ class PtyPortService(service.Service):
             self.label,
             poll_interval=self._poll_interval,
             output_limit=self._output_limit,
+            watcher=self._watcher(),
         )
         self.master.start()
+        try:
+            previous = install_symlink(self.path, slave_name)
+        except OSError as e:
+            self.master.close()
+            self.master = None
+            raise TransportError(f"{self.label}: cannot create symlink {self.path}: {e}") from e
+        if previous is not None and previous != slave_name:
+            log.info(
+                "{label}: replaced stale symlink {path} -> {previous}",
+                label=self.label,
+                path=str(self.path),
+                previous=previous,
+            )
         log.info(
             "{label}: host opens {path} (-> {slave})",
             label=self.label,
@@ -408,6 +496,14 @@ class PtyPortService(service.Service):
             slave=slave_name,
         )
         service.Service.startService(self)
+
+    def _watcher(self) -> SlaveWatcher | None:
+        if not self._watch_opens:
+            return None
+        try:
+            return watcher_for(self.reactor)
+        except InotifyUnavailable:
+            return None  # logged once by watcher_for
 
     def stopService(self) -> None:
         service.Service.stopService(self)

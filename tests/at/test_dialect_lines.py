@@ -1,15 +1,13 @@
-"""A dialect's own lines where the engine would show a result code: instead of ``CONNECT``
-when data mode starts (``Connect.announce``), and as a command's final line (``Final``)."""
+"""A dialect's own result line instead of ``CONNECT`` when data mode starts
+(``Connect.announce``)."""
 
 import pytest
 
-from simulator.at.commands import Connect, Final
+from simulator.at.commands import Connect, ResultLine
 from tests.at.harness import Bench
 from tests.at.test_interpreter import Sink
 
-
-def banner(profile) -> bytes:
-    return b"\r\nREADY\r\n" if profile.verbose else b"77\r"
+READY = ResultLine("READY", 77)
 
 
 def install(modem, table):
@@ -17,10 +15,9 @@ def install(modem, table):
 
     def start(call):
         sink = state["sink"] = Sink(stays_online=False)
-        return Connect(sink, announce=banner)
+        return Connect(sink, announce=READY)
 
     table.add("+START", exec=start)
-    table.add("+NOTHING", exec=lambda call: Final(banner))
 
 
 @pytest.fixture
@@ -41,8 +38,8 @@ def test_data_mode_starts_with_the_dialects_line(bench):
     assert bench.send(b"AT\r") == b"\r\nOK\r\n"
 
 
-def test_a_final_line_ends_the_command_line(bench):
-    assert bench.send(b"AT+NOTHING\r") == b"\r\nREADY\r\n"
+def test_under_atv0_the_number(bench):
     assert bench.send(b"ATV0\r") == b"0\r"
-    assert bench.send(b"AT+NOTHING\r") == b"77\r"
+    assert bench.send(b"AT+START\r") == b"77\r"
+    bench.modem.test_state["sink"].link.end(None)
     assert bench.send(b"AT\r") == b"0\r"

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twisted.internet.defer import Deferred
 
-from simulator.at.commands import CmeError, Connect, Prompt, ResultCode
+from simulator.at.commands import CmeError, Connect, Prompt, ResultCode, ResultLine
 from simulator.modem.storage import NVStore
 from tests.at.harness import Bench
 
@@ -163,6 +163,22 @@ def test_deferred_failure_gives_cme(bench):
     bench.send(b"AT+SLOW\r")
     bench.modem.test_state["deferred"].errback(CmeError(30))
     assert bench.host.take() == b"\r\n+CME ERROR: 30\r\n"
+
+
+@pytest.mark.parametrize("verbose, expected", [
+    (b"1", b"\r\nOk_Info_Ppp\r\n\r\n+CREG: 1\r\n"),
+    (b"0", b"3077\r+CREG: 1\r\n"),
+])
+def test_a_dialect_result_line_ends_the_command_instead_of_ok(bench, verbose, expected):
+    bench.send(b"ATE0V" + verbose + b"\r")
+    bench.send(b"AT+SLOW\r")
+    bench.modem.emit_urc(lambda session: "+CREG: 1")
+    bench.modem.test_state["deferred"].callback(ResultLine("Ok_Info_Ppp", 3077))
+    assert bench.host.take() == expected
+    bench.send(b"ATQ1\r")
+    bench.send(b"AT+SLOW\r")
+    bench.modem.test_state["deferred"].callback(ResultLine("Ok_Info_Ppp", 3077))
+    assert bench.host.take() == b""
 
 
 def test_repeat_last_line(bench):

@@ -31,8 +31,12 @@ def open_host(path: Path) -> int:
     return fd
 
 
-class PtyTestCase(unittest.TestCase):
+class PtyHarness(unittest.TestCase):
+    """A PTY port and a host that opens its symlink; no tests of its own."""
+
     timeout = 20
+    #: False: the port polls for hosts, as where inotify is unavailable.
+    watch_opens = True
 
     def setUp(self):
         self.dir = scratch_dir(self)
@@ -50,6 +54,7 @@ class PtyTestCase(unittest.TestCase):
 
     def start(self, **kwargs) -> PtyPortService:
         kwargs.setdefault("poll_interval", FAST_POLL)
+        kwargs.setdefault("watch_opens", self.watch_opens)
         service = PtyPortService(self.path, self.channel, reactor, self.label, **kwargs)
         service.startService()
         self.addCleanup(lambda: service.running and service.stopService())
@@ -63,6 +68,10 @@ class PtyTestCase(unittest.TestCase):
     def close(self, fd: int) -> None:
         self.host_fds.remove(fd)
         os.close(fd)
+
+
+class PtyTestCase(PtyHarness):
+    """Every case of docs/transports.md, with opens noticed by inotify."""
 
     # -- the symlink ------------------------------------------------------------------------
 
@@ -277,3 +286,41 @@ class PtyTestCase(unittest.TestCase):
             hung_up = e.errno
         self.assertIn(hung_up, (b"", errno.EIO), "the master is gone: EOF or EIO")
         self.assertFalse(self.path.exists())
+
+
+class PolledPtyTestCase(PtyTestCase):
+    """The same cases where inotify is unavailable and the port polls."""
+
+    watch_opens = False
+
+
+class PtyStartFailureTests(PtyHarness):
+    """The kernel refusing a PTY at start-up is one message naming the port, with the limit
+    to raise; nothing is left behind."""
+
+    def refuse_ptys(self, number: int) -> None:
+        def openpty():
+            raise OSError(number, os.strerror(number))
+
+        self.patch(os, "openpty", openpty)
+
+    def test_no_pty_left(self):
+        self.refuse_ptys(errno.ENOSPC)
+        with self.assertRaises(TransportError) as raised:
+            self.start()
+        self.assertEqual(
+            str(raised.exception),
+            f"{self.label}: cannot create a PTY: No space left on device: every PTY the "
+            "kernel allows is in use (kernel.pty.max); raise it with "
+            "`sysctl -w kernel.pty.max=N`",
+        )
+        self.assertIsNone(raised.exception.__cause__)
+        self.assertFalse(os.path.lexists(self.path))
+
+    def test_no_file_descriptor_left(self):
+        self.refuse_ptys(errno.EMFILE)
+        with self.assertRaises(TransportError) as raised:
+            self.start()
+        self.assertIn(f"{self.label}: cannot create a PTY: Too many open files: the "
+                      "process's open-file limit is reached (RLIMIT_NOFILE); raise it with "
+                      "`ulimit -n N`", str(raised.exception))

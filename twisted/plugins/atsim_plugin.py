@@ -70,6 +70,8 @@ class Options(usage.Options):
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
 
+        quiet_startup_errors()
+
         state_dir = Path(self["state-dir"]).absolute() if self["state-dir"] else None
         from twisted.internet import reactor
 
@@ -83,6 +85,23 @@ class Options(usage.Options):
         except OSError as error:
             raise usage.UsageError(
                 f"state directory {self.service.state_dir}: {error.strerror}") from None
+
+
+def quiet_startup_errors() -> None:
+    """A scenario the machine cannot hold, or a port that fails to open at start-up, is
+    logged with what to do (``SimulatorService.startService``); twistd re-raises it to exit
+    non-zero, and the traceback Python would print after it says nothing more."""
+    import sys
+
+    from simulator.service import StartupError
+
+    previous = sys.excepthook
+
+    def hook(kind, value, traceback):
+        if not issubclass(kind, StartupError):
+            previous(kind, value, traceback)
+
+    sys.excepthook = hook
 
 
 @implementer(IServiceMaker, IPlugin)

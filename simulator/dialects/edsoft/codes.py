@@ -7,7 +7,9 @@ shown whatever ``+CMEE`` says and with the same words under ``ATV0`` (decision E
 
 from __future__ import annotations
 
-from simulator.at.commands import DialectError, ErrorFamily, LineRender
+from typing import Any
+
+from simulator.at.commands import DialectError, ErrorFamily, ResultLine
 
 #: Information messages (002 §9.1): verbose text -> numeric form (ATV0, decision E5).
 INFO_MESSAGES: dict[str, int] = {
@@ -106,22 +108,22 @@ def error(code: int) -> EdsoftError:
     return EdsoftError(code)
 
 
+def refuse_form(call) -> Any:
+    """A form the command does not have (decision E7)."""
+    raise error(SYNTAX_ERROR)
+
+
+def refused(*forms: str) -> dict[str, Any]:
+    """``CommandTable.add`` arguments refusing ``forms`` (by default all but exec)."""
+    return {form: refuse_form for form in forms or ("set", "read", "test")}
+
+
 def info_message(name: str, verbose: bool) -> str:
     """An information message as ATV1 / ATV0 shows it."""
     return name if verbose else str(INFO_MESSAGES[name])
 
 
-def info_result(name: str) -> LineRender:
-    """An information message that ends a command or starts data mode, framed as a result
-    code: ``CR LF Ok_Info_… CR LF``, its number then CR under ``ATV0`` (E5), nothing under
-    ``ATQ1``."""
-    number = INFO_MESSAGES[name]
-
-    def render(profile) -> bytes:
-        if profile.quiet:
-            return b""
-        if profile.verbose:
-            return b"\r\n" + name.encode("ascii") + b"\r\n"
-        return str(number).encode("ascii") + b"\r"
-
-    return render
+def info_result(name: str) -> ResultLine:
+    """An information message that ends a command or starts data mode, as a result code:
+    ``CR LF Ok_Info_… CR LF``, its number then CR under ``ATV0`` (E5)."""
+    return ResultLine(name, INFO_MESSAGES[name])

@@ -38,9 +38,9 @@ HERE = ("", ".")
 class EdsoftFtp(ServiceCommands):
     resource = Resource.FTP
 
-    def register(self, table, refused) -> None:
-        table.add("#FTPGET", exec=self.get, **refused("set", "read", "test"))
-        table.add("#FTPPUT", exec=self.put, **refused("set", "read", "test"))
+    def register(self, table) -> None:
+        table.add("#FTPGET", exec=self.get, **codes.refused())
+        table.add("#FTPPUT", exec=self.put, **codes.refused())
 
     def get(self, call):
         return self._start(call, upload=False)
@@ -100,6 +100,7 @@ class FileSink(TransferSink):
             return
         data = self.transfer.read()
         if data and not self.upload:
+            self.job.activity()
             self.link.write(escape(data))
 
     # -- upload ---------------------------------------------------------------------------
@@ -107,6 +108,7 @@ class FileSink(TransferSink):
     def data_received(self, data: bytes) -> None:
         if not self.upload or self._host_done:
             return  # a download takes nothing from the host; after the ETX, nothing more
+        self.job.activity()
         if self._feed is None:
             self._feed = TransferFeed(self.transfer)
         self._decoder.receive_data(data)

@@ -54,6 +54,10 @@ class Job:
         #: What the command does when the link goes (``on_lost(code)``).
         self.on_lost: Callable[[int], None] | None = None
 
+    def activity(self) -> None:
+        """Data moved on the link (PHYTIMEOUT counts from the last)."""
+        self.owner.service.link.activity()
+
     def end(self) -> None:
         if self.ended:
             return

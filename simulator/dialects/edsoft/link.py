@@ -33,7 +33,11 @@ class LinkKind(enum.Enum):
 
 
 class IpLink:
-    def __init__(self) -> None:
+    def __init__(self, clock: Any = None) -> None:
+        self._clock = clock
+        #: When data last moved on the link (its start, or ``activity()``): PHYTIMEOUT
+        #: counts from there (002 §2.1.6).
+        self.last_activity = 0.0
         #: The network bearer the sockets use (``simulator.network``), None while down.
         self.bearer: Any = None
         self.kind: LinkKind | None = None
@@ -53,6 +57,13 @@ class IpLink:
 
     def established(self, bearer: Any, kind: LinkKind, peer_address: str) -> None:
         self.bearer, self.kind, self.peer_address = bearer, kind, peer_address
+        self.activity()
+
+    def activity(self) -> None:
+        """Data moved between the host and the Internet through a service (a socket's
+        bytes, a mail, a file, a ping): the link is not idle (PHYTIMEOUT, 002 §2.1.6)."""
+        if self._clock is not None:
+            self.last_activity = self._clock.seconds()
 
     def on_down(self, observer: Callable[[int | None], None]) -> None:
         """``observer(code)`` when the link goes: ``None`` for ``AT#CONNECTIONSTOP``, else the

@@ -21,7 +21,7 @@ from typing import Any
 
 from twisted.internet import defer
 
-from simulator.at.commands import Connect, Final, ResultCode
+from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.failures import Step, failure_code
@@ -50,12 +50,12 @@ NO_RECIPIENT = 38029
 class EdsoftMail(ServiceCommands):
     resource = Resource.MAIL
 
-    def register(self, table, refused) -> None:
+    def register(self, table) -> None:
         for i in (1, 2, 3):
             table.add(f"#SENDMAIL{i}", exec=self._sendmail(i),
-                      **refused("set", "read", "test"))
-        table.add("#PUTMAIL", exec=self.putmail, **refused("set", "read", "test"))
-        table.add("#GETMAIL", exec=self.getmail, **refused("set", "read", "test"))
+                      **codes.refused())
+        table.add("#PUTMAIL", exec=self.putmail, **codes.refused())
+        table.add("#GETMAIL", exec=self.getmail, **codes.refused())
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class EdsoftMail(ServiceCommands):
             job.end()
             raise codes.error(job.lost_code or failure_code(e, step)) from None
         job.end()
-        return Final(codes.info_result("Ok_Info_NoMail"))
+        return codes.info_result("Ok_Info_NoMail")
 
 
 def _addresses(value: str) -> list[str]:
@@ -167,6 +167,7 @@ class BodySink:
         if self._reader.ended:
             return
         self._arm()
+        self.job.activity()
         self._feed.add(self._reader.feed(data))
         if self._reader.ended:
             self._disarm()  # the server's answer is awaited now, not the host
@@ -243,6 +244,7 @@ class MailSink(TransferSink):
         if self.link is not None:
             data = self.transfer.read()
             if data:
+                self.job.activity()
                 self.link.write(self.writer.feed(data))
 
     def _finish(self, event) -> None:

@@ -35,8 +35,8 @@ def no_answer_line(remote: str) -> str:
 class EdsoftPing(ServiceCommands):
     resource = Resource.PING
 
-    def register(self, table, refused) -> None:
-        table.add("#PING", exec=self.ping, **refused("set", "read", "test"))
+    def register(self, table) -> None:
+        table.add("#PING", exec=self.ping, **codes.refused())
 
     def ping(self, call) -> defer.Deferred:
         job = self.begin()
@@ -58,6 +58,7 @@ class PingRun:
 
     def _event(self, event) -> None:
         if isinstance(event, EchoReply):
+            self.job.activity()
             self._line(alive_line(self.remote, event.rtt))
         elif isinstance(event, EchoTimeout):
             self._line(no_answer_line(self.remote))

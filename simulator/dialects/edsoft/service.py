@@ -10,10 +10,13 @@ application answers a command it does not know (docs/dialects/edsoft.md, E3).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from simulator.at.commands import Prompt
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.calls import IncomingCalls
+from simulator.dialects.edsoft.connection import Connections
 from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.flash import ParameterFlash
 from simulator.dialects.edsoft.ftp import EdsoftFtp
@@ -53,8 +56,14 @@ class EdsoftService(Service):
         #: Where the connection stands (002 §8.2); the connection code moves it.
         self.state = ConnectionState.IDLE
         #: The IP link the services run on, and who holds the stack (002 §1.6).
-        self.link = IpLink()
+        self.link = IpLink(modem.clock)
         self.resources = StackResources()
+        #: Whether the Open AT application runs (the dialect tells; stopped, nothing of it
+        #: acts on a ringing call).
+        self.running: Callable[[], bool] = lambda: True
+        #: The connection and the incoming calls (002 §2.2).
+        self.connections = Connections(self)
+        self.calls = IncomingCalls(self, self.connections)
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
         self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
 
@@ -62,9 +71,12 @@ class EdsoftService(Service):
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
         self.flash.load()
         self.state = ConnectionState.IDLE
+        self.calls.power_on()
 
     def power_off(self) -> None:
         # Everything on the link goes with the module; nothing is shown (nobody is there).
+        self.connections.power_off()
+        self.calls.power_off()
         self.link.lost()
         self.resources.clear()
 
@@ -90,8 +102,9 @@ class EdsoftService(Service):
         table.add("#VVERSION", exec=self.vversion, **_refused("set", "read", "test"))
         table.add("#VSTATE", exec=self.vstate, **_refused("set", "read", "test"))
         table.add("#DELFLASH", exec=self.delflash, **_refused("set", "read", "test"))
+        self.connections.register(table)
         for application in self.applications:
-            application.register(table, _refused)
+            application.register(table)
 
     # -- parameters ----------------------------------------------------------------------------
 
@@ -207,10 +220,5 @@ def _socket(param: Param | None) -> int:
     return int(param.as_typed)
 
 
-def _refuse(call) -> Any:
-    """A form the command does not have (decision E7)."""
-    raise codes.error(codes.SYNTAX_ERROR)
-
-
-def _refused(*forms: str) -> dict[str, Any]:
-    return {form: _refuse for form in forms}
+#: A form the command does not have (decision E7).
+_refused = codes.refused

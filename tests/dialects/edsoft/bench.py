@@ -7,12 +7,12 @@ LF``, the application's errors ``CR LF #CME ERROR: <code> CR LF``.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 
 from twisted.internet.task import Clock
 
 import simulator.dialects
+from simulator.dialects.edsoft.connection import gateway_of
 from simulator.dialects.edsoft.link import LinkKind
 from simulator.dialects.edsoft.service import EdsoftService
 from simulator.modem.gprs import GprsService
@@ -35,21 +35,28 @@ class EdsoftBench:
     unless ``started=False``.
 
     With ``ip`` it is attached to a simulated IP network wired as ``twistd atsim`` wires it;
-    with ``reactor`` that is the clock too and time passes for real (the caller waits)."""
+    with ``reactor`` that is the clock too and time passes for real (the caller waits); with
+    ``shared`` it joins that bench's network and clock (two modems calling each other)."""
 
     def __init__(self, *, store: NVStore | None = None, started: bool = True,
                  registered: bool = True, sim: SimSpec | None = None,
                  network: NetworkSpec | None = None, ip: IpNetworkSpec | None = None,
                  reactor=None, expose=(), name: str = "edsoft1", n: int = 1,
-                 msisdn: str | None = None) -> None:
-        self.clock = reactor if reactor is not None else Clock()
-        self.real = reactor is not None
+                 msisdn: str | None = None, shared: EdsoftBench | None = None) -> None:
+        if shared is not None:  # a second modem on the first one's network and clock
+            self.clock, self.real = shared.clock, shared.real
+        else:
+            self.clock = reactor if reactor is not None else Clock()
+            self.real = reactor is not None
         self.store = store if store is not None else NVStore(None)
         self.network_spec = network or NetworkSpec()
         spec = ModemSpec(name=name, n=n, dialect="edsoft", sim=sim or SimSpec(),
                          msisdn=msisdn, expose=tuple(expose))
         self.network = None
-        if ip is not None:
+        if shared is not None:
+            self.network = shared.network
+            self.network.attach(spec, random.Random(n + 1))
+        elif ip is not None:
             self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
             self.network.startService()
             self.network.attach(spec, random.Random(2))
@@ -74,7 +81,7 @@ class EdsoftBench:
         d = gprs.activate(apn)
 
         def established(bearer):
-            self.edsoft.link.established(bearer, LinkKind.GPRS, _gateway(bearer.address))
+            self.edsoft.link.established(bearer, LinkKind.GPRS, gateway_of(bearer.address))
             return bearer
 
         d.addCallback(established)
@@ -105,9 +112,3 @@ class EdsoftBench:
     def restart(self, **kw) -> EdsoftBench:
         """The same modem's flash in a new modem (atsim restarted on its state directory)."""
         return EdsoftBench(store=self.store, **kw)
-
-
-def _gateway(address: str) -> str:
-    """The address a GPRS link shows as its gateway (the first of its /24: a test stand-in
-    until the connection code decides)."""
-    return str(ipaddress.IPv4Interface(f"{address}/24").network.network_address + 1)

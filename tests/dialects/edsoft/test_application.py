@@ -10,9 +10,7 @@ from tests.dialects.edsoft.bench import ERROR, OK, EdsoftBench, edsoft_error, in
 UNKNOWN = edsoft_error(34817)
 
 #: The manual's commands that are not built yet (docs/dialects/edsoft.md coverage table).
-NOT_YET = ("#CONNECTIONSTART", "#CONNECTIONSTOP", "#ACCEPT", "#DISPLAYIP",
-           "#LTCPSTART=1", "#LTCPSTOP=1", "#OTCP=1", "#LUDPSTART", "#LUDPSTOP", "#OUDP",
-           "#ConnectionStart")
+NOT_YET = ("#LTCPSTART=1", "#LTCPSTOP=1", "#OTCP=1", "#LUDPSTART", "#LUDPSTOP", "#OUDP")
 
 
 def test_stopped_the_at_sharp_commands_are_unknown_to_the_firmware():

@@ -103,6 +103,10 @@ class _Job:
     def __init__(self, clock):
         self.endpoints = _Endpoints(clock)
         self.ended = False
+        self.active = 0
+
+    def activity(self):
+        self.active += 1
 
     def end(self):
         self.ended = True
@@ -160,4 +164,5 @@ def test_putmail_waits_for_the_server_not_the_host_once_the_body_ended():
     clock.advance(PUTMAIL_INACTIVITY * 3)
     assert link.result == "running" and not smtp.aborted
     assert link.written == b""  # not echoed
+    assert job.active == 1  # the body is activity on the link (PHYTIMEOUT)
     assert ResultCode.OK  # the OK comes with the server's 250 (test_mail.py)

@@ -1,0 +1,426 @@
+"""The application's connection (002 §2.2, §2.3): ``AT#CONNECTIONSTART`` in GPRS or GSM mode,
+``AT#ACCEPT``, ``AT#CONNECTIONSTOP``, ``AT#DISPLAYIP``, the inactivity timer PHYTIMEOUT and the
+link lost by the network.
+
+``Connections`` holds the one connection the stack has: the acquisition under way (a GPRS
+activation through ``GprsService``, a data call through ``DialupService``), then the link it
+gave, published on ``EdsoftService.link`` for the services and moving ``EdsoftService.state``
+(002 §8.2).  What each step prints goes to an ``Output``: the lines of the running command
+(``AT#CONNECTIONSTART``) or unsolicited lines (after ``AT#ACCEPT``'s ``OK``, an automatic
+answer, a callback, a loss).  Decisions E40-E59 in docs/dialects/edsoft.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any, Protocol
+
+from twisted.internet import defer
+
+from simulator.at import results
+from simulator.at.commands import ResultLine
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.link import LinkKind
+from simulator.dialects.edsoft.ppp_roles import (
+    CALL_RESULTS,
+    Direction,
+    ppp_failure_code,
+    refusal_code,
+    role,
+)
+from simulator.dialects.edsoft.state import ConnectionState
+from simulator.modem.calls import CallService
+from simulator.modem.dialup import (
+    DialStep,
+    DialupError,
+    DialupFailure,
+    DialupService,
+    PppServer,
+    reason_of,
+)
+from simulator.modem.gprs import GprsError, GprsFailure, GprsService
+from simulator.modem.siblings import sibling
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.dialects.edsoft.service import EdsoftService
+    from simulator.network.dialup_session import DialupSession
+
+#: 002 §9.2 codes of the connection.
+ALREADY_RUNNING = 35840
+SESSION_LOST = 35841
+NO_ACTIVITY = 35862
+NOT_ACTIVE = 35867
+
+CONNECT_9600 = ResultLine("CONNECT 9600", 15)
+NO_CARRIER = ResultLine("NO CARRIER", 3)
+OK_INFO_PPP = ResultLine("Ok_Info_Ppp", 3077)
+OK_INFO_GPRS = ResultLine("Ok_Info_GprsActivation", 3086)
+PPP_OK, PPP_ERROR, TIMEOUT = "PPP OK", "PPP ERROR", "TIMEOUT"
+
+#: Why a GPRS session could not be had (decision E41).
+GPRS_CODES = {
+    GprsFailure.NO_NETWORK: 35865,
+    GprsFailure.SIM_NOT_INSERTED: 35871,
+    GprsFailure.SIM_NOT_READY: 35865,
+    GprsFailure.NOT_REGISTERED: 35865,
+    GprsFailure.NOT_ATTACHED: 35865,
+    GprsFailure.UNKNOWN_APN: 35868,
+    GprsFailure.AUTH_FAILED: 35868,
+    GprsFailure.CANCELLED: 35868,
+    GprsFailure.NETWORK_FAILURE: 35866,
+    GprsFailure.NO_ADDRESS: 35866,
+}
+
+
+def gateway_of(address: str) -> str:
+    """The gateway ``AT#DISPLAYIP`` shows for a GPRS address: the first host of its /24, the
+    last when that is the address itself (decision E42)."""
+    network = ipaddress.IPv4Interface(f"{address}/24").network
+    first = network.network_address + 1
+    return str(first if str(first) != address else network.broadcast_address - 1)
+
+
+class Output(Protocol):
+    """Where a connection's progress is shown."""
+
+    def line(self, text: str) -> None:
+        """An information line (``DIALING``, the number, the address)."""
+
+    def result(self, line: ResultLine) -> None:
+        """A result code (``CONNECT 9600``, ``BUSY``) with its ATV0 number."""
+
+    def error(self, code: int) -> None:
+        """``#CME ERROR: <code>``."""
+
+
+class CommandOutput:
+    """The running command's lines, written as each step happens."""
+
+    def __init__(self, call) -> None:
+        self.call = call
+
+    def line(self, text: str) -> None:
+        self.call.raw(results.information([text], self.call.session.profile))
+
+    def result(self, line: ResultLine) -> None:
+        self.call.raw(results.result_line(line, self.call.session.profile))
+
+    def error(self, code: int) -> None:
+        self.call.raw(results.error_result(codes.error(code), self.call.session))
+
+
+class UnsolicitedOutput:
+    """Lines on every AT channel, each in its own ``ATV`` form (decision E40)."""
+
+    def __init__(self, modem) -> None:
+        self.modem = modem
+
+    def line(self, text: str) -> None:
+        self.modem.emit_urc(lambda session: [text])
+
+    def result(self, line: ResultLine) -> None:
+        self.modem.emit_urc(
+            lambda session: [line.verbose if session.profile.verbose else str(line.number)])
+
+    def error(self, code: int) -> None:
+        error = codes.error(code)
+        self.modem.emit_urc(lambda session: [results.error_text(error, session)])
+
+
+class Connections:
+    def __init__(self, service: EdsoftService) -> None:
+        self.service = service
+        self.modem = service.modem
+        self._attempt: defer.Deferred | None = None
+        self._session: DialupSession | None = None
+        self._bearer: Any = None  # a GPRS bearer
+        self._stopping = False
+        self._idle_timer = None
+
+    # -- wiring ------------------------------------------------------------------------------
+
+    def register(self, table: CommandTable) -> None:
+        table.add("#CONNECTIONSTART", exec=self.connectionstart, **codes.refused())
+        table.add("#CONNECTIONSTOP", exec=self.connectionstop, **codes.refused())
+        table.add("#DISPLAYIP", exec=self.displayip, **codes.refused())
+        table.add("#ACCEPT", exec=self.accept, **codes.refused())
+
+    def power_off(self) -> None:
+        """Everything goes with the module, silently."""
+        attempt, self._attempt = self._attempt, None
+        if attempt is not None:
+            attempt.cancel()
+        self._stop_idle_timer()
+        session, self._session = self._session, None
+        if session is not None:
+            session.hangup()
+        bearer, self._bearer = self._bearer, None
+        if bearer is not None:
+            self.modem.service(GprsService).release(bearer)
+        self._stopping = False
+
+    @property
+    def busy(self) -> bool:
+        """An acquisition under way or a link up (or going down): 35840 for another."""
+        return (self._attempt is not None or self._session is not None
+                or self._bearer is not None)
+
+    def _get(self, name: str) -> Any:
+        return self.service.flash.get(name)
+
+    def _state(self, state: ConnectionState) -> None:
+        self.service.state = state
+
+    # -- the commands --------------------------------------------------------------------------
+
+    def connectionstart(self, call):
+        """``AT#CONNECTIONSTART`` (002 §2.2.3): the mode GPRSMODE names."""
+        out = CommandOutput(call)
+        self._refuse_if_busy()
+        if self._get("GPRSMODE") == 1:
+            return self.start_gprs(out)
+        return self.dial(self.isp_number(), out)
+
+    def isp_number(self) -> str:
+        """DIALN1 or DIALN2, as DIALSELECT says (002 §2.1.8-§2.1.10)."""
+        return self._get("DIALN2" if self._get("DIALSELECT") == 2 else "DIALN1")
+
+    def connectionstop(self, call) -> None:
+        """``AT#CONNECTIONSTOP`` (002 §2.2.2): ``OK``, the line is released (E47)."""
+        self.stop()
+
+    def displayip(self, call) -> None:
+        """``AT#DISPLAYIP`` (002 §2.3): the addresses once IPCP (or the GPRS session) gave
+        them, 35867 before."""
+        link = self.service.link
+        if not link.up or (self._session is None and self._bearer is None):
+            raise codes.error(NOT_ACTIVE)
+        call.info(f"MY IP: {link.bearer.address}")
+        label = "Gateway IP" if link.kind is LinkKind.GPRS else "PEER IP"
+        call.info(f"{label}: {link.peer_address}")
+
+    def accept(self, call):
+        """``AT#ACCEPT`` (002 §2.2.1): ``OK`` at once, the rest unsolicited (E48)."""
+        self._refuse_if_busy()
+        calls = sibling(self.modem, CallService)
+        if calls is None or calls.ringing is None:
+            return NO_CARRIER  # nothing rings (E48)
+        try:
+            self.answer(UnsolicitedOutput(self.modem))
+        except DialupError:
+            return NO_CARRIER
+        return None
+
+    # -- GPRS ------------------------------------------------------------------------------------
+
+    def start_gprs(self, out: Output) -> defer.Deferred:
+        apn = self._get("APNSERV")
+        if not apn:
+            raise codes.error(GPRS_CODES[GprsFailure.UNKNOWN_APN])
+        gprs = self.modem.service(GprsService)
+        self._state(ConnectionState.CHECKING)
+        try:
+            d = gprs.activate(apn, self._get("APNUN"), self._get("APNPW"), attach=False)
+        except GprsError as e:
+            self._state(ConnectionState.IDLE)
+            raise codes.error(GPRS_CODES.get(e.reason, 35866)) from None
+        self._attempt = d
+
+        def activated(bearer) -> ResultLine:
+            self._attempt = None
+            self._bearer = bearer
+            gprs.on_lost(bearer, self._gprs_lost)
+            self._established(bearer, LinkKind.GPRS, gateway_of(bearer.address))
+            out.line(bearer.address)
+            return OK_INFO_GPRS
+
+        def refused(failure):
+            self._attempt = None
+            self._state(ConnectionState.IDLE)
+            failure.trap(GprsError, defer.CancelledError)
+            reason = failure.value.reason if failure.check(GprsError) else None
+            raise codes.error(GPRS_CODES.get(reason, 35868))
+
+        d.addCallbacks(activated, refused)
+        return d
+
+    def _gprs_lost(self, bearer) -> None:
+        """The network ended the session: unsolicited 35841 (E44)."""
+        if bearer is not self._bearer:
+            return
+        self._bearer = None
+        self._link_down(SESSION_LOST)
+        UnsolicitedOutput(self.modem).error(SESSION_LOST)
+
+    # -- GSM ---------------------------------------------------------------------------------------
+
+    def dial(self, number: str, out: Output) -> defer.Deferred:
+        """Dial ``number`` and run PPP in PPPMODE's outgoing role (002 §2.2.3.2): ``DIALING``,
+        the number, ``CONNECT 9600``, the address, ``Ok_Info_Ppp``; a call that fails is
+        dialled again REDIALCOUNT times, REDIALDELAY seconds apart (E49)."""
+        ppp = role(self._get, Direction.OUTGOING)
+        server = isinstance(ppp, PppServer)
+        redials = self._get("REDIALCOUNT")
+        failed_calls = 0
+
+        def progress(step: DialStep, reason: DialupFailure | None) -> None:
+            nonlocal failed_calls
+            if step is DialStep.DIALLING:
+                self._state(ConnectionState.DIALING)
+                out.line("DIALING")
+                out.line(number)
+            elif step is DialStep.CALL_FAILED:
+                failed_calls += 1
+                self._state(ConnectionState.CHECKING)
+                if failed_calls <= redials:  # the last one is the command's result
+                    out.result(CALL_RESULTS.get(reason, NO_CARRIER))
+            elif step is DialStep.CONNECTED:
+                self._state(ConnectionState.AUTHENTICATING)
+                out.result(CONNECT_9600)
+
+        self._state(ConnectionState.CHECKING)
+        try:
+            d = self.modem.service(DialupService).dial(
+                number, ppp, redials=redials, redial_delay=self._get("REDIALDELAY"),
+                progress=progress)
+        except DialupError as e:
+            self._state(ConnectionState.IDLE)
+            raise codes.error(refusal_code(e.reason)) from None
+        self._attempt = d
+
+        def opened(session: DialupSession) -> ResultLine:
+            out.line(self._session_up(session))
+            return OK_INFO_PPP
+
+        def failed(failure):
+            self._attempt = None
+            self._state(ConnectionState.IDLE)
+            reason = reason_of(failure)
+            if reason in CALL_RESULTS or reason is DialupFailure.CANCELLED:
+                return CALL_RESULTS.get(reason, NO_CARRIER)
+            raise codes.error(ppp_failure_code(reason, server))
+
+        d.addCallbacks(opened, failed)
+        return d
+
+    def answer(self, out: Output) -> defer.Deferred:
+        """Answer the call ringing on the ports and run PPP in PPPMODE's incoming role
+        (002 §2.2.1.2): ``CONNECT 9600``, the address, ``PPP OK``; ``NO CARRIER`` or
+        ``PPP ERROR``.  ``DialupError(NO_CALL)`` when nothing rings."""
+        ppp = role(self._get, Direction.INCOMING)
+
+        def progress(step: DialStep, reason: DialupFailure | None) -> None:
+            if step is DialStep.CONNECTED:
+                self._state(ConnectionState.AUTHENTICATING)
+                out.result(CONNECT_9600)
+
+        self._state(ConnectionState.CHECKING)
+        try:
+            d = self.modem.service(DialupService).answer(ppp, progress=progress)
+        except DialupError:
+            self._state(ConnectionState.IDLE)
+            raise
+        self._attempt = d
+
+        def opened(session: DialupSession) -> None:
+            out.line(self._session_up(session))
+            out.line(PPP_OK)
+
+        def failed(failure) -> None:
+            self._attempt = None
+            self._state(ConnectionState.IDLE)
+            reason = reason_of(failure)
+            if reason in CALL_RESULTS or reason is DialupFailure.CANCELLED:
+                out.result(CALL_RESULTS.get(reason, NO_CARRIER))
+            else:
+                out.line(PPP_ERROR)
+
+        d.addCallbacks(opened, failed)
+        return d
+
+    def _session_up(self, session: DialupSession) -> str:
+        """The link of an opened PPP session; returns the stack's address."""
+        self._attempt = None
+        self._session = session
+        session.on_end(lambda reason: self._call_ended(session))
+        opened = session.opened
+        assert opened is not None
+        self._established(session.bearer, LinkKind.GSM, opened.peer_address)
+        return opened.local_address
+
+    def _call_ended(self, session: DialupSession) -> None:
+        if session is not self._session:
+            return
+        self._session = None
+        if self._stopping:
+            self._stopping = False
+            self._state(ConnectionState.IDLE)
+            return
+        self._link_down(NOT_ACTIVE)
+        UnsolicitedOutput(self.modem).result(NO_CARRIER)
+
+    # -- the link ------------------------------------------------------------------------------
+
+    def _refuse_if_busy(self) -> None:
+        if self.busy:
+            raise codes.error(ALREADY_RUNNING)
+
+    def _established(self, bearer, kind: LinkKind, peer: str) -> None:
+        self.service.link.established(bearer, kind, peer)
+        self._state(ConnectionState.CONNECTED)
+        self._arm_idle_timer()
+
+    def _link_down(self, code: int | None) -> None:
+        self._stop_idle_timer()
+        self._state(ConnectionState.IDLE)
+        self.service.link.lost(code)
+
+    def stop(self) -> None:
+        """End what there is: an acquisition is abandoned, a GPRS session released, PPP
+        ended and the call hung up (``DISCONNECTING`` until the peer acknowledged)."""
+        attempt, self._attempt = self._attempt, None
+        if attempt is not None:
+            attempt.cancel()
+        if self._bearer is not None:
+            bearer, self._bearer = self._bearer, None
+            self.modem.service(GprsService).release(bearer)
+            self._link_down(None)
+        session = self._session
+        if session is not None and not self._stopping:
+            self._stopping = True
+            self._link_down(None)
+            self._state(ConnectionState.DISCONNECTING)
+            session.close()
+            if not session.call.connected:  # nothing left to end politely
+                self._call_ended(session)
+
+    # -- PHYTIMEOUT --------------------------------------------------------------------------
+
+    def _arm_idle_timer(self) -> None:
+        self._stop_idle_timer()
+        timeout = self._get("PHYTIMEOUT") * 60.0
+        self._idle_timer = self.modem.clock.callLater(timeout, self._idle_check, timeout)
+
+    def _stop_idle_timer(self) -> None:
+        if self._idle_timer is not None and self._idle_timer.active():
+            self._idle_timer.cancel()
+        self._idle_timer = None
+
+    def _idle_check(self, timeout: float) -> None:
+        """PHYTIMEOUT minutes without data either way end the link with ``TIMEOUT`` (002
+        §2.1.6; decision E50); the services hear 35862."""
+        self._idle_timer = None
+        quiet_for = self.modem.clock.seconds() - self.service.link.last_activity
+        if quiet_for < timeout:
+            self._idle_timer = self.modem.clock.callLater(timeout - quiet_for,
+                                                          self._idle_check, timeout)
+            return
+        bearer, self._bearer = self._bearer, None
+        if bearer is not None:
+            self.modem.service(GprsService).release(bearer)
+        session, self._session = self._session, None
+        if session is not None:
+            session.hangup()
+        self._link_down(NO_ACTIVITY)
+        UnsolicitedOutput(self.modem).line(TIMEOUT)
