@@ -219,3 +219,17 @@ class Failures(FtpCase):
         (self.root / "small.txt").write_bytes(b"small")
         await self.configure('#FTPGETFILENAME="small.txt"')
         self.assertEqual(await self.download(), DATA_BEGIN + "small" + ETX + OK)
+
+
+class AfterConnectionStart(FtpCase):
+    async def test_a_5_2_then_a_7_2_then_connectionstop(self):
+        """The manual's order: the GPRS connection (A.5.2), then the file (A.7.2)."""
+        await self.online(link=False)
+        self.assertEqual(await self.at('#APNSERV="internet"'), OK)
+        answer = await self.at("#CONNECTIONSTART", ends=("Ok_Info_GprsActivation\r\n",))
+        self.assertTrue(answer.endswith("\r\nOk_Info_GprsActivation\r\n"), answer)
+        (self.root / "upload.txt").write_bytes(b"Hello\x03")
+        await self.configure('#FTPGETFILENAME="upload.txt"')
+        self.assertEqual(await self.download(), DATA_BEGIN + "Hello\x10\x03" + ETX + OK)
+        self.assertEqual(await self.at("#CONNECTIONSTOP"), OK)
+        self.assertEqual(await self.at("#FTPGET"), edsoft_error(35867))
