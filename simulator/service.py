@@ -14,6 +14,7 @@ from pathlib import Path
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
+from simulator.control.service import ControlService
 from simulator.faults import Injector
 from simulator.faults.player import TimelinePlayer
 from simulator.limits import LimitError, check_before_start
@@ -168,10 +169,13 @@ def build_modem(
 
 
 def make_service(
-    scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None
+    scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None,
+    control: str | None = None, control_token: str | None = None,
 ) -> SimulatorService:
     """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
-    ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``."""
+    ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``;
+    ``control`` is the endpoint of the control API (None: no API), ``control_token`` the
+    bearer token it then requires."""
     if seed is None:
         seed = new_seed()
     if state_dir is None:
@@ -183,6 +187,9 @@ def make_service(
     for spec in scenario.modems:
         build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
                     ).setServiceParent(top)
+    if control is not None:
+        # After the modems (it reads them) and before the timeline (it lists its faults).
+        ControlService(top, control, reactor=reactor, token=control_token).setServiceParent(top)
     if scenario.timeline:
         # Last: its clock starts once every modem is powered on and its ports are open.
         modems = {modem.name: modem for modem in top.modems}

@@ -143,9 +143,10 @@ class DataLink(Protocol):
     def write(self, data: bytes) -> None:
         """Send bytes to the host (held while the channel is in online command state)."""
 
-    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+    def end(self, result: ResultCode | str | bytes | None = ResultCode.NO_CARRIER) -> None:
         """The sink is finished (peer closed, call cleared): leave data mode and show
-        ``result`` (``None``: no result code, e.g. when a dialect prints its own)."""
+        ``result`` (``None``: no result code, e.g. when a dialect prints its own; ``bytes``:
+        a dialect's own lines, framed already)."""
 
 
 class DataSink(Protocol):
@@ -181,12 +182,13 @@ class ResultLine:
 
 @dataclasses.dataclass
 class Connect:
-    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``.  ``announce``
-    replaces ``CONNECT`` by a dialect's own line (eDsoft's ``Ok_Info_DataBegin``)."""
+    """Outcome: show ``CONNECT[ <text>]`` and hand the channel to ``sink``.  ``shown``
+    replaces the CONNECT line with a dialect's own announcement, framed already (eDsoft's
+    ``Ok_Info_WaitingForData``)."""
 
     sink: DataSink
     text: str = ""
-    announce: ResultLine | None = None
+    shown: bytes | None = None
 
 
 @dataclasses.dataclass

@@ -16,6 +16,7 @@ Modes:
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet.defer import Deferred
@@ -108,7 +109,7 @@ class _Link:
         if self.current:
             self._interpreter._sink_output(data)
 
-    def end(self, result: ResultCode | str | None = ResultCode.NO_CARRIER) -> None:
+    def end(self, result: ResultCode | str | bytes | None = ResultCode.NO_CARRIER) -> None:
         if self.current:
             self._interpreter._sink_ended(result)
 
@@ -139,6 +140,8 @@ class Interpreter:
         self._escape_timer: Any = None
         self._suspended_output = bytearray()
         self._pumping = False
+        #: Bytes a service listens for between command lines -> what it does with them.
+        self._idle_bytes: dict[int, Callable[[], ResultCode | None]] = {}
         self._update_dcd()
 
     def __repr__(self) -> str:
@@ -193,6 +196,8 @@ class Interpreter:
         data = results.unsolicited(list(lines), self.profile)
         log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                   lines=lines)
+        if self.modem.observers:
+            self.modem.notify("urc", self.port, lines=list(lines))
         if self.mode is Mode.COMMAND:
             self.write(data)
             return
@@ -256,6 +261,8 @@ class Interpreter:
                 if self.mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
+                if self._idle_bytes and self._take_idle_byte():
+                    continue
                 regs = self.session.sregs
                 used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
                 del self._pending[:used]
@@ -276,9 +283,40 @@ class Interpreter:
         finally:
             self._pumping = False
 
+    def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
+        """Call ``action()`` when the host types ``byte`` between command lines, where the
+        engine would ignore it (eDsoft's ETX that aborts a listen, 002 §5.2.1); the result
+        code it returns, if any, is shown.  ``None`` stops listening."""
+        if action is None:
+            self._idle_bytes.pop(byte, None)
+        else:
+            self._idle_bytes[byte] = action
+
+    def _take_idle_byte(self) -> bool:
+        """A byte a service listens for comes before the next line: consume up to it (the
+        assembler would skip those bytes) and act."""
+        if self._assembler.in_line:
+            return False
+        pending = self._pending
+        line_start = min((i for i in (pending.find(b"A"), pending.find(b"a")) if i >= 0),
+                         default=len(pending))
+        hits = [i for i in (pending.find(bytes([b]), 0, line_start) for b in self._idle_bytes)
+                if i >= 0]
+        if not hits:
+            return False
+        hit = min(hits)
+        action = self._idle_bytes[pending[hit]]
+        del pending[:hit + 1]
+        result = action()
+        if result is not None:
+            self._final(result)
+        return True
+
     def _run_line(self, text: str) -> None:
         log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
                   text=text)
+        if self.modem.observers:
+            self.modem.notify("command", self.port, line=f"AT{text}")
         try:
             commands = parse_line(text, self.session.traits.extended_prefixes)
         except AtError:
@@ -340,7 +378,7 @@ class Interpreter:
             self._finish_line(results.result_line(outcome, self.profile))
             return False
         if isinstance(outcome, Connect):
-            self._enter_data_mode(outcome.sink, outcome.text, outcome.announce)
+            self._enter_data_mode(outcome.sink, outcome.text, outcome.shown)
             return False
         if outcome is _RESUMED:
             return False
@@ -368,12 +406,14 @@ class Interpreter:
         return handler(call)
 
     def _fail(self, error: AtError) -> None:
-        self._finish_line(results.error_result(error, self.session))
+        self._finish_line(results.error_result(error, self.session), error=True)
 
     def _final(self, code: ResultCode, text: str = "") -> None:
-        self._finish_line(results.result(code, self.profile, text))
+        self._finish_line(results.result(code, self.profile, text),
+                          error=code is ResultCode.ERROR)
 
-    def _finish_line(self, data: bytes) -> None:
+    def _finish_line(self, data: bytes, error: bool = False) -> None:
+        self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
         self._flush_urcs()
@@ -414,12 +454,11 @@ class Interpreter:
 
     # -- data mode ------------------------------------------------------------------------------
 
-    def _enter_data_mode(self, sink: DataSink, text: str,
-                         announce: ResultLine | None = None) -> None:
-        if announce is not None:
-            self.write(results.result_line(announce, self.profile))
-        else:
+    def _enter_data_mode(self, sink: DataSink, text: str, shown: bytes | None = None) -> None:
+        if shown is None:
             self._final_connect(text)
+        else:
+            self.write(shown)
         self._sink = sink
         self._suspended_output.clear()
         self._start_data_mode()
@@ -427,18 +466,27 @@ class Interpreter:
                  sink=type(sink).__name__)
         sink.attach(_Link(self, sink))
 
-    def connect_unsolicited(self, sink: DataSink, text: str) -> bool:
+    def connect_unsolicited(self, sink: DataSink, text: str = "",
+                            shown: bytes | None = None) -> bool:
         """Enter data mode without a command (automatic answer after S0 rings): shows
-        ``CONNECT <text>`` as if ATA had been typed.  False if the channel is busy (a command
-        running, a prompt open, already online)."""
+        ``CONNECT <text>`` as if ATA had been typed, or ``shown`` (a dialect's own
+        announcement, framed).  False if the channel is busy (a command running, a prompt
+        open, already online)."""
         if self.mode is not Mode.COMMAND or self.online or self._assembler.in_line:
             return False
-        self._enter_data_mode(sink, text)
+        self._enter_data_mode(sink, text, shown)
         return True
 
     def _final_connect(self, text: str) -> None:
         # CONNECT is a result code: shown now, but the channel goes to data mode, not idle.
-        self.write(results.result(ResultCode.CONNECT, self.profile, text))
+        data = results.result(ResultCode.CONNECT, self.profile, text)
+        self._report_result(data, error=False)
+        self.write(data)
+
+    def _report_result(self, data: bytes, error: bool) -> None:
+        if data and self.modem.observers:
+            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
+                              error=error)
 
     def _start_data_mode(self) -> None:
         self.mode = Mode.DATA
@@ -498,7 +546,7 @@ class Interpreter:
         elif len(self._suspended_output) + len(data) <= SUSPENDED_OUTPUT_LIMIT:
             self._suspended_output += data
 
-    def _sink_ended(self, result: ResultCode | str | None) -> None:
+    def _sink_ended(self, result: ResultCode | str | bytes | None) -> None:
         was_data = self.mode is Mode.DATA
         self._sink = None
         self._cancel_escape_timer()
@@ -513,7 +561,9 @@ class Interpreter:
         else:
             self._urcs.append(self._end_text(result))
 
-    def _end_text(self, result: ResultCode | str | None) -> bytes:
+    def _end_text(self, result: ResultCode | str | bytes | None) -> bytes:
+        if isinstance(result, bytes):
+            return result
         if isinstance(result, ResultCode):
             return results.result(result, self.profile)
         if isinstance(result, str):

@@ -38,9 +38,9 @@ from simulator.datamode.uplink import Uplink
 if TYPE_CHECKING:
     from simulator.ipstack.buffers import Datagram as Received
 
-#: What the host sees at the end of data mode: a result code, a dialect's own line, or
-#: nothing (``None``).
-Result = ResultCode | str | None
+#: What the host sees at the end of data mode: a result code, a dialect's own line, a
+#: dialect's own lines framed already (``bytes``), or nothing (``None``).
+Result = ResultCode | str | bytes | None
 
 
 class StreamSocket(Protocol):
@@ -56,6 +56,8 @@ class StreamSocket(Protocol):
 
     def data_mode_left(self) -> None:
         """The port is back in command mode: tell it what happened meanwhile."""
+
+    # Optional: ``data_mode_entered()``, called once the sink holds the socket.
 
 
 class DatagramSocket(Protocol):
@@ -125,6 +127,11 @@ class SocketSink:
         self.link = link
         self.socket.sink = self
         self.received()
+        # A socket may have news from before data mode (its peer closed while the port
+        # was busy): it tells them now, through the sink.
+        entered = getattr(self.socket, "data_mode_entered", None)
+        if entered is not None and self.active:
+            entered()
 
     def escaped(self) -> bool:
         self._leave()

@@ -228,6 +228,10 @@ class Injector:
         self.registry = registry
         #: ``(kind, "start" | "end")`` -> how many times.
         self.counts: Counter[tuple[str, str]] = Counter()
+        #: ``observer(active, "start" | "end")`` sees every fault start and end (the control
+        #: API keeps its list of active faults with it).  An event has only a start, with
+        #: ``active.ended`` already true.
+        self.observers: list[Callable[[Active, str], None]] = []
 
     def apply(self, fault: Fault, target: Target | Modem, *, cause: str = "") -> Active:
         """Start ``fault`` on ``target`` (a modem is the whole modem).  ``cause`` says in the
@@ -244,12 +248,18 @@ class Injector:
         log.info("{modem} fault {fault} started{how}{why}", modem=target.modem.name,
                  fault=str(fault), how=" (an event)" if undo is None else "",
                  why=f" by {cause}" if cause else "", kind=kind.name, edge="start")
+        self._tell(active, "start")
         return active
+
+    def _tell(self, active: Active, edge: str) -> None:
+        for observer in list(self.observers):
+            observer(active, edge)
 
     def _ended(self, active: Active) -> None:
         self.counts[active.fault.kind, "end"] += 1
         log.info("{modem} fault {fault} ended", modem=active.target.modem.name,
                  fault=str(active.fault), kind=active.fault.kind, edge="end")
+        self._tell(active, "end")
 
 
 _holders: weakref.WeakKeyDictionary[object, dict[str, int]] = weakref.WeakKeyDictionary()

@@ -32,6 +32,8 @@ S = TypeVar("S", bound="Service")
 
 #: A URC renderer: given a channel's session, the lines to show there (or None for nothing).
 UrcRenderer = Callable[["Session"], "str | Iterable[str] | None"]
+#: Sees a modem's events: ``(modem, kind, port or None, fields)``.
+Observer = Callable[["Modem", str, "str | None", dict], None]
 
 
 class Dialect(Protocol):
@@ -106,6 +108,10 @@ class Modem:
             service.register(self.commands)
         dialect.install(self, self.commands)
         self.powered = False
+        #: ``observer(modem, kind, port, fields)`` sees every event of this modem (commands,
+        #: results, URCs, state changes) for the event log.  Reporters test the list before
+        #: building an event, so a modem nobody watches pays one truth test.
+        self.observers: list[Observer] = []
 
     def __repr__(self) -> str:
         return f"<Modem {self.name} ({self.dialect.name})>"
@@ -123,6 +129,7 @@ class Modem:
             return
         self.powered = True
         log.info("{modem} powered on", modem=self.name)
+        self.notify("power", state="on")
         for service in self.services:
             service.power_on()
 
@@ -132,6 +139,7 @@ class Modem:
         self.powered = False
         for service in reversed(self.services):
             service.power_off()
+        self.notify("power", state="off")
 
     # -- channels --------------------------------------------------------------------------
 
@@ -160,3 +168,9 @@ class Modem:
         details = "".join(f" {key}={value}" for key, value in fields.items())
         text = f"{self.name} {kind}{details}".replace("{", "{{").replace("}", "}}")
         log.info(text, modem=self.name, event=kind, **fields)
+        self.notify(kind, **fields)  # a "port" field is the port the event is about
+
+    def notify(self, kind: str, port: str | None = None, **fields: Any) -> None:
+        """Tell the observers of an event on ``port`` (None: the modem as a whole)."""
+        for observer in list(self.observers):
+            observer(self, kind, port, fields)

@@ -281,18 +281,19 @@ class NetworkService(Service):
 
     # -- +CSQ / +CESQ -----------------------------------------------------------------------------
 
-    def _signal(self) -> tuple[int, int]:
+    def signal_quality(self) -> tuple[int, int]:
+        """<rssi>, <ber> as +CSQ shows them now (unknown while not registered)."""
         if self.serving is None:
             return signal.RSSI_UNKNOWN, signal.BER_UNKNOWN
         reg = self.modem.network_spec.registration
         return reg.rssi, reg.ber
 
     def csq(self, call) -> None:
-        rssi, ber = self._signal()
+        rssi, ber = self.signal_quality()
         call.info(f"+CSQ: {rssi},{ber}")
 
     def cesq(self, call) -> None:
-        rssi, ber = self._signal()
+        rssi, ber = self.signal_quality()
         tech = self.serving.tech if self.serving is not None else "gsm"
         call.info("+CESQ: " + ",".join(str(v) for v in signal.cesq(rssi, ber, tech)))
 

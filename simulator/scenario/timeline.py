@@ -64,7 +64,7 @@ def _read_entry(item: Node, modems: Sequence[str]) -> Entry:
     if "when" in fields:
         fields["when"].fail("event triggers (when:) are not available yet; use at, after or "
                             "every")
-    fault = _read_fault(fields["do"])
+    fault = read_fault(fields["do"])
     values: dict[str, Any] = {"fault": fault, "source": item.source}
     values["trigger"] = _read_trigger(fields, item)
     if "name" in fields:
@@ -75,7 +75,7 @@ def _read_entry(item: Node, modems: Sequence[str]) -> Entry:
     if "probability" in fields:
         values["probability"] = _probability(fields["probability"])
     if "modems" in fields:
-        values["modems"] = _read_selectors(fields["modems"], modems)
+        values["modems"] = read_selectors(fields["modems"], modems)
     if "for" in fields and "until" in fields:
         fields["until"].fail("give for or until, not both")
     ending = fields.get("for") or fields.get("until")
@@ -137,7 +137,7 @@ def _check_after(entries: list[Entry], items: list[Node]) -> None:
         items[e.index].key("after", items[e.index].yaml).fail(e.message)
 
 
-def _read_selectors(node: Node, modems: Sequence[str]) -> tuple[Selector, ...]:
+def read_selectors(node: Node, modems: Sequence[str]) -> tuple[Selector, ...]:
     items = node.sequence() if isinstance(node.yaml, yaml.SequenceNode) else [node]
     if not items:
         node.fail("an empty list selects no modem; leave modems out for every modem")
@@ -154,7 +154,7 @@ def _read_selectors(node: Node, modems: Sequence[str]) -> tuple[Selector, ...]:
     return tuple(selectors)
 
 
-def _read_fault(node: Node) -> Fault:
+def read_fault(node: Node) -> Fault:
     """``deregister``, ``{deregister: denied}``, ``{link: {latency: 2s}}``."""
     if isinstance(node.yaml, yaml.ScalarNode):
         name, value = node.string(), None

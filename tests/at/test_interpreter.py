@@ -45,6 +45,8 @@ def install_test_commands(modem, table):
         if call.command.dial == "BUSY":
             return ResultCode.BUSY
         sink = state["sink"] = Sink(stays_online=call.command.dial != "DROP")
+        if call.command.dial == "OWN":
+            return Connect(sink, shown=b"\r\nOk_Info_WaitingForData\r\n")
         return Connect(sink, "9600")
 
     def slow(call):
@@ -482,3 +484,38 @@ def test_a_prefix_fallback_leaves_other_prefixes_alone():
     bench.send(b"ATE0\r")
     assert bench.send(b"AT+NOSUCH\r") == b"\r\nERROR\r\n"
     assert bench.send(b"AT#KNOWN\r") == b"\r\n#KNOWN\r\n\r\nOK\r\n"
+
+
+def test_data_mode_with_a_dialects_own_announcement_and_end(bench):
+    bench.send(b"ATE0\r")
+    assert bench.send(b"ATDOWN\r") == b"\r\nOk_Info_WaitingForData\r\n"
+    sink = bench.modem.test_state["sink"]
+    bench.send(b"data")
+    assert bytes(sink.received) == b"data"
+    sink.link.end(b"\x03\r\nOk_Info_SocketClosed\r\n\r\nOK\r\n")
+    assert bench.host.take() == b"\x03\r\nOk_Info_SocketClosed\r\n\r\nOK\r\n"
+    assert bench.send(b"AT\r") == b"\r\nOK\r\n"  # command mode again
+
+
+def test_unsolicited_data_mode_with_a_dialects_own_announcement(bench):
+    bench.send(b"ATE0\r")
+    sink = Sink()
+    assert bench.interpreter.connect_unsolicited(sink, shown=b"\r\nHELLO\r\n")
+    assert bench.host.take() == b"\r\nHELLO\r\n" and sink.events == ["attach"]
+    assert not bench.interpreter.connect_unsolicited(Sink(), shown=b"x")  # already online
+
+
+def test_a_byte_a_service_listens_for_between_lines(bench):
+    bench.send(b"ATE0\r")
+    heard = []
+
+    def heard_etx():
+        heard.append(1)
+        return ResultCode.OK if len(heard) == 1 else None
+
+    bench.interpreter.on_idle_byte(0x03, heard_etx)
+    assert bench.send(b"\x03") == b"\r\nOK\r\n"
+    assert bench.send(b"AT+INFO\x03\r") == b"\r\na\r\nb\r\n\r\nOK\r\n"  # inside a line: ignored
+    assert bench.send(b"x\x03AT\r") == b"\r\nOK\r\n" and heard == [1, 1]
+    bench.interpreter.on_idle_byte(0x03, None)
+    assert bench.send(b"\x03AT\r") == b"\r\nOK\r\n" and len(heard) == 2

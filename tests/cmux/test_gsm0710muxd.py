@@ -61,6 +61,15 @@ class MuxdLab:
     channels: dict[str, Path] = dataclasses.field(default_factory=dict)
     #: The channels' PTYs, opened once: gsm0710muxd closes a DLC when its PTY is closed.
     links: dict[str, AtLink] = dataclasses.field(default_factory=dict)
+    #: The simulator's log (every modem of the module writes there).
+    modem_log: Path | None = None
+
+    def host_closes_logged(self) -> int:
+        """How often the simulator logged that the host closed this lab's modem PTY."""
+        if self.modem_log is None or not self.modem_log.exists():
+            return 0
+        return self.modem_log.read_text(errors="replace").count(
+            f"muxd-{self.mode} pty: host closed")
 
     @property
     def muxd_log(self) -> Path:
@@ -141,6 +150,9 @@ def labs(tmp_path_factory):
         cwd=REPO, env=atsim_environment(), stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=open(directory / "atsim.err", "wb"),  # noqa: SIM115
     )
+
+    for lab in labs.values():
+        lab.modem_log = modem_log
 
     def diagnostics() -> str:
         text = modem_log.read_text(errors="replace") if modem_log.exists() else ""
@@ -240,9 +252,14 @@ def test_data_mode_escape_and_resume_on_one_channel_while_the_other_answers(lab)
 
 def test_stopping_gsm0710muxd_returns_the_port_to_at_command_mode(labs):
     """Last test of the module: gsm0710muxd goes, the port is an AT port again."""
+    closes = {mode: lab.host_closes_logged() for mode, lab in labs.items()}
     for lab in labs.values():
         lab.stop()
-    for lab in labs.values():
+    for mode, lab in labs.items():
+        # The multiplexer ends when the modem sees the host go; a host that opened the port
+        # again before that would still be talking to the multiplexer, as on a real UART.
+        wait_for(lambda lab=lab, mode=mode: lab.host_closes_logged() > closes[mode], 30,
+                 f"the {mode} modem to see gsm0710muxd close its port", lab.diagnostics)
         with AtLink.open_pty(lab.modem_pty) as port:
             port.drain()
             assert port.command("AT").endswith(b"\r\nOK\r\n"), lab.mode

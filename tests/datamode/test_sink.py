@@ -170,3 +170,22 @@ def test_datagram_etx_can_leave_data_mode():
     sink.attach(link)
     sink.data_received(b"dgram" + E)
     assert end.sent == [b"dgram"] and link.result == ResultCode.OK and end.sink is None
+
+
+def test_a_socket_with_news_from_before_tells_them_once_attached():
+    end, link = StreamEnd(), FakeLink()
+    end.unread = b"early"
+    order = []
+    end.data_mode_entered = lambda: order.append(bytes(link.written))
+    sink = StreamSink(end, error_result=error)
+    sink.attach(link)
+    assert order == [b"early"]  # after what was received before, with the sink in place
+    assert end.sink is sink
+
+
+def test_a_dialects_own_lines_end_data_mode():
+    closed = END_MARK + b"\r\nOk_Info_SocketClosed\r\n\r\nOK\r\n"
+    end, link, sink = stream(StreamRules(peer_shutdown_leaves=True,
+                                         peer_shutdown_result=closed))
+    sink.peer_shutdown()
+    assert bytes(link.written) == END_MARK and link.result == closed and end.left == 1

@@ -163,10 +163,23 @@ def write_scenario(directory: Path, modems: list[str], *, network: str = "",
 # -- the simulator process --------------------------------------------------------------------
 
 
+#: ``twistd`` with this repository's plugin first: where atsim is also installed, Twisted
+#: would otherwise find the installed ``atsim_plugin.py`` (its own plugin directory comes
+#: before any on the path) and test the installed options instead of these.
+TWISTD_LAUNCHER = f"""\
+import sys
+import twisted.plugins
+twisted.plugins.__path__.insert(0, {str(REPO / "twisted" / "plugins")!r})
+sys.argv[0] = "twistd"
+from twisted.scripts.twistd import run
+run()
+"""
+
+
 def twistd_command() -> list[str]:
-    """``twistd`` of the interpreter running the tests (same virtualenv)."""
-    beside = Path(sys.executable).with_name("twistd")
-    return [str(beside) if beside.exists() else shutil.which("twistd") or "twistd"]
+    """``twistd`` of the interpreter running the tests (same virtualenv), loading this
+    repository's atsim plugin."""
+    return [sys.executable, "-c", TWISTD_LAUNCHER]
 
 
 def atsim_environment() -> dict[str, str]:
@@ -178,11 +191,22 @@ def atsim_environment() -> dict[str, str]:
     return env
 
 
+def control_off(args: list[str]) -> list[str]:
+    """``args`` with ``--control none`` after ``atsim`` unless they choose an endpoint: the
+    control API's default port is one for the whole machine, and tests run many atsims."""
+    if "atsim" not in args or any(a.startswith("--control") and a != "--control-token"
+                                  for a in args):
+        return list(args)
+    at = args.index("atsim") + 1
+    return [*args[:at], "--control", "none", *args[at:]]
+
+
 def run_twistd(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run twistd to completion (for start-up failures and ``--help``)."""
     return subprocess.run(
-        twistd_command() + ["-n", "--pidfile=", *args], cwd=cwd, env=atsim_environment(),
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+        twistd_command() + ["-n", "--pidfile=", *control_off(args)], cwd=cwd,
+        env=atsim_environment(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=timeout,
     )
 
 
@@ -198,7 +222,7 @@ class AtsimProcess:
             args += ["--seed", str(seed)]
         if state_dir is not None:
             args += ["--state-dir", str(state_dir)]
-        self.args = twistd_command() + args + list(extra_args)
+        self.args = twistd_command() + control_off(args + list(extra_args))
         self.process: subprocess.Popen | None = None
 
     def start(self) -> AtsimProcess:

@@ -11,6 +11,7 @@ import subprocess
 from tests.integration.harness import (
     AtLink,
     atsim_environment,
+    control_off,
     free_tcp_ports,
     modem_yaml,
     run_twistd,
@@ -25,7 +26,8 @@ from tests.integration.harness import (
 def test_help_documents_every_option(tmp_path):
     result = run_twistd(["atsim", "--help"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for option in ("--scenario=", "-s", "--seed=", "--state-dir=", "--log-level="):
+    for option in ("--scenario=", "-s", "--seed=", "--state-dir=", "--log-level=",
+                   "--control=", "--control-token="):
         assert option in result.stdout
     assert "scenarios/quickstart.yaml" in result.stdout
 
@@ -158,7 +160,7 @@ def test_port_in_use_stops_startup_and_leaves_nothing_behind(tmp_path):
 def run_daemon(args: list[str], cwd) -> subprocess.CompletedProcess:
     """twistd without -n: it forks, and the parent returns once the daemon has started."""
     command = twistd_command() + ["--pidfile", str(cwd / "atsim.pid"),
-                                  "--logfile", str(cwd / "atsim.log"), *args]
+                                  "--logfile", str(cwd / "atsim.log"), *control_off(args)]
     return subprocess.run(command, cwd=cwd, env=atsim_environment(), stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=60)
 

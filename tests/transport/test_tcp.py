@@ -157,13 +157,24 @@ class TcpTestCase(unittest.TestCase):
         self.addCleanup(sock.close)
         sock.sendall(b"AT\r")
         sock.shutdown(socket.SHUT_WR)
-        yield wait_until(lambda: self.device.events == ["opened", "closed"], timeout=1)
+        yield wait_until(lambda: self.device.events == ["opened", "closed"], timeout=30)
         self.assertEqual(bytes(self.device.received), b"AT\r")
-        sock.settimeout(2)
-        received = b""
-        while chunk := sock.recv(100):
-            received += chunk
-        self.assertEqual(received, b"AT\r")
+        # Read without blocking the reactor: the reply may still be in the port's buffer.
+        sock.setblocking(False)
+        received, ended = bytearray(), []
+
+        def read_some() -> bool:
+            try:
+                chunk = sock.recv(100)
+            except BlockingIOError:
+                return False
+            if not chunk:
+                ended.append(True)
+            received.extend(chunk)
+            return bool(ended)
+
+        yield wait_until(read_some, timeout=30, what="the reply, then the end of the stream")
+        self.assertEqual(bytes(received), b"AT\r")
 
     @defer.inlineCallbacks
     def test_stop_disconnects_the_host_and_stops_listening(self):

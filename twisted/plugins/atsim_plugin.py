@@ -29,7 +29,8 @@ LONGDESC = (
 
 
 class Options(usage.Options):
-    synopsis = "-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL]"
+    synopsis = ("-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL] "
+                "[--control ENDPOINT|none] [--control-token FILE]")
     longdesc = LONGDESC
 
     optParameters = [
@@ -45,6 +46,13 @@ class Options(usage.Options):
          "Least severe events atsim logs: debug (every command line, URC and data-mode "
          "change of every channel), info (ports, registration, calls, faults), warn or "
          "error. Default: info. debug costs throughput with many busy modems."],
+        ["control", None, "tcp:8474:interface=127.0.0.1",
+         "Where the control API (HTTP/JSON: modems, faults, events, metrics; see "
+         "docs/control.md) listens: a Twisted server endpoint, or 'none' for no API. "
+         "Default: tcp:8474:interface=127.0.0.1 (this machine only)."],
+        ["control-token", None, None,
+         "File holding a token the control API then requires of every request "
+         "(Authorization: Bearer <token>), for a port others can reach. Default: none."],
     ]
 
     def postOptions(self) -> None:
@@ -75,9 +83,17 @@ class Options(usage.Options):
         state_dir = Path(self["state-dir"]).absolute() if self["state-dir"] else None
         from twisted.internet import reactor
 
+        from simulator.control.service import TokenError, read_token
+
+        control = None if self["control"].strip().lower() == "none" else self["control"]
+        try:
+            token = read_token(Path(self["control-token"])) if self["control-token"] else None
+        except TokenError as error:
+            raise usage.UsageError(str(error)) from None
         try:
             self.service = make_service(scenario, reactor=reactor, seed=self["seed"],
-                                        state_dir=state_dir)
+                                        state_dir=state_dir, control=control,
+                                        control_token=token)
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
         try:

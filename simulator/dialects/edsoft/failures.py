@@ -4,7 +4,8 @@
 Reaching the server is the same for every service: a name not resolved is 38027 (002
 §3.2.2, §3.3.2, §4.2.2, §7.2.2), a server that cannot be reached or refuses the connection
 38016 "Open session attempt failed", one that stops answering 37964 "No response from
-server", a connection the server drops 37966.  What the server refuses depends on what was
+server", a connection the server closes 37966, one it resets 37952, the bearer gone
+35841 (as the TCP and UDP sockets show them).  What the server refuses depends on what was
 asked: a login (38080, 38081), a directory (38022), a download (38024), an upload (38017),
 a mail's addresses and body (38028-38031), a mail retrieval (38025).
 """
@@ -13,14 +14,16 @@ from __future__ import annotations
 
 import enum
 
+from simulator.dialects.edsoft.datamode import (
+    CANCELLED,
+    CLOSED_BY_PEER,
+    LINK_LOST,
+    NAME_NOT_RESOLVED,
+    NO_RESOURCE,
+    NO_RESPONSE,
+    OPEN_FAILED,
+)
 from simulator.ipstack.apps import AppError, AppFailure
-
-NAME_NOT_RESOLVED = 38027
-OPEN_FAILED = 38016
-NO_RESPONSE = 37964
-CLOSED_BY_PEER = 37966
-NO_LINK = 35867
-INTERNAL = 36872
 
 
 class Step(enum.Enum):
@@ -41,12 +44,12 @@ _BY_REASON: dict[AppFailure, int] = {
     AppFailure.REFUSED: OPEN_FAILED,
     AppFailure.SERVER_NOT_READY: OPEN_FAILED,
     AppFailure.TIMEOUT: NO_RESPONSE,
-    AppFailure.RESET: CLOSED_BY_PEER,
+    AppFailure.RESET: CANCELLED,
     AppFailure.CONNECTION_LOST: CLOSED_BY_PEER,
-    AppFailure.BEARER_RELEASED: NO_LINK,
-    AppFailure.LINK_DOWN: NO_LINK,
-    AppFailure.PORT_IN_USE: INTERNAL,
-    AppFailure.MESSAGE_TOO_LONG: INTERNAL,
+    AppFailure.BEARER_RELEASED: LINK_LOST,
+    AppFailure.LINK_DOWN: LINK_LOST,
+    AppFailure.PORT_IN_USE: NO_RESOURCE,
+    AppFailure.MESSAGE_TOO_LONG: NO_RESOURCE,
     AppFailure.USER_REJECTED: 38080,
     AppFailure.PASSWORD_REJECTED: 38081,
     # SMTP AUTH LOGIN: the server's verdict (535) answers the password, LOGIN's last step.

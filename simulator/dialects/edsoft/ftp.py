@@ -23,8 +23,9 @@ from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.datamode import error_result, message
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink, error_line
+from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink
 from simulator.dialects.edsoft.link import Resource
 from simulator.ipstack.apps import AppError, Finished, FtpSession
 
@@ -73,8 +74,8 @@ class EdsoftFtp(ServiceCommands):
             code = job.lost_code or failure_code(e, step)
             await sink.close()
             raise codes.error(code) from None
-        message = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
-        return Connect(sink, announce=codes.info_result(message))
+        name = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
+        return Connect(sink, shown=message(name, session.profile))
 
 
 class FileSink(TransferSink):
@@ -142,7 +143,7 @@ class FileSink(TransferSink):
             # "If this error occurs once the data transfer started, it is preceded by an ETX
             # character" (002 §4.2.2, §4.3.2); an upload's was echoed already.
             self.link.write(END_MARK)
-        self._end(error_line(code, self.at_session))
+        self._end(error_result(self.at_session, code))
 
     def _end(self, result) -> None:
         link, self.link = self.link, None

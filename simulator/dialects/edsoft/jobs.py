@@ -11,6 +11,8 @@
 
 While a job runs, the link going down calls ``job.lost(code)``: the command's own ending
 (an ETX and the error in data mode, the error as the final result otherwise).
+An error that ends data mode is shown as the sockets show theirs
+(``datamode.error_result``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
-from simulator.at.commands import DialectError
-from simulator.at.results import error_text
-from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.dns import endpoints
-from simulator.dialects.edsoft.failures import NO_LINK
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.edsoft.link import NO_LINK, Resource
 from simulator.ipstack.apps import (
     AppError,
     AppFailure,
@@ -91,12 +89,6 @@ class ServiceCommands:
     def _link_down(self, code: int | None) -> None:
         if self.job is not None:
             self.job.lost(code if code is not None else NO_LINK)
-
-
-def error_line(code: int, session: Any) -> str:
-    """``#CME ERROR: <code>`` as the channel shows an error that ends data mode."""
-    error: DialectError = codes.error(code)
-    return error_text(error, session) or f"#CME ERROR: {code}"
 
 
 class TransferSink:

@@ -24,8 +24,9 @@ from twisted.internet import defer
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.datamode import error_result, message, waiting_for_data
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink, error_line
+from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.mailtext import BodyReader, MailWriter
 from simulator.ipstack.apps import (
@@ -94,7 +95,7 @@ class EdsoftMail(ServiceCommands):
             if session is not None:
                 sink = BodySink(job, smtp, mail, session)
                 job.on_lost = sink.lost
-                return Connect(sink, announce=codes.info_result("Ok_Info_WaitingForData"))
+                return Connect(sink, shown=waiting_for_data(session))
             mail.write(read(f"BODY{i}").encode("latin-1", "replace"))
             mail.finish()
             await mail.when_done()
@@ -126,7 +127,7 @@ class EdsoftMail(ServiceCommands):
                 sink = MailSink(job, pop3, session, header=read("POP3HEADERMODE") == 1)
                 job.on_lost = sink.lost
                 await sink.start(pop3.retrieve(1, delete=True))
-                return Connect(sink, announce=codes.info_result("Ok_Info_Mail"))
+                return Connect(sink, shown=message("Ok_Info_Mail", session.profile))
             await pop3.close()
         except AppError as e:
             pop3.abort()
@@ -179,7 +180,7 @@ class BodySink:
         elif isinstance(event, Finished):
             self._end(ResultCode.OK)
         elif isinstance(event, Failed):
-            self._end(error_line(failure_code(event.error, Step.SEND), self.at_session))
+            self._end(error_result(self.at_session, failure_code(event.error, Step.SEND)))
 
     # -- inactivity -----------------------------------------------------------------------
 
@@ -194,7 +195,7 @@ class BodySink:
 
     def _inactive(self) -> None:
         self._timer = None
-        self._end(error_line(PUTMAIL_TIMEOUT_CODE, self.at_session))
+        self._end(error_result(self.at_session, PUTMAIL_TIMEOUT_CODE))
 
     # -- the end --------------------------------------------------------------------------
 
@@ -216,7 +217,7 @@ class BodySink:
         ended.addBoth(done)
 
     def lost(self, code: int) -> None:
-        self._end(error_line(code, self.at_session))
+        self._end(error_result(self.at_session, code))
 
     def escaped(self) -> bool:
         self.link = None
@@ -265,7 +266,7 @@ class MailSink(TransferSink):
         link, self.link = self.link, None
         self.transfer.close()
         self.pop3.abort()  # no QUIT: the message stays on the server
-        self._done(link, error_line(code, self.at_session))
+        self._done(link, error_result(self.at_session, code))
 
     def lost(self, code: int) -> None:
         if self.link is not None:

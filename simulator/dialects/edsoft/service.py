@@ -25,6 +25,8 @@ from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.ping import EdsoftPing
 from simulator.dialects.edsoft.state import ConnectionState, state_line
+from simulator.dialects.edsoft.tcp import TcpSockets
+from simulator.dialects.edsoft.udp import UdpService
 from simulator.dialects.edsoft.values import AddressList, BadValue
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
@@ -64,6 +66,9 @@ class EdsoftService(Service):
         #: The connection and the incoming calls (002 §2.2).
         self.connections = Connections(self)
         self.calls = IncomingCalls(self, self.connections)
+        #: The two TCP sockets and the UDP session (002 §5, §6).
+        self.tcp = TcpSockets(self)
+        self.udp = UdpService(self)
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
         self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
 
@@ -77,6 +82,8 @@ class EdsoftService(Service):
         # Everything on the link goes with the module; nothing is shown (nobody is there).
         self.connections.power_off()
         self.calls.power_off()
+        self.tcp.power_off()
+        self.udp.power_off()
         self.link.lost()
         self.resources.clear()
 
@@ -103,6 +110,8 @@ class EdsoftService(Service):
         table.add("#VSTATE", exec=self.vstate, **_refused("set", "read", "test"))
         table.add("#DELFLASH", exec=self.delflash, **_refused("set", "read", "test"))
         self.connections.register(table)
+        self.tcp.register(table)
+        self.udp.register(table)
         for application in self.applications:
             application.register(table)
 

@@ -12,8 +12,8 @@ F = AppFailure
 
 @pytest.mark.parametrize("reason,code", [
     (F.NAME_NOT_FOUND, 38027), (F.DNS_TIMEOUT, 38027), (F.UNREACHABLE, 38016),
-    (F.REFUSED, 38016), (F.SERVER_NOT_READY, 38016), (F.TIMEOUT, 37964), (F.RESET, 37966),
-    (F.CONNECTION_LOST, 37966), (F.BEARER_RELEASED, 35867), (F.USER_REJECTED, 38080),
+    (F.REFUSED, 38016), (F.SERVER_NOT_READY, 38016), (F.TIMEOUT, 37964), (F.RESET, 37952),
+    (F.CONNECTION_LOST, 37966), (F.BEARER_RELEASED, 35841), (F.USER_REJECTED, 38080),
     (F.PASSWORD_REJECTED, 38081), (F.AUTH_FAILED, 38081), (F.SENDER_REJECTED, 38028),
     (F.RECIPIENT_REJECTED, 38029), (F.CC_REJECTED, 38030), (F.BODY_REJECTED, 38031),
 ])
@@ -36,7 +36,7 @@ def test_a_refusal_shows_the_code_of_what_was_asked(step, code):
 def test_any_reply_to_cwd_is_38022_but_not_a_lost_link():
     assert failure_code(AppError(F.AUTH_FAILED, reply=Reply(530, "530 x")),
                         Step.DIRECTORY) == 38022
-    assert failure_code(AppError(F.BEARER_RELEASED), Step.DIRECTORY) == 35867
+    assert failure_code(AppError(F.BEARER_RELEASED), Step.DIRECTORY) == 35841
 
 
 @pytest.mark.parametrize("first,second,servers", [

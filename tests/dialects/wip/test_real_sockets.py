@@ -9,46 +9,19 @@ import ipaddress
 import random
 import socket
 
-from twisted.internet import defer, protocol, reactor, threads
+from twisted.internet import protocol, reactor, threads
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import OK, WipBench
+from tests.realtime import Collector, both_ways, until, wait
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
               dns=(ipaddress.IPv4Address("10.64.255.53"),))
 FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
-
-
-def wait(seconds: float) -> defer.Deferred:
-    d = defer.Deferred()
-    reactor.callLater(seconds, d.callback, None)
-    return d
-
-
-async def until(condition, timeout: float = 20.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await wait(0.01)
-    raise AssertionError("condition not met in time")
-
-
-class Collector(protocol.Protocol):
-    """A host-side peer: keeps what it receives, can send."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.lost = False
-
-    def dataReceived(self, data: bytes) -> None:
-        self.data += data
-
-    def connectionLost(self, reason=protocol.connectionDone) -> None:
-        self.lost = True
 
 
 class RealSocketTests(unittest.TestCase):
@@ -109,31 +82,11 @@ class RealSocketTests(unittest.TestCase):
         rng = random.Random(mode * 2 + bytewise)
         up, down = rng.randbytes(MIB), rng.randbytes(MIB)
         wire = escape(up) if mode == 1 else up
-        peer.transport.write(down)
-        received = bytearray()
-
-        def take():
-            received.extend(bench.port.host.received)
-            bench.port.host.received.clear()
-
-        if bytewise:
-            for i in range(len(wire)):
-                bench.port.channel.receive(wire[i:i + 1])
-                if i % 65536 == 0:
-                    take()
-                    await wait(0)
-        else:
-            for i in range(0, len(wire), 4096):
-                bench.port.channel.receive(wire[i:i + 4096])
         expected_down = escape(down) if mode == 1 else down
-
-        def done():
-            take()
-            return len(peer.data) >= MIB and len(received) >= len(expected_down)
-
-        await until(done, timeout=60)
+        received = await both_ways(bench.port, peer, up=up, wire=wire, down=down,
+                                   expected_down=expected_down, bytewise=bytewise)
         self.assertEqual(bytes(peer.data), up)
-        self.assertEqual(bytes(received), expected_down)
+        self.assertEqual(received, expected_down)
 
     async def test_one_mib_each_way_in_continuous_mode(self):
         await self.exchange(1, bytewise=False)

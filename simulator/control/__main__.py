@@ -1,0 +1,7 @@
+"""``python -m simulator.control``: the same as ``atsim-ctl``."""
+
+import sys
+
+from simulator.control.cli import main
+
+sys.exit(main())

@@ -1,0 +1,223 @@
+"""The HTTP/JSON resources of the control API (Twisted Web), over the simulator's modems, the
+fault book, the event log and the metrics.  Every answer is JSON (but ``/metrics`` and the
+event stream); every refusal is a 4xx with ``{"error": message}``; an unexpected failure is
+logged and answered 500 with a message, never a traceback."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from twisted.internet import defer
+from twisted.web import server
+from twisted.web.resource import Resource
+
+from simulator.control import openapi, state
+from simulator.control.events import QUEUE_LIMIT, EventFilter, EventLog
+from simulator.control.faults import FaultBook, StartFailed
+from simulator.control.metrics import CONTENT_TYPE, Metrics
+from simulator.control.requests import (
+    Refused,
+    one_selector,
+    read_fault_request,
+    read_json,
+    selector_patterns,
+)
+from simulator.control.stream import EventStream
+from simulator.logs import Logger
+from simulator.modem.modem import Modem
+
+log = Logger(namespace="atsim.control")
+
+#: The largest request body read.
+MAX_BODY = 1 << 20
+
+JSON_TYPE = b"application/json"
+
+
+class ControlApi(Resource):
+    isLeaf = True
+
+    def __init__(self, modems: Mapping[str, Modem], book: FaultBook, events: EventLog,
+                 metrics: Metrics, token: str | None = None,
+                 queue_limit: int = QUEUE_LIMIT) -> None:
+        super().__init__()
+        self.modems = dict(modems)
+        self.book = book
+        self.events = events
+        self.metrics = metrics
+        self.token = token
+        self.queue_limit = queue_limit
+        #: The event streams open now.
+        self.streams: set[EventStream] = set()
+        self._routes = {
+            ("modems",): {"GET": self.list_modems},
+            ("modems", None): {"GET": self.show_modem},
+            ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
+            ("faults", None): {"GET": self.show_fault, "DELETE": self.remove_fault},
+            ("events",): {"GET": self.stream_events},
+            ("metrics",): {"GET": self.show_metrics},
+            ("openapi.json",): {"GET": self.show_openapi},
+            (): {"GET": self.show_index},
+        }
+
+    def render(self, request):
+        try:
+            self._authorise(request)
+            segments = [unquote(s.decode("utf-8")) for s in request.postpath if s]
+            handlers, argument = self._route(segments)
+            method = request.method.decode("ascii", "replace")
+            handler = handlers.get(method)
+            if handler is None:
+                request.setHeader(b"allow", ", ".join(sorted(handlers)).encode())
+                raise Refused(f"{method} is not allowed on /{'/'.join(segments)}; "
+                                 f"allowed: {', '.join(sorted(handlers))}", 405)
+            args = (request,) if argument is None else (request, argument)
+            return handler(*args)
+        except Refused as error:
+            return _answer(request, {"error": error.message}, error.status)
+        except UnicodeDecodeError:
+            return _answer(request, {"error": "the path is not UTF-8"}, 400)
+        except Exception:
+            log.failure("control API: {method} {uri} failed", method=request.method,
+                        uri=request.uri)
+            return _answer(request, {"error": "internal error; the simulator's log says more"},
+                           500)
+
+    def _authorise(self, request) -> None:
+        if self.token is None:
+            return
+        given = request.getHeader(b"authorization") or b""
+        if not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
+            request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
+            raise Refused("this control endpoint needs its bearer token "
+                             "(Authorization: Bearer <token>)", 401)
+
+    def _route(self, segments: list[str]):
+        if tuple(segments) in self._routes:
+            return self._routes[tuple(segments)], None
+        if len(segments) == 2 and (segments[0], None) in self._routes:
+            return self._routes[segments[0], None], segments[1]
+        raise Refused(f"no resource /{'/'.join(segments)}; see /openapi.json", 404)
+
+    # -- modems ------------------------------------------------------------------------------
+
+    def list_modems(self, request):
+        names = list(self.modems)
+        pattern = _query(request, "name")
+        if pattern is not None:
+            names = one_selector(pattern, names)
+        return _answer(request, {"modems": [state.summary(self.modems[n]) for n in names]})
+
+    def show_modem(self, request, name: str):
+        modem = self._modem(name)
+        faults = [r.to_json() for r in self.book.running(modem.name)]
+        return _answer(request, state.details(modem, faults))
+
+    def _modem(self, name: str) -> Modem:
+        try:
+            return self.modems[name]
+        except KeyError:
+            raise Refused(f"no modem {name!r}", 404) from None
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def list_faults(self, request):
+        modem = _query(request, "modem")
+        if modem is not None:
+            self._modem(modem)
+        return _answer(request, {"faults": [r.to_json() for r in self.book.running(modem)]})
+
+    def apply_fault(self, request):
+        body = _body(request)
+        fault_request = read_fault_request(read_json(body), list(self.modems))
+        try:
+            records = self.book.apply(fault_request)
+        except StartFailed as error:
+            raise Refused(str(error), 409) from None
+        return _answer(request, {"ids": [r.id for r in records],
+                                 "faults": [r.to_json() for r in records]}, 201)
+
+    def show_fault(self, request, fault_id: str):
+        record = self._record(fault_id)
+        return _answer(request, record.to_json())
+
+    def remove_fault(self, request, fault_id: str):
+        record = self._record(fault_id)
+        self.book.remove(record.id)
+        return _answer(request, record.to_json())
+
+    def _record(self, fault_id: str):
+        try:
+            number = int(fault_id)
+        except ValueError:
+            raise Refused(f"a fault id is a whole number, got {fault_id!r}") from None
+        for record in self.book.running():
+            if record.id == number:
+                return record
+        raise Refused(f"no running fault {number} (ended, or never started)", 404)
+
+    # -- events, metrics, description ---------------------------------------------------------
+
+    def stream_events(self, request):
+        patterns = tuple(pattern for text in _query_all(request, "modem")
+                         for pattern in selector_patterns(text, "modem"))
+        kinds = frozenset(k for text in _query_all(request, "kind")
+                          for k in text.split(",") if k)
+        request.setHeader(b"content-type", b"text/event-stream; charset=utf-8")
+        request.setHeader(b"cache-control", b"no-cache")
+        stream = EventStream(request, self.events, EventFilter(patterns, kinds),
+                             self.queue_limit)
+        self.streams.add(stream)
+        request.notifyFinish().addBoth(lambda _: self.streams.discard(stream))
+        return server.NOT_DONE_YET
+
+    def close_streams(self) -> defer.Deferred:
+        """Close every open event stream; fires once their connections are gone."""
+        closed = []
+        for stream in list(self.streams):
+            closed.append(stream.request.notifyFinish())
+            stream.request.channel.loseConnection()
+        return defer.gatherResults(closed, consumeErrors=True).addBoth(lambda _: None)
+
+    def show_metrics(self, request):
+        request.setHeader(b"content-type", CONTENT_TYPE.encode())
+        return self.metrics.render().encode()
+
+    def show_openapi(self, request):
+        return _answer(request, openapi.DESCRIPTION)
+
+    def show_index(self, request):
+        return _answer(request, {"service": "atsim control API",
+                                 "description": "/openapi.json",
+                                 "paths": sorted(openapi.DESCRIPTION["paths"])})
+
+
+def _answer(request, document: Any, status: int = 200) -> bytes:
+    request.setResponseCode(status)
+    request.setHeader(b"content-type", JSON_TYPE)
+    return json.dumps(document, indent=1).encode() + b"\n"
+
+
+def _body(request) -> bytes:
+    content = request.content.read(MAX_BODY + 1)
+    if len(content) > MAX_BODY:
+        raise Refused(f"the body is larger than {MAX_BODY} bytes", 413)
+    return content
+
+
+def _query_all(request, name: str) -> list[str]:
+    try:
+        return [v.decode("utf-8") for v in request.args.get(name.encode(), [])]
+    except UnicodeDecodeError:
+        raise Refused(f"{name}: not UTF-8") from None
+
+
+def _query(request, name: str) -> str | None:
+    values = _query_all(request, name)
+    if len(values) > 1:
+        raise Refused(f"{name} is given more than once")
+    return values[0] if values else None

@@ -1,0 +1,158 @@
+"""The event log: what the modems report (commands, results, URCs, power, registration,
+faults ...) as ``Event`` values, handed to every subscriber through its own bounded queue.
+
+A subscriber that does not keep up loses the oldest events of its queue and counts them; it
+never holds up a modem, which only appends to a ``deque``.  The log watches the modems only
+while somebody subscribes, so a run nobody watches builds no events at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from simulator.modem.modem import Modem
+
+#: Version of the event objects' JSON shape (``Event.to_json``); raised when a key changes
+#: meaning or goes away (new keys do not raise it).
+SCHEMA_VERSION = 1
+
+#: Events one subscriber may have waiting before the oldest are dropped.
+QUEUE_LIMIT = 1000
+
+# Commands whose parameters are secrets (PIN, PUK, facility passwords): a log keeps only the
+# command name.
+_SECRET_COMMAND = re.compile(r"^(AT\s*[+]\s*(?:CPIN2?|CLCK|CPWD|CPINR))\s*=.*$", re.IGNORECASE)
+
+
+def redact(line: str) -> str:
+    """``AT+CPIN="1234"`` -> ``AT+CPIN=<redacted>``; other lines unchanged."""
+    match = _SECRET_COMMAND.match(line)
+    return f"{match[1]}=<redacted>" if match else line
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    seq: int
+    time: float
+    modem: str
+    kind: str
+    port: str | None
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"v": SCHEMA_VERSION, "seq": self.seq, "time": self.time, "modem": self.modem,
+                "port": self.port, "kind": self.kind, "data": self.data}
+
+
+@dataclasses.dataclass(frozen=True)
+class EventFilter:
+    """Which events a subscriber wants: modems by glob pattern, kinds by name (empty: all)."""
+
+    modems: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset()
+
+    def wants(self, modem: str, kind: str) -> bool:
+        if self.kinds and kind not in self.kinds:
+            return False
+        return not self.modems or any(fnmatch.fnmatchcase(modem, p) for p in self.modems)
+
+
+class Subscription:
+    """One subscriber's queue.  ``wake`` is called when an event arrives in an empty queue
+    (the stream writes it out); ``dropped`` counts events lost because the queue was full."""
+
+    def __init__(self, log: EventLog, wanted: EventFilter, limit: int,
+                 wake: Callable[[], None]) -> None:
+        self.filter = wanted
+        self.queue: deque[Event] = deque()
+        self.limit = limit
+        self.dropped = 0
+        self._log = log
+        self._wake = wake
+
+    def offer(self, event: Event) -> None:
+        if len(self.queue) >= self.limit:
+            self.queue.popleft()
+            self.dropped += 1
+            self._log.dropped += 1
+        self.queue.append(event)
+        if len(self.queue) == 1:
+            self._wake()
+
+    def take(self) -> list[Event]:
+        events = list(self.queue)
+        self.queue.clear()
+        return events
+
+    def close(self) -> None:
+        self._log.unsubscribe(self)
+
+
+class EventLog:
+    """Events of a set of modems, for any number of subscribers."""
+
+    def __init__(self, modems: Sequence[Modem], clock) -> None:
+        self._modems = list(modems)
+        self._clock = clock
+        self._subscriptions: list[Subscription] = []
+        self._seq = 0
+        #: Events dropped over every subscriber's queue since the start.
+        self.dropped = 0
+        #: Events built since the start.
+        self.published = 0
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscriptions)
+
+    def subscribe(self, wanted: EventFilter = EventFilter(), *, wake: Callable[[], None],
+                  limit: int = QUEUE_LIMIT) -> Subscription:
+        subscription = Subscription(self, wanted, limit, wake)
+        if not self._subscriptions:
+            for modem in self._modems:
+                modem.observers.append(self.observe)
+        self._subscriptions.append(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        if subscription not in self._subscriptions:
+            return
+        self._subscriptions.remove(subscription)
+        if not self._subscriptions:
+            for modem in self._modems:
+                modem.observers.remove(self.observe)
+
+    def observe(self, modem: Modem, kind: str, port: str | None, fields: dict) -> None:
+        """A modem observer (``Modem.observers``)."""
+        wanting = [s for s in self._subscriptions if s.filter.wants(modem.name, kind)]
+        if not wanting:
+            return
+        self._seq += 1
+        self.published += 1
+        event = Event(self._seq, self._clock.seconds(), modem.name, kind, port,
+                      _plain(kind, fields))
+        for subscription in wanting:
+            subscription.offer(event)
+
+
+def _plain(kind: str, fields: dict) -> dict[str, Any]:
+    """The fields as JSON values, secrets left out."""
+    data = {key: _json_value(value) for key, value in fields.items() if key != "port"}
+    if kind == "command" and "line" in data:
+        data["line"] = redact(data["line"])
+    return data
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, bytearray)):
+        return [_json_value(v) for v in value]
+    return str(value)

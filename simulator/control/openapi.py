@@ -1,0 +1,162 @@
+"""The OpenAPI 3.0 description of the control API, served at ``GET /openapi.json`` and
+printed in docs/control.md (a test keeps the two the same)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _json(schema_ref: str, description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/"
+                                                                 f"{schema_ref}"}}}}
+
+
+_ERROR = _json("Error", "refused: the message says why")
+
+DESCRIPTION: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "atsim control API",
+        "version": "1",
+        "description": "See and steer a running atsim: its modems, faults, events and "
+                       "metrics. With --control-token, every request needs "
+                       "'Authorization: Bearer <token>'.",
+    },
+    "paths": {
+        "/modems": {"get": {
+            "summary": "List the modems",
+            "parameters": [{"name": "name", "in": "query", "required": False,
+                            "description": "a selector: lab-3, lab-*, lab-{1..5}",
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json("ModemList", "the modems, in scenario order"),
+                          "400": _ERROR},
+        }},
+        "/modems/{name}": {"get": {
+            "summary": "One modem's state",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json("Modem", "the modem"), "404": _ERROR},
+        }},
+        "/faults": {
+            "get": {
+                "summary": "The running faults (the timeline's and the API's)",
+                "parameters": [{"name": "modem", "in": "query", "required": False,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json("FaultList", "running faults"), "404": _ERROR},
+            },
+            "post": {
+                "summary": "Start a fault on every modem a selector names, or on none",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FaultRequest"}}}},
+                "responses": {"201": _json("Applied", "started on every selected modem"),
+                              "400": _ERROR, "409": _ERROR, "413": _ERROR},
+            },
+        },
+        "/faults/{id}": {
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "get": {
+                "summary": "One running fault",
+                "responses": {"200": _json("Fault", "the fault"), "400": _ERROR,
+                              "404": _ERROR},
+            },
+            "delete": {
+                "summary": "End a running fault",
+                "responses": {"200": _json("Fault", "the fault, ended"), "400": _ERROR,
+                              "404": _ERROR},
+            },
+        },
+        "/events": {"get": {
+            "summary": "The event log as Server-Sent Events",
+            "parameters": [
+                {"name": "modem", "in": "query", "required": False,
+                 "description": "a modem name or pattern; may repeat",
+                 "schema": {"type": "string"}},
+                {"name": "kind", "in": "query", "required": False,
+                 "description": "event kinds, comma-separated (command,result,urc ...)",
+                 "schema": {"type": "string"}},
+            ],
+            "responses": {"200": {
+                "description": "one 'data:' line of an Event per message; 'event: "
+                               "dropped' with the total lost when this client fell behind",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                "400": _ERROR},
+        }},
+        "/metrics": {"get": {
+            "summary": "Counters in the Prometheus text format",
+            "responses": {"200": {"description": "exposition format 0.0.4",
+                                  "content": {"text/plain": {"schema": {"type": "string"}}}}},
+        }},
+        "/openapi.json": {"get": {
+            "summary": "This description",
+            "responses": {"200": {"description": "OpenAPI 3.0",
+                                  "content": {"application/json": {}}}},
+        }},
+    },
+    "components": {"schemas": {
+        "Error": {"type": "object", "required": ["error"],
+                  "properties": {"error": {"type": "string"}}},
+        "ModemSummary": {"type": "object", "properties": {
+            "name": {"type": "string"}, "dialect": {"type": "string"},
+            "powered": {"type": "boolean"}, "registered": {"type": "boolean"},
+            "hosts_attached": {"type": "integer"}}},
+        "ModemList": {"type": "object", "properties": {"modems": {
+            "type": "array", "items": {"$ref": "#/components/schemas/ModemSummary"}}}},
+        "Modem": {"allOf": [{"$ref": "#/components/schemas/ModemSummary"}, {
+            "type": "object", "properties": {
+                "functionality": {"type": "integer", "description": "+CFUN level"},
+                "radio_on": {"type": "boolean"},
+                "sim": {"type": "object", "properties": {
+                    "state": {"type": "string",
+                              "enum": ["absent", "blocked", "SIM PIN", "SIM PUK", "READY"]},
+                    "pin_retries": {"type": "integer"}, "puk_retries": {"type": "integer"}}},
+                "registration": {"type": "object", "description": "per report (+CREG, "
+                                 "+CGREG, +CEREG): stat, state, and lac/cell_id when "
+                                 "registered", "additionalProperties": {"type": "object"}},
+                "operator": {"type": "object", "nullable": True},
+                "packet_attached": {"type": "boolean"},
+                "signal": {"type": "object", "properties": {
+                    "rssi": {"type": "integer"}, "ber": {"type": "integer"}}},
+                "pdp_contexts": {"type": "array", "items": {"type": "object"}},
+                "bearers": {"type": "array", "items": {"type": "object", "properties": {
+                    "apn": {"type": "string"}, "address": {"type": "string"},
+                    "dns": {"type": "array", "items": {"type": "string"}}}}},
+                "calls": {"type": "object", "properties": {
+                    "ringing": {"type": "boolean"}, "dialling": {"type": "boolean"},
+                    "in_call": {"type": "boolean"}}},
+                "ports": {"type": "array", "items": {"type": "object", "properties": {
+                    "port": {"type": "string"}, "mode": {"type": "string"},
+                    "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
+                    "urcs_dropped": {"type": "integer"},
+                    "bytes_dropped": {"type": "object"}}}},
+                "faults": {"type": "array",
+                           "items": {"$ref": "#/components/schemas/Fault"}}}}]},
+        "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {
+            "modems": {"description": "a selector or a list of them, as in a timeline",
+                       "oneOf": [{"type": "string"},
+                                 {"type": "array", "items": {"type": "string"}}]},
+            "fault": {"description": "a fault as in a timeline's do: a name, or "
+                                     "{name: arguments}",
+                      "oneOf": [{"type": "string"}, {"type": "object"}]},
+            "for": {"description": "a duration (\"20s\", \"250ms\", seconds); without it "
+                                   "the fault runs until removed",
+                    "oneOf": [{"type": "string"}, {"type": "number"}]}}},
+        "Fault": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "modem": {"type": "string"},
+            "fault": {"type": "string"}, "args": {"type": "object"},
+            "text": {"type": "string"}, "cause": {"type": "string"},
+            "started": {"type": "number"}, "ends": {"type": "number", "nullable": True},
+            "active": {"type": "boolean"}}},
+        "FaultList": {"type": "object", "properties": {"faults": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Fault"}}}},
+        "Applied": {"type": "object", "properties": {
+            "ids": {"type": "array", "items": {"type": "integer"}},
+            "faults": {"type": "array", "items": {"$ref": "#/components/schemas/Fault"}}}},
+        "Event": {"type": "object", "properties": {
+            "v": {"type": "integer", "description": "schema version"},
+            "seq": {"type": "integer"}, "time": {"type": "number"},
+            "modem": {"type": "string"}, "port": {"type": "string", "nullable": True},
+            "kind": {"type": "string"}, "data": {"type": "object"}}},
+    }},
+}

@@ -1,0 +1,139 @@
+"""What the TCP sockets and the UDP session share: the stack claim they hold, the port
+their data mode runs on, and their end.
+
+A session opened by a command (``AT#OTCP``, ``AT#OUDP``) enters data mode as the command's
+outcome; one that waits for its peer (``AT#LTCPSTART``, ``AT#LUDPSTART``) answers ``OK`` at
+once and takes the port when the peer comes, showing ``Ok_Info_WaitingForData`` then
+(E60).  The port is the one that typed the command; while it is busy (a command running, a
+line half typed, another socket in data mode) the session waits for it.
+
+eDsoft has no online command state and no ``ATO`` (002 documents neither): whatever ends
+data mode — an ETX, the peer, an error, ``+++``, the port closing — ends the session, which
+closes its socket and gives its claim on the stack back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.at.commands import Connect, ResultCode
+from simulator.datamode.dle import ETX
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.datamode import waiting_for_data
+from simulator.dialects.edsoft.link import NO_LINK
+from simulator.ipstack.events import SocketListener
+
+if TYPE_CHECKING:
+    from simulator.at.commands import Param
+    from simulator.datamode.sink import SocketSink
+    from simulator.dialects.edsoft.link import Claim
+    from simulator.dialects.edsoft.service import EdsoftService
+
+#: How often a session whose peer came looks again for its port to be free, seconds.
+PORT_RETRY = 0.05
+#: "Legal id {1,2}" (002 §5.1).
+TCP_SOCKETS = (1, 2)
+
+
+class DataSession(SocketListener):
+    """One TCP socket or the UDP session, from its command to its end."""
+
+    def __init__(self, edsoft: EdsoftService, claim: Claim, at_session: Any,
+                 interpreter: Any) -> None:
+        self.edsoft = edsoft
+        self.claim = claim
+        #: The AT channel settings of the port that opened it (its ATV/ATQ frame the lines).
+        self.at_session = at_session
+        self.interpreter = interpreter
+        self.clock = edsoft.modem.clock
+        #: The sink of the port in data mode on this session (the sink sets it).
+        self.sink: SocketSink | None = None
+        self.ended = False
+
+    def make_sink(self) -> SocketSink:
+        raise NotImplementedError
+
+    def connect(self) -> Connect:
+        """The outcome of the command that opened the session."""
+        return Connect(self.make_sink(), shown=waiting_for_data(self.at_session))
+
+    def offer_port(self) -> None:
+        """The peer came: take the port now, or as soon as it is free."""
+        if self.ended:
+            return
+        if not self.interpreter.connect_unsolicited(self.make_sink(),
+                                                    shown=waiting_for_data(self.at_session)):
+            self.clock.callLater(PORT_RETRY, self.offer_port)
+
+    @property
+    def waiting(self) -> bool:
+        """A listen whose peer has not come yet."""
+        return False
+
+    def data_mode_entered(self) -> None:
+        """Data mode began on the port: report what happened before."""
+
+    def data_mode_left(self) -> None:
+        self.end()
+
+    def link_down(self, code: int | None) -> None:
+        """The IP link went: a session in data mode fails with ``<ETX>`` and the code (E68);
+        one waiting for its peer ends without a word."""
+        if self.sink is not None and self.sink.active:
+            self.sink.failed(code if code is not None else NO_LINK)
+        self.end()
+
+    def power_off(self) -> None:
+        """The module goes down: the session ends without a word (nobody reads it)."""
+        if self.sink is not None and self.sink.active:
+            self.sink.release(None)
+        self.end()
+
+    def end(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self.close_socket()
+        self.claim.release()
+
+    def close_socket(self) -> None:
+        raise NotImplementedError
+
+
+def single_param(call) -> Param:
+    """The one parameter of ``AT#<C>=<id>``; any other shape is 34819 (E7)."""
+    params = call.command.params
+    if len(params) != 1 or params[0] is None:
+        raise codes.error(codes.SYNTAX_ERROR)
+    return params[0]
+
+
+def socket_id(call) -> int:
+    """``AT#<C>=<id>`` with id 1 or 2; another id is 34882 (E27)."""
+    typed = single_param(call).as_typed
+    if typed not in {str(s) for s in TCP_SOCKETS}:
+        raise codes.error(codes.BAD_ARGUMENT)
+    return int(typed)
+
+
+def refuse(call) -> Any:
+    raise codes.error(codes.SYNTAX_ERROR)
+
+
+def arm_etx_abort(edsoft: EdsoftService, interpreter: Any) -> None:
+    """"The LTCP command can be aborted before an incoming TCP request has been received by
+    issuing an <ETX> character on the serial port" (002 §5.2.1): a lone ETX typed between
+    command lines ends the listens this port opened, answered ``OK`` as the ETX that closes
+    the socket is (002 A.8.1, E68)."""
+
+    def abort() -> ResultCode | None:
+        interpreter.on_idle_byte(ETX, None)
+        sessions = [*edsoft.tcp.sessions.values(), edsoft.udp.current()]
+        ended = [s for s in sessions
+                 if s is not None and s.waiting and s.interpreter is interpreter]
+        for session in ended:
+            session.end()
+        return ResultCode.OK if ended else None
+
+    if interpreter is not None:
+        interpreter.on_idle_byte(ETX, abort)

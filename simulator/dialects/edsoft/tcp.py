@@ -1,0 +1,243 @@
+"""eDsoft's two TCP sockets (002 §5): ``AT#LTCPSTART=<id>`` listens on TCPPORT for TCPSERV,
+``AT#LTCPSTOP=<id>`` stops listening, ``AT#OTCP=<id>`` connects to TCPSERV:TCPPORT.  The
+socket's parameters are read when the command runs (DLEMODE, TCPPORT, TCPSERV) and while
+it runs (TCPTXDELAY, 002 §5.1.4).
+
+    AT#OTCP=1          -> Ok_Info_WaitingForData        data mode (or #CME ERROR: <code>)
+    AT#LTCPSTART=1     -> OK  ...  Ok_Info_WaitingForData when the peer connects
+    AT#LTCPSTOP=1      -> OK
+
+Decisions E60-E69 in docs/dialects/edsoft.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from twisted.internet import defer
+
+from simulator.datamode.uplink import Uplink
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.datamode import (
+    BAD_CONFIGURATION,
+    CLOSED_BY_PEER,
+    failure_code,
+    tcp_sink,
+)
+from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.edsoft.parameters import key
+from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse, socket_id
+from simulator.ipstack.dns import DnsClient
+from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
+from simulator.network.errors import RouteError
+
+if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
+    from simulator.dialects.edsoft.service import EdsoftService
+
+#: "TCPSERV ... 255.255.255.255": no filter of the incoming TCP client (002 A.8.1, E61).
+NO_FILTER = "255.255.255.255"
+#: A TCP frame "entirely filled with user data" (002 §5.1.4): one segment of the 1500-byte
+#: MTU, sent without waiting for TCPTXDELAY (E66).
+FULL_FRAME = 1460
+RESOURCES = {1: Resource.TCP1, 2: Resource.TCP2}
+
+
+class TcpSession(DataSession):
+    """One TCP socket: listening (``server``), then open on a connection (``sock``)."""
+
+    def __init__(self, edsoft: EdsoftService, number: int, claim, at_session: Any,
+                 interpreter: Any) -> None:
+        super().__init__(edsoft, claim, at_session, interpreter)
+        self.number = number
+        self.dle_mode = edsoft.flash.get(key("DLEMODE", number)) == 1
+        self.server: TcpServer | None = None
+        self.sock: TcpSocket | None = None
+        self.uplink: Uplink | None = None
+        self.opened = False  # connected: failures now end data mode
+
+    def __repr__(self) -> str:
+        return f"<TcpSession {self.number}>"
+
+    @property
+    def waiting(self) -> bool:
+        return not self.ended and self.sock is None and self.server is not None
+
+    def use(self, sock: TcpSocket) -> None:
+        self.sock = sock
+        sock.listener = self
+        # "a '0' initiates the sending of a TCP frame as soon as possible after the
+        # reception of a single character" (002 §5.1.4); a frame waits at most TCPTXDELAY
+        # from its first byte (E66).
+        self.uplink = Uplink(self.clock, self, delay=self._delay,
+                             watermark=lambda: FULL_FRAME, restart_on_write=False)
+
+    def _delay(self) -> float:
+        return self.edsoft.flash.get(key("TCPTXDELAY", self.number)) / 1000
+
+    def make_sink(self):
+        return tcp_sink(self, self.at_session, dle_mode=self.dle_mode)
+
+    # -- the listen --------------------------------------------------------------------
+
+    def accepted(self, server, child: TcpSocket) -> None:
+        server.close()  # one connection per LTCPSTART
+        self.use(child)
+        self.opened = True
+        self.offer_port()
+
+    def data_mode_entered(self) -> None:
+        sock = self.sock
+        if sock.error is not None:
+            self.error(sock, sock.error)
+        elif sock.peer_closed:
+            self.peer_closed(sock)
+
+    # -- the connection ----------------------------------------------------------------
+
+    def read(self) -> bytes:
+        return self.sock.read()
+
+    def data_available(self, sock, n: int) -> None:
+        self.edsoft.link.activity()
+        if self.sink is not None:
+            self.sink.received()
+
+    # The uplink's socket: the TCP socket, the link told that data moves (PHYTIMEOUT).
+
+    def send(self, data: bytes) -> int:
+        self.edsoft.link.activity()
+        return self.sock.send(data)
+
+    def shutdown(self) -> None:
+        self.sock.shutdown()
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def peer_closed(self, sock) -> None:
+        if self.sink is None:
+            return  # told when the port takes the socket
+        if self.dle_mode:
+            self.sink.peer_shutdown()  # <ETX>, Ok_Info_SocketClosed, OK
+        else:
+            self.sink.failed(CLOSED_BY_PEER)  # no in-band mark in DLEMODE 0 (E63)
+
+    def error(self, sock, reason) -> None:
+        if not self.opened:
+            return  # the open fails with the command's own error
+        self.uplink.drop()
+        if self.sink is not None:
+            self.sink.failed(failure_code(reason))
+        elif self.interpreter is None or self.ended:
+            self.end()
+        # else: waiting for the port, which is told when it takes the socket
+
+    def writable(self, sock) -> None:
+        # Not from inside the socket's own send: the uplink's next round comes after it.
+        self.clock.callLater(0, self.uplink.push)
+
+    def close_socket(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        sock, uplink = self.sock, self.uplink
+        if sock is None:
+            return
+        if sock.state is TcpState.CONNECTED and not sock.released:
+            uplink.close()  # what the host wrote still goes, then FIN
+        else:
+            uplink.drop()
+            sock.close()
+
+
+class TcpSockets:
+    """The commands of 002 §5.2-§5.4 and the two sockets they open."""
+
+    def __init__(self, edsoft: EdsoftService) -> None:
+        self.edsoft = edsoft
+        self.sessions: dict[int, TcpSession] = {}
+        edsoft.link.on_down(self._link_down)
+
+    def register(self, table: CommandTable) -> None:
+        for name, handler in (("#LTCPSTART", self.ltcpstart), ("#LTCPSTOP", self.ltcpstop),
+                              ("#OTCP", self.otcp)):
+            table.add(name, set=handler, exec=refuse, read=refuse, test=refuse)
+
+    def session(self, number: int) -> TcpSession | None:
+        session = self.sessions.get(number)
+        return None if session is None or session.ended else session
+
+    def _link_down(self, code: int | None) -> None:
+        for session in list(self.sessions.values()):
+            session.link_down(code)
+        self.sessions.clear()
+
+    def power_off(self) -> None:
+        for session in list(self.sessions.values()):
+            session.power_off()
+        self.sessions.clear()
+
+    def _settings(self, number: int) -> tuple[str, int]:
+        flash = self.edsoft.flash
+        server, port = flash.get(key("TCPSERV", number)), flash.get(key("TCPPORT", number))
+        if not server or not port:
+            raise codes.error(BAD_CONFIGURATION)  # E64
+        return server, port
+
+    def _open(self, call, number: int) -> tuple[Any, TcpSession, str, int]:
+        """The link, the settings, the claim: each fails with its own code, in that
+        order (E64)."""
+        bearer = self.edsoft.link.require()
+        server, port = self._settings(number)
+        claim = self.edsoft.resources.claim(RESOURCES[number])
+        session = TcpSession(self.edsoft, number, claim, call.session,
+                             getattr(call, "interpreter", None))
+        self.sessions[number] = session
+        return bearer, session, server, port
+
+    # -- AT#OTCP=<id> (002 §5.4) -------------------------------------------------------
+
+    def otcp(self, call):
+        bearer, session, server, port = self._open(call, socket_id(call))
+        session.use(TcpSocket(bearer, session))
+
+        def connected(_):
+            session.opened = True
+            return session.connect()
+
+        def failed(failure):
+            failure.trap(RouteError)
+            session.end()
+            raise codes.error(failure_code(failure.value.reason))
+
+        return session.sock.connect(server, port).addCallbacks(connected, failed)
+
+    # -- AT#LTCPSTART=<id> (002 §5.2) --------------------------------------------------
+
+    def ltcpstart(self, call):
+        bearer, session, server, port = self._open(call, socket_id(call))
+        if server == NO_FILTER:
+            allowed = defer.succeed(None)
+        else:
+            allowed = DnsClient(bearer).resolve(server)
+
+        def listen(address: str | None) -> None:
+            session.server = TcpServer(
+                bearer, session, port=port, max_spawn=1, on_full="refuse",
+                accept_from=lambda peer: address is None or peer[0] == address)
+            arm_etx_abort(self.edsoft, session.interpreter)
+
+        def failed(failure):
+            failure.trap(RouteError)
+            session.end()
+            raise codes.error(failure_code(failure.value.reason))
+
+        return allowed.addCallback(listen).addErrback(failed)
+
+    # -- AT#LTCPSTOP=<id> (002 §5.3) ---------------------------------------------------
+
+    def ltcpstop(self, call) -> None:
+        number = socket_id(call)
+        session = self.session(number)
+        if session is not None and session.waiting:
+            session.end()  # E67: stops a listen; nothing else to stop is not an error

@@ -1,0 +1,256 @@
+"""The control API in-process on a real loopback port, against a simulator built with
+``make_service`` on the real reactor: the modems, faults applied all or none, refusals as
+4xx JSON, the bearer token, the metrics, and the description."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from twisted.trial import unittest
+
+from simulator.control import openapi
+from tests.control.client import Client, build, open_host, turns_until
+from tests.integration.harness import free_tcp_ports
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def lab_scenario(ports: list[int], count: int = 2) -> str:
+    """lab-1 ... lab-<count>, the first ones on the TCP ``ports``, and gw-1."""
+    modems = "".join(
+        f"  - name: lab-{i + 1}\n" + (f'    ports:\n      - tcp: "tcp:{ports[i]}:'
+                                      'interface=127.0.0.1"\n' if i < len(ports) else "")
+        for i in range(count))
+    return ("network:\n  registration:\n    delay: 0s\n"
+            "modems:\n" + modems + "  - name: gw-1\n")
+
+
+class ApiTests(unittest.TestCase):
+    timeout = 60
+
+    def start(self, text: str, token: str | None = None) -> Client:
+        self.top = build(Path(self.mktemp()), text, token=token)
+        self.top.startService()
+        self.addCleanup(self.top.stopService)
+        control = self.top.getServiceNamed("control")
+        self.port = control.address.port
+        client = Client(self.port, token)
+        self.addCleanup(client.close)
+        self.api = control.api
+        return client
+
+    def modem(self, name: str):
+        return next(m for m in self.top.modems if m.name == name)
+
+    async def registered(self, *names: str) -> None:
+        await turns_until(lambda: all(self.api_state(n) for n in names))
+
+    def api_state(self, name: str) -> bool:
+        from simulator.control.state import summary
+
+        return summary(self.modem(name))["registered"]
+
+    # -- modems ----------------------------------------------------------------------------
+
+    async def test_the_modems_are_listed_and_filtered_by_a_selector(self):
+        self.ports = free_tcp_ports(2)
+        client = self.start(lab_scenario(self.ports))
+        everything = await client.get("/modems")
+        self.assertEqual(everything.status, 200)
+        self.assertEqual(everything.header("content-type"), "application/json")
+        self.assertEqual([m["name"] for m in everything.json()["modems"]],
+                         ["lab-1", "lab-2", "gw-1"])
+        labs = await client.get("/modems?name=lab-*")
+        self.assertEqual([m["name"] for m in labs.json()["modems"]], ["lab-1", "lab-2"])
+        ranged = await client.get("/modems?name=lab-%7B2..3%7D")
+        self.assertEqual([m["name"] for m in ranged.json()["modems"]], ["lab-2"])
+        none = await client.get("/modems?name=nothing-*")
+        self.assertEqual(none.json(), {"modems": []})
+
+    async def test_one_modem_shows_its_registration_ports_and_host(self):
+        ports = free_tcp_ports(1)
+        client = self.start(lab_scenario(ports))
+        await self.registered("lab-1")
+        host = await open_host(ports[0])
+        self.addCleanup(host.close)
+        host.transport.write(b"AT+CGDCONT=1,\"IP\",\"internet\"\r")
+        await host.until(b"OK\r\n")
+        shown = (await client.get("/modems/lab-1")).json()
+        self.assertEqual(shown["name"], "lab-1")
+        self.assertTrue(shown["powered"])
+        self.assertTrue(shown["registered"])
+        self.assertEqual(shown["registration"]["+CREG"]["stat"], 1)
+        self.assertEqual(shown["sim"]["state"], "READY")
+        self.assertEqual(shown["signal"], {"rssi": 20, "ber": 99})
+        self.assertEqual(shown["hosts_attached"], 1)
+        self.assertEqual([(p["port"], p["host_attached"], p["mode"]) for p in shown["ports"]],
+                         [(f"tcp tcp:{ports[0]}:interface=127.0.0.1", True, "command")])
+        self.assertEqual([(c["cid"], c["apn"], c["active"]) for c in shown["pdp_contexts"]],
+                         [(1, "internet", False)])
+        self.assertEqual(shown["faults"], [])
+        unknown = await client.get("/modems/lab-9")
+        self.assertEqual((unknown.status, unknown.json()), (404, {"error": "no modem 'lab-9'"}))
+
+    # -- faults ----------------------------------------------------------------------------
+
+    async def test_a_fault_applied_listed_and_removed(self):
+        client = self.start(lab_scenario(free_tcp_ports(2)))
+        await self.registered("lab-1", "lab-2")
+        applied = await client.post("/faults", {"modems": "lab-*", "fault": "deregister",
+                                                "for": "1m"})
+        self.assertEqual(applied.status, 201, applied.body)
+        ids = applied.json()["ids"]
+        self.assertEqual(len(ids), 2)
+        self.assertEqual([f["modem"] for f in applied.json()["faults"]], ["lab-1", "lab-2"])
+        shown = (await client.get("/modems/lab-1")).json()
+        self.assertFalse(shown["registered"])
+        self.assertEqual(shown["registration"]["+CREG"]["stat"], 2)
+        self.assertEqual([(f["id"], f["fault"], f["cause"]) for f in shown["faults"]],
+                         [(ids[0], "deregister", "control API")])
+        self.assertTrue(self.api_state("gw-1"))
+        listed = (await client.get("/faults")).json()["faults"]
+        self.assertEqual(sorted(f["id"] for f in listed), sorted(ids))
+        self.assertEqual(listed[0]["ends"] - listed[0]["started"], 60.0)
+        removed = await client.delete(f"/faults/{ids[0]}")
+        self.assertEqual((removed.status, removed.json()["active"]), (200, False))
+        await self.registered("lab-1")
+        self.assertFalse(self.api_state("lab-2"))
+        self.assertEqual([f["id"] for f in (await client.get("/faults")).json()["faults"]],
+                         [ids[1]])
+        again = await client.delete(f"/faults/{ids[0]}")
+        self.assertEqual(again.status, 404)
+        self.assertIn("no running fault", again.json()["error"])
+
+    async def test_faults_of_the_timeline_are_listed_too_and_can_be_ended(self):
+        text = lab_scenario([]) + ("timeline:\n  - at: 0s\n    modems: gw-1\n"
+                                   "    do: link_down\n")
+        client = self.start(text)
+        await turns_until(lambda: self.api.book.running())
+        listed = (await client.get("/faults?modem=gw-1")).json()["faults"]
+        self.assertEqual([(f["modem"], f["fault"]) for f in listed], [("gw-1", "link_down")])
+        self.assertTrue(listed[0]["cause"].startswith("timeline[0]"))
+        self.assertEqual((await client.delete(f"/faults/{listed[0]['id']}")).status, 200)
+        self.assertEqual(self.top.injector.counts["link_down", "end"], 1)
+
+    async def test_a_request_naming_500_modems_applies_to_all_or_none(self):
+        client = self.start("network:\n  registration:\n    delay: 0s\n"
+                            "modems:\n  - name: m-{n}\n    count: 500\n")
+        names = [m.name for m in self.top.modems]
+        await self.registered(*names)
+        injector = self.top.injector
+        real_apply = injector.apply
+        calls = []
+
+        def failing_at_the_250th(fault, target, **kwargs):
+            calls.append(target)
+            if len(calls) == 250:
+                raise RuntimeError("the radio is on fire")
+            return real_apply(fault, target, **kwargs)
+
+        injector.apply = failing_at_the_250th
+        refused = await client.post("/faults", {"modems": "m-*", "fault": "deregister"})
+        self.assertEqual(refused.status, 409, refused.body)
+        self.assertIn("no modem of the request keeps it", refused.json()["error"])
+        self.assertEqual(injector.counts["deregister", "start"], 249)
+        self.assertEqual(injector.counts["deregister", "end"], 249)
+        self.assertEqual((await client.get("/faults")).json(), {"faults": []})
+        await self.registered(*names)
+
+        injector.apply = real_apply
+        applied = await client.post("/faults", {"modems": ["m-{1..250}", "m-{251..500}"],
+                                                "fault": {"deregister": "denied"}})
+        self.assertEqual(applied.status, 201)
+        self.assertEqual(len(set(applied.json()["ids"])), 500)
+        self.assertFalse(any(self.api_state(n) for n in names))
+
+    async def test_a_share_is_drawn_and_an_event_fault_is_not_listed(self):
+        client = self.start(lab_scenario([]))
+        applied = await client.post("/faults", {"modems": "50% of lab-*",
+                                                "fault": {"urc": "+CREG: 0"}})
+        self.assertEqual(applied.status, 201, applied.body)
+        self.assertEqual(len(applied.json()["ids"]), 1)
+        self.assertFalse(applied.json()["faults"][0]["active"])
+        self.assertEqual((await client.get("/faults")).json(), {"faults": []})
+
+    async def test_bad_requests_are_refused_with_a_message_and_start_nothing(self):
+        client = self.start(lab_scenario([]))
+        cases = [
+            (b"{not json", 400, "the body is not JSON"),
+            ([1, 2], 400, "expected a JSON object"),
+            ({"fault": "deregister"}, 400, "modems: required key is missing"),
+            ({"modems": "lab-*"}, 400, "fault: required key is missing"),
+            ({"modems": "lab-*", "fault": "melt"}, 400, "unknown fault 'melt'"),
+            ({"modems": "lab-*", "fault": {"deregister": "sideways"}}, 400, "sideways"),
+            ({"modems": "lab-*", "fault": {"link": {"latency": "soon"}}}, 400,
+             "fault.link.latency"),
+            ({"modems": "nobody", "fault": "deregister"}, 400, "matches no modem"),
+            ({"modems": "lab-{9..1}", "fault": "deregister"}, 400, "runs backwards"),
+            ({"modems": "lab-1", "fault": "reboot", "for": "5s"}, 400, "is an event"),
+            ({"modems": "lab-1", "fault": "deregister", "for": "-1s"}, 400, "expected a duration"),
+            ({"modems": "lab-1", "fault": "deregister", "colour": 1}, 400, "colour"),
+        ]
+        for body, status, words in cases:
+            answer = await client.post("/faults", body)
+            self.assertEqual(answer.status, status, (body, answer.body))
+            self.assertEqual(answer.header("content-type"), "application/json")
+            self.assertIn(words, answer.json()["error"], body)
+            self.assertNotIn("Traceback", answer.body.decode())
+        self.assertEqual(sum(self.top.injector.counts.values()), 0)
+        for method, path, status in [("GET", "/nowhere", 404), ("GET", "/modems/a/b", 404),
+                                     ("PUT", "/modems", 405), ("DELETE", "/faults/x", 400),
+                                     ("DELETE", "/faults/99", 404),
+                                     ("GET", "/modems?name=50%25%20of%20lab-*", 400),
+                                     ("GET", "/events?modem=%7B", 400)]:
+            answer = await client.request(method, path)
+            self.assertEqual(answer.status, status, (method, path, answer.body))
+            self.assertIn("error", answer.json())
+        refused = await client.request("PUT", "/modems")
+        self.assertEqual(refused.header("allow"), "GET")
+
+    # -- token, metrics, description ---------------------------------------------------------
+
+    async def test_a_token_is_required_when_one_is_set(self):
+        client = self.start(lab_scenario([]), token="s3cret")
+        self.assertEqual((await client.get("/modems")).status, 200)
+        stranger = Client(self.port)
+        self.addCleanup(stranger.close)
+        refused = await stranger.get("/modems")
+        self.assertEqual(refused.status, 401)
+        self.assertEqual(refused.header("www-authenticate"), 'Bearer realm="atsim"')
+        wrong = await stranger.get("/modems", headers={"authorization": "Bearer guess"})
+        self.assertEqual(wrong.status, 401)
+
+    async def test_metrics_count_commands_errors_and_faults(self):
+        ports = free_tcp_ports(1)
+        client = self.start(lab_scenario(ports))
+        host = await open_host(ports[0])
+        self.addCleanup(host.close)
+        host.transport.write(b"AT\rAT+NOPE\r")
+        await host.until(b"ERROR\r\n")
+        await client.post("/faults", {"modems": "lab-2", "fault": "link_down", "for": 30})
+        metrics = await client.get("/metrics")
+        self.assertEqual(metrics.status, 200)
+        self.assertTrue(metrics.header("content-type").startswith("text/plain; version=0.0.4"))
+        lines = set(metrics.body.decode().splitlines())
+        for expected in ['atsim_modem_commands_total{modem="lab-1"} 2',
+                         'atsim_modem_command_errors_total{modem="lab-1"} 1',
+                         'atsim_modem_commands_total{modem="lab-2"} 0',
+                         'atsim_modem_port_bytes_total{modem="lab-1",direction="rx"} 11',
+                         'atsim_modem_faults_started_total{modem="lab-2"} 1',
+                         'atsim_faults_started_total{kind="link_down"} 1',
+                         'atsim_modem_hosts_attached{modem="lab-1"} 1',
+                         'atsim_modems 3',
+                         "# TYPE atsim_modem_commands_total counter"]:
+            self.assertIn(expected, lines)
+
+    async def test_the_openapi_description_is_served_and_is_the_one_in_the_docs(self):
+        client = self.start(lab_scenario([]))
+        served = await client.get("/openapi.json")
+        self.assertEqual(served.json(), openapi.DESCRIPTION)
+        docs = (REPO / "docs" / "control.md").read_text()
+        block = docs.split("<!-- openapi -->\n```json\n", 1)[1].split("```", 1)[0]
+        self.assertEqual(json.loads(block), openapi.DESCRIPTION)
+        for path in openapi.DESCRIPTION["paths"]:
+            self.assertIn(f"`{path}`", docs.replace("`GET ", "`").replace("`POST ", "`")
+                          .replace("`DELETE ", "`"))
