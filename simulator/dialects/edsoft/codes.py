@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.at.commands import DialectError, ErrorFamily
+from simulator.at.commands import DialectError, ErrorFamily, ResultLine
 
 #: Information messages (002 §9.1): verbose text -> numeric form (ATV0, decision E5).
 INFO_MESSAGES: dict[str, int] = {
@@ -121,3 +121,9 @@ def refused(*forms: str) -> dict[str, Any]:
 def info_message(name: str, verbose: bool) -> str:
     """An information message as ATV1 / ATV0 shows it."""
     return name if verbose else str(INFO_MESSAGES[name])
+
+
+def info_result(name: str) -> ResultLine:
+    """An information message that ends a command or starts data mode, as a result code:
+    ``CR LF Ok_Info_… CR LF``, its number then CR under ``ATV0`` (E5)."""
+    return ResultLine(name, INFO_MESSAGES[name])

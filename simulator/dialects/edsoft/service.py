@@ -19,8 +19,11 @@ from simulator.dialects.edsoft.calls import IncomingCalls
 from simulator.dialects.edsoft.connection import Connections
 from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.flash import ParameterFlash
+from simulator.dialects.edsoft.ftp import EdsoftFtp
 from simulator.dialects.edsoft.link import IpLink, StackResources
+from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
+from simulator.dialects.edsoft.ping import EdsoftPing
 from simulator.dialects.edsoft.state import ConnectionState, state_line
 from simulator.dialects.edsoft.tcp import TcpSockets
 from simulator.dialects.edsoft.udp import UdpService
@@ -66,6 +69,8 @@ class EdsoftService(Service):
         #: The two TCP sockets and the UDP session (002 §5, §6).
         self.tcp = TcpSockets(self)
         self.udp = UdpService(self)
+        #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
+        self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
@@ -107,6 +112,8 @@ class EdsoftService(Service):
         self.connections.register(table)
         self.tcp.register(table)
         self.udp.register(table)
+        for application in self.applications:
+            application.register(table)
 
     # -- parameters ----------------------------------------------------------------------------
 

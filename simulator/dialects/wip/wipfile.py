@@ -23,6 +23,7 @@ from twisted.internet import defer
 
 from simulator.at.commands import AtError, Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
+from simulator.datamode.feed import TransferFeed
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.datamode import error_result
@@ -79,7 +80,7 @@ class FileSink:
         self.at_session = session_vars
         self.link: Any = None
         self._decoder = StreamDecoder()
-        self._pending = bytearray()  # host bytes the transfer could not take yet
+        self._feed = TransferFeed(self.transfer)  # host bytes on their way to the server
         self._finishing = False
         self.started: defer.Deferred = defer.Deferred()
         session.transfer = self.transfer
@@ -94,7 +95,7 @@ class FileSink:
         elif isinstance(event, DataAvailable):
             self._deliver()
         elif isinstance(event, Writable):
-            self._push()
+            self._feed.push()
         elif isinstance(event, Finished):
             self._done(ResultCode.OK)
             urc = self.status_urc(event) if self.status_urc is not None else None
@@ -148,19 +149,9 @@ class FileSink:
         for event in self._decoder.events():
             if event is END_OF_DATA:
                 self._finishing = True
-                break
-            self._pending += event.payload
-        self._push()
-
-    def _push(self) -> None:
-        if self.transfer.ended or self.transfer.closed:
-            self._pending.clear()  # the server ended it: the result says so
-            return
-        if self._pending:
-            taken = self.transfer.write(bytes(self._pending))
-            del self._pending[:taken]
-        if self._finishing and not self._pending:
-            self.transfer.finish()
+                self._feed.finish()
+                return
+            self._feed.add(event.payload)
 
     def escaped(self) -> bool:
         self.transfer.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 from twisted.cred import checkers, portal
 from twisted.internet import defer, protocol
 from twisted.mail import imap4, maildir, pop3, smtp
+from twisted.protocols import basic
 from zope.interface import implementer
 
 from simulator.logs import Logger
@@ -262,6 +263,32 @@ class LabPop3(pop3.POP3):
         except Exception as e:  # noqa: BLE001 - any client input gets an answer
             log.info("lab pop3: {command!r} refused: {error!r}", command=command, error=e)
             self.failResponse(_refusal(e))
+
+    def _sendMessageContent(self, i, fpWrapper, successResponse):  # noqa: N802, N803
+        """RETR and TOP as Twisted's POP3 sends them, except that a client leaving in the
+        middle of a message only ends its session: Twisted's logs the file sender's
+        "Consumer asked us to stop producing" as an error."""
+
+        def send(info):
+            if info is None:
+                return None  # a failure response has been sent already
+            self._highest = max(self._highest, int(i))
+            response, fp = info
+            self.successResponse(successResponse(response))
+            sending = basic.FileSender().beginFileTransfer(fpWrapper(fp), self.transport,
+                                                           self.transformChunk)
+
+            def sent(last: bytes) -> None:
+                self.sendLine(b"." if last == b"\n" else b"\r\n.")
+
+            def abandoned(failure) -> None:
+                log.info("lab pop3: the message was not sent whole: {error}",
+                         error=failure.getErrorMessage())
+                self.transport.loseConnection()
+
+            return sending.addCallbacks(sent, abandoned)
+
+        return self._longOperation(self._getMessageFile(i).addCallback(send))
 
     def do_DELE(self, i):
         """RFC 1939 DELE: -ERR for a message that is not there or already deleted.

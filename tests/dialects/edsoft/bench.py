@@ -96,15 +96,18 @@ class EdsoftBench:
     def at(self, line: str) -> str:
         """``AT<line>``: everything the modem answered (zero-delay timers included)."""
         answer = self.port.at(line)
-        if not self.real:
-            self.clock.advance(0)
+        self._run_due()
         return answer + self.port.take()
 
     def send(self, data: bytes) -> str:
         answer = self.port.send(data)
+        self._run_due()
+        return answer + self.port.take()
+
+    def _run_due(self) -> None:
+        """Run what is due now (a task.Clock; the real reactor runs it by itself)."""
         if not self.real:
             self.clock.advance(0)
-        return answer + self.port.take()
 
     def restart(self, **kw) -> EdsoftBench:
         """The same modem's flash in a new modem (atsim restarted on its state directory)."""

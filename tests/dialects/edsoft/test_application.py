@@ -9,12 +9,6 @@ from tests.dialects.edsoft.bench import ERROR, OK, EdsoftBench, edsoft_error, in
 
 UNKNOWN = edsoft_error(34817)
 
-#: The manual's commands that are not built yet (docs/dialects/edsoft.md coverage table).
-NOT_YET = ("#GETMAIL",
-           "#SENDMAIL1", "#SENDMAIL2", "#SENDMAIL3", "#PUTMAIL", "#FTPGET", "#FTPPUT",
-           "#PING")
-
-
 def test_stopped_the_at_sharp_commands_are_unknown_to_the_firmware():
     bench = EdsoftBench(started=False)
     assert bench.at("+WOPEN?") == info("+WOPEN: 0")
@@ -35,11 +29,6 @@ def test_started_by_wopen_1_then_stopped_again():
     bench.port.send(b"ATE0\r")
     bench.port.take()
     assert bench.at("#PINGNUM?") == ERROR
-
-
-@pytest.mark.parametrize("line", NOT_YET)
-def test_commands_not_built_yet_answer_as_unknown(line):
-    assert EdsoftBench().at(line) == UNKNOWN
 
 
 @pytest.mark.parametrize("line", ["#NOSUCH", "#VALL2", "#VMAIL4", "#REC4=1", "#BODY4",

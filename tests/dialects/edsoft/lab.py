@@ -1,0 +1,90 @@
+"""An eDsoft modem with a GPRS link (``EdsoftBench.link_up``) in a network with lab FTP,
+SMTP and POP3 servers, on the real reactor their Twisted servers answer through (the lab is
+still inside atsim: nothing real is reached); ``at`` waits for each answer's end."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import tempfile
+from pathlib import Path
+
+from twisted.internet import defer, reactor
+from twisted.trial import unittest
+
+from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
+from simulator.scenario.model import NetworkSpec, RegistrationSpec
+from tests.dialects.edsoft.bench import OK, EdsoftBench
+
+A = ipaddress.IPv4Address
+FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
+#: Ends of an answer: a final result, an error, or the message that starts data mode.
+FINALS = (OK, "Ok_Info_DataBegin\r\n", "Ok_Info_WaitingForData\r\n", "Ok_Info_NoMail\r\n")
+USERS = (("ftplogin", "ftppassword"), ("module@domain.com", "password"))
+#: The lab's DNS (the APN's) and the names of its servers.
+DNS = A("10.64.255.53")
+
+
+def wait(seconds: float) -> defer.Deferred:
+    d = defer.Deferred()
+    reactor.callLater(seconds, d.callback, None)
+    return d
+
+
+class LabCase(unittest.TestCase):
+    timeout = 60
+
+    def hosts(self) -> tuple[HostSpec, ...]:
+        return (
+            HostSpec("ftp.domain.com", address=A("192.0.2.21"),
+                     services=(ServiceSpec("ftp", root=self.root, users=USERS),)),
+            HostSpec("smtp.domain.com", address=A("192.0.2.25"),
+                     services=(ServiceSpec("smtp", maildir=self.maildir),)),
+            HostSpec("pop3.domain.com", address=A("192.0.2.110"),
+                     services=(ServiceSpec("pop3", maildir=self.maildir, users=USERS),)),
+        )
+
+    async def online(self, *, link: bool = True) -> EdsoftBench:
+        scratch = tempfile.mkdtemp(prefix="atsim-edsoft-lab-")
+        self.addCleanup(shutil.rmtree, scratch, True)
+        self.root = Path(scratch) / "ftp"
+        self.root.mkdir()
+        self.maildir = Path(scratch) / "mail"
+        ip = IpNetworkSpec(apns=(ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
+                                         dns=(DNS,)),),
+                           hosts=self.hosts(), links=LinksSpec(default="ideal"))
+        bench = EdsoftBench(ip=ip, reactor=reactor, network=FAST_REGISTRATION)
+        self.addCleanup(bench.network.stopService)
+        self.addCleanup(bench.modem.power_off)
+        self.bench = bench
+        await self.until(lambda: bench.edsoft.in_service)
+        if link:
+            await bench.link_up()
+        return bench
+
+    async def until(self, condition, timeout: float = 20.0):
+        for _ in range(int(timeout / 0.01)):
+            if condition():
+                return
+            await wait(0.01)
+        raise AssertionError(f"condition not met in time; received {self.received()!r}")
+
+    def received(self) -> str:
+        return self.bench.port.host.received.decode("latin-1")
+
+    def _ended(self, ends) -> bool:
+        text = self.received()
+        if any(text.endswith(e) for e in ends):
+            return True
+        return "#CME ERROR: " in text and text.endswith("\r\n")
+
+    async def at(self, line: str, *, ends=FINALS) -> str:
+        """``AT<line>`` and everything up to its answer's end."""
+        self.bench.port.channel.receive(b"AT" + line.encode("latin-1") + b"\r")
+        await self.until(lambda: self._ended(ends))
+        return self.bench.port.take()
+
+    async def data(self, payload: bytes, *, ends=(OK,)) -> str:
+        self.bench.port.channel.receive(payload)
+        await self.until(lambda: self._ended(ends))
+        return self.bench.port.take()
