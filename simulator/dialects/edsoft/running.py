@@ -65,11 +65,12 @@ def readers(edsoft: EdsoftService, name: str, socket: int | None = None) -> bool
 
 
 def _connection_reads(edsoft: EdsoftService) -> frozenset[str]:
+    # Going down (AT#CONNECTIONSTOP answered OK), the connection reads nothing any more:
+    # the host sets up the next one at once (002 A.5.1 then A.5.2).
+    if edsoft.state in (ConnectionState.IDLE, ConnectionState.DISCONNECTING):
+        return frozenset()
     kind = edsoft.link.kind
-    if kind is None:
-        if edsoft.state is ConnectionState.IDLE:
-            return frozenset()
-        # still being set up: the mode GPRSMODE chose, or a call being dialled or answered
+    if kind is None:  # still being set up: the mode GPRSMODE chose, or a call
         gprs = edsoft.state is ConnectionState.CHECKING and edsoft.flash.get("GPRSMODE") == 1
         kind = LinkKind.GPRS if gprs else LinkKind.GSM
     return READ_BY_CONNECTION[kind]

@@ -10,6 +10,8 @@ from tests.at.harness import RecordingHost
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
+from tests.dialects.edsoft.connection_lab import GSM_TO_ISP, configure, modem
+from tests.dialects.edsoft.connection_lab import settle as settle_call
 from tests.dialects.edsoft.sockets_lab import (
     ECHO_ADDRESS,
     LAB,
@@ -135,3 +137,16 @@ def test_over_cmux_a_tcp_session_in_data_mode_refuses_its_port_from_another_dlc(
     bench.settle()
     assert bench.read(1) == b"\r\nOK\r\n"
     assert bench.at_dlc(2, "AT#TCPPORT=1,80") == b"\r\nOK\r\n"
+
+
+def test_a_gsm_call_going_down_reads_nothing_any_more():
+    """A.5.1 then A.5.2: GPRSMODE set right after AT#CONNECTIONSTOP, the call still
+    releasing (E100)."""
+    bench = modem()
+    configure(bench, *GSM_TO_ISP)
+    bench.at("#ConnectionStart")
+    settle_call(bench, 10)
+    assert bench.at("#GPRSMODE=1") == RUNNING  # the call is up: it read it
+    assert bench.at("#ConnectionStop") == OK
+    assert bench.at("#VSTATE") == info('#STATE: "DISCONNECTING"')
+    assert bench.at("#GPRSMODE=1") == OK
