@@ -5,8 +5,6 @@ multiplexer another DLC is how a host gets to type one."""
 import pytest
 
 from simulator.dialects.edsoft.link import Resource
-from simulator.line import Channel
-from tests.at.harness import RecordingHost
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
@@ -90,30 +88,15 @@ def test_the_gprs_connection_reads_its_apn_while_it_is_up():
     assert bench.at('#APNSERV="other"') == OK
 
 
-class EdsoftMuxBench(MuxBench):
-    """MuxBench's DTE on a second UART of an eDsoft modem that reaches the lab network."""
-
-    def __init__(self) -> None:
-        self.edsoft = online()
-        self.clock = self.edsoft.clock
-        self.modem = self.edsoft.modem
-        self.channel = Channel("edsoft1/uart2")
-        self.host = RecordingHost()
-        self.channel.attach_host(self.host)
-        self.interpreter = self.modem.attach(self.channel, "uart2")
-        self.mode = dte.BASIC
-        self.parser = dte.Parser(self.mode)
-        self._data = []
-        self._control = []
-
-    def settle(self, seconds: float = 1.0, step: float = 0.01) -> None:
-        for _ in range(round(seconds / step)):
-            self.clock.advance(step)
+def edsoft_mux_bench() -> MuxBench:
+    """MuxBench's DTE on a second UART of an eDsoft modem with its IP link up."""
+    edsoft = online()
+    return MuxBench.on_port(edsoft.modem, edsoft.clock, "uart2")
 
 
 @pytest.mark.parametrize("mode", [dte.BASIC, dte.ADVANCED])
 def test_over_cmux_a_tcp_session_in_data_mode_refuses_its_port_from_another_dlc(mode):
-    bench = EdsoftMuxBench()
+    bench = edsoft_mux_bench()
     bench.start(mode)
     bench.open_dlc(1)
     bench.open_dlc(2)
