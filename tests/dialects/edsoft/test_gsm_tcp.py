@@ -27,14 +27,17 @@ def escaped(data: bytes) -> bytes:
 
 
 class Pair:
-    """A dials B; B answers by itself (ANSWERMODE 1) and serves PPP (PPPMODE 1)."""
+    """A dials B; B serves PPP (PPPMODE 1) and answers by itself (ANSWERMODE 1) or, with
+    ``accept``, when its host types AT#ACCEPT on the RING (ANSWERMODE 0)."""
 
-    def __init__(self) -> None:
+    def __init__(self, accept: bool = False) -> None:
+        self.accept = accept
         self.a = modem(msisdn=A_NUMBER)
         self.b = second(self.a, msisdn=B_NUMBER)
         configure(self.b, "#PPPMODE=1", f'#PPPMYIP="{B_ADDRESS}"',
-                  f'#PPPPEERIP="{A_ADDRESS}"', '#PPPSERVUN="user"', '#PPPSERVPW="secret"',
-                  "#ANSWERMODE=1", "#RINGCOUNT=1", '#CALLSCREENNUM="*"')
+                  f'#PPPPEERIP="{A_ADDRESS}"', '#PPPSERVUN="user"', '#PPPSERVPW="secret"')
+        if not accept:
+            configure(self.b, "#ANSWERMODE=1", "#RINGCOUNT=1", '#CALLSCREENNUM="*"')
         configure(self.a, "#GPRSMODE=0", f'#DIALN1="{B_NUMBER}"', '#ISPUN="user"',
                   '#ISPPW="secret"', "#PPPMODE=1")
 
@@ -45,9 +48,15 @@ class Pair:
 
     def call(self) -> None:
         assert self.a.at("#CONNECTIONSTART") == "\r\nDIALING\r\n" + f"\r\n{B_NUMBER}\r\n"
+        if self.accept:
+            assert self.settle(3) == (b"", line("RING"))
+            assert self.b.at("#ACCEPT") == "\r\nOK\r\n\r\nCONNECT 9600\r\n"
+            answer = b""
+        else:
+            answer = line("RING") + line("CONNECT 9600")
         a_out, b_out = self.settle(30)
         assert a_out == line("CONNECT 9600") + line(A_ADDRESS) + line("Ok_Info_Ppp")
-        assert b_out == line("RING") + line("CONNECT 9600") + line(B_ADDRESS) + line("PPP OK")
+        assert b_out == answer + line(B_ADDRESS) + line("PPP OK")
 
     def connect(self, port: int = 2000) -> None:
         """A.8.1 on B, A.8.2 on A: both hosts end in data mode on the one connection."""
@@ -78,8 +87,8 @@ class Pair:
         return theirs
 
 
-def open_pair() -> Pair:
-    pair = Pair()
+def open_pair(accept: bool = False) -> Pair:
+    pair = Pair(accept)
     pair.call()
     pair.connect()
     return pair
@@ -88,8 +97,9 @@ def open_pair() -> Pair:
 EVERY_BYTE = bytes(range(256)) * 3  # DLE and ETX among them
 
 
-def test_every_byte_crosses_the_call_both_ways_escaped():
-    pair = open_pair()
+@pytest.mark.parametrize("accept", [False, True], ids=["automatic", "accept"])
+def test_every_byte_crosses_the_call_both_ways_escaped(accept):
+    pair = open_pair(accept)
     assert pair.a_to_b(EVERY_BYTE) == escaped(EVERY_BYTE)
     assert pair.b_to_a(EVERY_BYTE[::-1]) == escaped(EVERY_BYTE[::-1])
 
