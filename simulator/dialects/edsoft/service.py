@@ -24,6 +24,7 @@ from simulator.dialects.edsoft.link import IpLink, StackResources
 from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, Parameter, key
 from simulator.dialects.edsoft.ping import EdsoftPing
+from simulator.dialects.edsoft.running import refuse_while_read
 from simulator.dialects.edsoft.state import ConnectionState, state_line
 from simulator.dialects.edsoft.tcp import TcpSockets
 from simulator.dialects.edsoft.udp import UdpService
@@ -118,6 +119,7 @@ class EdsoftService(Service):
     # -- parameters ----------------------------------------------------------------------------
 
     def _store(self, parameter: Parameter, text: str, socket: int | None = None) -> None:
+        refuse_while_read(self, parameter.name, socket)  # 37123 (E100)
         try:
             value = parameter.kind.read(text)
         except BadValue:
