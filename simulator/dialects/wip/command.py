@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from simulator.dialects.wip.bearers import WipBearer
     from simulator.dialects.wip.revision import Revision
     from simulator.dialects.wip.stack import StackConfig
+    from simulator.dialects.wip.table import SocketTable
     from simulator.modem.storage import NVStore
 
 
@@ -37,9 +38,9 @@ class WipContext:
 
     revision: Revision
     stack: StackConfig
-    #: The open sockets and sessions by (protocol, index), and the open bearers by id: the
-    #: service's own tables, live.
-    sockets: dict[tuple[int, int], Any]
+    #: The open sockets and sessions by (protocol, index) with their indexes, and the open
+    #: bearers by id: the stack's own tables, live.
+    sockets: SocketTable
     bearers: dict[int, WipBearer]
     #: Emit an unsolicited result code on every port.
     urc: Callable[[str], None]
