@@ -44,12 +44,12 @@ class WipService(Service):
         self.stack = StackConfig(self.revision, modem.store)
         self.bearers: dict[int, WipBearer] = {}
         self.table = SocketTable(self.stack)
+        #: The open sockets and sessions by (protocol, index), for a look from outside.
         self.sockets = self.table.sockets
         urc = UrcEmitter(modem.emit_urc, self.revision)
-        context = WipContext(
+        self.context = context = WipContext(
             revision=self.revision, stack=self.stack, sockets=self.table,
-            bearers=self.bearers, urc=urc, started_bearer=self.started_bearer,
-            clock=modem.clock, store=modem.store)
+            bearers=self.bearers, urc=urc, clock=modem.clock, store=modem.store)
         bearers = BearerContext(
             revision=self.revision, urc=urc,
             gprs=functools.partial(modem.service, GprsService),
@@ -58,10 +58,9 @@ class WipService(Service):
             revision=self.revision, stack=self.stack, table=self.table, urc=urc,
             clock=modem.clock, modem=modem.name)
         self.commands = [
-            WipCfg(context, start=self.start_stack, stop=self.stop_stack),
-            WipBr(context, bearers=bearers), WipCreate(context, sockets=sockets),
-            WipClose(context), WipOpt(context), WipData(context), WipPing(context),
-            WipFile(context), Online(),
+            WipCfg(context), WipBr(context, bearers=bearers),
+            WipCreate(context, sockets=sockets), WipClose(context), WipOpt(context),
+            WipData(context), WipPing(context), WipFile(context), Online(),
         ]
 
     def register(self, table: CommandTable) -> None:
@@ -76,12 +75,6 @@ class WipService(Service):
     def registered(self) -> bool:
         return self.modem.service(NetworkService).serving is not None
 
-    def started_bearer(self) -> WipBearer | None:
-        for bearer in self.bearers.values():
-            if bearer.started:
-                return bearer
-        return None
-
     # -- life -----------------------------------------------------------------------------
 
     def power_on(self) -> None:
@@ -90,21 +83,6 @@ class WipService(Service):
     def power_off(self) -> None:
         self._shut_down()
 
-    def start_stack(self) -> None:
-        self.stack.start()
-
-    def stop_stack(self) -> None:
-        """``AT+WIPCFG=0``: everything built on the stack goes with it."""
-        self.table.close_all()
-        self._close_bearers()
-        self.stack.stop()
-
     def _shut_down(self) -> None:
-        self.table.close_all()
-        self._close_bearers()
+        self.context.close_all()
         self.stack.reset()
-
-    def _close_bearers(self) -> None:
-        for bearer in list(self.bearers.values()):
-            bearer.stop()
-        self.bearers.clear()
