@@ -57,9 +57,9 @@ class WipSocket(SocketListener):
     def __init__(self, context: SocketContext, index: int) -> None:
         self.context = context
         self.index = index
-        table = context.revision.service_options[self.protocol]
+        options = context.revision.service_options[self.protocol]
         self.values: dict[int, Any] = {
-            n: e.option.default for n, e in table.items() if e.option.default is not None}
+            n: e.option.default for n, e in options.items() if e.option.default is not None}
         self.values[so.TTL.number] = context.stack.effective(cfg.IP_TTL)
         self.values[so.TOS.number] = context.stack.effective(cfg.IP_TOS)
         self.sink: Any = None  # the data sink of the port mapping this socket

@@ -45,7 +45,7 @@ class WipBr(WipCommand):
     def __init__(self, context: WipContext, *, bearers: BearerContext) -> None:
         super().__init__(context)
         #: What the bearers it opens work with.
-        self.made_with = bearers
+        self.bearer_context = bearers
 
     @property
     def bearers(self) -> dict[int, WipBearer]:
@@ -102,7 +102,7 @@ class WipBr(WipCommand):
             raise WipError(Code.DEVICE_ALREADY_OPEN)
         options = {n: o.default for n, o in self.revision.bearer_options.items()}
         options.update(self._stored(bid))
-        bearer = WipBearer(self.made_with, bid, kind, options)
+        bearer = WipBearer(self.bearer_context, bid, kind, options)
         # Sockets live on the started bearer: they go with it.
         bearer.on_stop(lambda _: self.context.sockets.close_all())
         self.bearers[bid] = bearer

@@ -47,7 +47,7 @@ class WipCreate(WipCommand):
     def __init__(self, context: WipContext, *, sockets: SocketContext) -> None:
         super().__init__(context)
         #: What the sockets and sessions it creates work with.
-        self.made_with = sockets
+        self.socket_context = sockets
 
     @property
     def table(self) -> SocketTable:
@@ -93,7 +93,7 @@ class WipCreate(WipCommand):
         bearer = self._bearer()
         self.table.indexes.check_udp(index, self.table.cap)
         try:
-            sock = WipUdp(self.made_with, index, bearer, local_port=local, peer=peer)
+            sock = WipUdp(self.socket_context, index, bearer, local_port=local, peer=peer)
             self.table.adopt(sock)
             sock.open()
         except RouteError:
@@ -106,7 +106,7 @@ class WipCreate(WipCommand):
         host, port = p.str(2), _port(p, 3, PEER_PORTS)
         bearer = self._bearer()
         self.table.indexes.check_client(index, self.table.cap)
-        sock = WipTcp(self.made_with, index, TcpSocket(bearer))
+        sock = WipTcp(self.socket_context, index, TcpSocket(bearer))
         self.table.adopt(sock)
         sock.connect(host, port)
 
@@ -118,7 +118,7 @@ class WipCreate(WipCommand):
         bearer = self._bearer()
         self.table.indexes.check_server(index, first, last, self.table.cap)
         try:
-            server = WipServer(self.made_with, index, bearer, port)
+            server = WipServer(self.socket_context, index, bearer, port)
         except RouteError:
             # The local port is taken (by another server or a lab service).
             raise WipError(Code.CHANNEL_CREATION_ERROR) from None
@@ -139,7 +139,7 @@ class WipCreate(WipCommand):
         account = p.str(first + 2) if p.present(first + 2) else None
         bearer = self._bearer()
         self.table.indexes.check_session(index, self.table.cap)
-        session = WipFtp(self.made_with, index, bearer, server, port, user, password, account)
+        session = WipFtp(self.socket_context, index, bearer, server, port, user, password, account)
         self.table.adopt(session)
 
         def failed(failure):
@@ -159,8 +159,8 @@ class WipCreate(WipCommand):
         fields = [p.str(i) if p.present(i) else "" for i in range(4, len(p))]
         credentials = (fields[0], fields[1]) if len(fields) >= 2 and fields[0] else None
         headers = header_pairs(fields[2:])
-        self._open(index, lambda bearer: WipHttp(self.made_with, index, bearer, proxy, credentials,
-                                                 headers))
+        self._open(index, lambda bearer: WipHttp(self.socket_context, index, bearer, proxy,
+                                                 credentials, headers))
 
     def _mail(self, p: Params, mode: int) -> None:
         p.count(3, 6)
@@ -176,8 +176,8 @@ class WipCreate(WipCommand):
         user = p.str(first) if p.present(first) else None
         password = p.str(first + 1) if p.present(first + 1) else None
         kind = WipSmtp if mode == so.SMTP else WipPop3
-        self._open(index, lambda bearer: kind(self.made_with, index, bearer, server, port, user,
-                                              password))
+        self._open(index, lambda bearer: kind(self.socket_context, index, bearer, server, port,
+                                              user, password))
 
     def _open(self, index: int, make) -> None:
         bearer = self._bearer()
