@@ -9,10 +9,14 @@ Connecting is the modem's bearer services' job: GPRS activates a PDP context thr
 as a server, has it answer a call and run PPP's server side (the options' mapping is in
 ``simulator.dialects.wip.gsm``).  Failures come back as the services' enums and leave as the
 manuals' codes through tables.
+
+A bearer works with what ``BearerContext`` gives it (the revision, the URC emitter, the
+modem's bearer services); what else goes when it stops is its observers' business.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,7 +32,7 @@ from simulator.modem.dialup import DialupError, DialupFailure, DialupService
 from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 
 if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
+    from simulator.dialects.wip.revision import Revision
     from simulator.network.apn import Bearer
     from simulator.network.dialup_session import DialupSession
 
@@ -64,10 +68,24 @@ def _wip_error(failure):
     raise WipError(gsm.FAILURE_CODES[failure.value.reason])
 
 
+@dataclasses.dataclass(frozen=True)
+class BearerContext:
+    """What the bearers of one stack work with."""
+
+    revision: Revision
+    #: Emit an unsolicited result code on every port (a GSM server's +WIPBR).
+    urc: Callable[[str], None]
+    #: The modem's bearer services, asked when needed.
+    gprs: Callable[[], GprsService]
+    dialup: Callable[[], DialupService]
+    #: The modem's name, for the log.
+    modem: str
+
+
 class WipBearer:
-    def __init__(self, wip: WipService, bid: int, kind: BearerKind,
+    def __init__(self, context: BearerContext, bid: int, kind: BearerKind,
                  options: dict[int, int | str]) -> None:
-        self.wip = wip
+        self.context = context
         self.bid = bid
         self.kind = kind
         self.options = options
@@ -83,7 +101,7 @@ class WipBearer:
 
     @property
     def _gprs(self) -> GprsService:
-        return self.wip.modem.service(GprsService)
+        return self.context.gprs()
 
     @property
     def started(self) -> bool:
@@ -96,7 +114,7 @@ class WipBearer:
     # -- options --------------------------------------------------------------------------
 
     def shown(self, number: int) -> str:
-        option = self.wip.revision.bearer_options[number]
+        option = self.context.revision.bearer_options[number]
         value = self.options[number]
         if number in bo.CONNECTION_ADDRESSES:
             value = self._address(number)
@@ -143,7 +161,7 @@ class WipBearer:
         return d.addErrback(_wip_error)
 
     def _connect_gsm(self) -> defer.Deferred:
-        dialup = self.wip.modem.service(DialupService)
+        dialup = self.context.dialup()
         try:
             d = dialup.dial(str(self.options[bo.DIAL_PHONENB]), gsm.client_role(self.options))
         except DialupError as e:
@@ -156,7 +174,7 @@ class WipBearer:
 
     def start_server(self, login: str, password: str, caller: str | None) -> None:
         """Wait for a data call (001 §4.2.7.1); the outcome comes as the +WIPBR URC."""
-        dialup = self.wip.modem.service(DialupService)
+        dialup = self.context.dialup()
         try:
             self.server = dialup.serve(gsm.server_role(self.options, login, password),
                                        gsm.answering(self.options, caller))
@@ -164,7 +182,7 @@ class WipBearer:
             raise WipError(gsm.FAILURE_CODES[e.reason]) from None
         self.state = State.STARTED
         self.server.addCallbacks(self._served, self._serving_failed)
-        log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.wip.modem.name,
+        log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.context.modem,
                  bid=self.bid)
 
     def _served(self, session: DialupSession) -> None:
@@ -188,7 +206,7 @@ class WipBearer:
     def _report(self, status: int, local: str = bo.NO_ADDRESS, remote: str = bo.NO_ADDRESS,
                 dns: tuple[str, ...] = ()) -> None:
         dns = (*dns, bo.NO_ADDRESS, bo.NO_ADDRESS)
-        self.wip.urc(self.wip.revision.server_urc.format(
+        self.context.urc(self.context.revision.server_urc.format(
             bid=self.bid, status=status, local=local, remote=remote, dns1=dns[0], dns2=dns[1]))
 
     def _connected(self, connection: Bearer) -> None:
@@ -199,7 +217,7 @@ class WipBearer:
             self._gprs.on_lost(connection, self._released)
         else:
             connection.on_release(self._released)  # PPP's link ended, or the call dropped
-        log.info("{modem}: WIP bearer {bid} started, {address}", modem=self.wip.modem.name,
+        log.info("{modem}: WIP bearer {bid} started, {address}", modem=self.context.modem,
                  bid=self.bid, address=connection.address)
 
     def _failed(self, failure):
@@ -239,7 +257,7 @@ class WipBearer:
 
     def _released(self, connection: Bearer, by_network: bool = True) -> None:
         if connection is self.connection:
-            log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.wip.modem.name,
+            log.info("{modem}: WIP bearer {bid} lost its connection", modem=self.context.modem,
                      bid=self.bid)
             self.connection = None
             self.session = None

@@ -10,9 +10,7 @@ the configuration in flash (001 §4.1, 000 §4).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from simulator.dialects.wip.command import WipCommand, WipContext
+from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.errors import Code, WipError
 
 STOP, START, CONFIGURE, VERSION, FLASH = range(5)
@@ -22,11 +20,6 @@ FREE, STORE = 0, 1
 class WipCfg(WipCommand):
     name = "+WIPCFG"
     forms = ("set", "read", "test")
-
-    def __init__(self, context: WipContext, *, start: Callable[[], None],
-                 stop: Callable[[], None]) -> None:
-        super().__init__(context)
-        self.start_stack, self.stop_stack = start, stop
 
     def set(self, call) -> None:
         p = self.params(call)
@@ -40,9 +33,10 @@ class WipCfg(WipCommand):
         else:
             raise WipError(Code.INVALID_OPTION)
         if mode == START:
-            self.start_stack()
+            self.stack.start()
         elif mode == STOP:
-            self.stop_stack()
+            self.context.close_all()  # everything built on the stack goes with it
+            self.stack.stop()
         elif mode == VERSION:
             for line in self.revision.version_lines:
                 call.info(line)

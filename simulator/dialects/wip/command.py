@@ -1,5 +1,6 @@
 """What every +WIP command shares: the parameter rules of the WIP manuals, the revision's
-translation of failures, and the narrow view of the stack a command works on.
+translation of failures, and the narrow view of the stack a command works on
+(``WipContext``: the stack's options and tables, never the service that owns them).
 
 The manuals split the blame (001 §2.2): a line without the command's *syntax* (a parameter
 missing, one too many, text where a number belongs) answers plain ``ERROR`` whatever
@@ -28,25 +29,37 @@ if TYPE_CHECKING:
     from simulator.dialects.wip.bearers import WipBearer
     from simulator.dialects.wip.revision import Revision
     from simulator.dialects.wip.stack import StackConfig
+    from simulator.dialects.wip.table import SocketTable
     from simulator.modem.storage import NVStore
 
 
 @dataclasses.dataclass(frozen=True)
 class WipContext:
-    """The part of the WIP stack a command works on (the service keeps the rest)."""
+    """The part of the WIP stack a command works on."""
 
     revision: Revision
     stack: StackConfig
-    #: The open sockets and sessions by (protocol, index), and the open bearers by id: the
-    #: service's own tables, live.
-    sockets: dict[tuple[int, int], Any]
+    #: The open sockets and sessions by (protocol, index) with their indexes, and the open
+    #: bearers by id: the stack's own tables, live.
+    sockets: SocketTable
     bearers: dict[int, WipBearer]
     #: Emit an unsolicited result code on every port.
     urc: Callable[[str], None]
-    #: The started bearer, if any.
-    started_bearer: Callable[[], WipBearer | None]
     clock: Any
     store: NVStore
+
+    def started_bearer(self) -> WipBearer | None:
+        for bearer in self.bearers.values():
+            if bearer.started:
+                return bearer
+        return None
+
+    def close_all(self) -> None:
+        """Everything built on the stack goes: its sockets and sessions, its bearers."""
+        self.sockets.close_all()
+        for bearer in list(self.bearers.values()):
+            bearer.stop()
+        self.bearers.clear()
 
 
 class WipCommand(DialectCommand):

@@ -5,6 +5,8 @@ clients (``simulator.ipstack.apps``), and what each does for ``+WIPFILE`` and ``
 answers ``OK`` once logged in (it has no URC, 001 §5.1.7); HTTP, SMTP and POP3 answer ``OK``,
 then ``+WIPREADY: <mode>,<idx>`` once connected and authenticated (001 §9.5-§9.7), or an
 unsolicited error.  A session the server or the network ends shows ``+WIPPEERCLOSE``.
+
+A session works with a socket's ``SocketContext``, not the service.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from simulator.ipstack.apps import (
 )
 
 if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
+    from simulator.dialects.wip.sockets import SocketContext
 
 #: Why opening a session failed -> +WIPCREATE codes (001 §5.1.5); anything about reaching
 #: the server is 842 like a socket's.
@@ -79,8 +81,8 @@ class WipSession(WipSocket):
 
     ready = True
 
-    def __init__(self, wip: WipService, index: int, bearer: Any) -> None:
-        super().__init__(wip, index)
+    def __init__(self, context: SocketContext, index: int, bearer: Any) -> None:
+        super().__init__(context, index)
         self.endpoints = BearerEndpoints(bearer)
         self.transfer: Any = None  # the +WIPFILE in progress
         self.client: Any = None
@@ -97,13 +99,13 @@ class WipSession(WipSocket):
         failure.trap(AppError)
         if self.closed:
             return
-        self.wip.forget(self)
-        self.wip.unsolicited_error(open_code(failure.value))
+        self.context.table.forget(self)
+        self.context.urc.unsolicited_error(open_code(failure.value))
 
     def _event(self, event) -> None:
         if isinstance(event, Closed) and event.error is not None and not self.closed \
-                and self.wip.sockets.get(self.key) is self and self.client.is_open:
-            self.wip.forget(self)
+                and self.context.table.get(self.key) is self and self.client.is_open:
+            self.context.table.forget(self)
             self.urc(f"+WIPPEERCLOSE: {self.protocol},{self.index}")
 
     def start_file(self, mode: int, args: list[str]) -> FileJob:
@@ -120,9 +122,9 @@ class WipSession(WipSocket):
 class WipFtp(WipSession):
     protocol = so.FTP
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, host: str, port: int,
+    def __init__(self, context: SocketContext, index: int, bearer: Any, host: str, port: int,
                  user: str, password: str, account: str | None) -> None:
-        super().__init__(wip, index, bearer)
+        super().__init__(context, index, bearer)
         self.client = FtpSession(
             self.endpoints, host, port, user, password, account=account,
             passive=bool(self.values[so.FTP_PASSIVE.number]),
@@ -159,16 +161,17 @@ class WipHttp(WipSession):
 
     protocol = so.HTTP
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, proxy: tuple[str, int] | None,
-                 credentials: tuple[str, str] | None, headers: list[tuple[str, str]]) -> None:
-        super().__init__(wip, index, bearer)
+    def __init__(self, context: SocketContext, index: int, bearer: Any,
+                 proxy: tuple[str, int] | None, credentials: tuple[str, str] | None,
+                 headers: list[tuple[str, str]]) -> None:
+        super().__init__(context, index, bearer)
         self.client = HttpSession(
             self.endpoints, proxy=proxy, proxy_credentials=credentials, headers=headers,
             max_redirects=int(self.values[so.HTTP_MAXREDIRECT.number]))
 
     def open(self) -> None:
         # Nothing to connect to before the first request: ready at once.
-        self.wip.modem.clock.callLater(
+        self.context.clock.callLater(
             0, lambda: None if self.closed else self.urc(f"+WIPREADY: {so.HTTP},{self.index}"))
         return None
 
@@ -212,9 +215,9 @@ class WipHttp(WipSession):
 class WipSmtp(WipSession):
     protocol = so.SMTP
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, host: str, port: int,
+    def __init__(self, context: SocketContext, index: int, bearer: Any, host: str, port: int,
                  user: str | None, password: str | None) -> None:
-        super().__init__(wip, index, bearer)
+        super().__init__(context, index, bearer)
         self.client = SmtpSession(self.endpoints, host, port, user, password,
                                   listener=self._event)
 
@@ -242,9 +245,9 @@ class WipSmtp(WipSession):
 class WipPop3(WipSession):
     protocol = so.POP3
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, host: str, port: int,
+    def __init__(self, context: SocketContext, index: int, bearer: Any, host: str, port: int,
                  user: str | None, password: str | None) -> None:
-        super().__init__(wip, index, bearer)
+        super().__init__(context, index, bearer)
         self.client = Pop3Session(self.endpoints, host, port, user or "", password or "",
                                   listener=self._event)
 

@@ -2,12 +2,13 @@
 spawned socket, a TCP server.  Each turns the stack's events into WIP's URCs, keeps its
 +WIPOPT values, and, while a port maps it (+WIPDATA), hands its data to that port's sink.
 
-URCs go to every AT port of the modem (a port in data mode shows them when it is back in
-command mode).
+A socket works with what ``SocketContext`` gives it: the revision, the stack's options, the
+socket table it holds its index in, the URC emitter, the clock — not the service.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from twisted.logger import Logger
@@ -21,7 +22,10 @@ from simulator.ipstack.sockets import SocketListener, TcpServer, TcpSocket, TcpS
 from simulator.network.errors import Reason
 
 if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
+    from simulator.dialects.wip.revision import Revision
+    from simulator.dialects.wip.stack import StackConfig
+    from simulator.dialects.wip.table import SocketTable
+    from simulator.dialects.wip.urcs import UrcEmitter
     from simulator.ipstack.sockets import Datagram
 
 log = Logger(namespace="atsim.wip.socket")
@@ -33,17 +37,31 @@ UDP, TCP, SERVER = so.UDP, so.TCP_CLIENT, so.TCP_SERVER
 FAILURE_CODES = {Reason.RESET: Code.CONNECTION_RESET}
 
 
+@dataclasses.dataclass(frozen=True)
+class SocketContext:
+    """What the sockets and sessions of one stack work with."""
+
+    revision: Revision
+    stack: StackConfig
+    #: Where a socket holds its index (a server adopts what it spawns; a failed one leaves).
+    table: SocketTable
+    urc: UrcEmitter
+    clock: Any
+    #: The modem's name, for the log.
+    modem: str
+
+
 class WipSocket(SocketListener):
     protocol: int
 
-    def __init__(self, wip: WipService, index: int) -> None:
-        self.wip = wip
+    def __init__(self, context: SocketContext, index: int) -> None:
+        self.context = context
         self.index = index
-        table = wip.revision.service_options[self.protocol]
+        options = context.revision.service_options[self.protocol]
         self.values: dict[int, Any] = {
-            n: e.option.default for n, e in table.items() if e.option.default is not None}
-        self.values[so.TTL.number] = wip.stack.effective(cfg.IP_TTL)
-        self.values[so.TOS.number] = wip.stack.effective(cfg.IP_TOS)
+            n: e.option.default for n, e in options.items() if e.option.default is not None}
+        self.values[so.TTL.number] = context.stack.effective(cfg.IP_TTL)
+        self.values[so.TOS.number] = context.stack.effective(cfg.IP_TOS)
         self.sink: Any = None  # the data sink of the port mapping this socket
         self.closed = False
 
@@ -55,11 +73,11 @@ class WipSocket(SocketListener):
         return (self.protocol, self.index)
 
     def urc(self, text: str) -> None:
-        self.wip.urc(text)
+        self.context.urc(text)
 
     def failed_unsolicited(self, reason: Reason) -> None:
         """A creation that answered OK failed later: shown as an unsolicited error."""
-        self.wip.unsolicited_error(FAILURE_CODES.get(reason, Code.HOST_UNREACHABLE))
+        self.context.urc.unsolicited_error(FAILURE_CODES.get(reason, Code.HOST_UNREACHABLE))
 
     # -- +WIPOPT --------------------------------------------------------------------------
 
@@ -73,9 +91,9 @@ class WipSocket(SocketListener):
 class WipUdp(WipSocket):
     protocol = UDP
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, *, local_port: int,
+    def __init__(self, context: SocketContext, index: int, bearer: Any, *, local_port: int,
                  peer: tuple[str, int] | None) -> None:
-        super().__init__(wip, index)
+        super().__init__(context, index)
         self.requested_peer = peer
         # Given a local port the socket is a server too and takes datagrams from anyone
         # (001 §5.1.6: "it can send datagram towards the remote entity and receiving
@@ -99,7 +117,7 @@ class WipUdp(WipSocket):
     def error(self, sock, reason: Reason) -> None:
         if not self.ready:
             self.failed_unsolicited(reason)
-            self.wip.forget(self)
+            self.context.table.forget(self)
 
     def data_available(self, sock, n: int) -> None:
         if self.sink is not None:
@@ -128,7 +146,7 @@ class WipUdp(WipSocket):
         destination = self.sock.peer or self.reply_to
         if destination is None or self.closed:
             log.info("{modem}: UDP {index} has nowhere to send {n} bytes",
-                     modem=self.wip.modem.name, index=self.index, n=len(payload))
+                     modem=self.context.modem, index=self.index, n=len(payload))
             return
         self.sock.sendto(payload, destination).addErrback(lambda f: None)
 
@@ -173,9 +191,9 @@ class WipTcp(WipSocket):
 
     protocol = TCP
 
-    def __init__(self, wip: WipService, index: int, sock: TcpSocket, *,
+    def __init__(self, context: SocketContext, index: int, sock: TcpSocket, *,
                  spawned_by: int | None = None) -> None:
-        super().__init__(wip, index)
+        super().__init__(context, index)
         self.sock = sock
         sock.listener = self
         self.spawned_by = spawned_by
@@ -191,13 +209,13 @@ class WipTcp(WipSocket):
         # option 4]; internal timer expires [option 12, restarted by every chunk]; socket
         # is unmapped, shut down or closed".  Option 12 at 0, its default, or the socket's
         # NODELAY option hold nothing.
-        self.uplink = Uplink(wip.modem.clock, sock, delay=self._segment_delay,
-                             watermark=lambda: 2 * wip.stack.effective(cfg.TCP_MIN_MSS))
+        self.uplink = Uplink(context.clock, sock, delay=self._segment_delay,
+                             watermark=lambda: 2 * context.stack.effective(cfg.TCP_MIN_MSS))
 
     def _segment_delay(self) -> float:
         if self.values.get(so.NODELAY.number):
             return 0.0
-        return self.wip.stack.values.get(cfg.PREF_TIMEOUT_VALUE, 0) * PREF_TIMEOUT_UNIT
+        return self.context.stack.values.get(cfg.PREF_TIMEOUT_VALUE, 0) * PREF_TIMEOUT_UNIT
 
     def connect(self, host: str, port: int) -> None:
         self.sock.connect(host, port).addErrback(lambda f: None)  # reported via ``error``
@@ -230,7 +248,7 @@ class WipTcp(WipSocket):
 
     def writable(self, sock) -> None:
         # Not from inside the socket's own send: the uplink takes its next round after it.
-        self.wip.modem.clock.callLater(0, self.uplink.push)
+        self.context.clock.callLater(0, self.uplink.push)
 
     def peer_closed(self, sock) -> None:
         if self.sink is not None:
@@ -244,7 +262,7 @@ class WipTcp(WipSocket):
         if not self.ready:
             self.failed_unsolicited(reason)
             self._show_accepts()
-            self.wip.forget(self)
+            self.context.table.forget(self)
             return
         self.reset = True
         if self.sink is not None:
@@ -299,21 +317,21 @@ class WipTcp(WipSocket):
 class WipServer(WipSocket):
     protocol = SERVER
 
-    def __init__(self, wip: WipService, index: int, bearer: Any, port: int) -> None:
-        super().__init__(wip, index)
+    def __init__(self, context: SocketContext, index: int, bearer: Any, port: int) -> None:
+        super().__init__(context, index)
         # Spawned sockets are counted by the WIP index table, not by the stack's max_spawn.
         self.server = TcpServer(bearer, self, port=port)
 
     def accepted(self, server, child: TcpSocket) -> None:
-        index = self.wip.spawn_index(self.index)
+        index = self.context.table.spawn_index(self.index)
         if index is None:
             # "any peer trying to connect to the server will receive an accept ()
             # immediately followed by a shutdown ()" (001 §5.1.7)
             child.listener = SocketListener()
             child.close()
             return
-        self.wip.adopt(WipTcp(self.wip, index, child, spawned_by=self.index))
-        text = self.wip.revision.accept_urc.format(server=self.index, index=index)
+        self.context.table.adopt(WipTcp(self.context, index, child, spawned_by=self.index))
+        text = self.context.revision.accept_urc.format(server=self.index, index=index)
         client = self._own_client(child)
         if client is not None:
             # The stack hands the server its socket at the SYN; on the module the
@@ -326,7 +344,7 @@ class WipServer(WipSocket):
     def _own_client(self, child: TcpSocket) -> WipTcp | None:
         """This module's TCP client still connecting to this server from ``child``'s
         peer address, if the connection is one."""
-        for sock in self.wip.sockets.values():
+        for sock in self.context.table:
             if (isinstance(sock, WipTcp) and not sock.ready and not sock.accepts_after_ready
                     and sock.sock.state is TcpState.CONNECTING
                     and sock.sock.peer == child.local

@@ -27,7 +27,7 @@ from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
 
 if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
+    from simulator.dialects.wip.bearers import BearerContext
 
 CLOSE, OPEN, SET, GET, START, STOP, FLASH = range(7)
 CLIENT, SERVER = 0, 1
@@ -42,10 +42,10 @@ class WipBr(WipCommand):
     name = "+WIPBR"
     forms = ("set", "read", "test")
 
-    def __init__(self, context: WipContext, wip: WipService) -> None:
+    def __init__(self, context: WipContext, *, bearers: BearerContext) -> None:
         super().__init__(context)
-        #: A bearer keeps the whole service (its sockets go with it).
-        self.wip = wip
+        #: What the bearers it opens work with.
+        self.bearer_context = bearers
 
     @property
     def bearers(self) -> dict[int, WipBearer]:
@@ -102,8 +102,9 @@ class WipBr(WipCommand):
             raise WipError(Code.DEVICE_ALREADY_OPEN)
         options = {n: o.default for n, o in self.revision.bearer_options.items()}
         options.update(self._stored(bid))
-        bearer = WipBearer(self.wip, bid, kind, options)
-        bearer.on_stop(self.wip.bearer_stopped)
+        bearer = WipBearer(self.bearer_context, bid, kind, options)
+        # Sockets live on the started bearer: they go with it.
+        bearer.on_stop(lambda _: self.context.sockets.close_all())
         self.bearers[bid] = bearer
 
     def _option_number(self, p: Params) -> int:

@@ -8,11 +8,8 @@ the session is active else "+CME ERROR: 831" error code is returned." (001 §5.2
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from simulator.dialects.wip import service_options as so
-from simulator.dialects.wip.command import WipCommand, WipContext
+from simulator.dialects.wip.command import WipCommand
 from simulator.dialects.wip.errors import Code, WipError
 from simulator.dialects.wip.indexes import (
     SERVER_INDEXES,
@@ -30,10 +27,6 @@ class WipClose(WipCommand):
     name = "+WIPCLOSE"
     forms = ("set", "test")
 
-    def __init__(self, context: WipContext, *, close: Callable[[Any], Any]) -> None:
-        super().__init__(context)
-        self.close_socket = close
-
     def set(self, call) -> None:
         p = self.params(call)
         p.count(2, 2)
@@ -49,7 +42,7 @@ class WipClose(WipCommand):
             if protocol not in INDEX_RANGES:
                 raise WipError(Code.BAD_STATE)  # no such session
             return
-        closing = self.close_socket(sock)
+        closing = self.context.sockets.close(sock)
         if protocol in self.revision.close_confirmed:
             urc = f"+WIPPEERCLOSE: {protocol},{index}"
             if closing is None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.at.params import REQUIRED, Params
-from simulator.dialects.wip import cfg_options as cfg
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.command import WipCommand, WipContext
 from simulator.dialects.wip.errors import Code, WipError
@@ -29,7 +28,8 @@ from simulator.ipstack.sockets import TcpSocket
 from simulator.network.errors import RouteError
 
 if TYPE_CHECKING:
-    from simulator.dialects.wip.service import WipService
+    from simulator.dialects.wip.sockets import SocketContext
+    from simulator.dialects.wip.table import SocketTable
 
 PORTS = range(0, 65536)  # a local port; 0 lets the stack choose
 #: 001 §5.1.3: "default value for FTP: 21 default value for HTTP: 80 default value for
@@ -44,10 +44,14 @@ class WipCreate(WipCommand):
     name = "+WIPCREATE"
     forms = ("set", "test")
 
-    def __init__(self, context: WipContext, wip: WipService) -> None:
+    def __init__(self, context: WipContext, *, sockets: SocketContext) -> None:
         super().__init__(context)
-        #: Sockets and sessions keep the whole service (indexes, URCs, the stack's options).
-        self.wip = wip
+        #: What the sockets and sessions it creates work with.
+        self.socket_context = sockets
+
+    @property
+    def table(self) -> SocketTable:
+        return self.context.sockets
 
     def set(self, call):
         p = self.params(call)
@@ -68,10 +72,6 @@ class WipCreate(WipCommand):
             self._mail(p, mode)
         return None
 
-    @property
-    def cap(self) -> int:
-        return self.stack.effective(cfg.SOCKET_MAX)
-
     def _bearer(self):
         bearer = self.context.started_bearer() if self.stack.started else None
         if bearer is None or bearer.connection is None:
@@ -91,13 +91,13 @@ class WipCreate(WipCommand):
             local = _port(p, 2, PORTS, default=0)
             peer = (p.str(3), _port(p, 4, PEER_PORTS)) if len(p) == 5 else None
         bearer = self._bearer()
-        self.wip.indexes.check_udp(index, self.cap)
+        self.table.indexes.check_udp(index, self.table.cap)
         try:
-            sock = WipUdp(self.wip, index, bearer, local_port=local, peer=peer)
-            self.wip.adopt(sock)
+            sock = WipUdp(self.socket_context, index, bearer, local_port=local, peer=peer)
+            self.table.adopt(sock)
             sock.open()
         except RouteError:
-            self.wip.forget(sock)
+            self.table.forget(sock)
             raise WipError(Code.CHANNEL_CREATION_ERROR) from None
 
     def _client(self, p: Params) -> None:
@@ -105,9 +105,9 @@ class WipCreate(WipCommand):
         index = p.int(1)
         host, port = p.str(2), _port(p, 3, PEER_PORTS)
         bearer = self._bearer()
-        self.wip.indexes.check_client(index, self.cap)
-        sock = WipTcp(self.wip, index, TcpSocket(bearer))
-        self.wip.adopt(sock)
+        self.table.indexes.check_client(index, self.table.cap)
+        sock = WipTcp(self.socket_context, index, TcpSocket(bearer))
+        self.table.adopt(sock)
         sock.connect(host, port)
 
     def _server(self, p: Params) -> None:
@@ -116,13 +116,13 @@ class WipCreate(WipCommand):
         port = _port(p, 2, PEER_PORTS)
         first, last = p.int(3), p.int(4)
         bearer = self._bearer()
-        self.wip.indexes.check_server(index, first, last, self.cap)
+        self.table.indexes.check_server(index, first, last, self.table.cap)
         try:
-            server = WipServer(self.wip, index, bearer, port)
+            server = WipServer(self.socket_context, index, bearer, port)
         except RouteError:
             # The local port is taken (by another server or a lab service).
             raise WipError(Code.CHANNEL_CREATION_ERROR) from None
-        self.wip.adopt(server, first=first, last=last)
+        self.table.adopt(server, first=first, last=last)
 
 
     def _ftp(self, p: Params):
@@ -138,12 +138,12 @@ class WipCreate(WipCommand):
         user, password = p.str(first), p.str(first + 1)
         account = p.str(first + 2) if p.present(first + 2) else None
         bearer = self._bearer()
-        self.wip.indexes.check_session(index, self.cap)
-        session = WipFtp(self.wip, index, bearer, server, port, user, password, account)
-        self.wip.adopt(session)
+        self.table.indexes.check_session(index, self.table.cap)
+        session = WipFtp(self.socket_context, index, bearer, server, port, user, password, account)
+        self.table.adopt(session)
 
         def failed(failure):
-            self.wip.forget(session)
+            self.table.forget(session)
             return failure
 
         return session.open().addErrback(failed)
@@ -159,8 +159,8 @@ class WipCreate(WipCommand):
         fields = [p.str(i) if p.present(i) else "" for i in range(4, len(p))]
         credentials = (fields[0], fields[1]) if len(fields) >= 2 and fields[0] else None
         headers = header_pairs(fields[2:])
-        self._open(index, lambda bearer: WipHttp(self.wip, index, bearer, proxy, credentials,
-                                                 headers))
+        self._open(index, lambda bearer: WipHttp(self.socket_context, index, bearer, proxy,
+                                                 credentials, headers))
 
     def _mail(self, p: Params, mode: int) -> None:
         p.count(3, 6)
@@ -176,14 +176,14 @@ class WipCreate(WipCommand):
         user = p.str(first) if p.present(first) else None
         password = p.str(first + 1) if p.present(first + 1) else None
         kind = WipSmtp if mode == so.SMTP else WipPop3
-        self._open(index, lambda bearer: kind(self.wip, index, bearer, server, port, user,
-                                              password))
+        self._open(index, lambda bearer: kind(self.socket_context, index, bearer, server, port,
+                                              user, password))
 
     def _open(self, index: int, make) -> None:
         bearer = self._bearer()
-        self.wip.indexes.check_session(index, self.cap)
+        self.table.indexes.check_session(index, self.table.cap)
         session = make(bearer)
-        self.wip.adopt(session)
+        self.table.adopt(session)
         session.open()
 
 
