@@ -30,7 +30,6 @@ from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
-from simulator.modem.sim import require_sim_ready
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -68,9 +67,6 @@ class WipService(Service):
             command.register(table)
 
     # -- what the commands ask the rest of the modem --------------------------------------
-
-    def require_sim(self) -> None:
-        require_sim_ready(self.modem)
 
     def registered(self) -> bool:
         return self.modem.service(NetworkService).serving is not None

@@ -94,7 +94,10 @@ class WipCreate(WipCommand):
         self.table.indexes.check_udp(index, self.table.cap)
         try:
             sock = WipUdp(self.socket_context, index, bearer, local_port=local, peer=peer)
-            self.table.adopt(sock)
+        except RouteError:
+            raise WipError(Code.CHANNEL_CREATION_ERROR) from None
+        self.table.adopt(sock)
+        try:
             sock.open()
         except RouteError:
             self.table.forget(sock)
