@@ -48,7 +48,7 @@ class EdsoftService(Service):
         #: acts on a ringing call).
         self.running: Callable[[], bool] = lambda: True
         #: The connection and the incoming calls (002 §2.2).
-        self.connections = Connections(self)
+        self.connections = Connections(self.context, modem)
         self.calls = IncomingCalls(self, self.connections)
         #: The two TCP sockets and the UDP session (002 §5, §6).
         self.tcp = TcpSockets(self)
