@@ -27,6 +27,7 @@ from simulator.modem.network import NetworkService
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
+    from simulator.dialects.edsoft.sockets import DataSession
     from simulator.modem.modem import Modem
 
 
@@ -51,8 +52,8 @@ class EdsoftService(Service):
         self.connections = Connections(self.context, modem)
         self.calls = IncomingCalls(self, self.connections)
         #: The two TCP sockets and the UDP session (002 §5, §6).
-        self.tcp = TcpSockets(self)
-        self.udp = UdpService(self)
+        self.tcp = TcpSockets(self.context, self._data_sessions)
+        self.udp = UdpService(self.context, self._data_sessions)
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
         self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
 
@@ -84,6 +85,9 @@ class EdsoftService(Service):
     @property
     def in_service(self) -> bool:
         return self.modem.service(NetworkService).serving is not None
+
+    def _data_sessions(self) -> list[DataSession | None]:
+        return [*self.tcp.sessions.values(), self.udp.current()]
 
     def _set_state(self, state: ConnectionState) -> None:
         self.state = state

@@ -18,34 +18,32 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import ETX
-from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.datamode import waiting_for_data
 from simulator.dialects.edsoft.link import NO_LINK
 from simulator.ipstack.events import SocketListener
 
 if TYPE_CHECKING:
-    from simulator.at.commands import Param
+    from collections.abc import Callable, Iterable
+
     from simulator.datamode.sink import SocketSink
+    from simulator.dialects.edsoft.command import EdsoftContext
     from simulator.dialects.edsoft.link import Claim
-    from simulator.dialects.edsoft.service import EdsoftService
 
 #: How often a session whose peer came looks again for its port to be free, seconds.
 PORT_RETRY = 0.05
-#: "Legal id {1,2}" (002 §5.1).
-TCP_SOCKETS = (1, 2)
 
 
 class DataSession(SocketListener):
     """One TCP socket or the UDP session, from its command to its end."""
 
-    def __init__(self, edsoft: EdsoftService, claim: Claim, at_session: Any,
+    def __init__(self, context: EdsoftContext, claim: Claim, at_session: Any,
                  interpreter: Any) -> None:
-        self.edsoft = edsoft
+        self.context = context
         self.claim = claim
         #: The AT channel settings of the port that opened it (its ATV/ATQ frame the lines).
         self.at_session = at_session
         self.interpreter = interpreter
-        self.clock = edsoft.modem.clock
+        self.clock = context.clock
         #: The sink of the port in data mode on this session (the sink sets it).
         self.sink: SocketSink | None = None
         self.ended = False
@@ -100,36 +98,16 @@ class DataSession(SocketListener):
         raise NotImplementedError
 
 
-def single_param(call) -> Param:
-    """The one parameter of ``AT#<C>=<id>``; any other shape is 34819 (E7)."""
-    params = call.command.params
-    if len(params) != 1 or params[0] is None:
-        raise codes.error(codes.SYNTAX_ERROR)
-    return params[0]
-
-
-def socket_id(call) -> int:
-    """``AT#<C>=<id>`` with id 1 or 2; another id is 34882 (E27)."""
-    typed = single_param(call).as_typed
-    if typed not in {str(s) for s in TCP_SOCKETS}:
-        raise codes.error(codes.BAD_ARGUMENT)
-    return int(typed)
-
-
-def refuse(call) -> Any:
-    raise codes.error(codes.SYNTAX_ERROR)
-
-
-def arm_etx_abort(edsoft: EdsoftService, interpreter: Any) -> None:
+def arm_etx_abort(sessions: Callable[[], Iterable[DataSession | None]],
+                  interpreter: Any) -> None:
     """"The LTCP command can be aborted before an incoming TCP request has been received by
     issuing an <ETX> character on the serial port" (002 §5.2.1): a lone ETX typed between
     command lines ends the listens this port opened, answered ``OK`` as the ETX that closes
-    the socket is (002 A.8.1, E68)."""
+    the socket is (002 A.8.1, E68).  ``sessions()`` are the module's TCP and UDP sessions."""
 
     def abort() -> ResultCode | None:
         interpreter.on_idle_byte(ETX, None)
-        sessions = [*edsoft.tcp.sessions.values(), edsoft.udp.current()]
-        ended = [s for s in sessions
+        ended = [s for s in sessions()
                  if s is not None and s.waiting and s.interpreter is interpreter]
         for session in ended:
             session.end()

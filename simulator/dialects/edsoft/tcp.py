@@ -7,17 +7,20 @@ it runs (TCPTXDELAY, 002 §5.1.4).
     AT#LTCPSTART=1     -> OK  ...  Ok_Info_WaitingForData when the peer connects
     AT#LTCPSTOP=1      -> OK
 
+``TcpSockets`` holds the sockets; the three commands are ``EdsoftCommand``s on it.
 Decisions E60-E69 in docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
 from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.datamode import (
     BAD_CONFIGURATION,
     CLOSED_BY_PEER,
@@ -26,14 +29,13 @@ from simulator.dialects.edsoft.datamode import (
 )
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.parameters import key
-from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse, socket_id
+from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort
 from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
 from simulator.network.errors import RouteError
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
-    from simulator.dialects.edsoft.service import EdsoftService
 
 #: "TCPSERV ... 255.255.255.255": no filter of the incoming TCP client (002 A.8.1, E61).
 NO_FILTER = "255.255.255.255"
@@ -46,11 +48,11 @@ RESOURCES = {1: Resource.TCP1, 2: Resource.TCP2}
 class TcpSession(DataSession):
     """One TCP socket: listening (``server``), then open on a connection (``sock``)."""
 
-    def __init__(self, edsoft: EdsoftService, number: int, claim, at_session: Any,
+    def __init__(self, context: EdsoftContext, number: int, claim, at_session: Any,
                  interpreter: Any) -> None:
-        super().__init__(edsoft, claim, at_session, interpreter)
+        super().__init__(context, claim, at_session, interpreter)
         self.number = number
-        self.dle_mode = edsoft.flash.get(key("DLEMODE", number)) == 1
+        self.dle_mode = context.flash.get(key("DLEMODE", number)) == 1
         self.server: TcpServer | None = None
         self.sock: TcpSocket | None = None
         self.uplink: Uplink | None = None
@@ -73,7 +75,7 @@ class TcpSession(DataSession):
                              watermark=lambda: FULL_FRAME, restart_on_write=False)
 
     def _delay(self) -> float:
-        return self.edsoft.flash.get(key("TCPTXDELAY", self.number)) / 1000
+        return self.context.flash.get(key("TCPTXDELAY", self.number)) / 1000
 
     def make_sink(self):
         return tcp_sink(self, self.at_session, dle_mode=self.dle_mode)
@@ -99,14 +101,14 @@ class TcpSession(DataSession):
         return self.sock.read()
 
     def data_available(self, sock, n: int) -> None:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         if self.sink is not None:
             self.sink.received()
 
     # The uplink's socket: the TCP socket, the link told that data moves (PHYTIMEOUT).
 
     def send(self, data: bytes) -> int:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         return self.sock.send(data)
 
     def shutdown(self) -> None:
@@ -151,17 +153,19 @@ class TcpSession(DataSession):
 
 
 class TcpSockets:
-    """The commands of 002 §5.2-§5.4 and the two sockets they open."""
+    """The two sockets the commands of 002 §5.2-§5.4 open."""
 
-    def __init__(self, edsoft: EdsoftService) -> None:
-        self.edsoft = edsoft
+    def __init__(self, context: EdsoftContext,
+                 all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
+        self.context = context
+        #: Every TCP and UDP session of the module (a lone ETX ends the listens).
+        self.all_sessions = all_sessions
         self.sessions: dict[int, TcpSession] = {}
-        edsoft.link.on_down(self._link_down)
+        context.link.on_down(self._link_down)
 
     def register(self, table: CommandTable) -> None:
-        for name, handler in (("#LTCPSTART", self.ltcpstart), ("#LTCPSTOP", self.ltcpstop),
-                              ("#OTCP", self.otcp)):
-            table.add(name, set=handler, exec=refuse, read=refuse, test=refuse)
+        for command in (LtcpStart, LtcpStop, Otcp):
+            command(self.context, self).register(table)
 
     def session(self, number: int) -> TcpSession | None:
         session = self.sessions.get(number)
@@ -178,27 +182,46 @@ class TcpSockets:
         self.sessions.clear()
 
     def _settings(self, number: int) -> tuple[str, int]:
-        flash = self.edsoft.flash
+        flash = self.context.flash
         server, port = flash.get(key("TCPSERV", number)), flash.get(key("TCPPORT", number))
         if not server or not port:
             raise codes.error(BAD_CONFIGURATION)  # E64
         return server, port
 
-    def _open(self, call, number: int) -> tuple[Any, TcpSession, str, int]:
+    def open(self, call, number: int) -> tuple[Any, TcpSession, str, int]:
         """The link, the settings, the claim: each fails with its own code, in that
         order (E64)."""
-        bearer = self.edsoft.link.require()
+        bearer = self.context.link.require()
         server, port = self._settings(number)
-        claim = self.edsoft.resources.claim(RESOURCES[number])
-        session = TcpSession(self.edsoft, number, claim, call.session,
+        claim = self.context.resources.claim(RESOURCES[number])
+        session = TcpSession(self.context, number, claim, call.session,
                              getattr(call, "interpreter", None))
         self.sessions[number] = session
         return bearer, session, server, port
 
-    # -- AT#OTCP=<id> (002 §5.4) -------------------------------------------------------
 
-    def otcp(self, call):
-        bearer, session, server, port = self._open(call, socket_id(call))
+class SocketCommand(EdsoftCommand):
+    """``AT#<C>=<id>``: one parameter, the socket id (002 §5.1, E27)."""
+
+    forms = ("set",)
+
+    def __init__(self, context: EdsoftContext, sockets: TcpSockets) -> None:
+        super().__init__(context)
+        self.sockets = sockets
+
+    def number(self, call) -> int:
+        p = self.params(call)
+        p.count(1, 1)
+        return self.socket(p)
+
+
+class Otcp(SocketCommand):
+    """``AT#OTCP=<id>`` (002 §5.4)."""
+
+    name = "#OTCP"
+
+    def set(self, call):
+        bearer, session, server, port = self.sockets.open(call, self.number(call))
         session.use(TcpSocket(bearer, session))
 
         def connected(_):
@@ -212,10 +235,14 @@ class TcpSockets:
 
         return session.sock.connect(server, port).addCallbacks(connected, failed)
 
-    # -- AT#LTCPSTART=<id> (002 §5.2) --------------------------------------------------
 
-    def ltcpstart(self, call):
-        bearer, session, server, port = self._open(call, socket_id(call))
+class LtcpStart(SocketCommand):
+    """``AT#LTCPSTART=<id>`` (002 §5.2)."""
+
+    name = "#LTCPSTART"
+
+    def set(self, call):
+        bearer, session, server, port = self.sockets.open(call, self.number(call))
         if server == NO_FILTER:
             allowed = defer.succeed(None)
         else:
@@ -225,7 +252,7 @@ class TcpSockets:
             session.server = TcpServer(
                 bearer, session, port=port, max_spawn=1, on_full="refuse",
                 accept_from=lambda peer: address is None or peer[0] == address)
-            arm_etx_abort(self.edsoft, session.interpreter)
+            arm_etx_abort(self.sockets.all_sessions, session.interpreter)
 
         def failed(failure):
             failure.trap(RouteError)
@@ -234,10 +261,13 @@ class TcpSockets:
 
         return allowed.addCallback(listen).addErrback(failed)
 
-    # -- AT#LTCPSTOP=<id> (002 §5.3) ---------------------------------------------------
 
-    def ltcpstop(self, call) -> None:
-        number = socket_id(call)
-        session = self.session(number)
+class LtcpStop(SocketCommand):
+    """``AT#LTCPSTOP=<id>`` (002 §5.3)."""
+
+    name = "#LTCPSTOP"
+
+    def set(self, call) -> None:
+        session = self.sockets.session(self.number(call))
         if session is not None and session.waiting:
             session.end()  # E67: stops a listen; nothing else to stop is not an error
