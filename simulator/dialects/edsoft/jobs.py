@@ -5,6 +5,9 @@
     class EdsoftFtp(ServiceCommands):
         resource = Resource.FTP
 
+        def commands(self):      # the service's JobCommands, registered by ``register``
+            return (FtpGet(self.context, self), FtpPut(self.context, self))
+
     job = self.begin()          # 35867 without a link, 37122 while the stack is busy
     ...                         # job.bearer, job.endpoints, job.read(parameter)
     job.end()                   # the stack is free again
@@ -17,11 +20,12 @@ An error that ends data mode is shown as the sockets show theirs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
+from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.dns import endpoints
 from simulator.dialects.edsoft.link import NO_LINK, Resource
 from simulator.ipstack.apps import (
@@ -35,16 +39,16 @@ from simulator.ipstack.apps import (
 )
 
 if TYPE_CHECKING:
-    from simulator.dialects.edsoft.service import EdsoftService
+    from simulator.at.commands import CommandTable
 
 
 class Job:
     def __init__(self, owner: ServiceCommands) -> None:
-        service = owner.service
+        context = owner.context
         self.owner = owner
-        self.bearer = service.link.require()
-        self._claim = service.resources.claim(owner.resource)
-        self.read: Callable[[str], Any] = service.flash.get
+        self.bearer = context.link.require()
+        self._claim = context.resources.claim(owner.resource)
+        self.read: Callable[[str], Any] = context.flash.get
         self.endpoints = endpoints(self.bearer, self.read)
         self.ended = False
         #: The code of the link's loss, once it went while the job ran.
@@ -54,7 +58,7 @@ class Job:
 
     def activity(self) -> None:
         """Data moved on the link (PHYTIMEOUT counts from the last)."""
-        self.owner.service.link.activity()
+        self.owner.context.link.activity()
 
     def end(self) -> None:
         if self.ended:
@@ -72,14 +76,22 @@ class Job:
 
 
 class ServiceCommands:
-    """Base of one service's commands: at most one job of ``resource`` at a time."""
+    """One service (FTP, mail, ping) and its commands: at most one job of ``resource`` at a
+    time."""
 
     resource: Resource
 
-    def __init__(self, service: EdsoftService) -> None:
-        self.service = service
+    def __init__(self, context: EdsoftContext) -> None:
+        self.context = context
         self.job: Job | None = None
-        service.link.on_down(self._link_down)
+        context.link.on_down(self._link_down)
+
+    def commands(self) -> Iterable[EdsoftCommand]:
+        raise NotImplementedError
+
+    def register(self, table: CommandTable) -> None:
+        for command in self.commands():
+            command.register(table)
 
     def begin(self) -> Job:
         job = Job(self)
@@ -89,6 +101,16 @@ class ServiceCommands:
     def _link_down(self, code: int | None) -> None:
         if self.job is not None:
             self.job.lost(code if code is not None else NO_LINK)
+
+
+class JobCommand(EdsoftCommand):
+    """A command of one service: ``AT#<C>`` alone, the other forms refused (E7)."""
+
+    forms = ("exec",)
+
+    def __init__(self, context: EdsoftContext, service: Any) -> None:
+        super().__init__(context)
+        self.service = service
 
 
 class TransferSink:

@@ -55,7 +55,8 @@ class EdsoftService(Service):
         self.tcp = TcpSockets(self.context, self._data_sessions)
         self.udp = UdpService(self.context, self._data_sessions)
         #: The commands that use the link: FTP, mail, ping (002 §3, §4, §7).
-        self.applications = (EdsoftFtp(self), EdsoftMail(self), EdsoftPing(self))
+        self.applications = (EdsoftFtp(self.context), EdsoftMail(self.context),
+                             EdsoftPing(self.context))
 
     def power_on(self) -> None:
         # A reset (AT+CFUN=1, AT+WOPEN) reads the flash again: after AT#DELFLASH, defaults.
