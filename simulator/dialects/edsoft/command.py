@@ -11,7 +11,7 @@ judges them (``values.Kind``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from simulator.dialects.command import DialectCommand
@@ -19,6 +19,7 @@ from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.parameters import SOCKETS
 
 if TYPE_CHECKING:
+    from simulator.at.commands import CommandTable
     from simulator.at.params import Params
     from simulator.dialects.edsoft.flash import ParameterFlash
     from simulator.dialects.edsoft.link import IpLink, StackResources
@@ -44,6 +45,8 @@ class EdsoftContext:
 
 
 class EdsoftCommand(DialectCommand):
+    #: Most of the application's commands are ``AT#<C>`` alone.
+    forms = ("exec",)
     unquoted_text = True
     keep_case = True
     syntax_code = codes.SYNTAX_ERROR
@@ -51,8 +54,11 @@ class EdsoftCommand(DialectCommand):
     error = codes.EdsoftError
     refuses_other_forms = True
 
-    def __init__(self, context: EdsoftContext) -> None:
+    def __init__(self, context: EdsoftContext, service: Any = None) -> None:
         self.context = context
+        #: The part of the application the command drives (the connection, the sockets, a
+        #: service), if any.
+        self.service = service
 
     @property
     def flash(self) -> ParameterFlash:
@@ -64,3 +70,18 @@ class EdsoftCommand(DialectCommand):
         if typed not in {str(s) for s in SOCKETS}:
             raise p.bad()
         return int(typed)
+
+
+class CommandGroup:
+    """A part of the application (the connection, the TCP sockets, a service) and the
+    commands that drive it, each built with the context and the part."""
+
+    def __init__(self, context: EdsoftContext) -> None:
+        self.context = context
+
+    def commands(self) -> Iterable[EdsoftCommand]:
+        raise NotImplementedError
+
+    def register(self, table: CommandTable) -> None:
+        for command in self.commands():
+            command.register(table)

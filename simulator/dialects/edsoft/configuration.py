@@ -9,12 +9,14 @@ Every value set is in the parameter flash at once (``flash.ParameterFlash``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from simulator.at.commands import Prompt
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
-from simulator.dialects.edsoft.displays import DISPLAYS, Block, render, render_all, tcp
+from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.parameters import PARAMETERS, Parameter, key
 from simulator.dialects.edsoft.state import state_line
 from simulator.dialects.edsoft.values import AddressList, BadValue
@@ -88,7 +90,6 @@ class BodyEntry(ParameterCommand):
     """``AT#BODYi<CR>`` text ``Ctrl-Z`` (002 §3.1.7); no prompt (decision E18).  The other
     forms are the parameter's (``ModuleParameter``)."""
 
-    forms = ("exec",)
     refuses_other_forms = False
 
     def exec(self, call) -> Prompt:
@@ -106,7 +107,6 @@ class BodyEntry(ParameterCommand):
 class AddressEntry(ParameterCommand):
     """``AT#RECiADD<CR>`` addresses, one a line, ``Ctrl-Z`` (002 §3.1.5)."""
 
-    forms = ("exec",)
 
     def exec(self, call) -> Prompt:
         return Prompt(self.submit, prompt=b"")
@@ -125,17 +125,17 @@ class AddressEntry(ParameterCommand):
 # -- display commands ------------------------------------------------------------------------
 
 class Display(EdsoftCommand):
-    """A display command without a parameter: its block of the parameters."""
+    """A display command without a parameter: ``lines()`` as information text."""
 
-    forms = ("exec",)
 
-    def __init__(self, context: EdsoftContext, name: str, block: Block) -> None:
+    def __init__(self, context: EdsoftContext, name: str,
+                 lines: Callable[[], Iterable[str]]) -> None:
         super().__init__(context)
         self.name = name
-        self.block = block
+        self.lines = lines
 
     def exec(self, call) -> None:
-        for line in render(self.block, self.flash.get):
+        for line in self.lines():
             call.info(line)
 
 
@@ -152,34 +152,8 @@ class Vtcp(EdsoftCommand):
             call.info(line)
 
 
-class Vall(EdsoftCommand):
-    name = "#VALL"
-    forms = ("exec",)
-
-    def exec(self, call) -> None:
-        for line in render_all(SOFTWARE, self.flash.get):
-            call.info(line)
-
-
-class Vversion(EdsoftCommand):
-    name = "#VVERSION"
-    forms = ("exec",)
-
-    def exec(self, call) -> None:
-        call.info(f'#VERSION: "{SOFTWARE} {BUILD}"')
-
-
-class Vstate(EdsoftCommand):
-    name = "#VSTATE"
-    forms = ("exec",)
-
-    def exec(self, call) -> None:
-        call.info(state_line(self.context.state(), self.context.in_service()))
-
-
 class Delflash(EdsoftCommand):
     name = "#DELFLASH"
-    forms = ("exec",)
 
     def exec(self, call) -> None:
         self.flash.erase()
@@ -193,7 +167,14 @@ def register(context: EdsoftContext, table: CommandTable) -> None:
         BodyEntry(context, PARAMETERS[f"BODY{i}"]).register(table)
         for family in ("REC", "CCREC"):
             AddressEntry(context, PARAMETERS[f"{family}{i}"], f"#{family}{i}ADD").register(table)
-    for name, block in DISPLAYS.items():
-        Display(context, name, block).register(table)
-    for command in (Vtcp, Vall, Vversion, Vstate, Delflash):
-        command(context).register(table)
+    values = context.flash.get
+    displays = {
+        **{name: partial(render, block, values) for name, block in DISPLAYS.items()},
+        "#VALL": partial(render_all, SOFTWARE, values),
+        "#VVERSION": lambda: [f'#VERSION: "{SOFTWARE} {BUILD}"'],
+        "#VSTATE": lambda: [state_line(context.state(), context.in_service())],
+    }
+    for name, lines in displays.items():
+        Display(context, name, lines).register(table)
+    Vtcp(context).register(table)
+    Delflash(context).register(table)

@@ -21,7 +21,7 @@ from twisted.internet import defer
 from simulator.at import results
 from simulator.at.commands import ResultLine
 from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
+from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.link import LinkKind
 from simulator.dialects.edsoft.ppp_roles import (
     CALL_RESULTS,
@@ -44,7 +44,6 @@ from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
     from simulator.network.dialup_session import DialupSession
 
 #: 002 §9.2 codes of the connection.
@@ -129,9 +128,9 @@ class UnsolicitedOutput:
         self.modem.emit_urc(lambda session: [results.error_text(error, session)])
 
 
-class Connections:
+class Connections(CommandGroup):
     def __init__(self, context: EdsoftContext, modem) -> None:
-        self.context = context
+        super().__init__(context)
         self.modem = modem
         self._attempt: defer.Deferred | None = None
         self._session: DialupSession | None = None
@@ -141,9 +140,9 @@ class Connections:
 
     # -- wiring ------------------------------------------------------------------------------
 
-    def register(self, table: CommandTable) -> None:
-        for command in (ConnectionStart, ConnectionStop, DisplayIp, Accept):
-            command(self.context, self).register(table)
+    def commands(self):
+        return (command(self.context, self)
+                for command in (ConnectionStart, ConnectionStop, DisplayIp, Accept))
 
     def power_off(self) -> None:
         """Everything goes with the module, silently."""
@@ -397,11 +396,7 @@ class Connections:
 # -- the commands ----------------------------------------------------------------------------
 
 class ConnectionCommand(EdsoftCommand):
-    forms = ("exec",)
-
-    def __init__(self, context: EdsoftContext, connections: Connections) -> None:
-        super().__init__(context)
-        self.connections = connections
+    service: Connections
 
 
 class ConnectionStart(ConnectionCommand):
@@ -410,7 +405,7 @@ class ConnectionStart(ConnectionCommand):
     name = "#CONNECTIONSTART"
 
     def exec(self, call):
-        connections = self.connections
+        connections = self.service
         out = CommandOutput(call)
         connections.refuse_if_busy()
         if self.flash.get("GPRSMODE") == 1:
@@ -424,7 +419,7 @@ class ConnectionStop(ConnectionCommand):
     name = "#CONNECTIONSTOP"
 
     def exec(self, call) -> None:
-        self.connections.stop()
+        self.service.stop()
 
 
 class DisplayIp(ConnectionCommand):
@@ -435,7 +430,7 @@ class DisplayIp(ConnectionCommand):
 
     def exec(self, call) -> None:
         link = self.context.link
-        if not link.up or not self.connections.holds_link:
+        if not link.up or not self.service.holds_link:
             raise codes.error(NOT_ACTIVE)
         call.info(f"MY IP: {link.bearer.address}")
         label = "Gateway IP" if link.kind is LinkKind.GPRS else "PEER IP"
@@ -448,7 +443,7 @@ class Accept(ConnectionCommand):
     name = "#ACCEPT"
 
     def exec(self, call):
-        connections = self.connections
+        connections = self.service
         connections.refuse_if_busy()
         calls = sibling(connections.modem, CallService)
         if calls is None or calls.ringing is None:

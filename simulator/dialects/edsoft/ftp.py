@@ -69,10 +69,10 @@ class EdsoftFtp(ServiceCommands):
 
 class FtpTransfer(JobCommand):
     upload: ClassVar[bool]
+    service: EdsoftFtp
 
-    def exec(self, call) -> defer.Deferred:
-        job = self.service.begin()
-        return defer.Deferred.fromCoroutine(self.service.run(job, call.session, self.upload))
+    def run(self, job: Job, call):
+        return self.service.run(job, call.session, self.upload)
 
 
 class FtpGet(FtpTransfer):

@@ -20,12 +20,12 @@ An error that ends data mode is shown as the sockets show theirs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
-from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
+from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.dns import endpoints
 from simulator.dialects.edsoft.link import NO_LINK, Resource
 from simulator.ipstack.apps import (
@@ -39,7 +39,7 @@ from simulator.ipstack.apps import (
 )
 
 if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
+    from collections.abc import Awaitable
 
 
 class Job:
@@ -75,23 +75,16 @@ class Job:
         self.end()
 
 
-class ServiceCommands:
+class ServiceCommands(CommandGroup):
     """One service (FTP, mail, ping) and its commands: at most one job of ``resource`` at a
     time."""
 
     resource: Resource
 
     def __init__(self, context: EdsoftContext) -> None:
-        self.context = context
+        super().__init__(context)
         self.job: Job | None = None
         context.link.on_down(self._link_down)
-
-    def commands(self) -> Iterable[EdsoftCommand]:
-        raise NotImplementedError
-
-    def register(self, table: CommandTable) -> None:
-        for command in self.commands():
-            command.register(table)
 
     def begin(self) -> Job:
         job = Job(self)
@@ -104,13 +97,17 @@ class ServiceCommands:
 
 
 class JobCommand(EdsoftCommand):
-    """A command of one service: ``AT#<C>`` alone, the other forms refused (E7)."""
+    """A command of one service: ``AT#<C>`` alone, the other forms refused (E7); it runs
+    ``run`` as a job of the service."""
 
-    forms = ("exec",)
+    service: ServiceCommands
 
-    def __init__(self, context: EdsoftContext, service: Any) -> None:
-        super().__init__(context)
-        self.service = service
+    def exec(self, call) -> defer.Deferred:
+        job = self.service.begin()
+        return defer.Deferred.fromCoroutine(self.run(job, call))
+
+    def run(self, job: Job, call) -> Awaitable[Any]:
+        raise NotImplementedError
 
 
 class TransferSink:

@@ -53,7 +53,7 @@ class EdsoftMail(ServiceCommands):
 
     def commands(self):
         return (*(SendMail(self.context, self, i) for i in (1, 2, 3)),
-                PutMail(self.context, self), GetMail(self.context, self))
+                SendMail(self.context, self, 1, putmail=True), GetMail(self.context, self))
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -120,34 +120,28 @@ class EdsoftMail(ServiceCommands):
 
 
 class SendMail(JobCommand):
-    """``AT#SENDMAILi``: mail i from the flash."""
+    """``AT#SENDMAILi``: mail i from the flash; ``AT#PUTMAIL``: mail 1 with the host's
+    body."""
 
-    def __init__(self, context, service: EdsoftMail, i: int) -> None:
+    service: EdsoftMail
+
+    def __init__(self, context, service: EdsoftMail, i: int, *, putmail: bool = False) -> None:
         super().__init__(context, service)
-        self.name = f"#SENDMAIL{i}"
+        self.name = "#PUTMAIL" if putmail else f"#SENDMAIL{i}"
         self.mail = i
+        self.putmail = putmail
 
-    def exec(self, call) -> defer.Deferred:
-        job = self.service.begin()
-        return defer.Deferred.fromCoroutine(self.service.send(job, self.mail))
-
-
-class PutMail(JobCommand):
-    """``AT#PUTMAIL``: mail 1 with the host's body."""
-
-    name = "#PUTMAIL"
-
-    def exec(self, call) -> defer.Deferred:
-        job = self.service.begin()
-        return defer.Deferred.fromCoroutine(self.service.send(job, 1, session=call.session))
+    def run(self, job: Job, call):
+        return self.service.send(job, self.mail,
+                                 session=call.session if self.putmail else None)
 
 
 class GetMail(JobCommand):
     name = "#GETMAIL"
+    service: EdsoftMail
 
-    def exec(self, call) -> defer.Deferred:
-        job = self.service.begin()
-        return defer.Deferred.fromCoroutine(self.service.get(job, call.session))
+    def run(self, job: Job, call):
+        return self.service.get(job, call.session)
 
 
 def _addresses(value: str) -> list[str]:

@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from twisted.internet import defer
+
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import ETX
-from simulator.dialects.edsoft.datamode import waiting_for_data
+from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.command import CommandGroup
+from simulator.dialects.edsoft.datamode import failure_code, waiting_for_data
 from simulator.dialects.edsoft.link import NO_LINK
+from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.events import SocketListener
+from simulator.network.errors import RouteError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -29,6 +35,9 @@ if TYPE_CHECKING:
     from simulator.dialects.edsoft.command import EdsoftContext
     from simulator.dialects.edsoft.link import Claim
 
+#: TCPSERV / UDPSERV "255.255.255.255": no filter of the incoming peer (002 A.8.1, E61);
+#: "the IP address filter feature is turned off" (002 §6.1.2).
+NO_FILTER = "255.255.255.255"
 #: How often a session whose peer came looks again for its port to be free, seconds.
 PORT_RETRY = 0.05
 
@@ -115,3 +124,52 @@ def arm_etx_abort(sessions: Callable[[], Iterable[DataSession | None]],
 
     if interpreter is not None:
         interpreter.on_idle_byte(ETX, abort)
+
+
+class DataSessions(CommandGroup):
+    """The TCP sockets or the UDP session, and their commands."""
+
+    def __init__(self, context: EdsoftContext,
+                 all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
+        super().__init__(context)
+        #: Every TCP and UDP session of the module (a lone ETX ends the listens).
+        self.all_sessions = all_sessions
+        context.link.on_down(self._link_down)
+
+    def held(self) -> list[DataSession]:
+        """The sessions to end with the link or the module."""
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        raise NotImplementedError
+
+    def _link_down(self, code: int | None) -> None:
+        for session in self.held():
+            session.link_down(code)
+        self.forget()
+
+    def power_off(self) -> None:
+        for session in self.held():
+            session.power_off()
+        self.forget()
+
+
+def open_failed(session: DataSession | None = None):
+    """The errback of an open or a listen: the route's failure is the command's error, and
+    ``session`` ends."""
+
+    def failed(failure):
+        failure.trap(RouteError)
+        if session is not None:
+            session.end()
+        raise codes.error(failure_code(failure.value.reason))
+
+    return failed
+
+
+def allowed_peer(bearer: Any, server: str) -> defer.Deferred:
+    """The only address a listen accepts: TCPSERV / UDPSERV resolved, or None (anyone) for
+    ``NO_FILTER``; a name that does not resolve fails with its ``RouteError``."""
+    if server == NO_FILTER:
+        return defer.succeed(None)
+    return DnsClient(bearer).resolve(server)

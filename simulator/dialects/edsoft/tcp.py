@@ -13,10 +13,7 @@ Decisions E60-E69 in docs/dialects/edsoft.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
-
-from twisted.internet import defer
+from typing import Any
 
 from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
@@ -29,16 +26,15 @@ from simulator.dialects.edsoft.datamode import (
 )
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.parameters import key
-from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort
-from simulator.ipstack.dns import DnsClient
+from simulator.dialects.edsoft.sockets import (
+    DataSession,
+    DataSessions,
+    allowed_peer,
+    arm_etx_abort,
+    open_failed,
+)
 from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
-from simulator.network.errors import RouteError
 
-if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
-
-#: "TCPSERV ... 255.255.255.255": no filter of the incoming TCP client (002 A.8.1, E61).
-NO_FILTER = "255.255.255.255"
 #: A TCP frame "entirely filled with user data" (002 §5.1.4): one segment of the 1500-byte
 #: MTU, sent without waiting for TCPTXDELAY (E66).
 FULL_FRAME = 1460
@@ -152,33 +148,24 @@ class TcpSession(DataSession):
             sock.close()
 
 
-class TcpSockets:
+class TcpSockets(DataSessions):
     """The two sockets the commands of 002 §5.2-§5.4 open."""
 
-    def __init__(self, context: EdsoftContext,
-                 all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
-        self.context = context
-        #: Every TCP and UDP session of the module (a lone ETX ends the listens).
-        self.all_sessions = all_sessions
+    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+        super().__init__(context, all_sessions)
         self.sessions: dict[int, TcpSession] = {}
-        context.link.on_down(self._link_down)
 
-    def register(self, table: CommandTable) -> None:
-        for command in (LtcpStart, LtcpStop, Otcp):
-            command(self.context, self).register(table)
+    def commands(self):
+        return (command(self.context, self) for command in (LtcpStart, LtcpStop, Otcp))
 
     def session(self, number: int) -> TcpSession | None:
         session = self.sessions.get(number)
         return None if session is None or session.ended else session
 
-    def _link_down(self, code: int | None) -> None:
-        for session in list(self.sessions.values()):
-            session.link_down(code)
-        self.sessions.clear()
+    def held(self) -> list[DataSession]:
+        return list(self.sessions.values())
 
-    def power_off(self) -> None:
-        for session in list(self.sessions.values()):
-            session.power_off()
+    def forget(self) -> None:
         self.sessions.clear()
 
     def _settings(self, number: int) -> tuple[str, int]:
@@ -204,10 +191,7 @@ class SocketCommand(EdsoftCommand):
     """``AT#<C>=<id>``: one parameter, the socket id (002 §5.1, E27)."""
 
     forms = ("set",)
-
-    def __init__(self, context: EdsoftContext, sockets: TcpSockets) -> None:
-        super().__init__(context)
-        self.sockets = sockets
+    service: TcpSockets
 
     def number(self, call) -> int:
         p = self.params(call)
@@ -221,19 +205,15 @@ class Otcp(SocketCommand):
     name = "#OTCP"
 
     def set(self, call):
-        bearer, session, server, port = self.sockets.open(call, self.number(call))
+        bearer, session, server, port = self.service.open(call, self.number(call))
         session.use(TcpSocket(bearer, session))
 
         def connected(_):
             session.opened = True
             return session.connect()
 
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
-
-        return session.sock.connect(server, port).addCallbacks(connected, failed)
+        return session.sock.connect(server, port).addCallbacks(connected,
+                                                               open_failed(session))
 
 
 class LtcpStart(SocketCommand):
@@ -242,24 +222,16 @@ class LtcpStart(SocketCommand):
     name = "#LTCPSTART"
 
     def set(self, call):
-        bearer, session, server, port = self.sockets.open(call, self.number(call))
-        if server == NO_FILTER:
-            allowed = defer.succeed(None)
-        else:
-            allowed = DnsClient(bearer).resolve(server)
+        bearer, session, server, port = self.service.open(call, self.number(call))
+        allowed = allowed_peer(bearer, server)
 
         def listen(address: str | None) -> None:
             session.server = TcpServer(
                 bearer, session, port=port, max_spawn=1, on_full="refuse",
                 accept_from=lambda peer: address is None or peer[0] == address)
-            arm_etx_abort(self.sockets.all_sessions, session.interpreter)
+            arm_etx_abort(self.service.all_sessions, session.interpreter)
 
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
-
-        return allowed.addCallback(listen).addErrback(failed)
+        return allowed.addCallback(listen).addErrback(open_failed(session))
 
 
 class LtcpStop(SocketCommand):
@@ -268,6 +240,6 @@ class LtcpStop(SocketCommand):
     name = "#LTCPSTOP"
 
     def set(self, call) -> None:
-        session = self.sockets.session(self.number(call))
+        session = self.service.session(self.number(call))
         if session is not None and session.waiting:
             session.end()  # E67: stops a listen; nothing else to stop is not an error

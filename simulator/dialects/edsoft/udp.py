@@ -15,26 +15,24 @@ three commands are ``EdsoftCommand``s on it.  Decisions E70-E79 in docs/dialects
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
-
-from twisted.internet import defer
+from typing import Any
 
 from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.datamode import BAD_CONFIGURATION, failure_code, udp_sink
 from simulator.dialects.edsoft.link import Resource
-from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort
-from simulator.ipstack.dns import DnsClient
+from simulator.dialects.edsoft.sockets import (
+    NO_FILTER,
+    DataSession,
+    DataSessions,
+    allowed_peer,
+    arm_etx_abort,
+    open_failed,
+)
 from simulator.ipstack.udp import UdpSocket
 from simulator.network.errors import RouteError
 
-if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
-
-#: UDPSERV "255.255.255.255": "the IP address filter feature is turned off" (002 §6.1.2).
-NO_FILTER = "255.255.255.255"
 #: A datagram "entirely filled with user data" (002 §6.1.3): what one 1500-byte IP packet
 #: carries (1500 - 20 IP - 8 UDP), sent without waiting for UDPTXDELAY (E72).
 FULL_DATAGRAM = 1472
@@ -119,33 +117,25 @@ class UdpSession(DataSession):
         self.sock.close()
 
 
-class UdpService:
+class UdpService(DataSessions):
     """The session the commands of 002 §6.2-§6.4 open."""
 
-    def __init__(self, context: EdsoftContext,
-                 all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
-        self.context = context
-        #: Every TCP and UDP session of the module (a lone ETX ends the listens).
-        self.all_sessions = all_sessions
+    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+        super().__init__(context, all_sessions)
         self.session: UdpSession | None = None
-        context.link.on_down(self._link_down)
 
-    def register(self, table: CommandTable) -> None:
-        for command in (LudpStart, LudpStop, Oudp):
-            command(self.context, self).register(table)
+    def commands(self):
+        return (command(self.context, self) for command in (LudpStart, LudpStop, Oudp))
 
     def current(self) -> UdpSession | None:
         session = self.session
         return None if session is None or session.ended else session
 
-    def _link_down(self, code: int | None) -> None:
-        if self.current() is not None:
-            self.session.link_down(code)
-        self.session = None
+    def held(self) -> list[DataSession]:
+        session = self.current()
+        return [] if session is None else [session]
 
-    def power_off(self) -> None:
-        if self.current() is not None:
-            self.session.power_off()
+    def forget(self) -> None:
         self.session = None
 
     def open(self, call, *, allowed: str | None = None) -> UdpSession:
@@ -165,11 +155,7 @@ class UdpService:
 
 
 class UdpCommand(EdsoftCommand):
-    forms = ("exec",)
-
-    def __init__(self, context: EdsoftContext, udp: UdpService) -> None:
-        super().__init__(context)
-        self.udp = udp
+    service: UdpService
 
 
 class Oudp(UdpCommand):
@@ -179,26 +165,21 @@ class Oudp(UdpCommand):
 
     def exec(self, call):
         self.context.link.require()
-        server, port = self.udp.settings()
+        server, port = self.service.settings()
         if server == NO_FILTER:
             raise codes.error(BAD_CONFIGURATION)  # a filter, not a destination (E71)
-        session = self.udp.open(call)
+        session = self.service.open(call)
 
         def opened(sock):
             session.peer = sock.peer
             return session.connect()
-
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
 
         try:
             d = session.sock.open(0, (server, port))
         except RouteError as error:
             session.end()
             raise codes.error(failure_code(error.reason)) from None
-        return d.addCallbacks(opened, failed)
+        return d.addCallbacks(opened, open_failed(session))
 
 
 class LudpStart(UdpCommand):
@@ -208,28 +189,21 @@ class LudpStart(UdpCommand):
 
     def exec(self, call):
         bearer = self.context.link.require()
-        server, port = self.udp.settings()
+        server, port = self.service.settings()
         self.context.resources.claim(Resource.UDP).release()  # busy: 37122 before the lookup
-        if server == NO_FILTER:
-            allowed = defer.succeed(None)
-        else:
-            allowed = DnsClient(bearer).resolve(server)
+        allowed = allowed_peer(bearer, server)
 
         def listen(address: str | None) -> None:
-            session = self.udp.open(call, allowed=address)
+            session = self.service.open(call, allowed=address)
             try:
                 session.sock.open(port)
             except RouteError:
                 session.end()
                 raise
             session.listening = True
-            arm_etx_abort(self.udp.all_sessions, session.interpreter)
+            arm_etx_abort(self.service.all_sessions, session.interpreter)
 
-        def failed(failure):
-            failure.trap(RouteError)
-            raise codes.error(failure_code(failure.value.reason))
-
-        return allowed.addCallback(listen).addErrback(failed)
+        return allowed.addCallback(listen).addErrback(open_failed())
 
 
 class LudpStop(UdpCommand):
@@ -238,6 +212,6 @@ class LudpStop(UdpCommand):
     name = "#LUDPSTOP"
 
     def exec(self, call) -> None:
-        session = self.udp.current()
+        session = self.service.current()
         if session is not None and session.waiting:
             session.end()  # E73
