@@ -396,6 +396,8 @@ class Connections(CommandGroup):
 # -- the commands ----------------------------------------------------------------------------
 
 class ConnectionCommand(EdsoftCommand):
+    """A command of the connection: ``AT#<C>`` alone."""
+
     service: Connections
 
 

@@ -155,6 +155,8 @@ class UdpService(DataSessions):
 
 
 class UdpCommand(EdsoftCommand):
+    """A command of the UDP session: ``AT#<C>`` alone, no parameter."""
+
     service: UdpService
 
 
