@@ -113,19 +113,20 @@ class CommandOutput:
 class UnsolicitedOutput:
     """Lines on every AT channel, each in its own ``ATV`` form (decision E40)."""
 
-    def __init__(self, modem) -> None:
-        self.modem = modem
+    def __init__(self, urc) -> None:
+        #: ``Modem.emit_urc`` (``EdsoftContext.urc``).
+        self.urc = urc
 
     def line(self, text: str) -> None:
-        self.modem.emit_urc(lambda session: [text])
+        self.urc(lambda session: [text])
 
     def result(self, line: ResultLine) -> None:
-        self.modem.emit_urc(
+        self.urc(
             lambda session: [line.verbose if session.profile.verbose else str(line.number)])
 
     def error(self, code: int) -> None:
         error = codes.error(code)
-        self.modem.emit_urc(lambda session: [results.error_text(error, session)])
+        self.urc(lambda session: [results.error_text(error, session)])
 
 
 class Connections(CommandGroup):
@@ -218,7 +219,7 @@ class Connections(CommandGroup):
             return
         self._bearer = None
         self._link_down(SESSION_LOST)
-        UnsolicitedOutput(self.modem).error(SESSION_LOST)
+        UnsolicitedOutput(self.context.urc).error(SESSION_LOST)
 
     # -- GSM ---------------------------------------------------------------------------------------
 
@@ -325,7 +326,7 @@ class Connections(CommandGroup):
             self._state(ConnectionState.IDLE)
             return
         self._link_down(NOT_ACTIVE)
-        UnsolicitedOutput(self.modem).result(NO_CARRIER)
+        UnsolicitedOutput(self.context.urc).result(NO_CARRIER)
 
     # -- the link ------------------------------------------------------------------------------
 
@@ -390,7 +391,7 @@ class Connections(CommandGroup):
         if session is not None:
             session.hangup()
         self._link_down(NO_ACTIVITY)
-        UnsolicitedOutput(self.modem).line(TIMEOUT)
+        UnsolicitedOutput(self.context.urc).line(TIMEOUT)
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -451,7 +452,7 @@ class Accept(ConnectionCommand):
         if calls is None or calls.ringing is None:
             return NO_CARRIER  # nothing rings (E48)
         try:
-            connections.answer(UnsolicitedOutput(connections.modem))
+            connections.answer(UnsolicitedOutput(self.context.urc))
         except DialupError:
             return NO_CARRIER
         return None
