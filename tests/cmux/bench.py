@@ -114,6 +114,25 @@ class MuxBench:
         self._data: list[dte.Received] = []  # DLC 1.. information not yet read
         self._control: list[dte.Received] = []  # DLC 0 frames that arrived during write
 
+    @classmethod
+    def on_port(cls, modem: Modem, clock, port: str) -> MuxBench:
+        """The DTE on another UART (``port``) of a modem a dialect's bench built."""
+        bench = cls.__new__(cls)
+        bench.clock, bench.modem = clock, modem
+        bench.channel = Channel(f"{modem.spec.name}/{port}")
+        bench.host = RecordingHost()
+        bench.channel.attach_host(bench.host)
+        bench.interpreter = modem.attach(bench.channel, port)
+        bench.mode = dte.BASIC
+        bench.parser = dte.Parser(bench.mode)
+        bench._data, bench._control = [], []
+        return bench
+
+    def settle(self, seconds: float = 1.0, step: float = 0.01) -> None:
+        """Let ``seconds`` pass in small steps (a bearer, a socket take turns of the clock)."""
+        for _ in range(round(seconds / step)):
+            self.clock.advance(step)
+
     @property
     def service(self) -> MuxService:
         return self.modem.service(MuxService)

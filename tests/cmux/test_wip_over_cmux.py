@@ -3,8 +3,6 @@ keeps answering AT, driven by the independent 27.010 DTE of these tests, on task
 
 import pytest
 
-from simulator.line import Channel
-from tests.at.harness import RecordingHost
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.dialects.wip.bench import WipBench
@@ -13,30 +11,15 @@ from tests.dialects.wip.test_sockets import LAB
 OK = b"\r\nOK\r\n"
 
 
-class WipMuxBench(MuxBench):
+def wip_mux_bench() -> MuxBench:
     """MuxBench's DTE on a second UART of a WIP modem that reaches the lab network."""
-
-    def __init__(self) -> None:
-        self.wip = WipBench(ip=LAB)
-        self.clock = self.wip.clock
-        self.modem = self.wip.modem
-        self.channel = Channel("wip1/uart2")
-        self.host = RecordingHost()
-        self.channel.attach_host(self.host)
-        self.interpreter = self.modem.attach(self.channel, "uart2")
-        self.mode = dte.BASIC
-        self.parser = dte.Parser(self.mode)
-        self._data = []
-        self._control = []
-
-    def settle(self, seconds: float = 1.0, step: float = 0.01) -> None:
-        for _ in range(round(seconds / step)):
-            self.clock.advance(step)
+    wip = WipBench(ip=LAB)
+    return MuxBench.on_port(wip.modem, wip.clock, "uart2")
 
 
 @pytest.mark.parametrize("mode", [dte.BASIC, dte.ADVANCED])
 def test_socket_data_on_one_dlc_while_another_answers_at(mode):
-    bench = WipMuxBench()
+    bench = wip_mux_bench()
     bench.start(mode)
     bench.open_dlc(1)
     bench.open_dlc(2)

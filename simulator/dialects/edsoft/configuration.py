@@ -18,6 +18,7 @@ from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.displays import DISPLAYS, render, render_all, tcp
 from simulator.dialects.edsoft.parameters import PARAMETERS, Parameter, key
+from simulator.dialects.edsoft.running import refuse_while_read
 from simulator.dialects.edsoft.state import state_line
 from simulator.dialects.edsoft.values import AddressList, BadValue
 
@@ -44,6 +45,7 @@ class ParameterCommand(EdsoftCommand):
         self.name = name or f"#{parameter.name}"
 
     def store(self, text: str, socket: int | None = None) -> None:
+        refuse_while_read(self.context, self.parameter.name, socket)  # 37123 (E100)
         try:
             value = self.parameter.kind.read(text)
         except BadValue:

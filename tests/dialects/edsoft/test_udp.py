@@ -205,9 +205,10 @@ def test_bad_forms_are_34819(line):
 
 def test_a_second_session_and_tcp_beside_it_are_37122():
     bench = online()
-    listen(bench)
+    listen(bench, server=ECHO_ADDRESS)
     assert bench.at("#LUDPSTART") == edsoft_error(37122)
-    setup(bench, f'#UDPSERV="{ECHO_ADDRESS}"')
+    # the listening session reads UDPSERV: it cannot change under it (E100)
+    assert bench.at('#UDPSERV="255.255.255.255"') == edsoft_error(37123)
     assert bench.at("#OUDP") == edsoft_error(37122)
     setup(bench, f'#TCPSERV=1,"{ECHO_ADDRESS}"', "#TCPPORT=1,7")
     assert bench.at("#OTCP=1") == edsoft_error(37122)
