@@ -21,7 +21,9 @@ codes.  Who uses which is the caller's (``simulator.dialects.command``)::
 
 How lenient the syntax is belongs to the command family too: ``quoted_numbers`` accepts
 ``"587"`` where a number belongs (spaces inside the quotes ignored), ``unquoted_text`` a bare
-word where a string belongs.  An empty field (``,,``) is an omitted parameter either way.
+word where a string belongs, and ``keep_case`` reads a bare word with the case the host
+typed it in (``Param.as_typed``) instead of upper-cased as V.250 treats it.  An empty field
+(``,,``) is an omitted parameter either way.
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ class Params:
         *,
         quoted_numbers: bool = False,
         unquoted_text: bool = False,
+        keep_case: bool = False,
     ) -> None:
         self._params = params
         self._syntax_error = syntax_error
         self._value_error = value_error or (lambda code: syntax_error())
         self._quoted_numbers = quoted_numbers
         self._unquoted_text = unquoted_text
+        self._keep_case = keep_case
 
     def __len__(self) -> int:
         return len(self._params)
@@ -147,7 +151,7 @@ class Params:
             return default
         if not param.quoted and not (unquoted_ok or self._unquoted_text):
             raise self.syntax()
-        text = param.text
+        text = param.as_typed if self._keep_case else param.text
         if maxlen is not None and len(text) > maxlen:
             raise self.bad(code)
         if choices is not None:

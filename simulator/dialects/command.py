@@ -6,12 +6,19 @@ A command is a class that declares what the skeleton of every handler used to re
   the forms it has, each answered by the method of that name (``exec``, ``set``, ``read``,
   ``test``);
 * how its parameters are read (``params(call)``, a ``simulator.at.params.Params``): the
-  syntax its family of commands tolerates (``quoted_numbers``, ``unquoted_text``) and what a
+  syntax its family of commands tolerates (``quoted_numbers``, ``unquoted_text``,
+  ``keep_case``) and what a
   syntax error and a bad value answer (``syntax_code``, ``value_code`` raised as ``error``;
   a code of None is plain ``ERROR``);
 * how its failures are reported (``reported``): a hook that turns what a handler raised —
   at once or through a Deferred — into what the host sees, e.g. a firmware revision that
-  renumbers a code or answers one fixed code for every failure of the command.
+  renumbers a code or answers one fixed code for every failure of the command;
+* what the forms it does not have answer (``refuses_other_forms``): by default the command
+  table's answer to an unsupported form; a dialect whose application reads every form
+  itself answers them with its syntax error (``refuse``).
+
+A family of commands that differ only in data (one per row of a parameter table) is one
+class whose instances set ``name`` in their constructor.
 
 The command gets what it works on from its constructor (a dialect passes a narrow context,
 not its whole service), and ``register`` adds its forms to the command table.
@@ -30,6 +37,10 @@ from simulator.at.params import Params
 if TYPE_CHECKING:
     from simulator.at.commands import Call, CommandTable, Handler
 
+#: Every form a command line can take.
+ALL_FORMS = ("exec", "set", "read", "test")
+
+
 class DialectCommand:
     name: ClassVar[str]
     forms: ClassVar[tuple[str, ...]] = ()
@@ -43,12 +54,17 @@ class DialectCommand:
     value_code: ClassVar[int | None] = None
     #: The exception the codes are raised as (``CmeError``, or a dialect's ``DialectError``).
     error: ClassVar[type[AtError]] = CmeError
+    #: A bare word keeps the case it was typed in (``Param.as_typed``).
+    keep_case: ClassVar[bool] = False
+    #: The forms not in ``forms`` answer ``refuse`` (else the table's unsupported form).
+    refuses_other_forms: ClassVar[bool] = False
 
     # -- parameters -----------------------------------------------------------------------
 
     def params(self, call: Call) -> Params:
         return Params(call.command.params, self.syntax_error, self.value_error,
-                      quoted_numbers=self.quoted_numbers, unquoted_text=self.unquoted_text)
+                      quoted_numbers=self.quoted_numbers, unquoted_text=self.unquoted_text,
+                      keep_case=self.keep_case)
 
     def syntax_error(self) -> AtError:
         return self._failure(self.syntax_code)
@@ -68,8 +84,16 @@ class DialectCommand:
 
     # -- registration ---------------------------------------------------------------------
 
+    def refuse(self, call: Call) -> Any:
+        """A form the command does not have, when ``refuses_other_forms``: its syntax error."""
+        raise self.syntax_error()
+
     def handlers(self) -> dict[str, Handler]:
-        return {form: self._reporting(getattr(self, form)) for form in self.forms}
+        handlers = {form: self._reporting(getattr(self, form)) for form in self.forms}
+        if self.refuses_other_forms:
+            for form in ALL_FORMS:
+                handlers.setdefault(form, self._reporting(self.refuse))
+        return handlers
 
     def register(self, table: CommandTable) -> None:
         table.add(self.name, **self.handlers())

@@ -92,3 +92,11 @@ def test_anything_else_is_a_syntax_error(text):
     p = Params((Param(text),), lambda: AtError("x"), Value)
     with pytest.raises(AtError):
         p.int(0, 0, 10)
+
+
+def test_a_family_may_keep_the_case_a_bare_word_was_typed_in():
+    typed = (Param("BOB@HOST", typed="Bob@Host"), Param("Ann", quoted=True))
+    assert Params(typed, Syntax, Value, unquoted_text=True).str(0) == "BOB@HOST"
+    kept = Params(typed, Syntax, Value, unquoted_text=True, keep_case=True)
+    assert kept.str(0) == "Bob@Host"
+    assert kept.str(1) == "Ann"

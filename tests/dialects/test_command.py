@@ -101,3 +101,38 @@ def test_the_27007_texts_come_from_the_traits():
     b = bench(2, Traits(cme_texts=texts))
     assert b.send(b"ATX9\r") == line("ERROR")  # a basic command: plain ERROR
     assert b.send(b"AT+CMEE=7\r") == line("+CME ERROR: wrong parameters, as this vendor words it")
+
+
+class Refusing(Speed):
+    refuses_other_forms = True
+
+
+def test_forms_a_command_does_not_have_answer_its_syntax_error_when_it_refuses_them():
+    b = Bench(install=lambda modem, table: Refusing({"speed": 3}).register(table))
+    b.send(b"ATE0+CMEE=1\r")
+    assert b.send(b"AT#SPEED=?\r") == line(f"#CME ERROR: {SYNTAX}")
+    assert b.send(b"AT#SPEED\r") == line(f"#CME ERROR: {SYNTAX}")
+    assert b.send(b"AT#SPEED?\r") == line("#SPEED: 3") + line("OK")
+
+
+class Level(DialectCommand):
+    """One class, one command per row of a table."""
+
+    forms = ("read",)
+
+    def __init__(self, name: str, value: int) -> None:
+        self.name, self.value = name, value
+
+    def read(self, call):
+        call.info(f"{self.name}: {self.value}")
+
+
+def test_a_family_of_commands_from_a_table():
+    def install(modem, table):
+        for name, value in (("#LOW", 1), ("#HIGH", 9)):
+            Level(name, value).register(table)
+
+    b = Bench(install=install)
+    b.send(b"ATE0\r")
+    assert b.send(b"AT#LOW?\r") == line("#LOW: 1") + line("OK")
+    assert b.send(b"AT#HIGH?\r") == line("#HIGH: 9") + line("OK")

@@ -70,7 +70,7 @@ class IncomingCalls:
         if screen == NOBODY:
             return
         if caller is None and (screen != EVERYBODY or mode == DYNAMIC_CALLBACK):
-            UnsolicitedOutput(self.modem).error(NO_CLI)
+            UnsolicitedOutput(self.modem.emit_urc).error(NO_CLI)
             return
         if screen != EVERYBODY and normalise_number(caller) != normalise_number(screen):
             return  # "the TCP/IP stack will ignore it" (002 §2.1.3)
@@ -82,7 +82,7 @@ class IncomingCalls:
         self._act_timer = None
         if self.connections.busy:
             return
-        out = UnsolicitedOutput(self.modem)
+        out = UnsolicitedOutput(self.modem.emit_urc)
         if mode == AUTOMATIC_ANSWER:
             try:
                 self.connections.answer(out)
@@ -103,7 +103,7 @@ class IncomingCalls:
     def _call_back(self, number: str) -> None:
         """As ``AT#CONNECTIONSTART`` in GSM mode, unsolicited (E54)."""
         self._callback_timer = None
-        out = UnsolicitedOutput(self.modem)
+        out = UnsolicitedOutput(self.modem.emit_urc)
         if self.connections.busy:
             return
         try:

@@ -7,8 +7,6 @@ shown whatever ``+CMEE`` says and with the same words under ``ATV0`` (decision E
 
 from __future__ import annotations
 
-from typing import Any
-
 from simulator.at.commands import DialectError, ErrorFamily, ResultLine
 
 #: Information messages (002 §9.1): verbose text -> numeric form (ATV0, decision E5).
@@ -106,16 +104,6 @@ def error(code: int) -> EdsoftError:
     if code not in ERRORS:
         raise ValueError(f"{code} is not an eDsoft error code")
     return EdsoftError(code)
-
-
-def refuse_form(call) -> Any:
-    """A form the command does not have (decision E7)."""
-    raise error(SYNTAX_ERROR)
-
-
-def refused(*forms: str) -> dict[str, Any]:
-    """``CommandTable.add`` arguments refusing ``forms`` (by default all but exec)."""
-    return {form: refuse_form for form in forms or ("set", "read", "test")}
 
 
 def info_message(name: str, verbose: bool) -> str:

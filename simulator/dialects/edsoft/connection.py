@@ -7,7 +7,8 @@ activation through ``GprsService``, a data call through ``DialupService``), then
 gave, published on ``EdsoftService.link`` for the services and moving ``EdsoftService.state``
 (002 §8.2).  What each step prints goes to an ``Output``: the lines of the running command
 (``AT#CONNECTIONSTART``) or unsolicited lines (after ``AT#ACCEPT``'s ``OK``, an automatic
-answer, a callback, a loss).  Decisions E40-E59 in docs/dialects/edsoft.md.
+answer, a callback, a loss).  The four commands are ``EdsoftCommand``s that drive it.
+Decisions E40-E59 in docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from twisted.internet import defer
 from simulator.at import results
 from simulator.at.commands import ResultLine
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.link import LinkKind
 from simulator.dialects.edsoft.ppp_roles import (
     CALL_RESULTS,
@@ -42,8 +44,6 @@ from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
-    from simulator.dialects.edsoft.service import EdsoftService
     from simulator.network.dialup_session import DialupSession
 
 #: 002 §9.2 codes of the connection.
@@ -113,25 +113,26 @@ class CommandOutput:
 class UnsolicitedOutput:
     """Lines on every AT channel, each in its own ``ATV`` form (decision E40)."""
 
-    def __init__(self, modem) -> None:
-        self.modem = modem
+    def __init__(self, urc) -> None:
+        #: ``Modem.emit_urc`` (``EdsoftContext.urc``).
+        self.urc = urc
 
     def line(self, text: str) -> None:
-        self.modem.emit_urc(lambda session: [text])
+        self.urc(lambda session: [text])
 
     def result(self, line: ResultLine) -> None:
-        self.modem.emit_urc(
+        self.urc(
             lambda session: [line.verbose if session.profile.verbose else str(line.number)])
 
     def error(self, code: int) -> None:
         error = codes.error(code)
-        self.modem.emit_urc(lambda session: [results.error_text(error, session)])
+        self.urc(lambda session: [results.error_text(error, session)])
 
 
-class Connections:
-    def __init__(self, service: EdsoftService) -> None:
-        self.service = service
-        self.modem = service.modem
+class Connections(CommandGroup):
+    def __init__(self, context: EdsoftContext, modem) -> None:
+        super().__init__(context)
+        self.modem = modem
         self._attempt: defer.Deferred | None = None
         self._session: DialupSession | None = None
         self._bearer: Any = None  # a GPRS bearer
@@ -140,11 +141,9 @@ class Connections:
 
     # -- wiring ------------------------------------------------------------------------------
 
-    def register(self, table: CommandTable) -> None:
-        table.add("#CONNECTIONSTART", exec=self.connectionstart, **codes.refused())
-        table.add("#CONNECTIONSTOP", exec=self.connectionstop, **codes.refused())
-        table.add("#DISPLAYIP", exec=self.displayip, **codes.refused())
-        table.add("#ACCEPT", exec=self.accept, **codes.refused())
+    def commands(self):
+        return (command(self.context, self)
+                for command in (ConnectionStart, ConnectionStop, DisplayIp, Accept))
 
     def power_off(self) -> None:
         """Everything goes with the module, silently."""
@@ -166,51 +165,20 @@ class Connections:
         return (self._attempt is not None or self._session is not None
                 or self._bearer is not None)
 
+    @property
+    def holds_link(self) -> bool:
+        """A GPRS session or a PPP session of this connection is up."""
+        return self._session is not None or self._bearer is not None
+
     def _get(self, name: str) -> Any:
-        return self.service.flash.get(name)
+        return self.context.flash.get(name)
 
     def _state(self, state: ConnectionState) -> None:
-        self.service.state = state
-
-    # -- the commands --------------------------------------------------------------------------
-
-    def connectionstart(self, call):
-        """``AT#CONNECTIONSTART`` (002 §2.2.3): the mode GPRSMODE names."""
-        out = CommandOutput(call)
-        self._refuse_if_busy()
-        if self._get("GPRSMODE") == 1:
-            return self.start_gprs(out)
-        return self.dial(self.isp_number(), out)
+        self.context.set_state(state)
 
     def isp_number(self) -> str:
         """DIALN1 or DIALN2, as DIALSELECT says (002 §2.1.8-§2.1.10)."""
         return self._get("DIALN2" if self._get("DIALSELECT") == 2 else "DIALN1")
-
-    def connectionstop(self, call) -> None:
-        """``AT#CONNECTIONSTOP`` (002 §2.2.2): ``OK``, the line is released (E47)."""
-        self.stop()
-
-    def displayip(self, call) -> None:
-        """``AT#DISPLAYIP`` (002 §2.3): the addresses once IPCP (or the GPRS session) gave
-        them, 35867 before."""
-        link = self.service.link
-        if not link.up or (self._session is None and self._bearer is None):
-            raise codes.error(NOT_ACTIVE)
-        call.info(f"MY IP: {link.bearer.address}")
-        label = "Gateway IP" if link.kind is LinkKind.GPRS else "PEER IP"
-        call.info(f"{label}: {link.peer_address}")
-
-    def accept(self, call):
-        """``AT#ACCEPT`` (002 §2.2.1): ``OK`` at once, the rest unsolicited (E48)."""
-        self._refuse_if_busy()
-        calls = sibling(self.modem, CallService)
-        if calls is None or calls.ringing is None:
-            return NO_CARRIER  # nothing rings (E48)
-        try:
-            self.answer(UnsolicitedOutput(self.modem))
-        except DialupError:
-            return NO_CARRIER
-        return None
 
     # -- GPRS ------------------------------------------------------------------------------------
 
@@ -251,7 +219,7 @@ class Connections:
             return
         self._bearer = None
         self._link_down(SESSION_LOST)
-        UnsolicitedOutput(self.modem).error(SESSION_LOST)
+        UnsolicitedOutput(self.context.urc).error(SESSION_LOST)
 
     # -- GSM ---------------------------------------------------------------------------------------
 
@@ -358,23 +326,23 @@ class Connections:
             self._state(ConnectionState.IDLE)
             return
         self._link_down(NOT_ACTIVE)
-        UnsolicitedOutput(self.modem).result(NO_CARRIER)
+        UnsolicitedOutput(self.context.urc).result(NO_CARRIER)
 
     # -- the link ------------------------------------------------------------------------------
 
-    def _refuse_if_busy(self) -> None:
+    def refuse_if_busy(self) -> None:
         if self.busy:
             raise codes.error(ALREADY_RUNNING)
 
     def _established(self, bearer, kind: LinkKind, peer: str) -> None:
-        self.service.link.established(bearer, kind, peer)
+        self.context.link.established(bearer, kind, peer)
         self._state(ConnectionState.CONNECTED)
         self._arm_idle_timer()
 
     def _link_down(self, code: int | None) -> None:
         self._stop_idle_timer()
         self._state(ConnectionState.IDLE)
-        self.service.link.lost(code)
+        self.context.link.lost(code)
 
     def stop(self) -> None:
         """End what there is: an acquisition is abandoned, a GPRS session released, PPP
@@ -411,7 +379,7 @@ class Connections:
         """PHYTIMEOUT minutes without data either way end the link with ``TIMEOUT`` (002
         §2.1.6; decision E50); the services hear 35862."""
         self._idle_timer = None
-        quiet_for = self.modem.clock.seconds() - self.service.link.last_activity
+        quiet_for = self.modem.clock.seconds() - self.context.link.last_activity
         if quiet_for < timeout:
             self._idle_timer = self.modem.clock.callLater(timeout - quiet_for,
                                                           self._idle_check, timeout)
@@ -423,4 +391,68 @@ class Connections:
         if session is not None:
             session.hangup()
         self._link_down(NO_ACTIVITY)
-        UnsolicitedOutput(self.modem).line(TIMEOUT)
+        UnsolicitedOutput(self.context.urc).line(TIMEOUT)
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+class ConnectionCommand(EdsoftCommand):
+    """A command of the connection: ``AT#<C>`` alone."""
+
+    service: Connections
+
+
+class ConnectionStart(ConnectionCommand):
+    """``AT#CONNECTIONSTART`` (002 §2.2.3): the mode GPRSMODE names."""
+
+    name = "#CONNECTIONSTART"
+
+    def exec(self, call):
+        connections = self.service
+        out = CommandOutput(call)
+        connections.refuse_if_busy()
+        if self.flash.get("GPRSMODE") == 1:
+            return connections.start_gprs(out)
+        return connections.dial(connections.isp_number(), out)
+
+
+class ConnectionStop(ConnectionCommand):
+    """``AT#CONNECTIONSTOP`` (002 §2.2.2): ``OK``, the line is released (E47)."""
+
+    name = "#CONNECTIONSTOP"
+
+    def exec(self, call) -> None:
+        self.service.stop()
+
+
+class DisplayIp(ConnectionCommand):
+    """``AT#DISPLAYIP`` (002 §2.3): the addresses once IPCP (or the GPRS session) gave them,
+    35867 before."""
+
+    name = "#DISPLAYIP"
+
+    def exec(self, call) -> None:
+        link = self.context.link
+        if not link.up or not self.service.holds_link:
+            raise codes.error(NOT_ACTIVE)
+        call.info(f"MY IP: {link.bearer.address}")
+        label = "Gateway IP" if link.kind is LinkKind.GPRS else "PEER IP"
+        call.info(f"{label}: {link.peer_address}")
+
+
+class Accept(ConnectionCommand):
+    """``AT#ACCEPT`` (002 §2.2.1): ``OK`` at once, the rest unsolicited (E48)."""
+
+    name = "#ACCEPT"
+
+    def exec(self, call):
+        connections = self.service
+        connections.refuse_if_busy()
+        calls = sibling(connections.modem, CallService)
+        if calls is None or calls.ringing is None:
+            return NO_CARRIER  # nothing rings (E48)
+        try:
+            connections.answer(UnsolicitedOutput(self.context.urc))
+        except DialupError:
+            return NO_CARRIER
+        return None

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import AtError, Entry
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.configuration import SOFTWARE
 from simulator.dialects.edsoft.flash import FLASH_KEY
-from simulator.dialects.edsoft.service import SOFTWARE, EdsoftService
+from simulator.dialects.edsoft.service import EdsoftService
 from simulator.dialects.wavecom import (
     WAVECOM_TABLES,
     OpenAtApplication,

@@ -15,7 +15,7 @@ bytes sent to the server have their high bit cleared, NVT-ASCII (002 §4.1.2).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from twisted.internet import defer
 
@@ -25,7 +25,7 @@ from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.datamode import error_result, message
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink
+from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands, TransferSink
 from simulator.dialects.edsoft.link import Resource
 from simulator.ipstack.apps import AppError, Finished, FtpSession
 
@@ -39,21 +39,10 @@ HERE = ("", ".")
 class EdsoftFtp(ServiceCommands):
     resource = Resource.FTP
 
-    def register(self, table) -> None:
-        table.add("#FTPGET", exec=self.get, **codes.refused())
-        table.add("#FTPPUT", exec=self.put, **codes.refused())
+    def commands(self):
+        return (FtpGet(self.context, self), FtpPut(self.context, self))
 
-    def get(self, call):
-        return self._start(call, upload=False)
-
-    def put(self, call):
-        return self._start(call, upload=True)
-
-    def _start(self, call, *, upload: bool) -> defer.Deferred:
-        job = self.begin()
-        return defer.Deferred.fromCoroutine(self._run(job, call.session, upload))
-
-    async def _run(self, job: Job, session: Any, upload: bool):
+    async def run(self, job: Job, session: Any, upload: bool):
         read = job.read
         binary = read("FTPTYPE") != "A"
         ftp = FtpSession(job.endpoints, read("FTPSERV"), read("FTPPORT"),
@@ -76,6 +65,24 @@ class EdsoftFtp(ServiceCommands):
             raise codes.error(code) from None
         name = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
         return Connect(sink, shown=message(name, session.profile))
+
+
+class FtpTransfer(JobCommand):
+    upload: ClassVar[bool]
+    service: EdsoftFtp
+
+    def run(self, job: Job, call):
+        return self.service.run(job, call.session, self.upload)
+
+
+class FtpGet(FtpTransfer):
+    name = "#FTPGET"
+    upload = False
+
+
+class FtpPut(FtpTransfer):
+    name = "#FTPPUT"
+    upload = True
 
 
 class FileSink(TransferSink):

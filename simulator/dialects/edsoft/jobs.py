@@ -5,6 +5,9 @@
     class EdsoftFtp(ServiceCommands):
         resource = Resource.FTP
 
+        def commands(self):      # the service's JobCommands, registered by ``register``
+            return (FtpGet(self.context, self), FtpPut(self.context, self))
+
     job = self.begin()          # 35867 without a link, 37122 while the stack is busy
     ...                         # job.bearer, job.endpoints, job.read(parameter)
     job.end()                   # the stack is free again
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
+from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.dns import endpoints
 from simulator.dialects.edsoft.link import NO_LINK, Resource
 from simulator.ipstack.apps import (
@@ -35,16 +39,16 @@ from simulator.ipstack.apps import (
 )
 
 if TYPE_CHECKING:
-    from simulator.dialects.edsoft.service import EdsoftService
+    from collections.abc import Awaitable
 
 
 class Job:
     def __init__(self, owner: ServiceCommands) -> None:
-        service = owner.service
+        context = owner.context
         self.owner = owner
-        self.bearer = service.link.require()
-        self._claim = service.resources.claim(owner.resource)
-        self.read: Callable[[str], Any] = service.flash.get
+        self.bearer = context.link.require()
+        self._claim = context.resources.claim(owner.resource)
+        self.read: Callable[[str], Any] = context.flash.get
         self.endpoints = endpoints(self.bearer, self.read)
         self.ended = False
         #: The code of the link's loss, once it went while the job ran.
@@ -54,7 +58,7 @@ class Job:
 
     def activity(self) -> None:
         """Data moved on the link (PHYTIMEOUT counts from the last)."""
-        self.owner.service.link.activity()
+        self.owner.context.link.activity()
 
     def end(self) -> None:
         if self.ended:
@@ -71,15 +75,16 @@ class Job:
         self.end()
 
 
-class ServiceCommands:
-    """Base of one service's commands: at most one job of ``resource`` at a time."""
+class ServiceCommands(CommandGroup):
+    """One service (FTP, mail, ping) and its commands: at most one job of ``resource`` at a
+    time."""
 
     resource: Resource
 
-    def __init__(self, service: EdsoftService) -> None:
-        self.service = service
+    def __init__(self, context: EdsoftContext) -> None:
+        super().__init__(context)
         self.job: Job | None = None
-        service.link.on_down(self._link_down)
+        context.link.on_down(self._link_down)
 
     def begin(self) -> Job:
         job = Job(self)
@@ -89,6 +94,20 @@ class ServiceCommands:
     def _link_down(self, code: int | None) -> None:
         if self.job is not None:
             self.job.lost(code if code is not None else NO_LINK)
+
+
+class JobCommand(EdsoftCommand):
+    """A command of one service: ``AT#<C>`` alone, the other forms refused (E7); it runs
+    ``run`` as a job of the service."""
+
+    service: ServiceCommands
+
+    def exec(self, call) -> defer.Deferred:
+        job = self.service.begin()
+        return defer.Deferred.fromCoroutine(self.run(job, call))
+
+    def run(self, job: Job, call) -> Awaitable[Any]:
+        raise NotImplementedError
 
 
 class TransferSink:

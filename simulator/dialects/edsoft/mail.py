@@ -26,7 +26,7 @@ from simulator.datamode.feed import TransferFeed
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.datamode import error_result, message, waiting_for_data
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands, TransferSink
+from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands, TransferSink
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.mailtext import BodyReader, MailWriter
 from simulator.ipstack.apps import (
@@ -51,27 +51,13 @@ NO_RECIPIENT = 38029
 class EdsoftMail(ServiceCommands):
     resource = Resource.MAIL
 
-    def register(self, table) -> None:
-        for i in (1, 2, 3):
-            table.add(f"#SENDMAIL{i}", exec=self._sendmail(i),
-                      **codes.refused())
-        table.add("#PUTMAIL", exec=self.putmail, **codes.refused())
-        table.add("#GETMAIL", exec=self.getmail, **codes.refused())
+    def commands(self):
+        return (*(SendMail(self.context, self, i) for i in (1, 2, 3)),
+                SendMail(self.context, self, 1, putmail=True), GetMail(self.context, self))
 
     # -- sending -----------------------------------------------------------------------------
 
-    def _sendmail(self, i: int):
-        def handler(call):
-            job = self.begin()
-            return defer.Deferred.fromCoroutine(self._send(job, i))
-
-        return handler
-
-    def putmail(self, call):
-        job = self.begin()
-        return defer.Deferred.fromCoroutine(self._send(job, 1, session=call.session))
-
-    async def _send(self, job: Job, i: int, session: Any = None):
+    async def send(self, job: Job, i: int, session: Any = None):
         """Mail ``i``: its body from the flash, or from the host when ``session`` (the
         port's AT session) is given."""
         read = job.read
@@ -109,11 +95,7 @@ class EdsoftMail(ServiceCommands):
 
     # -- retrieving --------------------------------------------------------------------------
 
-    def getmail(self, call):
-        job = self.begin()
-        return defer.Deferred.fromCoroutine(self._get(job, call.session))
-
-    async def _get(self, job: Job, session: Any):
+    async def get(self, job: Job, session: Any):
         read = job.read
         pop3 = Pop3Session(job.endpoints, read("POP3SERV"), read("POP3PORT"),
                            read("POP3UN"), read("POP3PW"))
@@ -135,6 +117,31 @@ class EdsoftMail(ServiceCommands):
             raise codes.error(job.lost_code or failure_code(e, step)) from None
         job.end()
         return codes.info_result("Ok_Info_NoMail")
+
+
+class SendMail(JobCommand):
+    """``AT#SENDMAILi``: mail i from the flash; ``AT#PUTMAIL``: mail 1 with the host's
+    body."""
+
+    service: EdsoftMail
+
+    def __init__(self, context, service: EdsoftMail, i: int, *, putmail: bool = False) -> None:
+        super().__init__(context, service)
+        self.name = "#PUTMAIL" if putmail else f"#SENDMAIL{i}"
+        self.mail = i
+        self.putmail = putmail
+
+    def run(self, job: Job, call):
+        return self.service.send(job, self.mail,
+                                 session=call.session if self.putmail else None)
+
+
+class GetMail(JobCommand):
+    name = "#GETMAIL"
+    service: EdsoftMail
+
+    def run(self, job: Job, call):
+        return self.service.get(job, call.session)
 
 
 def _addresses(value: str) -> list[str]:

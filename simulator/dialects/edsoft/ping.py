@@ -19,7 +19,7 @@ from simulator.at.commands import ResultCode
 from simulator.at.results import information
 from simulator.dialects.edsoft import codes
 from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, ServiceCommands
+from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands
 from simulator.dialects.edsoft.link import Resource
 from simulator.ipstack.apps import EchoReply, EchoTimeout, Failed, Ping, PingFinished
 
@@ -35,12 +35,15 @@ def no_answer_line(remote: str) -> str:
 class EdsoftPing(ServiceCommands):
     resource = Resource.PING
 
-    def register(self, table) -> None:
-        table.add("#PING", exec=self.ping, **codes.refused())
+    def commands(self):
+        return (PingCommand(self.context, self),)
 
-    def ping(self, call) -> defer.Deferred:
-        job = self.begin()
-        return PingRun(job, call).done
+
+class PingCommand(JobCommand):
+    name = "#PING"
+
+    def exec(self, call) -> defer.Deferred:
+        return PingRun(self.service.begin(), call).done
 
 
 class PingRun:

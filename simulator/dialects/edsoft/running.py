@@ -16,7 +16,7 @@ from simulator.dialects.edsoft.link import LinkKind, Resource
 from simulator.dialects.edsoft.state import ConnectionState
 
 if TYPE_CHECKING:
-    from simulator.dialects.edsoft.service import EdsoftService
+    from simulator.dialects.edsoft.command import EdsoftContext
 
 #: 37123 "IP Connectivity library: Service is running. Unable to set parameter" (002 §9.2).
 SERVICE_RUNNING = 37123
@@ -53,30 +53,31 @@ READ_BY_CONNECTION: dict[LinkKind, frozenset[str]] = {
 }
 
 
-def readers(edsoft: EdsoftService, name: str, socket: int | None = None) -> bool:
+def readers(context: EdsoftContext, name: str, socket: int | None = None) -> bool:
     """Whether something running reads parameter ``name`` (of TCP socket ``socket``)."""
-    for resource in edsoft.resources.held:
+    for resource in context.resources.held:
         if resource in _SOCKET_OF:
             if name in _TCP and socket == _SOCKET_OF[resource]:
                 return True
         elif name in READ_BY_SERVICE[resource]:
             return True
-    return name in _connection_reads(edsoft)
+    return name in _connection_reads(context)
 
 
-def _connection_reads(edsoft: EdsoftService) -> frozenset[str]:
+def _connection_reads(context: EdsoftContext) -> frozenset[str]:
     # Going down (AT#CONNECTIONSTOP answered OK), the connection reads nothing any more:
     # the host sets up the next one at once (002 A.5.1 then A.5.2).
-    if edsoft.state in (ConnectionState.IDLE, ConnectionState.DISCONNECTING):
+    state = context.state()
+    if state in (ConnectionState.IDLE, ConnectionState.DISCONNECTING):
         return frozenset()
-    kind = edsoft.link.kind
+    kind = context.link.kind
     if kind is None:  # still being set up: the mode GPRSMODE chose, or a call
-        gprs = edsoft.state is ConnectionState.CHECKING and edsoft.flash.get("GPRSMODE") == 1
+        gprs = state is ConnectionState.CHECKING and context.flash.get("GPRSMODE") == 1
         kind = LinkKind.GPRS if gprs else LinkKind.GSM
     return READ_BY_CONNECTION[kind]
 
 
-def refuse_while_read(edsoft: EdsoftService, name: str, socket: int | None = None) -> None:
+def refuse_while_read(context: EdsoftContext, name: str, socket: int | None = None) -> None:
     """37123 when a running service or the connection reads the parameter (E100)."""
-    if readers(edsoft, name, socket):
+    if readers(context, name, socket):
         raise codes.error(SERVICE_RUNNING)

@@ -16,36 +16,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from twisted.internet import defer
+
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import ETX
 from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.datamode import waiting_for_data
+from simulator.dialects.edsoft.command import CommandGroup
+from simulator.dialects.edsoft.datamode import failure_code, waiting_for_data
 from simulator.dialects.edsoft.link import NO_LINK
+from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.events import SocketListener
+from simulator.network.errors import RouteError
 
 if TYPE_CHECKING:
-    from simulator.at.commands import Param
-    from simulator.datamode.sink import SocketSink
-    from simulator.dialects.edsoft.link import Claim
-    from simulator.dialects.edsoft.service import EdsoftService
+    from collections.abc import Callable, Iterable
 
+    from simulator.datamode.sink import SocketSink
+    from simulator.dialects.edsoft.command import EdsoftContext
+    from simulator.dialects.edsoft.link import Claim
+
+#: TCPSERV / UDPSERV "255.255.255.255": no filter of the incoming peer (002 A.8.1, E61);
+#: "the IP address filter feature is turned off" (002 §6.1.2).
+NO_FILTER = "255.255.255.255"
 #: How often a session whose peer came looks again for its port to be free, seconds.
 PORT_RETRY = 0.05
-#: "Legal id {1,2}" (002 §5.1).
-TCP_SOCKETS = (1, 2)
 
 
 class DataSession(SocketListener):
     """One TCP socket or the UDP session, from its command to its end."""
 
-    def __init__(self, edsoft: EdsoftService, claim: Claim, at_session: Any,
+    def __init__(self, context: EdsoftContext, claim: Claim, at_session: Any,
                  interpreter: Any) -> None:
-        self.edsoft = edsoft
+        self.context = context
         self.claim = claim
         #: The AT channel settings of the port that opened it (its ATV/ATQ frame the lines).
         self.at_session = at_session
         self.interpreter = interpreter
-        self.clock = edsoft.modem.clock
+        self.clock = context.clock
         #: The sink of the port in data mode on this session (the sink sets it).
         self.sink: SocketSink | None = None
         self.ended = False
@@ -100,36 +107,16 @@ class DataSession(SocketListener):
         raise NotImplementedError
 
 
-def single_param(call) -> Param:
-    """The one parameter of ``AT#<C>=<id>``; any other shape is 34819 (E7)."""
-    params = call.command.params
-    if len(params) != 1 or params[0] is None:
-        raise codes.error(codes.SYNTAX_ERROR)
-    return params[0]
-
-
-def socket_id(call) -> int:
-    """``AT#<C>=<id>`` with id 1 or 2; another id is 34882 (E27)."""
-    typed = single_param(call).as_typed
-    if typed not in {str(s) for s in TCP_SOCKETS}:
-        raise codes.error(codes.BAD_ARGUMENT)
-    return int(typed)
-
-
-def refuse(call) -> Any:
-    raise codes.error(codes.SYNTAX_ERROR)
-
-
-def arm_etx_abort(edsoft: EdsoftService, interpreter: Any) -> None:
+def arm_etx_abort(sessions: Callable[[], Iterable[DataSession | None]],
+                  interpreter: Any) -> None:
     """"The LTCP command can be aborted before an incoming TCP request has been received by
     issuing an <ETX> character on the serial port" (002 §5.2.1): a lone ETX typed between
     command lines ends the listens this port opened, answered ``OK`` as the ETX that closes
-    the socket is (002 A.8.1, E68)."""
+    the socket is (002 A.8.1, E68).  ``sessions()`` are the module's TCP and UDP sessions."""
 
     def abort() -> ResultCode | None:
         interpreter.on_idle_byte(ETX, None)
-        sessions = [*edsoft.tcp.sessions.values(), edsoft.udp.current()]
-        ended = [s for s in sessions
+        ended = [s for s in sessions()
                  if s is not None and s.waiting and s.interpreter is interpreter]
         for session in ended:
             session.end()
@@ -137,3 +124,52 @@ def arm_etx_abort(edsoft: EdsoftService, interpreter: Any) -> None:
 
     if interpreter is not None:
         interpreter.on_idle_byte(ETX, abort)
+
+
+class DataSessions(CommandGroup):
+    """The TCP sockets or the UDP session, and their commands."""
+
+    def __init__(self, context: EdsoftContext,
+                 all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
+        super().__init__(context)
+        #: Every TCP and UDP session of the module (a lone ETX ends the listens).
+        self.all_sessions = all_sessions
+        context.link.on_down(self._link_down)
+
+    def held(self) -> list[DataSession]:
+        """The sessions to end with the link or the module."""
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        raise NotImplementedError
+
+    def _link_down(self, code: int | None) -> None:
+        for session in self.held():
+            session.link_down(code)
+        self.forget()
+
+    def power_off(self) -> None:
+        for session in self.held():
+            session.power_off()
+        self.forget()
+
+
+def open_failed(session: DataSession | None = None):
+    """The errback of an open or a listen: the route's failure is the command's error, and
+    ``session`` ends."""
+
+    def failed(failure):
+        failure.trap(RouteError)
+        if session is not None:
+            session.end()
+        raise codes.error(failure_code(failure.value.reason))
+
+    return failed
+
+
+def allowed_peer(bearer: Any, server: str) -> defer.Deferred:
+    """The only address a listen accepts: TCPSERV / UDPSERV resolved, or None (anyone) for
+    ``NO_FILTER``; a name that does not resolve fails with its ``RouteError``."""
+    if server == NO_FILTER:
+        return defer.succeed(None)
+    return DnsClient(bearer).resolve(server)

@@ -7,17 +7,17 @@ it runs (TCPTXDELAY, 002 §5.1.4).
     AT#LTCPSTART=1     -> OK  ...  Ok_Info_WaitingForData when the peer connects
     AT#LTCPSTOP=1      -> OK
 
+``TcpSockets`` holds the sockets; the three commands are ``EdsoftCommand``s on it.
 Decisions E60-E69 in docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from twisted.internet import defer
+from typing import Any
 
 from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.datamode import (
     BAD_CONFIGURATION,
     CLOSED_BY_PEER,
@@ -26,17 +26,15 @@ from simulator.dialects.edsoft.datamode import (
 )
 from simulator.dialects.edsoft.link import Resource
 from simulator.dialects.edsoft.parameters import key
-from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse, socket_id
-from simulator.ipstack.dns import DnsClient
+from simulator.dialects.edsoft.sockets import (
+    DataSession,
+    DataSessions,
+    allowed_peer,
+    arm_etx_abort,
+    open_failed,
+)
 from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
-from simulator.network.errors import RouteError
 
-if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
-    from simulator.dialects.edsoft.service import EdsoftService
-
-#: "TCPSERV ... 255.255.255.255": no filter of the incoming TCP client (002 A.8.1, E61).
-NO_FILTER = "255.255.255.255"
 #: A TCP frame "entirely filled with user data" (002 §5.1.4): one segment of the 1500-byte
 #: MTU, sent without waiting for TCPTXDELAY (E66).
 FULL_FRAME = 1460
@@ -46,11 +44,11 @@ RESOURCES = {1: Resource.TCP1, 2: Resource.TCP2}
 class TcpSession(DataSession):
     """One TCP socket: listening (``server``), then open on a connection (``sock``)."""
 
-    def __init__(self, edsoft: EdsoftService, number: int, claim, at_session: Any,
+    def __init__(self, context: EdsoftContext, number: int, claim, at_session: Any,
                  interpreter: Any) -> None:
-        super().__init__(edsoft, claim, at_session, interpreter)
+        super().__init__(context, claim, at_session, interpreter)
         self.number = number
-        self.dle_mode = edsoft.flash.get(key("DLEMODE", number)) == 1
+        self.dle_mode = context.flash.get(key("DLEMODE", number)) == 1
         self.server: TcpServer | None = None
         self.sock: TcpSocket | None = None
         self.uplink: Uplink | None = None
@@ -73,7 +71,7 @@ class TcpSession(DataSession):
                              watermark=lambda: FULL_FRAME, restart_on_write=False)
 
     def _delay(self) -> float:
-        return self.edsoft.flash.get(key("TCPTXDELAY", self.number)) / 1000
+        return self.context.flash.get(key("TCPTXDELAY", self.number)) / 1000
 
     def make_sink(self):
         return tcp_sink(self, self.at_session, dle_mode=self.dle_mode)
@@ -99,14 +97,14 @@ class TcpSession(DataSession):
         return self.sock.read()
 
     def data_available(self, sock, n: int) -> None:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         if self.sink is not None:
             self.sink.received()
 
     # The uplink's socket: the TCP socket, the link told that data moves (PHYTIMEOUT).
 
     def send(self, data: bytes) -> int:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         return self.sock.send(data)
 
     def shutdown(self) -> None:
@@ -150,94 +148,98 @@ class TcpSession(DataSession):
             sock.close()
 
 
-class TcpSockets:
-    """The commands of 002 §5.2-§5.4 and the two sockets they open."""
+class TcpSockets(DataSessions):
+    """The two sockets the commands of 002 §5.2-§5.4 open."""
 
-    def __init__(self, edsoft: EdsoftService) -> None:
-        self.edsoft = edsoft
+    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+        super().__init__(context, all_sessions)
         self.sessions: dict[int, TcpSession] = {}
-        edsoft.link.on_down(self._link_down)
 
-    def register(self, table: CommandTable) -> None:
-        for name, handler in (("#LTCPSTART", self.ltcpstart), ("#LTCPSTOP", self.ltcpstop),
-                              ("#OTCP", self.otcp)):
-            table.add(name, set=handler, exec=refuse, read=refuse, test=refuse)
+    def commands(self):
+        return (command(self.context, self) for command in (LtcpStart, LtcpStop, Otcp))
 
     def session(self, number: int) -> TcpSession | None:
         session = self.sessions.get(number)
         return None if session is None or session.ended else session
 
-    def _link_down(self, code: int | None) -> None:
-        for session in list(self.sessions.values()):
-            session.link_down(code)
-        self.sessions.clear()
+    def held(self) -> list[DataSession]:
+        return list(self.sessions.values())
 
-    def power_off(self) -> None:
-        for session in list(self.sessions.values()):
-            session.power_off()
+    def forget(self) -> None:
         self.sessions.clear()
 
     def _settings(self, number: int) -> tuple[str, int]:
-        flash = self.edsoft.flash
+        flash = self.context.flash
         server, port = flash.get(key("TCPSERV", number)), flash.get(key("TCPPORT", number))
         if not server or not port:
             raise codes.error(BAD_CONFIGURATION)  # E64
         return server, port
 
-    def _open(self, call, number: int) -> tuple[Any, TcpSession, str, int]:
+    def open(self, call, number: int) -> tuple[Any, TcpSession, str, int]:
         """The link, the settings, the claim: each fails with its own code, in that
         order (E64)."""
-        bearer = self.edsoft.link.require()
+        bearer = self.context.link.require()
         server, port = self._settings(number)
-        claim = self.edsoft.resources.claim(RESOURCES[number])
-        session = TcpSession(self.edsoft, number, claim, call.session,
+        claim = self.context.resources.claim(RESOURCES[number])
+        session = TcpSession(self.context, number, claim, call.session,
                              getattr(call, "interpreter", None))
         self.sessions[number] = session
         return bearer, session, server, port
 
-    # -- AT#OTCP=<id> (002 §5.4) -------------------------------------------------------
 
-    def otcp(self, call):
-        bearer, session, server, port = self._open(call, socket_id(call))
+class SocketCommand(EdsoftCommand):
+    """``AT#<C>=<id>``: one parameter, the socket id (002 §5.1, E27)."""
+
+    forms = ("set",)
+    service: TcpSockets
+
+    def number(self, call) -> int:
+        p = self.params(call)
+        p.count(1, 1)
+        return self.socket(p)
+
+
+class Otcp(SocketCommand):
+    """``AT#OTCP=<id>`` (002 §5.4)."""
+
+    name = "#OTCP"
+
+    def set(self, call):
+        bearer, session, server, port = self.service.open(call, self.number(call))
         session.use(TcpSocket(bearer, session))
 
         def connected(_):
             session.opened = True
             return session.connect()
 
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
+        return session.sock.connect(server, port).addCallbacks(connected,
+                                                               open_failed(session))
 
-        return session.sock.connect(server, port).addCallbacks(connected, failed)
 
-    # -- AT#LTCPSTART=<id> (002 §5.2) --------------------------------------------------
+class LtcpStart(SocketCommand):
+    """``AT#LTCPSTART=<id>`` (002 §5.2)."""
 
-    def ltcpstart(self, call):
-        bearer, session, server, port = self._open(call, socket_id(call))
-        if server == NO_FILTER:
-            allowed = defer.succeed(None)
-        else:
-            allowed = DnsClient(bearer).resolve(server)
+    name = "#LTCPSTART"
+
+    def set(self, call):
+        bearer, session, server, port = self.service.open(call, self.number(call))
+        allowed = allowed_peer(bearer, server)
 
         def listen(address: str | None) -> None:
             session.server = TcpServer(
                 bearer, session, port=port, max_spawn=1, on_full="refuse",
                 accept_from=lambda peer: address is None or peer[0] == address)
-            arm_etx_abort(self.edsoft, session.interpreter)
+            arm_etx_abort(self.service.all_sessions, session.interpreter)
 
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
+        return allowed.addCallback(listen).addErrback(open_failed(session))
 
-        return allowed.addCallback(listen).addErrback(failed)
 
-    # -- AT#LTCPSTOP=<id> (002 §5.3) ---------------------------------------------------
+class LtcpStop(SocketCommand):
+    """``AT#LTCPSTOP=<id>`` (002 §5.3)."""
 
-    def ltcpstop(self, call) -> None:
-        number = socket_id(call)
-        session = self.session(number)
+    name = "#LTCPSTOP"
+
+    def set(self, call) -> None:
+        session = self.service.session(self.number(call))
         if session is not None and session.waiting:
             session.end()  # E67: stops a listen; nothing else to stop is not an error

@@ -9,40 +9,39 @@ session with UDPSERV:UDPPORT.
 
 In data mode the host's bytes are cut into datagrams by UDPTXDELAY or when a datagram is
 full (``FULL_DATAGRAM``); received datagrams reach the host escaped, without marks between
-them.  A lone ETX from the host ends the session.  Decisions E70-E79 in
-docs/dialects/edsoft.md.
+them.  A lone ETX from the host ends the session.  ``UdpService`` holds the session; the
+three commands are ``EdsoftCommand``s on it.  Decisions E70-E79 in docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from twisted.internet import defer
+from typing import Any
 
 from simulator.datamode.uplink import Uplink
 from simulator.dialects.edsoft import codes
+from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
 from simulator.dialects.edsoft.datamode import BAD_CONFIGURATION, failure_code, udp_sink
 from simulator.dialects.edsoft.link import Resource
-from simulator.dialects.edsoft.sockets import DataSession, arm_etx_abort, refuse
-from simulator.ipstack.dns import DnsClient
+from simulator.dialects.edsoft.sockets import (
+    NO_FILTER,
+    DataSession,
+    DataSessions,
+    allowed_peer,
+    arm_etx_abort,
+    open_failed,
+)
 from simulator.ipstack.udp import UdpSocket
 from simulator.network.errors import RouteError
 
-if TYPE_CHECKING:
-    from simulator.at.commands import CommandTable
-    from simulator.dialects.edsoft.service import EdsoftService
-
-#: UDPSERV "255.255.255.255": "the IP address filter feature is turned off" (002 §6.1.2).
-NO_FILTER = "255.255.255.255"
 #: A datagram "entirely filled with user data" (002 §6.1.3): what one 1500-byte IP packet
 #: carries (1500 - 20 IP - 8 UDP), sent without waiting for UDPTXDELAY (E72).
 FULL_DATAGRAM = 1472
 
 
 class UdpSession(DataSession):
-    def __init__(self, edsoft: EdsoftService, claim, at_session: Any, interpreter: Any, *,
+    def __init__(self, context: EdsoftContext, claim, at_session: Any, interpreter: Any, *,
                  bearer: Any, allowed: str | None = None) -> None:
-        super().__init__(edsoft, claim, at_session, interpreter)
+        super().__init__(context, claim, at_session, interpreter)
         #: Only this address may send before the session is effective (None: anyone).
         self.allowed = allowed
         self.listening = False  # AT#LUDPSTART: the first datagram makes it effective
@@ -67,7 +66,7 @@ class UdpSession(DataSession):
 
 
     def _delay(self) -> float:
-        return self.edsoft.flash.get("UDPTXDELAY") / 1000
+        return self.context.flash.get("UDPTXDELAY") / 1000
 
     def _accepts(self, source: tuple[str, int]) -> bool:
         if self.peer is not None:
@@ -80,7 +79,7 @@ class UdpSession(DataSession):
     # -- from the socket ---------------------------------------------------------------
 
     def data_available(self, sock, n: int) -> None:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         if self.peer is None:
             head = sock.peek()
             # "The UDP session will be effective upon reception of the first datagram,
@@ -103,7 +102,7 @@ class UdpSession(DataSession):
         return bytes(data)
 
     def send(self, data: bytes) -> int:
-        self.edsoft.link.activity()
+        self.context.link.activity()
         if not self.sock.closed and self.peer is not None:
             self.sock.sendto(data, self.peer).addErrback(lambda f: None)
         return len(data)
@@ -118,103 +117,103 @@ class UdpSession(DataSession):
         self.sock.close()
 
 
-class UdpService:
-    """The commands of 002 §6.2-§6.4 and the session they open."""
+class UdpService(DataSessions):
+    """The session the commands of 002 §6.2-§6.4 open."""
 
-    def __init__(self, edsoft: EdsoftService) -> None:
-        self.edsoft = edsoft
+    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+        super().__init__(context, all_sessions)
         self.session: UdpSession | None = None
-        edsoft.link.on_down(self._link_down)
 
-    def register(self, table: CommandTable) -> None:
-        for name, handler in (("#LUDPSTART", self.ludpstart), ("#LUDPSTOP", self.ludpstop),
-                              ("#OUDP", self.oudp)):
-            table.add(name, exec=handler, set=refuse, read=refuse, test=refuse)
+    def commands(self):
+        return (command(self.context, self) for command in (LudpStart, LudpStop, Oudp))
 
     def current(self) -> UdpSession | None:
         session = self.session
         return None if session is None or session.ended else session
 
-    def _link_down(self, code: int | None) -> None:
-        if self.current() is not None:
-            self.session.link_down(code)
+    def held(self) -> list[DataSession]:
+        session = self.current()
+        return [] if session is None else [session]
+
+    def forget(self) -> None:
         self.session = None
 
-    def power_off(self) -> None:
-        if self.current() is not None:
-            self.session.power_off()
-        self.session = None
-
-    def _open(self, call, *, allowed: str | None = None) -> UdpSession:
-        bearer = self.edsoft.link.require()
-        claim = self.edsoft.resources.claim(Resource.UDP)
-        self.session = UdpSession(self.edsoft, claim, call.session,
+    def open(self, call, *, allowed: str | None = None) -> UdpSession:
+        bearer = self.context.link.require()
+        claim = self.context.resources.claim(Resource.UDP)
+        self.session = UdpSession(self.context, claim, call.session,
                                   getattr(call, "interpreter", None), bearer=bearer,
                                   allowed=allowed)
         return self.session
 
-    def _settings(self) -> tuple[str, int]:
-        flash = self.edsoft.flash
+    def settings(self) -> tuple[str, int]:
+        flash = self.context.flash
         server, port = flash.get("UDPSERV"), flash.get("UDPPORT")
         if not server or not port:
             raise codes.error(BAD_CONFIGURATION)  # E64
         return server, port
 
-    # -- AT#OUDP (002 §6.4) --------------------------------------------------------------
 
-    def oudp(self, call):
-        self.edsoft.link.require()
-        server, port = self._settings()
+class UdpCommand(EdsoftCommand):
+    """A command of the UDP session: ``AT#<C>`` alone, no parameter."""
+
+    service: UdpService
+
+
+class Oudp(UdpCommand):
+    """``AT#OUDP`` (002 §6.4)."""
+
+    name = "#OUDP"
+
+    def exec(self, call):
+        self.context.link.require()
+        server, port = self.service.settings()
         if server == NO_FILTER:
             raise codes.error(BAD_CONFIGURATION)  # a filter, not a destination (E71)
-        session = self._open(call)
+        session = self.service.open(call)
 
         def opened(sock):
             session.peer = sock.peer
             return session.connect()
-
-        def failed(failure):
-            failure.trap(RouteError)
-            session.end()
-            raise codes.error(failure_code(failure.value.reason))
 
         try:
             d = session.sock.open(0, (server, port))
         except RouteError as error:
             session.end()
             raise codes.error(failure_code(error.reason)) from None
-        return d.addCallbacks(opened, failed)
+        return d.addCallbacks(opened, open_failed(session))
 
-    # -- AT#LUDPSTART (002 §6.2) ---------------------------------------------------------
 
-    def ludpstart(self, call):
-        bearer = self.edsoft.link.require()
-        server, port = self._settings()
-        self.edsoft.resources.claim(Resource.UDP).release()  # busy: 37122 before the lookup
-        if server == NO_FILTER:
-            allowed = defer.succeed(None)
-        else:
-            allowed = DnsClient(bearer).resolve(server)
+class LudpStart(UdpCommand):
+    """``AT#LUDPSTART`` (002 §6.2)."""
+
+    name = "#LUDPSTART"
+
+    def exec(self, call):
+        bearer = self.context.link.require()
+        server, port = self.service.settings()
+        self.context.resources.claim(Resource.UDP).release()  # busy: 37122 before the lookup
+        allowed = allowed_peer(bearer, server)
 
         def listen(address: str | None) -> None:
-            session = self._open(call, allowed=address)
+            session = self.service.open(call, allowed=address)
             try:
                 session.sock.open(port)
             except RouteError:
                 session.end()
                 raise
             session.listening = True
-            arm_etx_abort(self.edsoft, session.interpreter)
+            arm_etx_abort(self.service.all_sessions, session.interpreter)
 
-        def failed(failure):
-            failure.trap(RouteError)
-            raise codes.error(failure_code(failure.value.reason))
+        return allowed.addCallback(listen).addErrback(open_failed())
 
-        return allowed.addCallback(listen).addErrback(failed)
 
-    # -- AT#LUDPSTOP (002 §6.3) ----------------------------------------------------------
+class LudpStop(UdpCommand):
+    """``AT#LUDPSTOP`` (002 §6.3)."""
 
-    def ludpstop(self, call) -> None:
-        session = self.current()
+    name = "#LUDPSTOP"
+
+    def exec(self, call) -> None:
+        session = self.service.current()
         if session is not None and session.waiting:
             session.end()  # E73
