@@ -38,7 +38,7 @@ def bench(request):
 
 
 def test_captured_gsm0710muxd_exchange_byte_for_byte():
-    """The exact octets gsm0710muxd needs (CLIENTS.md §1), basic and advanced.  The MSC
+    """The exact octets gsm0710muxd needs, basic and advanced.  The MSC
     signals octet is 0x0D, not the 0x8D of the capture: DV (DCD) is off with &C1 and no
     call, where the throwaway fake always set it; gsm0710muxd only looks at FC."""
     for mode, wire in [

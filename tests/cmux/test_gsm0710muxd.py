@@ -1,5 +1,5 @@
 """gsm0710muxd (Debian), a real 27.010 host, against atsim in the basic and the advanced
-option, set up as CLIENTS.md §1 found works: a private D-Bus system bus in a temporary
+option, set up as docs/cmux.md says works: a private D-Bus system bus in a temporary
 directory, ``SetPower``, then ``GetDevice`` until the channels exist.
 
 gsm0710muxd needs about 16 s from SetPower to muxing, so both options start together,

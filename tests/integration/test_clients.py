@@ -1,4 +1,4 @@
-"""Real host software against a running simulator, configured as CLIENTS.md found works:
+"""Real host software against a running simulator, configured as docs/running.md says works:
 python-gsmmodem-new, gammu, chat (ppp) and picocom, each on the modem's PTY."""
 
 from __future__ import annotations

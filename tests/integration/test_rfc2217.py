@@ -1,5 +1,5 @@
 """pyserial's ``rfc2217://`` client, with no URL options: every SET-* it sends, DTR and RTS
-included, must be answered or it times out (CLIENTS.md §6)."""
+included, must be answered or it times out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command sequences gammu 1.42 and python-gsmmodem-new 0.13 send (CLIENTS.md §2, §3),
+"""The command sequences gammu 1.42 and python-gsmmodem-new 0.13 send,
 with the answers their parsers need."""
 
 import re

@@ -70,7 +70,7 @@ def negotiated() -> ComPortServer:
     return conn
 
 
-# -- the exchange pyserial 3.5 performs on open (CLIENTS.md section 6) ------------------------
+# -- the exchange pyserial 3.5 performs on open -----------------------------------------------
 
 
 def test_server_opens_with_binary_and_sga_both_ways():
