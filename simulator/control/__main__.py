@@ -1,4 +1,4 @@
-"""``python -m simulator.control``: the same as ``atsim-ctl``."""
+"""``python -m simulator.control``: the same as ``atsim``."""
 
 import sys
 

@@ -24,6 +24,7 @@ from simulator.control.requests import (
     one_selector,
     read_fault_request,
     read_json,
+    read_urc_request,
     selector_patterns,
 )
 from simulator.control.stream import EventStream
@@ -56,6 +57,7 @@ class ControlApi(Resource):
         self._routes = {
             ("modems",): {"GET": self.list_modems},
             ("modems", None): {"GET": self.show_modem},
+            ("modems", None, "urc"): {"POST": self.inject_urc},
             ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
             ("faults", None): {"GET": self.show_fault, "DELETE": self.remove_fault},
             ("events",): {"GET": self.stream_events},
@@ -97,10 +99,14 @@ class ControlApi(Resource):
                              "(Authorization: Bearer <token>)", 401)
 
     def _route(self, segments: list[str]):
+        """The handlers of the route ``segments`` match, and the one segment its ``None``
+        stands for (a modem's name, a fault's id), if it has one."""
         if tuple(segments) in self._routes:
             return self._routes[tuple(segments)], None
-        if len(segments) == 2 and (segments[0], None) in self._routes:
-            return self._routes[segments[0], None], segments[1]
+        if len(segments) >= 2:
+            key = (segments[0], None, *segments[2:])
+            if key in self._routes:
+                return self._routes[key], segments[1]
         raise Refused(f"no resource /{'/'.join(segments)}; see /openapi.json", 404)
 
     # -- modems ------------------------------------------------------------------------------
@@ -116,6 +122,15 @@ class ControlApi(Resource):
         modem = self._modem(name)
         faults = [r.to_json() for r in self.book.running(modem.name)]
         return _answer(request, state.details(modem, faults))
+
+    def inject_urc(self, request, name: str):
+        modem = self._modem(name)
+        fault = read_urc_request(read_json(_body(request)))
+        try:
+            record = self.book.inject(fault, modem.name)
+        except StartFailed as error:
+            raise Refused(str(error), 409) from None
+        return _answer(request, record.to_json(), 201)
 
     def _modem(self, name: str) -> Modem:
         try:

@@ -1,14 +1,14 @@
-"""``atsim-ctl`` (also ``python -m simulator.control``): the control API from a shell.
+"""``atsim`` (also ``python -m simulator.control``): the control API from a shell.
 
-    atsim-ctl ls ['lab-*']                 the modems
-    atsim-ctl show lab-3                   one modem
-    atsim-ctl fault apply 'lab-*' deregister --for 20s
-    atsim-ctl fault apply lab-3 link latency=2s loss=30%
-    atsim-ctl fault apply lab-3 urc '+CREG: 0'
-    atsim-ctl fault ls                     the running faults
-    atsim-ctl fault remove 12 13           end faults by id
-    atsim-ctl events lab-3 --kind command,result
-    atsim-ctl metrics
+    atsim ls ['lab-*']                     the modems
+    atsim show lab-3                       one modem
+    atsim fault 'lab-*' deregister --for 20s
+    atsim fault lab-3 link latency=2s loss=30%
+    atsim faults                           the running faults
+    atsim unfault 12 13                    end faults by id
+    atsim urc lab-3 '+CREG: 0'             an unsolicited line, once
+    atsim events --follow lab-3 --kind command,result
+    atsim metrics
 
 The endpoint is ``--control URL``, else ``$ATSIM_CONTROL``, else http://127.0.0.1:8474; a
 token is read from ``--token-file FILE`` or ``$ATSIM_CONTROL_TOKEN``.  ``--json`` prints what
@@ -118,8 +118,18 @@ def cmd_fault_apply(api: Api, args) -> Any:
     answer = api.call("POST", "/faults", body)
     if args.json:
         return answer
-    return "\n".join(f"{f['id']}\t{f['modem']}\t{f['text']}" +
-                     ("" if f["active"] else "\t(an event: over)") for f in answer["faults"])
+    return "\n".join(_started(f) for f in answer["faults"])
+
+
+def _started(fault: dict) -> str:
+    return f"{fault['id']}\t{fault['modem']}\t{fault['text']}" + \
+        ("" if fault["active"] else "\t(an event: over)")
+
+
+def cmd_urc(api: Api, args) -> Any:
+    answer = api.call("POST", f"/modems/{urllib.parse.quote(args.name, safe='')}/urc",
+                      {"line": args.line})
+    return answer if args.json else _started(answer)
 
 
 def fault_value(name: str, words: Sequence[str]) -> Any:
@@ -163,6 +173,9 @@ def cmd_fault_remove(api: Api, args) -> Any:
 
 
 def cmd_events(api: Api, args) -> None:
+    if not args.follow and args.count is None:
+        # The log keeps no history: there are no "events so far" to print and stop.
+        raise Failed("events: give --follow (until interrupted) or --count N", "usage")
     query = [("modem", selector) for selector in args.selectors]
     if args.kind:
         query.append(("kind", args.kind))
@@ -213,19 +226,18 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="atsim-ctl", description="See and steer a running atsim through its control API.",
+        prog="atsim", description="See and steer a running atsim through its control API.",
         epilog="Exit status: " + ", ".join(f"{code} {what}" for what, code in EXIT.items()))
     top.add_argument("--control", metavar="URL",
                      help=f"the API's address (default: $ATSIM_CONTROL, else {DEFAULT_URL})")
     top.add_argument("--token-file", metavar="FILE",
                      help="file with the API's bearer token (default: $ATSIM_CONTROL_TOKEN)")
     top.add_argument("--json", action="store_true", help="print the API's JSON answer")
-    # --json after the command too (``atsim-ctl ls --json``); not given, it keeps the top's.
+    # --json after the command too (``atsim ls --json``); not given, it keeps the top's.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print the API's JSON answer")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add = commands.add_parser
 
     def command(parent, name: str, **kwargs):
         return parent.add_parser(name, parents=[common], **kwargs)
@@ -238,25 +250,32 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("name")
     show.set_defaults(run=cmd_show)
 
-    fault = add("fault", help="apply, list and remove faults")
-    faults = fault.add_subparsers(dest="fault_command", required=True, metavar="ACTION")
-    apply = command(faults, "apply", help="start a fault on the modems a selector names")
-    apply.add_argument("selector", help="lab-3, lab-*, lab-{1..5}, '10%% of lab-*'")
-    apply.add_argument("fault", help="deregister, link, link_down, power_off, reboot, urc ...")
-    apply.add_argument("args", nargs="*", metavar="ARG",
+    fault = command(commands, "fault", help="start a fault on the modems a selector names")
+    fault.add_argument("selector", help="lab-3, lab-*, lab-{1..5}, '10%% of lab-*'")
+    fault.add_argument("fault", help="deregister, link, link_down, power_off, reboot, urc ...")
+    fault.add_argument("args", nargs="*", metavar="ARG",
                        help="the fault's arguments, name=value, or its one main value")
-    apply.add_argument("--for", dest="duration", metavar="DURATION",
+    fault.add_argument("--for", dest="duration", metavar="DURATION",
                        help="end it after this long (20s, 1m); default: until removed")
-    apply.set_defaults(run=cmd_fault_apply)
-    listing = command(faults, "ls", help="the running faults")
-    listing.add_argument("--modem", help="only this modem's")
-    listing.set_defaults(run=cmd_fault_ls)
-    remove = command(faults, "remove", help="end running faults by id")
-    remove.add_argument("ids", nargs="+", type=int, metavar="ID")
-    remove.set_defaults(run=cmd_fault_remove)
+    fault.set_defaults(run=cmd_fault_apply)
 
-    events = command(commands, "events", help="follow the event log")
+    faults = command(commands, "faults", help="the running faults")
+    faults.add_argument("--modem", help="only this modem's")
+    faults.set_defaults(run=cmd_fault_ls)
+
+    unfault = command(commands, "unfault", help="end running faults by id")
+    unfault.add_argument("ids", nargs="+", type=int, metavar="ID")
+    unfault.set_defaults(run=cmd_fault_remove)
+
+    urc = command(commands, "urc", help="send an unsolicited line on a modem's AT channels")
+    urc.add_argument("name", metavar="MODEM")
+    urc.add_argument("line", help="the line, without CR LF: '+CREG: 0'")
+    urc.set_defaults(run=cmd_urc)
+
+    events = command(commands, "events", help="the event log, from now on")
     events.add_argument("selectors", nargs="*", metavar="SELECTOR", help="modems to follow")
+    events.add_argument("--follow", "-f", action="store_true",
+                        help="print events until interrupted")
     events.add_argument("--kind", help="event kinds, comma-separated (command,result,urc ...)")
     events.add_argument("--count", type=int, help="stop after this many events")
     events.set_defaults(run=cmd_events)
@@ -273,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         api = Api(base, _token(args.token_file))
         output = args.run(api, args)
     except Failed as failure:
-        print(f"atsim-ctl: {failure}", file=sys.stderr)
+        print(f"atsim: {failure}", file=sys.stderr)
         return EXIT[failure.status]
     except KeyboardInterrupt:
         return EXIT["ok"]

@@ -109,6 +109,17 @@ class FaultBook:
             records.append(record)
         return records
 
+    def inject(self, fault: Fault, name: str) -> Record:
+        """Apply ``fault`` (an event, such as a URC line) to the modem ``name`` once."""
+        self._collected = collected = {}
+        try:
+            active = self._injector.apply(fault, self._modems[name], cause=API_CAUSE)
+        except Exception as error:
+            raise StartFailed(f"{fault} could not start on {name}: {error}") from error
+        finally:
+            self._collected = None
+        return collected[id(active)]
+
     def remove(self, fault_id: int) -> Record:
         """End a running fault; KeyError if no fault of that id runs."""
         record = self._records[fault_id]

@@ -38,6 +38,16 @@ DESCRIPTION: dict[str, Any] = {
                             "schema": {"type": "string"}}],
             "responses": {"200": _json("Modem", "the modem"), "404": _ERROR},
         }},
+        "/modems/{name}/urc": {"post": {
+            "summary": "Send an unsolicited line on the modem's AT channels, once (the urc "
+                       "fault)",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/UrcRequest"}}}},
+            "responses": {"201": _json("Fault", "sent: the urc fault, over at once"),
+                          "400": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR},
+        }},
         "/faults": {
             "get": {
                 "summary": "The running faults (the timeline's and the API's)",
@@ -142,6 +152,9 @@ DESCRIPTION: dict[str, Any] = {
             "for": {"description": "a duration (\"20s\", \"250ms\", seconds); without it "
                                    "the fault runs until removed",
                     "oneOf": [{"type": "string"}, {"type": "number"}]}}},
+        "UrcRequest": {"type": "object", "required": ["line"], "properties": {
+            "line": {"type": "string", "description": "one line, without CR LF; the modem "
+                                                      "frames it as its URCs"}}},
         "Fault": {"type": "object", "properties": {
             "id": {"type": "integer"}, "modem": {"type": "string"},
             "fault": {"type": "string"}, "args": {"type": "object"},

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from simulator.control.faults import FaultRequest
-from simulator.faults import REGISTRY
+from simulator.faults import REGISTRY, Fault, FaultError, make_fault
 from simulator.faults.selectors import Selector
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.nodes import Node
@@ -63,6 +63,21 @@ def read_fault_request(body: Any, modems: Sequence[str]) -> FaultRequest:
         raise Refused(f"{error.key}: {error.message}" if error.key else error.message
                          ) from None
     return FaultRequest(fault, selectors, duration)
+
+
+def read_urc_request(body: Any) -> Fault:
+    """``{"line": "+CREG: 0"}`` as the ``urc`` fault that sends that line once."""
+    if not isinstance(body, dict) or set(body) != {"line"}:
+        raise Refused('expected a JSON object like {"line": "+CREG: 0"}')
+    line = body["line"]
+    if not isinstance(line, str) or not line:
+        raise Refused("line: expected the text of one line")
+    if "\r" in line or "\n" in line:
+        raise Refused("line: one line, without CR or LF (the modem frames it as its URCs)")
+    try:
+        return make_fault("urc", {"line": line})
+    except FaultError as error:
+        raise Refused(f"line: {error}") from None
 
 
 def selector_patterns(text: str, key: str) -> tuple[str, ...]:

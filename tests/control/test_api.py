@@ -173,6 +173,37 @@ class ApiTests(unittest.TestCase):
         self.assertFalse(applied.json()["faults"][0]["active"])
         self.assertEqual((await client.get("/faults")).json(), {"faults": []})
 
+    async def test_a_urc_line_is_injected_once_into_one_modem(self):
+        ports = free_tcp_ports(2)
+        client = self.start(lab_scenario(ports))
+        hosts = [await open_host(port) for port in ports]
+        for host in hosts:
+            self.addCleanup(host.close)
+        sent = await client.post("/modems/lab-2/urc", {"line": "+CREG: 0"})
+        self.assertEqual(sent.status, 201, sent.body)
+        fault = sent.json()
+        self.assertEqual((fault["modem"], fault["fault"], fault["args"], fault["active"],
+                          fault["cause"]),
+                         ("lab-2", "urc", {"line": "+CREG: 0"}, False, "control API"))
+        await hosts[1].until(b"\r\n+CREG: 0\r\n")
+        hosts[0].transport.write(b"AT\r")
+        await hosts[0].until(b"OK\r\n")
+        self.assertNotIn(b"+CREG: 0", hosts[0].received)
+        self.assertEqual(self.top.injector.counts["urc", "start"], 1)
+        self.assertEqual((await client.get("/faults")).json(), {"faults": []})
+        for path, body, status, words in [
+                ("/modems/lab-9/urc", {"line": "+CREG: 0"}, 404, "no modem 'lab-9'"),
+                ("/modems/lab-1/urc", {"line": "a\r\nOK"}, 400, "without CR or LF"),
+                ("/modems/lab-1/urc", {"line": ""}, 400, "line"),
+                ("/modems/lab-1/urc", {"text": "x"}, 400, "expected a JSON object"),
+                ("/modems/lab-1/urc", b"{", 400, "the body is not JSON")]:
+            answer = await client.post(path, body)
+            self.assertEqual(answer.status, status, (path, body, answer.body))
+            self.assertIn(words, answer.json()["error"])
+        self.assertEqual(self.top.injector.counts["urc", "start"], 1)
+        refused = await client.get("/modems/lab-1/urc")
+        self.assertEqual((refused.status, refused.header("allow")), (405, "POST"))
+
     async def test_bad_requests_are_refused_with_a_message_and_start_nothing(self):
         client = self.start(lab_scenario([]))
         cases = [

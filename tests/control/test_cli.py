@@ -1,6 +1,7 @@
-"""``atsim-ctl`` (as ``python -m simulator.control``) against a running ``twistd atsim`` with
+"""``atsim`` (as ``python -m simulator.control``) against a running ``twistd atsim`` with
 its control API on a free loopback port: listing, showing, applying and removing a fault as
-the host on the modem's port sees it, following events, and the exit statuses."""
+the host on the modem's port sees it, a URC line injected, following events, and the exit
+statuses."""
 
 from __future__ import annotations
 
@@ -67,14 +68,15 @@ def test_ls_and_show(lab):
 def test_a_fault_applied_and_removed_as_the_host_sees_it(lab):
     with AtLink.open_tcp(lab["tcp"]) as link:
         assert link.command("ATE0+CREG=1").endswith(b"OK\r\n")
-        applied = run(lab, "fault", "apply", "lab-1", "deregister", "--for", "5m")
+        applied = run(lab, "fault", "lab-1", "deregister", "--for", "5m")
         assert applied.returncode == 0, applied.stderr
         fault_id, modem, text = applied.stdout.split("\t")
         assert (modem, text.strip()) == ("lab-1", "deregister(stat='searching')")
         link.read_until(lambda b: b"+CREG: 2\r\n" in b)
-        listed = run(lab, "fault", "ls", "--json")
+        listed = run(lab, "faults", "--json")
         assert [f["id"] for f in json.loads(listed.stdout)["faults"]] == [int(fault_id)]
-        removed = run(lab, "fault", "remove", fault_id)
+        assert fault_id in run(lab, "faults", "--modem", "lab-1").stdout.split()
+        removed = run(lab, "unfault", fault_id)
         assert removed.returncode == 0, removed.stderr
         assert removed.stdout.strip().endswith("ended")
         link.read_until(lambda b: b"+CREG: 1\r\n" in b)
@@ -82,10 +84,28 @@ def test_a_fault_applied_and_removed_as_the_host_sees_it(lab):
         lab["atsim"].log()
 
 
+def test_a_urc_line_reaches_the_host(lab):
+    with AtLink.open_tcp(lab["tcp"]) as link:
+        assert link.command("ATE0").endswith(b"OK\r\n")
+        sent = run(lab, "urc", "lab-1", "+CREG: 0")
+        assert sent.returncode == 0, sent.stderr
+        fault_id, modem, text, over = sent.stdout.rstrip("\n").split("\t")
+        assert (modem, text, over) == ("lab-1", "urc(line='+CREG: 0')", "(an event: over)")
+        link.read_until(lambda b: b"\r\n+CREG: 0\r\n" in b)
+    shown = json.loads(run(lab, "urc", "lab-1", "+CSQ: 9,0", "--json").stdout)
+    assert (shown["fault"], shown["args"], shown["active"]) == ("urc", {"line": "+CSQ: 9,0"},
+                                                                False)
+    assert shown["id"] > int(fault_id)
+    unknown = run(lab, "urc", "lab-9", "+CREG: 0")
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        EXIT["not found"], "atsim: 404: no modem 'lab-9'")
+
+
 def test_events_follow_one_modem(lab):
     follower = subprocess.Popen(
         [sys.executable, "-m", "simulator.control", "--control", lab["url"], "--token-file",
-         str(lab["token"]), "events", "lab-1", "--kind", "command", "--count", "1", "--json"],
+         str(lab["token"]), "events", "--follow", "lab-1", "--kind", "command", "--count", "1",
+         "--json"],
         env=atsim_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: "atsim_event_subscribers 1" in run(lab, "metrics").stdout, 20,
@@ -106,17 +126,20 @@ def test_events_follow_one_modem(lab):
 def test_exit_statuses_say_what_failed(lab, tmp_path):
     unknown = run(lab, "show", "lab-9")
     assert (unknown.returncode, unknown.stderr.strip()) == (
-        EXIT["not found"], "atsim-ctl: 404: no modem 'lab-9'")
-    bad = run(lab, "fault", "apply", "lab-1", "deregister", "stat=sideways")
+        EXIT["not found"], "atsim: 404: no modem 'lab-9'")
+    bad = run(lab, "fault", "lab-1", "deregister", "stat=sideways")
     assert bad.returncode == EXIT["refused"]
     assert "sideways" in bad.stderr
-    assert run(lab, "fault", "remove", "999").returncode == EXIT["not found"]
+    assert run(lab, "unfault", "999").returncode == EXIT["not found"]
     wrong = tmp_path / "wrong"
     wrong.write_text("guess")
     assert ctl(lab["url"], "ls", token_file=wrong).returncode == EXIT["unauthorised"]
     nobody, = free_tcp_ports(1)
     assert ctl(f"http://127.0.0.1:{nobody}", "ls").returncode == EXIT["unreachable"]
-    assert run(lab, "fault", "apply").returncode == EXIT["usage"]
+    assert run(lab, "fault", "lab-1").returncode == EXIT["usage"]
+    neither = run(lab, "events", "lab-1")
+    assert (neither.returncode, neither.stderr.strip()) == (
+        EXIT["usage"], "atsim: events: give --follow (until interrupted) or --count N")
 
 
 def test_fault_arguments_from_the_command_line():
