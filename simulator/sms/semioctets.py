@@ -21,7 +21,7 @@ def encode(digits: str) -> bytes:
         values.append(index)
     if len(values) % 2:
         values.append(0xF)
-    return bytes(low | high << 4 for low, high in zip(values[::2], values[1::2]))
+    return bytes(low | high << 4 for low, high in zip(values[::2], values[1::2], strict=True))
 
 
 def decode(data: bytes, count: int) -> str:

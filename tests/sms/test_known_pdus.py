@@ -6,8 +6,12 @@ import pytest
 
 from simulator.sms import PduError, gsm7
 from simulator.sms.address import Address, Ton
-from simulator.sms.timestamp import (AbsoluteValidity, RelativeValidity, decode_timestamp,
-                                     encode_timestamp)
+from simulator.sms.timestamp import (
+    AbsoluteValidity,
+    RelativeValidity,
+    decode_timestamp,
+    encode_timestamp,
+)
 from simulator.sms.tpdu import Deliver, Pdu, StatusReport, Submit
 from simulator.sms.userdata import Alphabet, Concatenation, UserData, dcs_alphabet
 
