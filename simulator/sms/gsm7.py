@@ -46,13 +46,15 @@ def from_septets(septets: list[int] | bytes) -> str:
     """Septet codes as text.
 
     An escape followed by a code the extension table lacks stands for the basic
-    character of that code, and a trailing escape for a space (§6.2.1.1's fallbacks).
+    character of that code; a second escape (reserved for a further table) and a
+    trailing escape stand for a space (§6.2.1.1's fallbacks).
     """
     out = []
     escaped = False
     for septet in septets:
         if escaped:
-            out.append(EXTENSION.get(septet, ALPHABET[septet]))
+            fallback = " " if septet == ESCAPE else ALPHABET[septet]
+            out.append(EXTENSION.get(septet, fallback))
             escaped = False
         elif septet == ESCAPE:
             escaped = True

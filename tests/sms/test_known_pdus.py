@@ -157,6 +157,12 @@ def test_extension_characters_take_two_septets():
     assert gsm7.from_septets([0x1B, 0x65, 0x41]) == "€A"
 
 
+def test_escape_fallbacks():
+    assert gsm7.from_septets([0x1B, 0x41]) == "A"
+    assert gsm7.from_septets([0x1B, 0x1B, 0x41]) == " A"
+    assert gsm7.from_septets([0x41, 0x1B]) == "A "
+
+
 def test_alphanumeric_originator():
     # 7 characters: 49 bits, 13 useful semi-octets in 7 octets.
     address = Address.parse("Atsim 1")

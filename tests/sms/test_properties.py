@@ -211,3 +211,8 @@ def test_mutated_pdus_raise_only_pdu_error(address, coded, validity, data):
         Pdu.decode(raw.hex())
     except PduError:
         pass
+
+
+@given(st.lists(st.integers(0, 127), max_size=40))
+def test_any_septets_decode_to_encodable_text(septets):
+    assert gsm7.encodable(gsm7.from_septets(septets))
