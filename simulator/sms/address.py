@@ -50,6 +50,10 @@ class Address:
     ton: int = Ton.UNKNOWN
     npi: int = Npi.ISDN
 
+    def __post_init__(self):
+        if not (0 <= self.ton <= 7 and 0 <= self.npi <= 15):
+            raise PduError(f"type of number {self.ton} / numbering plan {self.npi}")
+
     @classmethod
     def parse(cls, text: str) -> Address:
         """An address as a host writes it: "+33612..." is international, digits are of

@@ -29,6 +29,13 @@ def _octet(data: bytes, offset: int, what: str) -> int:
     return data[offset]
 
 
+def _octets(*values: int) -> bytes:
+    """Header fields as octets; a value that is not one is the caller's PduError."""
+    if not all(0 <= value <= 255 for value in values):
+        raise PduError(f"{values} are not all octets")
+    return bytes(values)
+
+
 def _user_data(dcs: int, udl: int, data: bytes, offset: int, has_header: bool) -> UserData:
     return UserData.decode(dcs_alphabet(dcs), udl, data[offset:], has_header)
 
@@ -55,7 +62,7 @@ class Deliver:
                  | (_REPLY_PATH if self.reply_path else 0))
         udl, body = self.user_data.encode(dcs_alphabet(self.dcs))
         return (bytes((first,)) + self.originator.encode_tp()
-                + bytes((self.pid, self.dcs)) + timestamp.encode_timestamp(self.timestamp)
+                + _octets(self.pid, self.dcs) + timestamp.encode_timestamp(self.timestamp)
                 + bytes((udl,)) + body)
 
     @classmethod
@@ -88,16 +95,14 @@ class Submit:
     reply_path: bool = False
 
     def encode(self) -> bytes:
-        if not 0 <= self.reference <= 255:
-            raise PduError(f"TP-MR {self.reference} is not an octet")
         first = (MTI_SUBMIT | (0x04 if self.reject_duplicates else 0)
                  | timestamp.validity_format(self.validity) << 3
                  | (0x20 if self.status_report_request else 0)
                  | (_UDHI if self.user_data.header else 0)
                  | (_REPLY_PATH if self.reply_path else 0))
         udl, body = self.user_data.encode(dcs_alphabet(self.dcs))
-        return (bytes((first, self.reference)) + self.destination.encode_tp()
-                + bytes((self.pid, self.dcs)) + timestamp.encode_validity(self.validity)
+        return (_octets(first, self.reference) + self.destination.encode_tp()
+                + _octets(self.pid, self.dcs) + timestamp.encode_validity(self.validity)
                 + bytes((udl,)) + body)
 
     @classmethod
@@ -147,16 +152,14 @@ class StatusReport:
     user_data: UserData | None = field(default=None)
 
     def encode(self) -> bytes:
-        if not 0 <= self.reference <= 255 or not 0 <= self.status <= 255:
-            raise PduError("TP-MR and TP-ST are octets")
         has_header = self.user_data is not None and bool(self.user_data.header)
         first = (MTI_STATUS_REPORT | (0 if self.more_messages else 0x04)
                  | (0x08 if self.loop_prevention else 0)
                  | (0x20 if self.qualifier_command else 0)
                  | (_UDHI if has_header else 0))
-        out = (bytes((first, self.reference)) + self.recipient.encode_tp()
+        out = (_octets(first, self.reference) + self.recipient.encode_tp()
                + timestamp.encode_timestamp(self.timestamp)
-               + timestamp.encode_timestamp(self.discharge) + bytes((self.status,)))
+               + timestamp.encode_timestamp(self.discharge) + _octets(self.status))
         indicator = ((_PI_PID if self.pid is not None else 0)
                      | (_PI_DCS if self.dcs is not None else 0)
                      | (_PI_UDL if self.user_data is not None else 0))
@@ -164,9 +167,9 @@ class StatusReport:
             return out
         out += bytes((indicator,))
         if self.pid is not None:
-            out += bytes((self.pid,))
+            out += _octets(self.pid)
         if self.dcs is not None:
-            out += bytes((self.dcs,))
+            out += _octets(self.dcs)
         if self.user_data is not None:
             udl, body = self.user_data.encode(dcs_alphabet(self.dcs or 0))
             out += bytes((udl,)) + body

@@ -171,3 +171,18 @@ def test_alphanumeric_originator():
     assert encoded[:2] == bytes((13, 0xD0))
     assert encoded[2:] == gsm7.pack(gsm7.to_septets("Atsim 1"))
     assert len(encoded) == 9
+
+
+@pytest.mark.parametrize("build", [
+    lambda: Submit(Address("1"), UserData("x"), reference=256),
+    lambda: Submit(Address("1"), UserData("x"), pid=-1),
+    lambda: Submit(Address("1"), UserData("x"), dcs=0x0C),
+    lambda: Submit(Address("1"), UserData("ж")),
+    lambda: Submit(Address("1"), UserData("x" * 161)),
+    lambda: Submit(Address("1"), UserData("x"), dcs=0x04),
+    lambda: Submit(Address("1" * 21), UserData("x")),
+    lambda: Submit(Address("1", ton=8), UserData("x")),
+])
+def test_values_a_pdu_cannot_carry_raise_pdu_error(build):
+    with pytest.raises(PduError):
+        build().encode()
