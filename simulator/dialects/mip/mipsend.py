@@ -63,19 +63,26 @@ class MipSend(MipCommand):
         sock = self.stack.active(sid)  # the peer may have gone while the host typed
         profile = call.session.profile
         call.raw(results.result(ResultCode.OK, profile))
-        if sock.flowed_off:
-            status = FLOWED_OFF
-        elif not data and not len(sock.buffer):
-            status = NO_DATA
-        else:
-            status = SUCCESS
-            sock.to_stack([sock.buffer.take_all() + data])
+        status = push(sock, data)
         call.raw(results.information([f"+MIPPUSH: {sid},{status}"], profile))
         call.raw(results.information([f"+MIPSEND: {sid},{status},{sock.buffer.free}"],
                                      profile))
 
     def read(self, call) -> None:
         self.per_open_socket(call, lambda sock: f"{sock.buffer.free}")
+
+
+def push(sock, data: bytes = b"", destination: tuple[str, int] | None = None) -> int:
+    """Send what the accumulating buffer holds, then ``data``, as one packet; the +MIPPUSH
+    status: refused while flow is off, nothing to send, or sent."""
+    if sock.flowed_off:
+        return FLOWED_OFF
+    if not data and not len(sock.buffer):
+        return NO_DATA
+    if destination is not None and sock.udp is not None:
+        sock.target = destination  # the next pushes go there too (§1.1.7.4)
+    sock.to_stack([sock.buffer.take_all() + data], destination)
+    return SUCCESS
 
 
 class MipPush(MipCommand):
@@ -97,17 +104,8 @@ class MipPush(MipCommand):
             except ValueError:
                 raise p.bad() from None
         sock = self.stack.active(sid)
-        buffer = sock.buffer
-        if sock.flowed_off:
-            status = FLOWED_OFF
-        elif not len(buffer):
-            status = NO_DATA
-        else:
-            status = SUCCESS
-            if destination is not None and sock.udp is not None:
-                sock.target = destination  # the next pushes go there too (§1.1.7.4)
-            sock.to_stack([buffer.take_all()], destination)
-        call.info(f"+MIPPUSH: {sid},{status},{buffer.pushed}")
+        status = push(sock, destination=destination)
+        call.info(f"+MIPPUSH: {sid},{status},{sock.buffer.pushed}")
 
     def read(self, call) -> None:
         call.info(f"+MIPPUSH: {id_list(self.stack.active_ids())}")
