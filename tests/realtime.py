@@ -1,5 +1,6 @@
 """Waiting on the real reactor, for the tests that run over real loopback sockets: a pause,
-a condition polled until it holds, and a host-side peer that keeps what it receives."""
+a condition polled until it holds, a host-side peer that keeps what it receives, and a
+host-side server of such peers."""
 
 from __future__ import annotations
 
@@ -32,6 +33,32 @@ class Collector(protocol.Protocol):
 
     def connectionLost(self, reason=protocol.connectionDone) -> None:
         self.lost = True
+
+
+def host_server(case) -> tuple[int, list[Collector]]:
+    """A server on a free loopback port whose connections are ``Collector``s, closed when
+    the test ``case`` ends (the host side hangs up first, so the modems' real connections
+    end before the test does).  Returns the port and the list of accepted peers."""
+    accepted: list[Collector] = []
+
+    class Factory(protocol.Factory):
+        def buildProtocol(self, addr):
+            proto = Collector()
+            accepted.append(proto)
+            return proto
+
+    port = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
+
+    async def close() -> None:
+        for proto in accepted:
+            if not proto.lost:
+                proto.transport.abortConnection()
+        await until(lambda: all(proto.lost for proto in accepted))
+        await wait(0.05)
+        await port.stopListening()
+
+    case.addCleanup(close)
+    return port.getHost().port, accepted
 
 
 async def both_ways(port, peer: Collector, *, up: bytes, wire: bytes, down: bytes,

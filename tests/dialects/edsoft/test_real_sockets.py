@@ -9,14 +9,14 @@ import ipaddress
 import random
 import socket
 
-from twisted.internet import protocol, reactor, threads
+from twisted.internet import reactor, threads
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.edsoft.bench import OK, EdsoftBench
-from tests.realtime import Collector, both_ways, until, wait
+from tests.realtime import Collector, both_ways, host_server, until, wait
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
@@ -51,31 +51,9 @@ class RealSocketTests(unittest.TestCase):
         await until(lambda: text in bench.port.host.received.decode("latin-1"))
         return bench.port.take()
 
-    def host_server(self) -> tuple[int, list[Collector]]:
-        accepted: list[Collector] = []
-
-        class Factory(protocol.Factory):
-            def buildProtocol(self, addr):
-                proto = Collector()
-                accepted.append(proto)
-                return proto
-
-        port = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
-
-        async def close() -> None:
-            for proto in accepted:
-                if not proto.lost:
-                    proto.transport.abortConnection()
-            await until(lambda: all(proto.lost for proto in accepted))
-            await wait(0.05)
-            await port.stopListening()
-
-        self.addCleanup(close)
-        return port.getHost().port, accepted
-
     async def connected_client(self) -> tuple[EdsoftBench, Collector]:
         bench = await self.start()
-        port, accepted = self.host_server()
+        port, accepted = host_server(self)
         self.setup(bench, '#TCPSERV=1,"127.0.0.1"', f"#TCPPORT=1,{port}")
         bench.port.channel.receive(b"AT#OTCP=1\r")
         self.assertEqual(await self.answer(bench, "WaitingForData"), WAITING)

@@ -9,14 +9,14 @@ import ipaddress
 import random
 import socket
 
-from twisted.internet import protocol, reactor, threads
+from twisted.internet import reactor, threads
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, ExposeSpec, IpNetworkSpec, LinksSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import OK, WipBench
-from tests.realtime import Collector, both_ways, until, wait
+from tests.realtime import Collector, both_ways, host_server, until
 
 MIB = 1 << 20
 APN = ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
@@ -42,35 +42,13 @@ class RealSocketTests(unittest.TestCase):
         self.bench = bench
         return bench
 
-    def host_server(self) -> tuple[int, list[Collector]]:
-        accepted: list[Collector] = []
-
-        class Factory(protocol.Factory):
-            def buildProtocol(self, addr):
-                proto = Collector()
-                accepted.append(proto)
-                return proto
-
-        port = reactor.listenTCP(0, Factory(), interface="127.0.0.1")
-
-        async def close() -> None:
-            # The host side hangs up, so the modem's real connection ends before the test.
-            for proto in accepted:
-                proto.transport.abortConnection()
-            await until(lambda: all(proto.lost for proto in accepted))
-            await wait(0.05)
-            await port.stopListening()
-
-        self.addCleanup(close)
-        return port.getHost().port, accepted
-
     async def answer(self, port, text: str) -> str:
         await until(lambda: text in port.host.received.decode("latin-1"))
         return port.take()
 
     async def connected_client(self, mode: int) -> tuple[object, Collector]:
         bench = await self.start()
-        port, accepted = self.host_server()
+        port, accepted = host_server(self)
         self.assertEqual(bench.at(f'+WIPCREATE=2,1,"127.0.0.1",{port}'), OK)
         self.assertEqual(await self.answer(bench.port, "+WIPREADY"), "\r\n+WIPREADY: 2,1\r\n")
         await until(lambda: accepted)
