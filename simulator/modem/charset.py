@@ -8,12 +8,11 @@ are written to and read from the host.
 
 from __future__ import annotations
 
-#: GSM 7-bit default alphabet, indexed by code (TS 23.038 §6.2.1; 0x1B escape is unused).
-GSM_ALPHABET = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_TO_GSM = {ch: chr(code) for code, ch in enumerate(GSM_ALPHABET) if code != 0x1B}
+from simulator.sms.gsm7 import ALPHABET, ESCAPE
+
+# The GSM 7-bit default alphabet (TS 23.038 §6.2.1), one byte per character; the escape to
+# the extension table has no character of its own here.
+_TO_GSM = {ch: chr(code) for code, ch in enumerate(ALPHABET) if code != ESCAPE}
 _FROM_GSM = {v: k for k, v in _TO_GSM.items()}
 
 #: The per-channel session variable holding the channel's character set.
