@@ -22,11 +22,11 @@ from twisted.internet import defer
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.datamode.feed import TransferFeed
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.datamode import error_result, message
-from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands, TransferSink
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.datamode import error_result, message
+from simulator.dialects.atsharp.failures import Step, failure_code
+from simulator.dialects.atsharp.jobs import Job, JobCommand, ServiceCommands, TransferSink
+from simulator.dialects.atsharp.link import Resource
 from simulator.ipstack.apps import AppError, Finished, FtpSession
 
 #: FTPTYPE A: "all the data sent by the TCP/IP stack to the FTP server is made of 7 bits
@@ -36,7 +36,7 @@ SEVEN_BITS = bytes(b & 0x7F for b in range(256))
 HERE = ("", ".")
 
 
-class EdsoftFtp(ServiceCommands):
+class AtSharpFtp(ServiceCommands):
     resource = Resource.FTP
 
     def commands(self):
@@ -63,13 +63,13 @@ class EdsoftFtp(ServiceCommands):
             code = job.lost_code or failure_code(e, step)
             await sink.close()
             raise codes.error(code) from None
-        name = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
+        name = job.owner.context.tables.upload_message if upload else "Ok_Info_DataBegin"
         return Connect(sink, shown=message(name, session.profile))
 
 
 class FtpTransfer(JobCommand):
     upload: ClassVar[bool]
-    service: EdsoftFtp
+    service: AtSharpFtp
 
     def run(self, job: Job, call):
         return self.service.run(job, call.session, self.upload)
@@ -123,7 +123,8 @@ class FileSink(TransferSink):
         for event in self._decoder.events():
             if event is END_OF_DATA:
                 self._host_done = True
-                self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
+                if self.job.owner.context.tables.echo_upload_etx:
+                    self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
                 self._feed.finish()
                 return
             payload = event.payload

@@ -17,12 +17,15 @@ from simulator.ipstack.apps import BearerEndpoints
 UNSET = "0.0.0.0"
 
 
-def dns_servers(read: Callable[[str], Any]) -> tuple[str, ...] | None:
-    """DNSSERV1 then DNSSERV2, those set; None when neither is (the link's own)."""
-    servers = tuple(s for s in (read("DNSSERV1"), read("DNSSERV2")) if s and s != UNSET)
+def dns_servers(read: Callable[[str], Any],
+                names: tuple[str, ...] = ("DNSSERV1", "DNSSERV2")) -> tuple[str, ...] | None:
+    """DNSSERV1 then DNSSERV2 (the dialect's ``dns_parameters``), those set; None when none
+    is (the link's own)."""
+    servers = tuple(s for s in (read(name) for name in names) if s and s != UNSET)
     return servers or None
 
 
-def endpoints(bearer: Any, read: Callable[[str], Any]) -> BearerEndpoints:
+def endpoints(bearer: Any, read: Callable[[str], Any],
+              names: tuple[str, ...] = ("DNSSERV1", "DNSSERV2")) -> BearerEndpoints:
     """The way to the servers of one command, on ``bearer``, with the flash's DNS."""
-    return BearerEndpoints(bearer, dns_servers=dns_servers(read))
+    return BearerEndpoints(bearer, dns_servers=dns_servers(read, names))
