@@ -96,13 +96,25 @@ class Vtcp(AtSharpCommand):
     """``AT#VTCP=<id>``: one socket's parameters (002 §5.5, GenPro §4.5)."""
 
     name = "#VTCP"
-    forms = ("set",)
+    forms = ("exec", "set")
+
+    def exec(self, call) -> None:
+        """``AT#VTCP`` alone: every socket where the dialect allows it (GenPro §7.1.2,
+        decision G7), else the dialect's syntax error (eDsoft E7)."""
+        tables = self.context.tables
+        if not tables.vtcp_alone_shows_all:
+            self.refuse(call)
+        for socket in tables.sockets:
+            self.show(call, socket)
 
     def set(self, call) -> None:
         p = self.params(call)
         p.count(1, 1)
+        self.show(call, self.socket(p))
+
+    def show(self, call, socket: int) -> None:
         tables = self.context.tables
-        for line in render(tables.vtcp(self.socket(p)), tables.parameters, self.flash.get):
+        for line in render(tables.vtcp(socket), tables.parameters, self.flash.get):
             call.info(line)
 
 

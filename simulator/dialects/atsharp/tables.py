@@ -53,6 +53,8 @@ class AtSharpTables:
     value_code: int | None
     vall_header: tuple[str, ...] | None = None
     state_format: str = '#STATE: "{}"'
+    #: Whether ``AT#VTCP`` without an id shows every socket (else a syntax error).
+    vtcp_alone_shows_all: bool = False
     #: Second spellings: the command name a manual also prints -> the canonical one.
     aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: The parameters naming the DNS servers, in the order they are asked.
@@ -62,6 +64,9 @@ class AtSharpTables:
     #: A TCP socket closed by the host's ``<ETX>`` (DLEMODE 1) and by its peer.
     socket_close: SocketEnding = SocketEnding()
     peer_close: SocketEnding = SocketEnding(("Ok_Info_SocketClosed",))
+    #: A DLEMODE 0 socket closed by its peer: the error it shows (eDsoft 37966, E63), or
+    #: None for the ``<ETX>`` and ``peer_close`` as in DLEMODE 1.
+    plain_peer_close_code: int | None = 37966
     #: The message that starts an FTP upload's data mode; whether the host's final
     #: ``<ETX>`` is echoed.
     upload_message: str = "Ok_Info_WaitingForData"

@@ -20,7 +20,6 @@ from simulator.dialects.atsharp import codes
 from simulator.dialects.atsharp.command import AtSharpCommand, AtSharpContext
 from simulator.dialects.atsharp.datamode import (
     BAD_CONFIGURATION,
-    CLOSED_BY_PEER,
     failure_code,
     tcp_sink,
 )
@@ -117,10 +116,11 @@ class TcpSession(DataSession):
     def peer_closed(self, sock) -> None:
         if self.sink is None:
             return  # told when the port takes the socket
-        if self.dle_mode:
-            self.sink.peer_shutdown()  # <ETX>, Ok_Info_SocketClosed, OK
+        code = self.context.tables.plain_peer_close_code
+        if self.dle_mode or code is None:
+            self.sink.peer_shutdown()  # <ETX>, Ok_Info_SocketClosed (, OK)
         else:
-            self.sink.failed(CLOSED_BY_PEER)  # no in-band mark in DLEMODE 0 (E63)
+            self.sink.failed(code)  # eDsoft: no in-band mark in DLEMODE 0 (E63)
 
     def error(self, sock, reason) -> None:
         if not self.opened:
