@@ -17,9 +17,11 @@ kept in flash like the AT# parameters (G20).
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
+from twisted.python.failure import Failure
 
 from simulator.at.commands import AtError
 from simulator.dialects.atsharp.command import AtSharpCommand, CommandGroup
@@ -37,7 +39,21 @@ DEFAULTS = {"port": 123, "hours": 0, "minutes": 0, "wait": 30}
 #: "Start SNTP date/time request using default server list" (§5.2.2): the list is not
 #: printed; these names, tried in order (decision G21).
 DEFAULT_SERVERS = ("pool.ntp.org", "time.nist.gov")
-HOURS = Number(-11, 12)
+
+
+class Hours(Number):
+    """EGNTPUTC's hour: -11..12, a sign allowed (typed quoted or not, §5.1.2)."""
+
+    def read(self, text: str) -> int:
+        if not re.fullmatch(r"[+-]?[0-9]{1,2}", text):
+            raise BadValue(text)
+        value = int(text)
+        if not self.lo <= value <= self.hi:
+            raise BadValue(text)
+        return value
+
+
+HOURS = Hours(-11, 12)
 MINUTES = Number(0, 59)
 WAIT = Number(10, 300)
 SERVER = Text(64)
@@ -116,7 +132,7 @@ class Sntp(CommandGroup):
         def done(result: Any) -> Any:
             if self.request is d:
                 self.request = None
-            if isinstance(result, defer.failure.Failure) and result.check(defer.CancelledError):
+            if isinstance(result, Failure) and result.check(defer.CancelledError):
                 raise AtError("+EGNTP")  # halted by AT+EGNTP=0
             return result
 
