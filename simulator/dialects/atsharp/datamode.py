@@ -108,6 +108,7 @@ def tcp_sink(socket: Any, session: Any, *, dle_mode: bool, tables: AtSharpTables
             peer_shutdown_mark=END_MARK,
             peer_shutdown_leaves=True,
             peer_shutdown_result=ending(session, tables.peer_close),
+            transparent_mark=tables.plain_peer_close_code is None,
         ),
     )
 
