@@ -79,5 +79,6 @@ def _connection_reads(context: AtSharpContext) -> frozenset[str]:
 
 def refuse_while_read(context: AtSharpContext, name: str, socket: int | None = None) -> None:
     """37123 when a running service or the connection reads the parameter (E100)."""
-    if readers(context, name, socket):
-        raise codes.error(SERVICE_RUNNING)
+    code = context.tables.running_parameter_code
+    if code is not None and readers(context, name, socket):
+        raise codes.error(code)

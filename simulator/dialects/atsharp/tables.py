@@ -53,6 +53,9 @@ class AtSharpTables:
     value_code: int | None
     vall_header: tuple[str, ...] | None = None
     state_format: str = '#STATE: "{}"'
+    #: What setting a parameter that something running reads answers (eDsoft 37123, E100);
+    #: None: the value is set (GenPro's §9.2 has no such code, decision G13).
+    running_parameter_code: int | None = 37123
     #: Whether ``AT#VTCP`` without an id shows every socket (else a syntax error).
     vtcp_alone_shows_all: bool = False
     #: Second spellings: the command name a manual also prints -> the canonical one.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from twisted.internet import defer
+
 from simulator.at import results
 from simulator.at.commands import ResultLine
 from simulator.dialects.atsharp import codes
@@ -35,11 +37,11 @@ class ServerChecked:
     """A transfer that first checks FTPSERV is a server name (§8)."""
 
     def exec(self, call):
-        server = self.context.flash.get("FTPSERV")
-        if not _SERVER_NAME.fullmatch(server):
-            self.context.link.require()  # without a link, 35867 first
+        job = self.service.begin()  # 35867 without a link, 37122 while the stack is busy
+        if not _SERVER_NAME.fullmatch(self.context.flash.get("FTPSERV")):
+            job.end()
             return invalid_server(call)
-        return super().exec(call)
+        return defer.Deferred.fromCoroutine(self.run(job, call))
 
 
 class GenproFtpGet(ServerChecked, FtpGet):

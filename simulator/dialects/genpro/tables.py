@@ -37,6 +37,7 @@ GENPRO_TABLES = AtSharpTables(
     socket_close=SocketEnding(("Ok_Info_SocketClosed",), ok=False),
     peer_close=SocketEnding(("Ok_Info_SocketClosed",), ok=False),
     plain_peer_close_code=None,
+    running_parameter_code=None,  # G13
     # §3.3.2: an upload starts with Ok_Info_DataBegin; nothing says the ETX is echoed (G16).
     upload_message="Ok_Info_DataBegin",
     echo_upload_etx=False,
