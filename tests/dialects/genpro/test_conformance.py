@@ -9,6 +9,7 @@ import ipaddress
 from simulator.modem.storage import NVStore
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from tests.dialects.genpro.bench import ERROR, OK, GenproBench, genpro_error, info, line
+from tests.modem.bench import Port
 
 #: §7.2.2: "80.10.32.45 (IP address attributed by the network)".
 WORLD = IpNetworkSpec(
@@ -267,3 +268,18 @@ def test_8_wind_13_at_start_up():
     bench.modem.power_on()
     bench.clock.advance(1)
     assert line("+WIND: 13") in bench.port.take()
+
+
+def test_5_2_2_egntp_0_on_another_port_halts_a_request_under_way():
+    bench = online()
+    other = Port(bench.modem, "uart2")
+    other.send(b"ATE0\r")
+    assert bench.at("+EGNTPPORT=124") == OK  # nobody answers: the request waits
+    bench.port.send(b"AT+EGNTP=1\r")
+    bench.clock.advance(1)
+    assert bench.port.take() == ""
+    assert other.send(b"AT+EGNTP=1\r") == ERROR  # one request at a time
+    assert other.send(b"AT+EGNTP=0\r") == OK
+    bench.clock.advance(0)
+    assert bench.port.take() == ERROR
+    assert bench.at("#VSTATE") == info('#STATE: "CONNECTED"')
