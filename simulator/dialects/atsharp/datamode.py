@@ -1,6 +1,8 @@
-"""eDsoft's rules for the shared socket data mode (``simulator.datamode``): what the TCP
-sockets and the UDP session show when data mode begins and ends, and which §9.2 code a
-socket failure is (docs/dialects/edsoft.md, E60-E79).
+"""The AT# family's rules for the shared socket data mode (``simulator.datamode``): what the
+TCP sockets and eDsoft's UDP session show when data mode begins and ends, and which §9.2
+code a socket failure is (docs/dialects/edsoft.md E60-E79, docs/dialects/genpro.md G11,
+G12).  Where eDsoft and GenPro differ, the dialect's tables say (``socket_close``,
+``peer_close``, ``plain_peer_close_code``); eDsoft's rules:
 
 * Data mode begins with ``Ok_Info_WaitingForData`` (002 §5.2.2, §5.4.2, §6.2.2, §6.4.2)
   instead of ``CONNECT``, framed as a result code (its number 1028 under ``ATV0``, E5).

@@ -1,5 +1,6 @@
-"""Where the eDsoft services find their servers: the link's bearer, with names resolved by
-DNSSERV1, then DNSSERV2 when the first does not answer (002 §3.1.17, §3.1.18).
+"""Where the AT# services find their servers: the link's bearer, with names resolved by the
+dialect's DNS parameters (eDsoft DNSSERV1, then DNSSERV2 when the first does not answer, 002
+§3.1.17, §3.1.18; GenPro has none).
 
 Both left at 0.0.0.0 (their default), the servers the link brought are asked: the GPRS
 network's, or those the PPP peer gave (decision E81).  A name that cannot be resolved is

@@ -2,14 +2,16 @@
 connect and disconnect, through the lab's (or any) FTP server.
 
     AT#FTPGET  ->  Ok_Info_DataBegin, the file DLE-escaped, <ETX>, OK
-    AT#FTPPUT  ->  Ok_Info_WaitingForData; the host's file DLE-escaped up to <ETX>; OK
+    AT#FTPPUT  ->  Ok_Info_WaitingForData (GenPro: Ok_Info_DataBegin); the host's file
+                   DLE-escaped up to <ETX>; OK
 
 The command connects to FTPSERV:FTPPORT, logs in with FTPUN/FTPPW, sets FTPTYPE, changes
 to FTPGETPATH / FTPPUTPATH (unless ".", where the session already is), and starts RETR
 or STOR; the information message comes when the server has accepted the transfer (its
 150), so that a missing file is an error instead of an empty download.  A failure before
 that is the command's result; once data mode has begun it is an ETX then the error (002
-§4.2.2, §4.3.2).  The host's ETX that ends an upload is echoed (E85).  With FTPTYPE A the
+§4.2.2, §4.3.2).  The host's ETX that ends an upload is echoed where the dialect says
+(eDsoft E85; GenPro G16).  With FTPTYPE A the
 bytes sent to the server have their high bit cleared, NVT-ASCII (002 §4.1.2).
 """
 

@@ -1,14 +1,14 @@
-"""eDsoft's two TCP sockets (002 §5): ``AT#LTCPSTART=<id>`` listens on TCPPORT for TCPSERV,
-``AT#LTCPSTOP=<id>`` stops listening, ``AT#OTCP=<id>`` connects to TCPSERV:TCPPORT.  The
-socket's parameters are read when the command runs (DLEMODE, TCPPORT, TCPSERV) and while
-it runs (TCPTXDELAY, 002 §5.1.4).
+"""The two TCP sockets of the AT# family (002 §5, GenPro §4): ``AT#LTCPSTART=<id>``
+listens on TCPPORT for TCPSERV, ``AT#LTCPSTOP=<id>`` stops listening, ``AT#OTCP=<id>``
+connects to TCPSERV:TCPPORT.  The socket's parameters are read when the command runs
+(DLEMODE, TCPPORT, TCPSERV) and while it runs (TCPTXDELAY, 002 §5.1.4).
 
     AT#OTCP=1          -> Ok_Info_WaitingForData        data mode (or #CME ERROR: <code>)
     AT#LTCPSTART=1     -> OK  ...  Ok_Info_WaitingForData when the peer connects
     AT#LTCPSTOP=1      -> OK
 
 ``TcpSockets`` holds the sockets; the three commands are ``AtSharpCommand``s on it.
-Decisions E60-E69 in docs/dialects/edsoft.md.
+Decisions E60-E69 in docs/dialects/edsoft.md, G11-G13 in docs/dialects/genpro.md.
 """
 
 from __future__ import annotations
