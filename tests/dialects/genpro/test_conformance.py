@@ -283,3 +283,22 @@ def test_5_2_2_egntp_0_on_another_port_halts_a_request_under_way():
     bench.clock.advance(0)
     assert bench.port.take() == ERROR
     assert bench.at("#VSTATE") == info('#STATE: "CONNECTED"')
+
+
+def test_session_lost_in_data_mode_is_etx_then_35841_and_the_modem_goes_idle():
+    world = IpNetworkSpec(
+        apns=WORLD.apns, links=WORLD.links,
+        hosts=(HostSpec("distantserver.com", services=(ServiceSpec("echo", ports=(1025,)),)),))
+    bench = GenproBench(ip=world)
+    assert bench.at('#APNSERV="apn_serveur"') == OK
+    assert run(bench, "#CONNECTIONSTART").endswith(line("Ok_Info_GprsActivation"))
+    assert bench.at('#TCPSERV=1,"distantserver.com"') == OK
+    assert bench.at('#TCPPOINT=1,"1025"') == OK
+    assert bench.at("#OTCP=1") == line("Ok_Info_WaitingForData")
+    assert bench.send(b"echo") == "echo"
+    bench.genpro.link.require().release(by_network=True)  # the network ends the session
+    bench.clock.advance(1)
+    # the socket's end (§4.4.2: an ETX, then the error), then the session's own report
+    assert bench.port.take() == "\x03" + genpro_error(35841) + genpro_error(35841)
+    assert bench.at("#VSTATE") == info('#STATE: "IDLE"')
+    assert bench.at("#OTCP=1") == genpro_error(35867)
