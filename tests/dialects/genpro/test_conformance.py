@@ -295,7 +295,9 @@ def test_session_lost_in_data_mode_is_etx_then_35841_and_the_modem_goes_idle():
     assert bench.at('#TCPSERV=1,"distantserver.com"') == OK
     assert bench.at('#TCPPOINT=1,"1025"') == OK
     assert bench.at("#OTCP=1") == line("Ok_Info_WaitingForData")
-    assert bench.send(b"echo") == "echo"
+    bench.send(b"echo")
+    bench.clock.advance(0.2)  # TCPTXDELAY holds the frame 100 ms
+    assert bench.port.take() == "echo"
     bench.genpro.link.require().release(by_network=True)  # the network ends the session
     bench.clock.advance(1)
     # the socket's end (§4.4.2: an ETX, then the error), then the session's own report
