@@ -5,6 +5,8 @@ code (or the documented decision); the value in use does not change and the mode
 answering."""
 
 import ipaddress
+import re
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +152,13 @@ def test_commands_in_the_wrong_state_while_connected():
     assert bench.at('#FTPSERV=""') == OK
     assert bench.at("#FTPGET").startswith(genpro_error(0))
     assert bench.at("#VSTATE") == info('#STATE: "CONNECTED"')
+
+
+def test_the_coverage_table_names_every_command_the_dialect_answers():
+    doc = (Path(__file__).parents[3] / "docs" / "dialects" / "genpro.md").read_text()
+    names = [name for name in GenproBench().modem.commands.names()
+             if name.startswith(("#", "+EGNT"))]
+    assert len(names) > 30
+    for name in names:
+        bare = name.lstrip("#+")
+        assert f"AT{name}" in doc or re.search(rf"\b{bare}\b", doc), name
