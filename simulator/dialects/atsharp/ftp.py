@@ -47,8 +47,11 @@ class AtSharpFtp(ServiceCommands):
     async def run(self, job: Job, session: Any, upload: bool):
         read = job.read
         binary = read("FTPTYPE") != "A"
+        mode = job.owner.context.tables.ftp_mode_parameter
+        passive = mode is None or read(mode) == 1  # eDsoft has no FTPMODE: passive
         ftp = FtpSession(job.endpoints, read("FTPSERV"), read("FTPPORT"),
-                         read("FTPUN") or "anonymous", read("FTPPW"), binary=binary)
+                         read("FTPUN") or "anonymous", read("FTPPW"), passive=passive,
+                         binary=binary)
         sink = FileSink(job, ftp, session, upload=upload, binary=binary)
         job.on_lost = sink.lost
         step = Step.OPEN

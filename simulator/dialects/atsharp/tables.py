@@ -73,6 +73,8 @@ class AtSharpTables:
     #: The message that starts an FTP upload's data mode; whether the host's final
     #: ``<ETX>`` is echoed.
     upload_message: str = "Ok_Info_WaitingForData"
+    #: The parameter choosing active (0) or passive (1) FTP, if any (else passive).
+    ftp_mode_parameter: str | None = None
     echo_upload_etx: bool = True
 
     @property

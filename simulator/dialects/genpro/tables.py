@@ -40,5 +40,6 @@ GENPRO_TABLES = AtSharpTables(
     running_parameter_code=None,  # G13
     # §3.3.2: an upload starts with Ok_Info_DataBegin; nothing says the ETX is echoed (G16).
     upload_message="Ok_Info_DataBegin",
+    ftp_mode_parameter="FTPMODE",  # §3.1.2: 0 active (the default), 1 passive
     echo_upload_etx=False,
 )

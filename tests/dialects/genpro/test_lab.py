@@ -215,8 +215,9 @@ class FtpTests(LabCase):
         self.assertEqual((self.root / "d.txt").read_bytes(),
                          b"0123456" + DLE + b"654321" + ETX + b"123456")
 
-    async def test_binary_files_full_of_dle_and_etx_both_ways(self):
+    async def test_binary_files_full_of_dle_and_etx_both_ways_in_active_mode(self):
         await self.ftp()
+        self.setup("#FTPMODE=0")  # §3.1.2: the server connects to the modem
         rng = random.Random(5)
         content = bytes(rng.choice(b"\x10\x03\x00\xff") for _ in range(20000)) \
             + rng.randbytes(50000)
