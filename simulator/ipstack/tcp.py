@@ -115,7 +115,10 @@ class TcpSocket:
         self.peer = (address, port)
         proto = self._proto
         if self.tls is not None:
-            wrapping = TLSMemoryBIOFactory(self.tls, True, _OneProtocol(self._proto))
+            # Its small writes are gathered until the next turn of this clock, not the
+            # global reactor's.
+            wrapping = TLSMemoryBIOFactory(self.tls, True, _OneProtocol(self._proto),
+                                           clock=self.bearer.clock)
             proto = wrapping.buildProtocol(None)
         return self.bearer.connect_tcp(address, port, proto, local_port=local_port,
                                        timeout=timeout)

@@ -218,6 +218,7 @@ class PipeEnd:
         self._write_closed = False
         self._read_closed = False
         self._reset_sent = False
+        self._aborting = False  # abortConnection was called; connectionLost is coming
         self.paused = False
         self.producer = None
         self._streaming = False
@@ -271,10 +272,15 @@ class PipeEnd:
         self.lane_out.finish()
 
     def abortConnection(self) -> None:
-        if self.disconnected:
+        if self.disconnected or self._aborting:
             return
+        self._aborting = True
+        self._read_closed = self._write_closed = True  # nothing more either way
         self._send_reset()
-        self._lose(error.ConnectionAborted())
+        # As Twisted's transports do: connectionLost comes after the call returns.  A TLS
+        # layer aborts from inside its own handshake (a failed certificate check) and still
+        # uses its connection when the call returns.
+        self.lane_out.clock.callLater(0, self._lose, error.ConnectionAborted())
 
     def getPeer(self) -> IPv4Address:
         return IPv4Address("TCP", *self.remote)

@@ -14,7 +14,6 @@ from simulator.datamode.uplink import Uplink
 from simulator.dialects.mip import hexdata
 from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
-from simulator.ipstack.tls import client_options
 
 if TYPE_CHECKING:
     from simulator.dialects.mip.stack import MipStack
@@ -96,7 +95,7 @@ class MipSocket(SocketListener):
 
     def connect(self, host: str, port: int, local_port: int) -> None:
         if self.protocol is not Protocol.UDP:
-            tls = client_options(host, verify=False) if self.protocol is Protocol.SSL else None
+            tls = self.stack.tls.options(host) if self.protocol is Protocol.SSL else None
             self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver, tls=tls)
             self.tcp.connect(host, port, local_port=local_port).addErrback(lambda f: None)
         else:

@@ -13,6 +13,7 @@ from simulator.dialects.mip.msdns import SERVICES_SLOT, DnsServers
 from simulator.dialects.mip.sockets import BROKEN, MipSocket
 from simulator.ipstack import DnsClient
 from simulator.ipstack.apps.endpoints import BearerEndpoints
+from simulator.ipstack.tls import TlsPolicy
 
 if TYPE_CHECKING:
     from simulator.modem.modem import Modem
@@ -28,6 +29,10 @@ class MipStack:
         self.leftovers: dict[int, MipSocket] = {}
         self.settings = GtSettings(modem.store)
         self.dns = DnsServers()
+        network = modem.ip_network
+        #: How SSL sockets check servers: the scenario's ``tls:`` (M2).
+        self.tls = TlsPolicy(modem.spec.tls,
+                             (lambda: network.lab_ca.pem) if network is not None else None)
 
     def endpoints(self, bearer):
         """Where +MPING, +MIPDNS and +MIPNTP connect: with +MSDNS slot 7's servers."""
