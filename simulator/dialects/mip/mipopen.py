@@ -75,10 +75,11 @@ class MipClose(MipCommand):
         sock = self.stack.sockets.get(sid)
         if sock is None:
             raise CmeError(codes.SOCKET_NOT_OPENED)
+        acknowledged = sock.acknowledged()
         sock.close(abort=mode == NO_FIN_WAIT)
         sock.unread.clear()  # closed by the host: nothing is left to read
         self.stack.forget(sock)
-        self.stack.report(f"+MIPCLOSE: {sid},{CLOSED_CORRECTLY}")
+        self.stack.report(f"+MIPCLOSE: {sid}{acknowledged},{CLOSED_CORRECTLY}")
 
     def read(self, call) -> None:
         call.info(f"+MIPCLOSE: {id_list(self.stack.active_ids())}")

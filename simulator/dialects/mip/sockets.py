@@ -97,6 +97,7 @@ class MipSocket(SocketListener):
         if self.protocol is not Protocol.UDP:
             tls = self.stack.tls.options(host) if self.protocol is Protocol.SSL else None
             self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver, tls=tls)
+            self.apply_tcp_settings()
             self.tcp.connect(host, port, local_port=local_port).addErrback(lambda f: None)
         else:
             self.udp = UdpSocket(self.bearer, self, accept_any=True, resolver=self.resolver)
@@ -171,6 +172,24 @@ class MipSocket(SocketListener):
         if not self.flowed_off:
             self.report(f"+MIPXON: {self.sid}")
 
+    # -- TCP settings (+MIPCONF, +MIPKEEPCONF) -----------------------------------------------
+
+    def apply_tcp_settings(self) -> None:
+        """The retransmission limits of +MIPCONF and the keep-alive of +MIPKEEPCONF, on this
+        socket's connection (M29, M31)."""
+        if self.tcp is not None:
+            self.tcp.set_retransmission(self.stack.tcp_config(self.sid).retransmission)
+            self.tcp.set_keepalive(self.stack.keep.keepalive())
+
+    def acknowledged(self) -> str:
+        """``,<number_of_acknowledged_bytes>`` for +MIPSTAT and +MIPCLOSE when +MIPCONF's
+        indication is on for a TCP socket; nothing otherwise (M30)."""
+        if self.protocol is not Protocol.TCP or self.udp is not None:
+            return ""
+        if not self.stack.tcp_config(self.sid).acknowledged_count:
+            return ""
+        return f",{self.tcp.bytes_acked if self.tcp is not None else 0}"
+
     # -- closing ----------------------------------------------------------------------------
 
     def close(self, *, abort: bool = False) -> None:
@@ -185,7 +204,10 @@ class MipSocket(SocketListener):
         if self.uplink is not None:
             self.uplink.drop()
         if self.tcp is not None:
-            (self.tcp.abort if abort else self.tcp.close)()
+            if abort:
+                self.tcp.abort()
+            else:  # "Closing delay required by RFC 793" (§1.1.13.4, M29)
+                self.tcp.close(linger=self.stack.tcp_config(self.sid).close_delay)
         if self.udp is not None:
             self.udp.close()
         if self.server is not None:
@@ -202,10 +224,11 @@ class MipSocket(SocketListener):
             pass  # what was being paced out is shown before the end
         if self.tcp is not None and self.tcp.available:
             self.unread += self.tcp.read()
+        acknowledged = self.acknowledged()
         self.close()
         self.stack.forget(self)
         self._failed_open()
-        self.report(f"+MIPSTAT: {self.sid},{status}")
+        self.report(f"+MIPSTAT: {self.sid},{status}{acknowledged}")
 
     def _failed_open(self) -> None:
         """An open that +MIPODM waits for failed: its command ends with ``OK`` (the
@@ -237,6 +260,7 @@ class MipSocket(SocketListener):
     def accepted(self, server, child) -> None:
         child.listener = self
         self.tcp = child
+        self.apply_tcp_settings()
         server.close()
         self.server = None
         address, port = child.peer

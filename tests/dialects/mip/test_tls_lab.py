@@ -71,3 +71,13 @@ def test_https_serves_the_root_over_an_ssl_socket(tmp_path):
     shown = bench.at("+MIPPUSH=1") + bench.settle()
     assert shown.startswith(info(f"+MIPPUSH: 1,0,{len(request)}") + "HTTP/1.0 200 OK\r\n")
     assert shown.endswith("\r\n\r\nhi over TLS" + urc("+MIPSTAT: 1,2"))
+
+
+def test_keepalive_watches_an_ssl_socket_too(tmp_path):
+    bench = online(TlsSpec(verify=True), tmp_path)
+    bench.at("+MIPKEEPCONF=1,5,1,2")
+    assert bench.at('+MIPOPEN=2,,"tls.lab",4433,2') + bench.settle() == OK + urc(
+        "+MIPOPEN: 2,1")
+    bench.network.link("nl668").down()
+    assert bench.settle(5.5) == ""
+    assert bench.settle(2) == urc("+MIPSTAT: 2,1")
