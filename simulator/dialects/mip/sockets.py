@@ -10,7 +10,7 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulator.datamode.uplink import Uplink
+from simulator.datamode.uplink import MAX_OFFER, Uplink
 from simulator.dialects.mip import hexdata
 from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
@@ -270,7 +270,10 @@ class MipSocket(SocketListener):
         if sock is self.tcp:
             self._drain()
         elif sock is self.udp:
-            self._deliver_datagrams()
+            if self.sink is not None:
+                self.sink.received()
+            else:
+                self._deliver_datagrams()
 
     def peer_closed(self, sock) -> None:
         if sock is self.tcp:
@@ -382,13 +385,26 @@ class MipSocket(SocketListener):
 
     def start_data_mode(self) -> None:
         """+MIPODM: the host's bytes go out after the spooling timeout, or at once when the
-        buffer is full (M22)."""
+        buffer is full (M22); on a UDP socket each time as one datagram of at most the
+        buffer's size."""
         if self.uplink is None:
-            self.uplink = Uplink(self.clock, self.tcp, delay=lambda: ODM_SPOOLING,
-                                 watermark=lambda: ODM_BUFFER, restart_on_write=False)
+            udp = self.udp is not None
+            self.uplink = Uplink(self.clock, _Datagrams(self) if udp else self.tcp,
+                                 delay=lambda: ODM_SPOOLING, watermark=lambda: ODM_BUFFER,
+                                 restart_on_write=False,
+                                 max_offer=ODM_BUFFER if udp else MAX_OFFER)
 
     def read(self, n: int | None = None) -> bytes:
-        """Received bytes: for the port in data mode, or for +MIPREAD (IPRFMT 5)."""
+        """Received bytes: for the port in data mode (on a UDP socket the payloads one after
+        the other, M22), or for +MIPREAD (IPRFMT 5)."""
+        if n is None and self.udp is not None:
+            data = bytearray()
+            while self.udp.pending:
+                datagram = self.udp.recv()
+                if self.listening:  # replies go to the last sender (M11)
+                    self.target = (datagram.address, datagram.port)
+                data += datagram.data
+            return bytes(data)
         if n is None:
             return self.tcp.read() if self.tcp is not None else b""
         data = bytes(self.unread[:n])
@@ -399,9 +415,30 @@ class MipSocket(SocketListener):
 
     def data_mode_left(self) -> None:
         """After ``+++`` the socket stays open (§3.9) and shows what arrives as lines."""
-        self._deliver_stream()
+        if self.udp is not None:
+            self._deliver_datagrams()
+        else:
+            self._deliver_stream()
 
     @property
     def pending(self) -> int:
         """Bytes +MIPREAD can read."""
         return len(self.unread) + (self.tcp.available if self.tcp is not None else 0)
+
+
+class _Datagrams:
+    """Online data mode's way out on a UDP socket: each piece the uplink lets go is one
+    datagram to the socket's peer (M22)."""
+
+    def __init__(self, sock: MipSocket) -> None:
+        self.sock = sock
+
+    def send(self, data: bytes) -> int:
+        self.sock.to_stack([data])
+        return len(data)
+
+    def shutdown(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

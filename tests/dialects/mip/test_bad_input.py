@@ -50,7 +50,7 @@ def bench():
     ("+MIPDSETS=1,0", 2000),
     ("+MIPDSETS=1,10,1001", 2000),
     ("+MIPDSETS=3,10", 2024),
-    ('+MIPODM=2,,"111.231.250.105",3000,1', 2000),  # online data mode carries TCP only
+    ('+MIPODM=2,,"111.231.250.105",3000,3', 2000),
     ('+MIPODM=2,,"111.231.250.105",3000,0,2', 2000),
     ("+MIPSEND=1,0", 2000),  # a prompt for no data
     ("+MIPSEND=1,2049", 2000),
