@@ -63,6 +63,7 @@ class ConnectionTimers:
         self._probes = 0  # unanswered probes in a row
         self._probe_sent_at = 0.0
         self._keepalive_call = None
+        self._keepalive_due_at = 0.0
         self._retransmit_call = None
         self._waiting_since = 0.0  # when the oldest unacknowledged data was written
 
@@ -95,15 +96,19 @@ class ConnectionTimers:
 
     def _keepalive_at(self, when: float) -> None:
         self._cancel("_keepalive_call")
-        delay = max(0.0, when - self.clock.seconds())
-        self._keepalive_call = self.clock.callLater(delay, self._keepalive_due)
+        now = self.clock.seconds()
+        self._keepalive_due_at = max(when, now)
+        self._keepalive_call = self.clock.callLater(self._keepalive_due_at - now,
+                                                    self._keepalive_due)
 
     def _keepalive_due(self) -> None:
         self._keepalive_call = None
         keepalive, end = self.keepalive, self.end
         if keepalive is None or end.disconnected:
             return
-        now = self.clock.seconds()
+        # The time it was due, not the clock's: a clock that jumps (or ticks coarsely)
+        # must not push every later probe back.
+        now = min(self._keepalive_due_at, self.clock.seconds())
         last = self._last_traffic()
         if self._probes and last > self._probe_sent_at:
             self._probes = 0  # traffic since the last probe: the peer is there
