@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from twisted.internet import protocol, reactor, ssl
+from twisted.internet import protocol, reactor
 from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.trial import unittest
 
@@ -52,10 +52,8 @@ class TlsTests(unittest.TestCase):
         return bench
 
     def serve(self, factory, tls: bool) -> int:
-        if tls:
-            key = ssl.KeyPair.generate(size=2048)
-            certificate = key.selfSignedCert(1, commonName="tls.lab")
-            options = ssl.PrivateCertificate.fromCertificateAndKeyPair(certificate, key).options()
+        if tls:  # a certificate of some CA the modem does not know
+            options = LabCa.create().server_options(["tls.lab"])
             listening = reactor.listenSSL(0, factory, options, interface="127.0.0.1")
         else:
             listening = reactor.listenTCP(0, factory, interface="127.0.0.1")
