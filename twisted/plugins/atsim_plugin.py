@@ -69,6 +69,7 @@ class Options(usage.Options):
         except InvalidLogLevelError:
             names = ", ".join(level.name for level in logs.LEVELS)
             raise usage.UsageError(f"--log-level must be one of {names}") from None
+        from simulator.network.lab.ca import LabCaError
         from simulator.scenario.errors import ScenarioError
         from simulator.scenario.loader import load
         from simulator.service import make_service
@@ -95,6 +96,8 @@ class Options(usage.Options):
                                         state_dir=state_dir, control=control,
                                         control_token=token)
         except ScenarioError as error:
+            raise usage.UsageError(str(error)) from None
+        except LabCaError as error:
             raise usage.UsageError(str(error)) from None
         try:
             self.service.state_dir.mkdir(parents=True, exist_ok=True)

@@ -40,6 +40,10 @@ LEAF_LIFETIME = datetime.timedelta(days=825)
 BACKDATE = datetime.timedelta(days=1)
 
 
+class LabCaError(Exception):
+    """The kept CA is damaged: atsim does not replace it on its own (hosts may trust it)."""
+
+
 class LabCa:
     """``LabCa.open(directory)`` reads the CA kept there, or makes and keeps one."""
 
@@ -53,8 +57,12 @@ class LabCa:
     def open(cls, directory: Path) -> LabCa:
         cert_path, key_path = directory / CA_CERT, directory / CA_KEY
         if cert_path.exists() and key_path.exists():
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            try:
+                key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+                cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            except (OSError, ValueError, TypeError) as e:
+                raise LabCaError(f"the lab CA in {directory} cannot be read ({e}); delete "
+                                 f"the directory for a new CA") from None
             return cls(key, cert, directory)
         ca = cls.create()
         ca.directory = directory

@@ -81,3 +81,16 @@ def test_keepalive_watches_an_ssl_socket_too(tmp_path):
     bench.network.link("nl668").down()
     assert bench.settle(5.5) == ""
     assert bench.settle(2) == urc("+MIPSTAT: 2,1")
+
+
+def test_a_damaged_lab_ca_is_reported_not_replaced(tmp_path):
+    import pytest
+
+    from simulator.network.lab.ca import CA_KEY, LabCa, LabCaError
+
+    directory = tmp_path / CA_DIR
+    LabCa.open(directory)
+    (directory / CA_KEY).write_text("not a key\n")
+    with pytest.raises(LabCaError, match="delete the directory for a new CA"):
+        LabCa.open(directory)
+    assert (directory / CA_KEY).read_text() == "not a key\n"
