@@ -41,7 +41,8 @@ class Options(usage.Options):
          "written to the log at start so the run can be repeated.", int],
         ["state-dir", None, None,
          "Directory where modems keep what a real module stores in flash (AT&W profiles, "
-         "+IPR...), one JSON file per modem. Default: state/ beside the scenario file."],
+         "+IPR...), one JSON file per modem, and the lab CA (lab-ca/ca.pem) that signs the lab's "
+         "TLS services. Default: state/ beside the scenario file."],
         ["log-level", None, "info",
          "Least severe events atsim logs: debug (every command line, URC and data-mode "
          "change of every channel), info (ports, registration, calls, faults), warn or "
