@@ -184,8 +184,8 @@ class MipSocket(SocketListener):
     def acknowledged(self) -> str:
         """``,<number_of_acknowledged_bytes>`` for +MIPSTAT and +MIPCLOSE when +MIPCONF's
         indication is on for a TCP socket; nothing otherwise (M30)."""
-        if self.protocol is not Protocol.TCP or self.udp is not None:
-            return ""
+        if self.protocol is not Protocol.TCP or not self.active:
+            return ""  # no plain TCP connection was lost: an SSL or UDP socket, a failed open
         if not self.stack.tcp_config(self.sid).acknowledged_count:
             return ""
         return f",{self.tcp.bytes_acked if self.tcp is not None else 0}"

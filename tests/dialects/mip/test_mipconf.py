@@ -240,3 +240,10 @@ def test_switching_keepalive_on_applies_to_open_sockets():
     bench.settle(100, step=1)
     bench.at("+MIPKEEPCONF=1,1,1,1")
     assert bench.settle(2.1) == urc("+MIPSTAT: 1,1")
+
+
+def test_an_open_that_fails_shows_no_count():
+    bench = online()
+    bench.at("+MIPCONF=1,,,,,2")
+    assert bench.at('+MIPOPEN=1,,"echo.lab",4444,0') + bench.settle() == OK + urc(
+        "+MIPSTAT: 1,1")
