@@ -451,15 +451,15 @@ class TlsServicesOverLoopback(LabTestCase):
         def session():
             context = ssl.create_default_context(cafile=str(ca_file))
             out = {}
-            with socket.create_connection(("127.0.0.1", https), timeout=5) as raw, \
+            with socket.create_connection(("127.0.0.1", https), timeout=60) as raw, \
                     context.wrap_socket(raw, server_hostname="www.lab") as s:
                 s.sendall(b"GET /index.html HTTP/1.0\r\nHost: www.lab\r\n\r\n")
                 out["https"] = b"".join(iter(lambda: s.recv(4096), b""))
-            with socket.create_connection(("127.0.0.1", echo), timeout=5) as raw, \
+            with socket.create_connection(("127.0.0.1", echo), timeout=60) as raw, \
                     context.wrap_socket(raw, server_hostname="www.lab") as s:
                 s.sendall(b"ping")
                 out["echo"] = s.recv(10)
-            with socket.create_connection(("127.0.0.1", echo), timeout=5) as raw:
+            with socket.create_connection(("127.0.0.1", echo), timeout=60) as raw:
                 try:
                     context.wrap_socket(raw, server_hostname="other.lab")
                 except ssl.SSLCertVerificationError as e:
