@@ -182,7 +182,7 @@ def make_service(
         state_dir = default_state_dir(scenario)
     top = SimulatorService(scenario, seed, state_dir)
     # The network starts first (lab services listening) and stops last.
-    network = Network(scenario.network, clock=reactor, reactor=reactor)
+    network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir)
     network.setServiceParent(top)
     for spec in scenario.modems:
         build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
