@@ -88,11 +88,21 @@ class Arg:
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    """What a fault acts on: a modem, narrowed to a host or port where the kind allows it."""
+    """What a fault acts on: a modem, narrowed to a host or port where the kind allows it.
+
+    ``event`` is what the modem reported when a ``when:`` entry started the fault (the command
+    line, the connection whose bytes were counted), so that a fault can act on that very
+    thing: a ``reply`` answers the command that triggered it, a ``reset_peer`` resets the
+    connection that moved the bytes."""
 
     modem: Modem
     host: str | None = None
     port: int | None = None
+    event: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
+    #: Set by ``Injector.apply``: a fault that is over by itself (a ``reply`` used its
+    #: ``times``) calls it so that its handle ends, logged and counted like an undo.
+    finished: Callable[[], None] = dataclasses.field(default=lambda: None, compare=False,
+                                                     repr=False)
 
     def narrowing(self) -> frozenset[str]:
         return frozenset(k for k in ("host", "port") if getattr(self, k) is not None)
@@ -242,13 +252,26 @@ class Injector:
         extra = target.narrowing() - kind.narrowing
         if extra:
             raise FaultError(f"{kind.name} cannot be narrowed to a {', '.join(sorted(extra))}")
+        handle: list[Active] = []
+        over = []
+
+        def finished() -> None:  # the fault says it is over by itself
+            if handle:
+                handle[0].undo()
+            else:  # over while it was starting: ended right after the start is logged
+                over.append(True)
+
+        target = dataclasses.replace(target, finished=finished)
         undo = kind.start(target, kind.check(fault.arguments))
         self.counts[kind.name, "start"] += 1
         active = Active(self, fault, target, undo, cause)
+        handle.append(active)
         log.info("{modem} fault {fault} started{how}{why}", modem=target.modem.name,
                  fault=str(fault), how=" (an event)" if undo is None else "",
                  why=f" by {cause}" if cause else "", kind=kind.name, edge="start")
         self._tell(active, "start")
+        if over:
+            active.undo()
         return active
 
     def _tell(self, active: Active, edge: str) -> None:
