@@ -25,7 +25,7 @@ log = Logger(namespace="atsim.faults")
 #: The value types a fault argument can have.  The scenario reads each from YAML with the
 #: reader of the same name (``250ms``, ``"30%"``, ``"40kbit/s"``), a caller in code passes the
 #: Python value (seconds, 0..1, bit/s).
-ARG_TYPES = ("duration", "probability", "rate", "integer", "text", "choice")
+ARG_TYPES = ("duration", "probability", "rate", "integer", "text", "choice", "size")
 
 _REQUIRED = object()
 
@@ -71,6 +71,10 @@ class Arg:
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a {self.type}, got {value!r}")
+        if self.type == "size":
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"expected a number of bytes (10KiB, 512), got {value!r}")
+            return value
         if self.type == "integer":
             if not isinstance(value, int) or not self.minimum <= value <= self.maximum:
                 raise ValueError(f"expected a whole number from {self.minimum} to "

@@ -11,6 +11,7 @@ TCP, sees what a real socket sees.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from collections.abc import Callable
 
 from simulator.network.hosts import Hosts, normalise_name
@@ -42,12 +43,29 @@ class ConnectionFaults:
     def __init__(self, hosts: Hosts) -> None:
         self.hosts = hosts
         self._refusals: list[tuple[Scope, str]] = []
+        self._dns: list[tuple[str, str]] = []
         self._lasting: list[tuple[Scope, OnConnection, dict[PipeEnd, Callable[[], None]]]] = []
         self._ends: set[PipeEnd] = set()
 
     @property
     def idle(self) -> bool:
-        return not self._refusals and not self._lasting
+        return not self._refusals and not self._lasting and not self._dns
+
+    # -- name lookups ---------------------------------------------------------------------------
+
+    def fail_dns(self, names: str, how: str) -> Callable[[], None]:
+        """Queries for names matching the glob ``names`` get SERVFAIL (``"servfail"``) or no
+        answer (``"timeout"``) from the network's DNS servers."""
+        rule = (names, how)
+        self._dns.append(rule)
+        return lambda: self._dns.remove(rule)
+
+    def dns_verdict(self, name: str) -> str | None:
+        name = normalise_name(name)
+        for pattern, how in reversed(self._dns):
+            if fnmatch.fnmatchcase(name, normalise_name(pattern)):
+                return how
+        return None
 
     # -- connection attempts --------------------------------------------------------------------
 

@@ -121,9 +121,7 @@ class Router:
     def _opened(self, modem: str, end: PipeEnd, what: str) -> None:
         """A modem's connection is up: logged, and told to the observers with its bytes."""
         log_connection(self.clock, modem, end, what)
-        faults = self.faults.get(modem)
-        if faults is not None:
-            faults.opened(end)
+        self.connection_faults(modem).opened(end)
         if not self.observers:
             return
         address, port = end.remote
