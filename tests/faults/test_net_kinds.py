@@ -3,7 +3,6 @@ socket sees (data, FIN, RST, silence, refused or unanswered connects, failed loo
 narrowed to a host or port when asked, and normal behaviour once undone."""
 
 import pytest
-from twisted.internet import error
 
 from simulator.faults import Injector, Target, make_fault
 from simulator.ipstack.dns import DnsClient
