@@ -153,3 +153,60 @@ def test_the_clock_of_the_player_is_the_injected_one():
     assert bench.port.take() == ""
     clock.advance(5)
     assert bench.port.take() == urc("+X")
+
+
+# -- when: entries on a running modem ----------------------------------------------------------
+
+
+def test_a_reply_triggered_by_a_command_answers_that_very_command():
+    from simulator.faults.timeline import When
+    from tests.modem.bench import cme
+
+    bench = Bench(registered=True)
+    entries = [Entry(make_fault("reply", {"text": "+CME ERROR: 148"}),
+                     When("command", "AT+CGACT=1,1", count=3))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    assert bench.at("+CGDCONT=1,\"IP\",\"internet\"") == OK
+    first = bench.at("+CGACT=1,1")
+    assert first != cme(148)
+    assert bench.at("+CGACT=0,1") == OK
+    assert bench.at("+CGACT=1,1") == first  # the 2nd time: the true answer again
+    assert bench.at("+CGACT=0,1") == OK
+    assert bench.at("+CGACT=1,1") == cme(148)  # the 3rd
+    assert bench.at("+CGACT?").startswith(info("+CGACT: 1,0")[:-len(OK)])  # it did not run
+    assert bench.at("+CGACT=1,1") == first  # and the fault is over
+    player.stopService()
+    assert bench.modem.observers == []
+
+
+def test_a_connection_is_reset_once_it_has_moved_the_bytes_the_entry_names():
+    from simulator.faults.timeline import When
+    from simulator.network.errors import ConnectionReset
+    from simulator.network.spec import LinksSpec, NetworkSpec
+    from tests.network.helpers import Recorder, host, result_of
+
+    lab = NetworkSpec(hosts=(host("www.example.com", "discard"), host("echo.lab", "echo")),
+                      links=LinksSpec(default="ideal"))
+    bench = Bench(network=lab, ip_network=True)
+    entries = [Entry(make_fault("reset_peer"), When("bytes", 10240, host="www.example.com"))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    activation = bench.ip_network.activate("m1", "internet")
+    bench.advance(0)
+    bearer = result_of(activation)
+    echo, sink = Recorder(), Recorder()
+    bearer.connect_tcp("echo.lab", 7, echo)
+    bearer.connect_tcp("www.example.com", 9, sink)
+    bench.advance(1)
+    echo.transport.write(b"e" * 20000)  # another host: not counted
+    for _ in range(9):
+        sink.transport.write(b"x" * 1024)
+        bench.advance(0.1)
+    assert sink.lost is None and echo.lost is None
+    sink.transport.write(b"x" * 1024)  # the 10th KiB
+    bench.advance(1)
+    assert sink.lost is not None and sink.lost.check(ConnectionReset)
+    assert echo.lost is None and len(echo.data) == 20000
+    player.stopService()
+    assert bench.ip_network.router.observers == []
