@@ -133,6 +133,8 @@ class FaultKind:
     narrowing: frozenset[str] = frozenset()
     #: Every argument is optional but at least one must be given (``link``).
     at_least_one: bool = False
+    #: Exactly one of these arguments must be given (``drop_bytes``: rate or count).
+    exactly_one: tuple[str, ...] = ()
 
     def check(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Every argument checked and defaults filled in; FaultError names the bad one."""
@@ -144,6 +146,11 @@ class FaultKind:
                                  name)
         if self.at_least_one and not args:
             raise FaultError(f"{self.name} needs at least one of: {', '.join(self.args)}")
+        given = [name for name in self.exactly_one if args.get(name) is not None]
+        if self.exactly_one and len(given) != 1:
+            raise FaultError(f"{self.name} needs one of {' or '.join(self.exactly_one)}, "
+                             f"not {'both' if given else 'neither'}",
+                             given[-1] if given else None)
         for name, arg in self.args.items():
             if name not in args:
                 if arg.required:
