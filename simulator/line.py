@@ -145,7 +145,8 @@ class Channel:
 
     def hang_up(self) -> None:
         """Cut the host off as its transport can: a TCP or RFC 2217 host is disconnected, a
-        PTY hangs up (the host reads EIO; the path leads to a new PTY).  The host may come
+        PTY hangs up (the host reads end of file, writes fail with EIO;
+        the path leads to a new PTY).  The host may come
         back."""
         host = self._host
         if host is None:

@@ -250,7 +250,7 @@ def _port_close(target: Target, args) -> None:
 PORT_CLOSE = REGISTRY.add(FaultKind(
     name="port_close",
     summary="the port is cut off: a TCP or RFC 2217 host is disconnected, a PTY hangs up "
-            "(the host reads EIO; the same path opens a new PTY)",
+            "(reads end, writes fail with EIO; the same path opens a new PTY)",
     start=_port_close,
     args={"port": PORT},
     event=True,

@@ -393,7 +393,8 @@ class PtyMaster:
         """A PTY has no DCD/RI/DSR/CTS to show; see the module doc."""
 
     def hang_up(self) -> None:
-        """The line is cut: the host holding the slave reads EIO (its poll sees POLLHUP)."""
+        """The line is cut: the host holding the slave reads end of file, its writes fail with
+        EIO and its poll sees POLLHUP."""
         if self.on_hang_up is not None:
             self.on_hang_up()
         else:
@@ -508,7 +509,7 @@ class PtyPortService(service.Service):
         service.Service.startService(self)
 
     def hang_up(self) -> None:
-        """Close the PTY under the host (it reads EIO, as when a USB modem goes away) and
+        """Close the PTY under the host (it is hung up, as when a USB modem goes away) and
         put a new one behind the same path, which the host may open again."""
         if self.master is None:
             return
