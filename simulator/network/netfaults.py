@@ -15,6 +15,7 @@ import fnmatch
 from collections.abc import Callable
 
 from simulator.network.hosts import Hosts, normalise_name
+from simulator.network.links import Link
 from simulator.network.pipe import PipeEnd
 
 
@@ -44,12 +45,42 @@ class ConnectionFaults:
         self.hosts = hosts
         self._refusals: list[tuple[Scope, str]] = []
         self._dns: list[tuple[str, str]] = []
+        #: Paths to some hosts/ports with their own figures: a private ``Link`` each (its
+        #: ``is_up`` False for a narrowed ``link_down``), crossed after the modem's own.
+        self._paths: list[tuple[Scope, Link]] = []
         self._lasting: list[tuple[Scope, OnConnection, dict[PipeEnd, Callable[[], None]]]] = []
         self._ends: set[PipeEnd] = set()
 
     @property
     def idle(self) -> bool:
-        return not self._refusals and not self._lasting and not self._dns
+        return not self._refusals and not self._lasting and not self._dns and not self._paths
+
+    # -- the path to some hosts -----------------------------------------------------------------
+
+    def narrow_path(self, scope: Scope, link: Link) -> Callable[[], None]:
+        """Connections and datagrams to ``scope`` also cross ``link`` (after the modem's own
+        link): its figures delay and pace them, its loss drops datagrams, and while it is
+        down datagrams are lost, TCP bytes wait and SYNs go unanswered."""
+        rule = (scope, link)
+        self._paths.append(rule)
+        undo_connections = self.lasting(scope, lambda end: _cross(end, link))
+
+        def undo() -> None:
+            self._paths.remove(rule)
+            undo_connections()
+        return undo
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any path to a host/port has figures of its own."""
+        return bool(self._paths)
+
+    def paths(self, address: str, port: int) -> list[Link]:
+        return [link for scope, link in self._paths if scope.covers(self.hosts, address, port)]
+
+    def drops_datagram(self, address: str, port: int) -> bool:
+        """Whether a datagram to or from ``address:port`` is lost on a narrowed path."""
+        return any(not link.is_up or link.loses() for link in self.paths(address, port))
 
     # -- name lookups ---------------------------------------------------------------------------
 
@@ -77,6 +108,8 @@ class ConnectionFaults:
         return lambda: self._refusals.remove(rule)
 
     def verdict(self, address: str, port: int) -> str | None:
+        if any(not link.is_up for link in self.paths(address, port)):
+            return "ignore"  # the SYN is lost on the way
         for scope, how in reversed(self._refusals):
             if scope.covers(self.hosts, address, port):
                 return how
@@ -122,6 +155,21 @@ class ConnectionFaults:
             undos.clear()
 
         return undo
+
+
+def _cross(end: PipeEnd, link: Link) -> Callable[[], None]:
+    """The connection's lanes cross ``link`` too (up: its uplink; down: its downlink)."""
+    crossed = ((end.lane_out, link.uplink), (end.lane_in, link.downlink))
+    for lane, stage in crossed:
+        lane.stages = (*lane.stages, stage)
+    link.carry(end.pipe)
+
+    def undo() -> None:
+        link.drop(end.pipe)
+        for lane, stage in crossed:
+            lane.stages = tuple(s for s in lane.stages if s is not stage)
+            lane.pump()
+    return undo
 
 
 # -- what the far end does ----------------------------------------------------------------------

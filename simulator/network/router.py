@@ -396,6 +396,11 @@ class Router:
         if link is not None and (not link.is_up or link.loses()):
             return
         first = (link.uplink,) if link is not None else ()
+        faults = self.faults.get(link.owner) if link is not None else None
+        if faults is not None and faults.narrowed:
+            if faults.drops_datagram(*destination):
+                return
+            first += tuple(path.uplink for path in faults.paths(*destination))
         at = transit(first, len(data), now)
         exposure = getattr(source, "exposure", None)
         if exposure is not None and exposure.knows(destination):
@@ -412,6 +417,11 @@ class Router:
             if link is not None and (not link.is_up or link.loses()):
                 return
             stages = (link.downlink,) if link is not None else ()
+            faults = self.faults.get(link.owner) if link is not None else None
+            if faults is not None and faults.narrowed:
+                if faults.drops_datagram(*origin):
+                    return
+                stages = (*(path.downlink for path in faults.paths(*origin)), *stages)
             self._deliver_udp_at(now, destination, data, origin, stages)
             return
         real = self._real_udp_target(destination)

@@ -10,7 +10,7 @@ from simulator.network import Reason
 from simulator.network.errors import ConnectionReset
 from simulator.network.spec import LinksSpec, NetworkSpec
 from tests.modem.bench import Bench
-from tests.network.helpers import INTERNET, Recorder, advance, host, result_of
+from tests.network.helpers import INTERNET, DatagramRecorder, Recorder, advance, host, result_of
 
 LAB = NetworkSpec(hosts=(host("echo.lab", "echo"), host("other.lab", "echo"),
                          host("www.example.com", "echo", "discard")),
@@ -218,3 +218,54 @@ def test_connection_faults_need_an_ip_network():
 
     with pytest.raises(FaultError, match="not attached to an IP network"):
         start(Bench(), "reset_peer")
+
+
+# -- link and link_down narrowed to a host or port ---------------------------------------------
+
+
+def round_trip(bench, proto, data=b"ping"):
+    """Seconds until the echo of ``data`` is back (to 0.1 s), or None after 30 s."""
+    before, sent = len(proto.data), bench.clock.seconds()
+    proto.transport.write(data)
+    for _ in range(3000):
+        if len(proto.data) >= before + len(data):
+            return round(bench.clock.seconds() - sent, 1)
+        advance(bench.clock, 0.01, step=0.01)
+    return None
+
+
+def test_a_link_narrowed_to_a_host_delays_only_its_connections(lab):
+    bench, bearer = lab
+    echo, _ = connect(bench, bearer, "echo.lab")
+    other, _ = connect(bench, bearer, "other.lab")
+    fault = start(bench, "link", {"latency": 1.0, "host": "echo.lab"})
+    assert round_trip(bench, echo) == 2.0
+    assert round_trip(bench, other) == 0
+    late, _ = connect(bench, bearer, "echo.lab", settle=3)  # new ones cross it too
+    assert round_trip(bench, late) == 2.0
+    fault.undo()
+    assert round_trip(bench, echo) == 0 and round_trip(bench, late) == 0
+
+
+def test_a_link_down_narrowed_to_a_port_is_a_blackhole_for_it_only(lab):
+    bench, bearer = lab
+    echo, _ = connect(bench, bearer, "echo.lab")
+    discard, _ = connect(bench, bearer, "www.example.com", 9)
+    fault = start(bench, "link_down", {"port": 7})
+    assert round_trip(bench, echo) is None  # TCP bytes wait
+    _, result = connect(bench, bearer, "other.lab", 7, settle=120)
+    assert result.value.reason is Reason.TIMEOUT  # the SYN is lost
+    discard.transport.write(b"still")
+    bench.advance(1)
+    assert discard.lost is None
+    got = DatagramRecorder()
+    port = bearer.open_udp(0, got)
+    port.write(b"lost", ("echo.lab", 7))
+    bench.advance(1)
+    assert got.received == []
+    fault.undo()
+    bench.advance(1)
+    assert bytes(echo.data) == b"ping"  # what waited arrives
+    port.write(b"back", ("echo.lab", 7))
+    bench.advance(1)
+    assert [data for data, _ in got.received] == [b"back"]
