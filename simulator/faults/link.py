@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.faults.model import REGISTRY, Arg, FaultError, FaultKind, Target, Undo, held
 from simulator.faults.at import fault_rng
+from simulator.faults.model import REGISTRY, Arg, FaultError, FaultKind, Target, Undo, held
 from simulator.faults.net import HOST, NARROW, PORT, connection_faults
 from simulator.network.links import Link, LinkParams
 from simulator.network.netfaults import Scope
