@@ -36,6 +36,8 @@ class TimelinePlayer(Service):
         self._start_time = 0.0
         self._call = None
         self._watched: list = []
+        self._pending: list[tuple[str, str, dict]] = []
+        self._handling = False
 
     def startService(self) -> None:
         super().startService()
@@ -76,16 +78,29 @@ class TimelinePlayer(Service):
             self._event(modem, kind, fields)
 
     def _event(self, modem: str, kind: str, fields) -> None:
+        """An event a modem reported.  A fault it starts acts at once (a ``reply`` answers the
+        very command being reported).  Events reported while a fault starts (the URC an
+        injected line shows, the registration a deregister changes) are taken afterwards,
+        in order, so that an entry whose fault causes its own event cannot nest without
+        end."""
         if not self.running:
             return
-        actions = self.schedule.event(self.clock.seconds() - self._start_time, modem, kind,
-                                      dict(fields))
-        if not actions:
+        self._pending.append((modem, kind, dict(fields)))
+        if self._handling:
             return
-        for action in actions:
-            self._perform(action)
-        self._disarm()
-        self._arm()
+        self._handling = True
+        try:
+            while self._pending:
+                modem, kind, fields = self._pending.pop(0)
+                actions = self.schedule.event(self.clock.seconds() - self._start_time, modem,
+                                              kind, fields)
+                for action in actions:
+                    self._perform(action)
+                if actions:
+                    self._disarm()
+                    self._arm()
+        finally:
+            self._handling = False
 
     def _disarm(self) -> None:
         if self._call is not None and self._call.active():

@@ -210,3 +210,17 @@ def test_a_connection_is_reset_once_it_has_moved_the_bytes_the_entry_names():
     assert echo.lost is None and len(echo.data) == 20000
     player.stopService()
     assert bench.ip_network.router.observers == []
+
+
+def test_an_entry_whose_fault_causes_its_own_event_does_not_nest():
+    from simulator.faults.timeline import When
+    from tests.modem.bench import urc
+
+    bench = Bench(registered=True)
+    entries = [Entry(make_fault("urc", {"line": "+ECHO"}), When("urc", "+ECHO", times=50)),
+               Entry(make_fault("urc", {"line": "+ECHO"}), At(1))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    bench.advance(1)
+    assert bench.port.take() == urc("+ECHO") * 51  # each one after the other, 50 at most
+    player.stopService()
