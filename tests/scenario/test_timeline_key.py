@@ -81,7 +81,7 @@ def test_no_timeline_is_an_empty_one(scenario):
 @pytest.mark.parametrize("entry, error", [
     # unknown fault
     ("  - at: 1s\n    do: flood\n",
-     "6: timeline[0].do: unknown fault 'flood'; faults: cme_storm, delay_reply, deregister"),
+     "6: timeline[0].do: unknown fault 'flood'; faults: cme_storm, corrupt_bytes, delay_reply"),
     ("  - at: 1s\n    do: {flood: {x: 1}}\n", "6: timeline[0].do.flood: unknown fault 'flood'"),
     ("  - at: 1s\n    do: {link: {}, urc: x}\n", "6: timeline[0].do: expected a fault"),
     # arguments of the wrong type, unknown, missing
@@ -93,7 +93,7 @@ def test_no_timeline_is_an_empty_one(scenario):
      "6: timeline[0].do.link.mtu: expected a whole number"),
     ("  - at: 1s\n    do: {link: {latncy: 1s}}\n",
      "6: timeline[0].do.link.latncy: unknown key; allowed keys here: bandwidth, down, "
-     "jitter, latency, loss, mtu, up (did you mean latency?)"),
+     "host, jitter, latency, loss, mtu, port, up (did you mean latency?)"),
     ("  - at: 1s\n    do: link\n", "6: timeline[0].do: link needs at least one of"),
     ("  - at: 1s\n    do: {link: 2s}\n", "6: timeline[0].do.link: link takes arguments as a "
      "mapping"),
