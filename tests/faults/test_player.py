@@ -224,3 +224,32 @@ def test_an_entry_whose_fault_causes_its_own_event_does_not_nest():
     bench.advance(1)
     assert bench.port.take() == urc("+ECHO") * 51  # each one after the other, 50 at most
     player.stopService()
+
+
+def test_bearer_and_socket_events_of_the_network_trigger_entries():
+    from simulator.faults.timeline import When
+    from simulator.network.errors import ConnectionReset
+    from simulator.network.spec import LinksSpec, NetworkSpec
+    from tests.modem.bench import urc
+    from tests.network.helpers import Recorder, host, result_of
+
+    lab = NetworkSpec(hosts=(host("echo.lab", "echo"), host("other.lab", "echo")),
+                      links=LinksSpec(default="ideal"))
+    bench = Bench(network=lab, ip_network=True)
+    entries = [Entry(make_fault("urc", {"line": "+UP"}), When("bearer", "up")),
+               Entry(make_fault("reset_peer"), When("socket", "opened", host="other.lab",
+                                                    count=2))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    activation = bench.ip_network.activate("m1", "internet")
+    bench.advance(0)
+    assert bench.port.take() == urc("+UP")
+    bearer = result_of(activation)
+    protos = [Recorder() for _ in range(4)]
+    for proto, name in zip(protos, ["other.lab", "echo.lab", "other.lab", "other.lab"],
+                           strict=True):
+        bearer.connect_tcp(name, 7, proto)
+        bench.advance(1)
+    assert [p.lost is not None and p.lost.check(ConnectionReset) is not None
+            for p in protos] == [False, False, True, False]  # the 2nd to other.lab only
+    player.stopService()
