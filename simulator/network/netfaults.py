@@ -14,6 +14,9 @@ import dataclasses
 import fnmatch
 from collections.abc import Callable
 
+from twisted.internet.error import ConnectionLost
+from twisted.python.failure import Failure
+
 from simulator.network.hosts import Hosts, normalise_name
 from simulator.network.links import Link
 from simulator.network.pipe import PipeEnd
@@ -50,10 +53,6 @@ class ConnectionFaults:
         self._paths: list[tuple[Scope, Link]] = []
         self._lasting: list[tuple[Scope, OnConnection, dict[PipeEnd, Callable[[], None]]]] = []
         self._ends: set[PipeEnd] = set()
-
-    @property
-    def idle(self) -> bool:
-        return not self._refusals and not self._lasting and not self._dns and not self._paths
 
     # -- the path to some hosts -----------------------------------------------------------------
 
@@ -211,9 +210,6 @@ def vanish(end: PipeEnd) -> Callable[[], None]:
         far.connected = False
         protocol = far.protocol
         if protocol is not None:
-            from twisted.internet.error import ConnectionLost
-            from twisted.python.failure import Failure
-
             protocol.connectionLost(Failure(ConnectionLost("the modem side went silent")))
     return hold(end)
 
