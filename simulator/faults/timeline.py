@@ -116,7 +116,7 @@ class When:
             return False
         if self.host is None:
             return True
-        host = self.host.lower()
+        host = self.host.lower().rstrip(".")  # as the hosts table writes names
         return host == fields.get("host") or host in fields.get("names", ())
 
 
