@@ -21,6 +21,7 @@ cts      106      modem -> host  (clear to send)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -100,6 +101,10 @@ class Channel:
         self.device_powered = True
         self.dropped_rx = 0
         self._signals_with_power = self.modem_signals
+        #: Faults on the line (``simulator.faults.serial``): each ``filter(data) -> data``
+        #: sees the bytes of one direction before the other end does; b"" keeps them all.
+        self.rx_filters: list[Callable[[bytes], bytes]] = []
+        self.tx_filters: list[Callable[[bytes], bytes]] = []
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -138,6 +143,18 @@ class Channel:
         if self._device is not None:
             self._device.host_closed()
 
+    def hang_up(self) -> None:
+        """Cut the host off as its transport can: a TCP or RFC 2217 host is disconnected, a
+        PTY hangs up (the host reads end of file, writes fail with EIO;
+        the path leads to a new PTY).  The host may come
+        back."""
+        host = self._host
+        if host is None:
+            return
+        end = getattr(host, "hang_up", None) or getattr(host, "disconnect", None)
+        if end is not None:
+            end()
+
     def add_tap(self, tap) -> None:
         """``tap(direction, data)`` sees every byte: direction ``"rx"`` (host to modem) or
         ``"tx"`` (modem to host).  Used for transcripts."""
@@ -152,6 +169,10 @@ class Channel:
         if not self.device_powered:
             self.dropped_rx += len(data)
             return
+        for line_filter in list(self.rx_filters):
+            data = line_filter(data)
+            if not data:
+                return
         for tap in self._taps:
             tap("rx", data)
         if self._device is not None:
@@ -182,6 +203,10 @@ class Channel:
         if not self.device_powered:
             self.dropped_tx += len(data)
             return
+        for line_filter in list(self.tx_filters):
+            data = line_filter(data)
+            if not data:
+                return
         for tap in self._taps:
             tap("tx", data)
         if self._host is not None:

@@ -185,6 +185,9 @@ class Interpreter:
     # -- output ---------------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
+        if self.modem.output_hooks and self.mode is not Mode.DATA:
+            for hook in list(self.modem.output_hooks):
+                data = hook(self, data)
         self.channel.write(data)
 
     def urc(self, lines: str | list[str] | tuple[str, ...] | bytes | None) -> None:
@@ -324,6 +327,14 @@ class Interpreter:
                   text=text)
         if self.modem.observers:
             self.modem.notify("command", self.port, line=f"AT{text}")
+        if self.modem.line_hooks:
+            for hook in list(self.modem.line_hooks):
+                if hook(self, f"AT{text}"):
+                    return  # the hook answers the line (``answer_line``, ``run_line``)
+        self.run_line(text)
+
+    def run_line(self, text: str) -> None:
+        """Run a command line (without ``AT``) as if the host had just sent it."""
         try:
             commands = parse_line(text, self.session.traits.extended_prefixes)
         except AtError:
@@ -423,7 +434,19 @@ class Interpreter:
         self._finish_line(results.result(code, self.profile, text),
                           error=code is ResultCode.ERROR)
 
+    def hold_line(self) -> None:
+        """A line hook keeps the line waiting: input and URCs queue as while a command runs."""
+        self.mode = Mode.EXECUTING
+
+    def answer_line(self, data: bytes, error: bool = False) -> None:
+        """A line hook's own final answer to the line it holds (or took)."""
+        self.mode = Mode.EXECUTING
+        self._finish_line(data, error)
+
     def _finish_line(self, data: bytes, error: bool = False) -> None:
+        if self.modem.final_hooks:
+            for hook in list(self.modem.final_hooks):
+                data = hook(self, data)
         self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND

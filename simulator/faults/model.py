@@ -25,7 +25,7 @@ log = Logger(namespace="atsim.faults")
 #: The value types a fault argument can have.  The scenario reads each from YAML with the
 #: reader of the same name (``250ms``, ``"30%"``, ``"40kbit/s"``), a caller in code passes the
 #: Python value (seconds, 0..1, bit/s).
-ARG_TYPES = ("duration", "probability", "rate", "integer", "text", "choice")
+ARG_TYPES = ("duration", "probability", "rate", "integer", "text", "choice", "size")
 
 _REQUIRED = object()
 
@@ -71,6 +71,10 @@ class Arg:
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a {self.type}, got {value!r}")
+        if self.type == "size":
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"expected a number of bytes (10KiB, 512), got {value!r}")
+            return value
         if self.type == "integer":
             if not isinstance(value, int) or not self.minimum <= value <= self.maximum:
                 raise ValueError(f"expected a whole number from {self.minimum} to "
@@ -88,11 +92,21 @@ class Arg:
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    """What a fault acts on: a modem, narrowed to a host or port where the kind allows it."""
+    """What a fault acts on: a modem, narrowed to a host or port where the kind allows it.
+
+    ``event`` is what the modem reported when a ``when:`` entry started the fault (the command
+    line, the connection whose bytes were counted), so that a fault can act on that very
+    thing: a ``reply`` answers the command that triggered it, a ``reset_peer`` resets the
+    connection that moved the bytes."""
 
     modem: Modem
     host: str | None = None
     port: int | None = None
+    event: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
+    #: Set by ``Injector.apply``: a fault that is over by itself (a ``reply`` used its
+    #: ``times``) calls it so that its handle ends, logged and counted like an undo.
+    finished: Callable[[], None] = dataclasses.field(default=lambda: None, compare=False,
+                                                     repr=False)
 
     def narrowing(self) -> frozenset[str]:
         return frozenset(k for k in ("host", "port") if getattr(self, k) is not None)
@@ -119,6 +133,8 @@ class FaultKind:
     narrowing: frozenset[str] = frozenset()
     #: Every argument is optional but at least one must be given (``link``).
     at_least_one: bool = False
+    #: Exactly one of these arguments must be given (``drop_bytes``: rate or count).
+    exactly_one: tuple[str, ...] = ()
 
     def check(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Every argument checked and defaults filled in; FaultError names the bad one."""
@@ -130,6 +146,11 @@ class FaultKind:
                                  name)
         if self.at_least_one and not args:
             raise FaultError(f"{self.name} needs at least one of: {', '.join(self.args)}")
+        given = [name for name in self.exactly_one if args.get(name) is not None]
+        if self.exactly_one and len(given) != 1:
+            raise FaultError(f"{self.name} needs one of {' or '.join(self.exactly_one)}, "
+                             f"not {'both' if given else 'neither'}",
+                             given[-1] if given else None)
         for name, arg in self.args.items():
             if name not in args:
                 if arg.required:
@@ -242,13 +263,26 @@ class Injector:
         extra = target.narrowing() - kind.narrowing
         if extra:
             raise FaultError(f"{kind.name} cannot be narrowed to a {', '.join(sorted(extra))}")
+        handle: list[Active] = []
+        over = []
+
+        def finished() -> None:  # the fault says it is over by itself
+            if handle:
+                handle[0].undo()
+            else:  # over while it was starting: ended right after the start is logged
+                over.append(True)
+
+        target = dataclasses.replace(target, finished=finished)
         undo = kind.start(target, kind.check(fault.arguments))
         self.counts[kind.name, "start"] += 1
         active = Active(self, fault, target, undo, cause)
+        handle.append(active)
         log.info("{modem} fault {fault} started{how}{why}", modem=target.modem.name,
                  fault=str(fault), how=" (an event)" if undo is None else "",
                  why=f" by {cause}" if cause else "", kind=kind.name, edge="start")
         self._tell(active, "start")
+        if over:
+            active.undo()
         return active
 
     def _tell(self, active: Active, edge: str) -> None:

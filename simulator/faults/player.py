@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from twisted.application.service import Service
 from twisted.internet.interfaces import IReactorTime
 
-from simulator.faults.model import Active, FaultError, Injector
+from simulator.faults.model import Active, FaultError, Injector, Target
 from simulator.faults.schedule import Action, Schedule
 from simulator.faults.timeline import START, Entry
 from simulator.logs import Logger
@@ -35,6 +35,9 @@ class TimelinePlayer(Service):
         self.active: dict[tuple[int, str], Active] = {}
         self._start_time = 0.0
         self._call = None
+        self._watched: list = []
+        self._pending: list[tuple[str, str, dict]] = []
+        self._handling = False
 
     def startService(self) -> None:
         super().startService()
@@ -42,12 +45,71 @@ class TimelinePlayer(Service):
         log.info("timeline: {count} entr{ies}, drawn from seed {seed} (the same --seed "
                  "repeats every fault at the same moment)", count=len(self.entries),
                  ies="y" if len(self.entries) == 1 else "ies", seed=self.seed)
+        if self.schedule.watches_events:
+            self._watch()
         self._arm()
 
-    def stopService(self):
+    def _watch(self) -> None:
+        """``when:`` entries: every modem's reports, and its network's (sockets, bytes)."""
+        routers = []
+        for modem in self.modems.values():
+            modem.observers.append(self._modem_event)
+            network = modem.ip_network
+            if network is not None and network.router not in routers:
+                routers.append(network.router)
+        for router in routers:
+            router.observers.append(self._network_event)
+        self._watched = routers
+
+    def _unwatch(self) -> None:
+        for modem in self.modems.values():
+            if self._modem_event in modem.observers:
+                modem.observers.remove(self._modem_event)
+        for router in self._watched:
+            if self._network_event in router.observers:
+                router.observers.remove(self._network_event)
+        self._watched = []
+
+    def _modem_event(self, modem, kind: str, port, fields) -> None:
+        self._event(modem.name, kind, fields)
+
+    def _network_event(self, modem: str, kind: str, fields) -> None:
+        if modem in self.modems:
+            self._event(modem, kind, fields)
+
+    def _event(self, modem: str, kind: str, fields) -> None:
+        """An event a modem reported.  A fault it starts acts at once (a ``reply`` answers the
+        very command being reported).  Events reported while a fault starts (the URC an
+        injected line shows, the registration a deregister changes) are taken afterwards,
+        in order, so that an entry whose fault causes its own event cannot nest without
+        end."""
+        if not self.running:
+            return
+        self._pending.append((modem, kind, dict(fields)))
+        if self._handling:
+            return
+        self._handling = True
+        try:
+            while self._pending:
+                modem, kind, fields = self._pending.pop(0)
+                actions = self.schedule.event(self.clock.seconds() - self._start_time, modem,
+                                              kind, fields)
+                for action in actions:
+                    self._perform(action)
+                if actions:
+                    self._disarm()
+                    self._arm()
+        finally:
+            self._handling = False
+
+    def _disarm(self) -> None:
         if self._call is not None and self._call.active():
             self._call.cancel()
         self._call = None
+
+    def stopService(self):
+        self._unwatch()
+        self._disarm()
         for active in list(self.active.values()):
             active.undo()
         self.active.clear()
@@ -75,9 +137,9 @@ class TimelinePlayer(Service):
             if active is not None:
                 active.undo()
             return
+        target = Target(self.modems[action.modem], event=action.event)
         try:
-            active = self.injector.apply(entry.fault, self.modems[action.modem],
-                                         cause=entry.describe(action.entry))
+            active = self.injector.apply(entry.fault, target, cause=entry.describe(action.entry))
         except FaultError as e:  # the modem cannot take it (no IP network): say so, go on
             log.error("{modem} {entry}: {error}", modem=action.modem,
                       entry=entry.describe(action.entry), error=str(e))

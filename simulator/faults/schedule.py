@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 
 from simulator.faults.model import REGISTRY
-from simulator.faults.timeline import END, START, After, At, Entry, Every, check_after
+from simulator.faults.timeline import END, START, After, At, Entry, Every, When, check_after
 
 #: Slack when comparing times: a reactor's float arithmetic may wake a hair early.
 EPSILON = 1e-9
@@ -28,6 +28,8 @@ class Action:
     edge: str  # START or END
     entry: int
     modem: str
+    #: For the start of a ``when:`` entry: what the modem reported (the fault's target event).
+    event: dict | None = dataclasses.field(default=None, compare=False)
 
 
 def entry_rng(seed: int, modem: str, entry: int) -> random.Random:
@@ -62,6 +64,10 @@ class Schedule:
         self._pushed = 0
         self._rngs: dict[tuple[int, str], random.Random] = {}
         self._active: set[tuple[int, str]] = set()
+        #: (entry, modem) -> matching events seen / occurrences started, for ``when`` entries.
+        self._seen: dict[tuple[int, str], int] = {}
+        self._occurred: dict[tuple[int, str], int] = {}
+        self._watching = [i for i, e in enumerate(self.entries) if isinstance(e.trigger, When)]
         #: (entry name, edge) -> the entries triggered by it.
         self._followers: dict[tuple[str, str], list[int]] = {}
         for i, entry in enumerate(self.entries):
@@ -91,6 +97,32 @@ class Schedule:
             else:
                 self._end(time, index, modem, actions)
         return actions
+
+    @property
+    def watches_events(self) -> bool:
+        """Whether any entry is a ``when:`` entry (the player watches the modems only then)."""
+        return bool(self._watching)
+
+    def event(self, now: float, modem: str, kind: str, fields: dict) -> list[Action]:
+        """What a modem reported at ``now``: the actions of the ``when`` entries it triggers,
+        then every timed action due by ``now``.  An occurrence of a ``when`` entry that comes
+        while its last one still runs on that modem ends the last one first."""
+        actions: list[Action] = []
+        for index in self._watching:
+            trigger = self.entries[index].trigger
+            if modem not in self.targets[index] or not trigger.matches(kind, fields):
+                continue
+            key = (index, modem)
+            self._seen[key] = seen = self._seen.get(key, 0) + 1
+            if seen % trigger.count:
+                continue
+            if trigger.times is not None and self._occurred.get(key, 0) >= trigger.times:
+                continue
+            self._occurred[key] = self._occurred.get(key, 0) + 1
+            if key in self._active:
+                self._end(now, index, modem, actions)
+            self._occur(now, index, modem, actions, dict(fields))
+        return actions + self.advance(now)
 
     def is_active(self, index: int, modem: str) -> bool:
         return (index, modem) in self._active
@@ -132,7 +164,8 @@ class Schedule:
             self._push_occurrence(index, modem, first + occurrence * trigger.period,
                                   occurrence + 1)
 
-    def _occur(self, time: float, index: int, modem: str, actions: list[Action]) -> None:
+    def _occur(self, time: float, index: int, modem: str, actions: list[Action],
+               event: dict | None = None) -> None:
         entry = self.entries[index]
         if entry.until is not None and time >= entry.until - EPSILON:
             return
@@ -140,7 +173,7 @@ class Schedule:
             return
         if (index, modem) in self._active:  # still running from its last occurrence
             return
-        actions.append(Action(time, START, index, modem))
+        actions.append(Action(time, START, index, modem, event))
         self._follow(entry, START, time, modem)
         if REGISTRY.get(entry.fault.kind).event:
             self._follow(entry, END, time, modem)

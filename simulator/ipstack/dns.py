@@ -121,6 +121,11 @@ class _Lookup(protocol.DatagramProtocol):
         if answer.rCode == dns.ENAME:
             self._fail(Reason.NAME_NOT_FOUND)
             return
+        if answer.rCode == dns.ESERVER:  # SERVFAIL: ask the next server now, as resolvers do
+            if self.timer is not None and self.timer.active():
+                self.timer.cancel()
+            self._ask()
+            return
         for record in answer.answers:
             if record.type == dns.A:
                 self._end()

@@ -113,6 +113,15 @@ class Modem:
         #: results, URCs, state changes) for the event log.  Reporters test the list before
         #: building an event, so a modem nobody watches pays one truth test.
         self.observers: list[Observer] = []
+        # Faults of the AT engine (``simulator.faults.at``) hook every channel here, so that
+        # a modem without faults pays one truth test per line and per write:
+        #: ``hook(interpreter, line) -> bool``: True takes the command line (``AT...``) from
+        #: the engine; the hook answers it (``answer_line``) or runs it later (``run_line``).
+        self.line_hooks: list[Callable[[Interpreter, str], bool]] = []
+        #: ``hook(interpreter, data) -> data``: the final result code about to be shown.
+        self.final_hooks: list[Callable[[Interpreter, bytes], bytes]] = []
+        #: ``hook(interpreter, data) -> data``: every write outside data mode.
+        self.output_hooks: list[Callable[[Interpreter, bytes], bytes]] = []
 
     def __repr__(self) -> str:
         return f"<Modem {self.name} ({self.dialect.name})>"

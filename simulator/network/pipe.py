@@ -75,6 +75,14 @@ class Lane:
         self.delivered = 0  # bytes handed to the receiving protocol
         #: When a segment last arrived at the receiver (its ACK is what the sender hears).
         self.last_arrival_at: float | None = None
+        #: ``callback(size)`` after each delivery (the router's byte counts for observers).
+        self.on_delivered: list = []
+        # Faults on this direction (``simulator.network.netfaults``): held lanes send nothing
+        # (bytes wait, nothing closes); a slice cuts segments to ``size`` bytes arriving
+        # ``delay`` apart; ``fin_delay`` holds the FIN back after the last byte.
+        self.held = 0
+        self.slice: tuple[int, float] | None = None
+        self.fin_delay = 0.0
 
     @property
     def unsent(self) -> int:
@@ -134,10 +142,11 @@ class Lane:
             self._pumping = False
 
     def _transmit(self) -> None:
-        if self.closed or not stages_up(self.stages):
+        if self.closed or self.held or not stages_up(self.stages):
             return
         now = self.clock.seconds()
-        mss = path_mss(self.stages)
+        mss = path_mss(self.stages) if self.slice is None else min(self.slice[0],
+                                                                    path_mss(self.stages))
         while self._unsent:
             room = self.window - self._in_flight_bytes - self._arrived_bytes
             if room <= 0:
@@ -150,14 +159,15 @@ class Lane:
             self.sent += size
         if self._fin_queued and not self._fin_sent and not self._unsent:
             self._fin_sent = True
-            self._in_flight.append((self._arrival(0, now), _FIN))
+            self._in_flight.append((self._arrival(0, now) + self.fin_delay, _FIN))
             if self.sender is not None:
                 self.sender._fin_transmitted()
         self._arm()
 
     def _arrival(self, size: int, now: float) -> float:
         # Jitter must not reorder a byte stream: a segment never overtakes the one before.
-        self._last_arrival = max(transit(self.stages, size, now), self._last_arrival)
+        spacing = self.slice[1] if self.slice is not None and size else 0.0
+        self._last_arrival = max(transit(self.stages, size, now), self._last_arrival + spacing)
         return self._last_arrival
 
     def _arm(self) -> None:
@@ -200,6 +210,8 @@ class Lane:
                     continue
                 self.delivered += len(chunk)
                 receiver._data_received(chunk)
+                for callback in self.on_delivered:
+                    callback(len(chunk))
         finally:
             self._delivering = False
         self.pump()  # the window may have opened

@@ -31,6 +31,7 @@ from simulator.logs import Logger
 from simulator.network.errors import BearerReleased, Reason, RouteError
 from simulator.network.hosts import Hosts, ipv4_literal
 from simulator.network.links import Link, Shaper, transit
+from simulator.network.netfaults import ConnectionFaults
 from simulator.network.pipe import Pipe, PipeEnd
 from simulator.network.resolver import Resolver
 from simulator.network.splice import Splice
@@ -96,6 +97,13 @@ class Router:
         self._ends: dict[str, set[PipeEnd]] = {}  # connection ends on each bearer address
         self._attempts: dict[str, set[_TcpConnect]] = {}
         self._next_port: dict[str, int] = {}
+        #: ``observer(modem, kind, fields)`` sees what the modems' connections do: "socket"
+        #: (state opened/closed, host, port, names), "bytes" (moved, before: the connection's
+        #: count of bytes delivered both ways after and before a delivery) and "bearer" (state
+        #: up/down, address).  Nothing is counted while the list is empty.
+        self.observers: list[Callable[[str, str, dict], None]] = []
+        #: Per-modem faults on connections (``simulator.network.netfaults``), by modem name.
+        self.faults: dict[str, ConnectionFaults] = {}
 
     # -- the table ----------------------------------------------------------------------------
 
@@ -106,13 +114,49 @@ class Router:
     def bearer_at(self, address: str) -> Bearer | None:
         return self._bearers.get(address)
 
+    def report(self, modem: str, kind: str, **fields) -> None:
+        for observer in list(self.observers):
+            observer(modem, kind, fields)
+
+    def _opened(self, modem: str, end: PipeEnd, what: str) -> None:
+        """A modem's connection is up: logged, and told to the observers with its bytes."""
+        log_connection(self.clock, modem, end, what)
+        self.connection_faults(modem).opened(end)
+        if not self.observers:
+            return
+        address, port = end.remote
+        host = self.hosts.by_address(address)
+        far = {"host": address, "port": port,
+               "names": tuple(host.names) if host is not None else (), "connection": end}
+        self.report(modem, "socket", state="opened", **far)
+        end.pipe.closed_callbacks.append(
+            lambda: self.report(modem, "socket", state="closed", **far))
+
+        def delivered(size: int) -> None:
+            moved = end.lane_in.delivered + end.lane_out.delivered
+            self.report(modem, "bytes", moved=moved, before=moved - size, **far)
+
+        end.lane_in.on_delivered.append(delivered)
+        end.lane_out.on_delivered.append(delivered)
+
+    def connection_faults(self, modem: str) -> ConnectionFaults:
+        """The faults on ``modem``'s connections (made on first use)."""
+        faults = self.faults.get(modem)
+        if faults is None:
+            faults = self.faults[modem] = ConnectionFaults(self.hosts)
+        return faults
+
     def bearer_activated(self, bearer: Bearer) -> None:
+        if self.observers:
+            self.report(bearer.modem, "bearer", state="up", address=bearer.address)
         self._bearers[bearer.address] = bearer
         # Where this bearer's ephemeral ports start: drawn once, as a real stack randomises it.
         self._next_port[bearer.address] = bearer.rng.randrange(len(EPHEMERAL_PORTS))
 
     def bearer_released(self, bearer: Bearer) -> None:
         address = bearer.address
+        if self.observers and address in self._bearers:
+            self.report(bearer.modem, "bearer", state="down", address=address)
         for attempt in list(self._attempts.pop(address, ())):
             attempt.fail(Reason.BEARER_RELEASED)
         for end in list(self._ends.pop(address, ())):
@@ -239,7 +283,7 @@ class Router:
                     inbound_stages, a_link=listener.link)
         if listener.bearer is not None:
             self._watch(listener.bearer, pipe.a, pipe)
-            log_connection(self.clock, listener.bearer.modem, pipe.a, "accepted from the host")
+            self._opened(listener.bearer.modem, pipe.a, "accepted from the host")
         on_pipe(pipe)
         pipe.b.attach(far_end_protocol)
         pipe.a.attach(inner)
@@ -269,7 +313,7 @@ class Router:
             pipe = Pipe(self.clock, destination, source, (link.uplink,), (link.downlink,),
                         a_link=link)
             self._watch(listener.bearer, pipe.a, pipe)
-            log_connection(self.clock, listener.bearer.modem, pipe.a, "accepted")
+            self._opened(listener.bearer.modem, pipe.a, "accepted")
             pipe.a.attach(inner)
             answer = transit((link.uplink,), 0, at)
             self.clock.callLater(max(0.0, answer - self.clock.seconds()), established, pipe)
@@ -352,6 +396,11 @@ class Router:
         if link is not None and (not link.is_up or link.loses()):
             return
         first = (link.uplink,) if link is not None else ()
+        faults = self.faults.get(link.owner) if link is not None else None
+        if faults is not None and faults.narrowed:
+            if faults.drops_datagram(*destination):
+                return
+            first += tuple(path.uplink for path in faults.paths(*destination))
         at = transit(first, len(data), now)
         exposure = getattr(source, "exposure", None)
         if exposure is not None and exposure.knows(destination):
@@ -368,6 +417,11 @@ class Router:
             if link is not None and (not link.is_up or link.loses()):
                 return
             stages = (link.downlink,) if link is not None else ()
+            faults = self.faults.get(link.owner) if link is not None else None
+            if faults is not None and faults.narrowed:
+                if faults.drops_datagram(*origin):
+                    return
+                stages = (*(path.downlink for path in faults.paths(*origin)), *stages)
             self._deliver_udp_at(now, destination, data, origin, stages)
             return
         real = self._real_udp_target(destination)
@@ -526,6 +580,13 @@ class _TcpConnect:
     def _syn_arrives(self, now: float, loopback: bool = False) -> None:
         if self.done:
             return
+        faults = self.router.faults.get(self.bearer.modem)
+        verdict = faults.verdict(*self.destination) if faults is not None else None
+        if verdict == "ignore":  # the SYN goes unanswered: the connect times out
+            return
+        if verdict == "refuse":
+            self.fail_after_return(Reason.REFUSED, now)
+            return
         route = self.router.tcp_route(*self.destination)
         link = self.bearer.link
         if isinstance(route, Reason):
@@ -558,7 +619,7 @@ class _TcpConnect:
         self.pipe = pipe
         if listener.bearer is not None:
             self.router._watch(listener.bearer, pipe.b, pipe)
-            log_connection(self.clock, listener.bearer.modem, pipe.b, "accepted")
+            self.router._opened(listener.bearer.modem, pipe.b, "accepted")
         pipe.b.attach(inner)
         self._later(transit(back, 0, now), self._established)
 
@@ -596,7 +657,7 @@ class _TcpConnect:
         address, port = self.local
         router._watch(self.bearer, pipe.a, pipe,
                       on_closed=lambda: router._release_tcp_port(address, port))
-        log_connection(self.clock, self.bearer.modem, pipe.a, "connected to")
+        self.router._opened(self.bearer.modem, pipe.a, "connected to")
         pipe.a.attach(self.protocol)
         self.deferred.callback(port)
 

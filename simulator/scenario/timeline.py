@@ -4,6 +4,7 @@ scenario's modems, so a mistake stops start-up with its file, line and key."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,13 +13,19 @@ import yaml
 from simulator.faults import REGISTRY, Fault, FaultError, FaultKind, make_fault
 from simulator.faults.selectors import Selector
 from simulator.faults.timeline import (
+    BEARER_STATES,
+    CALL_STATES,
     END,
+    REGISTRATION_STATES,
+    SOCKET_STATES,
     START,
+    WHEN_EVENTS,
     After,
     At,
     Entry,
     Every,
     TimelineError,
+    When,
     check_after,
 )
 from simulator.scenario.ipnetwork import _probability, _rate
@@ -28,6 +35,22 @@ from simulator.scenario.unique import UniqueValues
 ENTRY_KEYS = ("name", "at", "after", "every", "jitter", "times", "when", "probability",
               "modems", "do", "for", "until")
 AFTER_KEYS = (START, END, "delay")
+WHEN_KEYS = (*WHEN_EVENTS, "count", "host", "port")
+
+_SIZE = re.compile(r"\s*([0-9]+)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*")
+_UNITS = {None: 1, "B": 1, "KB": 1000, "KiB": 1024, "MB": 1000**2, "MiB": 1024**2,
+          "GB": 1000**3, "GiB": 1024**3}
+
+
+def read_size(node: Node) -> int:
+    """A number of bytes: ``512``, ``10KiB`` (1024), ``10KB`` (1000), ``2MiB``."""
+    if isinstance(node.yaml, yaml.ScalarNode) and node.yaml.tag.endswith(":int"):
+        return node.integer(0, 2**62)
+    match = _SIZE.fullmatch(node.string()) if isinstance(node.yaml, yaml.ScalarNode) else None
+    if match is None:
+        node.fail(f"expected a number of bytes such as 512, 10KiB or 2MB, got "
+                  f"{node.yaml.value if isinstance(node.yaml, yaml.ScalarNode) else 'a list'!r}")
+    return int(match[1]) * _UNITS[match[2]]
 
 #: How each argument type of a fault kind is read from YAML.
 ARG_READERS: dict[str, Callable[..., Any]] = {
@@ -35,6 +58,7 @@ ARG_READERS: dict[str, Callable[..., Any]] = {
     "probability": _probability,
     "rate": _rate,
     "text": Node.string,
+    "size": read_size,
 }
 
 
@@ -61,9 +85,6 @@ def _read_entry(item: Node, modems: Sequence[str]) -> Entry:
                     "the modems of an entry are given with modems:, not on: "
                     "(which YAML reads as true)")
     fields = item.mapping(ENTRY_KEYS, required=("do",))
-    if "when" in fields:
-        fields["when"].fail("event triggers (when:) are not available yet; use at, after or "
-                            "every")
     fault = read_fault(fields["do"])
     values: dict[str, Any] = {"fault": fault, "source": item.source}
     values["trigger"] = _read_trigger(fields, item)
@@ -93,16 +114,21 @@ def _read_entry(item: Node, modems: Sequence[str]) -> Entry:
     return Entry(**values)
 
 
-def _read_trigger(fields, item: Node) -> At | After | Every:
-    given = [key for key in ("at", "after", "every") if key in fields]
+def _read_trigger(fields, item: Node) -> At | After | Every | When:
+    given = [key for key in ("at", "after", "every", "when") if key in fields]
     if not given:
-        item.fail("needs a trigger: at, after or every")
-    if "after" in fields and len(given) > 1:
-        fields[given[1] if given[0] == "after" else given[0]].fail(
-            "after cannot be combined with at or every")
-    for key in ("jitter", "times"):
-        if key in fields and "every" not in fields:
-            fields[key].fail(f"{key} goes with every")
+        item.fail("needs a trigger: at, after, every or when")
+    for alone in ("after", "when"):
+        if alone in fields and len(given) > 1:
+            other = [key for key in given if key != alone][0]
+            fields[other].fail(f"{alone} cannot be combined with {other}")
+    if "jitter" in fields and "every" not in fields:
+        fields["jitter"].fail("jitter goes with every")
+    if "times" in fields and "every" not in fields and "when" not in fields:
+        fields["times"].fail("times goes with every or when")
+    if "when" in fields:
+        times = fields["times"].integer(1, 2**31 - 1) if "times" in fields else 1
+        return read_when(fields["when"], times)
     if "every" in fields:
         period = fields["every"].duration()
         if period <= 0:
@@ -116,6 +142,39 @@ def _read_trigger(fields, item: Node) -> At | After | Every:
     if "at" in fields:
         return At(fields["at"].duration())
     return _read_after(fields["after"])
+
+
+def read_when(node: Node, times: int = 1) -> When:
+    """``when: {command: "AT+CGACT=1,1", count: 3}``, ``when: {bytes: 10KiB, host: www}``."""
+    fields = node.mapping(WHEN_KEYS)
+    events = [key for key in WHEN_EVENTS if key in fields]
+    if len(events) != 1:
+        node.fail(f"name one event: {', '.join(WHEN_EVENTS)}")
+    what = events[0]
+    where = fields[what]
+    if what in ("command", "result", "urc"):
+        value: object = where.string()
+        if not value:
+            where.fail("must not be empty")
+    elif what == "registration":
+        value = where.choice(tuple(REGISTRATION_STATES))
+    elif what == "bearer":
+        value = where.choice(BEARER_STATES)
+    elif what == "socket":
+        value = where.choice(SOCKET_STATES)
+    elif what == "call":
+        value = where.choice(CALL_STATES)
+    else:
+        value = read_size(where)
+        if value <= 0:
+            where.fail("must be more than 0 bytes")
+    for key in ("host", "port"):
+        if key in fields and what not in ("socket", "bytes"):
+            fields[key].fail(f"{key} narrows socket and bytes events only")
+    host = fields["host"].string() if "host" in fields else None
+    port = fields["port"].integer(1, 65535) if "port" in fields else None
+    count = fields["count"].integer(1, 2**31 - 1) if "count" in fields else 1
+    return When(what, value, count=count, times=times, host=host, port=port)
 
 
 def _read_after(node: Node) -> After:

@@ -188,6 +188,8 @@ class PtyMaster:
         self.host_attached = False
         #: How many times a host opened the slave (for logs and tests).
         self.opens = 0
+        #: What ``hang_up`` does (the service's reopen); None: close the master only.
+        self.on_hang_up = None
 
     @property
     def dropped_output(self) -> int:
@@ -390,6 +392,14 @@ class PtyMaster:
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         """A PTY has no DCD/RI/DSR/CTS to show; see the module doc."""
 
+    def hang_up(self) -> None:
+        """The line is cut: the host holding the slave reads end of file, its writes fail with
+        EIO and its poll sees POLLHUP."""
+        if self.on_hang_up is not None:
+            self.on_hang_up()
+        else:
+            self.close()
+
     def _write_some(self, data: bytes) -> int | None:
         """Write what the kernel takes now: the count written, or None when the host turned
         out to be gone."""
@@ -475,6 +485,7 @@ class PtyPortService(service.Service):
             output_limit=self._output_limit,
             watcher=self._watcher(),
         )
+        self.master.on_hang_up = self.hang_up
         self.master.start()
         try:
             previous = install_symlink(self.path, slave_name)
@@ -496,6 +507,19 @@ class PtyPortService(service.Service):
             slave=slave_name,
         )
         service.Service.startService(self)
+
+    def hang_up(self) -> None:
+        """Close the PTY under the host (it is hung up, as when a USB modem goes away) and
+        put a new one behind the same path, which the host may open again."""
+        if self.master is None:
+            return
+        old = self.master.slave_name
+        self.master.close()
+        self.master = None
+        self._remove_symlink(old)
+        log.info("{label}: hung up {slave}", label=self.label, slave=old)
+        self.running = False  # startService opens the new PTY and sets it again
+        self.startService()
 
     def _watcher(self) -> SlaveWatcher | None:
         if not self._watch_opens:

@@ -122,6 +122,22 @@ class ApiTests(unittest.TestCase):
         self.assertEqual(again.status, 404)
         self.assertIn("no running fault", again.json()["error"])
 
+    async def test_a_reply_used_up_by_the_host_ends_by_itself(self):
+        ports = free_tcp_ports(1)
+        client = self.start(lab_scenario(ports))
+        await self.registered("lab-1")
+        applied = await client.post("/faults", {
+            "modems": "lab-1", "fault": {"reply": {"text": "+CME ERROR: 148", "times": 1}}})
+        self.assertEqual(applied.status, 201, applied.body)
+        self.assertEqual(len((await client.get("/faults")).json()["faults"]), 1)
+        host = await open_host(ports[0])
+        self.addCleanup(host.close)
+        host.transport.write(b"AT+CGATT=1\r")
+        await host.until(b"+CME ERROR: 148\r\n")
+        self.assertEqual((await client.get("/faults")).json()["faults"], [])
+        host.transport.write(b"AT\r")
+        await host.until(b"AT\r\r\nOK\r\n")
+
     async def test_faults_of_the_timeline_are_listed_too_and_can_be_ended(self):
         text = lab_scenario([]) + ("timeline:\n  - at: 0s\n    modems: gw-1\n"
                                    "    do: link_down\n")

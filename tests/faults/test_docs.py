@@ -20,7 +20,7 @@ def test_every_example_loads_with_a_timeline(tmp_path, block):
 
 
 def test_every_registered_fault_has_its_section():
-    sections = set(re.findall(r"^### `(\w+)`", TEXT, re.M))
+    sections = set(re.findall(r"^#{3,4} `(\w+)`", TEXT, re.M))
     assert sections == set(REGISTRY.names())
 
 
@@ -32,3 +32,9 @@ def test_no_fault_listed_as_not_yet_available_exists():
 def test_the_example_scenario_loads(tmp_path):
     scenario = loads(SCENARIO.read_text(), tmp_path / "flaky-network.yaml")
     assert len(scenario.modems) == 10 and len(scenario.timeline) == 4
+
+
+def test_the_dying_server_scenario_loads(tmp_path):
+    path = SCENARIO.with_name("dying-server.yaml")
+    scenario = loads(path.read_text(), tmp_path / "dying-server.yaml")
+    assert len(scenario.modems) == 20 and len(scenario.timeline) == 7

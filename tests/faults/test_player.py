@@ -153,3 +153,103 @@ def test_the_clock_of_the_player_is_the_injected_one():
     assert bench.port.take() == ""
     clock.advance(5)
     assert bench.port.take() == urc("+X")
+
+
+# -- when: entries on a running modem ----------------------------------------------------------
+
+
+def test_a_reply_triggered_by_a_command_answers_that_very_command():
+    from simulator.faults.timeline import When
+    from tests.modem.bench import cme
+
+    bench = Bench(registered=True)
+    entries = [Entry(make_fault("reply", {"text": "+CME ERROR: 148"}),
+                     When("command", "AT+CGACT=1,1", count=3))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    assert bench.at("+CGDCONT=1,\"IP\",\"internet\"") == OK
+    first = bench.at("+CGACT=1,1")
+    assert first != cme(148)
+    assert bench.at("+CGACT=0,1") == OK
+    assert bench.at("+CGACT=1,1") == first  # the 2nd time: the true answer again
+    assert bench.at("+CGACT=0,1") == OK
+    assert bench.at("+CGACT=1,1") == cme(148)  # the 3rd
+    assert bench.at("+CGACT?").startswith(info("+CGACT: 1,0")[:-len(OK)])  # it did not run
+    assert bench.at("+CGACT=1,1") == first  # and the fault is over
+    player.stopService()
+    assert bench.modem.observers == []
+
+
+def test_a_connection_is_reset_once_it_has_moved_the_bytes_the_entry_names():
+    from simulator.faults.timeline import When
+    from simulator.network.errors import ConnectionReset
+    from simulator.network.spec import LinksSpec, NetworkSpec
+    from tests.network.helpers import Recorder, host, result_of
+
+    lab = NetworkSpec(hosts=(host("www.example.com", "discard"), host("echo.lab", "echo")),
+                      links=LinksSpec(default="ideal"))
+    bench = Bench(network=lab, ip_network=True)
+    entries = [Entry(make_fault("reset_peer"), When("bytes", 10240, host="www.example.com"))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    activation = bench.ip_network.activate("m1", "internet")
+    bench.advance(0)
+    bearer = result_of(activation)
+    echo, sink = Recorder(), Recorder()
+    bearer.connect_tcp("echo.lab", 7, echo)
+    bearer.connect_tcp("www.example.com", 9, sink)
+    bench.advance(1)
+    echo.transport.write(b"e" * 20000)  # another host: not counted
+    for _ in range(9):
+        sink.transport.write(b"x" * 1024)
+        bench.advance(0.1)
+    assert sink.lost is None and echo.lost is None
+    sink.transport.write(b"x" * 1024)  # the 10th KiB
+    bench.advance(1)
+    assert sink.lost is not None and sink.lost.check(ConnectionReset)
+    assert echo.lost is None and len(echo.data) == 20000
+    player.stopService()
+    assert bench.ip_network.router.observers == []
+
+
+def test_an_entry_whose_fault_causes_its_own_event_does_not_nest():
+    from simulator.faults.timeline import When
+    from tests.modem.bench import urc
+
+    bench = Bench(registered=True)
+    entries = [Entry(make_fault("urc", {"line": "+ECHO"}), When("urc", "+ECHO", times=50)),
+               Entry(make_fault("urc", {"line": "+ECHO"}), At(1))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    bench.advance(1)
+    assert bench.port.take() == urc("+ECHO") * 51  # each one after the other, 50 at most
+    player.stopService()
+
+
+def test_bearer_and_socket_events_of_the_network_trigger_entries():
+    from simulator.faults.timeline import When
+    from simulator.network.errors import ConnectionReset
+    from simulator.network.spec import LinksSpec, NetworkSpec
+    from tests.modem.bench import urc
+    from tests.network.helpers import Recorder, host, result_of
+
+    lab = NetworkSpec(hosts=(host("echo.lab", "echo"), host("other.lab", "echo")),
+                      links=LinksSpec(default="ideal"))
+    bench = Bench(network=lab, ip_network=True)
+    entries = [Entry(make_fault("urc", {"line": "+UP"}), When("bearer", "up")),
+               Entry(make_fault("reset_peer"), When("socket", "opened", host="other.lab",
+                                                    count=2))]
+    player = TimelinePlayer(entries, {"m1": bench.modem}, clock=bench.clock, seed=1)
+    player.startService()
+    activation = bench.ip_network.activate("m1", "internet")
+    bench.advance(0)
+    assert bench.port.take() == urc("+UP")
+    bearer = result_of(activation)
+    protos = [Recorder() for _ in range(4)]
+    for proto, name in zip(protos, ["other.lab", "echo.lab", "other.lab", "other.lab"],
+                           strict=True):
+        bearer.connect_tcp(name, 7, proto)
+        bench.advance(1)
+    assert [p.lost is not None and p.lost.check(ConnectionReset) is not None
+            for p in protos] == [False, False, True, False]  # the 2nd to other.lab only
+    player.stopService()

@@ -5,7 +5,7 @@ import pytest
 from simulator.faults import make_fault
 from simulator.faults.schedule import Schedule
 from simulator.faults.selectors import Selector
-from simulator.faults.timeline import END, START, After, At, Entry, Every, TimelineError
+from simulator.faults.timeline import END, START, After, At, Entry, Every, TimelineError, When
 
 MODEMS = [f"lab-{n}" for n in range(1, 21)]
 DEREGISTER = make_fault("deregister")
@@ -166,3 +166,83 @@ def test_each_draw_comes_from_the_seed_the_modem_and_the_entry(seed):
 def test_after_chains_that_name_nothing_or_loop_are_refused(entries, message):
     with pytest.raises(TimelineError, match=message.replace("[", r"\[").replace("]", r"\]")):
         Schedule(entries, MODEMS, 1)
+
+
+# -- when: events the modems report ----------------------------------------------------------
+
+
+def command(line):
+    return "command", {"line": line}
+
+
+def feed(schedule, *events, modem="lab-1", now=1.0):
+    actions = []
+    for kind, fields in events:
+        actions += schedule.event(now, modem, kind, fields)
+    return [(a.edge, a.entry, a.modem, a.event) for a in actions]
+
+
+def test_when_occurs_at_the_count_th_matching_event_of_each_modem_only():
+    reply = make_fault("reply", {"text": "ERROR"})
+    schedule = Schedule([entry(When("command", "AT+CGACT=1,1", count=3), "lab-{1..2}",
+                               fault=reply)], MODEMS, 1)
+    assert feed(schedule, command("AT+CGACT=1,1"), command("AT"), command("at+cgact=1,1")) == []
+    assert feed(schedule, command("AT+CGACT=1,1"), modem="lab-2") == []  # its own count
+    assert feed(schedule, command("AT+CGACT=1,1")) == [
+        (START, 0, "lab-1", {"line": "AT+CGACT=1,1"})]
+    assert feed(schedule, *[command("AT+CGACT=1,1")] * 6) == []  # times: 1 by default
+    assert feed(schedule, command("AT+CGACT=1,1"), modem="lab-3") == []  # not selected
+
+
+def test_when_times_repeats_every_count_events_and_ends_the_last_occurrence_first():
+    schedule = Schedule([entry(When("urc", "+CREG: 2*", count=2, times=2), "lab-1")],
+                        MODEMS, 1)
+    urc = ("urc", {"lines": ["+CREG: 2"]})
+    assert [e[:2] for e in feed(schedule, urc, urc)] == [(START, 0)]
+    assert [e[:2] for e in feed(schedule, urc, urc)] == [(END, 0), (START, 0)]
+    assert feed(schedule, urc, urc) == []
+
+
+def test_when_with_for_ends_on_the_clock():
+    schedule = Schedule([entry(When("registration", "searching"), "lab-1", duration=10)],
+                        MODEMS, 1)
+    assert feed(schedule, ("registration", {"domain": "+CREG", "stat": 1})) == []
+    assert [e[:2] for e in feed(schedule, ("registration", {"domain": "+CREG", "stat": 2}),
+                                now=5.0)] == [(START, 0)]
+    assert schedule.next_time() == 15.0
+    assert [(a.time, a.edge) for a in schedule.advance(15.0)] == [(15.0, END)]
+
+
+def test_when_bytes_occurs_as_a_connection_crosses_the_threshold_to_its_host():
+    schedule = Schedule([entry(When("bytes", 10240, host="www.example.com"), "lab-1",
+                               fault=make_fault("reset_peer"))], MODEMS, 1)
+    far = {"host": "198.18.0.7", "port": 80, "names": ("www.example.com",)}
+    other = {"host": "198.18.0.8", "port": 80, "names": ("other.lab",)}
+    assert feed(schedule, ("bytes", {"moved": 20000, "before": 0, **other})) == []
+    assert feed(schedule, ("bytes", {"moved": 10000, "before": 0, **far})) == []
+    started = feed(schedule, ("bytes", {"moved": 10300, "before": 10000, **far}))
+    assert [e[:2] for e in started] == [(START, 0)] and started[0][3]["port"] == 80
+
+
+def test_when_by_address_and_port_and_the_other_event_kinds():
+    by_address = When("socket", "closed", host="198.18.0.7", port=80)
+    assert by_address.matches("socket", {"state": "closed", "host": "198.18.0.7", "port": 80,
+                                         "names": ()})
+    assert not by_address.matches("socket", {"state": "closed", "host": "198.18.0.7",
+                                             "port": 81, "names": ()})
+    assert When("bearer", "down").matches("bearer", {"state": "down"})
+    assert When("result", "+CME ERROR: *").matches("result", {"text": "+CME ERROR: 30"})
+    assert When("call", "incoming").matches("incoming call", {"caller": "123"})
+    assert not When("call", "incoming").matches("dial", {"number": "123"})
+    assert When("call", "any").matches("dial", {"number": "123"})
+    assert When("registration", "registered").matches("registration", {"stat": 5})
+
+
+def test_when_probability_is_drawn_from_the_seed():
+    def occurrences(seed):
+        schedule = Schedule([entry(When("command", "AT", times=None), "lab-1",
+                                   fault=REBOOT, probability=0.5)], MODEMS, seed)
+        return [len(feed(schedule, command("AT"))) for _ in range(40)]
+    assert occurrences(1) == occurrences(1)
+    assert occurrences(1) != occurrences(2)
+    assert 5 < sum(occurrences(1)) < 35

@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulator.faults.timeline import END, START, After, At, Every
+from simulator.faults.timeline import END, START, After, At, Every, When
 
 HEAD = """\
 modems:
@@ -51,6 +51,29 @@ def test_entries_are_built_with_their_triggers_faults_and_selectors(scenario):
     assert denied.trigger == After("outage", END, 0.0)
 
 
+def test_when_entries_name_an_event_and_what_it_must_be(scenario):
+    loaded = scenario.load(HEAD + """\
+  - when: {command: "AT+CGACT=1,1", count: 3}
+    modems: lab-*
+    do: {reply: "+CME ERROR: 148"}
+  - when: {bytes: 10KiB, host: www.example.com, port: 80}
+    do: reset_peer
+  - when: {registration: searching}
+    times: 5
+    do: {delay_reply: {delay: 2s, match: "AT+COPS*"}}
+    for: 10s
+  - when: {socket: opened, host: echo.lab}
+    do: {limit_data: 2KB}
+""")
+    reply, reset, slow, limit = loaded.timeline
+    assert reply.trigger == When("command", "AT+CGACT=1,1", count=3, times=1)
+    assert reply.fault.arguments["text"] == "+CME ERROR: 148"
+    assert reset.trigger == When("bytes", 10240, host="www.example.com", port=80)
+    assert slow.trigger == When("registration", "searching", times=5)
+    assert slow.duration == 10.0 and slow.fault.arguments["delay"] == 2.0
+    assert limit.fault.arguments["bytes"] == 2000
+
+
 def test_no_timeline_is_an_empty_one(scenario):
     assert scenario.load("modems:\n  - name: a\n").timeline == ()
 
@@ -58,7 +81,7 @@ def test_no_timeline_is_an_empty_one(scenario):
 @pytest.mark.parametrize("entry, error", [
     # unknown fault
     ("  - at: 1s\n    do: flood\n",
-     "6: timeline[0].do: unknown fault 'flood'; faults: deregister, link, link_down"),
+     "6: timeline[0].do: unknown fault 'flood'; faults: cme_storm, corrupt_bytes, delay_reply"),
     ("  - at: 1s\n    do: {flood: {x: 1}}\n", "6: timeline[0].do.flood: unknown fault 'flood'"),
     ("  - at: 1s\n    do: {link: {}, urc: x}\n", "6: timeline[0].do: expected a fault"),
     # arguments of the wrong type, unknown, missing
@@ -70,7 +93,7 @@ def test_no_timeline_is_an_empty_one(scenario):
      "6: timeline[0].do.link.mtu: expected a whole number"),
     ("  - at: 1s\n    do: {link: {latncy: 1s}}\n",
      "6: timeline[0].do.link.latncy: unknown key; allowed keys here: bandwidth, down, "
-     "jitter, latency, loss, mtu, up (did you mean latency?)"),
+     "host, jitter, latency, loss, mtu, port, up (did you mean latency?)"),
     ("  - at: 1s\n    do: link\n", "6: timeline[0].do: link needs at least one of"),
     ("  - at: 1s\n    do: {link: 2s}\n", "6: timeline[0].do.link: link takes arguments as a "
      "mapping"),
@@ -103,9 +126,30 @@ def test_no_timeline_is_an_empty_one(scenario):
     ("  - at: 1s\n    jitter: 1s\n    do: reboot\n", "6: timeline[0].jitter: jitter goes with "
      "every"),
     ("  - every: 1m\n    times: 0\n    do: reboot\n", "6: timeline[0].times: must be from 1"),
-    ("  - do: reboot\n", "5: timeline[0]: needs a trigger: at, after or every"),
-    ("  - when: {command: AT}\n    do: reboot\n",
-     "5: timeline[0].when: event triggers (when:) are not available yet"),
+    ("  - do: reboot\n", "5: timeline[0]: needs a trigger: at, after, every or when"),
+    # when
+    ("  - when: {command: AT, urc: X}\n    do: reboot\n",
+     "5: timeline[0].when: name one event: command, result, urc"),
+    ("  - when: {commnd: AT}\n    do: reboot\n",
+     "5: timeline[0].when.commnd: unknown key"),
+    ("  - when: {registration: lost}\n    do: reboot\n",
+     "5: timeline[0].when.registration: 'lost' is not one of denied, home, not_registered"),
+    ("  - when: {bytes: lots, host: www}\n    do: reset_peer\n",
+     "5: timeline[0].when.bytes: expected a number of bytes such as 512, 10KiB"),
+    ("  - when: {bytes: 0}\n    do: reset_peer\n",
+     "5: timeline[0].when.bytes: must be more than 0 bytes"),
+    ("  - when: {command: AT, host: www}\n    do: reboot\n",
+     "5: timeline[0].when.host: host narrows socket and bytes events only"),
+    ("  - when: {command: AT, count: 0}\n    do: reboot\n",
+     "5: timeline[0].when.count: must be from 1"),
+    ("  - when: {command: AT}\n    at: 1s\n    do: reboot\n",
+     "6: timeline[0].at: when cannot be combined with at"),
+    ("  - at: 1s\n    times: 2\n    do: reboot\n",
+     "6: timeline[0].times: times goes with every or when"),
+    ("  - when: {command: AT}\n    do: {reply: {txt: OK}}\n",
+     "6: timeline[0].do.reply.txt: unknown key"),
+    ("  - when: {socket: opened}\n    do: {limit_data: 1e3}\n",
+     "6: timeline[0].do.limit_data: expected a number of bytes"),
     ("  - at: 1s\n", "5: timeline[0].do: required key is missing"),
     ("  - at: 1s\n    on: lab-1\n    do: reboot\n",
      "6: timeline[0].on: the modems of an entry are given with modems:, not on:"),
@@ -119,7 +163,7 @@ def test_no_timeline_is_an_empty_one(scenario):
     ("  - name: a\n    after: b\n    do: reboot\n  - name: b\n    after: a\n    do: reboot\n",
      "5: timeline[0].after: after: entries form a loop"),
     ("  - name: a\n    at: 1s\n    after: a\n    do: reboot\n",
-     "6: timeline[0].at: after cannot be combined with at or every"),
+     "6: timeline[0].at: after cannot be combined with at"),
     ("  - name: a\n    at: 1s\n    do: reboot\n  - name: a\n    at: 2s\n    do: reboot\n",
      "8: timeline[1]: the name 'a' is already used by timeline[0] (line 5)"),
 ])

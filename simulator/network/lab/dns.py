@@ -12,9 +12,37 @@ from twisted.names import dns, server
 from simulator.network.resolver import HostsAuthority
 
 
+class _Server(server.DNSServerFactory):
+    """Answers every query, except what a ``dns_fail`` fault on the asking modem's
+    connections says (``ConnectionFaults.dns_verdict``): SERVFAIL, or no answer at all."""
+
+    def __init__(self, router, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.router = router
+
+    def handleQuery(self, message, proto, address):
+        verdict = self._verdict(message, proto, address)
+        if verdict == "timeout":
+            return None
+        if verdict == "servfail":
+            return self.sendReply(proto, self._responseFromMessage(message, rCode=dns.ESERVER),
+                                  address)
+        return super().handleQuery(message, proto, address)
+
+    def _verdict(self, message, proto, address) -> str | None:
+        if not message.queries:
+            return None
+        source = address[0] if address else proto.transport.getPeer().host
+        bearer = self.router.bearer_at(source)
+        faults = self.router.faults.get(bearer.modem) if bearer is not None else None
+        if faults is None:
+            return None
+        return faults.dns_verdict(message.queries[0].name.name.decode("ascii", "replace"))
+
+
 class Dns:
     def __init__(self, spec, context) -> None:
-        self.factory = server.DNSServerFactory(authorities=[HostsAuthority(context.hosts)])
+        self.factory = _Server(context.router, authorities=[HostsAuthority(context.hosts)])
         self.factory.noisy = False
 
     def tcp_factory(self, port: int) -> protocol.Factory:
