@@ -106,6 +106,9 @@ class Channel:
         self._signals_with_power = self.modem_signals
         #: The device asked the host end to stop sending (its input FIFO is full).
         self.input_held = False
+        #: Wraps each host end as it attaches (``host_wrapper(host)`` -> the host end the
+        #: channel uses): a port paced at its line rate puts its pacer there.
+        self.host_wrapper = None
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -131,6 +134,8 @@ class Channel:
 
     def attach_host(self, host: HostEnd) -> None:
         """A host opened the port."""
+        if self.host_wrapper is not None:
+            host = self.host_wrapper(host)
         self._host = host
         host.modem_signals_changed(self.modem_signals)
         if self._device is not None:
@@ -142,6 +147,9 @@ class Channel:
             return
         if self.input_held:  # the next host starts with the port reading
             self.hold_input(False)
+        detached = getattr(self._host, "detached", None)
+        if detached is not None:
+            detached()
         self._host = None
         if self._device is not None:
             self._device.host_closed()
