@@ -79,7 +79,7 @@ QUERY, IN_FLIGHT = b"AT+CLAC\r", 8
 
 def serve_atsim(directory: Path, count: int, baud: int) -> tuple[subprocess.Popen, list[int]]:
     sys.path.insert(0, str(Path(__file__).parent))
-    from at_throughput import environment, free_tcp_ports
+    from at_throughput import Server, environment, free_tcp_ports, wait_ready
     from shards import TWISTD
 
     ports = free_tcp_ports(count)
@@ -96,6 +96,9 @@ def serve_atsim(directory: Path, count: int, baud: int) -> tuple[subprocess.Pope
              "--control", "none", "--state-dir", str(directory / "state")],
             cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT)
+    # Every port open before any host connects: a host retrying a port nobody listens on yet
+    # can end up connected to itself.
+    wait_ready(Server("atsim", process, ports, directory / "atsim.log"))
     return process, ports
 
 
@@ -135,7 +138,8 @@ def measure(ports: list[int], warmup: float, seconds: float,
             return Host(self.index)
 
         def clientConnectionFailed(self, connector, reason) -> None:
-            reactor.callLater(0.2, connector.connect)  # atsim still opening its ports
+            print(f"host {self.index}: {reason.getErrorMessage()}", file=sys.stderr)
+            reactor.stop()
 
     for index, port in enumerate(ports):
         reactor.connectTCP("127.0.0.1", port, Factory(index))
@@ -149,6 +153,8 @@ def measure(ports: list[int], warmup: float, seconds: float,
             reactor.callLater(seconds, mark)
 
     reactor.run()
+    if len(marks) < 2:
+        sys.exit("the hosts stopped before the measurement ended")
     (t1, c1), (t2, c2) = marks
     return [(b - a) / (t2 - t1) for a, b in zip(c1, c2, strict=True)], t2 - t1
 

@@ -162,6 +162,7 @@ class Interpreter:
         self._pending = bytearray()  # host bytes not yet consumed
         self._running: _Running | None = None
         self._next_turn = None  # the callLater that goes on with a long backlog
+        self._holding = False  # the host is held (and CTS off) for a full input FIFO
         #: Host bytes lost because the port could not stop its host in time.
         self.input_overrun = 0
         self._urcs: list[bytes] = []
@@ -360,13 +361,11 @@ class Interpreter:
     def _update_input_hold(self) -> None:
         """Stop the host past INPUT_HOLD waiting bytes, let it go on below INPUT_RESUME."""
         size = len(self._pending)
-        held = self.channel.input_held
-        if not held and size >= INPUT_HOLD:
-            self.channel.hold_input(True)
-            self.channel.set_modem_signals(cts=False)
-        elif held and size <= INPUT_RESUME:
-            self.channel.hold_input(False)
-            self.channel.set_modem_signals(cts=True)
+        holding = size > INPUT_RESUME if self._holding else size >= INPUT_HOLD
+        if holding != self._holding:
+            self._holding = holding
+            self.channel.hold_input(holding)
+            self.channel.set_modem_signals(cts=not holding)
 
     def _next_turn_due(self) -> None:
         self._next_turn = None

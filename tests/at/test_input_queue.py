@@ -139,6 +139,7 @@ def test_a_departed_hosts_backlog_goes_with_it():
     assert host.holds == [True, False]  # the next host finds the port reading
     nxt = RecordingHost()
     bench.channel.attach_host(nxt)
+    assert nxt.signals[-1].cts is True  # and CTS on
     state["slow"].callback(None)
     assert "cancelled" not in state  # only a dial or an answer is cancelled
     assert nxt.take() == b""  # the departed host's OK is not the newcomer's
