@@ -1,7 +1,8 @@
-"""A host that floods its modem cannot stall another modem of the same process: over real
-loopback TCP, 1 MiB of ``AT\\r`` queued behind a dial is held back by TCP's own flow control
-and worked off a few lines per reactor turn, while another modem keeps answering.  Progress
-is counted in answers, not measured in seconds."""
+"""Over real loopback TCP: a host that floods its modem cannot stall another modem of the
+same process (1 MiB of ``AT\\r`` queued behind a dial is held back by TCP's own flow control
+and worked off a few lines per reactor turn, while another modem keeps answering; progress
+is counted in answers, not measured in seconds), and a host that dials and disconnects takes
+its dial and its queued lines with it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
 from simulator.network import Network
+from simulator.network.spec import IspSpec, NumberSpec
 from simulator.scenario.model import ModemSpec, NetworkSpec, RegistrationSpec
 from simulator.transport.streamport import StreamPortService
 from tests.realtime import until
@@ -27,14 +29,19 @@ ROUND_TRIPS = 100
 MOST_QUEUED = INPUT_HOLD + 64 * 1024
 
 
+ISP = "+33800000000"
+
+
 class Host(protocol.Protocol):
     """A host program: counts the answers (every ``OK`` has the only ``K``)."""
 
     def __init__(self) -> None:
         self.answers = 0
         self.on_answer = None
+        self.received = bytearray()
 
     def dataReceived(self, data: bytes) -> None:
+        self.received += data
         count = data.count(b"K")
         self.answers += count
         if count and self.on_answer is not None:
@@ -43,7 +50,8 @@ class Host(protocol.Protocol):
 
 class FloodTests(unittest.TestCase):
     def setUp(self) -> None:
-        spec = NetworkSpec(registration=RegistrationSpec(delay=0.0))
+        spec = NetworkSpec(registration=RegistrationSpec(delay=0.0),
+                           numbers=(NumberSpec(ISP, isp=IspSpec("user", "secret")),))
         self.network = Network(spec, clock=reactor, reactor=reactor, lab_listen=False)
         self.network.calls.setup_delay = 0.3
         self.network.startService()
@@ -105,3 +113,26 @@ class FloodTests(unittest.TestCase):
         host_b.on_answer = None
         self.assertTrue(any(held), "the flooded port never stopped reading")
         self.assertLessEqual(max(queued for _, queued in seen), MOST_QUEUED)
+
+    async def test_a_host_that_dials_an_isp_and_leaves_takes_its_dial_along(self):
+        port, channel, interpreter = self.a
+        first = await self.connect(port)
+        await until(lambda: channel.host_attached)
+        first.transport.write(f"ATD{ISP}\rATS7=77\r".encode())
+        await until(lambda: bytes(first.received) == f"ATD{ISP}\r".encode())  # echo: dialling
+        first.transport.loseConnection()
+        await until(lambda: not channel.host_attached)
+        assert not self.network.calls.in_call("a")  # the network let go of the call at once
+
+        second = await self.connect(port)
+        await until(lambda: channel.host_attached)
+        second.transport.write(b"AT\r")  # answered now, not after the dial's set-up time
+        await until(lambda: second.answers == 1)
+        second.transport.write(b"ATD+33699999999\r")  # outlasts the first dial's set-up
+        await until(lambda: b"NO CARRIER" in second.received)
+        second.transport.write(b"ATS7?\r")
+        await until(lambda: second.answers == 2)
+        self.assertEqual(bytes(second.received),
+                         b"AT\r\r\nOK\r\nATD+33699999999\r\r\nNO CARRIER\r\n"
+                         b"ATS7?\r\r\n050\r\n\r\nOK\r\n")
+        self.assertFalse(interpreter.online)
