@@ -1,13 +1,15 @@
-"""A host that dials an ISP on a real PTY and closes it at once takes its dial and the line
-it typed after it along: the next host to open the PTY is answered at once, never in data
-mode, and the departed host's line never ran."""
+"""What a host types on a real PTY: held in the kernel while the modem's input FIFO is full,
+and gone with the host: a host that dials an ISP and closes the PTY at once takes its dial
+and the line it typed after it along; the next host to open the PTY is answered at once,
+never in data mode, and the departed host's line never ran."""
 
 from __future__ import annotations
 
 import os
 import random
+import select
 
-from twisted.internet import defer, reactor
+from twisted.internet import defer, reactor, task
 from twisted.trial import unittest
 
 import simulator.dialects
@@ -20,7 +22,7 @@ from simulator.network.spec import IspSpec, NumberSpec
 from simulator.scenario.model import ModemSpec, NetworkSpec, RegistrationSpec
 from simulator.transport import PtyPortService
 
-from .doubles import read_exactly, scratch_dir, wait_until
+from .doubles import echo_channel, read_exactly, scratch_dir, wait_until
 
 ISP = "+33800000000"
 
@@ -73,6 +75,30 @@ class PtyDialTests(unittest.TestCase):
         answer = b"ATS7?\r\r\n050\r\n\r\nOK\r\n"
         self.assertEqual((yield read_exactly(fd, len(answer))), answer)
         self.assertFalse(self.interpreter.online)
+
+
+class PtyHoldTests(unittest.TestCase):
+    timeout = 20
+
+    @defer.inlineCallbacks
+    def test_a_held_port_leaves_the_hosts_bytes_in_the_kernel_until_released(self):
+        channel, device = echo_channel()
+        path = scratch_dir(self) / "dev" / "m"
+        port = PtyPortService(path, channel, reactor, "m pty")
+        port.startService()
+        self.addCleanup(port.stopService)
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self.addCleanup(lambda: _close_quietly(fd))
+        yield wait_until(lambda: channel.host_attached, what="the host")
+        channel.hold_input(True)
+        os.write(fd, b"AT\r")
+        master = port.master.fileno()
+        yield wait_until(lambda: select.select([master], [], [], 0)[0], what="the kernel")
+        for _ in range(5):  # turns in which a watched master would have been read
+            yield task.deferLater(reactor, 0, lambda: None)
+        self.assertEqual(device.received, b"")
+        channel.hold_input(False)
+        yield wait_until(lambda: device.received == b"AT\r", what="the bytes")
 
 
 def _close_quietly(fd: int) -> None:
