@@ -303,6 +303,14 @@ class Interpreter:
 
     def _dtr_dropped(self) -> None:
         mode = self.profile.dtr_mode
+        if mode == 2 and self.mode is Mode.EXECUTING and self._abortable(guard=0.0):
+            # &D2: "orderly cleardown of the call" (V.250 §6.2.9), a call still being set
+            # up included.  What the DTE typed behind the dial goes with it (an RFC 2217
+            # or serial host that leaves drops DTR first).
+            self._pending.clear()
+            self._update_input_hold()
+            self._abort(quietly=False)
+            return
         if mode == 0 or not self.online:
             return
         log.info("{modem} {port} DTR dropped (&D{mode})", modem=self.modem.name,

@@ -103,3 +103,36 @@ def test_a_dial_that_connects_still_connects():
     assert two.pb.at("A") == "\r\nCONNECT 9600\r\n"
     assert two.pa.take() == "\r\nCONNECT 9600\r\n"
     assert two.pa.interpreter.mode is Mode.DATA
+
+
+def test_dtr_dropped_under_d2_clears_a_call_being_set_up():
+    two = TwoModems()
+    two.ring_b()
+    two.pb.take()
+    two.pa.channel.set_host_signals(dtr=False)
+    assert two.pa.take() == NO_CARRIER
+    assert two.network.calls.in_call("b") is False
+    two.pa.channel.set_host_signals(dtr=True)
+    assert two.pa.at("") == OK
+
+
+def test_dtr_dropped_under_d1_leaves_a_dial_alone():
+    two = TwoModems()
+    two.pa.at("&D1")
+    two.pa.send(f"ATD{NOWHERE}\r".encode())
+    two.pa.channel.set_host_signals(dtr=False)
+    assert two.pa.take() == ""
+    two.advance(SETUP_DELAY)
+    assert two.pa.take() == NO_CARRIER
+
+
+def test_a_host_that_drops_dtr_as_it_leaves_takes_its_lines_along():
+    """RFC 2217 and serial hosts drop DTR before the port is closed (HUPCL)."""
+    two = TwoModems()
+    two.pa.send(f"ATD{NOWHERE}\rATS7=77\r".encode())
+    two.pa.channel.set_host_signals(dtr=False)
+    host = leave_and_come_back(two.pa)
+    two.pa.channel.set_host_signals(dtr=True)
+    two.advance(SETUP_DELAY * 2)
+    assert host.take() == ""
+    assert two.pa.at("S7?") == "\r\n050\r\n" + OK
