@@ -63,6 +63,10 @@ class HostEnd(Protocol):
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         """The modem changed DCD/RI/DSR/CTS; tell the host if the transport can."""
 
+    # Optional: ``hold_input(held)``, stop (True) or resume (False) taking bytes from the
+    # host (a TCP connection stops reading, a PTY master is not read).  A host end without
+    # it cannot be held.
+
 
 class Device(Protocol):
     """What the modem side attaches to a channel."""
@@ -105,6 +109,11 @@ class Channel:
         #: sees the bytes of one direction before the other end does; b"" keeps them all.
         self.rx_filters: list[Callable[[bytes], bytes]] = []
         self.tx_filters: list[Callable[[bytes], bytes]] = []
+        #: The device asked the host end to stop sending (its input FIFO is full).
+        self.input_held = False
+        #: Wraps each host end as it attaches (``host_wrapper(host)`` -> the host end the
+        #: channel uses): a port paced at its line rate puts its pacer there.
+        self.host_wrapper = None
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -130,6 +139,8 @@ class Channel:
 
     def attach_host(self, host: HostEnd) -> None:
         """A host opened the port."""
+        if self.host_wrapper is not None:
+            host = self.host_wrapper(host)
         self._host = host
         host.modem_signals_changed(self.modem_signals)
         if self._device is not None:
@@ -139,6 +150,11 @@ class Channel:
         """The host closed the port."""
         if self._host is None:
             return
+        if self.input_held:  # the next host starts with the port reading
+            self.hold_input(False)
+        detached = getattr(self._host, "detached", None)
+        if detached is not None:
+            detached()
         self._host = None
         if self._device is not None:
             self._device.host_closed()
@@ -190,6 +206,17 @@ class Channel:
         self.host_signals = new
         if self._device is not None:
             self._device.host_signals_changed(old, new)
+
+    def hold_input(self, held: bool) -> None:
+        """Device side: stop (True) or resume taking bytes from the host, as a UART's flow
+        control does when its receive FIFO fills.  The transport stops reading from the host
+        if it can; otherwise bytes keep coming."""
+        if held == self.input_held:
+            return
+        self.input_held = held
+        hold = getattr(self._host, "hold_input", None)
+        if hold is not None:
+            hold(held)
 
     def set_line_settings(self, **changes) -> None:
         self.line_settings = dataclasses.replace(self.line_settings, **changes)

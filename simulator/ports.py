@@ -21,6 +21,7 @@ from simulator.transport import (
     StreamPortService,
     TransportError,
 )
+from simulator.transport.pacing import PacedHost
 from simulator.transport.rfc2217.protocol import Rfc2217HostConnection
 from simulator.transport.spec import PortSpec
 from simulator.transport.streamport import RawHostConnection
@@ -32,7 +33,10 @@ def port_service(spec: PortSpec, channel: Channel, reactor, label: str) -> Servi
     """The service that opens ``spec``'s port on start and closes it on stop.
 
     ``label`` names the modem and port in every log line and error (``"lab-1 pty:/dev/x"``).
-    Starting raises ``TransportError`` when the port cannot be opened."""
+    Starting raises ``TransportError`` when the port cannot be opened.  A ``paced`` port
+    hands its host the modem's output at the line rate."""
+    if spec.paced:
+        channel.host_wrapper = lambda host: PacedHost(host, channel, reactor)
     if spec.kind == "pty":
         return PtyPortService(spec.target, channel, reactor, label, baudrate=spec.baudrate)
     if spec.kind == "tcp":

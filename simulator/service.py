@@ -26,6 +26,7 @@ from simulator.modem.storage import NVStore
 from simulator.network import Network
 from simulator.ports import port_service
 from simulator.scenario.model import Scenario
+from simulator.shards import WHOLE, Shard
 from simulator.transport import TransportError
 
 log = Logger(namespace="atsim.service")
@@ -101,11 +102,15 @@ class ModemService(MultiService):
 class SimulatorService(MultiService):
     """The whole simulator: every modem of the scenario, with the seed of the run."""
 
-    def __init__(self, scenario: Scenario, seed: int, state_dir: Path) -> None:
+    def __init__(self, scenario: Scenario, seed: int, state_dir: Path,
+                 shard: Shard = WHOLE) -> None:
         super().__init__()
         self.scenario = scenario
         self.seed = seed
         self.state_dir = state_dir
+        #: The share of the scenario's modems this process runs.
+        self.shard = shard
+        self.modem_specs = shard.share(scenario.modems)
         #: Starts and ends every fault of the run (the timeline's and any other), with the
         #: counts per kind.
         self.injector = Injector()
@@ -120,16 +125,18 @@ class SimulatorService(MultiService):
 
     def startService(self) -> None:
         log.info(
-            "atsim: scenario {scenario}, {count} modem(s), seed {seed} "
+            "atsim: scenario {scenario}, {count} modem(s){share}, seed {seed} "
             "(repeat this run with --seed {seed}), state dir {state_dir}",
             scenario=str(self.scenario.path),
-            count=len(self.scenario.modems),
+            count=len(self.modem_specs),
+            share="" if self.shard == WHOLE else
+            f" (shard {self.shard} of {len(self.scenario.modems)} modems)",
             seed=self.seed,
             state_dir=str(self.state_dir),
         )
         Service.startService(self)
         try:
-            check_before_start(self.scenario.modems)
+            check_before_start(self.modem_specs)
             start_children(self)
         except (LimitError, TransportError) as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
@@ -170,21 +177,24 @@ def build_modem(
 
 def make_service(
     scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None,
-    control: str | None = None, control_token: str | None = None,
+    control: str | None = None, control_token: str | None = None, shard: Shard = WHOLE,
 ) -> SimulatorService:
     """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
     ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``;
     ``control`` is the endpoint of the control API (None: no API), ``control_token`` the
-    bearer token it then requires."""
+    bearer token it then requires; ``shard`` the share of the modems to run (see
+    ``simulator.shards``)."""
     if seed is None:
         seed = new_seed()
     if state_dir is None:
         state_dir = default_state_dir(scenario)
-    top = SimulatorService(scenario, seed, state_dir)
-    # The network starts first (lab services listening) and stops last.
-    network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir)
+    top = SimulatorService(scenario, seed, state_dir, shard)
+    # The network starts first (lab services listening) and stops last.  Every shard
+    # simulates the whole lab for its modems; only the first opens its real listeners.
+    network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir,
+                      lab_listen=shard.first)
     network.setServiceParent(top)
-    for spec in scenario.modems:
+    for spec in top.modem_specs:
         build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
                     ).setServiceParent(top)
     if control is not None:
@@ -194,5 +204,6 @@ def make_service(
         # Last: its clock starts once every modem is powered on and its ports are open.
         modems = {modem.name: modem for modem in top.modems}
         TimelinePlayer(scenario.timeline, modems, clock=reactor, seed=seed,
-                       injector=top.injector).setServiceParent(top)
+                       injector=top.injector,
+                       names=[spec.name for spec in scenario.modems]).setServiceParent(top)
     return top

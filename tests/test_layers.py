@@ -60,7 +60,7 @@ def offences(importers: tuple[str, ...], forbidden: tuple[str, ...],
 
 SCENARIO_READERS = ("simulator.scenario", "simulator.service", "simulator.control")
 #: What builds the running simulator: no layer below it may reach up into it.
-BUILDERS = ("simulator.service", "simulator.ports", "simulator.control")
+BUILDERS = ("simulator.service", "simulator.ports", "simulator.shards", "simulator.control")
 #: The layers on the device's side of a ``Channel`` and above.
 DEVICE_SIDE = ("simulator.at", "simulator.modem", "simulator.dialects", "simulator.network",
                "simulator.ipstack", "simulator.ppp", "simulator.scenario", "simulator.datamode")

@@ -55,6 +55,23 @@ URC_QUEUE_LIMIT = 256
 #: Sink output kept while the channel is in online command state, until ATO.
 SUSPENDED_OUTPUT_LIMIT = 1024 * 1024
 
+#: V.250 §5.6.1: a command that takes time may be aborted by any character from the DTE
+#: where its description says so, and §6.3.1 (D) and §6.3.5 (A) do.  Characters in the
+#: first 125 ms after the line's S3 do not abort (the DTE may append a LF).
+ABORTABLE = frozenset(("D", "A"))
+ABORT_GUARD = 0.125
+
+#: Host bytes waiting behind a running command, as in a UART's receive FIFO with flow
+#: control: past INPUT_HOLD the port stops reading from the host (and CTS drops), below
+#: INPUT_RESUME it reads again.  A port that cannot stop its host keeps at most INPUT_LIMIT
+#: bytes; the rest is lost and counted (``input_overrun``), as on an overrun UART.
+INPUT_HOLD = 4096
+INPUT_RESUME = 1024
+INPUT_LIMIT = 256 * 1024
+#: Command lines run in one reactor turn before the rest waits for the next
+#: (``callLater(0)``): a host with a long backlog cannot hold the reactor from other modems.
+LINES_PER_TURN = 64
+
 
 class Mode(enum.Enum):
     COMMAND = "command"
@@ -64,16 +81,30 @@ class Mode(enum.Enum):
     TAKEN_OVER = "taken over"  # another protocol (CMUX) owns the channel
 
 
+class _Running:
+    """The command line being executed, and what it waits for."""
+
+    __slots__ = ("waiting", "command", "since", "abandoned")
+
+    def __init__(self) -> None:
+        self.waiting: Deferred | None = None  # the Deferred a handler returned
+        self.command = ""  # the name of the command that returned it
+        self.since = 0.0  # when it did
+        #: Aborted, or its host left: whatever it still gives is dropped.
+        self.abandoned = False
+
+
 class _Call:
     """What a handler sees (see ``simulator.at.commands.Call``)."""
 
-    __slots__ = ("command", "session", "modem", "interpreter", "_info")
+    __slots__ = ("command", "session", "modem", "interpreter", "line", "_info")
 
     def __init__(self, interpreter: Interpreter, command: Command) -> None:
         self.command = command
         self.interpreter = interpreter
         self.session = interpreter.session
         self.modem = interpreter.modem
+        self.line = interpreter._running
         self._info: list[str] = []
 
     @property
@@ -91,6 +122,8 @@ class _Call:
     def flush(self) -> None:
         if self._info:
             lines, self._info = self._info, []
+            if self.line is not None and self.line.abandoned:
+                return  # the host that typed the line is gone
             self.interpreter.write(results.information(lines, self.session.profile))
 
 
@@ -127,6 +160,11 @@ class Interpreter:
         self.mode = Mode.COMMAND
         self._assembler = LineAssembler(traits.max_line)
         self._pending = bytearray()  # host bytes not yet consumed
+        self._running: _Running | None = None
+        self._next_turn = None  # the callLater that goes on with a long backlog
+        self._holding = False  # the host is held (and CTS off) for a full input FIFO
+        #: Host bytes lost because the port could not stop its host in time.
+        self.input_overrun = 0
         self._urcs: list[bytes] = []
         self.urcs_dropped = 0
         #: Whether unsolicited result codes are shown on this channel (CMUX routing may
@@ -225,15 +263,34 @@ class Interpreter:
         if self.mode is Mode.DATA:
             self._data_from_host(data)
             return
+        if self.mode is Mode.EXECUTING and self._abortable():
+            data = data[1:]  # the aborting character is consumed
+            self._abort(quietly=False)
+        room = INPUT_LIMIT - len(self._pending)
+        if len(data) > room:
+            self.input_overrun += len(data) - max(room, 0)
+            data = data[:max(room, 0)]
         self._pending += data
         self._pump()
+        if self._pumping or self._next_turn is not None:
+            self._update_input_hold()  # the pump did not run to its end
 
     def host_opened(self) -> None:
         log.debug("{modem} {port} host opened the port", modem=self.modem.name, port=self.port)
 
     def host_closed(self) -> None:
         """Closing a serial port drops DTR (HUPCL): a call is cleared, a half-typed line and
-        an open prompt are forgotten."""
+        an open prompt are forgotten.  The host takes what it typed with it: a dial or an
+        answer in progress is cancelled, lines still waiting are discarded, and the answer
+        of a command that runs on is not shown to the next host."""
+        running = self._running
+        if self.mode is Mode.EXECUTING and running is not None and not running.abandoned:
+            if self._abortable(guard=0.0):
+                self._abort(quietly=True)
+            else:
+                running.abandoned = True
+        self._pending.clear()
+        self._update_input_hold()
         if self.online:
             self._hangup(result=None)
         self._assembler.reset()
@@ -249,6 +306,14 @@ class Interpreter:
 
     def _dtr_dropped(self) -> None:
         mode = self.profile.dtr_mode
+        if mode == 2 and self.mode is Mode.EXECUTING and self._abortable(guard=0.0):
+            # &D2: "orderly cleardown of the call" (V.250 §6.2.9), a call still being set
+            # up included.  What the DTE typed behind the dial goes with it (an RFC 2217
+            # or serial host that leaves drops DTR first).
+            self._pending.clear()
+            self._update_input_hold()
+            self._abort(quietly=False)
+            return
         if mode == 0 or not self.online:
             return
         log.info("{modem} {port} DTR dropped (&D{mode})", modem=self.modem.name,
@@ -259,15 +324,79 @@ class Interpreter:
         else:
             self._hangup(result=ResultCode.NO_CARRIER)
 
+    # -- aborting a command, holding input -------------------------------------------------------
+
+    def _abortable(self, guard: float = ABORT_GUARD) -> bool:
+        """A D or A waits, and the 125 ms after its line ended are over."""
+        running = self._running
+        return (running is not None and running.waiting is not None
+                and running.command in ABORTABLE and not running.abandoned
+                and self.clock.seconds() - running.since >= guard)
+
+    def _abort(self, *, quietly: bool) -> None:
+        """Cancel the dial (or answer) in progress: the network lets go of the call, and
+        whatever the handler still gives is dropped (a call it connected is hung up).  The
+        DTE sees NO CARRIER (V.250 §6.3.1: the connection cannot be established), unless it
+        left."""
+        running = self._running
+        assert running is not None and running.waiting is not None
+        waiting, running.waiting = running.waiting, None
+        running.abandoned = True
+        self._running = None
+        log.info("{modem} {port} AT{name} aborted ({why})", modem=self.modem.name,
+                 port=self.port, name=running.command,
+                 why="the host left" if quietly else "a character from the host")
+        waiting.cancel()
+        if quietly:
+            self.mode = Mode.COMMAND
+            self._flush_urcs()
+        else:
+            self._final(ResultCode.NO_CARRIER)
+
+    def _stale_outcome(self, line: _Running, outcome: Any) -> None:
+        """What an abandoned line's command gave in the end: nobody is waiting for it."""
+        if isinstance(outcome, Connect):
+            try:
+                outcome.sink.hangup()
+            except Exception:
+                log.failure("{modem} {port} hanging up an abandoned call failed",
+                            modem=self.modem.name, port=self.port)
+        if self._running is line:  # its host left while it ran: the port is free now
+            self._running = None
+            if self.mode is Mode.EXECUTING:
+                self.mode = Mode.COMMAND
+                self._flush_urcs()
+                if self._pending:
+                    self._pump()
+
+    def _update_input_hold(self) -> None:
+        """Stop the host past INPUT_HOLD waiting bytes, let it go on below INPUT_RESUME."""
+        size = len(self._pending)
+        holding = size > INPUT_RESUME if self._holding else size >= INPUT_HOLD
+        if holding != self._holding:
+            self._holding = holding
+            self.channel.hold_input(holding)
+            self.channel.set_modem_signals(cts=not holding)
+
+    def _next_turn_due(self) -> None:
+        self._next_turn = None
+        self._pump()
+        self._update_input_hold()
+
     # -- command mode ---------------------------------------------------------------------------
 
     def _pump(self) -> None:
-        """Consume pending input while the channel can take it."""
-        if self._pumping:
+        """Consume pending input while the channel can take it, LINES_PER_TURN lines at most
+        in one reactor turn."""
+        if self._pumping or self._next_turn is not None:
             return
         self._pumping = True
+        lines = 0
         try:
             while self._pending and self.mode in (Mode.COMMAND, Mode.PROMPT):
+                if lines >= LINES_PER_TURN:
+                    self._next_turn = self.clock.callLater(0, self._next_turn_due)
+                    break
                 if self.mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
@@ -280,6 +409,7 @@ class Interpreter:
                     self.write(echo)
                 if event is None:
                     continue
+                lines += 1
                 if isinstance(event, CommandLine):
                     if event.too_long:
                         self._final(ResultCode.ERROR)
@@ -292,6 +422,7 @@ class Interpreter:
                     self._final(ResultCode.OK)
         finally:
             self._pumping = False
+            self._update_input_hold()
 
     def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
         """Call ``action()`` when the host types ``byte`` between command lines, where the
@@ -341,6 +472,7 @@ class Interpreter:
             self._final(ResultCode.ERROR)
             return
         self.mode = Mode.EXECUTING
+        self._running = _Running()
         self._run_commands(commands, 0)
 
     def _run_commands(self, commands: list[Command], index: int) -> None:
@@ -362,6 +494,7 @@ class Interpreter:
             index += 1
             if isinstance(outcome, Deferred):
                 call.flush()  # what the command printed before it waits is shown now
+                self._waiting_on(call, outcome)
                 outcome.addCallbacks(
                     self._deferred_outcome, self._deferred_failure,
                     callbackArgs=(call, commands, index), errbackArgs=(call,),
@@ -371,11 +504,30 @@ class Interpreter:
                 return
         self._final(ResultCode.OK)
 
+    def _waiting_on(self, call: _Call, outcome: Deferred) -> None:
+        line = call.line
+        if line is not None:
+            line.waiting = outcome
+            line.command = call.command.name
+            line.since = self.clock.seconds()
+
     def _deferred_outcome(self, outcome: Any, call: _Call, commands, index: int) -> None:
+        line = call.line
+        if line is not None:
+            if line.abandoned:
+                self._stale_outcome(line, outcome)
+                return
+            line.waiting = None
         if self._handle_outcome(call, outcome, commands, index):
             self._run_commands(commands, index)
 
     def _deferred_failure(self, failure: Failure, call: _Call) -> None:
+        line = call.line
+        if line is not None:
+            if line.abandoned:
+                self._stale_outcome(line, None)
+                return None
+            line.waiting = None
         call.flush()
         if failure.check(AtError):
             self._fail(failure.value)
@@ -450,6 +602,7 @@ class Interpreter:
         self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
+        self._running = None
         self._flush_urcs()
         if self._pending and not self._pumping:
             self._pump()
@@ -497,6 +650,7 @@ class Interpreter:
             self._final(ResultCode.ERROR)
             return
         if isinstance(result, Deferred):
+            self._waiting_on(call, result)
             result.addCallbacks(self._deferred_outcome, self._deferred_failure,
                                 callbackArgs=(call, commands, index), errbackArgs=(call,))
         elif self._handle_outcome(call, result, commands, index):
@@ -547,6 +701,7 @@ class Interpreter:
         if self._pending:
             data = bytes(self._pending)
             self._pending.clear()
+            self._update_input_hold()
             self._data_from_host(data)
 
     def _data_from_host(self, data: bytes) -> None:
@@ -650,6 +805,7 @@ class Interpreter:
         self.write(results.result(ResultCode.OK, self.profile))
         self.mode = Mode.TAKEN_OVER
         self._assembler.reset()
+        self._update_input_hold()
         device = outcome.make_device(self._give_back)
         log.info("{modem} {port} channel taken over by {device}", modem=self.modem.name,
                  port=self.port, device=type(device).__name__)
@@ -680,6 +836,7 @@ class Interpreter:
         self.session.vars["port"] = self.port
         self._assembler.reset()
         self._pending.clear()
+        self._update_input_hold()
         self._urcs.clear()
         self._update_dcd()
 

@@ -25,13 +25,17 @@ class TimelinePlayer(Service):
     name = "timeline"
 
     def __init__(self, entries: Sequence[Entry], modems: Mapping[str, Modem], *,
-                 clock: IReactorTime, seed: int, injector: Injector | None = None) -> None:
+                 clock: IReactorTime, seed: int, injector: Injector | None = None,
+                 names: Sequence[str] | None = None) -> None:
+        """``names``: every modem of the scenario in order, when ``modems`` are only some of
+        them (a shard's): the draws are made over all, the faults applied to ``modems``."""
         self.entries = tuple(entries)
         self.modems = dict(modems)
         self.clock = clock
         self.seed = seed
         self.injector = injector or Injector()
-        self.schedule = Schedule(self.entries, list(self.modems), seed)
+        self.schedule = Schedule(self.entries, list(self.modems if names is None else names),
+                                 seed)
         self.active: dict[tuple[int, str], Active] = {}
         self._start_time = 0.0
         self._call = None
@@ -130,6 +134,8 @@ class TimelinePlayer(Service):
         self._arm()
 
     def _perform(self, action: Action) -> None:
+        if action.modem not in self.modems:
+            return  # another shard's modem
         key = (action.entry, action.modem)
         entry = self.entries[action.entry]
         if action.edge != START:

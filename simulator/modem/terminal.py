@@ -87,7 +87,14 @@ class TerminalService(Service):
         p = call.params
         p.at_most(1)
         rates = (0,) + self.tables.autobaud_rates + self.tables.fixed_rates
-        self._store("ipr", [p.int(0, choices=rates, default=self.tables.default_baud_rate)])
+        rate = p.int(0, choices=rates, default=self.tables.default_baud_rate)
+        self._store("ipr", [rate])
+        if rate:
+            # V.250 §6.2.10: the rate takes effect after the line's result codes, which go
+            # out at the old one.  The port the command came on follows (a paced port's
+            # output rate); 0 (autobaud) keeps the rate in use.
+            self.modem.clock.callLater(0, call.interpreter.channel.set_line_settings,
+                                       baudrate=rate)
 
     def icf_set(self, call) -> None:
         p = call.params

@@ -1,8 +1,9 @@
 """The host-facing ports of a modem: the items of ``modems[].ports``.
 
-Each item is a mapping with one kind key (``pty``, ``tcp``, ``rfc2217``, ``serial``) and an
-optional ``baudrate``.  Reading the items touches nothing on disk and opens nothing;
-``prepare_filesystem`` runs once the whole file has been validated.
+Each item is a mapping with one kind key (``pty``, ``tcp``, ``rfc2217``, ``serial``), an
+optional ``baudrate`` and an optional ``paced`` (output at that rate).  Reading the items
+touches nothing on disk and opens nothing; ``prepare_filesystem`` runs once the whole file
+has been validated.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def read_ports(
 
 
 def _read_port(item: Node, owner: str, directory: Path, taken: UniqueValues) -> PortSpec:
-    fields = item.mapping((*PORT_KINDS, "baudrate"))
+    fields = item.mapping((*PORT_KINDS, "baudrate", "paced"))
     kinds = [kind for kind in PORT_KINDS if kind in fields]
     if len(kinds) != 1:
         got = f", got {' and '.join(kinds)}" if kinds else ""
@@ -62,9 +63,11 @@ def _read_port(item: Node, owner: str, directory: Path, taken: UniqueValues) -> 
         if baudrate_node is not None:
             target.baudrate.fail(f"baudrate is already given on line {baudrate_node.line}")
         baudrate_node = target.baudrate
-    settings: dict[str, int] = {}  # without a baudrate, the model's default applies
+    settings: dict[str, int | bool] = {}  # without a baudrate, the model's default applies
     if baudrate_node is not None:
         settings["baudrate"] = baudrate_node.integer(MIN_BAUDRATE, MAX_BAUDRATE)
+    if "paced" in fields:
+        settings["paced"] = fields["paced"].boolean()
     if target.taken is not None:
         taken.claim(target.taken, owner, target_node, target.label)
     return PortSpec(kind=kind, target=target.value, source=target_node.source, **settings)

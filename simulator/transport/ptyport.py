@@ -400,6 +400,17 @@ class PtyMaster:
         else:
             self.close()
 
+    def hold_input(self, held: bool) -> None:
+        """The modem's input FIFO is full: leave the host's bytes in the kernel (its writes
+        block once the PTY buffer is full) until it has room.  While held, a host that
+        closes is noticed once reading resumes."""
+        if not self.host_attached:
+            return
+        if held:
+            self._reactor.removeReader(self)
+        else:
+            self._reactor.addReader(self)
+
     def _write_some(self, data: bytes) -> int | None:
         """Write what the kernel takes now: the count written, or None when the host turned
         out to be gone."""

@@ -229,6 +229,15 @@ class SerialPortService(service.Service):
         if self._writer is not None and self._port is not None:
             self._writer.write(data)
 
+    def hold_input(self, held: bool) -> None:
+        """The modem's input FIFO is full: stop reading the device until it has room (our
+        RTS, the host's CTS, drops with the modem's CTS)."""
+        if self._port is not None:
+            if held:
+                self._port.stopReading()
+            else:
+                self._port.startReading()
+
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         if self._port is None or self.has_modem_lines is False:
             return

@@ -17,6 +17,9 @@ class PortSpec:
     target: str
     baudrate: int = 115200
     source: Source | None = None
+    #: Output reaches the host at the line rate (``simulator.transport.pacing``), not at
+    #: once.
+    paced: bool = False
 
     @property
     def label(self) -> str:

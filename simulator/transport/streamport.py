@@ -96,6 +96,15 @@ class HostConnectionBase(protocol.Protocol):
         """Write bytes to the host unless it is not reading; see ``DropWhilePaused``."""
         return self._writer is not None and self._writer.write(data)
 
+    def hold_input(self, held: bool) -> None:
+        """The modem's input FIFO is full: stop reading the socket until it has room.  The
+        host's writes then block in TCP's own flow control, as behind a UART's RTS/CTS.
+        While held, a host that closes is noticed once reading resumes."""
+        if held:
+            self.transport.pauseProducing()
+        else:
+            self.transport.resumeProducing()
+
     def write_control(self, data: bytes) -> None:
         """Protocol bytes (telnet replies) bypass the overrun drop: they are tiny, the host
         asked for them, and dropping a reply would break the host's protocol state."""

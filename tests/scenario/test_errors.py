@@ -17,7 +17,7 @@ def listing(names):
 TOP_LEVEL_KEYS = listing(loader.TOP_LEVEL_KEYS)
 MODEM_KEYS = listing(modems.MODEM_KEYS)
 IDENTITY_KEYS = listing(modems.IDENTITY)
-PORT_KEYS = listing((*ports.PORT_KINDS, "baudrate"))
+PORT_KEYS = listing((*ports.PORT_KINDS, "baudrate", "paced"))
 SERIAL_KEYS = listing(ports.SERIAL_KEYS)
 NETWORK_KEYS = listing(network.NETWORK_KEYS)
 OPERATOR_KEYS = listing(network.OPERATOR_KEYS)

@@ -495,3 +495,22 @@ def test_mutated_scenarios_load_or_raise_scenario_error(tmp_path, edits):
         loads(text, tmp_path / "m.yaml")
     except ScenarioError as e:
         assert str(e).startswith(f"{tmp_path / 'm.yaml'}")
+
+
+def test_a_port_can_be_paced_at_its_line_rate(scenario):
+    loaded = scenario.load(
+        """\
+        modems:
+          - name: a
+            ports:
+              - tcp: tcp:0
+                baudrate: 9600
+                paced: true
+              - tcp: tcp:0
+        """
+    )
+    assert [(p.baudrate, p.paced) for p in loaded.modems[0].ports] == [(9600, True),
+                                                                        (115200, False)]
+    message = scenario.error("modems:\n  - name: a\n    ports:\n      - tcp: tcp:0\n"
+                             "        paced: fast\n")
+    assert message == '5: modems[0].ports[0].paced: expected true or false, got the string "fast"'

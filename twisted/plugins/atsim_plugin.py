@@ -28,9 +28,13 @@ LONGDESC = (
 )
 
 
+DEFAULT_CONTROL_PORT = 8474
+DEFAULT_CONTROL = f"tcp:{DEFAULT_CONTROL_PORT}:interface=127.0.0.1"
+
+
 class Options(usage.Options):
     synopsis = ("-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL] "
-                "[--control ENDPOINT|none] [--control-token FILE]")
+                "[--control ENDPOINT|none] [--control-token FILE] [--shard I/N]")
     longdesc = LONGDESC
 
     optParameters = [
@@ -47,13 +51,20 @@ class Options(usage.Options):
          "Least severe events atsim logs: debug (every command line, URC and data-mode "
          "change of every channel), info (ports, registration, calls, faults), warn or "
          "error. Default: info. debug costs throughput with many busy modems."],
-        ["control", None, "tcp:8474:interface=127.0.0.1",
+        ["control", None, DEFAULT_CONTROL,
          "Where the control API (HTTP/JSON: modems, faults, events, metrics; see "
          "docs/control.md) listens: a Twisted server endpoint, or 'none' for no API. "
          "Default: tcp:8474:interface=127.0.0.1 (this machine only)."],
         ["control-token", None, None,
          "File holding a token the control API then requires of every request "
          "(Authorization: Bearer <token>), for a port others can reach. Default: none."],
+        ["shard", None, None,
+         "Run share I of N of the scenario's modems (I counts from 0: 0/4 ... 3/4), so N "
+         "processes, on one machine or several, run the scenario together: every modem keeps "
+         "its name, ports and random draws. Needs --seed (the same in every shard). Only "
+         "shard 0 opens the lab's real listeners; the control API listens on port 8474 + I "
+         "unless --control says otherwise. Calls and IP between modems of different shards "
+         "do not connect (docs/scaling.md). Default: every modem in this process."],
     ]
 
     def postOptions(self) -> None:
@@ -80,6 +91,21 @@ class Options(usage.Options):
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
 
+        from simulator.shards import WHOLE, Shard, ShardError
+
+        shard = WHOLE
+        if self["shard"] is not None:
+            try:
+                shard = Shard.parse(self["shard"])
+            except ShardError as error:
+                raise usage.UsageError(str(error)) from None
+            if self["seed"] is None:
+                raise usage.UsageError(
+                    f"--shard {shard} needs --seed N, the same in every shard, so each modem "
+                    "draws what it would draw in one process")
+            if self["control"] == DEFAULT_CONTROL:
+                self["control"] = f"tcp:{DEFAULT_CONTROL_PORT + shard.index}:interface=127.0.0.1"
+
         quiet_startup_errors()
 
         state_dir = Path(self["state-dir"]).absolute() if self["state-dir"] else None
@@ -95,7 +121,7 @@ class Options(usage.Options):
         try:
             self.service = make_service(scenario, reactor=reactor, seed=self["seed"],
                                         state_dir=state_dir, control=control,
-                                        control_token=token)
+                                        control_token=token, shard=shard)
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
         except LabCaError as error:

@@ -1,0 +1,148 @@
+"""Output at the speed of a serial line: a port with ``paced: true`` hands the modem's bytes
+to its host no faster than its line rate would carry them.
+
+A character takes ``bits per character / baud rate`` seconds on the wire: 10 bits at 8N1
+(start, 8 data, stop), 11 with parity or a second stop bit; so 115200 baud carries 11,520
+bytes a second.  The line is modelled as always sending while it has bytes: a byte reaches
+the host when its last bit would have, counted from when the line became busy, so a reactor
+turn that comes late delivers the bytes that were due meanwhile and the rate over any
+stretch of busy line is the line's own, not the timer's.  Bytes are handed over in batches of
+at most ``TICK`` seconds of line time (short replies at once when their last bit is due), so a
+thousand busy ports cost ten timer calls a second each.
+
+The rate is the channel's ``line_settings`` when a byte is written: the scenario's
+``baudrate`` at start, then what an RFC 2217 host sets, then ``AT+IPR``.  Bytes already
+written keep the rate they were written at (V.250 §6.2.10: the result code of ``+IPR`` goes
+out at the old rate).  At most ``limit`` bytes wait; beyond that output is dropped and
+counted, as for a host that does not read (docs/transports.md).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from simulator.line import LineSettings
+from simulator.transport.overflow import MAX_PENDING_OUTPUT
+
+#: Line time handed to the host in one batch, seconds.
+TICK = 0.1
+
+
+def bits_per_character(settings: LineSettings) -> float:
+    """Start bit, data bits, parity bit if any, stop bits."""
+    parity = 0 if settings.parity.upper() == "N" else 1
+    return 1 + settings.bytesize + parity + settings.stopbits
+
+
+def characters_per_second(settings: LineSettings) -> float:
+    return settings.baudrate / bits_per_character(settings)
+
+
+class Pacer:
+    """Hands ``deliver`` the bytes given to ``write`` at the rate ``rate()`` says (characters
+    per second), on ``clock`` (any ``IReactorTime``)."""
+
+    def __init__(self, clock, deliver: Callable[[bytes], None], rate: Callable[[], float], *,
+                 limit: int = MAX_PENDING_OUTPUT) -> None:
+        self._clock = clock
+        self._deliver = deliver
+        self._rate = rate
+        self.limit = limit
+        #: Bytes dropped because ``limit`` bytes were already waiting.
+        self.dropped = 0
+        self._chunks: deque[list] = deque()  # [bytes, characters per second]
+        self._waiting = 0
+        #: When the first waiting byte starts on the wire (the line is busy until then).
+        self._start = 0.0
+        self._timer = None
+
+    @property
+    def waiting(self) -> int:
+        """Bytes written and not yet handed to the host."""
+        return self._waiting
+
+    def write(self, data: bytes) -> None:
+        room = self.limit - self._waiting
+        if len(data) > room:
+            self.dropped += len(data) - max(room, 0)
+            data = data[:max(room, 0)]
+        if not data:
+            return
+        now = self._clock.seconds()
+        if not self._chunks:
+            self._start = max(self._start, now)  # an idle line starts at once
+        cps = self._rate()
+        last = self._chunks[-1] if self._chunks else None
+        if last is not None and last[1] == cps:
+            last[0] += data
+        else:
+            self._chunks.append([bytearray(data), cps])
+        self._waiting += len(data)
+        if self._timer is None:
+            self._arm(now)
+
+    def clear(self) -> None:
+        """Forget what waits (the host went away) and stop."""
+        self._chunks.clear()
+        self._waiting = 0
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+
+    # -- the line ----------------------------------------------------------------------------
+
+    def _arm(self, now: float) -> None:
+        """Wake up when the next batch's last bit is due."""
+        data, cps = self._chunks[0]
+        count = min(len(data), max(1, int(cps * TICK)))
+        due = self._start + count / cps
+        self._timer = self._clock.callLater(max(0.0, due - now), self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        now = self._clock.seconds()
+        out = bytearray()
+        while self._chunks:
+            chunk = self._chunks[0]
+            data, cps = chunk
+            due = int((now - self._start) * cps + 1e-9)
+            if due <= 0:
+                break
+            taken = data[:due]
+            out += taken
+            self._start += len(taken) / cps
+            if len(taken) < len(data):
+                del data[:len(taken)]
+                break
+            self._chunks.popleft()
+        self._waiting -= len(out)
+        if out:
+            self._deliver(bytes(out))
+        if self._chunks and self._timer is None:
+            self._arm(now)
+
+
+class PacedHost:
+    """A channel's host end whose output goes through a ``Pacer`` at the channel's line
+    rate; everything else goes straight to the transport's own host end."""
+
+    def __init__(self, host, channel, clock) -> None:
+        self.host = host
+        self.pacer = Pacer(clock, host.deliver,
+                           lambda: characters_per_second(channel.line_settings))
+
+    def deliver(self, data: bytes) -> None:
+        self.pacer.write(data)
+
+    def modem_signals_changed(self, signals) -> None:
+        self.host.modem_signals_changed(signals)
+
+    def hold_input(self, held: bool) -> None:
+        hold = getattr(self.host, "hold_input", None)
+        if hold is not None:
+            hold(held)
+
+    def detached(self) -> None:
+        """The host closed the port: what it did not get yet is not for the next one."""
+        self.pacer.clear()
