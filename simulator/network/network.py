@@ -29,6 +29,7 @@ from simulator.network.hosts import Hosts
 from simulator.network.lab import Lab
 from simulator.network.links import PRESETS, Link, LinkParams
 from simulator.network.router import Router
+from simulator.network.smsc import SmsCentre
 from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec, NetworkSpec
 from simulator.network.subscribers import Subscriber
 
@@ -69,6 +70,8 @@ class Network(MultiService):
         self.calls = Calls(self, spec.numbers)  # before the lab: it runs the ISPs' DNS
         self.lab = Lab(self, listen=lab_listen and reactor is not None)
         self.lab.setServiceParent(self)
+        self.sms = SmsCentre(self, spec.sms, spec.numbers)
+        self.sms.setServiceParent(self)
 
     # -- modems -------------------------------------------------------------------------------
 
