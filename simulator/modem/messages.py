@@ -275,7 +275,7 @@ class MessageService(Service):
             raise p.bad() from None
         kind = p.int(i + 1, 128, 255, default=None)
         digits = text[1:] if text.startswith("+") else text
-        if not digits or len(digits) > 20 or not all(c in "0123456789*#abc" for c in digits):
+        if not digits or len(digits) > 20 or not all(c in "0123456789*#" for c in digits):
             raise p.bad()
         if kind is None:
             return Address.parse(text)
@@ -384,11 +384,14 @@ class MessageService(Service):
 
     def _write_pdu(self, call, length: int, typed: bytes, stat: int) -> None:
         pdu = self._decode_pdu(typed, length)
-        self._write(call, pdu.tpdu, stat, pdu.smsc)
+        self._store(call, pdu.encode()[0], stat)
 
-    def _write(self, call, tpdu: Tpdu, stat: int, smsc: Address | None = None) -> None:
+    def _write(self, call, tpdu: Tpdu, stat: int) -> None:
+        self._store(call, self._pdu(tpdu), stat)
+
+    def _store(self, call, hex_pdu: str, stat: int) -> None:
+        """+CMGW: a PDU kept as written (a PDU-mode SMSC of length 0 stays so)."""
         memory = self.config.memories[1]
-        hex_pdu = Pdu(tpdu, smsc or self._smsc()).encode()[0]
         index = self.store.put(memory, Stored(stat, hex_pdu))
         if index is None:
             raise CmsError(MEMORY_FULL)
