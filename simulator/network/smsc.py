@@ -12,7 +12,8 @@
 
 A SUBMIT asking for a status report (TP-SRR) gets an SMS-STATUS-REPORT back to its sender
 when the message reached its recipient.  Files dropped into ``inbox`` are delivered to the
-modem they name and renamed ``<name>.done`` (or ``<name>.error`` if unreadable).
+modem they name and renamed ``<name>.done`` (or ``<name>.error`` if unreadable); the folder
+is made when the centre starts.
 """
 
 from __future__ import annotations
@@ -246,6 +247,10 @@ class SmsCentre(Service):
     def startService(self) -> None:
         super().startService()
         if self.spec.inbox is not None:
+            try:
+                self.spec.inbox.mkdir(parents=True, exist_ok=True)  # ready for the first file
+            except OSError as error:
+                log.warn("SMS inbox {path}: {error}", path=str(self.spec.inbox), error=error)
             self._poller = task.LoopingCall(self.poll_inbox)
             self._poller.clock = self.clock
             self._poller.start(self.spec.poll, now=True)
