@@ -157,6 +157,10 @@ class MessageService(Service):
             for interpreter in routed:
                 self._route(interpreter, tpdu, self._cmt(interpreter.session, tpdu))
             return True
+        return self._store_message(tpdu)
+
+    def _store_message(self, tpdu: Deliver) -> bool:
+        """Keep a message in <mem3> and say where with +CMTI; False if it is full."""
         memory = self.config.memories[2]
         index = self.store.put(memory, Stored(REC_UNREAD, self._pdu(tpdu)))
         if index is None:
@@ -169,6 +173,26 @@ class MessageService(Service):
                 self._indicate(interpreter, f'+CMTI: "{memory}",{index}')
         return True
 
+    def _store_report(self, tpdu: StatusReport) -> bool:
+        """Keep a status report in SR and say where with +CDSI; False if it is full."""
+        if "SR" not in self.store.capacities:
+            return True
+        index = self.store.put("SR", Stored(REC_UNREAD, self._pdu(tpdu)))
+        if index is None:
+            return False
+        for interpreter in self._channels():
+            if _cnmi(interpreter.session)[3] == 2:
+                self._indicate(interpreter, f'+CDSI: "SR",{index}')
+        return True
+
+    def _keep(self, tpdu: Tpdu) -> None:
+        """A +CMT or +CDS the TE did not acknowledge: the network sends it again, and the
+        ME stores it (it would not be routed to the TE again before an acknowledgement)."""
+        if isinstance(tpdu, StatusReport):
+            self._store_report(tpdu)
+        else:
+            self._store_message(tpdu)
+
     def _receive_report(self, tpdu: StatusReport) -> bool:
         channels = self._channels()
         routed = [i for i in channels
@@ -177,15 +201,9 @@ class MessageService(Service):
             for interpreter in routed:
                 self._route(interpreter, tpdu, self._cds(interpreter.session, tpdu))
             return True
-        storing = [i for i in channels if _cnmi(i.session)[3] == 2]
-        if not storing or "SR" not in self.store.capacities:
+        if not any(_cnmi(i.session)[3] == 2 for i in channels):
             return True  # <ds> 0 everywhere: no status report reaches the TE
-        index = self.store.put("SR", Stored(REC_UNREAD, self._pdu(tpdu)))
-        if index is None:
-            return False
-        for interpreter in storing:
-            self._indicate(interpreter, f'+CDSI: "SR",{index}')
-        return True
+        return self._store_report(tpdu)
 
     def _route(self, interpreter, tpdu: Tpdu, lines: list[str]) -> None:
         """Show a +CMT or +CDS; under +CSMS=1 it waits for +CNMA."""
@@ -205,7 +223,7 @@ class MessageService(Service):
         interpreter.session.vars[CNMI_KEY] = (cnmi[0], 0, cnmi[2], 0, cnmi[4])
         log.info("{modem}: +CNMA not received; routing to the TE disabled",
                  modem=self.modem.name)
-        self.receive(pending.tpdu)
+        self._keep(pending.tpdu)
 
     def _indicate(self, interpreter, lines: str | bytes) -> None:
         """An indication as the channel's +CNMI <mode> says: 0 kept in the TA's buffer,
@@ -551,7 +569,7 @@ class MessageService(Service):
         if pending.timer.active():
             pending.timer.cancel()
         if reply == 2:
-            self.receive(pending.tpdu)
+            self._keep(pending.tpdu)
 
     def cnma_test(self, call) -> None:
         if not _text_mode(call.session):

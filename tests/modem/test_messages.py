@@ -334,3 +334,48 @@ def test_folders(tmp_path):
     assert two.pb.take() == '\r\n+CMTI: "ME",1\r\n\r\n+CMTI: "ME",2\r\n'
     assert sorted(p.name for p in inbox.iterdir()) == ["bad.txt.error", "hello.txt.done"]
     assert two.send_text(two.pa, "+3370001", "nobody") == cms(1)
+
+
+def test_pdu_mode_cmss_cnma_refusal_and_text_mode_headers(two):
+    hex_pdu, length = Pdu(Submit(Address.parse(B_NUMBER), split("stored", 0)[1][0])).encode()
+    assert two.pa.at(f"+CMGW={length}") == "\r\n> "
+    assert two.pa.send(hex_pdu.encode() + CTRL_Z) == info("+CMGW: 1")
+    assert two.pa.at("+CMSS=1") == ""
+    two.advance(SUBMIT_DELAY)
+    assert two.pa.take() == info("+CMSS: 1")
+    assert two.pa.at("+CMGF=1;+CSDH=1;+CMGR=1") == info(
+        f'+CMGR: "STO SENT","{B_NUMBER}",,145,1,0,0,,,,6', "stored")
+    assert two.pa.at('+CMGL="ALL"') == info(
+        f'+CMGL: 1,"STO SENT","{B_NUMBER}",,,145,6', "stored")
+    # +CNMA=2 refuses a +CMT: the network sends it again and it is stored.
+    two.pb.at("+CSMS=1;+CNMI=2,2")
+    two.advance(DELAY)
+    assert "+CMT: ,25" in two.pb.take()
+    assert two.pb.at("+CNMA=?") == info("+CNMA: (0-2)")
+    assert two.pb.at("+CNMA=3") == cms(304)
+    assert two.pb.at("+CNMA=2") == OK + '\r\n+CMTI: "ME",1\r\n'
+    assert two.pb.at("+CPMS?") == info('+CPMS: "ME",1,23,"ME",1,23,"ME",1,23')
+    assert two.pb.at("+CMGF=1;+CNMA") == cms(340)
+
+
+def test_received_message_cannot_be_resent_and_status_report_listing(two):
+    two.pa.at("+CMGF=1;+CSMP=49,167,0,0;+CNMI=2,1,0,2")
+    two.pb.at("+CNMI=2,1")
+    two.send_text(two.pa, B_NUMBER, "x")
+    two.advance(DELAY)
+    assert two.pb.take() == '\r\n+CMTI: "ME",1\r\n'
+    assert two.pb.at("+CMSS=1") == cms(302)
+    assert two.pa.at('+CPMS="SR";+CMGL="ALL"').endswith(
+        '+CMGL: 1,"REC UNREAD",6,1,"+33600000002",145,"00/01/01,00:00:02+00",'
+        '"00/01/01,00:00:03+00",0\r\n\r\nOK\r\n')
+
+
+def test_cnmi_mode_1_drops_while_busy(two):
+    two.pb.at("+CNMI=1,1")
+    two.pa.at("+CMGF=1")
+    two.send_text(two.pa, B_NUMBER, "one")
+    assert two.pb.at("+CMGS=20") == "\r\n> "  # busy at the prompt when it arrives
+    two.advance(DELAY)
+    assert two.pb.send(ESC) == OK
+    assert two.pb.take() == ""
+    assert two.pb.at("+CPMS?") == info('+CPMS: "ME",1,23,"ME",1,23,"ME",1,23')
