@@ -122,6 +122,9 @@ class MessageService(Service):
         table.add("+CNMA", exec=self.cnma, set=self.cnma, test=self.cnma_test)
         table.add("+CMMS", set=self.cmms_set, read=self.cmms_read, test=fixed("+CMMS: (0-2)"))
         table.add("+CNMI", set=self.cnmi_set)
+        network = sibling(self.modem, NetworkService)
+        if network is not None:
+            network.on_registration_change(self._registration_changed)
 
     # -- the network's side --------------------------------------------------------------------
 
@@ -139,9 +142,20 @@ class MessageService(Service):
                 pending.timer.cancel()
         self._unacknowledged.clear()
 
+    def _in_service(self) -> bool:
+        network = sibling(self.modem, NetworkService)
+        return network is None or network.serving is not None
+
+    def _registration_changed(self) -> None:
+        """Back in service: what the centre held while the modem was out of reach comes."""
+        if self.modem.powered and self._in_service() and self.modem.ip_network is not None:
+            self.modem.ip_network.sms.memory_available(self.modem.name)
+
     def receive(self, tpdu: Tpdu) -> bool:
-        """What the SMS centre delivers: True when taken, False when the storage is full
-        (the centre keeps it until ``memory_available``)."""
+        """What the SMS centre delivers: True when taken, False when the modem is out of
+        service or the storage is full (the centre keeps it until ``memory_available``)."""
+        if not self._in_service():
+            return False
         if isinstance(tpdu, StatusReport):
             return self._receive_report(tpdu)
         return self._receive_message(tpdu)

@@ -379,3 +379,15 @@ def test_cnmi_mode_1_drops_while_busy(two):
     assert two.pb.send(ESC) == OK
     assert two.pb.take() == ""
     assert two.pb.at("+CPMS?") == info('+CPMS: "ME",1,23,"ME",1,23,"ME",1,23')
+
+
+def test_out_of_service_messages_wait_at_the_centre(two):
+    two.pb.at("+CNMI=2,1;+CFUN=4")
+    two.pa.at("+CMGF=1")
+    two.send_text(two.pa, B_NUMBER, "later")
+    two.advance(DELAY)
+    assert two.network.sms.waiting("b") == 1
+    assert two.pb.at("+CFUN=1") == OK
+    two.advance(two.spec.registration.delay)
+    assert '+CMTI: "ME",1' in two.pb.take()
+    assert two.network.sms.waiting("b") == 0
