@@ -70,7 +70,7 @@ ACK_TIMEOUT = 15.0
 #: The longest TPDU a PDU-mode <length> may announce (a SUBMIT with every field at its
 #: largest: 7 octets of header, 12 of address, 7 of validity, 140 of user data).
 MAX_TPDU = 166
-#: TP-PID, TP-DCS of a +CMGS in text mode come from +CSMP; so does the first octet.
+#: +CMGD <delflag> 1-4: the <stat>s deleted (0 deletes the one <index>).
 DELFLAGS = {
     1: (REC_READ,),
     2: (REC_READ, STO_SENT),
@@ -309,11 +309,9 @@ class MessageService(Service):
         digits = text[1:] if text.startswith("+") else text
         if not digits or len(digits) > 20 or not all(c in "0123456789*#" for c in digits):
             raise p.bad()
-        if kind is None:
-            return Address.parse(text)
-        ton = (kind >> 4) & 0x07
-        if text.startswith("+"):
-            ton = Ton.INTERNATIONAL
+        if kind is None:  # "+" makes it international (145), else unknown (129)
+            kind = 145 if text.startswith("+") else 129
+        ton = Ton.INTERNATIONAL if text.startswith("+") else (kind >> 4) & 0x07
         return Address(digits, ton, kind & 0x0F)
 
     def _decode_pdu(self, typed: bytes, length: int) -> Pdu:

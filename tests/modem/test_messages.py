@@ -391,3 +391,14 @@ def test_out_of_service_messages_wait_at_the_centre(two):
     two.advance(two.spec.registration.delay)
     assert '+CMTI: "ME",1' in two.pb.take()
     assert two.network.sms.waiting("b") == 0
+
+
+def test_destination_types(two):
+    two.pa.at("+CMGF=1;+CSDH=1")
+    for given, shown in (('"*100#"', '"*100#",,,129'), ('"0612",161', '"0612",,,161'),
+                         ('"+4412"', '"+4412",,,145'), ('"4412",145', '"+4412",,,145')):
+        assert two.pa.at(f"+CMGW={given}") == "\r\n> "
+        index = two.pa.send(CTRL_Z).split(": ")[1].split("\r")[0]
+        assert two.pa.at("+CMGL=\"ALL\"").count(f'+CMGL: {index},"STO UNSENT",{shown}') == 1
+    assert two.pa.at('+CMGW="12a"') == cms(305)
+    assert two.pa.at('+CMGW="1",12') == cms(305)
