@@ -66,7 +66,7 @@ def fresh_port() -> Port:
     modem = Modem(ModemSpec(name="m", n=1), simulator.dialects.get("generic"), NetworkSpec(),
                   Clock(), random.Random(1), NVStore(None))
     port = Port(modem, "p")
-    port.send(b"ATE0\r")
+    port.send(b"ATE0+CMEE=1\r")
     modem.power_on()
     port.take()
     return port
@@ -91,3 +91,15 @@ def test_any_split_gives_the_same_answer(line, cuts):
     got += port.send(line[start:])
     assert got == whole
     assert got.endswith("\r\nOK\r\n")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([b"AT+CMGS=", b"AT+CMGW="]), st.integers(1, 166),
+       st.binary(max_size=400).map(lambda b: b.replace(b"\x1a", b"").replace(b"\x1b", b"")))
+def test_garbage_after_the_prompt_is_a_27005_error_and_the_port_answers(command, length,
+                                                                          garbage):
+    port = fresh_port()
+    assert port.send(command + str(length).encode() + b"\r") == "\r\n> "
+    answer = port.send(garbage + b"\x1a")
+    assert answer.endswith("\r\n+CMS ERROR: 304\r\n") or answer.endswith("\r\nOK\r\n"), answer
+    assert port.send(b"AT\r") == "\r\nOK\r\n"
