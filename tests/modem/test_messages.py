@@ -23,7 +23,6 @@ from tests.modem.bench import OK, Port, cms, info
 A_NUMBER, B_NUMBER = "+33600000001", "+33600000002"
 CTRL_Z, ESC = b"\x1a", b"\x1b"
 DELAY = SmsCentreSpec().delay
-TRANSIT = SUBMIT_DELAY + DELAY
 
 
 class TwoModems:
@@ -402,3 +401,34 @@ def test_destination_types(two):
         assert two.pa.at("+CMGL=\"ALL\"").count(f'+CMGL: {index},"STO UNSENT",{shown}') == 1
     assert two.pa.at('+CMGW="12a"') == cms(305)
     assert two.pa.at('+CMGW="1",12') == cms(305)
+
+
+@pytest.mark.parametrize("dialect", simulator.dialects.names())
+def test_every_dialect_has_the_message_service(dialect):
+    clock = Clock()
+    spec = NetworkSpec()
+    network = Network(spec, clock=clock, lab_listen=False)
+    network.startService()
+    modems = []
+    for name, number in (("a", A_NUMBER), ("b", B_NUMBER)):
+        modem_spec = ModemSpec(name=name, n=1, msisdn=number, dialect=dialect)
+        network.attach(modem_spec, random.Random(name))
+        modem = Modem(modem_spec, simulator.dialects.get(dialect), spec, clock,
+                      random.Random(1), NVStore(None), ip_network=network)
+        modem.port = Port(modem, "uart1")
+        modem.power_on()
+        modems.append(modem)
+    clock.advance(30)  # registered, whatever the dialect's start-up
+    a, b = (m.port for m in modems)
+    for port in (a, b):
+        port.send(b"ATE0\r")
+        port.take()
+    assert b.at("+CMGF=1;+CNMI=2,1").endswith("OK\r\n")
+    assert a.at(f'+CMGF=1;+CMGS="{B_NUMBER}"').endswith("\r\n> ")
+    a.send(b"hi" + CTRL_Z)
+    clock.advance(SUBMIT_DELAY)
+    assert a.take().endswith("+CMGS: 1\r\n\r\nOK\r\n")
+    clock.advance(DELAY)
+    assert b.take().endswith('\r\n+CMTI: "ME",1\r\n')
+    assert b.at("+CMGR=1").endswith(f'"REC UNREAD","{A_NUMBER}",,"00/01/01,00:00:31+00"'
+                                     "\r\nhi\r\n\r\nOK\r\n")
