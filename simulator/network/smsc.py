@@ -11,9 +11,12 @@
   that takes calls only.
 
 A SUBMIT asking for a status report (TP-SRR) gets an SMS-STATUS-REPORT back to its sender
-when the message reached its recipient.  Files dropped into ``inbox`` are delivered to the
-modem they name and renamed ``<name>.done`` (or ``<name>.error`` if unreadable); the folder
-is made when the centre starts.
+when the message reached its recipient, or when its validity period (TP-VP) ran out while
+the centre held it (status 0x46, and the message is dropped).
+
+Files dropped into ``inbox`` are delivered to the modem they name and renamed
+``<name>.done`` (or ``<name>.error`` if unreadable); the folder is made when the centre
+starts.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from simulator.network.spec import NumberSpec, SmsCentreSpec
 from simulator.sms import PduError
 from simulator.sms.address import Address
 from simulator.sms.concat import Reassembler, split
-from simulator.sms.tpdu import ST_DELIVERED, Deliver, StatusReport, Submit, Tpdu
+from simulator.sms.timestamp import AbsoluteValidity
+from simulator.sms.tpdu import (
+    ST_DELIVERED,
+    ST_VALIDITY_EXPIRED,
+    Deliver,
+    StatusReport,
+    Submit,
+    Tpdu,
+)
 
 if TYPE_CHECKING:
     from simulator.network.network import Network
@@ -118,15 +129,31 @@ class SmsCentre(Service):
             delivered()
         return True
 
-    def _deliver(self, modem: str, tpdu: Tpdu,
-                 delivered: Callable[[], None] | None = None) -> None:
-        """Deliver now, or keep it until the modem can take it; ``delivered()`` once it
-        reached the modem."""
+    def _deliver(self, modem: str, tpdu: Tpdu, delivered: Callable[[], None] | None = None,
+                 validity: float | None = None,
+                 expired: Callable[[], None] | None = None) -> None:
+        """Deliver now, or keep it until the modem can take it: ``delivered()`` once it
+        reached the modem; after ``validity`` seconds of waiting it is dropped and
+        ``expired()`` called."""
         if not self._waiting.get(modem) and self._hand_over(modem, tpdu, delivered):
             return
-        self._waiting.setdefault(modem, []).append((tpdu, delivered))
+        entry = (tpdu, delivered)
+        self._waiting.setdefault(modem, []).append(entry)
         log.info("{modem}: message waits at the centre ({n} waiting)", modem=modem,
                  n=len(self._waiting[modem]))
+        if validity is not None:
+            self.clock.callLater(max(validity, 0.0), self._expire, modem, entry, expired)
+
+    def _expire(self, modem: str, entry: tuple, expired: Callable[[], None] | None) -> None:
+        waiting = self._waiting.get(modem, [])
+        if not any(item is entry for item in waiting):
+            return  # delivered in time
+        waiting[:] = [item for item in waiting if item is not entry]
+        if not waiting:
+            self._waiting.pop(modem, None)
+        log.info("{modem}: a message expired at the centre", modem=modem)
+        if expired is not None:
+            expired()
 
     # -- submissions ---------------------------------------------------------------------------
 
@@ -186,13 +213,25 @@ class SmsCentre(Service):
         deliver = Deliver(self._originator(sender), submit.user_data, self.now(),
                           dcs=submit.dcs, pid=submit.pid,
                           status_report_indication=submit.status_report_request)
-        self._deliver(target.modem, deliver, lambda: self._report(sender, submit, stamp))
+        self._deliver(target.modem, deliver, lambda: self._report(sender, submit, stamp),
+                      self._validity(submit, stamp),
+                      lambda: self._report(sender, submit, stamp, ST_VALIDITY_EXPIRED))
 
-    def _report(self, sender: str, submit: Submit, stamp: datetime.datetime) -> None:
+    def _validity(self, submit: Submit, stamp: datetime.datetime) -> float | None:
+        """Seconds from now the SUBMIT's TP-VP leaves it (None: the centre keeps it)."""
+        validity = submit.validity
+        if isinstance(validity, AbsoluteValidity):
+            return (validity.expires - self.now()).total_seconds()
+        duration = getattr(validity, "duration", None)
+        if duration is None:
+            return None
+        return (stamp + duration - self.now()).total_seconds()
+
+    def _report(self, sender: str, submit: Submit, stamp: datetime.datetime,
+                status: int = ST_DELIVERED) -> None:
         if not submit.status_report_request:
             return
-        report = StatusReport(submit.reference, submit.destination, stamp, self.now(),
-                              ST_DELIVERED)
+        report = StatusReport(submit.reference, submit.destination, stamp, self.now(), status)
         self._deliver(sender, report)
 
     # -- folders -------------------------------------------------------------------------------

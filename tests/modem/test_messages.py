@@ -432,3 +432,19 @@ def test_every_dialect_has_the_message_service(dialect):
     assert b.take().endswith('\r\n+CMTI: "ME",1\r\n')
     assert b.at("+CMGR=1").endswith(f'"REC UNREAD","{A_NUMBER}",,"00/01/01,00:00:31+00"'
                                      "\r\nhi\r\n\r\nOK\r\n")
+
+
+def test_a_message_expires_at_the_centre_with_a_report(two):
+    two.pb.at("+CFUN=4")
+    two.pa.at("+CMGF=1;+CSMP=49,0,0,0;+CNMI=2,1,0,1")  # TP-VP 0: five minutes
+    two.send_text(two.pa, B_NUMBER, "too late")
+    two.advance(DELAY)
+    assert two.network.sms.waiting("b") == 1
+    two.advance(300 - DELAY - 1)
+    assert two.pa.take() == ""
+    two.advance(1)
+    assert two.network.sms.waiting("b") == 0
+    assert two.pa.take().endswith(',"00/01/01,00:05:02+00",70\r\n')  # TP-ST 0x46
+    two.pb.at("+CFUN=1")
+    two.advance(two.spec.registration.delay)
+    assert two.pb.take() == ""  # nothing came
