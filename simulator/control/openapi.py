@@ -146,6 +146,10 @@ DESCRIPTION: dict[str, Any] = {
                 "calls": {"type": "object", "properties": {
                     "ringing": {"type": "boolean"}, "dialling": {"type": "boolean"},
                     "in_call": {"type": "boolean"}}},
+                "sms": {"type": "object", "properties": {
+                    "storage": {"type": "object", "description": "per storage (ME, SM, SR): "
+                                                                 "used and total slots"},
+                    "waiting_at_centre": {"type": "integer"}}},
                 "ports": {"type": "array", "items": {"type": "object", "properties": {
                     "port": {"type": "string"}, "mode": {"type": "string"},
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},

@@ -184,6 +184,9 @@ class ApiTests(unittest.TestCase):
         host.transport.write(b'AT+CMGF=1;+CMGL="ALL"\r')
         await host.until(b"OK\r\n")
         self.assertEqual(host.received.count(b'"REC UNREAD","+3370",,'), 2)
+        shown = (await client.get("/modems/lab-1")).json()["sms"]
+        self.assertEqual(shown["storage"]["ME"], {"used": 2, "total": 23})
+        self.assertEqual(shown["waiting_at_centre"], 0)
         for path, body, status, words in [
                 ("/modems/lab-9/sms", {"text": "x"}, 404, "no modem 'lab-9'"),
                 ("/modems/lab-1/sms", {"line": "x"}, 400, "expected a JSON object"),
