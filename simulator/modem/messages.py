@@ -1,6 +1,6 @@
-"""Sending, storing, reading and receiving short messages (27.005 §3.4–§3.5, §4): +CMGS,
-+CMSS, +CMGW, +CMGR, +CMGL, +CMGD, +CSDH, +CSMS, +CNMA, +CMMS, and the routing of what the
-network's SMS centre delivers (+CMTI, +CMT, +CDS, +CDSI) as each channel's +CNMI says.
+"""Sending, storing and reading short messages (27.005 §3.4–§3.5, §4): +CMGS, +CMSS, +CMGW,
++CMGR, +CMGL, +CMGD, +CSDH, +CSMS, +CNMA, +CMMS; what the network's SMS centre delivers
+goes where each channel's +CNMI says (``simulator.modem.smsnotify``).
 
 One service for every dialect; the settings (+CMGF, +CSCA, +CSMP, +CPMS, +CNMI) and the
 storages are ``SmsService``'s.  Errors are 27.005's +CMS codes (docs/sms.md lists which
@@ -12,19 +12,27 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from simulator.at import results
 from simulator.at.commands import CmeError, CmsError, Prompt
 from simulator.at.params import Params
 from simulator.logs import Logger
 from simulator.modem import smstext
-from simulator.modem.charset import decode, session_charset
+from simulator.modem.charset import decode
 from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.siblings import sibling
 from simulator.modem.sim import require_sim_ready
-from simulator.modem.sms import CMGF_KEY, CNMI_KEY, SmsService
+from simulator.modem.sms import SmsService
+from simulator.modem.smsnotify import (
+    CSDH_KEY,
+    CSMS_KEY,
+    Notifications,
+    charset_of,
+    detailed,
+    encode_pdu,
+    text_mode,
+)
 from simulator.modem.smsstore import (
     ALL,
     REC_READ,
@@ -56,17 +64,9 @@ INVALID_MEMORY_INDEX = 321
 MEMORY_FULL = 322
 SMSC_ADDRESS_UNKNOWN = 330
 NO_NETWORK_SERVICE = 331
-NO_CNMA_EXPECTED = 340
 
 #: The prompt of +CMGS, +CMGW and +CNMA (27.005 §3.5.1: CR, LF, ">", space).
 PROMPT = b"\r\n> "
-CSDH_KEY = "sms.csdh"
-CSMS_KEY = "sms.csms"
-#: Unsolicited lines held while +CNMI <mode> is 0 (the TA's buffer), per channel.
-BUFFER_KEY = "sms.buffer"
-BUFFER_LIMIT = 32
-#: How long a +CMT or +CDS waits for +CNMA under +CSMS=1 (24.011's TR2M is 12-20 s).
-ACK_TIMEOUT = 15.0
 #: The longest TPDU a PDU-mode <length> may announce (a SUBMIT with every field at its
 #: largest: 7 octets of header, 12 of address, 7 of validity, 140 of user data).
 MAX_TPDU = 166
@@ -79,28 +79,19 @@ DELFLAGS = {
 }
 
 
-def message_class(dcs: int) -> int | None:
-    """The message class TP-DCS gives (23.038 §4), None if it gives none."""
-    if dcs >> 6 == 0 and dcs & 0x10:
-        return dcs & 0x03
-    if dcs >> 4 == 0xF:
-        return dcs & 0x03
-    return None
-
-
-@dataclasses.dataclass
-class _Unacknowledged:
-    tpdu: Tpdu
-    timer: object
-
-
 class MessageService(Service):
     def __init__(self, modem: Modem) -> None:
         super().__init__(modem)
         self.reference = 0  # the last TP-MR given
         self.cmms = 0
-        #: Per channel (interpreter): the +CMT/+CDS waiting for +CNMA.
-        self._unacknowledged: dict[object, _Unacknowledged] = {}
+        self._notifications: Notifications | None = None
+
+    @property
+    def notifications(self) -> Notifications:
+        """Where delivered messages go (built on first use: SmsService comes first)."""
+        if self._notifications is None:
+            self._notifications = Notifications(self.modem, self.config)
+        return self._notifications
 
     @property
     def config(self) -> SmsService:
@@ -124,166 +115,31 @@ class MessageService(Service):
         table.add("+CNMI", set=self.cnmi_set)
         network = sibling(self.modem, NetworkService)
         if network is not None:
-            network.on_registration_change(self._registration_changed)
+            network.on_registration_change(self.notifications.registration_changed)
 
     # -- the network's side --------------------------------------------------------------------
 
     def power_on(self) -> None:
         network = self.modem.ip_network
         if network is not None:
-            network.sms.attach(self.modem.name, self.receive)
+            network.sms.attach(self.modem.name, self.notifications.receive)
 
     def power_off(self) -> None:
         network = self.modem.ip_network
         if network is not None:
             network.sms.attach(self.modem.name, None)
-        for pending in self._unacknowledged.values():
-            if pending.timer.active():
-                pending.timer.cancel()
-        self._unacknowledged.clear()
-
-    def _in_service(self) -> bool:
-        network = sibling(self.modem, NetworkService)
-        return network is None or network.serving is not None
-
-    def _registration_changed(self) -> None:
-        """Back in service: what the centre held while the modem was out of reach comes."""
-        if self.modem.powered and self._in_service() and self.modem.ip_network is not None:
-            self.modem.ip_network.sms.memory_available(self.modem.name)
-
-    def receive(self, tpdu: Tpdu) -> bool:
-        """What the SMS centre delivers: True when taken, False when the modem is out of
-        service or the storage is full (the centre keeps it until ``memory_available``)."""
-        if not self._in_service():
-            return False
-        if isinstance(tpdu, StatusReport):
-            return self._receive_report(tpdu)
-        return self._receive_message(tpdu)
-
-    def _channels(self) -> list:
-        return [i for i in self.modem.interpreters if i.receives_urcs]
-
-    def _receive_message(self, tpdu: Deliver) -> bool:
-        klass = message_class(tpdu.dcs)
-        routed = [i for i in self._channels()
-                  if i not in self._unacknowledged and _routes(_cnmi(i.session)[1], klass)]
-        if routed:
-            for interpreter in routed:
-                self._route(interpreter, tpdu, self._cmt(interpreter.session, tpdu))
-            return True
-        return self._store_message(tpdu)
-
-    def _store_message(self, tpdu: Deliver) -> bool:
-        """Keep a message in <mem3> and say where with +CMTI; False if it is full."""
-        memory = self.config.memories[2]
-        index = self.store.put(memory, Stored(REC_UNREAD, self._pdu(tpdu)))
-        if index is None:
-            log.info("{modem}: message storage {memory} full", modem=self.modem.name,
-                     memory=memory)
-            return False
-        self.modem.event("sms received", memory=memory, index=index)
-        for interpreter in self._channels():
-            if _cnmi(interpreter.session)[1] in (1, 2, 3):
-                self._indicate(interpreter, f'+CMTI: "{memory}",{index}')
-        return True
-
-    def _store_report(self, tpdu: StatusReport) -> bool:
-        """Keep a status report in SR and say where with +CDSI; False if it is full."""
-        if "SR" not in self.store.capacities:
-            return True
-        index = self.store.put("SR", Stored(REC_UNREAD, self._pdu(tpdu)))
-        if index is None:
-            return False
-        for interpreter in self._channels():
-            if _cnmi(interpreter.session)[3] == 2:
-                self._indicate(interpreter, f'+CDSI: "SR",{index}')
-        return True
-
-    def _keep(self, tpdu: Tpdu) -> None:
-        """A +CMT or +CDS the TE did not acknowledge: the network sends it again, and the
-        ME stores it (it would not be routed to the TE again before an acknowledgement)."""
-        if isinstance(tpdu, StatusReport):
-            self._store_report(tpdu)
-        else:
-            self._store_message(tpdu)
-
-    def _receive_report(self, tpdu: StatusReport) -> bool:
-        channels = self._channels()
-        routed = [i for i in channels
-                  if i not in self._unacknowledged and _cnmi(i.session)[3] == 1]
-        if routed:
-            for interpreter in routed:
-                self._route(interpreter, tpdu, self._cds(interpreter.session, tpdu))
-            return True
-        if not any(_cnmi(i.session)[3] == 2 for i in channels):
-            return True  # <ds> 0 everywhere: no status report reaches the TE
-        return self._store_report(tpdu)
-
-    def _route(self, interpreter, tpdu: Tpdu, lines: list[str]) -> None:
-        """Show a +CMT or +CDS; under +CSMS=1 it waits for +CNMA."""
-        shown = results.information(lines, interpreter.profile)
-        self._indicate(interpreter, shown)
-        if interpreter.session.vars.get(CSMS_KEY, 0) == 1:
-            timer = self.modem.clock.callLater(ACK_TIMEOUT, self._not_acknowledged, interpreter)
-            self._unacknowledged[interpreter] = _Unacknowledged(tpdu, timer)
-
-    def _not_acknowledged(self, interpreter) -> None:
-        """27.005 §3.4.4: without +CNMA in time, routing to the TE stops (<mt> and <ds> to 0);
-        the network sends the message again, and it is stored."""
-        pending = self._unacknowledged.pop(interpreter, None)
-        if pending is None:
-            return
-        cnmi = _cnmi(interpreter.session)
-        interpreter.session.vars[CNMI_KEY] = (cnmi[0], 0, cnmi[2], 0, cnmi[4])
-        log.info("{modem}: +CNMA not received; routing to the TE disabled",
-                 modem=self.modem.name)
-        self._keep(pending.tpdu)
-
-    def _indicate(self, interpreter, lines: str | bytes) -> None:
-        """An indication as the channel's +CNMI <mode> says: 0 kept in the TA's buffer,
-        1 dropped while the channel is busy, 2 shown (held while busy, then shown)."""
-        mode = _cnmi(interpreter.session)[0]
-        if mode == 0:
-            buffer = interpreter.session.vars.setdefault(BUFFER_KEY, [])
-            buffer.append(lines)
-            del buffer[:-BUFFER_LIMIT]
-            return
-        if mode == 1 and interpreter.mode.name != "COMMAND":
-            return
-        interpreter.urc(lines)
-
-    def _cmt(self, session, tpdu: Deliver) -> list[str]:
-        if not _text_mode(session):
-            hex_pdu, length = self._encode(tpdu)
-            return [f"+CMT: ,{length}", hex_pdu]
-        charset = self._charset(session)
-        data, length = smstext.data(tpdu, charset)
-        header = smstext.deliver_header(tpdu, charset, self._smsc(), _detailed(session), length)
-        return [f"+CMT: {header}", data]
-
-    def _cds(self, session, tpdu: StatusReport) -> list[str]:
-        if not _text_mode(session):
-            hex_pdu, length = self._encode(tpdu)
-            return [f"+CDS: {length}", hex_pdu]
-        return [f"+CDS: {smstext.report_fields(tpdu, self._charset(session))}"]
+        self.notifications.clear()
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _smsc(self) -> Address | None:
-        smsc = self.config.settings.smsc
-        return Address.parse(smsc) if smsc else None
-
-    def _encode(self, tpdu: Tpdu) -> tuple[str, int]:
-        return Pdu(tpdu, self._smsc()).encode()
-
     def _pdu(self, tpdu: Tpdu) -> str:
-        return self._encode(tpdu)[0]
+        return encode_pdu(self.config, tpdu)[0]
 
     def _charset(self, session) -> str:
-        return session_charset(session, self.config.tables.default_charset)
+        return charset_of(self.config, session)
 
     def _params(self, call) -> Params:
-        code = INVALID_TEXT_PARAMETER if _text_mode(call.session) else INVALID_PDU_PARAMETER
+        code = INVALID_TEXT_PARAMETER if text_mode(call.session) else INVALID_PDU_PARAMETER
         return Params(call.command.params, lambda: CmsError(code),
                       lambda given: CmsError(given or code))
 
@@ -363,7 +219,7 @@ class MessageService(Service):
     def cmgs(self, call):
         p = self._params(call)
         self._require_sim()
-        if _text_mode(call.session):
+        if text_mode(call.session):
             p.at_most(2)
             destination = self._address(p, call, 0)
             return Prompt(lambda typed: self._send(
@@ -400,7 +256,7 @@ class MessageService(Service):
     def cmgw(self, call):
         p = self._params(call)
         self._require_sim()
-        if _text_mode(call.session):
+        if text_mode(call.session):
             p.at_most(3)
             destination = self._address(p, call, 0) if p.present(0) else Address("")
             stat = (STAT_TEXT.index(p.str(2, choices=STAT_TEXT[:4]))
@@ -447,7 +303,7 @@ class MessageService(Service):
         p = self._params(call)
         p.at_most(1)
         self._require_sim()
-        if _text_mode(call.session):
+        if text_mode(call.session):
             wanted = STAT_TEXT.index(p.str(0, choices=STAT_TEXT, default=STAT_TEXT[0]))
         else:
             wanted = p.int(0, 0, 4, default=REC_UNREAD)
@@ -461,7 +317,7 @@ class MessageService(Service):
                 self.store.set_stat(memory, index, REC_READ)
 
     def cmgl_test(self, call) -> None:
-        if _text_mode(call.session):
+        if text_mode(call.session):
             call.info("+CMGL: " + listing(STAT_TEXT))
         else:
             call.info("+CMGL: (0-4)")
@@ -469,7 +325,7 @@ class MessageService(Service):
     def _show(self, session, prefix: str, stored: Stored) -> list[str]:
         """A stored message as +CMGR (prefix "+CMGR: ") or +CMGL shows it."""
         listed = prefix.startswith("+CMGL")
-        if not _text_mode(session):
+        if not text_mode(session):
             length = len(stored.pdu) // 2 - int(stored.pdu[:2], 16) - 1
             return [f"{prefix}{stored.stat},,{length}", stored.pdu]
         charset = self._charset(session)
@@ -478,7 +334,7 @@ class MessageService(Service):
         if isinstance(tpdu, StatusReport):
             return [f"{prefix}{stat},{smstext.report_fields(tpdu, charset)}"]
         data, length = smstext.data(tpdu, charset)
-        detailed = _detailed(session)
+        full = detailed(session)
         if listed:
             if isinstance(tpdu, Deliver):
                 header = (f"{smstext.address(tpdu.originator, charset)},,"
@@ -487,12 +343,12 @@ class MessageService(Service):
             else:
                 header = f"{smstext.address(tpdu.destination, charset)},,"
                 kind = tpdu.destination.type_octet
-            if detailed:
+            if full:
                 header += f",{kind},{length}"
         elif isinstance(tpdu, Deliver):
-            header = smstext.deliver_header(tpdu, charset, pdu.smsc, detailed, length)
+            header = smstext.deliver_header(tpdu, charset, pdu.smsc, full, length)
         else:
-            header = smstext.submit_header(tpdu, charset, pdu.smsc, detailed, length)
+            header = smstext.submit_header(tpdu, charset, pdu.smsc, full, length)
         return [f"{prefix}{stat},{header}", data]
 
     # -- +CMGD ---------------------------------------------------------------------------------
@@ -520,7 +376,7 @@ class MessageService(Service):
         used = [index for index, _ in self.store.items(memory)]
         call.info(f"+CMGD: {listing(used)},(0-4)")
 
-    # -- +CSDH, +CSMS, +CMMS, +CNMI ------------------------------------------------------------
+    # -- +CSDH, +CSMS, +CMMS, +CNMI, +CNMA -------------------------------------------------
 
     def csdh_set(self, call) -> None:
         p = call.params
@@ -552,55 +408,18 @@ class MessageService(Service):
         call.info(f"+CMMS: {self.cmms}")
 
     def cnmi_set(self, call) -> None:
-        """+CNMI as SmsService sets it; then, leaving <mode> 0, the TA's buffer is shown
-        (<bfr> 0) or cleared (<bfr> 1)."""
+        """+CNMI as SmsService sets it, then the TA's buffer if <mode> left 0."""
         self.config.cnmi_set(call)
-        mode, _, _, _, bfr = _cnmi(call.session)
-        buffer = call.session.vars.get(BUFFER_KEY)
-        if mode == 0 or not buffer:
-            return
-        call.session.vars[BUFFER_KEY] = []
-        if bfr == 0:
-            interpreter = call.interpreter
-            for lines in buffer:
-                interpreter.urc(lines)
-
-    # -- +CNMA ---------------------------------------------------------------------------------
+        self.notifications.buffer_released(call.session, call.interpreter)
 
     def cnma(self, call) -> None:
-        """The TE's acknowledgement of a +CMT or +CDS (+CSMS=1).  In PDU mode <n> 2 refuses
-        the message (RP-ERROR): the network sends it again, and it is stored."""
+        """The TE's acknowledgement of a +CMT or +CDS (+CSMS=1)."""
         p = self._params(call)
-        text = _text_mode(call.session)
-        p.at_most(0 if text else 2)
+        p.at_most(0 if text_mode(call.session) else 2)
         reply = p.int(0, 0, 2, default=0)
         p.int(1, 0, 0, default=0)  # an RP-ACK/RP-ERROR PDU of our own is not supported
-        pending = self._unacknowledged.pop(call.interpreter, None)
-        if pending is None:
-            raise CmsError(NO_CNMA_EXPECTED)
-        if pending.timer.active():
-            pending.timer.cancel()
-        if reply == 2:
-            self._keep(pending.tpdu)
+        self.notifications.acknowledge(call.interpreter, reply)
 
     def cnma_test(self, call) -> None:
-        if not _text_mode(call.session):
+        if not text_mode(call.session):
             call.info("+CNMA: (0-2)")
-
-
-def _cnmi(session) -> tuple[int, int, int, int, int]:
-    return session.vars.get(CNMI_KEY, (0, 0, 0, 0, 0))
-
-
-def _text_mode(session) -> bool:
-    return session.vars.get(CMGF_KEY, 0) == 1
-
-
-def _detailed(session) -> bool:
-    return session.vars.get(CSDH_KEY, 0) == 1
-
-
-def _routes(mt: int, klass: int | None) -> bool:
-    """Whether +CNMI <mt> sends a message of ``klass`` to the TE as +CMT (27.005 §3.4.1):
-    2 every class but 2, 3 class 3 only."""
-    return (mt == 2 and klass != 2) or (mt == 3 and klass == 3)

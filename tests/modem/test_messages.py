@@ -8,8 +8,8 @@ import pytest
 from twisted.internet.task import Clock
 
 import simulator.dialects
-from simulator.modem.messages import ACK_TIMEOUT
 from simulator.modem.modem import Modem
+from simulator.modem.smsnotify import ACK_TIMEOUT
 from simulator.modem.storage import NVStore
 from simulator.network import Network
 from simulator.network.smsc import SUBMIT_DELAY
