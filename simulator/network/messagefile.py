@@ -9,10 +9,11 @@ A message file is UTF-8 text: header lines ``Name: value``, an empty line, then 
 
     The text of the message, any length, any characters.
 
-``To`` names the recipient (a modem's number or its name); ``From`` the sender (a number or
-an alphanumeric name of up to 11 characters; absent: ``atsim``); ``Date`` is written, not
-read.  A message of 8-bit data carries ``Coding: 8bit`` and its body is hexadecimal.
-Sans-IO: text in, values out.
+``To`` names the recipient (a modem's number or its name); ``From`` the sender (a number
+or an alphanumeric name of up to 11 characters; absent: ``atsim``); ``Date`` is written,
+not read.  A message of 8-bit data carries ``Coding: 8bit`` and its body is hexadecimal.
+A final line break (editors add one) is not part of the text.  Sans-IO: text in, values
+out.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def parse(text: str) -> MessageFile:
     if not fields.get("to"):
         raise MessageFileError("a message file needs a To: header")
     sender = fields.get("from") or DEFAULT_SENDER
-    payload: str | bytes = body
+    # The line break an editor puts at the end of a file is not part of the message.
+    payload: str | bytes = body[:-1] if body.endswith("\n") else body
     coding = fields.get("coding", "text").lower()
     if coding == "8bit":
         try:
