@@ -47,6 +47,7 @@ from simulator.network.smsc import SmsError
 from simulator.sms import PduError
 from simulator.sms.address import Address, Ton
 from simulator.sms.tpdu import Deliver, Pdu, StatusReport, Submit, Tpdu
+from simulator.sms.userdata import Alphabet, dcs_alphabet
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -177,6 +178,15 @@ class MessageService(Service):
             log.info("{modem}: PDU refused: {error}", modem=self.modem.name, error=error)
             raise CmsError(INVALID_PDU_PARAMETER) from None
 
+    def _typed_text(self) -> bool:
+        """Whether text mode reads typed characters (the GSM alphabet, no header): then
+        every CR typed is answered with the prompt again (27.005 §3.5.1)."""
+        s = self.config.settings
+        try:
+            return dcs_alphabet(s.dcs) is Alphabet.GSM7 and not s.fo & smstext.UDHI
+        except PduError:
+            return False
+
     def _typed_submit(self, call, destination: Address, typed: bytes) -> Submit:
         """A text-mode SUBMIT: what the host typed, with +CSMP's first octet, validity,
         PID and DCS."""
@@ -223,7 +233,8 @@ class MessageService(Service):
             p.at_most(2)
             destination = self._address(p, call, 0)
             return Prompt(lambda typed: self._send(
-                call, self._typed_submit(call, destination, typed), "+CMGS"), PROMPT)
+                call, self._typed_submit(call, destination, typed), "+CMGS"), PROMPT,
+                prompt_after_cr=self._typed_text())
         p.at_most(1)
         length = p.int(0, 1, MAX_TPDU)
         return Prompt(lambda typed: self._send_pdu(call, length, typed), PROMPT)
@@ -262,7 +273,8 @@ class MessageService(Service):
             stat = (STAT_TEXT.index(p.str(2, choices=STAT_TEXT[:4]))
                     if p.present(2) else STO_UNSENT)
             return Prompt(lambda typed: self._write(
-                call, self._typed_submit(call, destination, typed), stat), PROMPT)
+                call, self._typed_submit(call, destination, typed), stat), PROMPT,
+                prompt_after_cr=self._typed_text())
         p.at_most(2)
         length = p.int(0, 1, MAX_TPDU)
         stat = p.int(1, 0, 3, default=STO_UNSENT)

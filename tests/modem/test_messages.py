@@ -448,3 +448,23 @@ def test_a_message_expires_at_the_centre_with_a_report(two):
     two.pb.at("+CFUN=1")
     two.advance(two.spec.registration.delay)
     assert two.pb.take() == ""  # nothing came
+
+
+def test_text_mode_prompts_again_after_each_cr(two):
+    two.pa.at("+CMGF=1")
+    assert two.pa.at(f'+CMGS="{B_NUMBER}"') == "\r\n> "
+    assert two.pa.send(b"line one\r") == "\r\n> "
+    assert two.pa.send(b"line two\x08\x08wo") == ""  # S5 (backspace) edits
+    assert two.pa.send(CTRL_Z) == ""
+    two.advance(SUBMIT_DELAY)
+    assert two.pa.take() == info("+CMGS: 1")
+    two.pb.at("+CMGF=1;+CNMI=2,2")
+    two.advance(DELAY)
+    assert two.pb.take().endswith("\r\nline one\rline two\r\n")
+    two.pa.send(b"ATE1\r")
+    two.pa.take()
+    two.pa.at("+CSMP=17,167,0,8")  # UCS2: hex is typed, a CR gets no prompt
+    assert two.pa.send(f'AT+CMGW="{B_NUMBER}"\r'.encode()) == (
+        f'AT+CMGW="{B_NUMBER}"\r\r\n> ')
+    assert two.pa.send(b"0041\r") == "0041\r"
+    assert two.pa.send(ESC) == OK
