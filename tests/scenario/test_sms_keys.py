@@ -57,3 +57,15 @@ def test_sms_key_errors(scenario):
           numbers:
             "+3370000": {sms: ./out, modem: a}
         """).startswith("6: network.numbers.+3370000: a number needs exactly one of")
+
+
+def test_the_sms_lab_example_loads():
+    from pathlib import Path
+
+    from simulator.scenario.loader import load
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "sms-lab.yaml"
+    lab = load(path)
+    assert [m.msisdn for m in lab.modems] == ["+33600000001", "+33600000002"]
+    assert lab.network.sms.inbox == path.parent / "sms-lab" / "inbox"
+    assert lab.network.numbers[0].sms == path.parent / "sms-lab" / "outbox"
