@@ -22,6 +22,7 @@ import dataclasses
 
 ESC = 0x1B
 CTRL_Z = 0x1A
+CR = 0x0D
 SILENT = frozenset((ESC, CTRL_Z))
 
 
@@ -113,12 +114,16 @@ class TextCollector:
     #: Longest text accepted; a real module's buffer for one message is a few KiB.
     limit = 64 * 1024
 
-    def __init__(self) -> None:
+    def __init__(self, prompt_after_cr: bool = False) -> None:
         self.text = bytearray()
+        #: 27.005 text mode: every CR typed is kept and answered with the prompt again;
+        #: ``feed`` stops after it and returns the outcome ``"line"``.
+        self.prompt_after_cr = prompt_after_cr
 
     def feed(self, data: bytes, s5: int = 8) -> tuple[int, bytes, str | None]:
-        """Returns ``(consumed, echo, outcome)`` with outcome ``"submit"``, ``"cancel"`` or
-        None (more needed)."""
+        """Returns ``(consumed, echo, outcome)`` with outcome ``"submit"``, ``"cancel"``,
+        ``"line"`` (a CR was typed; show the prompt again, then feed the rest) or None
+        (more needed)."""
         echo = bytearray()
         for i, byte in enumerate(data):
             if byte == CTRL_Z:
@@ -131,6 +136,8 @@ class TextCollector:
                     del self.text[-1]
             elif len(self.text) < self.limit:
                 self.text.append(byte)
+            if byte == CR and self.prompt_after_cr:
+                return i + 1, bytes(echo), "line"
         return len(data), bytes(echo), None
 
 

@@ -205,6 +205,8 @@ class Prompt:
     collector: Callable[[], Any] | None = None
     #: Seconds after the prompt at which what was typed is submitted as it is (None: never).
     timeout: float | None = None
+    #: Show the prompt again after every CR typed into the text (27.005 text mode).
+    prompt_after_cr: bool = False
 
 
 @dataclasses.dataclass

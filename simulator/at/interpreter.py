@@ -556,7 +556,8 @@ class Interpreter:
             self._take_over(outcome)
             return False
         if isinstance(outcome, Prompt):
-            collector = outcome.collector() if outcome.collector else TextCollector()
+            collector = (outcome.collector() if outcome.collector
+                         else TextCollector(outcome.prompt_after_cr))
             self._prompt = (outcome, collector, call, commands, index)
             self.mode = Mode.PROMPT
             self.write(outcome.prompt)
@@ -616,7 +617,9 @@ class Interpreter:
         del self._pending[:used]
         if echo and self.profile.echo:
             self.write(echo)
-        if outcome is not None:
+        if outcome == "line":
+            self.write(prompt.prompt)
+        elif outcome is not None:
             self._end_prompt(outcome)
 
     def _prompt_timed_out(self) -> None:

@@ -24,12 +24,14 @@ from simulator.control.requests import (
     one_selector,
     read_fault_request,
     read_json,
+    read_sms_request,
     read_urc_request,
     selector_patterns,
 )
 from simulator.control.stream import EventStream
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
+from simulator.network.messagefile import DEFAULT_SENDER, MessageFile, MessageFileError
 
 log = Logger(namespace="atsim.control")
 
@@ -58,6 +60,7 @@ class ControlApi(Resource):
             ("modems",): {"GET": self.list_modems},
             ("modems", None): {"GET": self.show_modem},
             ("modems", None, "urc"): {"POST": self.inject_urc},
+            ("modems", None, "sms"): {"POST": self.deliver_sms},
             ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
             ("faults", None): {"GET": self.show_fault, "DELETE": self.remove_fault},
             ("events",): {"GET": self.stream_events},
@@ -131,6 +134,19 @@ class ControlApi(Resource):
         except StartFailed as error:
             raise Refused(str(error), 409) from None
         return _answer(request, record.to_json(), 201)
+
+    def deliver_sms(self, request, name: str):
+        """A message from the network's SMS centre to the modem, as an inbox file is."""
+        modem = self._modem(name)
+        text, sender = read_sms_request(read_json(_body(request)))
+        if modem.ip_network is None:
+            raise Refused(f"{name} is not on a network", 409)
+        message = MessageFile(modem.name, sender or DEFAULT_SENDER, text)
+        try:
+            parts = modem.ip_network.sms.inject(message)
+        except MessageFileError as error:
+            raise Refused(str(error), 400) from None
+        return _answer(request, {"modem": modem.name, "parts": parts}, 201)
 
     def _modem(self, name: str) -> Modem:
         try:

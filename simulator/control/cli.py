@@ -7,6 +7,7 @@
     atsim faults                           the running faults
     atsim unfault 12 13                    end faults by id
     atsim urc lab-3 '+CREG: 0'             an unsolicited line, once
+    atsim sms lab-3 'hello' --from +3370   a short message from the network
     atsim events --follow lab-3 --kind command,result
     atsim metrics
 
@@ -130,6 +131,13 @@ def cmd_urc(api: Api, args) -> Any:
     answer = api.call("POST", f"/modems/{urllib.parse.quote(args.name, safe='')}/urc",
                       {"line": args.line})
     return answer if args.json else _started(answer)
+
+
+def cmd_sms(api: Api, args) -> Any:
+    body = {"text": args.text} if args.sender is None else {"text": args.text,
+                                                             "from": args.sender}
+    answer = api.call("POST", f"/modems/{urllib.parse.quote(args.name, safe='')}/sms", body)
+    return answer if args.json else f"{answer['modem']}\t{answer['parts']} part(s)"
 
 
 def fault_value(name: str, words: Sequence[str]) -> Any:
@@ -271,6 +279,11 @@ def parser() -> argparse.ArgumentParser:
     urc.add_argument("name", metavar="MODEM")
     urc.add_argument("line", help="the line, without CR LF: '+CREG: 0'")
     urc.set_defaults(run=cmd_urc)
+    sms = command(commands, "sms", help="deliver a short message to a modem from the network")
+    sms.add_argument("name", metavar="MODEM")
+    sms.add_argument("text", help="the message; a long one goes in several parts")
+    sms.add_argument("--from", dest="sender", help="the sender's number or name (atsim)")
+    sms.set_defaults(run=cmd_sms)
 
     events = command(commands, "events", help="the event log, from now on")
     events.add_argument("selectors", nargs="*", metavar="SELECTOR", help="modems to follow")

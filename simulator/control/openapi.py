@@ -48,6 +48,17 @@ DESCRIPTION: dict[str, Any] = {
             "responses": {"201": _json("Fault", "sent: the urc fault, over at once"),
                           "400": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR},
         }},
+        "/modems/{name}/sms": {"post": {
+            "summary": "Deliver a short message to the modem from the network's SMS centre "
+                       "(in as many parts as it needs; docs/sms.md)",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/SmsRequest"}}}},
+            "responses": {"201": _json("SmsDelivered", "handed to the modem, or held by the "
+                                                      "centre until it can store it"),
+                          "400": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR},
+        }},
         "/faults": {
             "get": {
                 "summary": "The running faults (the timeline's and the API's)",
@@ -135,6 +146,10 @@ DESCRIPTION: dict[str, Any] = {
                 "calls": {"type": "object", "properties": {
                     "ringing": {"type": "boolean"}, "dialling": {"type": "boolean"},
                     "in_call": {"type": "boolean"}}},
+                "sms": {"type": "object", "properties": {
+                    "storage": {"type": "object", "description": "per storage (ME, SM, SR): "
+                                                                 "used and total slots"},
+                    "waiting_at_centre": {"type": "integer"}}},
                 "ports": {"type": "array", "items": {"type": "object", "properties": {
                     "port": {"type": "string"}, "mode": {"type": "string"},
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
@@ -155,6 +170,12 @@ DESCRIPTION: dict[str, Any] = {
         "UrcRequest": {"type": "object", "required": ["line"], "properties": {
             "line": {"type": "string", "description": "one line, without CR LF; the modem "
                                                       "frames it as its URCs"}}},
+        "SmsRequest": {"type": "object", "required": ["text"], "properties": {
+            "text": {"type": "string"},
+            "from": {"type": "string", "description": "the sender: a number, or a name of "
+                                                      "up to 11 characters (default atsim)"}}},
+        "SmsDelivered": {"type": "object", "properties": {
+            "modem": {"type": "string"}, "parts": {"type": "integer"}}},
         "Fault": {"type": "object", "properties": {
             "id": {"type": "integer"}, "modem": {"type": "string"},
             "fault": {"type": "string"}, "args": {"type": "object"},

@@ -80,6 +80,19 @@ def read_urc_request(body: Any) -> Fault:
         raise Refused(f"line: {error}") from None
 
 
+def read_sms_request(body: Any) -> tuple[str, str | None]:
+    """``{"text": "...", "from": "+3370000"}`` (``from`` optional): the text and sender of a
+    message the SMS centre delivers to a modem."""
+    if not isinstance(body, dict) or "text" not in body or not set(body) <= {"text", "from"}:
+        raise Refused('expected a JSON object like {"text": "hello", "from": "+33700000000"}')
+    text, sender = body["text"], body.get("from")
+    if not isinstance(text, str):
+        raise Refused("text: expected the text of the message")
+    if sender is not None and (not isinstance(sender, str) or not sender):
+        raise Refused("from: expected a number or a name")
+    return text, sender
+
+
 def selector_patterns(text: str, key: str) -> tuple[str, ...]:
     """The glob patterns a selector given in the query as ``key`` stands for (its ranges
     expanded); a share is refused, since it selects at random."""

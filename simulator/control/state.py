@@ -1,6 +1,6 @@
 """One modem's state as the control API shows it, read from what its services expose: power,
-SIM, registration, signal, PDP contexts and the network's bearers, circuit calls, its AT
-channels.  A dialect without one of those services leaves its key out."""
+SIM, registration, signal, PDP contexts and the network's bearers, circuit calls, its
+message storages, its AT channels.  A dialect without one of those services leaves its key out."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from simulator.modem.packet import PacketService
 from simulator.modem.power import PowerService
 from simulator.modem.registration import Domain
 from simulator.modem.sim import SimService
+from simulator.modem.sms import SmsService
 
 
 def summary(modem: Modem) -> dict[str, Any]:
@@ -67,6 +68,14 @@ def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
             "dialling": calls.dialling is not None,
             "in_call": (modem.ip_network is not None
                         and modem.ip_network.calls.in_call(modem.name)),
+        }
+    sms = _service(modem, SmsService)
+    if sms is not None:
+        state["sms"] = {
+            "storage": {memory: {"used": sms.used(memory), "total": sms.capacity(memory)}
+                        for memory in sms.store.capacities},
+            "waiting_at_centre": (modem.ip_network.sms.waiting(modem.name)
+                                  if modem.ip_network is not None else 0),
         }
     state["ports"] = [
         {"port": i.port, "mode": i.mode.value, "host_attached": i.channel.host_attached,

@@ -8,6 +8,7 @@ from simulator.modem.clock import ClockService
 from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
 from simulator.modem.identity import IdentityService
+from simulator.modem.messages import MessageService
 from simulator.modem.mux import MuxService
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
@@ -29,6 +30,7 @@ GENERIC_SERVICES = (
     TerminalService,
     ClockService,
     SmsService,
+    MessageService,
     PhonebookService,
     MuxService,
 )

@@ -1,5 +1,6 @@
-"""Message service configuration (27.005 §3): +CMGF, +CSCA, +CSMP, +CPMS, +CNMI, +CSAS/+CRES.
-Sending and reading messages come with the SMS service; until then every storage is empty.
+"""Message service configuration (27.005 §3): +CMGF, +CSCA, +CSMP, +CPMS, +CNMI, +CSAS/+CRES,
+and the storages they choose (``simulator.modem.smsstore``).  Sending, reading and receiving
+messages is ``simulator.modem.messages``.
 
 Errors: the commands whose 27.005 syntax lists ``+CMS ERROR`` (+CPMS, +CNMI, +CSAS, +CRES)
 answer a bad parameter with the dialect's +CMS code; the others with its +CME code.
@@ -18,6 +19,7 @@ from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed, ok
 from simulator.modem.modem import Service
 from simulator.modem.sim import number_type, require_sim_ready
+from simulator.modem.smsstore import MessageStore
 from simulator.modem.tables import tables_of
 from simulator.modem.text import listing, quote
 
@@ -57,8 +59,10 @@ class SmsService(Service):
         self.tables = tables_of(modem)
         self.settings = self._restored()
         self.memories = ("ME", "ME", "ME")
-        #: Stored messages per memory: empty until messages can be received or written.
-        self.stored: dict[str, list] = {memory: [] for memory in self.tables.sms_capacity}
+        capacities = dict(self.tables.sms_capacity)
+        capacities.update(dict(modem.spec.sms_capacity))
+        #: Stored messages per memory, kept in the modem's NVStore.
+        self.store = MessageStore(modem.store, capacities)
 
     def _fresh(self) -> SmsSettings:
         smsc = self.tables.default_smsc
@@ -141,15 +145,10 @@ class SmsService(Service):
     # -- +CPMS --------------------------------------------------------------------------------
 
     def used(self, memory: str) -> int:
-        if memory == "MT":
-            return self.used("ME") + self.used("SM")
-        return len(self.stored.get(memory, ()))
+        return self.store.used(memory)
 
     def capacity(self, memory: str) -> int:
-        caps = self.tables.sms_capacity
-        if memory == "MT":
-            return caps.get("ME", 0) + caps.get("SM", 0)
-        return caps.get(memory, 0)
+        return self.store.capacity(memory)
 
     def _require_memory(self, memory: str) -> None:
         if memory in SIM_MEMORIES:

@@ -58,3 +58,6 @@ class ModemSpec:
     tls: TlsSpec = TlsSpec()
     #: What the modem's 27.010 multiplexer supports (``cmux:``); None: the defaults.
     cmux: CmuxSettings | None = None
+    #: Message slots per storage (``SM``, ``ME``, ``SR``) where the scenario changes the
+    #: dialect's, as (storage, slots) pairs.
+    sms_capacity: tuple[tuple[str, int], ...] = ()

@@ -220,6 +220,8 @@ class Calls:
                d: defer.Deferred, timers: list, state: dict, timeout: float | None) -> None:
         if spec is None:
             raise CallError(CallFailure.NO_CARRIER, f"{number}: no such number")
+        if spec.sms is not None:
+            raise CallError(CallFailure.NO_CARRIER, f"{number}: takes messages, not calls")
         if spec.isp is not None:
             self._connect_isp(caller, number, self.isps[normalise_number(spec.number)], d)
         elif spec.forward is not None:
@@ -354,5 +356,7 @@ def _describe(spec: NumberSpec | None) -> str:
         return f"modem {spec.modem}"
     if spec.forward is not None:
         return f"forward to {spec.forward[0]}:{spec.forward[1]}"
+    if spec.sms is not None:
+        return "SMS folder"
     return "ISP"
 

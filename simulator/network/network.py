@@ -34,6 +34,7 @@ from simulator.network.lab import Lab
 from simulator.network.lab.ca import CA_DIR, LabCa
 from simulator.network.links import PRESETS, Link, LinkParams
 from simulator.network.router import Router
+from simulator.network.smsc import SmsCentre
 from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec, NetworkSpec
 from simulator.network.subscribers import Subscriber
 
@@ -77,6 +78,8 @@ class Network(MultiService):
         self.calls = Calls(self, spec.numbers)  # before the lab: it runs the ISPs' DNS
         self.lab = Lab(self, listen=lab_listen and reactor is not None)
         self.lab.setServiceParent(self)
+        self.sms = SmsCentre(self, spec.sms, spec.numbers)
+        self.sms.setServiceParent(self)
 
     @property
     def lab_ca(self) -> LabCa:

@@ -232,6 +232,8 @@ class NumberSpec:
     modem: str | None = None
     forward: tuple[str, int] | None = None
     isp: IspSpec | None = None
+    #: A folder where the SMS centre writes every message sent to this number.
+    sms: Path | None = None
     source: Source | None = None
 
 
@@ -256,6 +258,16 @@ class LinksSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class SmsCentreSpec:
+    """The network's SMS centre: how long a message takes from its submission to the
+    recipient, and a folder whose message files it delivers to modems (docs/sms.md)."""
+
+    delay: float = 1.0  # seconds from the submission to the delivery attempt
+    inbox: Path | None = None
+    poll: float = 1.0  # seconds between two looks into the inbox
+
+
+@dataclasses.dataclass(frozen=True)
 class NetworkSpec:
     operators: tuple[OperatorSpec, ...] = (
         OperatorSpec(mcc="001", mnc="01", name="Test Network", tech="gsm"),
@@ -271,6 +283,7 @@ class NetworkSpec:
     allow: tuple[ipaddress.IPv4Network, ...] = ()  # empty: nothing real is reachable
     numbers: tuple[NumberSpec, ...] = ()
     links: LinksSpec = LinksSpec()
+    sms: SmsCentreSpec = SmsCentreSpec()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,3 +295,4 @@ class IpNetworkSpec:
     allow: tuple[ipaddress.IPv4Network, ...] = ()  # empty: nothing real is reachable
     numbers: tuple[NumberSpec, ...] = ()
     links: LinksSpec = LinksSpec()
+    sms: SmsCentreSpec = SmsCentreSpec()

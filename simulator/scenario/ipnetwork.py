@@ -47,7 +47,7 @@ IP_NETWORK_KEYS = ("apns", "hosts", "allow", "numbers", "links")
 APN_KEYS = ("pool", "dns", "activation_delay", "failure_probability", "user", "password")
 HOST_KEYS = ("address", "services", "ping", "forward")
 PING_KEYS = ("rtt",)
-NUMBER_KEYS = ("modem", "forward", "isp")
+NUMBER_KEYS = ("modem", "forward", "isp", "sms")
 ISP_KEYS = ("login", "password", "pool", "dns")
 LINK_KEYS = ("preset", "latency", "jitter", "up", "down", "loss", "mtu")
 MODEM_IP_KEYS = ("msisdn", "link", "expose", "tls")
@@ -224,7 +224,7 @@ def read_ip_network(fields: Fields, directory: Path) -> dict[str, object]:
     numbers = fields.get("numbers")
     if numbers is not None:
         values["numbers"] = _read_numbers(numbers, values.get("apns", ()),
-                                          values.get("hosts", ()))
+                                          values.get("hosts", ()), directory)
     links = fields.get("links")
     if links is not None:
         values["links"] = _read_links(links)
@@ -358,8 +358,8 @@ def _read_forward(node: Node) -> ForwardSpec:
     return ForwardSpec(address=text)
 
 
-def _read_numbers(node: Node, apns: Iterable[ApnSpec],
-                  hosts: Iterable[HostSpec]) -> tuple[NumberSpec, ...]:
+def _read_numbers(node: Node, apns: Iterable[ApnSpec], hosts: Iterable[HostSpec],
+                  directory: Path) -> tuple[NumberSpec, ...]:
     numbers = []
     taken = UniqueValues()
     isp_pools = _IspPools(tuple(apns), tuple(hosts))
@@ -381,6 +381,8 @@ def _read_numbers(node: Node, apns: Iterable[ApnSpec],
             target["modem"] = _text(fields["modem"])
         elif "forward" in fields:
             target["forward"] = _endpoint(fields["forward"])
+        elif "sms" in fields:
+            target["sms"] = _path(fields["sms"], directory)
         else:
             target["isp"] = _read_isp(fields["isp"], number, isp_pools)
         numbers.append(NumberSpec(number=number, source=key.source, **target))

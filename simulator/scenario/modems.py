@@ -19,7 +19,12 @@ from simulator.scenario.ports import read_ports
 from simulator.scenario.templates import TemplateError, compile_template
 from simulator.scenario.unique import UniqueValues
 
-MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports", "cmux")
+MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports", "cmux", "sms")
+#: ``sms: {storage: {ME: 50, SM: 20, SR: 10}}``: message slots per storage (27.005 <mem>).
+SMS_KEYS = ("storage",)
+SMS_STORAGES = ("ME", "SM", "SR")
+#: The most slots a storage may have: an index is shown in every +CMTI and listing.
+MAX_SMS_SLOTS = 1000
 #: The modem's place in the IP world: ``msisdn``, ``link``, ``expose`` (see ipnetwork.py).
 MODEM_KEYS += MODEM_IP_KEYS
 
@@ -212,7 +217,17 @@ def _read_modem(entry: Node, index: int, context: _Context) -> ModemSpec:
         revision=_read_revision(revision, dialect_name) if revision else None,
         **ip,
         cmux=read_cmux(cmux) if (cmux := fields.get("cmux")) else None,
+        sms_capacity=_read_sms(fields.section("sms", SMS_KEYS)),
     )
+
+
+def _read_sms(fields: Fields) -> tuple[tuple[str, int], ...]:
+    storage = fields.get("storage")
+    if storage is None:
+        return ()
+    slots = storage.mapping(SMS_STORAGES)
+    return tuple((name, slots[name].integer(0, MAX_SMS_SLOTS))
+                 for name in SMS_STORAGES if name in slots)
 
 
 def _read_dialect(node: Node, available: frozenset[str]) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from simulator.network.spec import NetworkSpec, OperatorSpec, RegistrationSpec
+from simulator.network.spec import NetworkSpec, OperatorSpec, RegistrationSpec, SmsCentreSpec
 from simulator.scenario.ipnetwork import IP_NETWORK_KEYS, read_ip_network
 from simulator.scenario.nodes import STR, Fields, Node
 from simulator.scenario.unique import UniqueValues
 
-NETWORK_KEYS = ("operators", "registration", *IP_NETWORK_KEYS)
+NETWORK_KEYS = ("operators", "registration", "sms", *IP_NETWORK_KEYS)
+#: ``sms:``: the SMS centre (``simulator.network.smsc``).
+SMS_CENTRE_KEYS = ("delay", "inbox", "poll")
 OPERATOR_KEYS = ("mcc", "mnc", "name", "tech")
 REGISTRATION_KEYS = ("delay",)
 TECHS = ("gsm", "gprs", "edge", "umts", "lte")
@@ -30,7 +32,21 @@ def read_network(node: Node | None, directory: Path) -> NetworkSpec:
         values["operators"] = _read_operators(fields["operators"])
     values["registration"] = _read_registration(fields.section("registration", REGISTRATION_KEYS))
     values.update(read_ip_network(fields, directory))
+    values["sms"] = _read_sms_centre(fields.section("sms", SMS_CENTRE_KEYS), directory)
     return NetworkSpec(**values)
+
+
+def _read_sms_centre(fields: Fields, directory: Path) -> SmsCentreSpec:
+    values = fields.read({"delay": Node.duration, "poll": Node.duration})
+    if values.get("poll", 1.0) <= 0:
+        fields["poll"].fail("the inbox is looked into after a positive duration")
+    inbox = fields.get("inbox")
+    if inbox is not None:
+        text = inbox.text()
+        if not text or "\0" in text:
+            inbox.fail("expected the path of a folder")
+        values["inbox"] = (directory / Path(text).expanduser()).absolute()
+    return SmsCentreSpec(**values)
 
 
 def _read_operators(node: Node) -> tuple[OperatorSpec, ...]:

@@ -189,6 +189,30 @@ class ApiTests(unittest.TestCase):
         self.assertFalse(applied.json()["faults"][0]["active"])
         self.assertEqual((await client.get("/faults")).json(), {"faults": []})
 
+    async def test_a_short_message_is_delivered_to_one_modem(self):
+        ports = free_tcp_ports(1)
+        client = self.start(lab_scenario(ports))
+        host = await open_host(ports[0])
+        self.addCleanup(host.close)
+        sent = await client.post("/modems/lab-1/sms", {"text": "hi " * 60, "from": "+3370"})
+        self.assertEqual(sent.status, 201, sent.body)
+        self.assertEqual(sent.json(), {"modem": "lab-1", "parts": 2})
+        host.transport.write(b'AT+CMGF=1;+CMGL="ALL"\r')
+        await host.until(b"OK\r\n")
+        self.assertEqual(host.received.count(b'"REC UNREAD","+3370",,'), 2)
+        shown = (await client.get("/modems/lab-1")).json()["sms"]
+        self.assertEqual(shown["storage"]["ME"], {"used": 2, "total": 23})
+        self.assertEqual(shown["waiting_at_centre"], 0)
+        for path, body, status, words in [
+                ("/modems/lab-9/sms", {"text": "x"}, 404, "no modem 'lab-9'"),
+                ("/modems/lab-1/sms", {"line": "x"}, 400, "expected a JSON object"),
+                ("/modems/lab-1/sms", {"text": 3}, 400, "text"),
+                ("/modems/lab-1/sms", {"text": "x", "from": "a name far too long"}, 400,
+                 "too long")]:
+            answer = await client.post(path, body)
+            self.assertEqual(answer.status, status, (path, body, answer.body))
+            self.assertIn(words, answer.json()["error"])
+
     async def test_a_urc_line_is_injected_once_into_one_modem(self):
         ports = free_tcp_ports(2)
         client = self.start(lab_scenario(ports))

@@ -101,6 +101,16 @@ def test_a_urc_line_reaches_the_host(lab):
         EXIT["not found"], "atsim: 404: no modem 'lab-9'")
 
 
+def test_a_short_message_reaches_the_host(lab):
+    with AtLink.open_tcp(lab["tcp"]) as link:
+        assert link.command("ATE0+CMGF=1;+CNMI=2,2").endswith(b"OK\r\n")
+        sent = run(lab, "sms", "lab-1", "your code is 4711", "--from", "+3370")
+        assert (sent.returncode, sent.stdout) == (0, "lab-1\t1 part(s)\n"), sent.stderr
+        shown = link.read_until(lambda b: b"your code is 4711\r\n" in b)
+        assert b'\r\n+CMT: "+3370",,"' in shown
+        assert link.command("AT+CNMI=0,0").endswith(b"OK\r\n")
+
+
 def test_events_follow_one_modem(lab):
     follower = subprocess.Popen(
         [sys.executable, "-m", "simulator.control", "--control", lab["url"], "--token-file",

@@ -1,7 +1,7 @@
 """Message service settings: what python-gsmmodem-new and gammu set and read back."""
 
 from simulator.modem.storage import NVStore
-from tests.modem.bench import ERROR, OK, Bench, cme, cms, info
+from tests.modem.bench import OK, Bench, cme, cms, info
 
 
 def test_cmgf_per_channel():
@@ -83,7 +83,3 @@ def test_cnmi_as_gammu_and_python_gsmmodem_set_it():
     assert bench.at("+CNMI=3") == cms(303)
     assert bench.at("+CNMI=2,1,1") == cms(303)
     assert bench.at("+CNMI?") == info("+CNMI: 1,2,2,2,0")
-
-
-def test_sending_is_not_there_yet():
-    assert Bench().at("+CMGS=21") == ERROR  # answered as every unknown command

@@ -303,7 +303,8 @@ NETWORK = "modems: [{name: a}]\nnetwork:\n"
     ("  numbers:\n    'call me': {modem: a}\n",
      "4: network.numbers.call me: 'call me' is not a phone number"),
     ("  numbers:\n    '1': {modem: a, isp: {login: x, password: y}}\n",
-     "4: network.numbers.1: a number needs exactly one of modem, forward, isp, got modem and isp"),
+     "4: network.numbers.1: a number needs exactly one of modem, forward, isp, sms, "
+     "got modem and isp"),
     ("  numbers:\n    '1': {isp: {login: x}}\n",
      "4: network.numbers.1.isp.password: required key is missing"),
     ("  numbers:\n    '1': {isp: {login: x, password: y, pool: 10.1.2.3/8}}\n",

@@ -1,0 +1,329 @@
+"""The network's SMS centre: it takes SMS-SUBMITs from modems and delivers them.
+
+* to another modem (its MSISDN, or a ``numbers:`` entry ``modem:``): an SMS-DELIVER handed
+  to the modem's receiver ``delay`` seconds after the submission.  A modem that is off, or
+  whose storage is full, gets the message when it can take it again (``attach``,
+  ``memory_available``), as a centre retries;
+* to a ``numbers:`` entry ``sms: <folder>``: the whole message (its parts joined) written
+  there as a message file (``simulator.network.messagefile``);
+* anything else is refused at the submission with the RP cause a network gives
+  (``SmsError``): 1, unassigned number; 21, short message transfer rejected, for a number
+  that takes calls only.
+
+A SUBMIT asking for a status report (TP-SRR) gets an SMS-STATUS-REPORT back to its sender
+when the message reached its recipient, or when its validity period (TP-VP) ran out while
+the centre held it (status 0x46, and the message is dropped).
+
+Files dropped into ``inbox`` are delivered to the modem they name and renamed
+``<name>.done`` (or ``<name>.error`` if unreadable); the folder is made when the centre
+starts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twisted.application.service import Service
+from twisted.internet import defer, task
+
+from simulator.logs import Logger
+from simulator.network.messagefile import MessageFile, MessageFileError, parse
+from simulator.network.spec import NumberSpec, SmsCentreSpec
+from simulator.sms import PduError
+from simulator.sms.address import Address
+from simulator.sms.concat import Reassembler, split
+from simulator.sms.timestamp import AbsoluteValidity
+from simulator.sms.tpdu import (
+    ST_DELIVERED,
+    ST_VALIDITY_EXPIRED,
+    Deliver,
+    StatusReport,
+    Submit,
+    Tpdu,
+)
+
+if TYPE_CHECKING:
+    from simulator.network.network import Network
+
+log = Logger(namespace="atsim.network.smsc")
+
+#: From a SUBMIT reaching the centre to its acknowledgement (RP-ACK), seconds.
+SUBMIT_DELAY = 0.3
+#: RP causes (TS 24.011 §8.2.5.4) the centre answers a SUBMIT with.
+CAUSE_UNASSIGNED_NUMBER = 1
+CAUSE_TRANSFER_REJECTED = 21
+CAUSE_NETWORK_OUT_OF_ORDER = 38
+#: A clock before 2000 (a test's ``task.Clock`` starts at 0) counts from here: time
+#: stamps carry two-digit years of 2000-2099.
+EPOCH_2000 = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+#: A modem's receiver: True when it took the TPDU, False when it cannot now (storage full).
+Receiver = Callable[[Tpdu], bool]
+
+
+class SmsError(Exception):
+    """A SUBMIT the centre refused; ``cause`` is the RP cause (27.005 shows it as
+    ``+CMS ERROR: <cause>``)."""
+
+    def __init__(self, cause: int, reason: str) -> None:
+        super().__init__(f"RP cause {cause}: {reason}")
+        self.cause = cause
+
+
+def normalise(number: str) -> str:
+    digits = "".join(c for c in number if c.isdigit() or c in "*#")
+    return ("+" + digits) if number.strip().startswith("+") else digits
+
+
+class SmsCentre(Service):
+    def __init__(self, network: Network, spec: SmsCentreSpec,
+                 numbers: Sequence[NumberSpec]) -> None:
+        self.setName("smsc")
+        self.network = network
+        self.clock = network.clock
+        self.spec = spec
+        self.delay = spec.delay
+        self.submit_delay = SUBMIT_DELAY
+        self.numbers = {normalise(n.number): n for n in numbers
+                        if n.sms is not None or n.modem is not None}
+        self.calls_only = {normalise(n.number) for n in numbers} - set(self.numbers)
+        self._receivers: dict[str, Receiver] = {}
+        self._waiting: dict[str, list[Tpdu]] = {}
+        self._folders = Reassembler()
+        self._references = itertools.count()
+        self._poller: task.LoopingCall | None = None
+        self._files = itertools.count(1)
+
+    # -- modems ------------------------------------------------------------------------------
+
+    def attach(self, modem: str, receiver: Receiver | None) -> None:
+        """``receiver`` gets what the centre delivers to ``modem`` (None: the modem is off);
+        what waited for it is delivered now."""
+        if receiver is None:
+            self._receivers.pop(modem, None)
+            return
+        self._receivers[modem] = receiver
+        self.memory_available(modem)
+
+    def memory_available(self, modem: str) -> None:
+        """``modem`` can store again: deliver what waits for it, oldest first."""
+        waiting = self._waiting.pop(modem, [])
+        while waiting and self._hand_over(modem, *waiting[0]):
+            waiting.pop(0)
+        if waiting:
+            self._waiting[modem] = waiting
+
+    def waiting(self, modem: str) -> int:
+        """Messages and reports the centre holds for ``modem``."""
+        return len(self._waiting.get(modem, ()))
+
+    def _hand_over(self, modem: str, tpdu: Tpdu, delivered: Callable[[], None] | None) -> bool:
+        receiver = self._receivers.get(modem)
+        if receiver is None or not receiver(tpdu):
+            return False
+        if delivered is not None:
+            delivered()
+        return True
+
+    def _deliver(self, modem: str, tpdu: Tpdu, delivered: Callable[[], None] | None = None,
+                 validity: float | None = None,
+                 expired: Callable[[], None] | None = None) -> None:
+        """Deliver now, or keep it until the modem can take it: ``delivered()`` once it
+        reached the modem; after ``validity`` seconds of waiting it is dropped and
+        ``expired()`` called."""
+        if not self._waiting.get(modem) and self._hand_over(modem, tpdu, delivered):
+            return
+        entry = (tpdu, delivered)
+        self._waiting.setdefault(modem, []).append(entry)
+        log.info("{modem}: message waits at the centre ({n} waiting)", modem=modem,
+                 n=len(self._waiting[modem]))
+        if validity is not None:
+            self.clock.callLater(max(validity, 0.0), self._expire, modem, entry, expired)
+
+    def _expire(self, modem: str, entry: tuple, expired: Callable[[], None] | None) -> None:
+        waiting = self._waiting.get(modem, [])
+        if not any(item is entry for item in waiting):
+            return  # delivered in time
+        waiting[:] = [item for item in waiting if item is not entry]
+        if not waiting:
+            self._waiting.pop(modem, None)
+        log.info("{modem}: a message expired at the centre", modem=modem)
+        if expired is not None:
+            expired()
+
+    # -- submissions ---------------------------------------------------------------------------
+
+    def now(self) -> datetime.datetime:
+        seconds = self.clock.seconds()
+        moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+        if moment.year < 2000:
+            moment = EPOCH_2000 + datetime.timedelta(seconds=seconds)
+        return moment.replace(microsecond=0)
+
+    def submit(self, sender: str, submit: Submit) -> defer.Deferred:
+        """A SUBMIT from modem ``sender``: ``Deferred[datetime]`` (the centre's time stamp)
+        after the acknowledgement, or ``SmsError``."""
+        d: defer.Deferred = defer.Deferred()
+
+        def acknowledge() -> None:
+            try:
+                target = self._route(submit.destination.text)
+            except SmsError as error:
+                log.info("{modem}: SMS to {number} refused ({error})", modem=sender,
+                         number=submit.destination.text, error=error)
+                d.errback(error)
+                return
+            stamp = self.now()
+            log.info("{modem}: SMS to {number} accepted", modem=sender,
+                     number=submit.destination.text)
+            self.clock.callLater(self.delay, self._forward, sender, submit, target, stamp)
+            d.callback(stamp)
+
+        self.clock.callLater(self.submit_delay, acknowledge)
+        return d
+
+    def _route(self, number: str) -> NumberSpec:
+        key = normalise(number)
+        spec = self.numbers.get(key)
+        if spec is not None:
+            return spec
+        for subscriber in self.network.subscribers.values():
+            if subscriber.msisdn and normalise(subscriber.msisdn) == key:
+                return NumberSpec(number, modem=subscriber.name)
+        if key in self.calls_only:
+            raise SmsError(CAUSE_TRANSFER_REJECTED, f"{number} takes calls only")
+        raise SmsError(CAUSE_UNASSIGNED_NUMBER, f"{number} is not assigned")
+
+    def _originator(self, modem: str) -> Address:
+        subscriber = self.network.subscribers.get(modem)
+        if subscriber is not None and subscriber.msisdn:
+            return Address.parse(subscriber.msisdn)
+        return Address.parse(modem[:11])
+
+    def _forward(self, sender: str, submit: Submit, target: NumberSpec,
+                 stamp: datetime.datetime) -> None:
+        if target.sms is not None:
+            self._write(sender, submit, target)
+            self._report(sender, submit, stamp)
+            return
+        deliver = Deliver(self._originator(sender), submit.user_data, self.now(),
+                          dcs=submit.dcs, pid=submit.pid,
+                          status_report_indication=submit.status_report_request)
+        self._deliver(target.modem, deliver, lambda: self._report(sender, submit, stamp),
+                      self._validity(submit, stamp),
+                      lambda: self._report(sender, submit, stamp, ST_VALIDITY_EXPIRED))
+
+    def _validity(self, submit: Submit, stamp: datetime.datetime) -> float | None:
+        """Seconds from now the SUBMIT's TP-VP leaves it (None: the centre keeps it)."""
+        validity = submit.validity
+        if isinstance(validity, AbsoluteValidity):
+            return (validity.expires - self.now()).total_seconds()
+        duration = getattr(validity, "duration", None)
+        if duration is None:
+            return None
+        return (stamp + duration - self.now()).total_seconds()
+
+    def _report(self, sender: str, submit: Submit, stamp: datetime.datetime,
+                status: int = ST_DELIVERED) -> None:
+        if not submit.status_report_request:
+            return
+        report = StatusReport(submit.reference, submit.destination, stamp, self.now(), status)
+        self._deliver(sender, report)
+
+    # -- folders -------------------------------------------------------------------------------
+
+    def _write(self, sender: str, submit: Submit, target: NumberSpec) -> None:
+        originator = self._originator(sender).text
+        try:
+            whole = self._folders.add(originator, submit.user_data)
+        except PduError as error:
+            log.warn("{modem}: message part dropped ({error})", modem=sender, error=error)
+            return
+        if whole is None:
+            return
+        message = MessageFile(target.number, originator, whole, self.now())
+        folder = target.sms
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{message.date:%Y%m%dT%H%M%S}-{next(self._files):04d}.txt"
+        temporary = folder / ("." + name + ".tmp")
+        temporary.write_text(message.render(), encoding="utf-8")
+        temporary.replace(folder / name)
+        log.info("{modem}: SMS to {number} written to {path}", modem=sender,
+                 number=target.number, path=str(folder / name))
+
+    def inject(self, message: MessageFile) -> int:
+        """Deliver ``message`` to the modem it names (number or name), in as many parts as
+        it needs; the count of parts.  Raises MessageFileError for an unknown recipient."""
+        modem = self._modem_named(message.recipient)
+        if modem is None:
+            raise MessageFileError(f"no modem has the number or name {message.recipient!r}")
+        try:
+            originator = Address.parse(message.sender)
+            dcs, parts = split(message.body, next(self._references) % 256)
+            originator.encode_tp()  # a name too long to be an address
+            for part in parts:
+                self._deliver(modem, Deliver(originator, part, self.now(), dcs=dcs))
+        except PduError as error:
+            raise MessageFileError(str(error)) from None
+        return len(parts)
+
+    def _modem_named(self, recipient: str) -> str | None:
+        if recipient in self.network.subscribers:
+            return recipient
+        spec = self.numbers.get(normalise(recipient))
+        if spec is not None and spec.modem is not None:
+            return spec.modem
+        key = normalise(recipient)
+        for subscriber in self.network.subscribers.values():
+            if subscriber.msisdn and normalise(subscriber.msisdn) == key:
+                return subscriber.name
+        return None
+
+    def startService(self) -> None:
+        super().startService()
+        if self.spec.inbox is not None:
+            try:
+                self.spec.inbox.mkdir(parents=True, exist_ok=True)  # ready for the first file
+            except OSError as error:
+                log.warn("SMS inbox {path}: {error}", path=str(self.spec.inbox), error=error)
+            self._poller = task.LoopingCall(self.poll_inbox)
+            self._poller.clock = self.clock
+            self._poller.start(self.spec.poll, now=True)
+
+    def stopService(self):
+        if self._poller is not None and self._poller.running:
+            self._poller.stop()
+        self._poller = None
+        return super().stopService()
+
+    def poll_inbox(self) -> None:
+        """Deliver every message file in the inbox folder, oldest name first."""
+        inbox = self.spec.inbox
+        if inbox is None or not inbox.is_dir():
+            return
+        for path in sorted(inbox.iterdir()):
+            if (path.name.startswith(".") or path.suffix in (".done", ".error", ".tmp")
+                    or not path.is_file()):
+                continue
+            self._take_file(path)
+
+    def _take_file(self, path: Path) -> None:
+        try:
+            parts = self.inject(parse(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, MessageFileError) as error:
+            log.warn("SMS inbox: {path} not delivered: {error}", path=str(path), error=error)
+            _rename(path, ".error")
+            return
+        log.info("SMS inbox: {path} delivered in {parts} part(s)", path=str(path), parts=parts)
+        _rename(path, ".done")
+
+
+def _rename(path: Path, suffix: str) -> None:
+    try:
+        path.replace(path.with_name(path.name + suffix))
+    except OSError as error:
+        log.warn("SMS inbox: cannot rename {path}: {error}", path=str(path), error=error)
