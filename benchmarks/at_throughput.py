@@ -290,7 +290,7 @@ def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
     from twisted.internet.protocol import ClientFactory, Protocol
 
     figures = Figures()
-    state = {"measuring": False}
+    state = {"measuring": False, "ready": 0}
     setup = b"ATE0\r"  # the floor does not echo either; echo would only add bytes to parse
     line = command + b"\r"
     clock = time.perf_counter
@@ -317,6 +317,9 @@ def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
             now = clock()
             if self.in_setup:
                 self.in_setup = False
+                state["ready"] += 1
+                if state["ready"] == len(addresses):
+                    reactor.callLater(warmup, start_measuring)
             elif state["measuring"]:
                 figures.commands += 1
                 figures.latencies.append(now - self.sent_at)
@@ -353,7 +356,6 @@ def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
             os.kill(server_pid, signal.SIGUSR2)
         reactor.stop()
 
-    reactor.callLater(warmup, start_measuring)
     reactor.run()
     return figures
 
@@ -391,11 +393,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0,
                         help="measured time per run [5]")
     parser.add_argument("--warmup", type=float, default=1.0,
-                        help="load before measuring starts, per run [1]")
+                        help="load before measuring starts (once every client had its answer "
+                        "to ATE0), per run [1]")
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
     parser.add_argument("--log-level", choices=("debug", "info"), default="info",
                         help="atsim's --log-level: info is its default; debug adds a line "
                         "per command and URC of every channel [info]")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measured runs per server, alternating; the median is shown [3]")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--profile", type=Path, metavar="STATS",
                         help="profile atsim (cProfile) over the measured window and write "
@@ -417,29 +422,53 @@ def main(argv: list[str]) -> None:
         serve_floor(args.serve_floor, [int(p) for p in args.ports.split(",")], args.pty_dir)
         return
     command = args.command.encode("ascii")
-    results = []
+    rounds: dict[str, list[Result]] = {"atsim": [], "floor": []}
     with tempfile.TemporaryDirectory(prefix="atsim-bench-") as tmp:
-        for name in ("atsim", "floor"):
-            directory = Path(tmp) / name
-            directory.mkdir()
-            if name == "atsim":
-                server = start_atsim(directory, args.transport, args.modems, args.log_level,
-                                     args.profile)
-            else:
-                server = start_floor(directory, args.transport, args.modems)
-            try:
-                wait_ready(server)
-                results.append(drive(server, command, args.seconds, args.warmup,
-                                     profiling=name == "atsim" and args.profile is not None))
-            finally:
+        servers = {}
+        try:
+            for name in rounds:
+                directory = Path(tmp) / name
+                directory.mkdir()
+                if name == "atsim":
+                    servers[name] = start_atsim(directory, args.transport, args.modems,
+                                                args.log_level, args.profile)
+                else:
+                    servers[name] = start_floor(directory, args.transport, args.modems)
+                wait_ready(servers[name])
+            # Rounds alternate between the two, so a change in what else runs on the machine
+            # falls on both alike.
+            for _ in range(args.rounds):
+                for name, server in servers.items():
+                    rounds[name].append(drive(
+                        server, command, args.seconds, args.warmup,
+                        profiling=name == "atsim" and args.profile is not None))
+        finally:
+            for server in servers.values():
                 server.stop()
+    results = [median_round(r) for r in rounds.values()]
     if args.json:
-        print_json(args, results)
+        print_json(args, results, rounds)
     else:
-        print_table(args, results)
+        print_table(args, results, rounds)
 
 
-def print_json(args: argparse.Namespace, results: list[Result]) -> None:
+def median_round(results: list[Result]) -> Result:
+    """The round with the median command rate."""
+    return sorted(results, key=lambda r: r.rate)[(len(results) - 1) // 2]
+
+
+def _figures(r: Result) -> dict:
+    return {
+        "commands_per_s": round(r.rate),
+        "p50_ms": round(r.p50_ms, 2),
+        "p99_ms": round(r.p99_ms, 2),
+        "errors": r.errors,
+        "server_cpu_us_per_command": round(r.cpu_us_per_command, 1),
+    }
+
+
+def print_json(args: argparse.Namespace, results: list[Result],
+               rounds: dict[str, list[Result]]) -> None:
     atsim, floor = results
     figures = {
         "benchmark": "at_throughput",
@@ -447,35 +476,36 @@ def print_json(args: argparse.Namespace, results: list[Result]) -> None:
         "transport": args.transport,
         "command": args.command,
         "seconds": args.seconds,
+        "rounds": args.rounds,
         "log_level": args.log_level,
         "floor": "a bare Twisted server answering OK to every CR",
     }
     for r in results:
-        figures[r.name] = {
-            "commands_per_s": round(r.rate),
-            "p50_ms": round(r.p50_ms, 2),
-            "p99_ms": round(r.p99_ms, 2),
-            "errors": r.errors,
-            "server_cpu_us_per_command": round(r.cpu_us_per_command, 1),
-        }
+        figures[r.name] = _figures(r)
+        figures[r.name]["rounds"] = [_figures(x) for x in rounds[r.name]]
     figures["rate_share_of_floor"] = round(atsim.rate / floor.rate, 3) if floor.rate else None
     figures["p99_over_floor_p99"] = round(atsim.p99_ms / floor.p99_ms, 2) if floor.p99_ms else None
+    figures["cpu_over_floor_cpu"] = (round(atsim.cpu_us_per_command / floor.cpu_us_per_command, 2)
+                                     if floor.cpu_us_per_command else None)
     print(json.dumps(figures, indent=2))
 
 
-def print_table(args: argparse.Namespace, results: list[Result]) -> None:
+def print_table(args: argparse.Namespace, results: list[Result],
+                rounds: dict[str, list[Result]]) -> None:
     print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
-          f"{args.seconds:g} s measured after {args.warmup:g} s warm-up, "
-          f"atsim log level {args.log_level}")
+          f"{args.rounds} x {args.seconds:g} s measured per server (each after {args.warmup:g} s "
+          f"warm-up, rounds alternating), atsim log level {args.log_level}")
     print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'server CPU us/command':>22}")
+          f"{'server CPU us/command':>22}   (the median round; all rounds' rates)")
     for r in results:
         print(f"{r.name:<8} {r.rate:>11.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7} "
-              f"{r.cpu_us_per_command:>22.1f}")
+              f"{r.cpu_us_per_command:>22.1f}   "
+              + " ".join(f"{x.rate:.0f}" for x in rounds[r.name]))
     atsim, floor = results
     if floor.rate:
-        print(f"atsim runs at {atsim.rate / floor.rate:.0%} of the floor's command rate, "
-              f"p99 {atsim.p99_ms / floor.p99_ms:.2f} x the floor's "
+        print(f"atsim: {atsim.rate / floor.rate:.0%} of the floor's command rate, p99 "
+              f"{atsim.p99_ms / floor.p99_ms:.2f} x the floor's, CPU per command "
+              f"{atsim.cpu_us_per_command / floor.cpu_us_per_command:.2f} x the floor's "
               "(floor: a bare Twisted server answering OK to every line)")
 
 

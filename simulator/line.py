@@ -84,6 +84,12 @@ class Channel:
 
     Bytes the modem writes while no host has the port open go nowhere, as on a real UART with
     nothing plugged in; the count is kept in ``dropped_tx``.
+
+    What the device writes while it handles the host's bytes (``receive``) reaches the host
+    in one ``deliver`` when that call returns: a command's echo, information text and final
+    result are one write to the transport instead of three (one system call, one TCP
+    segment).  Anything the host could see in between (a signal change, the host going, the
+    power going) delivers what is held first, so the order the host sees is unchanged.
     """
 
     def __init__(self, name: str) -> None:
@@ -100,6 +106,8 @@ class Channel:
         self.device_powered = True
         self.dropped_rx = 0
         self._signals_with_power = self.modem_signals
+        #: Output held while ``receive`` runs (None: not inside ``receive``).
+        self._held: list[bytes] | None = None
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -134,6 +142,7 @@ class Channel:
         """The host closed the port."""
         if self._host is None:
             return
+        self._deliver_held()
         self._host = None
         if self._device is not None:
             self._device.host_closed()
@@ -154,8 +163,18 @@ class Channel:
             return
         for tap in self._taps:
             tap("rx", data)
-        if self._device is not None:
-            self._device.data_received(data)
+        device = self._device
+        if device is None:
+            return
+        if self._held is not None or self._host is None:
+            device.data_received(data)  # already holding (re-entered), or nobody to write to
+            return
+        self._held = []
+        try:
+            device.data_received(data)
+        finally:
+            self._deliver_held()
+            self._held = None
 
     def set_host_signals(self, *, dtr: bool | None = None, rts: bool | None = None) -> None:
         old = self.host_signals
@@ -184,10 +203,21 @@ class Channel:
             return
         for tap in self._taps:
             tap("tx", data)
-        if self._host is not None:
-            self._host.deliver(data)
-        else:
+        if self._host is None:
             self.dropped_tx += len(data)
+        elif self._held is not None:
+            self._held.append(data)
+        else:
+            self._host.deliver(data)
+
+    def _deliver_held(self) -> None:
+        """Give the host what was held during ``receive`` (see the class doc)."""
+        held = self._held
+        if held:
+            data = held[0] if len(held) == 1 else b"".join(held)
+            held.clear()
+            if self._host is not None:
+                self._host.deliver(data)
 
     def set_modem_signals(self, **changes: bool) -> None:
         if not self.device_powered:  # takes effect when the power is back
@@ -199,6 +229,7 @@ class Channel:
         if new == self.modem_signals:
             return
         self.modem_signals = new
+        self._deliver_held()  # bytes written before the change reach the host before it
         if self._host is not None:
             self._host.modem_signals_changed(new)
 
@@ -211,6 +242,7 @@ class Channel:
             self.device_powered = True
             self._show_modem_signals(self._signals_with_power)
         else:
+            self._deliver_held()  # written while the power was on
             self._signals_with_power = self.modem_signals
             self._show_modem_signals(ModemSignals(dcd=False, ri=False, dsr=False, cts=False))
             self.device_powered = False

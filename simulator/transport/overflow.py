@@ -89,8 +89,10 @@ class DropWhilePaused:
     (64 KiB); while paused, ``write`` drops and counts instead of growing that buffer.
     """
 
-    def __init__(self, transport, label: str) -> None:
+    def __init__(self, transport, label: str, write=None) -> None:
+        """``write``: how bytes reach the transport (default ``transport.write``)."""
         self._transport = transport
+        self._write = transport.write if write is None else write
         self._paused = False
         self._overrun = OverrunReporter(label)
         self.dropped = 0
@@ -102,7 +104,7 @@ class DropWhilePaused:
             self.dropped += len(data)
             self._overrun.dropped(len(data), self.dropped)
             return False
-        self._transport.write(data)
+        self._write(data)
         return True
 
     # IPushProducer
