@@ -9,7 +9,7 @@ through, ``simulator.transport.rfc2217.protocol.Rfc2217HostConnection`` speaks t
 from __future__ import annotations
 
 from twisted.application import service
-from twisted.internet import defer, endpoints, protocol, tcp
+from twisted.internet import defer, protocol, tcp
 from twisted.internet.interfaces import IHalfCloseableProtocol
 from twisted.python.failure import Failure
 from zope.interface import implementer
@@ -19,6 +19,7 @@ from simulator.logs import Logger
 from simulator.transport.errors import TransportError
 from simulator.transport.hostgate import SingleHostGate
 from simulator.transport.overflow import DropWhilePaused
+from simulator.transport.serverendpoint import server_endpoint
 
 log = Logger()
 
@@ -203,7 +204,7 @@ class StreamPortService(service.Service):
 
     def startService(self) -> None:
         try:
-            endpoint = endpoints.serverFromString(self.reactor, self.endpoint)
+            endpoint = server_endpoint(self.reactor, self.endpoint)
         except (ValueError, TypeError, KeyError) as e:
             raise TransportError(f"{self.label}: invalid endpoint {self.endpoint!r}: {e}") from e
         outcome: list = []
