@@ -62,6 +62,11 @@ class HostEnd(Protocol):
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         """The modem changed DCD/RI/DSR/CTS; tell the host if the transport can."""
 
+    # Optional: ``deliver_now(data)``, for what the modem wrote while handling the host's
+    # bytes (see ``Channel``): a transport that would otherwise send on a later turn of the
+    # reactor sends it at once.  Output the modem writes on its own (URCs, data from the
+    # network) goes through ``deliver``, where such a transport can gather it.
+
 
 class Device(Protocol):
     """What the modem side attaches to a channel."""
@@ -86,10 +91,11 @@ class Channel:
     nothing plugged in; the count is kept in ``dropped_tx``.
 
     What the device writes while it handles the host's bytes (``receive``) reaches the host
-    in one ``deliver`` when that call returns: a command's echo, information text and final
-    result are one write to the transport instead of three (one system call, one TCP
-    segment).  Anything the host could see in between (a signal change, the host going, the
-    power going) delivers what is held first, so the order the host sees is unchanged.
+    in one ``deliver_now`` (or ``deliver``) when that call returns: a command's echo,
+    information text and final result are one write to the transport instead of three (one
+    system call, one TCP segment), sent at once.  Anything the host could see in between (a
+    signal change, the host going, the power going) delivers what is held first, so the
+    order the host sees is unchanged.
     """
 
     def __init__(self, name: str) -> None:
@@ -216,8 +222,13 @@ class Channel:
         if held:
             data = held[0] if len(held) == 1 else b"".join(held)
             held.clear()
-            if self._host is not None:
-                self._host.deliver(data)
+            host = self._host
+            if host is not None:
+                deliver_now = getattr(host, "deliver_now", None)
+                if deliver_now is None:
+                    host.deliver(data)
+                else:
+                    deliver_now(data)
 
     def set_modem_signals(self, **changes: bool) -> None:
         if not self.device_powered:  # takes effect when the power is back

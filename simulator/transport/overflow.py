@@ -89,22 +89,24 @@ class DropWhilePaused:
     (64 KiB); while paused, ``write`` drops and counts instead of growing that buffer.
     """
 
-    def __init__(self, transport, label: str, write=None) -> None:
-        """``write``: how bytes reach the transport (default ``transport.write``)."""
+    def __init__(self, transport, label: str) -> None:
         self._transport = transport
-        self._write = transport.write if write is None else write
         self._paused = False
         self._overrun = OverrunReporter(label)
         self.dropped = 0
         transport.registerProducer(self, True)
 
-    def write(self, data: bytes) -> bool:
-        """Write ``data`` unless the host is not keeping up; return whether it was written."""
+    def write(self, data: bytes, write=None) -> bool:
+        """Write ``data`` unless the host is not keeping up; return whether it was written.
+        ``write(data)``: how it reaches the transport (default ``transport.write``)."""
         if self._paused:
             self.dropped += len(data)
             self._overrun.dropped(len(data), self.dropped)
             return False
-        self._write(data)
+        if write is None:
+            self._transport.write(data)
+        else:
+            write(data)
         return True
 
     # IPushProducer

@@ -98,8 +98,7 @@ class HostConnectionBase(protocol.Protocol):
         set_no_delay = getattr(self.transport, "setTcpNoDelay", None)
         if set_no_delay is not None:
             set_no_delay(True)
-        self._writer = DropWhilePaused(self.transport, self.label,
-                                       write=lambda data: write_now(self.transport, data))
+        self._writer = DropWhilePaused(self.transport, self.label)
         self.port.connection_made(self)
 
     def connectionLost(self, reason: Failure = protocol.connectionDone) -> None:
@@ -122,9 +121,16 @@ class HostConnectionBase(protocol.Protocol):
     def writeConnectionLost(self) -> None:
         """We never half-close our side."""
 
-    def write_to_host(self, data: bytes) -> bool:
-        """Write bytes to the host unless it is not reading; see ``DropWhilePaused``."""
-        return self._writer is not None and self._writer.write(data)
+    def write_to_host(self, data: bytes, at_once: bool = False) -> bool:
+        """Write bytes to the host unless it is not reading; see ``DropWhilePaused``.
+        ``at_once``: send now if nothing waits (``write_now``) rather than on the reactor's
+        next turn."""
+        if self._writer is None:
+            return False
+        return self._writer.write(data, self._send_now if at_once else None)
+
+    def _send_now(self, data: bytes) -> None:
+        write_now(self.transport, data)
 
     def write_control(self, data: bytes) -> None:
         """Protocol bytes (telnet replies) bypass the overrun drop: they are tiny, the host
@@ -149,6 +155,10 @@ class RawHostConnection(HostConnectionBase):
 
     def deliver(self, data: bytes) -> None:
         self.write_to_host(data)
+
+    def deliver_now(self, data: bytes) -> None:
+        """The modem's answer to what the host just sent: on the wire at once."""
+        self.write_to_host(data, at_once=True)
 
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         """A plain socket has no way to show DCD/RI/DSR/CTS."""
