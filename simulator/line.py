@@ -98,8 +98,12 @@ class Channel:
     order the host sees is unchanged.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, gathers_output: bool = True) -> None:
+        """``gathers_output``: hold what the device writes while it handles the host's bytes
+        (see above); off where each write must stay a unit the host sees (a CMUX DLC,
+        where every write is a frame of its own)."""
         self.name = name
+        self._gathers = gathers_output
         self.host_signals = HostSignals()
         self.modem_signals = ModemSignals()
         self.line_settings = LineSettings()
@@ -172,7 +176,7 @@ class Channel:
         device = self._device
         if device is None:
             return
-        if self._held is not None or self._host is None:
+        if self._held is not None or self._host is None or not self._gathers:
             device.data_received(data)  # already holding (re-entered), or nobody to write to
             return
         self._held = []
