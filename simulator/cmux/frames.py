@@ -82,10 +82,13 @@ class FrameKind(enum.Enum):
 
     @classmethod
     def of(cls, control: int) -> FrameKind | None:
-        try:
-            return cls(control & ~PF)
-        except ValueError:
-            return None
+        return _KINDS.get(control & ~PF)
+
+
+#: The frame types by control value: a dict lookup, where calling the enum raises for
+#: unknown values and costs a microsecond for known ones.
+_KINDS = {kind.value: kind for kind in FrameKind}
+_UIH = FrameKind.UIH.value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,7 +227,7 @@ def parse_basic_header(data: bytes | bytearray, start: int = 0) -> BasicFields:
 
 def fcs_covers_information(control: int) -> bool:
     """UIH frames protect only their header; every other type protects the information too."""
-    return (control & ~PF) != FrameKind.UIH.value
+    return (control & ~PF) != _UIH
 
 
 # -- encoding ----------------------------------------------------------------------------------
