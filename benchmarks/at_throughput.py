@@ -17,7 +17,9 @@ sending a command to its final result (p50, p99).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -90,16 +92,23 @@ def serve_floor(transport: str, ports: list[int], pty_dir: Path | None) -> None:
 
 
 def free_tcp_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+    """``count`` ports free now, below the kernel's ephemeral range: a port the kernel picked
+    for ``bind(0)`` may be handed to someone's outgoing connection before the server listens
+    on it (the load driver's own clients, or anything else on a shared machine)."""
+    low, _ = (int(x) for x in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    ports: list[int] = []
+    candidate = random.randrange(10000, max(10001, low - count * 2))
+    while len(ports) < count:
+        if candidate >= low:
+            sys.exit(f"not {count} free TCP ports below {low}")
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+                ports.append(candidate)
+            except OSError:
+                pass
+        candidate += 1
+    return ports
 
 
 def twistd() -> str:
@@ -167,12 +176,19 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def start_atsim(directory: Path, transport: str, modems: int, log_level: str) -> Server:
+def start_atsim(directory: Path, transport: str, modems: int, log_level: str,
+                profile: Path | None = None) -> Server:
     scenario, addresses = atsim_scenario(directory, transport, free_tcp_ports(modems))
     log = directory / "atsim.log"
+    # Profiled: twistd runs inside this script, which profiles the measured window only.
+    program = [twistd()] if profile is None else [
+        sys.executable, __file__, "--serve-profiled", str(profile.resolve())]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [twistd(), "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+            # The control API on a free port: on by default, so its observers are measured
+            # too, without taking the default port another atsim may hold.
+            [*program, "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+             "--control", "tcp:0:interface=127.0.0.1",
              "--state-dir", str(directory / "state"), "--log-level", log_level],
             cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT,
@@ -180,7 +196,7 @@ def start_atsim(directory: Path, transport: str, modems: int, log_level: str) ->
     return Server("atsim", process, addresses, log)
 
 
-def start_floor(directory: Path, transport: str, modems: int, log_level: str) -> Server:
+def start_floor(directory: Path, transport: str, modems: int) -> Server:
     ports = free_tcp_ports(modems)
     pty_dir = directory / "floor"
     pty_dir.mkdir()
@@ -207,11 +223,18 @@ def wait_ready(server: Server) -> None:
 # -- the load ------------------------------------------------------------------------------------
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Figures:
     commands: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    server_cpu: float = 0.0
 
 
 @dataclass
@@ -221,6 +244,9 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: The server's CPU time (user + system) per command over the measured window: what one
+    #: command costs the server, less sensitive than the rate to what else runs on the machine.
+    cpu_us_per_command: float
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -230,15 +256,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def drive(server: Server, command: bytes, seconds: float, warmup: float) -> Result:
+def drive(server: Server, command: bytes, seconds: float, warmup: float,
+          profiling: bool = False) -> Result:
     """Run the load against ``server`` in a fresh reactor of a child process, so each run gets
     a clean reactor and the driver's own start-up is not measured."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: drive, write the figures, exit
         os.close(read)
-        figures = _drive_in_this_process(server.addresses, command, seconds, warmup)
-        payload = f"{figures.commands} {figures.errors} " + " ".join(
+        figures = _drive_in_this_process(server.addresses, command, seconds, warmup,
+                                         server.process.pid, profiling)
+        payload = f"{figures.commands} {figures.errors} {figures.server_cpu} " + " ".join(
             f"{x:.6f}" for x in figures.latencies)
         with os.fdopen(write, "w") as out:
             out.write(payload)
@@ -249,42 +277,56 @@ def drive(server: Server, command: bytes, seconds: float, warmup: float) -> Resu
     os.waitpid(pid, 0)
     if not text:
         sys.exit(f"the load driver for {server.name} failed")
-    commands, errors, *latencies = text.split()
+    commands, errors, server_cpu, *latencies = text.split()
     latencies = [float(x) for x in latencies]
     return Result(server.name, int(commands) / seconds, percentile(latencies, 0.5) * 1000,
-                  percentile(latencies, 0.99) * 1000, int(errors))
+                  percentile(latencies, 0.99) * 1000, int(errors),
+                  float(server_cpu) / max(1, int(commands)) * 1e6)
 
 
 def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
-                           warmup: float) -> Figures:
+                           warmup: float, server_pid: int, profiling: bool) -> Figures:
     from twisted.internet import reactor
     from twisted.internet.protocol import ClientFactory, Protocol
 
     figures = Figures()
-    state = {"measuring": False}
+    state = {"measuring": False, "ready": 0}
     setup = b"ATE0\r"  # the floor does not echo either; echo would only add bytes to parse
+    line = command + b"\r"
+    clock = time.perf_counter
 
     class Driver(Protocol):
         def connectionMade(self) -> None:
             self.buffer = b""
             self.in_setup = True
+            self.sent_at = 0.0
             self.transport.write(setup)
 
         def dataReceived(self, data: bytes) -> None:
-            self.buffer += data
-            match = FINAL_RESULT.search(self.buffer)
-            if match is None:
-                return
+            # Most answers arrive whole and end in OK: skip the search for those.
+            buffer = self.buffer + data if self.buffer else data
+            if buffer.endswith(b"\r\nOK\r\n"):
+                ok = True
+            else:
+                match = FINAL_RESULT.search(buffer)
+                if match is None:
+                    self.buffer = buffer
+                    return
+                ok = match.group(1) == b"OK"
             self.buffer = b""
+            now = clock()
             if self.in_setup:
                 self.in_setup = False
+                state["ready"] += 1
+                if state["ready"] == len(addresses):
+                    reactor.callLater(warmup, start_measuring)
             elif state["measuring"]:
                 figures.commands += 1
-                figures.latencies.append(time.perf_counter() - self.sent_at)
-                if match.group(1) != b"OK":
+                figures.latencies.append(now - self.sent_at)
+                if not ok:
                     figures.errors += 1
-            self.sent_at = time.perf_counter()
-            self.transport.write(command + b"\r")
+            self.sent_at = now
+            self.transport.write(line)
 
     class Factory(ClientFactory):
         protocol = Driver
@@ -302,11 +344,42 @@ def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
 
     def start_measuring() -> None:
         state["measuring"] = True
-        reactor.callLater(seconds, reactor.stop)
+        state["cpu"] = process_cpu_seconds(server_pid)
+        if profiling:
+            os.kill(server_pid, signal.SIGUSR1)
+        reactor.callLater(seconds, stop_measuring)
 
-    reactor.callLater(warmup, start_measuring)
+    def stop_measuring() -> None:
+        state["measuring"] = False
+        figures.server_cpu = process_cpu_seconds(server_pid) - state["cpu"]
+        if profiling:
+            os.kill(server_pid, signal.SIGUSR2)
+        reactor.stop()
+
     reactor.run()
     return figures
+
+
+def serve_profiled(stats: Path, argv: list[str]) -> None:
+    """Run ``twistd`` with ``argv`` in this process, profiling only between SIGUSR1 and
+    SIGUSR2 (the measured window), then write the statistics to ``stats``."""
+    import cProfile
+
+    profiler = cProfile.Profile()
+
+    def start(signum, frame) -> None:
+        profiler.enable()
+
+    def stop(signum, frame) -> None:
+        profiler.disable()
+        profiler.dump_stats(stats)
+
+    signal.signal(signal.SIGUSR1, start)
+    signal.signal(signal.SIGUSR2, stop)
+    from twisted.scripts.twistd import run
+
+    sys.argv = ["twistd", *argv]
+    run()
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -320,48 +393,119 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0,
                         help="measured time per run [5]")
     parser.add_argument("--warmup", type=float, default=1.0,
-                        help="load before measuring starts, per run [1]")
+                        help="load before measuring starts (once every client had its answer "
+                        "to ATE0), per run [1]")
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
     parser.add_argument("--log-level", choices=("debug", "info"), default="info",
                         help="atsim's --log-level: info is its default; debug adds a line "
                         "per command and URC of every channel [info]")
-    # internal: the floor server's own process
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measured runs per server, alternating; the median is shown [3]")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--profile", type=Path, metavar="STATS",
+                        help="profile atsim (cProfile) over the measured window and write "
+                        "the statistics to STATS (read them with python -m pstats)")
+    # internal: the floor server's own process, the profiled atsim
     parser.add_argument("--serve-floor", choices=("tcp", "pty"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-profiled", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ports", help=argparse.SUPPRESS)
     parser.add_argument("--pty-dir", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--serve-profiled"]:
+        serve_profiled(Path(argv[1]), argv[2:])
+        return
     args = parse_args(argv)
     if args.serve_floor:
         serve_floor(args.serve_floor, [int(p) for p in args.ports.split(",")], args.pty_dir)
         return
     command = args.command.encode("ascii")
-    results = []
+    rounds: dict[str, list[Result]] = {"atsim": [], "floor": []}
     with tempfile.TemporaryDirectory(prefix="atsim-bench-") as tmp:
-        for start in (start_atsim, start_floor):
-            directory = Path(tmp) / start.__name__
-            directory.mkdir()
-            server = start(directory, args.transport, args.modems, args.log_level)
-            try:
-                wait_ready(server)
-                results.append(drive(server, command, args.seconds, args.warmup))
-            finally:
+        servers = {}
+        try:
+            for name in rounds:
+                directory = Path(tmp) / name
+                directory.mkdir()
+                if name == "atsim":
+                    servers[name] = start_atsim(directory, args.transport, args.modems,
+                                                args.log_level, args.profile)
+                else:
+                    servers[name] = start_floor(directory, args.transport, args.modems)
+                wait_ready(servers[name])
+            # Rounds alternate between the two, so a change in what else runs on the machine
+            # falls on both alike.
+            for _ in range(args.rounds):
+                for name, server in servers.items():
+                    rounds[name].append(drive(
+                        server, command, args.seconds, args.warmup,
+                        profiling=name == "atsim" and args.profile is not None))
+        finally:
+            for server in servers.values():
                 server.stop()
-    print_table(args, results)
+    results = [median_round(r) for r in rounds.values()]
+    if args.json:
+        print_json(args, results, rounds)
+    else:
+        print_table(args, results, rounds)
 
 
-def print_table(args: argparse.Namespace, results: list[Result]) -> None:
-    print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
-          f"{args.seconds:g} s measured after {args.warmup:g} s warm-up, "
-          f"atsim log level {args.log_level}")
-    print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+def median_round(results: list[Result]) -> Result:
+    """The round with the median command rate."""
+    return sorted(results, key=lambda r: r.rate)[(len(results) - 1) // 2]
+
+
+def _figures(r: Result) -> dict:
+    return {
+        "commands_per_s": round(r.rate),
+        "p50_ms": round(r.p50_ms, 2),
+        "p99_ms": round(r.p99_ms, 2),
+        "errors": r.errors,
+        "server_cpu_us_per_command": round(r.cpu_us_per_command, 1),
+    }
+
+
+def print_json(args: argparse.Namespace, results: list[Result],
+               rounds: dict[str, list[Result]]) -> None:
+    atsim, floor = results
+    figures = {
+        "benchmark": "at_throughput",
+        "modems": args.modems,
+        "transport": args.transport,
+        "command": args.command,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "log_level": args.log_level,
+        "floor": "a bare Twisted server answering OK to every CR",
+    }
     for r in results:
-        print(f"{r.name:<8} {r.rate:>11.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7}")
+        figures[r.name] = _figures(r)
+        figures[r.name]["rounds"] = [_figures(x) for x in rounds[r.name]]
+    figures["rate_share_of_floor"] = round(atsim.rate / floor.rate, 3) if floor.rate else None
+    figures["p99_over_floor_p99"] = round(atsim.p99_ms / floor.p99_ms, 2) if floor.p99_ms else None
+    figures["cpu_over_floor_cpu"] = (round(atsim.cpu_us_per_command / floor.cpu_us_per_command, 2)
+                                     if floor.cpu_us_per_command else None)
+    print(json.dumps(figures, indent=2))
+
+
+def print_table(args: argparse.Namespace, results: list[Result],
+                rounds: dict[str, list[Result]]) -> None:
+    print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
+          f"{args.rounds} x {args.seconds:g} s measured per server (each after {args.warmup:g} s "
+          f"warm-up, rounds alternating), atsim log level {args.log_level}")
+    print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'server CPU us/command':>22}   (the median round; all rounds' rates)")
+    for r in results:
+        print(f"{r.name:<8} {r.rate:>11.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7} "
+              f"{r.cpu_us_per_command:>22.1f}   "
+              + " ".join(f"{x.rate:.0f}" for x in rounds[r.name]))
     atsim, floor = results
     if floor.rate:
-        print(f"atsim runs at {atsim.rate / floor.rate:.0%} of the floor's command rate "
+        print(f"atsim: {atsim.rate / floor.rate:.0%} of the floor's command rate, p99 "
+              f"{atsim.p99_ms / floor.p99_ms:.2f} x the floor's, CPU per command "
+              f"{atsim.cpu_us_per_command / floor.cpu_us_per_command:.2f} x the floor's "
               "(floor: a bare Twisted server answering OK to every line)")
 
 

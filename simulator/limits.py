@@ -18,10 +18,9 @@ import socket
 from collections.abc import Iterable
 from pathlib import Path
 
-from twisted.internet.endpoints import serverFromString
-
 from simulator.logs import Logger
 from simulator.modem.spec import ModemSpec
+from simulator.transport.serverendpoint import server_endpoint
 from simulator.transport.spec import PortSpec
 
 log = Logger(namespace="atsim.limits")
@@ -185,7 +184,7 @@ def _tcp_address(port: PortSpec) -> tuple[socket.AddressFamily, str, int] | None
     if port.kind not in ("tcp", "rfc2217"):
         return None
     try:
-        endpoint = serverFromString(object(), port.target)
+        endpoint = server_endpoint(object(), port.target)
     except Exception:  # noqa: BLE001 - the port itself reports a bad endpoint when it starts
         return None
     number = getattr(endpoint, "_port", None)

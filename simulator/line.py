@@ -66,6 +66,10 @@ class HostEnd(Protocol):
     # Optional: ``hold_input(held)``, stop (True) or resume (False) taking bytes from the
     # host (a TCP connection stops reading, a PTY master is not read).  A host end without
     # it cannot be held.
+    # Optional: ``deliver_now(data)``, for what the modem wrote while handling the host's
+    # bytes (see ``Channel``): a transport that would otherwise send on a later turn of the
+    # reactor sends it at once.  Output the modem writes on its own (URCs, data from the
+    # network) goes through ``deliver``, where such a transport can gather it.
 
 
 class Device(Protocol):
@@ -89,10 +93,21 @@ class Channel:
 
     Bytes the modem writes while no host has the port open go nowhere, as on a real UART with
     nothing plugged in; the count is kept in ``dropped_tx``.
+
+    What the device writes while it handles the host's bytes (``receive``) reaches the host
+    in one ``deliver_now`` (or ``deliver``) when that call returns: a command's echo,
+    information text and final result are one write to the transport instead of three (one
+    system call, one TCP segment), sent at once.  Anything the host could see in between (a
+    signal change, the host going, the power going) delivers what is held first, so the
+    order the host sees is unchanged.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, gathers_output: bool = True) -> None:
+        """``gathers_output``: hold what the device writes while it handles the host's bytes
+        (see above); off where each write must stay a unit the host sees (a CMUX DLC,
+        where every write is a frame of its own)."""
         self.name = name
+        self._gathers = gathers_output
         self.host_signals = HostSignals()
         self.modem_signals = ModemSignals()
         self.line_settings = LineSettings()
@@ -114,6 +129,8 @@ class Channel:
         #: Wraps each host end as it attaches (``host_wrapper(host)`` -> the host end the
         #: channel uses): a port paced at its line rate puts its pacer there.
         self.host_wrapper = None
+        #: Output held while ``receive`` runs (None: not inside ``receive``).
+        self._held: list[bytes] | None = None
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -150,6 +167,7 @@ class Channel:
         """The host closed the port."""
         if self._host is None:
             return
+        self._deliver_held()
         if self.input_held:  # the next host starts with the port reading
             self.hold_input(False)
         detached = getattr(self._host, "detached", None)
@@ -191,8 +209,18 @@ class Channel:
                 return
         for tap in self._taps:
             tap("rx", data)
-        if self._device is not None:
-            self._device.data_received(data)
+        device = self._device
+        if device is None:
+            return
+        if self._held is not None or self._host is None or not self._gathers:
+            device.data_received(data)  # already holding (re-entered), or nobody to write to
+            return
+        self._held = []
+        try:
+            device.data_received(data)
+        finally:
+            self._deliver_held()
+            self._held = None
 
     def set_host_signals(self, *, dtr: bool | None = None, rts: bool | None = None) -> None:
         old = self.host_signals
@@ -236,10 +264,26 @@ class Channel:
                 return
         for tap in self._taps:
             tap("tx", data)
-        if self._host is not None:
-            self._host.deliver(data)
-        else:
+        if self._host is None:
             self.dropped_tx += len(data)
+        elif self._held is not None:
+            self._held.append(data)
+        else:
+            self._host.deliver(data)
+
+    def _deliver_held(self) -> None:
+        """Give the host what was held during ``receive`` (see the class doc)."""
+        held = self._held
+        if held:
+            data = held[0] if len(held) == 1 else b"".join(held)
+            held.clear()
+            host = self._host
+            if host is not None:
+                deliver_now = getattr(host, "deliver_now", None)
+                if deliver_now is None:
+                    host.deliver(data)
+                else:
+                    deliver_now(data)
 
     def set_modem_signals(self, **changes: bool) -> None:
         if not self.device_powered:  # takes effect when the power is back
@@ -251,6 +295,7 @@ class Channel:
         if new == self.modem_signals:
             return
         self.modem_signals = new
+        self._deliver_held()  # bytes written before the change reach the host before it
         if self._host is not None:
             self._host.modem_signals_changed(new)
 
@@ -263,6 +308,7 @@ class Channel:
             self.device_powered = True
             self._show_modem_signals(self._signals_with_power)
         else:
+            self._deliver_held()  # written while the power was on
             self._signals_with_power = self.modem_signals
             self._show_modem_signals(ModemSignals(dcd=False, ri=False, dsr=False, cts=False))
             self.device_powered = False

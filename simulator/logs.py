@@ -36,6 +36,12 @@ def enabled(level: LogLevel) -> bool:
     return _RANK[level] >= _threshold
 
 
+def debugging() -> bool:
+    """Whether debug events are logged: test it before a debug line on a hot path, so the
+    line's fields are not even gathered when nobody wants them."""
+    return _threshold == 0
+
+
 class Logger(_TwistedLogger):
     """A ``twisted.logger.Logger`` that drops events below the threshold at once."""
 

@@ -44,3 +44,88 @@ def test_the_circuits_drop_and_come_back_as_the_device_last_set_them():
     assert channel.modem_signals.dsr is False
     channel.set_device_power(True)
     assert host.signals[-1] == ModemSignals(dcd=False, ri=False, dsr=True, cts=True)
+
+
+class Journal:
+    """A host end that records deliveries and signal changes in the order they came."""
+
+    def __init__(self) -> None:
+        self.log: list = []
+
+    def deliver(self, data: bytes) -> None:
+        self.log.append(("deliver", data))
+
+    def deliver_now(self, data: bytes) -> None:
+        self.log.append(("now", data))
+
+    def modem_signals_changed(self, signals: ModemSignals) -> None:
+        self.log.append(("signals", signals.dcd))
+
+
+class Scripted(Device):
+    """A device that runs ``script(channel)`` for every byte string the host sends."""
+
+    def __init__(self, channel: Channel, script) -> None:
+        super().__init__()
+        self.channel, self.script = channel, script
+        channel.attach_device(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.script(self.channel)
+
+    def host_closed(self) -> None:
+        pass
+
+
+def journaled(script):
+    channel, host = Channel("m/p"), Journal()
+    Scripted(channel, script)
+    channel.attach_host(host)
+    host.log.clear()
+    return channel, host
+
+
+def test_what_the_device_writes_while_handling_input_reaches_the_host_in_one_write():
+    def answer(channel):
+        channel.write(b"AT\r")
+        channel.write(b"\r\n+CSQ: 99,99\r\n")
+        channel.write(b"\r\nOK\r\n")
+
+    channel, host = journaled(answer)
+    channel.receive(b"AT+CSQ\r")
+    assert host.log == [("now", b"AT\r\r\n+CSQ: 99,99\r\n\r\nOK\r\n")]
+    channel.write(b"\r\nRING\r\n")  # on its own: the ordinary way
+    assert host.log[-1] == ("deliver", b"\r\nRING\r\n")
+
+
+def test_a_signal_change_while_handling_input_comes_after_the_bytes_before_it():
+    def connect(channel):
+        channel.write(b"\r\nCONNECT\r\n")
+        channel.set_modem_signals(dcd=True)
+        channel.write(b"data")
+
+    channel, host = journaled(connect)
+    channel.receive(b"ATD1\r")
+    assert host.log == [("now", b"\r\nCONNECT\r\n"), ("signals", True), ("now", b"data")]
+
+
+def test_bytes_written_before_the_host_goes_or_the_power_fails_still_reach_it():
+    def leave(channel):
+        channel.write(b"\r\nOK\r\n")
+        channel.detach_host()
+        channel.write(b"lost")
+
+    channel, host = journaled(leave)
+    channel.receive(b"AT\r")
+    assert host.log == [("now", b"\r\nOK\r\n")]
+    assert channel.dropped_tx == 4
+
+    def power_off(channel):
+        channel.write(b"\r\nOK\r\n")
+        channel.set_device_power(False)
+        channel.write(b"lost")
+
+    channel, host = journaled(power_off)
+    channel.receive(b"AT+CFUN=0\r")
+    assert host.log[0] == ("now", b"\r\nOK\r\n")
+    assert [kind for kind, _ in host.log[1:]] == ["signals"]

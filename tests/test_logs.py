@@ -19,3 +19,14 @@ def test_threshold_drops_events_at_the_source():
     mine = [e["x"] for e in seen if e.get("log_namespace") == "atsim.test"]
     assert mine == [2, 3]
     assert logs.level() is LogLevel.info
+
+
+def test_debugging_follows_the_threshold():
+    try:
+        logs.set_level("info")
+        assert not logs.debugging()
+        logs.set_level("debug")
+        assert logs.debugging()
+    finally:
+        logs.set_level("info")
+    assert not logs.debugging()

@@ -19,6 +19,7 @@ Rules implemented:
 from __future__ import annotations
 
 import dataclasses
+import re
 
 ESC = 0x1B
 CTRL_Z = 0x1A
@@ -40,6 +41,11 @@ class RepeatLastLine:
 
 
 Event = CommandLine | RepeatLastLine
+
+
+#: A whole command line as most hosts send it: ``AT``, printable text, CR.  Nothing in it is
+#: edited, ignored or kept from echo, so the byte loop below would give the same result.
+_PLAIN_LINE = re.compile(rb"[Aa][Tt]([\x20-\x7e\x80-\xff]*)\r")
 
 
 class LineAssembler:
@@ -69,6 +75,22 @@ class LineAssembler:
 
         Returns ``(consumed, echo, event)``: how many bytes were taken, the bytes to echo
         (when echo is on), and the completed line or ``None`` if more bytes are needed."""
+        if self._state == self._IDLE and s3 == 13 and (s5 < 0x20 or s5 == 0x7F):
+            # The common case in one regular expression instead of a loop over the bytes.
+            plain = _PLAIN_LINE.match(data)
+            if plain is not None:
+                text = plain.group(1)
+                end = plain.end()
+                if len(text) > self.max_line:
+                    return end, data[:end], CommandLine(
+                        text[:self.max_line].decode("latin-1"), True)
+                return end, data[:end], CommandLine(text.decode("latin-1"))
+        return self.feed_bytewise(data, s3, s5)
+
+    def feed_bytewise(self, data: bytes, s3: int = 13,
+                      s5: int = 8) -> tuple[int, bytes, Event | None]:
+        """``feed`` one byte at a time, every rule applied: the reference the shortcut in
+        ``feed`` must agree with."""
         echo = bytearray()
         for i, byte in enumerate(data):
             if byte in SILENT:

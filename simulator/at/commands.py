@@ -236,7 +236,7 @@ class Call(Protocol):
 Handler = Callable[[Call], Any]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Entry:
     """The handlers of one command name, by form.  A missing form answers as the modem
     answers an unsupported form (the dialect's ``unsupported_form`` error)."""
@@ -267,10 +267,20 @@ class CommandTable:
         read: Handler | None = None,
         test: Handler | None = None,
     ) -> None:
-        entry = self._entries.setdefault(name.upper(), Entry())
-        for form, handler in (("exec", exec), ("set", set), ("read", read), ("test", test)):
-            if handler is not None:
-                setattr(entry, form, handler)
+        # Every modem registers some seventy commands at start-up: no loop over the forms.
+        key = name.upper()
+        entry = self._entries.get(key)
+        if entry is None:
+            self._entries[key] = Entry(exec, set, read, test)
+            return
+        if exec is not None:
+            entry.exec = exec
+        if set is not None:
+            entry.set = set
+        if read is not None:
+            entry.read = read
+        if test is not None:
+            entry.test = test
 
     def add_fallback(self, prefix: str, entry: Entry) -> None:
         """Handlers for every command beginning with ``prefix`` that has no entry of its own:

@@ -36,6 +36,41 @@ class EscapeDetector:
         if self._held == 0 and char not in data:
             self._last_rx = now
             return data
+        if guard > 0:
+            return self._feed_guarded(data, silence, now)
+        return self.feed_bytewise(data, now)
+
+    def _feed_guarded(self, data: bytes, silence: float, now: float) -> bytes:
+        """``feed`` with a guard time: bytes of one read arrive together, so an escape can
+        start only at the first byte of a read, and once no escape character is held the
+        rest of the read is data.  Only the few bytes around an escape go one by one."""
+        char, guard = self.char, self.guard
+        out = bytearray()
+        for i, byte in enumerate(data):
+            held = self._held
+            if held == 0:
+                if byte == char and silence >= guard:
+                    self._held = 1
+                else:
+                    out.append(byte)
+            elif held < ESCAPE_COUNT and byte == char and silence < guard:
+                self._held = held + 1
+            else:
+                out += bytes([char]) * held
+                self._held = 0
+                out.append(byte)
+            silence = 0.0
+            if self._held == 0:
+                out += data[i + 1:]
+                break
+        self._last_rx = now
+        return bytes(out)
+
+    def feed_bytewise(self, data: bytes, now: float) -> bytes:
+        """``feed`` one byte at a time, every rule applied: the reference the shortcuts in
+        ``feed`` must agree with (and the way with no guard time)."""
+        char, guard = self.char, self.guard
+        silence = now - self._last_rx
         out = bytearray()
         for byte in data:
             held = self._held

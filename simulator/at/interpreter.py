@@ -40,7 +40,7 @@ from simulator.at.params import Params
 from simulator.at.parser import parse_line
 from simulator.at.session import Profile, Session
 from simulator.line import HostSignals
-from simulator.logs import Logger
+from simulator.logs import Logger, debugging
 
 if TYPE_CHECKING:
     from simulator.line import Channel
@@ -240,8 +240,9 @@ class Interpreter:
             if isinstance(lines, str):
                 lines = [lines]
             data = results.unsolicited(list(lines), self.profile)
-        log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
-                  lines=lines)
+        if debugging():
+            log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
+                      lines=lines)
         if self.modem.observers:
             shown = [lines.decode("latin-1")] if isinstance(lines, bytes) else list(lines)
             self.modem.notify("urc", self.port, lines=shown)
@@ -454,8 +455,9 @@ class Interpreter:
         return True
 
     def _run_line(self, text: str) -> None:
-        log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
-                  text=text)
+        if debugging():
+            log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
+                      text=text)
         if self.modem.observers:
             self.modem.notify("command", self.port, line=f"AT{text}")
         if self.modem.line_hooks:

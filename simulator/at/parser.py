@@ -62,8 +62,26 @@ def _without_spaces(text: str) -> _Line:
     return _Line("".join(out))
 
 
+#: Lines parsed before, by text and prefixes: a fleet of hosts sends the same few lines again
+#: and again.  The commands are frozen values, so one parse serves every channel.  Bounded:
+#: emptied when full (dial strings and parameters make most lines of a long run unique).
+_PARSED: dict[tuple[str, str], tuple[Command, ...]] = {}
+PARSED_LIMIT = 4096
+
+
 def parse_line(text: str, extended_prefixes: str = "+#$%^*@!") -> list[Command]:
     """The commands of one line (the text after ``AT``), in order."""
+    key = (text, extended_prefixes)
+    commands = _PARSED.get(key)
+    if commands is None:
+        commands = tuple(_parse(text, extended_prefixes))
+        if len(_PARSED) >= PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = commands
+    return list(commands)
+
+
+def _parse(text: str, extended_prefixes: str) -> list[Command]:
     typed = _without_spaces(text)
     line = typed.upper_outside_quotes()
     commands: list[Command] = []

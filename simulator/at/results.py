@@ -60,6 +60,8 @@ def result(code: ResultCode, profile: Profile, text: str = "") -> bytes:
     """A final result code as this profile shows it; empty under ATQ1."""
     if profile.quiet:
         return b""
+    if code is ResultCode.OK:  # most results of a run
+        return b"\r\nOK\r\n" if profile.verbose else b"0\r"
     if code in (ResultCode.BUSY, ResultCode.NO_DIALTONE) and code not in _X_ALLOWS.get(
         profile.x, _X_ALLOWS[4]
     ):

@@ -37,13 +37,13 @@ from simulator.cmux.frames import (
     BASIC_FLAG,
     MAX_BASIC_LENGTH,
     MAX_N1,
-    Address,
-    BasicHeader,
     Frame,
     FrameKind,
     Option,
     UnknownFrame,
     fcs_covers_information,
+    parse_address,
+    parse_basic_header,
     unescape,
 )
 
@@ -118,7 +118,7 @@ class BasicDecoder(_Counters):
         if len(buf) < 2:
             return None
         try:
-            header = BasicHeader.parse(bytes(buf[1:5]))
+            header = parse_basic_header(buf, 1)
         except StreamError:
             return None  # the header is not complete yet
         except ConstructError:
@@ -168,7 +168,7 @@ class BasicDecoder(_Counters):
     def _valid_frame_at(self, at: int, last: int) -> bool:
         buf = self._buffer
         try:
-            header = BasicHeader.parse(bytes(buf[at + 1 : at + 5]))
+            header = parse_basic_header(buf, at + 1)
         except ConstructError:  # incomplete or a bad address
             return False
         if FrameKind.of(header.control) is None or header.length > self.max_information:
@@ -253,7 +253,7 @@ class AdvancedDecoder(_Counters):
         if len(content) - MIN_ADVANCED_CONTENT > self.max_information:
             return self._discard("too long", raw)
         try:
-            address = Address.parse(content[:1])
+            address = parse_address(content[0])
         except ConstructError:
             return self._discard("bad address", raw)
         control = content[1]

@@ -15,7 +15,7 @@ from simulator.cmux.config import CmuxSettings, MuxParameters
 from simulator.cmux.messages import V24Signals
 from simulator.cmux.session import DceMultiplexer
 from simulator.line import Channel, HostSignals, ModemSignals
-from simulator.logs import Logger
+from simulator.logs import Logger, debugging
 
 log = Logger(namespace="atsim.cmux")
 
@@ -69,6 +69,7 @@ class Multiplexer:
         self._give_back = give_back
         self.dlc_channels: dict[int, Channel] = {}
         self.session = DceMultiplexer(parameters, settings, clock, channel.write, self)
+        self.session.trace_bulk = debugging()  # bulk traces are logged at debug level
         log.info("{label} multiplexer started: {option} option, N1 {n1}, DLC 1..{dlcs}",
                  label=label, option=parameters.option.name.lower(), n1=parameters.n1,
                  dlcs=settings.dlcs)
@@ -97,7 +98,10 @@ class Multiplexer:
     # -- MuxListener ----------------------------------------------------------------------------
 
     def dlc_opened(self, dlci: int) -> None:
-        channel = Channel(f"{self.label}/dlc{dlci}")
+        # Each write of the DLC's interpreter is a frame of its own, as before the channel
+        # gathered writes: a host may read the information text and the result code in
+        # separate frames.
+        channel = Channel(f"{self.label}/dlc{dlci}", gathers_output=False)
         self.dlc_channels[dlci] = channel
         self._hooks.dlc_opened(dlci, channel)
         # Attaching the host end reports the device's signals at once: the DLC's first MSC.

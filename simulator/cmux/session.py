@@ -114,6 +114,10 @@ class DceMultiplexer:
         self._clock = clock
         self._transmit = transmit
         self._listener = listener
+        #: Whether bulk traces (frames with user data, line noise) go to the listener.  A
+        #: listener that would drop them turns this off, so no frame is described in words
+        #: for nothing: with thousands of frames a second that was a large share of the work.
+        self.trace_bulk = True
         self.state = MuxState.STARTING
         # Frames longer than <N1> but within the modem's buffer are still taken (lenient);
         # the limit keeps a false start in the basic option from holding up the link.
@@ -164,12 +168,12 @@ class DceMultiplexer:
                 break
             if isinstance(event, Frame):
                 # Information frames at debug level: DLC 0 messages are traced decoded.
-                self._trace("rx", str(event), bulk=bool(event.information))
+                self._trace_event("rx", event, bulk=bool(event.information))
                 self._frame(event)
             elif isinstance(event, UnknownFrame):
                 self._trace("rx", f"{event}: not a 27.010 frame type, ignored")
             elif isinstance(event, Discarded):
-                self._trace("rx", str(event), bulk=event.reason == "garbage")
+                self._trace_event("rx", event, bulk=event.reason == "garbage")
 
     # -- from the layer above -------------------------------------------------------------------
 
@@ -287,7 +291,7 @@ class DceMultiplexer:
 
     def _send_frame(self, frame: Frame) -> None:
         data = encode(frame, self.option)
-        self._trace("tx", str(frame), bulk=bool(frame.information))
+        self._trace_event("tx", frame, bulk=bool(frame.information))
         if self.asleep:
             self._held_frames.append(data)
             self._wake_host()
@@ -522,4 +526,12 @@ class DceMultiplexer:
         self._wake_timer = None
 
     def _trace(self, direction: str, text: str, bulk: bool = False) -> None:
+        if bulk and not self.trace_bulk:
+            return
         self._listener.trace(direction, text, bulk)
+
+    def _trace_event(self, direction: str, event: object, bulk: bool) -> None:
+        """Trace a frame or a discard: described (``str``) only if the trace is wanted."""
+        if bulk and not self.trace_bulk:
+            return
+        self._listener.trace(direction, str(event), bulk)

@@ -36,7 +36,14 @@ ETX = 0x03
 END_MARK = bytes([ETX])
 #: Finds the next DLE or ETX, scanning no further than it: only these two mean anything
 #: on the way in.
-_NEXT_SPECIAL = re.compile(b"[\x03\x10]")
+def _next_special(buffer: bytearray, pos: int) -> int:
+    """Where the next ETX or DLE is from ``pos`` (the length if none): two ``find`` calls
+    (memchr) scan a large read several times faster than a regular expression's class."""
+    etx = buffer.find(b"\x03", pos)
+    dle = buffer.find(b"\x10", pos, etx if etx >= 0 else len(buffer))
+    if dle >= 0:
+        return dle
+    return etx if etx >= 0 else len(buffer)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,8 +144,7 @@ class StreamDecoder:
                 buffer.clear()
                 self._pos = 0
                 return NEED_DATA
-            match = _NEXT_SPECIAL.search(buffer, pos)
-            special = match.start() if match else len(buffer)
+            special = _next_special(buffer, pos)
             if special > pos:
                 self._pos = special
                 return Data(bytes(buffer[pos:special]))

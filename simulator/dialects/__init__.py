@@ -5,6 +5,7 @@ Adding a dialect is adding a module here; ``names()`` finds it and ``get()`` loa
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import TYPE_CHECKING
@@ -17,15 +18,21 @@ _NOT_DIALECTS = frozenset({"atsharp", "base", "command", "wavecom"})
 
 
 def names() -> list[str]:
-    return sorted(
+    return list(_names())
+
+
+@functools.cache
+def _names() -> tuple[str, ...]:
+    """The package's dialect modules, listed once: every modem of a scenario asks."""
+    return tuple(sorted(
         info.name
         for info in pkgutil.iter_modules(__path__)
         if not info.name.startswith("_") and info.name not in _NOT_DIALECTS
-    )
+    ))
 
 
 def get(name: str) -> Dialect:
     """The dialect called ``name``.  Raises LookupError for one that does not exist."""
-    if name not in names():
+    if name not in _names():
         raise LookupError(f"unknown dialect {name!r}; available: {', '.join(names())}")
     return importlib.import_module(f"{__name__}.{name}").DIALECT

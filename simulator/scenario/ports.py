@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from twisted.internet.endpoints import serverFromString
 
 from simulator.modem.spec import ModemSpec
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.nodes import Node
 from simulator.scenario.unique import UniqueValues
+from simulator.transport.serverendpoint import server_endpoint
 from simulator.transport.spec import PortSpec
 
 SERIAL_KEYS = ("device", "baudrate")
@@ -81,7 +81,7 @@ def _read_pty(node: Node, directory: Path) -> _Target:
 def _read_endpoint(node: Node, directory: Path) -> _Target:
     description = node.text()
     try:
-        endpoint = serverFromString(_NO_REACTOR, description)
+        endpoint = server_endpoint(_NO_REACTOR, description)
     except Exception as e:  # parsers raise anything from ValueError to FileNotFoundError (ssl)
         node.fail(f"{description!r} is not a Twisted server endpoint like {ENDPOINT_EXAMPLE}: {e}")
     # TCP-based endpoints (tcp, tcp6, ssl) keep their port here; it is how two ports on the

@@ -96,13 +96,17 @@ class DropWhilePaused:
         self.dropped = 0
         transport.registerProducer(self, True)
 
-    def write(self, data: bytes) -> bool:
-        """Write ``data`` unless the host is not keeping up; return whether it was written."""
+    def write(self, data: bytes, write=None) -> bool:
+        """Write ``data`` unless the host is not keeping up; return whether it was written.
+        ``write(data)``: how it reaches the transport (default ``transport.write``)."""
         if self._paused:
             self.dropped += len(data)
             self._overrun.dropped(len(data), self.dropped)
             return False
-        self._transport.write(data)
+        if write is None:
+            self._transport.write(data)
+        else:
+            write(data)
         return True
 
     # IPushProducer

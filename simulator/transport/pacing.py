@@ -146,3 +146,10 @@ class PacedHost:
     def detached(self) -> None:
         """The host closed the port: what it did not get yet is not for the next one."""
         self.pacer.clear()
+
+    def __getattr__(self, name: str):
+        # The transport's optional host-end methods (hang_up, disconnect ...) pass through;
+        # deliver_now does not, since it would send without the pacing.
+        if name == "deliver_now":
+            raise AttributeError(name)
+        return getattr(self.host, name)

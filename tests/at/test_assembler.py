@@ -84,6 +84,19 @@ def test_any_fragmentation_gives_the_same_result(data, chunks):
     assert run(data, chunks) == run(data)
 
 
+@given(stream, st.integers(min_value=1, max_value=12), st.sampled_from([8, 0x7F, ord("#")]))
+def test_the_shortcut_for_plain_lines_agrees_with_the_byte_loop(data, max_line, s5):
+    """``feed`` takes a whole plain line at once; ``feed_bytewise`` applies every rule to
+    every byte.  Both must consume, echo and report the same, line after line."""
+    fast, slow = LineAssembler(max_line), LineAssembler(max_line)
+    rest_fast = rest_slow = data
+    while rest_fast or rest_slow:
+        used, echo, event = fast.feed(rest_fast, 13, s5)
+        assert (used, echo, event) == slow.feed_bytewise(rest_slow, 13, s5)
+        assert fast.in_line == slow.in_line
+        rest_fast, rest_slow = rest_fast[used:], rest_slow[used:]
+
+
 @given(st.binary(max_size=300))
 def test_garbage_never_raises(data):
     run(data)

@@ -57,3 +57,19 @@ def test_data_without_escape_characters_passes_straight_through(data):
     detector = EscapeDetector(0.0, GUARD)
     assert detector.feed(data, 5.0) == data
     assert detector.deadline() is None
+
+
+@given(chunks, st.sampled_from([0.0, 0.5, 1.0]))
+def test_feed_agrees_with_the_byte_loop(stream, guard):
+    """``feed`` stops looking at a read once no escape character is held; the byte loop
+    looks at every byte.  Chunk after chunk, with expiries between, both give the same."""
+    fast, slow = EscapeDetector(0.0, guard), EscapeDetector(0.0, guard)
+    now = 0.0
+    for silence, data in stream:
+        deadline = fast.deadline()
+        assert deadline == slow.deadline()
+        if deadline is not None and deadline <= now + silence:
+            assert fast.expire(deadline) == slow.expire(deadline)
+        now += silence
+        assert fast.feed(data, now) == slow.feed_bytewise(data, now)
+        assert fast.holding == slow.holding

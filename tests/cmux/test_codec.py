@@ -4,9 +4,11 @@ stream, garbage, bad FCS), as properties over generated frames and streams."""
 import dataclasses
 
 import pytest
+from construct import ConstructError
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from simulator.cmux import frames
 from simulator.cmux.decoder import AdvancedDecoder, BasicDecoder, Discarded, decoder_for
 from simulator.cmux.fcs import TABLE, fcs, fcs_ok
 from simulator.cmux.frames import (
@@ -338,3 +340,41 @@ def test_decoder_buffers_stay_bounded(noise):
     for decoder in (BasicDecoder(LIMIT), AdvancedDecoder(LIMIT)):
         decode_all(decoder, noise * 5)
         assert len(decoder.trailing_data) <= 2 * (LIMIT + 3) + 1
+
+
+# -- the octet-by-octet header code agrees with the construct layouts ------------------------
+
+
+@given(st.integers(0, frames.MAX_DLCI), st.booleans())
+def test_address_octet_is_the_address_layout(dlci, cr):
+    built = frames.Address.build({"dlci": dlci, "cr": cr, "ea": 1})
+    assert bytes([frames.address_octet(dlci, cr)]) == built
+    parsed = frames.Address.parse(built)
+    assert frames.parse_address(built[0]) == {key: parsed[key] for key in ("dlci", "cr", "ea")}
+
+
+@given(st.integers(0, frames.MAX_BASIC_LENGTH))
+def test_length_octets_are_the_length_indicator(length):
+    assert frames.length_octets(length) == frames.LengthIndicator.build(length)
+
+
+@given(st.binary(max_size=5), st.integers(0, 2))
+def test_parse_basic_header_is_the_header_layout(data, start):
+    """The same fields, or the same kind of error (octets missing, or a bad address)."""
+
+    def outcome(parse):
+        try:
+            address, control, length = parse()
+        except ConstructError as error:
+            return type(error)
+        return {key: address[key] for key in ("dlci", "cr", "ea")}, control, length
+
+    def by_construct():
+        header = frames.BasicHeader.parse(bytes(data[start:start + 4]))
+        return header.address, header.control, header.length
+
+    def octet_by_octet():
+        header = frames.parse_basic_header(data, start)
+        return header.address, header.control, header.length
+
+    assert outcome(octet_by_octet) == outcome(by_construct)
