@@ -175,3 +175,40 @@ def test_ipr_answers_at_the_old_rate_and_paces_at_the_new_one_after():
     port.channel.receive(b"AT+IPR=0\r")  # autobaud: the rate in use stays
     bench.advance(1.0)
     assert port.channel.line_settings.baudrate == 9600
+
+
+class _TcpHostEnd:
+    """A transport's host end with the optional methods a TCP host end has."""
+
+    def __init__(self):
+        self.delivered = []
+        self.now = []
+        self.disconnected = False
+
+    def deliver(self, data):
+        self.delivered.append(data)
+
+    def deliver_now(self, data):
+        self.now.append(data)
+
+    def modem_signals_changed(self, signals):
+        pass
+
+    def disconnect(self):
+        self.disconnected = True
+
+
+def test_a_paced_host_passes_port_close_through_but_never_sends_unpaced():
+    clock = Clock()
+    channel = Channel("m1")
+    channel.line_settings = LineSettings(baudrate=9600)
+    end = _TcpHostEnd()
+    paced = PacedHost(end, channel, clock)
+    channel.attach_host(paced)
+    channel.write(b"\r\nOK\r\n")  # what the channel gives at once goes through the pacer
+    assert not hasattr(paced, "deliver_now")
+    assert end.delivered == [] and end.now == []
+    clock.advance(1.0)
+    assert b"".join(end.delivered) == b"\r\nOK\r\n"
+    channel.hang_up()  # the port_close fault on a paced TCP port
+    assert end.disconnected
