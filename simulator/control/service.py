@@ -56,7 +56,8 @@ class ControlService(Service):
         modems = {modem.name: modem for modem in self.simulator.modems}
         book = FaultBook(modems, self.simulator.injector, self.reactor, self.simulator.seed)
         events = EventLog(list(modems.values()), self.reactor)
-        metrics = Metrics(list(modems.values()), self.simulator.injector, events)
+        metrics = Metrics(list(modems.values()), self.simulator.injector, events,
+                          clock=self.reactor)
         self.api = ControlApi(modems, book, events, metrics, token=self.token)
         try:
             endpoint = endpoints.serverFromString(self.reactor, self.endpoint)

@@ -108,7 +108,7 @@ def test_events_follow_one_modem(lab):
          "--json"],
         env=atsim_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: "atsim_event_subscribers 1" in run(lab, "metrics").stdout, 20,
+        wait_for(lambda: "atsim_event_subscribers 1.0" in run(lab, "metrics").stdout, 20,
                  "the follower's subscription")
         with AtLink.open_tcp(lab["tcp"]) as link:
             link.command("AT+CSQ")
