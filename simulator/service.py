@@ -9,11 +9,14 @@ half open.
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 from twisted.application.service import MultiService, Service
 
 import simulator.dialects
+from simulator.control.events import EventLog
+from simulator.control.recording import RecordingError, RecordingService
 from simulator.control.service import ControlService
 from simulator.faults import Injector
 from simulator.faults.player import TimelinePlayer
@@ -131,7 +134,7 @@ class SimulatorService(MultiService):
         try:
             check_before_start(self.scenario.modems)
             start_children(self)
-        except (LimitError, TransportError) as error:
+        except (LimitError, TransportError, RecordingError) as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
             # goes): say which and stop with nothing left open.  It must stay an Exception:
             # a daemonizing twistd reports only those to the waiting parent (which would wait
@@ -171,11 +174,13 @@ def build_modem(
 def make_service(
     scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None,
     control: str | None = None, control_token: str | None = None,
+    events_file: Path | None = None, transcripts: Path | None = None, pcap: Path | None = None,
 ) -> SimulatorService:
     """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
     ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``;
     ``control`` is the endpoint of the control API (None: no API), ``control_token`` the
-    bearer token it then requires."""
+    bearer token it then requires; ``events_file``, ``transcripts`` and ``pcap`` where the
+    run's event log (JSON Lines), transcripts and packet captures go (None: not kept)."""
     if seed is None:
         seed = new_seed()
     if state_dir is None:
@@ -184,12 +189,21 @@ def make_service(
     # The network starts first (lab services listening) and stops last.
     network = Network(scenario.network, clock=reactor, reactor=reactor)
     network.setServiceParent(top)
-    for spec in scenario.modems:
-        build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
-                    ).setServiceParent(top)
+    modems = [build_modem(spec, scenario, network, reactor=reactor, seed=seed,
+                          state_dir=state_dir) for spec in scenario.modems]
+    events = EventLog([service.modem for service in modems], reactor, monotonic=time.monotonic)
+    recording = None
+    if events_file is not None or transcripts is not None or pcap is not None:
+        # Before the modems start (their power-on is recorded) and after they stop.
+        recording = RecordingService(top, events, reactor=reactor, events_file=events_file,
+                                     transcripts=transcripts, pcap=pcap)
+        recording.setServiceParent(top)
+    for service in modems:
+        service.setServiceParent(top)
     if control is not None:
         # After the modems (it reads them) and before the timeline (it lists its faults).
-        ControlService(top, control, reactor=reactor, token=control_token).setServiceParent(top)
+        ControlService(top, control, reactor=reactor, token=control_token, events=events,
+                       recording=recording).setServiceParent(top)
     if scenario.timeline:
         # Last: its clock starts once every modem is powered on and its ports are open.
         modems = {modem.name: modem for modem in top.modems}

@@ -43,10 +43,13 @@ class Event:
     kind: str
     port: str | None
     data: dict[str, Any]
+    #: A monotonic clock's seconds (differences between events are exact even when the
+    #: wall clock is set); None where there is none (tests on a fake clock).
+    mono: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"v": SCHEMA_VERSION, "seq": self.seq, "time": self.time, "modem": self.modem,
-                "port": self.port, "kind": self.kind, "data": self.data}
+        return {"v": SCHEMA_VERSION, "seq": self.seq, "time": self.time, "mono": self.mono,
+                "modem": self.modem, "port": self.port, "kind": self.kind, "data": self.data}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,9 +99,11 @@ class Subscription:
 class EventLog:
     """Events of a set of modems, for any number of subscribers."""
 
-    def __init__(self, modems: Sequence[Modem], clock) -> None:
+    def __init__(self, modems: Sequence[Modem], clock,
+                 monotonic: Callable[[], float] | None = None) -> None:
         self._modems = list(modems)
         self._clock = clock
+        self._monotonic = monotonic
         self._subscriptions: list[Subscription] = []
         self._seq = 0
         #: Events dropped over every subscriber's queue since the start.
@@ -135,7 +140,8 @@ class EventLog:
         self._seq += 1
         self.published += 1
         event = Event(self._seq, self._clock.seconds(), modem.name, kind, port,
-                      _plain(kind, fields))
+                      _plain(kind, fields),
+                      self._monotonic() if self._monotonic is not None else None)
         for subscription in wanting:
             subscription.offer(event)
 

@@ -42,11 +42,14 @@ class ControlService(Service):
     name = "control"
 
     def __init__(self, simulator, endpoint: str = DEFAULT_ENDPOINT, *, reactor,
-                 token: str | None = None) -> None:
+                 token: str | None = None, events: EventLog | None = None,
+                 recording=None) -> None:
         self.simulator = simulator
         self.endpoint = endpoint
         self.reactor = reactor
         self.token = token
+        self.events = events
+        self.recording = recording
         self.api: ControlApi | None = None
         #: The bound address once listening (``.host``, ``.port``).
         self.address = None
@@ -55,9 +58,12 @@ class ControlService(Service):
     def startService(self) -> None:
         modems = {modem.name: modem for modem in self.simulator.modems}
         book = FaultBook(modems, self.simulator.injector, self.reactor, self.simulator.seed)
-        events = EventLog(list(modems.values()), self.reactor)
+        events = self.events or EventLog(list(modems.values()), self.reactor)
         metrics = Metrics(list(modems.values()), self.simulator.injector, events,
                           clock=self.reactor)
+        if self.recording is not None:
+            for name, (help_text, read) in self.recording.counters().items():
+                metrics.add_counter(name, help_text, read)
         self.api = ControlApi(modems, book, events, metrics, token=self.token)
         try:
             endpoint = endpoints.serverFromString(self.reactor, self.endpoint)

@@ -30,7 +30,8 @@ LONGDESC = (
 
 class Options(usage.Options):
     synopsis = ("-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL] "
-                "[--control ENDPOINT|none] [--control-token FILE]")
+                "[--control ENDPOINT|none] [--control-token FILE] [--events FILE] "
+                "[--transcripts DIR] [--pcap DIR]")
     longdesc = LONGDESC
 
     optParameters = [
@@ -53,6 +54,16 @@ class Options(usage.Options):
         ["control-token", None, None,
          "File holding a token the control API then requires of every request "
          "(Authorization: Bearer <token>), for a port others can reach. Default: none."],
+        ["events", None, None,
+         "Write every event of the run (commands, results, URCs, registration, faults ...: "
+         "what GET /events streams) to FILE as JSON Lines, PINs and passwords redacted; "
+         "appended to. See docs/observability.md. Default: none."],
+        ["transcripts", None, None,
+         "Write one readable transcript per modem port into DIR (DIR/<modem>/<port>.txt): "
+         "what the host sent and what the modem answered, with UTC times. Default: none."],
+        ["pcap", None, None,
+         "Write the IP traffic of each modem's bearers into DIR/<modem>.pcap (classic pcap, "
+         "raw IPv4: tcpdump -r, Wireshark). Default: none."],
     ]
 
     def postOptions(self) -> None:
@@ -91,9 +102,11 @@ class Options(usage.Options):
         except TokenError as error:
             raise usage.UsageError(str(error)) from None
         try:
-            self.service = make_service(scenario, reactor=reactor, seed=self["seed"],
-                                        state_dir=state_dir, control=control,
-                                        control_token=token)
+            self.service = make_service(
+                scenario, reactor=reactor, seed=self["seed"], state_dir=state_dir,
+                control=control, control_token=token,
+                events_file=_path(self["events"]), transcripts=_path(self["transcripts"]),
+                pcap=_path(self["pcap"]))
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
         try:
@@ -101,6 +114,10 @@ class Options(usage.Options):
         except OSError as error:
             raise usage.UsageError(
                 f"state directory {self.service.state_dir}: {error.strerror}") from None
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).absolute() if value else None
 
 
 def quiet_startup_errors() -> None:
