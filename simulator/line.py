@@ -79,6 +79,10 @@ class Device(Protocol):
         """The host closed the port."""
 
 
+#: Bytes a paused channel holds back (both directions together).
+HELD_LIMIT = 1 << 20
+
+
 class Channel:
     """A byte pipe between one host end and one device, plus the V.24 circuits.
 
@@ -100,6 +104,9 @@ class Channel:
         self.device_powered = True
         self.dropped_rx = 0
         self._signals_with_power = self.modem_signals
+        #: While paused: the bytes of both directions held back, in order (None: running).
+        self._held: list[tuple[str, bytes]] | None = None
+        self._held_size = 0
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -152,6 +159,9 @@ class Channel:
         if not self.device_powered:
             self.dropped_rx += len(data)
             return
+        if self._held is not None:
+            self._hold("rx", data)
+            return
         for tap in self._taps:
             tap("rx", data)
         if self._device is not None:
@@ -181,6 +191,9 @@ class Channel:
             return
         if not self.device_powered:
             self.dropped_tx += len(data)
+            return
+        if self._held is not None:
+            self._hold("tx", data)
             return
         for tap in self._taps:
             tap("tx", data)
@@ -214,3 +227,36 @@ class Channel:
             self._signals_with_power = self.modem_signals
             self._show_modem_signals(ModemSignals(dcd=False, ri=False, dsr=False, cts=False))
             self.device_powered = False
+
+    # -- pause (the control API's) ------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._held is not None
+
+    def pause(self) -> None:
+        """Hold every byte of both directions: the modem does not see what the host sends
+        and the host gets nothing, until ``resume`` delivers what waited, in order.  At most
+        ``HELD_LIMIT`` bytes wait; beyond that they are lost and counted (``dropped_rx``,
+        ``dropped_tx``), as a UART's buffer overflows."""
+        if self._held is None:
+            self._held = []
+            self._held_size = 0
+
+    def resume(self) -> None:
+        held, self._held = self._held, None
+        for direction, data in held or ():
+            if direction == "rx":
+                self.receive(data)
+            else:
+                self.write(data)
+
+    def _hold(self, direction: str, data: bytes) -> None:
+        if self._held_size + len(data) > HELD_LIMIT:
+            if direction == "rx":
+                self.dropped_rx += len(data)
+            else:
+                self.dropped_tx += len(data)
+            return
+        self._held.append((direction, data))
+        self._held_size += len(data)

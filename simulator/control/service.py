@@ -64,7 +64,8 @@ class ControlService(Service):
         if self.recording is not None:
             for name, (help_text, read) in self.recording.counters().items():
                 metrics.add_counter(name, help_text, read)
-        self.api = ControlApi(modems, book, events, metrics, token=self.token)
+        self.api = ControlApi(modems, book, events, metrics, token=self.token,
+                              simulator=self.simulator)
         try:
             endpoint = endpoints.serverFromString(self.reactor, self.endpoint)
         except (ValueError, TypeError, KeyError) as e:

@@ -24,8 +24,23 @@ def summary(modem: Modem) -> dict[str, Any]:
         "dialect": modem.dialect.name,
         "powered": modem.powered,
         "registered": registration.registered if registration is not None else False,
+        "registration": (registration.stat.name.lower() if registration is not None
+                         else None),
+        "rssi": network.signal_quality()[0] if network is not None else None,
+        "bearers": ([b.address for b in modem.ip_network.bearers(modem.name)]
+                    if modem.ip_network is not None else []),
         "hosts_attached": sum(i.channel.host_attached for i in modem.interpreters),
+        "paused": paused(modem),
     }
+
+
+def host_channels(modem: Modem):
+    """The channels of the modem's host-facing ports (not a multiplexer's channels)."""
+    return [i.channel for i in modem.interpreters if "/dlc" not in i.port]
+
+
+def paused(modem: Modem) -> bool:
+    return any(channel.paused for channel in host_channels(modem))
 
 
 def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
