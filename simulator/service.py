@@ -16,6 +16,7 @@ from twisted.application.service import MultiService, Service
 
 import simulator.dialects
 from simulator.control.events import EventLog
+from simulator.control.netevents import NetworkEvents
 from simulator.control.recording import RecordingError, RecordingService
 from simulator.control.service import ControlService
 from simulator.faults import Injector
@@ -192,6 +193,11 @@ def make_service(
     modems = [build_modem(spec, scenario, network, reactor=reactor, seed=seed,
                           state_dir=state_dir) for spec in scenario.modems]
     events = EventLog([service.modem for service in modems], reactor, monotonic=time.monotonic)
+    network_events = None
+    if control is not None or events_file is not None or transcripts is not None \
+            or pcap is not None:
+        network_events = NetworkEvents([service.modem for service in modems], network.router)
+        network_events.setServiceParent(top)
     recording = None
     if events_file is not None or transcripts is not None or pcap is not None:
         # Before the modems start (their power-on is recorded) and after they stop.
@@ -203,7 +209,8 @@ def make_service(
     if control is not None:
         # After the modems (it reads them) and before the timeline (it lists its faults).
         ControlService(top, control, reactor=reactor, token=control_token, events=events,
-                       recording=recording).setServiceParent(top)
+                       recording=recording, network_events=network_events
+                       ).setServiceParent(top)
     if scenario.timeline:
         # Last: its clock starts once every modem is powered on and its ports are open.
         modems = {modem.name: modem for modem in top.modems}

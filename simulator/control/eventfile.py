@@ -4,7 +4,8 @@ event stream (``GET /events``) carries (``Event.to_json``: ``v``, ``seq``, ``tim
 
 The file is a subscriber of the event log like a stream client, but one that always keeps
 up: each event is written as it is built (Python's buffered file, flushed every
-``FLUSH_EVERY`` events and at the end), so it never drops any.
+``FLUSH_EVERY`` events, each second by the recording service, and at the end), so it never
+drops any.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class EventFile:
             self.written += 1
             if self.written % FLUSH_EVERY == 0:
                 self._file.flush()
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
 
     def stop(self) -> None:
         if self._subscription is not None:

@@ -104,11 +104,13 @@ class Metrics:
     """Counts what the modems do, from the moment ``watch`` is called."""
 
     def __init__(self, modems: Sequence[Modem], injector: Injector, events: EventLog,
-                 clock=None) -> None:
+                 clock=None, sockets=None) -> None:
         self._modems = list(modems)
         self._injector = injector
         self._events = events
         self._clock = clock
+        #: The ``NetworkEvents`` of the run (its socket counts), if any.
+        self._sockets = sockets
         self.counts = {modem.name: ModemCounts() for modem in self._modems}
         #: (dialect, command) -> count, and the same for errors, results and URCs.
         self.commands: Counter[tuple[str, str]] = Counter()
@@ -246,6 +248,16 @@ class Metrics:
                        dropped)
         yield _counter("atsim_urcs_dropped", "unsolicited lines a busy channel could not "
                        "queue, by dialect", ["dialect"], urcs_dropped)
+        if self._sockets is not None:
+            yield _counter("atsim_sockets_opened", "TCP connections of the modems' sockets "
+                           "opened, by dialect", ["dialect"],
+                           {(d,): n for d, n in self._sockets.sockets_opened.items()})
+            yield _gauge("atsim_sockets_open", "TCP connections of the modems open now, by "
+                         "dialect", ["dialect"],
+                         (([d], n) for d, n in sorted(self._sockets.sockets_open.items())))
+            yield _counter("atsim_socket_bytes", "bytes of the modems' TCP connections, by "
+                           "dialect and direction (up: sent by the modem)",
+                           ["dialect", "direction"], self._sockets.socket_bytes)
         # -- faults -------------------------------------------------------------------------
         kinds = sorted({kind for kind, _ in self._injector.counts})
         for edge, word in (("start", "started"), ("end", "ended")):

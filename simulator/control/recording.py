@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from twisted.application.service import Service
+from twisted.internet.task import LoopingCall
 
 from simulator.control.eventfile import EventFile
 from simulator.control.events import EventLog
@@ -15,6 +16,10 @@ from simulator.control.transcripts import TranscriptRecorder
 from simulator.logs import Logger
 
 log = Logger(namespace="atsim.control")
+
+#: Seconds between two flushes of the files to the system: ``tail -f`` sees a line this late
+#: at most, and a busy run does not pay a system call per line.
+FLUSH_INTERVAL = 1.0
 
 
 class RecordingError(OSError):
@@ -34,6 +39,7 @@ class RecordingService(Service):
         self.pcap_dir = pcap
         self.transcripts: TranscriptRecorder | None = None
         self.pcap: PcapRecorder | None = None
+        self._flusher: LoopingCall | None = None
 
     def startService(self) -> None:
         modems = self.simulator.modems
@@ -54,13 +60,26 @@ class RecordingService(Service):
         except OSError as error:
             self._stop_all()
             raise RecordingError(str(error)) from None
+        self._flusher = LoopingCall(self.flush)
+        self._flusher.clock = self.reactor
+        self._flusher.start(FLUSH_INTERVAL, now=False)
         Service.startService(self)
+
+    def flush(self) -> None:
+        if self.event_file is not None:
+            self.event_file.flush()
+        if self.transcripts is not None:
+            self.transcripts.files.flush()
+        if self.pcap is not None:
+            self.pcap.files.flush()
 
     def stopService(self):
         Service.stopService(self)
         self._stop_all()
 
     def _stop_all(self) -> None:
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
         if self.event_file is not None:
             self.event_file.stop()
         if self.transcripts is not None:

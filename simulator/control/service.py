@@ -43,13 +43,14 @@ class ControlService(Service):
 
     def __init__(self, simulator, endpoint: str = DEFAULT_ENDPOINT, *, reactor,
                  token: str | None = None, events: EventLog | None = None,
-                 recording=None) -> None:
+                 recording=None, network_events=None) -> None:
         self.simulator = simulator
         self.endpoint = endpoint
         self.reactor = reactor
         self.token = token
         self.events = events
         self.recording = recording
+        self.network_events = network_events
         self.api: ControlApi | None = None
         #: The bound address once listening (``.host``, ``.port``).
         self.address = None
@@ -60,7 +61,7 @@ class ControlService(Service):
         book = FaultBook(modems, self.simulator.injector, self.reactor, self.simulator.seed)
         events = self.events or EventLog(list(modems.values()), self.reactor)
         metrics = Metrics(list(modems.values()), self.simulator.injector, events,
-                          clock=self.reactor)
+                          clock=self.reactor, sockets=self.network_events)
         if self.recording is not None:
             for name, (help_text, read) in self.recording.counters().items():
                 metrics.add_counter(name, help_text, read)
