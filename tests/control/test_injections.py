@@ -120,3 +120,25 @@ class InjectionTests(unittest.TestCase):
         read_only = (await client.get("/lab?view=read-only")).body.decode()
         self.assertIn('data-read-only="true"', read_only)
         self.assertNotIn("<th>faults</th>", read_only)
+
+
+def test_the_lab_page_script_parses():
+    """No browser here: the script is at least valid JavaScript (node --check)."""
+    import re
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from simulator.control import lab
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    page = lab.page([{"name": "lab-1", "dialect": "generic", "powered": True,
+                      "registered": True, "registration": "home", "rssi": 20,
+                      "bearers": [], "hosts_attached": 0, "paused": False}]).decode()
+    script = re.search(r"<script>(.*)</script>", page, re.S)[1]
+    checked = subprocess.run([node, "--check", "-"], input=script, capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
