@@ -44,3 +44,30 @@ def test_the_circuits_drop_and_come_back_as_the_device_last_set_them():
     assert channel.modem_signals.dsr is False
     channel.set_device_power(True)
     assert host.signals[-1] == ModemSignals(dcd=False, ri=False, dsr=True, cts=True)
+
+
+def test_a_paused_channel_holds_both_directions_and_resume_delivers_them_in_order():
+    from simulator.line import HELD_LIMIT
+
+    channel, host, device = wired()
+    taps = []
+    channel.add_tap(lambda direction, data: taps.append((direction, data)))
+    channel.pause()
+    assert channel.paused
+    channel.receive(b"AT\r")
+    channel.write(b"\r\n+CREG: 0\r\n")
+    channel.receive(b"ATI\r")
+    assert (device.data, host.received, taps) == (b"", b"", [])
+    channel.resume()
+    assert not channel.paused
+    assert device.data == b"AT\rATI\r"
+    assert host.received == b"\r\n+CREG: 0\r\n"
+    assert taps == [("rx", b"AT\r"), ("tx", b"\r\n+CREG: 0\r\n"), ("rx", b"ATI\r")]
+    # Beyond the limit, bytes are lost and counted, as a UART's buffer overflows.
+    channel.pause()
+    channel.receive(b"x" * HELD_LIMIT)
+    channel.receive(b"lost")
+    channel.write(b"gone")
+    assert (channel.dropped_rx, channel.dropped_tx) == (4, 4)
+    channel.resume()
+    assert len(device.data) == len(b"AT\rATI\r") + HELD_LIMIT

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -121,7 +121,7 @@ class Metrics:
         self.port_bytes: Counter[tuple[str, str, str]] = Counter()
         #: Other counters a part of the control plane keeps (``name -> value``), such as the
         #: event file's lines; shown as ``atsim_<name>_total``.
-        self.extra: dict[str, tuple[str, callable]] = {}
+        self.extra: dict[str, tuple[str, Callable[[], float]]] = {}
         self._labels = BoundedLabels()
         # (modem, port) -> (time the command line came, its command's name)
         self._pending: dict[tuple[str, str | None], tuple[float, str]] = {}
