@@ -103,7 +103,8 @@ def cmd_ls(api: Api, args) -> Any:
     answer = api.call("GET", "/modems" + query)
     if args.json:
         return answer
-    rows = [(m["name"], m["dialect"], "on" if m["powered"] else "off",
+    rows = [(m["name"], m["dialect"],
+             "paused" if m.get("paused") else "on" if m["powered"] else "off",
              "registered" if m["registered"] else "not registered",
              f"{m['hosts_attached']} host(s)") for m in answer["modems"]]
     return _table(rows)

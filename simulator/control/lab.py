@@ -3,9 +3,9 @@
 The page is written here with the modems' state at the moment it is served (so it says
 something without JavaScript), then its script keeps it live: it reads ``GET /modems`` each
 couple of seconds, follows ``GET /events`` (Server-Sent Events) for the selected modem's
-commands, results and URCs, and its buttons call ``POST /faults``, ``DELETE /faults/{id}``,
-``POST /modems/{name}/pause`` and ``/resume``.  ``?view=read-only`` is the page without any
-button, for students watching an instructor's run.
+commands, results and URCs, and its buttons call ``POST /faults``, ``POST
+/modems/{name}/urc``, ``POST /modems/{name}/pause`` and ``/resume``.  ``?view=read-only``
+is the page without any button, for students watching an instructor's run.
 """
 
 from __future__ import annotations
@@ -73,6 +73,13 @@ async function refresh() {
                                                                duration ? {for: duration} : {}));
         actions.append(b);
       }
+      const u = document.createElement("button");
+      u.textContent = "URC…";
+      u.onclick = () => {
+        const line = prompt("Unsolicited line for " + m.name, "+CREG: 0");
+        if (line) call("POST", "modems/" + encodeURIComponent(m.name) + "/urc", {line});
+      };
+      actions.append(u);
       const p = document.createElement("button");
       p.textContent = m.paused ? "resume" : "pause";
       p.onclick = () => call("POST", "modems/" + encodeURIComponent(m.name) + "/"

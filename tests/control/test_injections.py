@@ -115,7 +115,8 @@ class InjectionTests(unittest.TestCase):
         self.assertIn('data-read-only="false"', text)
         self.assertIn("<th>faults</th>", text)
         # Every route the script calls exists.
-        for path in ('fetch("modems")', '"faults"', '"modems/"', 'EventSource("events?'):
+        for path in ('fetch("modems")', '"faults"', '"modems/"', '"/urc"', '"/"',
+                     'EventSource("events?'):
             self.assertIn(path, text)
         read_only = (await client.get("/lab?view=read-only")).body.decode()
         self.assertIn('data-read-only="true"', read_only)
