@@ -56,7 +56,8 @@ class ControlApi(Resource):
 
     def __init__(self, modems: Mapping[str, Modem], book: FaultBook, events: EventLog,
                  metrics: Metrics, token: str | None = None,
-                 queue_limit: int = QUEUE_LIMIT, simulator=None) -> None:
+                 queue_limit: int = QUEUE_LIMIT, simulator=None,
+                 network_events=None) -> None:
         super().__init__()
         self.modems = dict(modems)
         self.book = book
@@ -66,6 +67,8 @@ class ControlApi(Resource):
         self.queue_limit = queue_limit
         #: The ``SimulatorService`` (its network and timeline), None in tests without one.
         self.simulator = simulator
+        #: The run's ``NetworkEvents`` (the modems' open connections), if any.
+        self.network_events = network_events
         #: The event streams open now.
         self.streams: set[EventStream] = set()
         self._routes = {
@@ -144,7 +147,9 @@ class ControlApi(Resource):
     def show_modem(self, request, name: str):
         modem = self._modem(name)
         faults = [r.to_json() for r in self.book.running(modem.name)]
-        return _answer(request, state.details(modem, faults))
+        sockets = (self.network_events.connections.get(modem.name, [])
+                   if self.network_events is not None else None)
+        return _answer(request, state.details(modem, faults, sockets))
 
     def inject_urc(self, request, name: str):
         modem = self._modem(name)

@@ -30,6 +30,8 @@ class NetworkEvents(Service):
         self.sockets_opened: Counter[str] = Counter()
         self.sockets_open: Counter[str] = Counter()
         self._calls_watched = False
+        #: modem -> its TCP connections open now, as ``{"protocol", "local", "remote"}``.
+        self.connections: dict[str, list[dict]] = {}
 
     def startService(self) -> None:
         self.router.connection_observers.append(self._connection)
@@ -57,6 +59,8 @@ class NetworkEvents(Service):
         self.sockets_opened[dialect] += 1
         self.sockets_open[dialect] += 1
         modem.notify("socket", state="open", protocol="tcp", local=local, remote=remote)
+        shown = {"protocol": "tcp", "local": local, "remote": remote}
+        self.connections.setdefault(modem.name, []).append(shown)
         up, down = (dialect, "up"), (dialect, "down")
 
         def tap(receiver, what: str, data: bytes) -> None:
@@ -65,6 +69,9 @@ class NetworkEvents(Service):
 
         def closed() -> None:
             self.sockets_open[dialect] -= 1
+            open_now = self.connections.get(modem.name, [])
+            if shown in open_now:
+                open_now.remove(shown)
             modem.notify("socket", state="closed", protocol="tcp", local=local,
                          remote=remote, sent=end.bytes_acked, received=end.peer.bytes_acked)
 

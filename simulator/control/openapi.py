@@ -212,6 +212,10 @@ DESCRIPTION: dict[str, Any] = {
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
                     "urcs_dropped": {"type": "integer"},
                     "bytes_dropped": {"type": "object"}}}},
+                "sockets": {"type": "array", "description": "TCP connections open now",
+                            "items": {"type": "object", "properties": {
+                                "protocol": {"type": "string"}, "local": {"type": "string"},
+                                "remote": {"type": "string"}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {

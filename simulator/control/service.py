@@ -66,7 +66,7 @@ class ControlService(Service):
             for name, (help_text, read) in self.recording.counters().items():
                 metrics.add_counter(name, help_text, read)
         self.api = ControlApi(modems, book, events, metrics, token=self.token,
-                              simulator=self.simulator)
+                              simulator=self.simulator, network_events=self.network_events)
         try:
             endpoint = endpoints.serverFromString(self.reactor, self.endpoint)
         except (ValueError, TypeError, KeyError) as e:

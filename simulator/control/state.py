@@ -43,8 +43,10 @@ def paused(modem: Modem) -> bool:
     return any(channel.paused for channel in host_channels(modem))
 
 
-def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
-    """What ``GET /modems/{name}`` shows; ``faults`` are the modem's running faults."""
+def details(modem: Modem, faults: list[dict[str, Any]],
+            sockets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What ``GET /modems/{name}`` shows; ``faults`` are the modem's running faults,
+    ``sockets`` its TCP connections open now (None: not watched)."""
     state = summary(modem)
     power = _service(modem, PowerService)
     if power is not None:
@@ -88,6 +90,8 @@ def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
          "online": i.online, "urcs_dropped": i.urcs_dropped,
          "bytes_dropped": {"rx": i.channel.dropped_rx, "tx": i.channel.dropped_tx}}
         for i in modem.interpreters]
+    if sockets is not None:
+        state["sockets"] = [dict(s) for s in sockets]
     state["faults"] = faults
     return state
 

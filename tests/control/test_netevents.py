@@ -43,3 +43,18 @@ def test_a_connection_is_an_open_and_a_closed_event_and_its_bytes_are_counted():
     assert watch.sockets_open["wip"] == 0
     watch.stopService()
     assert network.router.connection_observers == []
+
+
+def test_the_open_connections_of_each_modem_are_kept_for_its_state():
+    network, clock = setup(host("www.lab", "echo"))
+    modem = StubModem("lab-1")
+    watch = NetworkEvents([modem], network.router)
+    watch.startService()
+    bearer = bearer_of(network, clock)
+    proto, local_port = connect(bearer, clock, "www.lab", 7)
+    assert watch.connections["lab-1"] == [
+        {"protocol": "tcp", "local": f"{bearer.address}:{local_port}",
+         "remote": f"{network.resolve('www.lab')}:7"}]
+    proto.transport.loseConnection()
+    clock.advance(1)
+    assert watch.connections["lab-1"] == []
