@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from twisted.application.service import MultiService, Service
+from twisted.internet import defer
 
 import simulator.dialects
 from simulator.control.events import EventLog
@@ -146,6 +147,19 @@ class SimulatorService(MultiService):
         except BaseException:
             self.running = False
             raise
+
+    def stopService(self):
+        """Stop every service, newest first, and the recording once they all have: the
+        modems' power-off and the ports closing belong in the files."""
+        recording = [child for child in self if child.name == RecordingService.name]
+        if not recording:
+            return super().stopService()
+        Service.stopService(self)
+        others = [child for child in reversed(list(self)) if child not in recording]
+        stopped = defer.DeferredList([defer.maybeDeferred(c.stopService) for c in others])
+        stopped.addCallback(lambda _: defer.DeferredList(
+            [defer.maybeDeferred(c.stopService) for c in recording]))
+        return stopped
 
 
 def build_modem(
