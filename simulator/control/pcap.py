@@ -1,6 +1,7 @@
 """``--pcap DIR``: the IP traffic of the modems' bearers, one classic pcap file per modem
 (``DIR/<modem>.pcap``), link type ``LINKTYPE_RAW`` (101: each record an IPv4 packet), which
-tcpdump, Wireshark and scapy read.
+tcpdump, Wireshark and scapy read; and the PPP frames a host exchanges with a modem in data
+mode, one file per AT channel (``PppRecorder``, ``LINKTYPE_PPP_WITH_DIR``).
 
 The simulated network carries a socket's bytes, not packets; the capture shows them as the
 packets a TCP/IP stack would have sent: a connection starts with SYN, SYN-ACK, ACK, each
@@ -20,10 +21,14 @@ from simulator.control.outfiles import Files, safe_name
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet
 from simulator.inet.tcpsegment import TcpFlags, TcpSegment
 from simulator.inet.udpdatagram import UdpDatagram
+from simulator.ppp.framing import FrameDecoder
 
 #: The classic pcap format (not pcapng): magic, version 2.4, no zone, snap length, link type.
 PCAP_MAGIC = 0xA1B2C3D4
 LINKTYPE_RAW = 101
+#: PPP in HDLC-like framing (address, control, protocol; no FCS) after one octet of
+#: direction: 0 received by the modem (sent by the host), 1 sent by the modem.
+LINKTYPE_PPP_WITH_DIR = 204
 SNAPLEN = 65535
 GLOBAL_HEADER = struct.Struct("<IHHiIII")
 RECORD_HEADER = struct.Struct("<IIII")
@@ -34,8 +39,8 @@ SEGMENT = 1400
 WINDOW = 65535
 
 
-def global_header() -> bytes:
-    return GLOBAL_HEADER.pack(PCAP_MAGIC, 2, 4, 0, 0, SNAPLEN, LINKTYPE_RAW)
+def global_header(link: int = LINKTYPE_RAW) -> bytes:
+    return GLOBAL_HEADER.pack(PCAP_MAGIC, 2, 4, 0, 0, SNAPLEN, link)
 
 
 def record(when: float, packet: bytes) -> bytes:
@@ -185,3 +190,57 @@ def _ipv4(address) -> tuple[str, int] | None:
     except (ValueError, TypeError, IndexError):
         return None
     return str(address[0]), int(address[1])
+
+
+class PppRecorder:
+    """The PPP frames on the modems' AT channels in data mode, one file per channel
+    (``DIR/<modem>.<port>.ppp.pcap``, ``LINKTYPE_PPP_WITH_DIR``): each direction's octets
+    go through an RFC 1662 frame decoder, and every frame whose FCS checks is written with
+    its direction.  Octets of a channel in command mode are not looked at."""
+
+    def __init__(self, directory: Path, modems, clock) -> None:
+        self.directory = directory
+        self.modems = list(modems)
+        self.clock = clock
+        self.files = Files(header=lambda path: global_header(LINKTYPE_PPP_WITH_DIR))
+        self.frames = 0
+        self._tapped: set[tuple[str, str]] = set()
+
+    def start(self) -> None:
+        for modem in self.modems:
+            modem.observers.append(self._observe)
+            for interpreter in list(modem.interpreters):
+                self._tap(modem, interpreter)
+
+    def stop(self) -> None:
+        for modem in self.modems:
+            if self._observe in modem.observers:
+                modem.observers.remove(self._observe)
+        self.files.close()
+
+    def _observe(self, modem, kind: str, port, fields: dict) -> None:
+        if kind == "port" and fields.get("state") == "attached":
+            for interpreter in modem.interpreters:
+                if interpreter.port == port:
+                    self._tap(modem, interpreter)
+
+    def _tap(self, modem, interpreter) -> None:
+        key = (modem.name, interpreter.port)
+        if key in self._tapped:
+            return
+        self._tapped.add(key)
+        # The whole octet stream is the peer's: nothing on the line inserts characters,
+        # so no control character is dropped (receive ACCM 0).
+        decoders = {"rx": FrameDecoder(accm=0), "tx": FrameDecoder(accm=0)}
+        path = self.directory / f"{safe_name(modem.name)}.{safe_name(interpreter.port)}.ppp.pcap"
+
+        def tap(direction: str, data: bytes) -> None:
+            if not interpreter.online:
+                return
+            for frame in decoders[direction].feed(data):
+                packet = (bytes((0 if direction == "rx" else 1, 0xFF, 0x03))
+                          + frame.protocol.to_bytes(2, "big") + frame.information)
+                self.files.write(path, record(self.clock.seconds(), packet))
+                self.frames += 1
+
+        interpreter.channel.add_tap(tap)

@@ -11,7 +11,7 @@ from twisted.internet.task import LoopingCall
 
 from simulator.control.eventfile import EventFile
 from simulator.control.events import EventLog
-from simulator.control.pcap import PcapRecorder
+from simulator.control.pcap import PcapRecorder, PppRecorder
 from simulator.control.transcripts import TranscriptRecorder
 from simulator.logs import Logger
 
@@ -39,6 +39,7 @@ class RecordingService(Service):
         self.pcap_dir = pcap
         self.transcripts: TranscriptRecorder | None = None
         self.pcap: PcapRecorder | None = None
+        self.ppp: PppRecorder | None = None
         self._flusher: LoopingCall | None = None
 
     def startService(self) -> None:
@@ -56,6 +57,8 @@ class RecordingService(Service):
                 self.pcap = PcapRecorder(self.pcap_dir, self.simulator.network.router,
                                          self.reactor)
                 self.pcap.start()
+                self.ppp = PppRecorder(self.pcap_dir, modems, self.reactor)
+                self.ppp.start()
                 log.info("pcap: writing into {path}", path=str(self.pcap_dir))
         except OSError as error:
             self._stop_all()
@@ -72,6 +75,8 @@ class RecordingService(Service):
             self.transcripts.files.flush()
         if self.pcap is not None:
             self.pcap.files.flush()
+        if self.ppp is not None:
+            self.ppp.files.flush()
 
     def stopService(self):
         Service.stopService(self)
@@ -86,6 +91,8 @@ class RecordingService(Service):
             self.transcripts.stop()
         if self.pcap is not None:
             self.pcap.stop()
+        if self.ppp is not None:
+            self.ppp.stop()
 
     def counters(self) -> dict[str, tuple[str, object]]:
         """The recording's counters for ``/metrics``."""
@@ -94,6 +101,8 @@ class RecordingService(Service):
                                  lambda: self.event_file.written if self.event_file else 0),
             "transcript_lines": ("lines written to --transcripts",
                                  lambda: self.transcripts.lines if self.transcripts else 0),
-            "pcap_packets": ("packets written to --pcap",
+            "pcap_packets": ("IP packets written to --pcap",
                              lambda: self.pcap.packets if self.pcap else 0),
+            "pcap_ppp_frames": ("PPP frames written to --pcap",
+                                lambda: self.ppp.frames if self.ppp else 0),
         }

@@ -142,3 +142,50 @@ def test_scapy_reads_the_capture(tmp_path):
     assert read[0][scapy_all.TCP].flags == "S"
     assert [bytes(p[scapy_all.TCP].payload) for p in read if len(p[scapy_all.TCP].payload)
             ] == [b"hello", b"hello"]
+
+
+class _Online:
+    """The part of an interpreter the PPP recorder reads."""
+
+    def __init__(self, channel, port: str) -> None:
+        self.channel = channel
+        self.port = port
+        self.online = False
+
+
+def test_ppp_frames_in_data_mode_are_captured_with_their_direction(tmp_path):
+    from twisted.internet.task import Clock
+
+    from simulator.control.pcap import LINKTYPE_PPP_WITH_DIR, PppRecorder
+    from simulator.line import Channel
+    from simulator.ppp.framing import encode_frame
+    from tests.at.harness import RecordingHost
+
+    clock = Clock()
+    clock.advance(1_800_000_000)
+    channel = Channel("lab-1/pty")
+    channel.attach_host(RecordingHost())
+    interpreter = _Online(channel, "pty /dev/lab-1")
+    modem = type("M", (), {"name": "lab-1", "interpreters": [interpreter], "observers": []})()
+    recorder = PppRecorder(tmp_path, [modem], clock)
+    recorder.start()
+    lcp_request = bytes([1, 1, 0, 4])  # Configure-Request, id 1, no options
+    channel.receive(b"ATD*99#\r" + encode_frame(0xC021, lcp_request))  # command mode: not
+    interpreter.online = True
+    frame = encode_frame(0xC021, lcp_request, accm=0)
+    channel.receive(frame[:3])  # in pieces: the decoder joins them
+    channel.receive(frame[3:])
+    clock.advance(0.5)
+    channel.write(encode_frame(0xC021, bytes([2, 1, 0, 4])))  # Configure-Ack
+    channel.write(b"\x7e\x01\x02garbage\x7e")  # a bad FCS: not a frame
+    recorder.stop()
+    link, records = read_pcap((tmp_path / "lab-1.pty_dev_lab-1.ppp.pcap").read_bytes())
+    assert link == LINKTYPE_PPP_WITH_DIR
+    assert records == [(1_800_000_000.0, b"\x00\xff\x03\xc0\x21" + lcp_request),
+                       (1_800_000_000.5, b"\x01\xff\x03\xc0\x21" + bytes([2, 1, 0, 4]))]
+    assert recorder.frames == 2
+    scapy_all = pytest.importorskip("scapy.all")
+    read = scapy_all.rdpcap(str(tmp_path / "lab-1.pty_dev_lab-1.ppp.pcap"))
+    assert [p.summary() for p in read] == ["DIR_PPP / HDLC / PPP / LCP Configure-Request",
+                                           "DIR_PPP / HDLC / PPP / LCP Configure-Ack"]
+    assert read[0].direction == 0 and read[1].direction == 1

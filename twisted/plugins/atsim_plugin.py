@@ -63,7 +63,8 @@ class Options(usage.Options):
          "what the host sent and what the modem answered, with UTC times. Default: none."],
         ["pcap", None, None,
          "Write the IP traffic of each modem's bearers into DIR/<modem>.pcap (classic pcap, "
-         "raw IPv4: tcpdump -r, Wireshark). Default: none."],
+         "raw IPv4: tcpdump -r, Wireshark), and the PPP frames of each port in data mode "
+         "into DIR/<modem>.<port>.ppp.pcap. Default: none."],
     ]
 
     def postOptions(self) -> None:
