@@ -3,8 +3,7 @@ exposition format (version 0.0.4), every name prefixed ``atsim_``.
 
 The modems pay little for being counted: a modem observer and a tap on each host-facing
 channel add to plain integers, and the families are built from them only when somebody
-scrapes (a custom collector).  The one ``prometheus_client`` object updated on the modems'
-path is the command latency ``Histogram``.
+scrapes (a custom collector), the command latency histogram too (a count per bucket).
 
 Labels are bounded so that 10,000 modems stay cheap: per-modem series are few (a handful of
 families with the label ``modem`` only); everything broken down by command, result or URC is
@@ -15,13 +14,18 @@ is counted as ``other``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from prometheus_client import CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 
 from simulator.control.events import EventLog
 from simulator.faults import Injector
@@ -35,6 +39,8 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 #: Distinct values one label (command, result, URC) keeps per dialect before ``other``.
 LABEL_LIMIT = 200
 OTHER = "other"
+#: Lines whose label is remembered (forgotten all at once when full).
+NAME_CACHE = 4096
 
 #: Seconds from a command line's last byte to its final result code.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -126,12 +132,10 @@ class Metrics:
         # (modem, port) -> (time the command line came, its command's name)
         self._pending: dict[tuple[str, str | None], tuple[float, str]] = {}
         self.registry = CollectorRegistry(auto_describe=False)
-        self.latency = Histogram(
-            "atsim_command_latency_seconds",
-            "time from a command line's end to its final result code",
-            ["dialect"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.registry.register(_Collector(self))
-        self._tapped: list = []
+        #: dialect -> its command latencies (a histogram kept as plain numbers).
+        self._latency: dict[str, _Latency] = {}
+        self._names: dict[tuple[str, str, str], str] = {}
 
     def watch(self) -> None:
         for modem in self._modems:
@@ -152,33 +156,47 @@ class Metrics:
         self.extra[name] = (help_text, read)
 
     def _observe(self, modem: Modem, kind: str, port, fields: dict) -> None:
-        counts = self.counts[modem.name]
-        dialect = modem.dialect.name
         if kind == "command":
-            counts.commands += 1
-            name = self._labels(f"command:{dialect}", command_name(fields.get("line", "")))
+            self.counts[modem.name].commands += 1
+            dialect = modem.dialect.name
+            name = self._name("command", dialect, fields.get("line", ""), command_name)
             self.commands[dialect, name] += 1
             if self._clock is not None:
                 self._pending[modem.name, port] = (self._clock.seconds(), name)
         elif kind == "result":
-            text = fields.get("text", "")
-            self.results[dialect, self._labels(f"result:{dialect}", result_name(text))] += 1
+            dialect = modem.dialect.name
+            self.results[dialect, self._name("result", dialect, fields.get("text", ""),
+                                             result_name)] += 1
             pending = self._pending.pop((modem.name, port), None)
             if fields.get("error"):
-                counts.errors += 1
+                self.counts[modem.name].errors += 1
                 self.command_errors[dialect, pending[1] if pending else OTHER] += 1
             if pending is not None:
-                self.latency.labels(dialect).observe(
-                    max(0.0, self._clock.seconds() - pending[0]))
+                latency = self._latency.get(dialect)
+                if latency is None:
+                    latency = self._latency[dialect] = _Latency()
+                latency.observe(max(0.0, self._clock.seconds() - pending[0]))
         elif kind == "urc":
-            counts.urcs += 1
+            self.counts[modem.name].urcs += 1
+            dialect = modem.dialect.name
             for line in fields.get("lines", ()):
-                self.urcs[dialect, self._labels(f"urc:{dialect}", result_name(line))] += 1
+                self.urcs[dialect, self._name("urc", dialect, line, result_name)] += 1
         elif kind == "fault":
             if fields.get("edge") == "start":
-                counts.faults_started += 1
+                self.counts[modem.name].faults_started += 1
             else:
-                counts.faults_ended += 1
+                self.counts[modem.name].faults_ended += 1
+
+    def _name(self, family: str, dialect: str, text: str, namer) -> str:
+        """The bounded label of ``text`` (a command line, a result, a URC), remembered: a
+        fleet sends the same few lines over and over."""
+        key = (family, dialect, text)
+        name = self._names.get(key)
+        if name is None:
+            if len(self._names) >= NAME_CACHE:
+                self._names.clear()
+            name = self._names[key] = self._labels(f"{family}:{dialect}", namer(text))
+        return name
 
     def render(self) -> str:
         """The exposition text."""
@@ -218,6 +236,12 @@ class Metrics:
                      (([m.name], sum(i.channel.host_attached for i in m.interpreters))
                       for m in self._modems))
         # -- by dialect ---------------------------------------------------------------------
+        latency = HistogramMetricFamily(
+            "atsim_command_latency_seconds",
+            "time from a command line's end to its final result code", labels=["dialect"])
+        for dialect, kept in sorted(self._latency.items()):
+            latency.add_metric([dialect], kept.buckets(), kept.sum)
+        yield latency
         states: Counter[tuple[str, str]] = Counter()
         for modem in self._modems:
             state = _registration(modem) if modem.powered else "off"
@@ -276,6 +300,28 @@ class Metrics:
                      "file)", [], [([], self._events.subscribers)])
         for name, (help_text, read) in sorted(self.extra.items()):
             yield _counter(f"atsim_{name}", help_text, [], {(): read()})
+
+
+class _Latency:
+    """One dialect's latency histogram: a count per bucket and the sum, as plain numbers
+    (``observe`` is a bisect and two additions)."""
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(LATENCY_BUCKETS) + 1)
+        self.sum = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.sum += seconds
+
+    def buckets(self) -> list[tuple[str, int]]:
+        """Cumulative ``(le, count)`` pairs, ``+Inf`` last."""
+        shown, total = [], 0
+        for bound, count in zip((*map(str, LATENCY_BUCKETS), "+Inf"), self.counts,
+                                strict=True):
+            total += count
+            shown.append((bound, total))
+        return shown
 
 
 class _Collector:
