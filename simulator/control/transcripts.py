@@ -18,6 +18,8 @@ the modem's echo of them too.
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,16 +31,28 @@ ARROWS = {"rx": "-->", "tx": "<--"}
 #: The longest line written before it is cut (binary data has no line ends).
 LINE_LIMIT = 256
 _PRINTABLE = {i: chr(i) for i in range(0x20, 0x7F)}
+_LINE_END = re.compile(rb"[\r\n]")
+_ONLY_PRINTABLE = re.compile(rb"[\x20-\x7e]*")
 
 
 def shown(data: bytes) -> str:
     """The bytes as text: printable ASCII as it is, anything else ``\\xNN``."""
+    if _ONLY_PRINTABLE.fullmatch(data):
+        return data.decode("ascii")
     return "".join(_PRINTABLE.get(b) or f"\\x{b:02x}" for b in data)
 
 
+@functools.lru_cache(maxsize=64)
+def _second(whole: int) -> str:
+    return datetime.datetime.fromtimestamp(whole, datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M:%S")
+
+
 def timestamp(seconds: float) -> str:
-    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    """``2026-12-07 03:01:12.018`` (UTC, milliseconds)."""
+    whole = int(seconds)
+    millis = min(999, int((seconds - whole) * 1000))
+    return f"{_second(whole)}.{millis:03d}"
 
 
 class PortTranscript:
@@ -55,15 +69,18 @@ class PortTranscript:
         if direction != self._direction:
             lines.extend(self.flush())
             self._direction = direction
-        for byte in data:
-            if byte in (0x0D, 0x0A):
+        pieces = _LINE_END.split(data)
+        for i, piece in enumerate(pieces):
+            if i:  # a CR or LF came before this piece: the line so far is complete
                 lines.extend(self.flush())
-                continue
-            if not self._buffer:
-                self._since = now
-            self._buffer.append(byte)
-            if len(self._buffer) >= LINE_LIMIT:
-                lines.extend(self.flush())
+            while piece:
+                if not self._buffer:
+                    self._since = now
+                room = LINE_LIMIT - len(self._buffer)
+                self._buffer += piece[:room]
+                piece = piece[room:]
+                if len(self._buffer) >= LINE_LIMIT:
+                    lines.extend(self.flush())
         return lines
 
     def flush(self) -> list[str]:
@@ -112,10 +129,13 @@ class TranscriptRecorder:
         if key in self._taps:
             return
         transcript = self._taps[key] = PortTranscript()
+        path = self.path(modem.name, interpreter.port)
+        self._ports[path] = key
 
         def tap(direction: str, data: bytes) -> None:
-            self._write(modem.name, interpreter.port,
-                        transcript.feed(direction, data, self.clock.seconds()))
+            lines = transcript.feed(direction, data, self.clock.seconds())
+            if lines:
+                self._write_lines(path, lines)
 
         interpreter.channel.add_tap(tap)
 
@@ -123,10 +143,10 @@ class TranscriptRecorder:
         return self.directory / safe_name(modem) / f"{safe_name(port)}.txt"
 
     def _write(self, modem: str, port: str, lines: list[str]) -> None:
-        if not lines:
-            return
-        path = self.path(modem, port)
-        self._ports[path] = (modem, port)
+        if lines:
+            self._write_lines(self.path(modem, port), lines)
+
+    def _write_lines(self, path: Path, lines: list[str]) -> None:
         self.files.write(path, "".join(f"{line}\n" for line in lines).encode())
         self.lines += len(lines)
 
