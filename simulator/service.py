@@ -190,12 +190,14 @@ def make_service(
     scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None,
     control: str | None = None, control_token: str | None = None,
     events_file: Path | None = None, transcripts: Path | None = None, pcap: Path | None = None,
+    events_bytes: bool = False,
 ) -> SimulatorService:
     """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
     ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``;
     ``control`` is the endpoint of the control API (None: no API), ``control_token`` the
     bearer token it then requires; ``events_file``, ``transcripts`` and ``pcap`` where the
-    run's event log (JSON Lines), transcripts and packet captures go (None: not kept)."""
+    run's event log (JSON Lines), transcripts and packet captures go (None: not kept);
+    ``events_bytes`` puts the bytes of every port in the event log too."""
     if seed is None:
         seed = new_seed()
     if state_dir is None:
@@ -216,7 +218,8 @@ def make_service(
     if events_file is not None or transcripts is not None or pcap is not None:
         # Before the modems start (their power-on is recorded) and after they stop.
         recording = RecordingService(top, events, reactor=reactor, events_file=events_file,
-                                     transcripts=transcripts, pcap=pcap)
+                                     transcripts=transcripts, pcap=pcap,
+                                     events_bytes=events_bytes)
         recording.setServiceParent(top)
     for service in modems:
         service.setServiceParent(top)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from simulator.control.events import EventLog, Subscription
+from simulator.control.events import EventFilter, EventLog, Subscription
 
 #: Events written between two flushes of the file to the system.
 FLUSH_EVERY = 256
@@ -24,9 +24,11 @@ class EventFileError(OSError):
 
 
 class EventFile:
-    def __init__(self, path: Path, log: EventLog) -> None:
+    def __init__(self, path: Path, log: EventLog, *, with_bytes: bool = False) -> None:
         self.path = path
         self.log = log
+        #: The ``bytes`` events of every port too (``--events-bytes``).
+        self.with_bytes = with_bytes
         self.written = 0
         self._file = None
         self._subscription: Subscription | None = None
@@ -37,7 +39,8 @@ class EventFile:
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
         except OSError as error:
             raise EventFileError(f"event file {self.path}: {error.strerror}") from None
-        self._subscription = self.log.subscribe(wake=self._write)
+        self._subscription = self.log.subscribe(EventFilter(with_bytes=self.with_bytes),
+                                                wake=self._write)
 
     def _write(self) -> None:
         if self._subscription is None or self._file is None:

@@ -30,11 +30,13 @@ class RecordingService(Service):
     name = "recording"
 
     def __init__(self, simulator, events: EventLog, *, reactor, events_file: Path | None = None,
-                 transcripts: Path | None = None, pcap: Path | None = None) -> None:
+                 transcripts: Path | None = None, pcap: Path | None = None,
+                 events_bytes: bool = False) -> None:
         self.simulator = simulator
         self.events = events
         self.reactor = reactor
-        self.event_file = EventFile(events_file, events) if events_file else None
+        self.event_file = (EventFile(events_file, events, with_bytes=events_bytes)
+                           if events_file else None)
         self.transcripts_dir = transcripts
         self.pcap_dir = pcap
         self.transcripts: TranscriptRecorder | None = None

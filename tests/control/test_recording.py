@@ -26,13 +26,14 @@ SESSION = ((b"AT\r", b"OK\r\n"), (b'AT+CPIN="1234"\r', b"ERROR\r\n"),
 class RecordingTests(unittest.TestCase):
     timeout = 60
 
-    async def run_session(self, **options):
+    async def run_session(self, events_bytes: bool = False, **options):
         directory = Path(self.mktemp())
         port = free_tcp_ports(1)[0]
         text = ("network:\n  registration:\n    delay: 0s\nmodems:\n  - name: lab-1\n"
                 f'    ports:\n      - tcp: "tcp:{port}:interface=127.0.0.1"\n')
         scenario = loads(text, directory / "lab.yaml")
         top = make_service(scenario, reactor=reactor, seed=7, state_dir=directory / "state",
+                           events_bytes=events_bytes,
                            **{k: directory / v for k, v in options.items()})
         top.startService()
         host = await open_host(port)
@@ -63,6 +64,18 @@ class RecordingTests(unittest.TestCase):
         self.assertEqual(monos, sorted(monos))
         # (not just "1234": a time stamp may hold those digits)
         self.assertNotIn('CPIN=\\"1234', (directory / "run" / "events.jsonl").read_text())
+
+    async def test_with_bytes_the_event_file_has_the_ports_bytes_too(self):
+        directory = await self.run_session(events_file="events.jsonl", events_bytes=True)
+        events = [json.loads(line) for line in
+                  (directory / "events.jsonl").read_text().splitlines()]
+        sent = "".join(e["data"]["text"] for e in events
+                       if e["kind"] == "bytes" and e["data"]["direction"] == "rx")
+        self.assertTrue(sent.startswith("AT\r"), sent)
+        self.assertTrue(sent.endswith("AT+NOPE\r"), sent)
+        self.assertIn("<redacted>", sent)
+        self.assertNotIn("1234", sent)
+        self.assertIn("command", {e["kind"] for e in events})
 
     async def test_the_transcript_shows_both_directions_line_by_line(self):
         directory = await self.run_session(transcripts="transcripts")

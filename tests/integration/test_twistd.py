@@ -28,7 +28,7 @@ def test_help_documents_every_option(tmp_path):
     assert result.returncode == 0, result.stderr
     for option in ("--scenario=", "-s", "--seed=", "--state-dir=", "--log-level=",
                    "--control=", "--control-token=", "--events=", "--transcripts=",
-                   "--pcap="):
+                   "--pcap=", "--events-bytes"):
         assert option in result.stdout
     assert "scenarios/quickstart.yaml" in result.stdout
 

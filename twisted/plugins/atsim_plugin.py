@@ -30,9 +30,15 @@ LONGDESC = (
 
 class Options(usage.Options):
     synopsis = ("-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL] "
-                "[--control ENDPOINT|none] [--control-token FILE] [--events FILE] "
-                "[--transcripts DIR] [--pcap DIR]")
+                "[--control ENDPOINT|none] [--control-token FILE] [--events FILE "
+                "[--events-bytes]] [--transcripts DIR] [--pcap DIR]")
     longdesc = LONGDESC
+
+    optFlags = [
+        ["events-bytes", None,
+         "With --events: the bytes of every port too, as 'bytes' events (direction, text, "
+         "hex; the lines of +CPIN and the like redacted). Many events: for short runs."],
+    ]
 
     optParameters = [
         ["scenario", "s", None,
@@ -107,7 +113,7 @@ class Options(usage.Options):
                 scenario, reactor=reactor, seed=self["seed"], state_dir=state_dir,
                 control=control, control_token=token,
                 events_file=_path(self["events"]), transcripts=_path(self["transcripts"]),
-                pcap=_path(self["pcap"]))
+                pcap=_path(self["pcap"]), events_bytes=bool(self["events-bytes"]))
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
         try:
