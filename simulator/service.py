@@ -204,7 +204,7 @@ def make_service(
         state_dir = default_state_dir(scenario)
     top = SimulatorService(scenario, seed, state_dir)
     # The network starts first (lab services listening) and stops last.
-    network = Network(scenario.network, clock=reactor, reactor=reactor)
+    network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir)
     network.setServiceParent(top)
     modems = [build_modem(spec, scenario, network, reactor=reactor, seed=seed,
                           state_dir=state_dir) for spec in scenario.modems]

@@ -126,7 +126,7 @@ class DialectError(AtError):
     """A failure in a dialect's own error family (a prefix other than ``+CME ERROR: `` and a
     table of its own), declared by a subclass::
 
-        class EdsoftError(DialectError):
+        class AtSharpError(DialectError):
             family = ErrorFamily("#CME ERROR: ", EDSOFT_TEXTS)
     """
 

@@ -78,7 +78,7 @@ class DatagramSocket(Protocol):
 @dataclasses.dataclass(frozen=True)
 class StreamRules:
     """How one vendor's TCP data mode treats the ends of the data (escaped mode only:
-    without escaping there is no lone ETX and no mark)."""
+    without escaping there is no lone ETX and no mark, unless ``transparent_mark``)."""
 
     #: What a lone ETX from the host does to the socket: "shutdown" its sending side, or
     #: "close" it.  Both send what waits first.
@@ -93,6 +93,9 @@ class StreamRules:
     #: Data mode ends after the mark, showing ``peer_shutdown_result``.
     peer_shutdown_leaves: bool = False
     peer_shutdown_result: Result = ResultCode.OK
+    #: Without escaping too, the peer's shutdown writes the mark and ends as above (GenPro
+    #: DLEMODE 0: "the TCP/IP stack sends an ETX character on the serial port").
+    transparent_mark: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,7 +240,7 @@ class StreamSink(SocketSink):
     def peer_shutdown(self) -> None:
         """The peer shut its sending side down."""
         self.received()
-        if self.transparent:
+        if self.transparent and not self.rules.transparent_mark:
             return
         self.link.write(self.rules.peer_shutdown_mark)
         if self.rules.peer_shutdown_leaves:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from simulator.modem.modem import Dialect
 
 #: Modules of this package that are not dialects (shared bases and vendor platforms).
-_NOT_DIALECTS = frozenset({"base", "command", "wavecom"})
+_NOT_DIALECTS = frozenset({"atsharp", "base", "command", "wavecom"})
 
 
 def names() -> list[str]:

@@ -89,6 +89,12 @@ class TcpSocket:
         self._reading_paused = False  # our receive buffer is full
         self._connect: defer.Deferred | None = None
         self.server: TcpServer | None = None  # for a spawned socket
+        #: TCP timers asked for (``set_keepalive``, ``set_retransmission``), applied to the
+        #: connection once it exists.
+        self._keepalive = None
+        self._retransmission = None
+        self._acked_at_end = 0
+        self._linger = None
 
     def __repr__(self) -> str:
         return f"<TcpSocket {self.local} -> {self.peer} {self.state.value}>"
@@ -115,7 +121,10 @@ class TcpSocket:
         self.peer = (address, port)
         proto = self._proto
         if self.tls is not None:
-            wrapping = TLSMemoryBIOFactory(self.tls, True, _OneProtocol(self._proto))
+            # Its small writes are gathered until the next turn of this clock, not the
+            # global reactor's.
+            wrapping = TLSMemoryBIOFactory(self.tls, True, _OneProtocol(self._proto),
+                                           clock=self.bearer.clock)
             proto = wrapping.buildProtocol(None)
         return self.bearer.connect_tcp(address, port, proto, local_port=local_port,
                                        timeout=timeout)
@@ -148,9 +157,42 @@ class TcpSocket:
         return self.transport.bytes_sent if self.transport is not None else 0
 
     @property
+    def network(self):
+        """The connection's network transport (under the TLS layer for a TLS socket)."""
+        if self.transport is None:
+            return None
+        return self.transport.transport if self.tls is not None else self.transport
+
+    @property
     def bytes_acked(self) -> int:
-        """Bytes the peer has received (what +MIPCLOSE reports as acknowledged)."""
-        return self.transport.bytes_acked if self.transport is not None else 0
+        """Bytes the peer has received (what +MIPCLOSE reports as acknowledged); after the
+        connection ended, what it had received by then.  On a TLS socket: TLS record bytes."""
+        network = self.network
+        if network is None:
+            return self._acked_at_end
+        return getattr(network, "bytes_acked", 0)
+
+    # -- TCP timers ---------------------------------------------------------------------------
+
+    def set_keepalive(self, keepalive) -> None:
+        """Keep-alive probes (a ``simulator.network.tcp_timers.KeepAlive``; None: off), now
+        or once connected."""
+        self._keepalive = keepalive
+        self._apply_timers()
+
+    def set_retransmission(self, retransmission) -> None:
+        """Give unacknowledged data up after these retransmissions (a ``Retransmission``)."""
+        self._retransmission = retransmission
+        self._apply_timers()
+
+    def _apply_timers(self) -> None:
+        network = self.network
+        if network is None or not hasattr(network, "set_keepalive"):
+            return  # not connected yet, or not over the simulated network
+        if self._keepalive is not None or network.timers is not None:
+            network.set_keepalive(self._keepalive)
+        if self._retransmission is not None or network.timers is not None:
+            network.set_retransmission(self._retransmission)
 
     def send(self, data: bytes) -> int:
         """Queue ``data``; returns how many bytes were taken (the rest did not fit)."""
@@ -209,10 +251,13 @@ class TcpSocket:
 
     # -- closing ------------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Graceful close: what was sent still goes, then FIN; no more events."""
+    def close(self, linger: float | None = None) -> None:
+        """Graceful close: what was sent still goes, then FIN; no more events.  ``linger``:
+        a connection that has not ended that many seconds later is reset."""
         if self.released:
             return
+        if linger is not None and self.state is TcpState.CONNECTED:
+            self._linger = self.bearer.clock.callLater(linger, self._linger_over)
         self.released = True
         self.listener = SocketListener()
         self._recv.read()
@@ -247,6 +292,12 @@ class TcpSocket:
         if self.server is not None:
             self.server._child_released(self)
 
+    def _linger_over(self) -> None:
+        self._linger = None
+        network = self.network
+        if network is not None:
+            network.abortConnection()
+
     # -- from the connection ------------------------------------------------------------------
 
     def _made(self, transport) -> None:
@@ -257,6 +308,7 @@ class TcpSocket:
         host, peer = transport.getHost(), transport.getPeer()
         self.local, self.peer = (host.host, host.port), (peer.host, peer.port)
         self.state = TcpState.CONNECTED
+        self._apply_timers()
         if self.server is None and self.tls is None:
             self.listener.connected(self)
         self._flush()
@@ -283,7 +335,11 @@ class TcpSocket:
         """The connection is over.  A clean end (FINs both ways) was already reported as
         ``peer_closed``; anything else is an error."""
         self.state = TcpState.CLOSED
+        self._acked_at_end = self.bytes_acked
         self.transport = None
+        if self._linger is not None and self._linger.active():
+            self._linger.cancel()
+        self._linger = None
         why = reason_for_loss(reason.value)
         if why is not None and self.error is None:
             self.error = why

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from simulator.cmux.config import CmuxSettings
-from simulator.network.spec import ExposeSpec
+from simulator.network.spec import ExposeSpec, TlsSpec
 from simulator.source import Source
 from simulator.transport.spec import PortSpec
 
@@ -54,5 +54,7 @@ class ModemSpec:
     link: str | None = None
     #: Listeners published at fixed host endpoints (the others get ephemeral loopback ones).
     expose: tuple[ExposeSpec, ...] = ()
+    #: How its TLS sockets check servers (``tls:``).
+    tls: TlsSpec = TlsSpec()
     #: What the modem's 27.010 multiplexer supports (``cmux:``); None: the defaults.
     cmux: CmuxSettings | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 
 from OpenSSL import SSL
+from service_identity import VerificationError
 from twisted.internet import error
 
 
@@ -35,7 +36,9 @@ class Reason(enum.Enum):
     LINK_DOWN = "link down"  # the modem's radio link is down (a fault)
     PORT_IN_USE = "local port already in use"
     MESSAGE_TOO_LONG = "datagram too long"
-    TLS_FAILED = "TLS handshake failed"  # the peer is not a TLS server, or was refused
+    #: The peer is not a TLS server, refused the handshake, or its certificate failed the
+    #: check (an unknown issuer, or not for the name the socket was opened with).
+    TLS_FAILED = "TLS handshake failed"
 
 
 class CallFailure(enum.Enum):
@@ -87,6 +90,6 @@ def reason_for_loss(failure_value: BaseException) -> Reason | None:
         return None
     if isinstance(failure_value, error.TimeoutError):
         return Reason.TIMEOUT
-    if isinstance(failure_value, SSL.Error):
+    if isinstance(failure_value, (SSL.Error, VerificationError)):
         return Reason.TLS_FAILED
     return Reason.RESET

@@ -9,12 +9,16 @@ use.
 It is a ``MultiService``: starting it opens the lab services' loopback listeners; stopping
 closes them and every exposure.  ``clock`` drives every delay; ``reactor`` (IReactorTCP and
 IReactorUDP) is used only for real sockets, and without it nothing real is reachable.
+``state_dir`` keeps the lab CA (``lab_ca``) from one run to the next; without it the CA lives
+in a temporary directory for this run only.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twisted.application.service import MultiService
@@ -27,6 +31,7 @@ from simulator.network.calls import Calls
 from simulator.network.expose import Exposer, Exposure
 from simulator.network.hosts import Hosts
 from simulator.network.lab import Lab
+from simulator.network.lab.ca import CA_DIR, LabCa
 from simulator.network.links import PRESETS, Link, LinkParams
 from simulator.network.router import Router
 from simulator.network.spec import ExposeSpec, IpNetworkSpec, LinkSpec, NetworkSpec
@@ -50,11 +55,14 @@ def link_table(custom: tuple[LinkSpec, ...]) -> dict[str, LinkParams]:
 
 class Network(MultiService):
     def __init__(self, spec: NetworkSpec | IpNetworkSpec | None = None, *,
-                 clock: IReactorTime, reactor=None, lab_listen: bool = True) -> None:
+                 clock: IReactorTime, reactor=None, lab_listen: bool = True,
+                 state_dir: Path | None = None) -> None:
         super().__init__()
         self.setName("network")
         spec = spec if spec is not None else IpNetworkSpec()
         self.spec = spec
+        self.state_dir = state_dir
+        self._lab_ca: LabCa | None = None
         self.clock = clock
         self.reactor = reactor
         self.hosts = Hosts(spec.hosts)
@@ -69,6 +77,16 @@ class Network(MultiService):
         self.calls = Calls(self, spec.numbers)  # before the lab: it runs the ISPs' DNS
         self.lab = Lab(self, listen=lab_listen and reactor is not None)
         self.lab.setServiceParent(self)
+
+    @property
+    def lab_ca(self) -> LabCa:
+        """The lab CA, made on first use (by a TLS service, or a modem that verifies)."""
+        if self._lab_ca is None:
+            base = self.state_dir
+            if base is None:
+                base = Path(tempfile.mkdtemp(prefix="atsim-state-"))
+            self._lab_ca = LabCa.open(base / CA_DIR)
+        return self._lab_ca
 
     # -- modems -------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from zope.interface import implementer
 
 from simulator.network.errors import ConnectionReset
 from simulator.network.links import Link, Shaper, path_mss, stages_up, transit
+from simulator.network.tcp_timers import ConnectionTimers, KeepAlive, Retransmission
 
 #: Receive window of a simulated TCP peer, bytes (the classic 16-bit maximum without scaling).
 DEFAULT_WINDOW = 65535
@@ -72,6 +73,8 @@ class Lane:
         self.closed = False  # reset: nothing moves any more
         self.sent = 0  # bytes that left the sender
         self.delivered = 0  # bytes handed to the receiving protocol
+        #: When a segment last arrived at the receiver (its ACK is what the sender hears).
+        self.last_arrival_at: float | None = None
 
     @property
     def unsent(self) -> int:
@@ -81,6 +84,11 @@ class Lane:
     def outstanding(self) -> int:
         """Bytes written and not yet delivered."""
         return len(self._unsent) + self._in_flight_bytes + self._arrived_bytes
+
+    @property
+    def unacknowledged(self) -> int:
+        """Bytes written that have not reached the receiver yet (unsent or in flight)."""
+        return len(self._unsent) + self._in_flight_bytes
 
     def write(self, data: bytes) -> None:
         if self.closed or self._fin_queued or not data:
@@ -163,6 +171,7 @@ class Lane:
         self._timer = None
         now = self.clock.seconds()
         while self._in_flight and self._in_flight[0][0] <= now:
+            self.last_arrival_at = now
             _, chunk = self._in_flight.popleft()
             if chunk is not _FIN:
                 self._in_flight_bytes -= len(chunk)
@@ -218,6 +227,7 @@ class PipeEnd:
         self._write_closed = False
         self._read_closed = False
         self._reset_sent = False
+        self._aborting = False  # abortConnection was called; connectionLost is coming
         self.paused = False
         self.producer = None
         self._streaming = False
@@ -225,6 +235,7 @@ class PipeEnd:
         self._pulling = False
         self.buffer_high = DEFAULT_BUFFER_HIGH
         self.buffer_low = DEFAULT_BUFFER_HIGH // 2
+        self.timers: ConnectionTimers | None = None  # keep-alive, retransmission give-up
 
     def __repr__(self) -> str:
         return f"<PipeEnd {self.local[0]}:{self.local[1]} -> {self.remote[0]}:{self.remote[1]}>"
@@ -246,6 +257,8 @@ class PipeEnd:
     def write(self, data: bytes) -> None:
         if not self._write_closed and not self.disconnected:
             self.lane_out.write(bytes(data))
+            if self.timers is not None:
+                self.timers.written()
             # As Twisted's transports do: a streaming producer is paused by the write that
             # fills the buffer, even when the lane is busy and will only send it later.
             if (self.producer is not None and self._streaming and not self._producer_paused
@@ -271,10 +284,15 @@ class PipeEnd:
         self.lane_out.finish()
 
     def abortConnection(self) -> None:
-        if self.disconnected:
+        if self.disconnected or self._aborting:
             return
+        self._aborting = True
+        self._read_closed = self._write_closed = True  # nothing more either way
         self._send_reset()
-        self._lose(error.ConnectionAborted())
+        # As Twisted's transports do: connectionLost comes after the call returns.  A TLS
+        # layer aborts from inside its own handshake (a failed certificate check) and still
+        # uses its connection when the call returns.
+        self.lane_out.clock.callLater(0, self._lose, error.ConnectionAborted())
 
     def getPeer(self) -> IPv4Address:
         return IPv4Address("TCP", *self.remote)
@@ -289,10 +307,26 @@ class PipeEnd:
         pass
 
     def getTcpKeepAlive(self) -> bool:
-        return False
+        return self.timers is not None and self.timers.keepalive is not None
 
     def setTcpKeepAlive(self, enabled) -> None:
-        pass
+        """SO_KEEPALIVE with Linux's default timing (2 hours, 75 s, 9 probes)."""
+        self.set_keepalive(KeepAlive(7200.0, 75.0, 9) if enabled else None)
+
+    def set_keepalive(self, keepalive: KeepAlive | None) -> None:
+        """Keep-alive probes with this timing (None: none); see ``tcp_timers``."""
+        if not self.disconnected:
+            self._timers().set_keepalive(keepalive)
+
+    def set_retransmission(self, retransmission: Retransmission | None) -> None:
+        """Give unacknowledged data up after these retransmissions (None: never)."""
+        if not self.disconnected:
+            self._timers().set_retransmission(retransmission)
+
+    def _timers(self) -> ConnectionTimers:
+        if self.timers is None:
+            self.timers = ConnectionTimers(self)
+        return self.timers
 
     def getHandle(self):
         return None
@@ -436,6 +470,8 @@ class PipeEnd:
         self.disconnected = True
         self.connected = False
         self._read_closed = self._write_closed = True
+        if self.timers is not None:
+            self.timers.stop()
         producer, self.producer = self.producer, None
         if producer is not None:
             producer.stopProducing()

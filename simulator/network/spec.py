@@ -82,6 +82,17 @@ class ExposeSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class TlsSpec:
+    """How a modem's TLS sockets check servers (``tls:`` of a modem).  ``verify`` false takes
+    any certificate (the name is still sent); true checks the chain against the lab CA and
+    the certificates of ``ca`` (a PEM file, for real servers reached through ``allow:`` or
+    ``forward:``), and the name the socket was opened with against the certificate."""
+
+    verify: bool = False
+    ca: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class OperatorSpec:
     mcc: str
     mnc: str
@@ -131,13 +142,17 @@ SERVICE_PORTS: dict[str, tuple[tuple[str, int], ...]] = {
     "http": (("tcp", 80),),
     "pop3": (("tcp", 110),),
     "ntp": (("udp", 123),),
+    "https": (("tcp", 443),),
+    # No port is registered for echo over TLS: 4433 is where ``openssl s_server`` listens.
+    "tls-echo": (("tcp", 4433),),
 }
 
 
 @dataclasses.dataclass(frozen=True)
 class ServiceSpec:
     """One lab service of a host: ``kind`` is echo, discard, daytime, dns, ntp, http, ftp,
-    smtp or pop3.  ``root`` serves http and ftp, ``maildir`` smtp and pop3; ``users`` (name,
+    smtp, pop3, https or tls-echo (the last two with a lab CA certificate for the host).
+    ``root`` serves http, https and ftp, ``maildir`` smtp and pop3; ``users`` (name,
     password) guard ftp, smtp and pop3 (none: any login is accepted).  ``ports`` moves the
     service off its well-known ports: it answers on each of them, with each protocol of its
     kind (an echo on 3000 answers TCP and UDP there)."""

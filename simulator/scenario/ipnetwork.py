@@ -37,6 +37,7 @@ from simulator.network.spec import (
     NumberSpec,
     PingSpec,
     ServiceSpec,
+    TlsSpec,
 )
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.nodes import FLOAT, INT, MERGE, STR, Fields, Node
@@ -49,16 +50,17 @@ PING_KEYS = ("rtt",)
 NUMBER_KEYS = ("modem", "forward", "isp")
 ISP_KEYS = ("login", "password", "pool", "dns")
 LINK_KEYS = ("preset", "latency", "jitter", "up", "down", "loss", "mtu")
-MODEM_IP_KEYS = ("msisdn", "link", "expose")
+MODEM_IP_KEYS = ("msisdn", "link", "expose", "tls")
+TLS_KEYS = ("verify", "ca")
 
 #: The keys each lab service takes, and those it needs: a file server without its directory
 #: would serve a temporary one nobody can find.
 SERVICE_KEYS: dict[str, tuple[str, ...]] = {
-    kind: ("ports", *{"http": ("root",), "ftp": ("root", "users"),
+    kind: ("ports", *{"http": ("root",), "https": ("root",), "ftp": ("root", "users"),
                       "smtp": ("maildir", "users"), "pop3": ("maildir", "users")}.get(kind, ()))
     for kind in SERVICE_PORTS
 }
-SERVICE_REQUIRED = {"http": ("root",), "ftp": ("root",), "smtp": ("maildir",),
+SERVICE_REQUIRED = {"http": ("root",), "https": ("root",), "ftp": ("root",), "smtp": ("maildir",),
                     "pop3": ("maildir",)}
 
 _CONSTRUCTOR = SafeConstructor()
@@ -511,7 +513,35 @@ def read_modem_ip(fields: Fields, owner: str, links: frozenset[str],
     expose = fields.get("expose")
     if expose is not None:
         values["expose"] = _read_expose(expose, owner, taken("port"), directory)
+    tls = fields.get("tls")
+    if tls is not None:
+        values["tls"] = _read_tls(tls, directory)
     return values
+
+
+def _read_tls(node: Node, directory: Path) -> TlsSpec:
+    """``tls: {verify: true, ca: extra-roots.pem}``; the CA file must hold certificates."""
+    fields = node.mapping(TLS_KEYS)
+    values = fields.read({"verify": Node.boolean, "ca": lambda n: _path(n, directory)})
+    if "ca" in values:
+        where = fields["ca"]
+        if not values.get("verify", False):
+            where.fail("a CA file is used only to verify servers; add verify: true")
+        _check_ca_file(where, values["ca"])
+    return TlsSpec(**values)
+
+
+def _check_ca_file(node: Node, path: Path) -> None:
+    from simulator.ipstack.tls import load_certificates
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        node.fail(f"cannot read {path}: {e.strerror or e}")
+    try:
+        load_certificates(data)
+    except ValueError as e:
+        node.fail(f"{path}: {e}")
 
 
 def _read_expose(node: Node, owner: str, ports: UniqueValues,

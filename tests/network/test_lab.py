@@ -432,3 +432,42 @@ class SmallServicesOverLoopback(LabTestCase):
 
 
 del defer
+
+
+class TlsServicesOverLoopback(LabTestCase):
+    async def test_https_and_tls_echo_check_out_against_the_lab_ca_with_a_stdlib_client(self):
+        import ssl
+
+        network = Network(spec(hosts=(HostSpec("www.lab", services=(
+            ServiceSpec("https", root=self.dir / "www"), ServiceSpec("tls-echo"))),)),
+            clock=reactor, reactor=reactor, state_dir=self.dir / "state")
+        self.addCleanup(task.deferLater, reactor, 0.05, lambda: None)
+        network.startService()
+        self.addCleanup(network.stopService)
+        self.network = network
+        ca_file = self.dir / "state" / "lab-ca" / "ca.pem"
+        https, echo = self.port("https"), self.port("tls-echo")
+
+        def session():
+            context = ssl.create_default_context(cafile=str(ca_file))
+            out = {}
+            with socket.create_connection(("127.0.0.1", https), timeout=60) as raw, \
+                    context.wrap_socket(raw, server_hostname="www.lab") as s:
+                s.sendall(b"GET /index.html HTTP/1.0\r\nHost: www.lab\r\n\r\n")
+                out["https"] = b"".join(iter(lambda: s.recv(4096), b""))
+            with socket.create_connection(("127.0.0.1", echo), timeout=60) as raw, \
+                    context.wrap_socket(raw, server_hostname="www.lab") as s:
+                s.sendall(b"ping")
+                out["echo"] = s.recv(10)
+            with socket.create_connection(("127.0.0.1", echo), timeout=60) as raw:
+                try:
+                    context.wrap_socket(raw, server_hostname="other.lab")
+                except ssl.SSLCertVerificationError as e:
+                    out["other"] = e.verify_message
+            return out
+
+        out = await threads.deferToThread(session)
+        self.assertTrue(out["https"].startswith(b"HTTP/1.0 200 OK\r\n"))
+        self.assertTrue(out["https"].endswith(b"<h1>lab</h1>\n"))
+        self.assertEqual(out["echo"], b"ping")
+        self.assertIn("other.lab", out["other"])

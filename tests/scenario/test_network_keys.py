@@ -262,7 +262,7 @@ NETWORK = "modems: [{name: a}]\nnetwork:\n"
      "4: network.apns.a.activation_delay: expected a duration like"),
     ("  hosts:\n    www.lab: {services: {htp: {root: .}}}\n",
      "4: network.hosts.www.lab.services.htp: 'htp' is not one of daytime, discard, dns, echo, "
-     "ftp, http, ntp, pop3, smtp"),
+     "ftp, http, https, ntp, pop3, smtp, tls-echo"),
     ("  hosts:\n    www.lab: {services: {http: {}}}\n",
      "4: network.hosts.www.lab.services.http.root: required key is missing"),
     ("  hosts:\n    www.lab: {services: {echo: {root: .}}}\n",
@@ -373,6 +373,50 @@ def test_network_key_errors(scenario, text, message):
 ])
 def test_modem_key_errors(scenario, modem, message):
     assert scenario.error(f"modems:\n  - {{name: a, {modem}}}\n").startswith(message)
+
+
+def test_tls_verification_and_a_ca_file(scenario, tmp_path):
+    from simulator.network.lab.ca import LabCa
+    from simulator.network.spec import TlsSpec
+
+    (tmp_path / "roots.pem").write_bytes(LabCa.create().pem + LabCa.create().pem)
+    [plain, checking, extra] = scenario.load("""\
+        modems:
+          - {name: a}
+          - {name: b, tls: {verify: true}}
+          - {name: c, tls: {verify: true, ca: roots.pem}}
+        """).modems
+    assert plain.tls == TlsSpec() and checking.tls == TlsSpec(verify=True)
+    assert extra.tls == TlsSpec(verify=True, ca=tmp_path / "roots.pem")
+
+
+@pytest.mark.parametrize("tls, message", [
+    ("{verify: yes please}", "2: modems[0].tls.verify: expected true or false"),
+    ("{check: true}", "2: modems[0].tls.check: unknown key; allowed keys here: ca, verify"),
+    ("{ca: roots.pem}",
+     "2: modems[0].tls.ca: a CA file is used only to verify servers; add verify: true"),
+    ("{verify: true, ca: missing.pem}", "2: modems[0].tls.ca: cannot read "),
+    ("{verify: true, ca: junk.pem}",
+     "2: modems[0].tls.ca: {dir}/junk.pem: no PEM certificate (-----BEGIN CERTIFICATE-----) "
+     "in it"),
+    ("{verify: true, ca: broken.pem}",
+     "2: modems[0].tls.ca: {dir}/broken.pem: certificate 1 cannot be read"),
+])
+def test_tls_key_errors(scenario, tmp_path, tls, message):
+    (tmp_path / "junk.pem").write_text("not a certificate\n")
+    (tmp_path / "broken.pem").write_text(
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    error = scenario.error(f"modems:\n  - {{name: a, tls: {tls}}}\n")
+    assert error.startswith(message.format(dir=tmp_path))
+
+
+def test_https_needs_its_root(scenario):
+    assert scenario.error("""\
+        modems: [{name: a}]
+        network:
+          hosts:
+            www.lab: {services: {https: {}}}
+        """) == "4: network.hosts.www.lab.services.https.root: required key is missing"
 
 
 def test_msisdns_are_unique(scenario):

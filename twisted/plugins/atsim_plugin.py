@@ -48,7 +48,8 @@ class Options(usage.Options):
          "written to the log at start so the run can be repeated.", int],
         ["state-dir", None, None,
          "Directory where modems keep what a real module stores in flash (AT&W profiles, "
-         "+IPR...), one JSON file per modem. Default: state/ beside the scenario file."],
+         "+IPR...), one JSON file per modem, and the lab CA (lab-ca/ca.pem) that signs the lab's "
+         "TLS services. Default: state/ beside the scenario file."],
         ["log-level", None, "info",
          "Least severe events atsim logs: debug (every command line, URC and data-mode "
          "change of every channel), info (ports, registration, calls, faults), warn or "
@@ -87,6 +88,7 @@ class Options(usage.Options):
         except InvalidLogLevelError:
             names = ", ".join(level.name for level in logs.LEVELS)
             raise usage.UsageError(f"--log-level must be one of {names}") from None
+        from simulator.network.lab.ca import LabCaError
         from simulator.scenario.errors import ScenarioError
         from simulator.scenario.loader import load
         from simulator.service import make_service
@@ -115,6 +117,8 @@ class Options(usage.Options):
                 events_file=_path(self["events"]), transcripts=_path(self["transcripts"]),
                 pcap=_path(self["pcap"]), events_bytes=bool(self["events-bytes"]))
         except ScenarioError as error:
+            raise usage.UsageError(str(error)) from None
+        except LabCaError as error:
             raise usage.UsageError(str(error)) from None
         try:
             self.service.state_dir.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.dialects.edsoft.codes import EdsoftError
-from simulator.dialects.edsoft.connection import Connections, UnsolicitedOutput
+from simulator.dialects.atsharp.codes import AtSharpError
+from simulator.dialects.atsharp.connection import UnsolicitedOutput
+from simulator.dialects.edsoft.dialup import EdsoftConnections
 from simulator.modem.calls import CREATED, RELEASED, CallEvent, CallService
 from simulator.modem.csd import RI_PULSE, RING_INTERVAL
 from simulator.modem.dialup import DialupError
@@ -27,7 +28,7 @@ AUTOMATIC_ANSWER, STATIC_CALLBACK, DYNAMIC_CALLBACK = 1, 2, 3
 
 
 class IncomingCalls:
-    def __init__(self, service: EdsoftService, connections: Connections) -> None:
+    def __init__(self, service: EdsoftService, connections: EdsoftConnections) -> None:
         self.service = service
         self.modem = service.modem
         self.connections = connections
@@ -86,7 +87,7 @@ class IncomingCalls:
         if mode == AUTOMATIC_ANSWER:
             try:
                 self.connections.answer(out)
-            except EdsoftError as e:
+            except AtSharpError as e:
                 out.error(e.code)
             except DialupError:
                 pass  # stopped ringing meanwhile
@@ -108,12 +109,12 @@ class IncomingCalls:
             return
         try:
             d = self.connections.dial(number, out)
-        except EdsoftError as e:
+        except AtSharpError as e:
             out.error(e.code)
             return
 
         def failed(failure) -> None:
-            failure.trap(EdsoftError)
+            failure.trap(AtSharpError)
             out.error(failure.value.code)
 
         d.addCallbacks(out.result, failed)

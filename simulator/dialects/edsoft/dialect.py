@@ -18,10 +18,10 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from simulator.at.commands import AtError, Entry
-from simulator.dialects.edsoft import codes
+from simulator.dialects.atsharp import codes
 from simulator.dialects.edsoft.configuration import SOFTWARE
-from simulator.dialects.edsoft.flash import FLASH_KEY
 from simulator.dialects.edsoft.service import EdsoftService
+from simulator.dialects.edsoft.tables import EDSOFT_TABLES
 from simulator.dialects.wavecom import (
     WAVECOM_TABLES,
     OpenAtApplication,
@@ -45,7 +45,7 @@ EDSOFT_APPLICATION = OpenAtApplication(
     commands=(PREFIX,),
     runs_by_default=False,
     versions=("AT v03.00",),
-    flash_objects=(FLASH_KEY,),
+    flash_objects=(EDSOFT_TABLES.flash_key,),
 )
 
 

@@ -1,43 +1,16 @@
-"""The display commands as data (002 §2.4-§2.6, §3.5-§3.8, §4.4, §5.5, §6.5, §7.3, §8.3):
-which parameters each shows, in the manual's order and spelling.
+"""eDsoft's display commands as data (002 §2.4-§2.6, §3.5-§3.8, §4.4, §5.5, §6.5, §7.3, §8.3):
+which parameters each shows, in the manual's order and spelling
+(``simulator.dialects.atsharp.displays`` renders them).
 
-Most rows are ``#<NAME>: <value>``.  ``AT#VMAILi`` writes ``RECi=<value>`` (002 §3.5.2,
-decision E13); ``AT#VALL`` has its own spacing in the UDP and PING blocks and its own UDP
-order (002 §8.3.2, decision E14), and separates its blocks with an empty line (E15).
+``AT#VMAILi`` writes ``RECi=<value>`` (002 §3.5.2, decision E13); ``AT#VALL`` has its own
+spacing in the UDP and PING blocks and its own UDP order (002 §8.3.2, decision E14), and
+separates its blocks with an empty line (E15).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-
-from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS, key
-
-Lookup = Callable[[str], "int | str"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Row:
-    name: str
-    socket: int | None = None
-    #: What separates name and value: ": " (the rule), " : " or ":" (AT#VALL's UDP/PING).
-    colon: str = ": "
-    #: ``RECi=value``: the AT#VMAILi style (no "#", no quotes).
-    assign: bool = False
-
-    def line(self, values: Lookup) -> str:
-        value = values(key(self.name, self.socket))
-        if self.assign:
-            return f"{self.name}={value}"
-        return PARAMETERS[self.name].line(value, self.socket, colon=self.colon)
-
-
-Block = tuple[Row, ...]
-
-
-def rows(*names: str, socket: int | None = None) -> Block:
-    return tuple(Row(name, socket) for name in names)
-
+from simulator.dialects.atsharp.displays import Block, Row, rows
+from simulator.dialects.edsoft.parameters import SOCKETS
 
 PHY = rows("ANSWERMODE", "CALLBACKTIMER", "CALLSCREENNUM", "DIALN1", "DIALN2", "DIALSELECT",
            "GPRSMODE", "PHYTIMEOUT", "REDIALCOUNT", "REDIALDELAY", "RINGCOUNT")
@@ -87,16 +60,3 @@ VALL_BLOCKS: tuple[Block, ...] = (
     (Row("UDPPORT", colon=" : "), Row("UDPSERV", colon=" : "), Row("UDPTXDELAY", colon=":")),
     (Row("PINGDELAY", colon=":"), Row("PINGNUM"), Row("PINGREMOTE")),
 )
-
-
-def render(block: Block, values: Lookup) -> list[str]:
-    return [row.line(values) for row in block]
-
-
-def render_all(header: str, values: Lookup) -> list[str]:
-    """AT#VALL: the software version, then each block after an empty line."""
-    lines = [header]
-    for block in VALL_BLOCKS:
-        lines.append("")
-        lines += render(block, values)
-    return lines

@@ -23,11 +23,11 @@ from twisted.internet import defer
 
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.feed import TransferFeed
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.datamode import error_result, message, waiting_for_data
-from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands, TransferSink
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.datamode import error_result, message, waiting_for_data
+from simulator.dialects.atsharp.failures import Step, failure_code
+from simulator.dialects.atsharp.jobs import Job, JobCommand, ServiceCommands, TransferSink
+from simulator.dialects.atsharp.link import Resource
 from simulator.dialects.edsoft.mailtext import BodyReader, MailWriter
 from simulator.ipstack.apps import (
     AppError,

@@ -1,16 +1,14 @@
 """Every eDsoft parameter as data (002 §2.1, §3.1, §4.1, §5.1, §6.1, §7.1): its kind of value,
-its default, whether it exists once per TCP socket, and how it is displayed.
+its default, whether it exists once per TCP socket (``simulator.dialects.atsharp.parameters``
+keeps, shows and stores them).
 
-A parameter is displayed ``#<NAME>: <value>`` (strings quoted, numbers bare), a TCP socket
-parameter ``#<NAME>: <id>,<value>``; FTPTYPE alone shows ``#FTPTYPE = I`` (002 §4.4.2,
-§8.3.2, decision E12).
+FTPTYPE shows ``#FTPTYPE = I`` (002 §4.4.2, §8.3.2, decision E12).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
-from simulator.dialects.edsoft.values import (
+from simulator.dialects.atsharp.parameters import Parameter, key, table
+from simulator.dialects.atsharp.values import (
     DIAL_CHARS,
     PORT,
     TX_DELAY,
@@ -22,27 +20,10 @@ from simulator.dialects.edsoft.values import (
     Text,
 )
 
+__all__ = ["PARAMETERS", "SOCKETS", "Parameter", "key"]
+
 #: The TCP socket ids (002 §5: "One has the id 1 and the other the id 2").
 SOCKETS = (1, 2)
-
-
-@dataclasses.dataclass(frozen=True)
-class Parameter:
-    name: str
-    kind: Kind
-    default: int | str
-    section: str
-    per_socket: bool = False
-
-    def line(self, value: int | str, socket: int | None = None, *, colon: str = ": ") -> str:
-        """How the module displays it; ``colon`` is what separates name and value (the
-        AT#VALL spacing quirks, decision E14)."""
-        if isinstance(self.kind, Letter):
-            return f"#{self.name} = {self.kind.show(value)}"
-        shown = self.kind.show(value)
-        if socket is not None:
-            shown = f"{socket},{shown}"
-        return f"#{self.name}{colon}{shown}"
 
 
 def _p(name: str, kind: Kind, default: int | str, section: str, **kw) -> Parameter:
@@ -121,17 +102,4 @@ _TABLE = (
     _p("PINGREMOTE", ADDRESS, "", "7.1.3"),
 )
 
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in _TABLE}
-
-
-def key(name: str, socket: int | None = None) -> str:
-    """Where a value is kept: the name, or ``<NAME>.<id>`` for a TCP socket's."""
-    return name if socket is None else f"{name}.{socket}"
-
-
-def defaults() -> dict[str, int | str]:
-    values: dict[str, int | str] = {}
-    for p in PARAMETERS.values():
-        for socket in SOCKETS if p.per_socket else (None,):
-            values[key(p.name, socket)] = p.default
-    return values
+PARAMETERS: dict[str, Parameter] = table(_TABLE)

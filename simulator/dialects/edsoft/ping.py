@@ -17,10 +17,10 @@ from twisted.internet import defer
 
 from simulator.at.commands import ResultCode
 from simulator.at.results import information
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.failures import Step, failure_code
+from simulator.dialects.atsharp.jobs import Job, JobCommand, ServiceCommands
+from simulator.dialects.atsharp.link import Resource
 from simulator.ipstack.apps import EchoReply, EchoTimeout, Failed, Ping, PingFinished
 
 

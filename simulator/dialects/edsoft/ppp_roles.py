@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.at.commands import ResultLine
-from simulator.dialects.edsoft import codes
+from simulator.dialects.atsharp import codes
 from simulator.modem.dialup import DialupFailure, PppClient, PppRole, PppServer
 
 #: 36929 "IP Connectivity library : Bad parameter configuration attempt" (decision E45).

@@ -10,7 +10,7 @@ session with UDPSERV:UDPPORT.
 In data mode the host's bytes are cut into datagrams by UDPTXDELAY or when a datagram is
 full (``FULL_DATAGRAM``); received datagrams reach the host escaped, without marks between
 them.  A lone ETX from the host ends the session.  ``UdpService`` holds the session; the
-three commands are ``EdsoftCommand``s on it.  Decisions E70-E79 in docs/dialects/edsoft.md.
+three commands are ``AtSharpCommand``s on it.  Decisions E70-E79 in docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.datamode.uplink import Uplink
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
-from simulator.dialects.edsoft.datamode import BAD_CONFIGURATION, failure_code, udp_sink
-from simulator.dialects.edsoft.link import Resource
-from simulator.dialects.edsoft.sockets import (
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.command import AtSharpCommand, AtSharpContext
+from simulator.dialects.atsharp.datamode import BAD_CONFIGURATION, failure_code, udp_sink
+from simulator.dialects.atsharp.link import Resource
+from simulator.dialects.atsharp.sockets import (
     NO_FILTER,
     DataSession,
     DataSessions,
@@ -39,7 +39,7 @@ FULL_DATAGRAM = 1472
 
 
 class UdpSession(DataSession):
-    def __init__(self, context: EdsoftContext, claim, at_session: Any, interpreter: Any, *,
+    def __init__(self, context: AtSharpContext, claim, at_session: Any, interpreter: Any, *,
                  bearer: Any, allowed: str | None = None) -> None:
         super().__init__(context, claim, at_session, interpreter)
         #: Only this address may send before the session is effective (None: anyone).
@@ -120,7 +120,7 @@ class UdpSession(DataSession):
 class UdpService(DataSessions):
     """The session the commands of 002 §6.2-§6.4 open."""
 
-    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+    def __init__(self, context: AtSharpContext, all_sessions) -> None:
         super().__init__(context, all_sessions)
         self.session: UdpSession | None = None
 
@@ -154,7 +154,7 @@ class UdpService(DataSessions):
         return server, port
 
 
-class UdpCommand(EdsoftCommand):
+class UdpCommand(AtSharpCommand):
     """A command of the UDP session: ``AT#<C>`` alone, no parameter."""
 
     service: UdpService

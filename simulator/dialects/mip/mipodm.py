@@ -27,13 +27,10 @@ class MipOdm(MipCommand):
         p = self.params(call)
         p.count(5, 6)
         p.int(5, 0, 1, default=0)  # Pseudo-Command Mode: no PREMUX state here (M22)
-        if p.int(4, 0, 2) != Protocol.TCP:
-            raise p.bad()  # only plain TCP is carried in online data mode (M22)
         if any(sock.sink is not None for sock in self.stack.sockets.values()):
             raise CmeError(codes.INVALID_OPERATION)  # "only one socket at a time"
-        sock = self._open.start(p)
         d = defer.Deferred()
-        sock.opening = d.callback
+        sock = self._open.start(p, opening=d.callback)
 
         def opened(fields: str | None):
             if fields is None:
@@ -52,4 +49,5 @@ class MipOdm(MipCommand):
         call.info(f"+MIPODM: {id_list(free)}")
 
     def test(self, call) -> None:
-        call.info(f'+MIPODM: {ID_RANGE},(1-65535),(""),(0-65535),(0),(0-1)')
+        protocols = f"({min(Protocol)}-{max(Protocol)})"
+        call.info(f'+MIPODM: {ID_RANGE},(1-65535),(""),(0-65535),{protocols},(0-1)')

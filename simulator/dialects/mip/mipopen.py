@@ -29,8 +29,10 @@ class MipOpen(MipCommand):
         p.count(5, 5)
         self.start(p)
 
-    def start(self, p) -> MipSocket:
-        """Open the socket a +MIPOPEN or +MIPODM line describes."""
+    def start(self, p, opening=None) -> MipSocket:
+        """Open the socket a +MIPOPEN or +MIPODM line describes; ``opening`` (for +MIPODM)
+        takes its result instead of the ``+MIPOPEN:`` line, also when it is ready at once
+        (a UDP socket)."""
         sid = self.socket_id(p)
         local_port = p.int(1, 1, 65535, default=0)
         host = p.str(2, maxlen=MAX_HOST)
@@ -45,6 +47,7 @@ class MipOpen(MipCommand):
             raise p.bad()
         sock = MipSocket(sid, protocol, bearer, self.stack,
                          resolver=self.stack.resolver(bearer, sid))
+        sock.opening = opening
         self.stack.sockets[sid] = sock
         self.stack.leftovers.pop(sid, None)
         if remote_port == LISTEN:
@@ -75,10 +78,11 @@ class MipClose(MipCommand):
         sock = self.stack.sockets.get(sid)
         if sock is None:
             raise CmeError(codes.SOCKET_NOT_OPENED)
+        acknowledged = sock.acknowledged()
         sock.close(abort=mode == NO_FIN_WAIT)
         sock.unread.clear()  # closed by the host: nothing is left to read
         self.stack.forget(sock)
-        self.stack.report(f"+MIPCLOSE: {sid},{CLOSED_CORRECTLY}")
+        self.stack.report(f"+MIPCLOSE: {sid}{acknowledged},{CLOSED_CORRECTLY}")
 
     def read(self, call) -> None:
         call.info(f"+MIPCLOSE: {id_list(self.stack.active_ids())}")

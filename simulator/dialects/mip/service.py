@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from simulator.dialects.mip.gtset import GtSet
 from simulator.dialects.mip.mipcall import MipCall
+from simulator.dialects.mip.mipconf import MipConf, MipKeepConf
 from simulator.dialects.mip.mipodm import MipOdm
 from simulator.dialects.mip.mipopen import MipClose, MipOpen
 from simulator.dialects.mip.mipread import MipRead
@@ -27,7 +28,7 @@ class MipService(Service):
         self.stack = MipStack(modem)
         self.commands = [cls(self.stack) for cls in (
             MipCall, MipOpen, MipClose, MipSend, MipPush, MipFlush, MipSets, MipDsets,
-            MipRead, MipOdm, GtSet, MipDns, MipPing, MipNtp, MsDns)]
+            MipRead, MipOdm, GtSet, MipDns, MipPing, MipNtp, MsDns, MipConf, MipKeepConf)]
 
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
@@ -39,3 +40,4 @@ class MipService(Service):
                 command.run.stop()
         self.stack.link.power_off()
         self.stack.dns.clear()  # "reset at power cycle" (§1.1.17.1)
+        self.stack.forget_tcp_configs()

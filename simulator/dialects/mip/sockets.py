@@ -10,11 +10,10 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulator.datamode.uplink import Uplink
+from simulator.datamode.uplink import MAX_OFFER, Uplink
 from simulator.dialects.mip import hexdata
 from simulator.dialects.mip.accumulator import Accumulator
 from simulator.ipstack import Reason, SocketListener, TcpServer, TcpSocket, UdpSocket
-from simulator.ipstack.tls import client_options
 
 if TYPE_CHECKING:
     from simulator.dialects.mip.stack import MipStack
@@ -96,8 +95,9 @@ class MipSocket(SocketListener):
 
     def connect(self, host: str, port: int, local_port: int) -> None:
         if self.protocol is not Protocol.UDP:
-            tls = client_options(host, verify=False) if self.protocol is Protocol.SSL else None
+            tls = self.stack.tls.options(host) if self.protocol is Protocol.SSL else None
             self.tcp = TcpSocket(self.bearer, self, resolver=self.resolver, tls=tls)
+            self.apply_tcp_settings()
             self.tcp.connect(host, port, local_port=local_port).addErrback(lambda f: None)
         else:
             self.udp = UdpSocket(self.bearer, self, accept_any=True, resolver=self.resolver)
@@ -172,6 +172,24 @@ class MipSocket(SocketListener):
         if not self.flowed_off:
             self.report(f"+MIPXON: {self.sid}")
 
+    # -- TCP settings (+MIPCONF, +MIPKEEPCONF) -----------------------------------------------
+
+    def apply_tcp_settings(self) -> None:
+        """The retransmission limits of +MIPCONF and the keep-alive of +MIPKEEPCONF, on this
+        socket's connection (M29, M31)."""
+        if self.tcp is not None:
+            self.tcp.set_retransmission(self.stack.tcp_config(self.sid).retransmission)
+            self.tcp.set_keepalive(self.stack.keep.keepalive())
+
+    def acknowledged(self) -> str:
+        """``,<number_of_acknowledged_bytes>`` for +MIPSTAT and +MIPCLOSE when +MIPCONF's
+        indication is on for a TCP socket; nothing otherwise (M30)."""
+        if self.protocol is not Protocol.TCP or not self.active:
+            return ""  # no plain TCP connection was lost: an SSL or UDP socket, a failed open
+        if not self.stack.tcp_config(self.sid).acknowledged_count:
+            return ""
+        return f",{self.tcp.bytes_acked if self.tcp is not None else 0}"
+
     # -- closing ----------------------------------------------------------------------------
 
     def close(self, *, abort: bool = False) -> None:
@@ -186,7 +204,10 @@ class MipSocket(SocketListener):
         if self.uplink is not None:
             self.uplink.drop()
         if self.tcp is not None:
-            (self.tcp.abort if abort else self.tcp.close)()
+            if abort:
+                self.tcp.abort()
+            else:  # "Closing delay required by RFC 793" (§1.1.13.4, M29)
+                self.tcp.close(linger=self.stack.tcp_config(self.sid).close_delay)
         if self.udp is not None:
             self.udp.close()
         if self.server is not None:
@@ -203,10 +224,11 @@ class MipSocket(SocketListener):
             pass  # what was being paced out is shown before the end
         if self.tcp is not None and self.tcp.available:
             self.unread += self.tcp.read()
+        acknowledged = self.acknowledged()
         self.close()
         self.stack.forget(self)
         self._failed_open()
-        self.report(f"+MIPSTAT: {self.sid},{status}")
+        self.report(f"+MIPSTAT: {self.sid},{status}{acknowledged}")
 
     def _failed_open(self) -> None:
         """An open that +MIPODM waits for failed: its command ends with ``OK`` (the
@@ -238,6 +260,7 @@ class MipSocket(SocketListener):
     def accepted(self, server, child) -> None:
         child.listener = self
         self.tcp = child
+        self.apply_tcp_settings()
         server.close()
         self.server = None
         address, port = child.peer
@@ -247,7 +270,10 @@ class MipSocket(SocketListener):
         if sock is self.tcp:
             self._drain()
         elif sock is self.udp:
-            self._deliver_datagrams()
+            if self.sink is not None:
+                self.sink.received()
+            else:
+                self._deliver_datagrams()
 
     def peer_closed(self, sock) -> None:
         if sock is self.tcp:
@@ -359,13 +385,26 @@ class MipSocket(SocketListener):
 
     def start_data_mode(self) -> None:
         """+MIPODM: the host's bytes go out after the spooling timeout, or at once when the
-        buffer is full (M22)."""
+        buffer is full (M22); on a UDP socket each time as one datagram of at most the
+        buffer's size."""
         if self.uplink is None:
-            self.uplink = Uplink(self.clock, self.tcp, delay=lambda: ODM_SPOOLING,
-                                 watermark=lambda: ODM_BUFFER, restart_on_write=False)
+            udp = self.udp is not None
+            self.uplink = Uplink(self.clock, _Datagrams(self) if udp else self.tcp,
+                                 delay=lambda: ODM_SPOOLING, watermark=lambda: ODM_BUFFER,
+                                 restart_on_write=False,
+                                 max_offer=ODM_BUFFER if udp else MAX_OFFER)
 
     def read(self, n: int | None = None) -> bytes:
-        """Received bytes: for the port in data mode, or for +MIPREAD (IPRFMT 5)."""
+        """Received bytes: for the port in data mode (on a UDP socket the payloads one after
+        the other, M22), or for +MIPREAD (IPRFMT 5)."""
+        if n is None and self.udp is not None:
+            data = bytearray()
+            while self.udp.pending:
+                datagram = self.udp.recv()
+                if self.listening:  # replies go to the last sender (M11)
+                    self.target = (datagram.address, datagram.port)
+                data += datagram.data
+            return bytes(data)
         if n is None:
             return self.tcp.read() if self.tcp is not None else b""
         data = bytes(self.unread[:n])
@@ -376,9 +415,30 @@ class MipSocket(SocketListener):
 
     def data_mode_left(self) -> None:
         """After ``+++`` the socket stays open (§3.9) and shows what arrives as lines."""
-        self._deliver_stream()
+        if self.udp is not None:
+            self._deliver_datagrams()
+        else:
+            self._deliver_stream()
 
     @property
     def pending(self) -> int:
         """Bytes +MIPREAD can read."""
         return len(self.unread) + (self.tcp.available if self.tcp is not None else 0)
+
+
+class _Datagrams:
+    """Online data mode's way out on a UDP socket: each piece the uplink lets go is one
+    datagram to the socket's peer (M22)."""
+
+    def __init__(self, sock: MipSocket) -> None:
+        self.sock = sock
+
+    def send(self, data: bytes) -> int:
+        self.sock.to_stack([data])
+        return len(data)
+
+    def shutdown(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -9,10 +9,12 @@ from simulator.at.commands import CmeError
 from simulator.dialects.mip import codes
 from simulator.dialects.mip.gtset import GtSettings
 from simulator.dialects.mip.link import MipLink
+from simulator.dialects.mip.mipconf import KeepSettings, TcpConfig
 from simulator.dialects.mip.msdns import SERVICES_SLOT, DnsServers
 from simulator.dialects.mip.sockets import BROKEN, MipSocket
 from simulator.ipstack import DnsClient
 from simulator.ipstack.apps.endpoints import BearerEndpoints
+from simulator.ipstack.tls import TlsPolicy
 
 if TYPE_CHECKING:
     from simulator.modem.modem import Modem
@@ -28,6 +30,13 @@ class MipStack:
         self.leftovers: dict[int, MipSocket] = {}
         self.settings = GtSettings(modem.store)
         self.dns = DnsServers()
+        #: +MIPCONF per socket id, until power off (§1.1.13.1); +MIPKEEPCONF, in flash.
+        self._tcp_configs: dict[int, TcpConfig] = {}
+        self.keep = KeepSettings(modem.store)
+        network = modem.ip_network
+        #: How SSL sockets check servers: the scenario's ``tls:`` (M2).
+        self.tls = TlsPolicy(modem.spec.tls,
+                             (lambda: network.lab_ca.pem) if network is not None else None)
 
     def endpoints(self, bearer):
         """Where +MPING, +MIPDNS and +MIPNTP connect: with +MSDNS slot 7's servers."""
@@ -36,6 +45,27 @@ class MipStack:
     def resolver(self, bearer, sid: int) -> DnsClient:
         """The resolver of socket ``sid``: its +MSDNS servers, or the network's."""
         return DnsClient(bearer, self.dns.of(sid))
+
+    # -- TCP settings -------------------------------------------------------------------------
+
+    def tcp_config(self, sid: int) -> TcpConfig:
+        return self._tcp_configs.get(sid, TcpConfig())
+
+    def set_tcp_config(self, sid: int, config: TcpConfig) -> None:
+        """Kept for socket ``sid``, and in effect at once on it if it is open (§1.1.13.3
+        "Effect Immediately: Yes")."""
+        self._tcp_configs[sid] = config
+        sock = self.sockets.get(sid)
+        if sock is not None:
+            sock.apply_tcp_settings()
+
+    def apply_keepalive(self) -> None:
+        for sock in self.sockets.values():
+            sock.apply_tcp_settings()
+
+    def forget_tcp_configs(self) -> None:
+        """Power off: "This parameter resets after power cycle" (§1.1.13.4)."""
+        self._tcp_configs.clear()
 
     def report(self, line: str) -> None:
         self.modem.emit_urc(lambda session: line)
@@ -72,6 +102,7 @@ class MipStack:
     def drop_sockets(self) -> None:
         """The link went down: every socket, open or opening, breaks with it (M4)."""
         for sock in sorted(self.sockets.values(), key=lambda s: s.sid):
+            acknowledged = sock.acknowledged()
             sock.close()
             self.forget(sock)
-            self.report(f"+MIPSTAT: {sock.sid},{BROKEN}")
+            self.report(f"+MIPSTAT: {sock.sid},{BROKEN}{acknowledged}")

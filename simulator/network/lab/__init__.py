@@ -46,6 +46,8 @@ KINDS: dict[str, type | str] = {
     "ftp": "simulator.network.lab.ftp:Ftp",
     "smtp": "simulator.network.lab.mail:Smtp",
     "pop3": "simulator.network.lab.mail:Pop3",
+    "tls-echo": "simulator.network.lab.tls:TlsEcho",
+    "https": "simulator.network.lab.tls:Https",
 }
 
 

@@ -12,8 +12,8 @@ import random
 from twisted.internet.task import Clock
 
 import simulator.dialects
-from simulator.dialects.edsoft.connection import gateway_of
-from simulator.dialects.edsoft.link import LinkKind
+from simulator.dialects.atsharp.connection import gateway_of
+from simulator.dialects.atsharp.link import LinkKind
 from simulator.dialects.edsoft.service import EdsoftService
 from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Modem

@@ -4,7 +4,7 @@ does not (yet) have as unknown (E1, E3), its errors whatever ``+CMEE`` says (E4)
 
 import pytest
 
-from simulator.dialects.edsoft.state import ConnectionState
+from simulator.dialects.atsharp.state import ConnectionState
 from tests.dialects.edsoft.bench import ERROR, OK, EdsoftBench, edsoft_error, info
 
 UNKNOWN = edsoft_error(34817)

@@ -3,7 +3,7 @@
 import pytest
 
 from simulator.at.commands import DialectError
-from simulator.dialects.edsoft import codes
+from simulator.dialects.atsharp import codes
 
 
 def test_the_error_table_has_the_manuals_47_codes():

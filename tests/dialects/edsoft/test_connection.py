@@ -4,8 +4,8 @@ A.4, A.5), byte for byte, on a task.Clock."""
 
 import pytest
 
-from simulator.dialects.edsoft.connection import gateway_of
-from simulator.dialects.edsoft.link import LinkKind
+from simulator.dialects.atsharp.connection import gateway_of
+from simulator.dialects.atsharp.link import LinkKind
 from simulator.modem.network import NetworkService
 from simulator.modem.spec import SimSpec
 from tests.dialects.edsoft.bench import OK, edsoft_error, info, urc

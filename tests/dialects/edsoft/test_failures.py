@@ -3,8 +3,8 @@ servers a command asks (E81)."""
 
 import pytest
 
-from simulator.dialects.edsoft.dns import dns_servers
-from simulator.dialects.edsoft.failures import Step, failure_code
+from simulator.dialects.atsharp.dns import dns_servers
+from simulator.dialects.atsharp.failures import Step, failure_code
 from simulator.ipstack.apps import AppError, AppFailure, Reply
 
 F = AppFailure

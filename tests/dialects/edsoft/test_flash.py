@@ -4,10 +4,11 @@ values in use stay visible until the module is reset."""
 
 import json
 
-from simulator.dialects.edsoft.flash import FLASH_KEY
+from simulator.dialects.edsoft.tables import EDSOFT_TABLES
 from simulator.modem.storage import NVStore
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 
+FLASH_KEY = EDSOFT_TABLES.flash_key
 PHY_DEFAULTS = ("#ANSWERMODE: 0", "#CALLBACKTIMER: 2", '#CALLSCREENNUM: "0"', '#DIALN1: ""',
                 '#DIALN2: ""', "#DIALSELECT: 1", "#GPRSMODE: 1", "#PHYTIMEOUT: 15",
                 "#REDIALCOUNT: 5", "#REDIALDELAY: 5", "#RINGCOUNT: 0")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from simulator.datamode.dle import escape
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp.link import Resource
 from tests.dialects.edsoft.bench import OK, edsoft_error, info
 from tests.dialects.edsoft.lab import LabCase, wait
 

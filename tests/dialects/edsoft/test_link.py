@@ -5,8 +5,8 @@ import ipaddress
 
 import pytest
 
-from simulator.dialects.edsoft.codes import EdsoftError
-from simulator.dialects.edsoft.link import (
+from simulator.dialects.atsharp.codes import AtSharpError
+from simulator.dialects.atsharp.link import (
     NO_LINK,
     STACK_BUSY,
     IpLink,
@@ -24,7 +24,7 @@ def code_of(excinfo) -> int:
 
 def test_without_a_link_a_service_fails_with_35867():
     link = IpLink()
-    with pytest.raises(EdsoftError) as excinfo:
+    with pytest.raises(AtSharpError) as excinfo:
         link.require()
     assert code_of(excinfo) == NO_LINK == 35867
 
@@ -45,14 +45,14 @@ def test_only_the_two_tcp_sockets_share_the_stack():
     tcp1 = stack.claim(Resource.TCP1)
     tcp2 = stack.claim(Resource.TCP2)
     for other in (Resource.TCP1, Resource.UDP, Resource.FTP, Resource.MAIL, Resource.PING):
-        with pytest.raises(EdsoftError) as excinfo:
+        with pytest.raises(AtSharpError) as excinfo:
             stack.claim(other)
         assert code_of(excinfo) == STACK_BUSY == 37122
     tcp1.release()
     tcp2.release()
     tcp2.release()
     ping = stack.claim(Resource.PING)
-    with pytest.raises(EdsoftError):
+    with pytest.raises(AtSharpError):
         stack.claim(Resource.TCP1)
     ping.release()
     assert stack.held == frozenset()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import mailbox
 
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp.link import Resource
 from simulator.network.spec import HostSpec, ServiceSpec
 from tests.dialects.edsoft.bench import OK, edsoft_error
 from tests.dialects.edsoft.lab import USERS, A, LabCase, wait

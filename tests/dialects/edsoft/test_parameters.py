@@ -4,8 +4,8 @@ shape ``#CME ERROR: 34819`` (E6, E7), and the value in use does not change."""
 
 import pytest
 
+from simulator.dialects.atsharp.values import AddressList, Ipv4, Letter, Number, Text
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS
-from simulator.dialects.edsoft.values import AddressList, Ipv4, Letter, Number, Text
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 
 BAD_VALUE = edsoft_error(34882)

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp.link import Resource
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, PingSpec
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error
 

@@ -4,7 +4,7 @@ multiplexer another DLC is how a host gets to type one."""
 
 import pytest
 
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp.link import Resource
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info

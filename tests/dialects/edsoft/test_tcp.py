@@ -5,7 +5,7 @@ ways, DLEMODE 0, TCPTXDELAY, the errors of an open connection (E60-E69)."""
 
 import pytest
 
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp.link import Resource
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 from tests.dialects.edsoft.sockets_lab import (
     CLOSED,

@@ -1,11 +1,11 @@
-"""The kinds of parameter value (simulator.dialects.edsoft.values): what each reads, refuses
+"""The kinds of parameter value (simulator.dialects.atsharp.values): what each reads, refuses
 and shows, as properties."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.dialects.edsoft.values import (
+from simulator.dialects.atsharp.values import (
     TX_DELAY,
     AddressList,
     BadValue,

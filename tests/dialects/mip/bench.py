@@ -22,6 +22,7 @@ from simulator.network.spec import (
     LinksSpec,
     OperatorSpec,
     ServiceSpec,
+    TlsSpec,
 )
 from simulator.scenario.model import ModemSpec, NetworkSpec, SimSpec
 from tests.modem.bench import ERROR, OK, Port, cme, info, urc
@@ -43,15 +44,17 @@ LAB = IpNetworkSpec(apns=(ApnSpec("*", ipaddress.IPv4Network("10.34.7.211/32"), 
 class MipBench:
     def __init__(self, *, ip: IpNetworkSpec | None = LAB, network: NetworkSpec = LTE_CELL,
                  sim: SimSpec | None = None, registered: bool = True, reactor=None,
-                 store: NVStore | None = None, expose=()) -> None:
+                 store: NVStore | None = None, expose=(), tls: TlsSpec | None = None,
+                 state_dir=None) -> None:
         self.clock = reactor if reactor is not None else Clock()
         self.real = reactor is not None
         self.network_spec = network
         spec = ModemSpec(name="nl668", n=1, dialect="mip", sim=sim or SimSpec(),
-                         expose=tuple(expose))
+                         expose=tuple(expose), tls=tls or TlsSpec())
         self.network = None
         if ip is not None:
-            self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False)
+            self.network = Network(ip, clock=self.clock, reactor=reactor, lab_listen=False,
+                                   state_dir=state_dir)
             self.network.startService()
             self.network.attach(spec, random.Random(2))
         self.modem = Modem(spec, simulator.dialects.get("mip"), network, self.clock,

@@ -1,5 +1,6 @@
 """+MIPODM, online data mode (003 §1.1.18, §3.9): the manual's example, the spooling rule,
-what the peer sends, the socket after ``+++``, failures, and 1 MiB each way."""
+what the peer sends, the socket after ``+++``, failures, and 1 MiB each way; over UDP (a
+datagram per spooling flush) and over SSL (the lab's TLS echo)."""
 
 import random
 
@@ -98,7 +99,7 @@ def test_one_mib_each_way_unchanged():
 def test_read_and_test_forms():
     bench = online()
     assert bench.at("+MIPODM?") == info("+MIPODM: 1 2 3 4 5 6")
-    assert bench.at("+MIPODM=?") == info('+MIPODM: (1-6),(1-65535),(""),(0-65535),(0),(0-1)')
+    assert bench.at("+MIPODM=?") == info('+MIPODM: (1-6),(1-65535),(""),(0-65535),(0-2),(0-1)')
 
 
 def test_a_host_writing_one_byte_at_a_time_loses_nothing():
@@ -114,3 +115,76 @@ def test_a_host_writing_one_byte_at_a_time_loses_nothing():
         bench.port.host.received.clear()
     echoed += bench.settle(1).encode("latin-1")
     assert bytes(echoed) == payload
+
+
+# -- UDP and SSL ---------------------------------------------------------------------------
+
+
+def test_udp_online_data_mode_sends_a_datagram_per_spooling_flush():
+    bench = online()
+    assert bench.at('+MIPODM=1,,"111.231.250.105",5000,1') + bench.settle() == OK + urc(
+        "+MIPODM: 1,1")
+    udp = bench.modem.service(MipService).stack.sockets[1].udp
+    sizes = []
+    sendto = udp.sendto
+
+    def recording(data, where):
+        sizes.append(len(data))
+        return sendto(data, where)
+
+    udp.sendto = recording
+    bench.port.send(b"hello ")
+    bench.clock.advance(0.01)
+    bench.port.send(b"world")
+    assert bench.settle(0.1) == "hello world"  # one datagram, echoed, raw
+    assert sizes == [11]
+    bench.port.send(bytes(8192 + 100))
+    bench.clock.advance(0)
+    # A full buffer goes at once, what came with it too: datagrams of at most 8192 bytes.
+    assert sizes == [11, 8192, 100]
+    assert bench.settle(0.1) == "\0" * (8192 + 100)
+    assert escape(bench) == OK
+    assert bench.at('+MIPSEND=1,"21"') == info("+MIPSEND: 1,0,2047")
+    assert bench.at("+MIPPUSH=1") + bench.settle() == info("+MIPPUSH: 1,0,1") + urc(
+        "+MIPRUDP: 111.231.250.105,5000,1,0,21")
+
+
+def test_udp_online_data_mode_carries_64_kib_of_random_bytes_unchanged():
+    bench = online()
+    bench.at('+MIPODM=2,,"111.231.250.105",5000,1')
+    bench.settle()
+    payload = random.Random(7).randbytes(1 << 16)
+    echoed = bytearray()
+    for start in range(0, len(payload), 1000):
+        bench.port.send(payload[start:start + 1000])
+        bench.clock.advance(0.06)
+        echoed += bench.port.host.received
+        bench.port.host.received.clear()
+    echoed += bench.settle(0.5).encode("latin-1")
+    assert bytes(echoed) == payload
+
+
+def test_ssl_online_data_mode_through_the_lab_tls_echo(tmp_path):
+    import ipaddress
+
+    from simulator.network.spec import HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec, TlsSpec
+    from tests.dialects.mip.bench import LAB
+
+    host = HostSpec("tls.lab", address=ipaddress.IPv4Address("192.0.2.44"),
+                    services=(ServiceSpec("tls-echo"),))
+    ip = IpNetworkSpec(apns=LAB.apns, hosts=(host,), links=LinksSpec(default="ideal"))
+    bench = MipBench(ip=ip, tls=TlsSpec(verify=True), state_dir=tmp_path)
+    bench.online()
+    assert bench.at('+MIPODM=3,,"tls.lab",4433,2') + bench.settle() == OK + urc(
+        "+MIPODM: 3,1")
+    payload = random.Random(9).randbytes(100_000)
+    echoed = bytearray()
+    for start in range(0, len(payload), 4096):
+        bench.port.send(payload[start:start + 4096])
+        bench.clock.advance(0.06)
+        echoed += bench.port.host.received
+        bench.port.host.received.clear()
+    echoed += bench.settle(1).encode("latin-1")
+    assert bytes(echoed) == payload
+    assert escape(bench) == OK
+    assert bench.at("+MIPCLOSE=3") + bench.settle() == OK + urc("+MIPCLOSE: 3,0")

@@ -1,15 +1,20 @@
 """SSL sockets (``<Protocol>`` 2) over the real reactor: a real TLS handshake with a
 host-side TLS echo server reached through ``allow:``, its close_notify, and a peer that is
-not a TLS server.  Nothing leaves 127.0.0.1."""
+not a TLS server; a modem that verifies (``tls: {verify: true}``) accepts a server whose
+certificate the lab CA (or the scenario's CA file) issued for the name it opened, and fails
+the open otherwise.  Nothing leaves 127.0.0.1."""
 
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
-from twisted.internet import protocol, reactor, ssl
+from twisted.internet import protocol, reactor
+from twisted.protocols.tls import TLSMemoryBIOFactory
 from twisted.trial import unittest
 
-from simulator.network.spec import IpNetworkSpec, LinksSpec
+from simulator.network.lab.ca import LabCa
+from simulator.network.spec import IpNetworkSpec, LinksSpec, TlsSpec
 from tests.dialects.mip.bench import LAB, OK, MipBench
 from tests.dialects.mip.test_real_sockets import FAST_LTE, until
 
@@ -34,8 +39,10 @@ class Silent(protocol.Protocol):
 class TlsTests(unittest.TestCase):
     timeout = 60
 
-    async def start(self) -> MipBench:
-        bench = MipBench(ip=ALLOW_LOOPBACK, network=FAST_LTE, reactor=reactor)
+    async def start(self, tls: TlsSpec | None = None) -> MipBench:
+        self.state_dir = Path(self.mktemp())
+        bench = MipBench(ip=ALLOW_LOOPBACK, network=FAST_LTE, reactor=reactor, tls=tls,
+                         state_dir=self.state_dir)
         self.addCleanup(bench.network.stopService)
         self.addCleanup(bench.modem.power_off)
         await until(lambda: "+CEREG: 0,1" in bench.at("+CEREG?"))
@@ -45,15 +52,59 @@ class TlsTests(unittest.TestCase):
         return bench
 
     def serve(self, factory, tls: bool) -> int:
-        if tls:
-            key = ssl.KeyPair.generate(size=2048)
-            certificate = key.selfSignedCert(1, commonName="tls.lab")
-            options = ssl.PrivateCertificate.fromCertificateAndKeyPair(certificate, key).options()
+        if tls:  # a certificate of some CA the modem does not know
+            options = LabCa.create().server_options(["tls.lab"])
             listening = reactor.listenSSL(0, factory, options, interface="127.0.0.1")
         else:
             listening = reactor.listenTCP(0, factory, interface="127.0.0.1")
         self.addCleanup(listening.stopListening)
         return listening.getHost().port
+
+    def serve_with(self, options) -> int:
+        """A host-side TLS echo with these server options (a certificate of some CA)."""
+        factory = TLSMemoryBIOFactory(options, False, protocol.Factory.forProtocol(Echo))
+        listening = reactor.listenTCP(0, factory, interface="127.0.0.1")
+        self.addCleanup(listening.stopListening)
+        return listening.getHost().port
+
+    async def verified_open(self, bench: MipBench, options, host="127.0.0.1") -> str:
+        port = self.serve_with(options)
+        bench.port.channel.receive(f'AT+MIPOPEN=1,,"{host}",{port},2\r'.encode())
+        await until(lambda: "+MIPOPEN: 1" in bench.port.host.received.decode("latin-1")
+                    or "+MIPSTAT: 1" in bench.port.host.received.decode("latin-1"))
+        return bench.port.take()
+
+    async def test_a_verifying_modem_accepts_a_lab_ca_certificate_for_the_address(self):
+        bench = await self.start(TlsSpec(verify=True))
+        options = bench.network.lab_ca.server_options([], ["127.0.0.1"])
+        self.assertEqual(await self.verified_open(bench, options), OK + "\r\n+MIPOPEN: 1,1\r\n")
+        bench.at('+MIPSEND=1,"6F6B"')
+        bench.at("+MIPPUSH=1")
+        self.assertIn("+MIPRTCP: 1,0,4F4B", await self.shown(bench, "+MIPRTCP"))
+
+    async def test_a_certificate_for_another_name_fails_the_open(self):
+        bench = await self.start(TlsSpec(verify=True))
+        options = bench.network.lab_ca.server_options(["tls.lab"])
+        self.assertEqual(await self.verified_open(bench, options), OK + "\r\n+MIPSTAT: 1,1\r\n")
+        self.assertEqual(bench.at("+MIPOPEN?"), "\r\n+MIPOPEN: 1 2 3 4 5 6\r\n" + OK)
+
+    async def test_a_certificate_of_an_unknown_ca_fails_the_open(self):
+        bench = await self.start(TlsSpec(verify=True))
+        options = LabCa.create().server_options([], ["127.0.0.1"])
+        self.assertEqual(await self.verified_open(bench, options), OK + "\r\n+MIPSTAT: 1,1\r\n")
+
+    async def test_a_modem_that_does_not_verify_takes_any_certificate(self):
+        bench = await self.start(TlsSpec(verify=False))
+        options = LabCa.create().server_options(["elsewhere.example"])
+        self.assertEqual(await self.verified_open(bench, options), OK + "\r\n+MIPOPEN: 1,1\r\n")
+
+    async def test_the_scenario_ca_file_is_trusted_besides_the_lab_ca(self):
+        outside = LabCa.create()  # the CA of a real server reached through allow:
+        ca_file = Path(self.mktemp())
+        ca_file.write_bytes(outside.pem)
+        bench = await self.start(TlsSpec(verify=True, ca=ca_file))
+        options = outside.server_options([], ["127.0.0.1"])
+        self.assertEqual(await self.verified_open(bench, options), OK + "\r\n+MIPOPEN: 1,1\r\n")
 
     async def shown(self, bench: MipBench, text: str) -> str:
         await until(lambda: text in bench.port.host.received.decode("latin-1"))

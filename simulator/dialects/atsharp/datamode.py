@@ -1,6 +1,8 @@
-"""eDsoft's rules for the shared socket data mode (``simulator.datamode``): what the TCP
-sockets and the UDP session show when data mode begins and ends, and which §9.2 code a
-socket failure is (docs/dialects/edsoft.md, E60-E79).
+"""The AT# family's rules for the shared socket data mode (``simulator.datamode``): what the
+TCP sockets and eDsoft's UDP session show when data mode begins and ends, and which §9.2
+code a socket failure is (docs/dialects/edsoft.md E60-E79, docs/dialects/genpro.md G11,
+G12).  Where eDsoft and GenPro differ, the dialect's tables say (``socket_close``,
+``peer_close``, ``plain_peer_close_code``); eDsoft's rules:
 
 * Data mode begins with ``Ok_Info_WaitingForData`` (002 §5.2.2, §5.4.2, §6.2.2, §6.4.2)
   instead of ``CONNECT``, framed as a result code (its number 1028 under ``ATV0``, E5).
@@ -21,7 +23,8 @@ from simulator.at import results
 from simulator.at.commands import ResultCode, ResultLine
 from simulator.datamode.dle import DLE_ETX, END_MARK
 from simulator.datamode.sink import StreamRules, StreamSink
-from simulator.dialects.edsoft import codes
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.tables import AtSharpTables, SocketEnding
 from simulator.network.errors import Reason
 
 WAITING_FOR_DATA = "Ok_Info_WaitingForData"
@@ -85,7 +88,16 @@ def error_result(session: Any, code: int) -> str | ResultCode:
     return results.error_text(codes.error(code), session) or ResultCode.ERROR
 
 
-def tcp_sink(socket: Any, session: Any, *, dle_mode: bool) -> StreamSink:
+def ending(session: Any, end: SocketEnding) -> bytes | ResultCode:
+    """What a TCP socket shows after its ``<ETX>`` when its data mode ends one way."""
+    profile = session.profile
+    shown = b"".join(message(name, profile) for name in end.messages)
+    if not shown:
+        return ResultCode.OK if end.ok else b""
+    return shown + (results.result(ResultCode.OK, profile) if end.ok else b"")
+
+
+def tcp_sink(socket: Any, session: Any, *, dle_mode: bool, tables: AtSharpTables) -> StreamSink:
     return StreamSink(
         socket,
         error_result=lambda code: error_result(session, code),
@@ -93,10 +105,12 @@ def tcp_sink(socket: Any, session: Any, *, dle_mode: bool) -> StreamSink:
         rules=StreamRules(
             end_of_data="close",  # "ETX ... as a close request" (002 §5.1.1)
             end_of_data_leaves=True,
-            end_of_data_result=ResultCode.OK,  # 002 A.8.1, A.8.2 (E62)
+            # eDsoft OK (002 A.8.1, A.8.2, E62); GenPro Ok_Info_SocketClosed (§7.2.4).
+            end_of_data_result=ending(session, tables.socket_close),
             peer_shutdown_mark=END_MARK,
             peer_shutdown_leaves=True,
-            peer_shutdown_result=socket_closed(session),
+            peer_shutdown_result=ending(session, tables.peer_close),
+            transparent_mark=tables.plain_peer_close_code is None,
         ),
     )
 

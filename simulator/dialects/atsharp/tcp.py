@@ -1,14 +1,14 @@
-"""eDsoft's two TCP sockets (002 §5): ``AT#LTCPSTART=<id>`` listens on TCPPORT for TCPSERV,
-``AT#LTCPSTOP=<id>`` stops listening, ``AT#OTCP=<id>`` connects to TCPSERV:TCPPORT.  The
-socket's parameters are read when the command runs (DLEMODE, TCPPORT, TCPSERV) and while
-it runs (TCPTXDELAY, 002 §5.1.4).
+"""The two TCP sockets of the AT# family (002 §5, GenPro §4): ``AT#LTCPSTART=<id>``
+listens on TCPPORT for TCPSERV, ``AT#LTCPSTOP=<id>`` stops listening, ``AT#OTCP=<id>``
+connects to TCPSERV:TCPPORT.  The socket's parameters are read when the command runs
+(DLEMODE, TCPPORT, TCPSERV) and while it runs (TCPTXDELAY, 002 §5.1.4).
 
     AT#OTCP=1          -> Ok_Info_WaitingForData        data mode (or #CME ERROR: <code>)
     AT#LTCPSTART=1     -> OK  ...  Ok_Info_WaitingForData when the peer connects
     AT#LTCPSTOP=1      -> OK
 
-``TcpSockets`` holds the sockets; the three commands are ``EdsoftCommand``s on it.
-Decisions E60-E69 in docs/dialects/edsoft.md.
+``TcpSockets`` holds the sockets; the three commands are ``AtSharpCommand``s on it.
+Decisions E60-E69 in docs/dialects/edsoft.md, G11-G13 in docs/dialects/genpro.md.
 """
 
 from __future__ import annotations
@@ -16,17 +16,16 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.datamode.uplink import Uplink
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.command import EdsoftCommand, EdsoftContext
-from simulator.dialects.edsoft.datamode import (
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.command import AtSharpCommand, AtSharpContext
+from simulator.dialects.atsharp.datamode import (
     BAD_CONFIGURATION,
-    CLOSED_BY_PEER,
     failure_code,
     tcp_sink,
 )
-from simulator.dialects.edsoft.link import Resource
-from simulator.dialects.edsoft.parameters import key
-from simulator.dialects.edsoft.sockets import (
+from simulator.dialects.atsharp.link import Resource
+from simulator.dialects.atsharp.parameters import key
+from simulator.dialects.atsharp.sockets import (
     DataSession,
     DataSessions,
     allowed_peer,
@@ -44,7 +43,7 @@ RESOURCES = {1: Resource.TCP1, 2: Resource.TCP2}
 class TcpSession(DataSession):
     """One TCP socket: listening (``server``), then open on a connection (``sock``)."""
 
-    def __init__(self, context: EdsoftContext, number: int, claim, at_session: Any,
+    def __init__(self, context: AtSharpContext, number: int, claim, at_session: Any,
                  interpreter: Any) -> None:
         super().__init__(context, claim, at_session, interpreter)
         self.number = number
@@ -74,7 +73,8 @@ class TcpSession(DataSession):
         return self.context.flash.get(key("TCPTXDELAY", self.number)) / 1000
 
     def make_sink(self):
-        return tcp_sink(self, self.at_session, dle_mode=self.dle_mode)
+        return tcp_sink(self, self.at_session, dle_mode=self.dle_mode,
+                        tables=self.context.tables)
 
     # -- the listen --------------------------------------------------------------------
 
@@ -116,10 +116,11 @@ class TcpSession(DataSession):
     def peer_closed(self, sock) -> None:
         if self.sink is None:
             return  # told when the port takes the socket
-        if self.dle_mode:
-            self.sink.peer_shutdown()  # <ETX>, Ok_Info_SocketClosed, OK
+        code = self.context.tables.plain_peer_close_code
+        if self.dle_mode or code is None:
+            self.sink.peer_shutdown()  # <ETX>, Ok_Info_SocketClosed (, OK)
         else:
-            self.sink.failed(CLOSED_BY_PEER)  # no in-band mark in DLEMODE 0 (E63)
+            self.sink.failed(code)  # eDsoft: no in-band mark in DLEMODE 0 (E63)
 
     def error(self, sock, reason) -> None:
         if not self.opened:
@@ -151,7 +152,7 @@ class TcpSession(DataSession):
 class TcpSockets(DataSessions):
     """The two sockets the commands of 002 §5.2-§5.4 open."""
 
-    def __init__(self, context: EdsoftContext, all_sessions) -> None:
+    def __init__(self, context: AtSharpContext, all_sessions) -> None:
         super().__init__(context, all_sessions)
         self.sessions: dict[int, TcpSession] = {}
 
@@ -187,7 +188,7 @@ class TcpSockets(DataSessions):
         return bearer, session, server, port
 
 
-class SocketCommand(EdsoftCommand):
+class SocketCommand(AtSharpCommand):
     """``AT#<C>=<id>``: one parameter, the socket id (002 §5.1, E27)."""
 
     forms = ("set",)

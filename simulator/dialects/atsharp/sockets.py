@@ -20,10 +20,10 @@ from twisted.internet import defer
 
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import ETX
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.command import CommandGroup
-from simulator.dialects.edsoft.datamode import failure_code, waiting_for_data
-from simulator.dialects.edsoft.link import NO_LINK
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.command import CommandGroup
+from simulator.dialects.atsharp.datamode import failure_code, waiting_for_data
+from simulator.dialects.atsharp.link import NO_LINK
 from simulator.ipstack.dns import DnsClient
 from simulator.ipstack.events import SocketListener
 from simulator.network.errors import RouteError
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from simulator.datamode.sink import SocketSink
-    from simulator.dialects.edsoft.command import EdsoftContext
-    from simulator.dialects.edsoft.link import Claim
+    from simulator.dialects.atsharp.command import AtSharpContext
+    from simulator.dialects.atsharp.link import Claim
 
 #: TCPSERV / UDPSERV "255.255.255.255": no filter of the incoming peer (002 A.8.1, E61);
 #: "the IP address filter feature is turned off" (002 §6.1.2).
@@ -45,7 +45,7 @@ PORT_RETRY = 0.05
 class DataSession(SocketListener):
     """One TCP socket or the UDP session, from its command to its end."""
 
-    def __init__(self, context: EdsoftContext, claim: Claim, at_session: Any,
+    def __init__(self, context: AtSharpContext, claim: Claim, at_session: Any,
                  interpreter: Any) -> None:
         self.context = context
         self.claim = claim
@@ -129,7 +129,7 @@ def arm_etx_abort(sessions: Callable[[], Iterable[DataSession | None]],
 class DataSessions(CommandGroup):
     """The TCP sockets or the UDP session, and their commands."""
 
-    def __init__(self, context: EdsoftContext,
+    def __init__(self, context: AtSharpContext,
                  all_sessions: Callable[[], Iterable[DataSession | None]]) -> None:
         super().__init__(context)
         #: Every TCP and UDP session of the module (a lone ETX ends the listens).

@@ -18,7 +18,7 @@ import enum
 from collections.abc import Callable
 from typing import Any
 
-from simulator.dialects.edsoft import codes
+from simulator.dialects.atsharp import codes
 
 #: 35867 "Physical layer : Physical layer connection is currently not active" (002 §9.2),
 #: what ``AT#DISPLAYIP`` answers without a link (§2.3.2) and every service command too (E31).

@@ -1,5 +1,6 @@
-"""eDsoft's own result texts as data: the information messages with their numeric forms
-(002 §9.1) and the complete error table (002 §9.2), and how the module words an error.
+"""The AT# family's result texts as data: the information messages with their numeric forms
+(002 §9.1) and the complete error table (002 §9.2; GenPro §9.2 is a subset with the
+same codes and texts), and how the module words an error.
 
 An error is the application's own final line ``#CME ERROR: <code>`` (``#``, one space),
 shown whatever ``+CMEE`` says and with the same words under ``ATV0`` (decision E4).
@@ -80,9 +81,13 @@ ERRORS: dict[int, str] = {
     49158: "Internal error : Open flow confirmation not received",
 }
 
+#: Codes outside the table: GenPro's ``#CME ERROR: 0`` for an FTP server name that does not
+#: exist (GenPro §8).
+OTHER_CODES = frozenset({0})
 
 
-class EdsoftError(DialectError):
+
+class AtSharpError(DialectError):
     """``#CME ERROR: <code>``: the application's own line, with its number whatever
     ``+CMEE`` says (no verbose texts: decision E4)."""
 
@@ -99,11 +104,11 @@ class QuietRefused(DialectError):
         super().__init__(600)
 
 
-def error(code: int) -> EdsoftError:
+def error(code: int) -> AtSharpError:
     """The exception that ends a command with ``#CME ERROR: <code>``."""
-    if code not in ERRORS:
-        raise ValueError(f"{code} is not an eDsoft error code")
-    return EdsoftError(code)
+    if code not in ERRORS and code not in OTHER_CODES:
+        raise ValueError(f"{code} is not an AT# error code")
+    return AtSharpError(code)
 
 
 def info_message(name: str, verbose: bool) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.link import LinkKind, Resource
-from simulator.dialects.edsoft.state import ConnectionState
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.link import LinkKind, Resource
+from simulator.dialects.atsharp.state import ConnectionState
 
 if TYPE_CHECKING:
-    from simulator.dialects.edsoft.command import EdsoftContext
+    from simulator.dialects.atsharp.command import AtSharpContext
 
 #: 37123 "IP Connectivity library: Service is running. Unable to set parameter" (002 §9.2).
 SERVICE_RUNNING = 37123
@@ -53,7 +53,7 @@ READ_BY_CONNECTION: dict[LinkKind, frozenset[str]] = {
 }
 
 
-def readers(context: EdsoftContext, name: str, socket: int | None = None) -> bool:
+def readers(context: AtSharpContext, name: str, socket: int | None = None) -> bool:
     """Whether something running reads parameter ``name`` (of TCP socket ``socket``)."""
     for resource in context.resources.held:
         if resource in _SOCKET_OF:
@@ -64,7 +64,7 @@ def readers(context: EdsoftContext, name: str, socket: int | None = None) -> boo
     return name in _connection_reads(context)
 
 
-def _connection_reads(context: EdsoftContext) -> frozenset[str]:
+def _connection_reads(context: AtSharpContext) -> frozenset[str]:
     # Going down (AT#CONNECTIONSTOP answered OK), the connection reads nothing any more:
     # the host sets up the next one at once (002 A.5.1 then A.5.2).
     state = context.state()
@@ -77,7 +77,8 @@ def _connection_reads(context: EdsoftContext) -> frozenset[str]:
     return READ_BY_CONNECTION[kind]
 
 
-def refuse_while_read(context: EdsoftContext, name: str, socket: int | None = None) -> None:
+def refuse_while_read(context: AtSharpContext, name: str, socket: int | None = None) -> None:
     """37123 when a running service or the connection reads the parameter (E100)."""
-    if readers(context, name, socket):
-        raise codes.error(SERVICE_RUNNING)
+    code = context.tables.running_parameter_code
+    if code is not None and readers(context, name, socket):
+        raise codes.error(code)

@@ -1,10 +1,10 @@
-"""The kinds of value an eDsoft parameter holds (002 §2.1-§7.1), each reading what the host
-typed and showing what is stored.  Sans-IO: no modem, no store.
+"""The kinds of value an AT# parameter holds (002 §2.1-§7.1, GenPro §2.1-§4.1), each
+reading what the host typed and showing what is stored.  Sans-IO: no modem, no store.
 
 A value may be typed quoted or not (002 A.6.1 ``AT#REC1=recipient@domain.com``, A.8
 ``AT#TCPPORT=1,"23"``); unquoted text keeps the case it was typed in.  Anything a kind does
-not accept raises :class:`BadValue` (the dialect answers ``#CME ERROR: 34882``, decision E6
-of docs/dialects/edsoft.md).
+not accept raises :class:`BadValue` (the dialect answers its bad-value code: eDsoft
+``#CME ERROR: 34882``, decision E6 of docs/dialects/edsoft.md; GenPro 36929, G3).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 
-from simulator.dialects.edsoft.datamode import (
+from simulator.dialects.atsharp.datamode import (
     CANCELLED,
     CLOSED_BY_PEER,
     LINK_LOST,

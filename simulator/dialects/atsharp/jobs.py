@@ -2,7 +2,7 @@
 (002 §1.6, E32), needs the link (E31), ends when the link goes, and shows a failure as
 ``#CME ERROR: <code>``.
 
-    class EdsoftFtp(ServiceCommands):
+    class AtSharpFtp(ServiceCommands):
         resource = Resource.FTP
 
         def commands(self):      # the service's JobCommands, registered by ``register``
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 
-from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
-from simulator.dialects.edsoft.dns import endpoints
-from simulator.dialects.edsoft.link import NO_LINK, Resource
+from simulator.dialects.atsharp.command import AtSharpCommand, AtSharpContext, CommandGroup
+from simulator.dialects.atsharp.dns import endpoints
+from simulator.dialects.atsharp.link import NO_LINK, Resource
 from simulator.ipstack.apps import (
     AppError,
     AppFailure,
@@ -49,7 +49,7 @@ class Job:
         self.bearer = context.link.require()
         self._claim = context.resources.claim(owner.resource)
         self.read: Callable[[str], Any] = context.flash.get
-        self.endpoints = endpoints(self.bearer, self.read)
+        self.endpoints = endpoints(self.bearer, self.read, context.tables.dns_parameters)
         self.ended = False
         #: The code of the link's loss, once it went while the job ran.
         self.lost_code: int | None = None
@@ -81,7 +81,7 @@ class ServiceCommands(CommandGroup):
 
     resource: Resource
 
-    def __init__(self, context: EdsoftContext) -> None:
+    def __init__(self, context: AtSharpContext) -> None:
         super().__init__(context)
         self.job: Job | None = None
         context.link.on_down(self._link_down)
@@ -96,7 +96,7 @@ class ServiceCommands(CommandGroup):
             self.job.lost(code if code is not None else NO_LINK)
 
 
-class JobCommand(EdsoftCommand):
+class JobCommand(AtSharpCommand):
     """A command of one service: ``AT#<C>`` alone, the other forms refused (E7); it runs
     ``run`` as a job of the service."""
 

@@ -2,14 +2,16 @@
 connect and disconnect, through the lab's (or any) FTP server.
 
     AT#FTPGET  ->  Ok_Info_DataBegin, the file DLE-escaped, <ETX>, OK
-    AT#FTPPUT  ->  Ok_Info_WaitingForData; the host's file DLE-escaped up to <ETX>; OK
+    AT#FTPPUT  ->  Ok_Info_WaitingForData (GenPro: Ok_Info_DataBegin); the host's file
+                   DLE-escaped up to <ETX>; OK
 
 The command connects to FTPSERV:FTPPORT, logs in with FTPUN/FTPPW, sets FTPTYPE, changes
 to FTPGETPATH / FTPPUTPATH (unless ".", where the session already is), and starts RETR
 or STOR; the information message comes when the server has accepted the transfer (its
 150), so that a missing file is an error instead of an empty download.  A failure before
 that is the command's result; once data mode has begun it is an ETX then the error (002
-§4.2.2, §4.3.2).  The host's ETX that ends an upload is echoed (E85).  With FTPTYPE A the
+§4.2.2, §4.3.2).  The host's ETX that ends an upload is echoed where the dialect says
+(eDsoft E85; GenPro G16).  With FTPTYPE A the
 bytes sent to the server have their high bit cleared, NVT-ASCII (002 §4.1.2).
 """
 
@@ -22,11 +24,11 @@ from twisted.internet import defer
 from simulator.at.commands import Connect, ResultCode
 from simulator.datamode.dle import END_MARK, END_OF_DATA, StreamDecoder, escape
 from simulator.datamode.feed import TransferFeed
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.datamode import error_result, message
-from simulator.dialects.edsoft.failures import Step, failure_code
-from simulator.dialects.edsoft.jobs import Job, JobCommand, ServiceCommands, TransferSink
-from simulator.dialects.edsoft.link import Resource
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.datamode import error_result, message
+from simulator.dialects.atsharp.failures import Step, failure_code
+from simulator.dialects.atsharp.jobs import Job, JobCommand, ServiceCommands, TransferSink
+from simulator.dialects.atsharp.link import Resource
 from simulator.ipstack.apps import AppError, Finished, FtpSession
 
 #: FTPTYPE A: "all the data sent by the TCP/IP stack to the FTP server is made of 7 bits
@@ -36,7 +38,7 @@ SEVEN_BITS = bytes(b & 0x7F for b in range(256))
 HERE = ("", ".")
 
 
-class EdsoftFtp(ServiceCommands):
+class AtSharpFtp(ServiceCommands):
     resource = Resource.FTP
 
     def commands(self):
@@ -45,8 +47,11 @@ class EdsoftFtp(ServiceCommands):
     async def run(self, job: Job, session: Any, upload: bool):
         read = job.read
         binary = read("FTPTYPE") != "A"
+        mode = job.owner.context.tables.ftp_mode_parameter
+        passive = mode is None or read(mode) == 1  # eDsoft has no FTPMODE: passive
         ftp = FtpSession(job.endpoints, read("FTPSERV"), read("FTPPORT"),
-                         read("FTPUN") or "anonymous", read("FTPPW"), binary=binary)
+                         read("FTPUN") or "anonymous", read("FTPPW"), passive=passive,
+                         binary=binary)
         sink = FileSink(job, ftp, session, upload=upload, binary=binary)
         job.on_lost = sink.lost
         step = Step.OPEN
@@ -63,13 +68,13 @@ class EdsoftFtp(ServiceCommands):
             code = job.lost_code or failure_code(e, step)
             await sink.close()
             raise codes.error(code) from None
-        name = "Ok_Info_WaitingForData" if upload else "Ok_Info_DataBegin"
+        name = job.owner.context.tables.upload_message if upload else "Ok_Info_DataBegin"
         return Connect(sink, shown=message(name, session.profile))
 
 
 class FtpTransfer(JobCommand):
     upload: ClassVar[bool]
-    service: EdsoftFtp
+    service: AtSharpFtp
 
     def run(self, job: Job, call):
         return self.service.run(job, call.session, self.upload)
@@ -123,7 +128,8 @@ class FileSink(TransferSink):
         for event in self._decoder.events():
             if event is END_OF_DATA:
                 self._host_done = True
-                self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
+                if self.job.owner.context.tables.echo_upload_etx:
+                    self.link.write(END_MARK)  # "This character is echoed" (002 A.7.1, E85)
                 self._feed.finish()
                 return
             payload = event.payload

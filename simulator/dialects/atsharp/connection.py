@@ -1,14 +1,14 @@
-"""The application's connection (002 §2.2, §2.3): ``AT#CONNECTIONSTART`` in GPRS or GSM mode,
-``AT#ACCEPT``, ``AT#CONNECTIONSTOP``, ``AT#DISPLAYIP``, the inactivity timer PHYTIMEOUT and the
-link lost by the network.
+"""The application's connection (002 §2.2, §2.3; GenPro §2.2, §2.3): ``AT#CONNECTIONSTART``
+in GPRS mode, ``AT#CONNECTIONSTOP``, ``AT#DISPLAYIP``, the inactivity timer (the dialect's
+``idle_parameter``) and the link lost by the network.
 
-``Connections`` holds the one connection the stack has: the acquisition under way (a GPRS
-activation through ``GprsService``, a data call through ``DialupService``), then the link it
-gave, published on ``EdsoftService.link`` for the services and moving ``EdsoftService.state``
-(002 §8.2).  What each step prints goes to an ``Output``: the lines of the running command
-(``AT#CONNECTIONSTART``) or unsolicited lines (after ``AT#ACCEPT``'s ``OK``, an automatic
-answer, a callback, a loss).  The four commands are ``EdsoftCommand``s that drive it.
-Decisions E40-E59 in docs/dialects/edsoft.md.
+``Connections`` holds the one connection the stack has: the GPRS activation under way
+(through ``GprsService``), then the link it gave, published on ``AtSharpContext.link`` for
+the services and moving the connection state (002 §8.2).  What each step prints goes to an
+``Output``: the lines of the running command (``AT#CONNECTIONSTART``) or unsolicited lines
+(a loss).  A dialect with GSM data calls (eDsoft: ``edsoft.dialup``) extends it through
+``start_gsm``, ``_release_calls`` and ``holds_call``.  Decisions E40-E59 in
+docs/dialects/edsoft.md.
 """
 
 from __future__ import annotations
@@ -20,46 +20,27 @@ from twisted.internet import defer
 
 from simulator.at import results
 from simulator.at.commands import ResultLine
-from simulator.dialects.edsoft import codes
-from simulator.dialects.edsoft.command import CommandGroup, EdsoftCommand, EdsoftContext
-from simulator.dialects.edsoft.link import LinkKind
-from simulator.dialects.edsoft.ppp_roles import (
-    CALL_RESULTS,
-    Direction,
-    ppp_failure_code,
-    refusal_code,
-    role,
-)
-from simulator.dialects.edsoft.state import ConnectionState
-from simulator.modem.calls import CallService
-from simulator.modem.dialup import (
-    DialStep,
-    DialupError,
-    DialupFailure,
-    DialupService,
-    PppServer,
-    reason_of,
-)
+from simulator.dialects.atsharp import codes
+from simulator.dialects.atsharp.command import AtSharpCommand, AtSharpContext, CommandGroup
+from simulator.dialects.atsharp.link import LinkKind
+from simulator.dialects.atsharp.state import ConnectionState
 from simulator.modem.gprs import GprsError, GprsFailure, GprsService
-from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
-    from simulator.network.dialup_session import DialupSession
+    from collections.abc import Mapping
 
 #: 002 §9.2 codes of the connection.
 ALREADY_RUNNING = 35840
 SESSION_LOST = 35841
 NO_ACTIVITY = 35862
 NOT_ACTIVE = 35867
+INVALID_EVENT = 35866
 
-CONNECT_9600 = ResultLine("CONNECT 9600", 15)
-NO_CARRIER = ResultLine("NO CARRIER", 3)
-OK_INFO_PPP = ResultLine("Ok_Info_Ppp", 3077)
 OK_INFO_GPRS = ResultLine("Ok_Info_GprsActivation", 3086)
-PPP_OK, PPP_ERROR, TIMEOUT = "PPP OK", "PPP ERROR", "TIMEOUT"
+TIMEOUT = "TIMEOUT"
 
 #: Why a GPRS session could not be had (decision E41).
-GPRS_CODES = {
+GPRS_CODES: Mapping[GprsFailure, int] = {
     GprsFailure.NO_NETWORK: 35865,
     GprsFailure.SIM_NOT_INSERTED: 35871,
     GprsFailure.SIM_NOT_READY: 35865,
@@ -114,7 +95,7 @@ class UnsolicitedOutput:
     """Lines on every AT channel, each in its own ``ATV`` form (decision E40)."""
 
     def __init__(self, urc) -> None:
-        #: ``Modem.emit_urc`` (``EdsoftContext.urc``).
+        #: ``Modem.emit_urc`` (``AtSharpContext.urc``).
         self.urc = urc
 
     def line(self, text: str) -> None:
@@ -130,20 +111,18 @@ class UnsolicitedOutput:
 
 
 class Connections(CommandGroup):
-    def __init__(self, context: EdsoftContext, modem) -> None:
+    def __init__(self, context: AtSharpContext, modem) -> None:
         super().__init__(context)
         self.modem = modem
         self._attempt: defer.Deferred | None = None
-        self._session: DialupSession | None = None
         self._bearer: Any = None  # a GPRS bearer
-        self._stopping = False
         self._idle_timer = None
 
     # -- wiring ------------------------------------------------------------------------------
 
     def commands(self):
         return (command(self.context, self)
-                for command in (ConnectionStart, ConnectionStop, DisplayIp, Accept))
+                for command in (ConnectionStart, ConnectionStop, DisplayIp))
 
     def power_off(self) -> None:
         """Everything goes with the module, silently."""
@@ -151,24 +130,28 @@ class Connections(CommandGroup):
         if attempt is not None:
             attempt.cancel()
         self._stop_idle_timer()
-        session, self._session = self._session, None
-        if session is not None:
-            session.hangup()
+        self._release_calls(hangup=True)
         bearer, self._bearer = self._bearer, None
         if bearer is not None:
             self.modem.service(GprsService).release(bearer)
-        self._stopping = False
+
+    @property
+    def holds_call(self) -> bool:
+        """A data call of this connection is up (a dialect with GSM mode says)."""
+        return False
+
+    def _release_calls(self, *, hangup: bool) -> None:
+        """Hang up (or forget) the data call of this connection (GSM mode)."""
 
     @property
     def busy(self) -> bool:
         """An acquisition under way or a link up (or going down): 35840 for another."""
-        return (self._attempt is not None or self._session is not None
-                or self._bearer is not None)
+        return self._attempt is not None or self._bearer is not None or self.holds_call
 
     @property
     def holds_link(self) -> bool:
         """A GPRS session or a PPP session of this connection is up."""
-        return self._session is not None or self._bearer is not None
+        return self._bearer is not None or self.holds_call
 
     def _get(self, name: str) -> Any:
         return self.context.flash.get(name)
@@ -176,9 +159,11 @@ class Connections(CommandGroup):
     def _state(self, state: ConnectionState) -> None:
         self.context.set_state(state)
 
-    def isp_number(self) -> str:
-        """DIALN1 or DIALN2, as DIALSELECT says (002 §2.1.8-§2.1.10)."""
-        return self._get("DIALN2" if self._get("DIALSELECT") == 2 else "DIALN1")
+    def start_gsm(self, out: Output) -> Any:
+        """GPRSMODE 0: a dialect without GSM mode refuses (GenPro §2.1.5 "Only GPRS mode is
+        currently managed"): 35866, what "all connection attempts" answer when no GPRS
+        session can be had (GenPro §2.2.2.2)."""
+        raise codes.error(INVALID_EVENT)
 
     # -- GPRS ------------------------------------------------------------------------------------
 
@@ -221,113 +206,6 @@ class Connections(CommandGroup):
         self._link_down(SESSION_LOST)
         UnsolicitedOutput(self.context.urc).error(SESSION_LOST)
 
-    # -- GSM ---------------------------------------------------------------------------------------
-
-    def dial(self, number: str, out: Output) -> defer.Deferred:
-        """Dial ``number`` and run PPP in PPPMODE's outgoing role (002 §2.2.3.2): ``DIALING``,
-        the number, ``CONNECT 9600``, the address, ``Ok_Info_Ppp``; a call that fails is
-        dialled again REDIALCOUNT times, REDIALDELAY seconds apart (E49)."""
-        ppp = role(self._get, Direction.OUTGOING)
-        server = isinstance(ppp, PppServer)
-        redials = self._get("REDIALCOUNT")
-        failed_calls = 0
-
-        def progress(step: DialStep, reason: DialupFailure | None) -> None:
-            nonlocal failed_calls
-            if step is DialStep.DIALLING:
-                self._state(ConnectionState.DIALING)
-                out.line("DIALING")
-                out.line(number)
-            elif step is DialStep.CALL_FAILED:
-                failed_calls += 1
-                self._state(ConnectionState.CHECKING)
-                if failed_calls <= redials:  # the last one is the command's result
-                    out.result(CALL_RESULTS.get(reason, NO_CARRIER))
-            elif step is DialStep.CONNECTED:
-                self._state(ConnectionState.AUTHENTICATING)
-                out.result(CONNECT_9600)
-
-        self._state(ConnectionState.CHECKING)
-        try:
-            d = self.modem.service(DialupService).dial(
-                number, ppp, redials=redials, redial_delay=self._get("REDIALDELAY"),
-                progress=progress)
-        except DialupError as e:
-            self._state(ConnectionState.IDLE)
-            raise codes.error(refusal_code(e.reason)) from None
-        self._attempt = d
-
-        def opened(session: DialupSession) -> ResultLine:
-            out.line(self._session_up(session))
-            return OK_INFO_PPP
-
-        def failed(failure):
-            self._attempt = None
-            self._state(ConnectionState.IDLE)
-            reason = reason_of(failure)
-            if reason in CALL_RESULTS or reason is DialupFailure.CANCELLED:
-                return CALL_RESULTS.get(reason, NO_CARRIER)
-            raise codes.error(ppp_failure_code(reason, server))
-
-        d.addCallbacks(opened, failed)
-        return d
-
-    def answer(self, out: Output) -> defer.Deferred:
-        """Answer the call ringing on the ports and run PPP in PPPMODE's incoming role
-        (002 §2.2.1.2): ``CONNECT 9600``, the address, ``PPP OK``; ``NO CARRIER`` or
-        ``PPP ERROR``.  ``DialupError(NO_CALL)`` when nothing rings."""
-        ppp = role(self._get, Direction.INCOMING)
-
-        def progress(step: DialStep, reason: DialupFailure | None) -> None:
-            if step is DialStep.CONNECTED:
-                self._state(ConnectionState.AUTHENTICATING)
-                out.result(CONNECT_9600)
-
-        self._state(ConnectionState.CHECKING)
-        try:
-            d = self.modem.service(DialupService).answer(ppp, progress=progress)
-        except DialupError:
-            self._state(ConnectionState.IDLE)
-            raise
-        self._attempt = d
-
-        def opened(session: DialupSession) -> None:
-            out.line(self._session_up(session))
-            out.line(PPP_OK)
-
-        def failed(failure) -> None:
-            self._attempt = None
-            self._state(ConnectionState.IDLE)
-            reason = reason_of(failure)
-            if reason in CALL_RESULTS or reason is DialupFailure.CANCELLED:
-                out.result(CALL_RESULTS.get(reason, NO_CARRIER))
-            else:
-                out.line(PPP_ERROR)
-
-        d.addCallbacks(opened, failed)
-        return d
-
-    def _session_up(self, session: DialupSession) -> str:
-        """The link of an opened PPP session; returns the stack's address."""
-        self._attempt = None
-        self._session = session
-        session.on_end(lambda reason: self._call_ended(session))
-        opened = session.opened
-        assert opened is not None
-        self._established(session.bearer, LinkKind.GSM, opened.peer_address)
-        return opened.local_address
-
-    def _call_ended(self, session: DialupSession) -> None:
-        if session is not self._session:
-            return
-        self._session = None
-        if self._stopping:
-            self._stopping = False
-            self._state(ConnectionState.IDLE)
-            return
-        self._link_down(NOT_ACTIVE)
-        UnsolicitedOutput(self.context.urc).result(NO_CARRIER)
-
     # -- the link ------------------------------------------------------------------------------
 
     def refuse_if_busy(self) -> None:
@@ -354,20 +232,16 @@ class Connections(CommandGroup):
             bearer, self._bearer = self._bearer, None
             self.modem.service(GprsService).release(bearer)
             self._link_down(None)
-        session = self._session
-        if session is not None and not self._stopping:
-            self._stopping = True
-            self._link_down(None)
-            self._state(ConnectionState.DISCONNECTING)
-            session.close()
-            if not session.call.connected:  # nothing left to end politely
-                self._call_ended(session)
+        self._release_calls(hangup=False)
 
     # -- PHYTIMEOUT --------------------------------------------------------------------------
 
     def _arm_idle_timer(self) -> None:
         self._stop_idle_timer()
-        timeout = self._get("PHYTIMEOUT") * 60.0
+        idle = self.context.tables.idle_parameter
+        if idle is None:
+            return
+        timeout = self._get(idle) * 60.0
         self._idle_timer = self.modem.clock.callLater(timeout, self._idle_check, timeout)
 
     def _stop_idle_timer(self) -> None:
@@ -387,16 +261,14 @@ class Connections(CommandGroup):
         bearer, self._bearer = self._bearer, None
         if bearer is not None:
             self.modem.service(GprsService).release(bearer)
-        session, self._session = self._session, None
-        if session is not None:
-            session.hangup()
+        self._release_calls(hangup=True)
         self._link_down(NO_ACTIVITY)
         UnsolicitedOutput(self.context.urc).line(TIMEOUT)
 
 
 # -- the commands ----------------------------------------------------------------------------
 
-class ConnectionCommand(EdsoftCommand):
+class ConnectionCommand(AtSharpCommand):
     """A command of the connection: ``AT#<C>`` alone."""
 
     service: Connections
@@ -413,7 +285,7 @@ class ConnectionStart(ConnectionCommand):
         connections.refuse_if_busy()
         if self.flash.get("GPRSMODE") == 1:
             return connections.start_gprs(out)
-        return connections.dial(connections.isp_number(), out)
+        return connections.start_gsm(out)
 
 
 class ConnectionStop(ConnectionCommand):
@@ -438,21 +310,3 @@ class DisplayIp(ConnectionCommand):
         call.info(f"MY IP: {link.bearer.address}")
         label = "Gateway IP" if link.kind is LinkKind.GPRS else "PEER IP"
         call.info(f"{label}: {link.peer_address}")
-
-
-class Accept(ConnectionCommand):
-    """``AT#ACCEPT`` (002 §2.2.1): ``OK`` at once, the rest unsolicited (E48)."""
-
-    name = "#ACCEPT"
-
-    def exec(self, call):
-        connections = self.service
-        connections.refuse_if_busy()
-        calls = sibling(connections.modem, CallService)
-        if calls is None or calls.ringing is None:
-            return NO_CARRIER  # nothing rings (E48)
-        try:
-            connections.answer(UnsolicitedOutput(self.context.urc))
-        except DialupError:
-            return NO_CARRIER
-        return None
