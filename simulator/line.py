@@ -88,6 +88,10 @@ class Device(Protocol):
         """The host closed the port."""
 
 
+#: Bytes a paused channel holds back (both directions together).
+HELD_LIMIT = 1 << 20
+
+
 class Channel:
     """A byte pipe between one host end and one device, plus the V.24 circuits.
 
@@ -131,6 +135,9 @@ class Channel:
         self.host_wrapper = None
         #: Output held while ``receive`` runs (None: not inside ``receive``).
         self._held: list[bytes] | None = None
+        #: While paused: the bytes of both directions held back, in order (None: running).
+        self._paused: list[tuple[str, bytes]] | None = None
+        self._paused_size = 0
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -203,6 +210,9 @@ class Channel:
         if not self.device_powered:
             self.dropped_rx += len(data)
             return
+        if self._paused is not None:
+            self._pause_hold("rx", data)
+            return
         for line_filter in list(self.rx_filters):
             data = line_filter(data)
             if not data:
@@ -258,6 +268,9 @@ class Channel:
         if not self.device_powered:
             self.dropped_tx += len(data)
             return
+        if self._paused is not None:
+            self._pause_hold("tx", data)
+            return
         for line_filter in list(self.tx_filters):
             data = line_filter(data)
             if not data:
@@ -312,3 +325,36 @@ class Channel:
             self._signals_with_power = self.modem_signals
             self._show_modem_signals(ModemSignals(dcd=False, ri=False, dsr=False, cts=False))
             self.device_powered = False
+
+    # -- pause (the control API's) ------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._paused is not None
+
+    def pause(self) -> None:
+        """Hold every byte of both directions: the modem does not see what the host sends
+        and the host gets nothing, until ``resume`` delivers what waited, in order.  At most
+        ``HELD_LIMIT`` bytes wait; beyond that they are lost and counted (``dropped_rx``,
+        ``dropped_tx``), as a UART's buffer overflows."""
+        if self._paused is None:
+            self._paused = []
+            self._paused_size = 0
+
+    def resume(self) -> None:
+        held, self._paused = self._paused, None
+        for direction, data in held or ():
+            if direction == "rx":
+                self.receive(data)
+            else:
+                self.write(data)
+
+    def _pause_hold(self, direction: str, data: bytes) -> None:
+        if self._paused_size + len(data) > HELD_LIMIT:
+            if direction == "rx":
+                self.dropped_rx += len(data)
+            else:
+                self.dropped_tx += len(data)
+            return
+        self._paused.append((direction, data))
+        self._paused_size += len(data)

@@ -9,11 +9,16 @@ half open.
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 from twisted.application.service import MultiService, Service
+from twisted.internet import defer
 
 import simulator.dialects
+from simulator.control.events import EventLog
+from simulator.control.netevents import NetworkEvents
+from simulator.control.recording import RecordingError, RecordingService
 from simulator.control.service import ControlService
 from simulator.faults import Injector
 from simulator.faults.player import TimelinePlayer
@@ -138,7 +143,7 @@ class SimulatorService(MultiService):
         try:
             check_before_start(self.modem_specs)
             start_children(self)
-        except (LimitError, TransportError) as error:
+        except (LimitError, TransportError, RecordingError) as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
             # goes): say which and stop with nothing left open.  It must stay an Exception:
             # a daemonizing twistd reports only those to the waiting parent (which would wait
@@ -149,6 +154,19 @@ class SimulatorService(MultiService):
         except BaseException:
             self.running = False
             raise
+
+    def stopService(self):
+        """Stop every service, newest first, and the recording once they all have: the
+        modems' power-off and the ports closing belong in the files."""
+        recording = [child for child in self if child.name == RecordingService.name]
+        if not recording:
+            return super().stopService()
+        Service.stopService(self)
+        others = [child for child in reversed(list(self)) if child not in recording]
+        stopped = defer.DeferredList([defer.maybeDeferred(c.stopService) for c in others])
+        stopped.addCallback(lambda _: defer.DeferredList(
+            [defer.maybeDeferred(c.stopService) for c in recording]))
+        return stopped
 
 
 def build_modem(
@@ -178,12 +196,16 @@ def build_modem(
 def make_service(
     scenario: Scenario, *, reactor, seed: int | None, state_dir: Path | None,
     control: str | None = None, control_token: str | None = None, shard: Shard = WHOLE,
+    events_file: Path | None = None, transcripts: Path | None = None, pcap: Path | None = None,
+    events_bytes: bool = False,
 ) -> SimulatorService:
     """The simulator for ``scenario``.  ``seed`` None draws one (it is logged at start);
     ``state_dir`` None keeps the modems' flash in ``<scenario directory>/state/``;
     ``control`` is the endpoint of the control API (None: no API), ``control_token`` the
     bearer token it then requires; ``shard`` the share of the modems to run (see
-    ``simulator.shards``)."""
+    ``simulator.shards``); ``events_file``, ``transcripts`` and ``pcap`` where the
+    run's event log (JSON Lines), transcripts and packet captures go (None: not kept);
+    ``events_bytes`` puts the bytes of every port in the event log too."""
     if seed is None:
         seed = new_seed()
     if state_dir is None:
@@ -194,12 +216,28 @@ def make_service(
     network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir,
                       lab_listen=shard.first)
     network.setServiceParent(top)
-    for spec in top.modem_specs:
-        build_modem(spec, scenario, network, reactor=reactor, seed=seed, state_dir=state_dir
-                    ).setServiceParent(top)
+    modems = [build_modem(spec, scenario, network, reactor=reactor, seed=seed,
+                          state_dir=state_dir) for spec in top.modem_specs]
+    events = EventLog([service.modem for service in modems], reactor, monotonic=time.monotonic)
+    network_events = None
+    if control is not None or events_file is not None or transcripts is not None \
+            or pcap is not None:
+        network_events = NetworkEvents([service.modem for service in modems], network.router)
+        network_events.setServiceParent(top)
+    recording = None
+    if events_file is not None or transcripts is not None or pcap is not None:
+        # Before the modems start (their power-on is recorded) and after they stop.
+        recording = RecordingService(top, events, reactor=reactor, events_file=events_file,
+                                     transcripts=transcripts, pcap=pcap,
+                                     events_bytes=events_bytes)
+        recording.setServiceParent(top)
+    for service in modems:
+        service.setServiceParent(top)
     if control is not None:
         # After the modems (it reads them) and before the timeline (it lists its faults).
-        ControlService(top, control, reactor=reactor, token=control_token).setServiceParent(top)
+        ControlService(top, control, reactor=reactor, token=control_token, events=events,
+                       recording=recording, network_events=network_events
+                       ).setServiceParent(top)
     if scenario.timeline:
         # Last: its clock starts once every modem is powered on and its ports are open.
         modems = {modem.name: modem for modem in top.modems}

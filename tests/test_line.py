@@ -129,3 +129,30 @@ def test_bytes_written_before_the_host_goes_or_the_power_fails_still_reach_it():
     channel.receive(b"AT+CFUN=0\r")
     assert host.log[0] == ("now", b"\r\nOK\r\n")
     assert [kind for kind, _ in host.log[1:]] == ["signals"]
+
+
+def test_a_paused_channel_holds_both_directions_and_resume_delivers_them_in_order():
+    from simulator.line import HELD_LIMIT
+
+    channel, host, device = wired()
+    taps = []
+    channel.add_tap(lambda direction, data: taps.append((direction, data)))
+    channel.pause()
+    assert channel.paused
+    channel.receive(b"AT\r")
+    channel.write(b"\r\n+CREG: 0\r\n")
+    channel.receive(b"ATI\r")
+    assert (device.data, host.received, taps) == (b"", b"", [])
+    channel.resume()
+    assert not channel.paused
+    assert device.data == b"AT\rATI\r"
+    assert host.received == b"\r\n+CREG: 0\r\n"
+    assert taps == [("rx", b"AT\r"), ("tx", b"\r\n+CREG: 0\r\n"), ("rx", b"ATI\r")]
+    # Beyond the limit, bytes are lost and counted, as a UART's buffer overflows.
+    channel.pause()
+    channel.receive(b"x" * HELD_LIMIT)
+    channel.receive(b"lost")
+    channel.write(b"gone")
+    assert (channel.dropped_rx, channel.dropped_tx) == (4, 4)
+    channel.resume()
+    assert len(device.data) == len(b"AT\rATI\r") + HELD_LIMIT

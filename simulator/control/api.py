@@ -15,7 +15,7 @@ from twisted.internet import defer
 from twisted.web import server
 from twisted.web.resource import Resource
 
-from simulator.control import openapi, state
+from simulator.control import lab, openapi, state, world
 from simulator.control.events import QUEUE_LIMIT, EventFilter, EventLog
 from simulator.control.faults import FaultBook, StartFailed
 from simulator.control.metrics import CONTENT_TYPE, Metrics
@@ -29,6 +29,7 @@ from simulator.control.requests import (
     selector_patterns,
 )
 from simulator.control.stream import EventStream
+from simulator.faults import REGISTRY
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
 from simulator.network.messagefile import DEFAULT_SENDER, MessageFile, MessageFileError
@@ -40,13 +41,24 @@ MAX_BODY = 1 << 20
 
 JSON_TYPE = b"application/json"
 
+#: The fault kinds each injection route starts, the first one this atsim has.
+INJECTIONS = {
+    "call": ("incoming_call",),
+    "signal": ("signal",),
+}
+#: ``POST /modems/{name}/registration`` states.
+REGISTRATION_STATES = ("searching", "denied", "roaming", "registered")
+#: The faults ``{"state": "registered"}`` ends.
+OFF_NETWORK_KINDS = ("deregister", "roaming")
+
 
 class ControlApi(Resource):
     isLeaf = True
 
     def __init__(self, modems: Mapping[str, Modem], book: FaultBook, events: EventLog,
                  metrics: Metrics, token: str | None = None,
-                 queue_limit: int = QUEUE_LIMIT) -> None:
+                 queue_limit: int = QUEUE_LIMIT, simulator=None,
+                 network_events=None) -> None:
         super().__init__()
         self.modems = dict(modems)
         self.book = book
@@ -54,6 +66,10 @@ class ControlApi(Resource):
         self.metrics = metrics
         self.token = token
         self.queue_limit = queue_limit
+        #: The ``SimulatorService`` (its network and timeline), None in tests without one.
+        self.simulator = simulator
+        #: The run's ``NetworkEvents`` (the modems' open connections), if any.
+        self.network_events = network_events
         #: The event streams open now.
         self.streams: set[EventStream] = set()
         self._routes = {
@@ -61,6 +77,14 @@ class ControlApi(Resource):
             ("modems", None): {"GET": self.show_modem},
             ("modems", None, "urc"): {"POST": self.inject_urc},
             ("modems", None, "sms"): {"POST": self.deliver_sms},
+            ("modems", None, "call"): {"POST": self.inject_call},
+            ("modems", None, "signal"): {"POST": self.inject_signal},
+            ("modems", None, "registration"): {"POST": self.inject_registration},
+            ("modems", None, "pause"): {"POST": self.pause},
+            ("modems", None, "resume"): {"POST": self.resume},
+            ("network",): {"GET": self.show_network},
+            ("timeline",): {"GET": self.show_timeline},
+            ("lab",): {"GET": self.show_lab},
             ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
             ("faults", None): {"GET": self.show_fault, "DELETE": self.remove_fault},
             ("events",): {"GET": self.stream_events},
@@ -124,7 +148,9 @@ class ControlApi(Resource):
     def show_modem(self, request, name: str):
         modem = self._modem(name)
         faults = [r.to_json() for r in self.book.running(modem.name)]
-        return _answer(request, state.details(modem, faults))
+        sockets = (self.network_events.connections.get(modem.name, [])
+                   if self.network_events is not None else None)
+        return _answer(request, state.details(modem, faults, sockets))
 
     def inject_urc(self, request, name: str):
         modem = self._modem(name)
@@ -147,6 +173,102 @@ class ControlApi(Resource):
         except MessageFileError as error:
             raise Refused(str(error), 400) from None
         return _answer(request, {"modem": modem.name, "parts": parts}, 201)
+
+    # -- injections through fault kinds -------------------------------------------------------
+
+    def inject_call(self, request, name: str):
+        return self._inject(request, name, INJECTIONS["call"])
+
+    def inject_signal(self, request, name: str):
+        return self._inject(request, name, INJECTIONS["signal"])
+
+    def inject_registration(self, request, name: str):
+        modem = self._modem(name)
+        body = read_json(_body(request))
+        if not isinstance(body, dict) or not isinstance(body.get("state"), str):
+            raise Refused('expected a JSON object like {"state": "searching", "for": "20s"}; '
+                          f"states: {', '.join(REGISTRATION_STATES)}")
+        state = body.pop("state")
+        if state not in REGISTRATION_STATES:
+            raise Refused(f"state: {state!r} is not one of {', '.join(REGISTRATION_STATES)}")
+        if state == "registered":
+            if body:
+                raise Refused("registered: takes no other key (it ends the faults that keep "
+                              "the modem off the network)")
+            ended = [self.book.remove(r.id).to_json() for r in self.book.running(modem.name)
+                     if r.active.fault.kind in OFF_NETWORK_KINDS]
+            return _answer(request, {"ids": [f["id"] for f in ended], "faults": ended})
+        if state == "roaming":
+            return self._start(request, modem.name, "roaming", body)
+        return self._start(request, modem.name, "deregister", {"stat": state, **body})
+
+    def _inject(self, request, name: str, kinds: tuple[str, ...]):
+        modem = self._modem(name)
+        body = read_json(_body(request))
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise Refused("expected a JSON object: the fault's arguments, and \"for\"")
+        kind = next((k for k in kinds if k in REGISTRY), None)
+        if kind is None:
+            raise Refused(f"this atsim cannot inject that: it has no {' or '.join(kinds)} "
+                          "fault (see GET /openapi.json and docs/faults.md)", 501)
+        return self._start(request, modem.name, kind, body)
+
+    def _start(self, request, name: str, kind: str, body: dict):
+        if kind not in REGISTRY:
+            raise Refused(f"this atsim has no {kind} fault", 501)
+        arguments = {k: v for k, v in body.items() if k != "for"}
+        document = {"modems": name, "fault": {kind: arguments} if arguments else kind}
+        if "for" in body:
+            document["for"] = body["for"]
+        fault_request = read_fault_request(document, list(self.modems))
+        try:
+            records = self.book.apply(fault_request)
+        except StartFailed as error:
+            raise Refused(str(error), 409) from None
+        return _answer(request, {"ids": [r.id for r in records],
+                                 "faults": [r.to_json() for r in records]}, 201)
+
+    # -- pause ---------------------------------------------------------------------------------
+
+    def pause(self, request, name: str):
+        modem = self._modem(name)
+        for channel in state.host_channels(modem):
+            channel.pause()
+        modem.notify("paused")
+        return _answer(request, {"name": modem.name, "paused": True})
+
+    def resume(self, request, name: str):
+        modem = self._modem(name)
+        was = state.paused(modem)
+        for channel in state.host_channels(modem):
+            channel.resume()
+        if was:
+            modem.notify("resumed")
+        return _answer(request, {"name": modem.name, "paused": False})
+
+    # -- the world -----------------------------------------------------------------------------
+
+    def show_network(self, request):
+        if self.simulator is None:
+            raise Refused("no simulated network in this run", 404)
+        return _answer(request, world.network(self.simulator))
+
+    def show_timeline(self, request):
+        player = None
+        if self.simulator is not None:
+            try:
+                player = self.simulator.getServiceNamed("timeline")
+            except KeyError:
+                player = None
+        return _answer(request, world.timeline(player, self.book.now()))
+
+    def show_lab(self, request):
+        request.setHeader(b"content-type", b"text/html; charset=utf-8")
+        request.setHeader(b"cache-control", b"no-cache")
+        modems = [state.summary(modem) for modem in self.modems.values()]
+        return lab.page(modems, read_only=_query(request, "view") == "read-only")
 
     def _modem(self, name: str) -> Modem:
         try:

@@ -10,6 +10,13 @@
     atsim sms lab-3 'hello' --from +3370   a short message from the network
     atsim events --follow lab-3 --kind command,result
     atsim metrics
+    atsim registration lab-3 denied --for 20s   searching, denied, roaming, registered
+    atsim call lab-3 from=+33612345678         an incoming call (where atsim has the fault)
+    atsim signal lab-3 rssi=5 --for 1m         a signal change (likewise)
+    atsim sms lab-3 from=+336... text=hello    an SMS (likewise)
+    atsim pause lab-3 / atsim resume lab-3      the modem stops answering, then continues
+    atsim network                              operators, hosts, links
+    atsim timeline                             the timeline's entries and next firings
 
 The endpoint is ``--control URL``, else ``$ATSIM_CONTROL``, else http://127.0.0.1:8474; a
 token is read from ``--token-file FILE`` or ``$ATSIM_CONTROL_TOKEN``.  ``--json`` prints what
@@ -41,6 +48,7 @@ EXIT = {
     "not found": 4,     # no such modem or fault
     "unauthorised": 5,  # the endpoint needs a token (or another one)
     "server error": 6,  # the simulator failed to answer (see its log)
+    "not available": 7,  # this atsim cannot do that (no fault kind for the injection)
 }
 
 
@@ -82,7 +90,7 @@ def _refusal(error: urllib.error.HTTPError) -> Failed:
         message = json.loads(error.read())["error"]
     except (ValueError, KeyError, TypeError):
         message = error.reason
-    status = {401: "unauthorised", 404: "not found"}.get(error.code)
+    status = {401: "unauthorised", 404: "not found", 501: "not available"}.get(error.code)
     if status is None:
         status = "server error" if error.code >= 500 else "refused"
     return Failed(f"{error.code}: {message}", status)
@@ -96,7 +104,8 @@ def cmd_ls(api: Api, args) -> Any:
     answer = api.call("GET", "/modems" + query)
     if args.json:
         return answer
-    rows = [(m["name"], m["dialect"], "on" if m["powered"] else "off",
+    rows = [(m["name"], m["dialect"],
+             "paused" if m.get("paused") else "on" if m["powered"] else "off",
              "registered" if m["registered"] else "not registered",
              f"{m['hosts_attached']} host(s)") for m in answer["modems"]]
     return _table(rows)
@@ -138,6 +147,64 @@ def cmd_sms(api: Api, args) -> Any:
                                                              "from": args.sender}
     answer = api.call("POST", f"/modems/{urllib.parse.quote(args.name, safe='')}/sms", body)
     return answer if args.json else f"{answer['modem']}\t{answer['parts']} part(s)"
+
+
+def cmd_registration(api: Api, args) -> Any:
+    body: dict[str, Any] = {"state": args.state}
+    if args.duration is not None:
+        body["for"] = args.duration
+    answer = api.call("POST", _modem_path(args.name, "registration"), body)
+    if args.json:
+        return answer
+    return "\n".join(_started(f) if f["active"] or args.state != "registered"
+                     else f"{f['id']}\t{f['modem']}\t{f['text']}\tended"
+                     for f in answer["faults"])
+
+
+def cmd_inject(api: Api, args) -> Any:
+    body = fault_value(args.command, args.args)
+    body = body[args.command] if isinstance(body, dict) else {}
+    if not isinstance(body, dict):
+        raise Failed(f"{args.command}: arguments are written name=value", "usage")
+    if args.duration is not None:
+        body["for"] = args.duration
+    answer = api.call("POST", _modem_path(args.name, args.command), body)
+    return answer if args.json else "\n".join(_started(f) for f in answer["faults"])
+
+
+def cmd_pause(api: Api, args) -> Any:
+    answer = api.call("POST", _modem_path(args.name, args.command), {})
+    if args.json:
+        return answer
+    return f"{answer['name']}\t{'paused' if answer['paused'] else 'running'}"
+
+
+def cmd_network(api: Api, args) -> Any:
+    answer = api.call("GET", "/network")
+    if args.json:
+        return answer
+    lines = ["operators:"] + [f"  {o['numeric']}  {o['name']}  {o['tech']}"
+                              for o in answer["operators"]]
+    lines += ["hosts:"] + [f"  {h['name']}  {h['address']}" for h in answer["hosts"]]
+    lines += ["links:"] + [
+        f"  {link['modem']}  {link['link']}  {'up' if link['up'] else 'DOWN'}  "
+        + " ".join(b["address"] for b in link["bearers"]) for link in answer["links"]]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def cmd_timeline(api: Api, args) -> Any:
+    answer = api.call("GET", "/timeline")
+    if args.json:
+        return answer
+    lines = [f"{e['index']}\t{e['fault']}\t{','.join(e['modems'])}\t{e['trigger']['kind']}"
+             for e in answer["entries"]]
+    lines += [f"in {n['in']:.1f}s\t{n['edge']}\t{n['modem']}\ttimeline[{n['entry']}]"
+              for n in answer["next"]]
+    return "\n".join(lines)
+
+
+def _modem_path(name: str, what: str) -> str:
+    return f"/modems/{urllib.parse.quote(name, safe='')}/{what}"
 
 
 def fault_value(name: str, words: Sequence[str]) -> Any:
@@ -295,6 +362,36 @@ def parser() -> argparse.ArgumentParser:
 
     metrics = command(commands, "metrics", help="the counters, in Prometheus text")
     metrics.set_defaults(run=cmd_metrics)
+
+    registration = command(commands, "registration",
+                           help="take a modem off the network, or put it back")
+    registration.add_argument("name", metavar="MODEM")
+    registration.add_argument("state", choices=("searching", "denied", "roaming",
+                                                "registered"))
+    registration.add_argument("--for", dest="duration", metavar="DURATION",
+                              help="end it after this long; default: until 'registered'")
+    registration.set_defaults(run=cmd_registration)
+
+    for name, what in (("call", "an incoming call (from=NUMBER)"),
+                       ("signal", "a signal change (rssi=N ber=N)")):
+        inject = command(commands, name, help=what)
+        inject.add_argument("name", metavar="MODEM")
+        inject.add_argument("args", nargs="*", metavar="ARG", help="name=value")
+        inject.add_argument("--for", dest="duration", metavar="DURATION",
+                            help="end it after this long (where it lasts)")
+        inject.set_defaults(run=cmd_inject)
+
+    for name, what in (("pause", "the modem stops answering its hosts (bytes wait)"),
+                       ("resume", "a paused modem continues")):
+        pause = command(commands, name, help=what)
+        pause.add_argument("name", metavar="MODEM")
+        pause.set_defaults(run=cmd_pause)
+
+    network = command(commands, "network", help="operators, hosts and each modem's link")
+    network.set_defaults(run=cmd_network)
+
+    timeline = command(commands, "timeline", help="the timeline's entries and next firings")
+    timeline.set_defaults(run=cmd_timeline)
     return top
 
 

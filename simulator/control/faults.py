@@ -130,6 +130,9 @@ class FaultBook:
         return [r for r in self._records.values()
                 if modem is None or r.active.target.modem.name == modem]
 
+    def now(self) -> float:
+        return self._clock.seconds()
+
     def modem_names(self) -> Sequence[str]:
         return list(self._modems)
 

@@ -1,15 +1,31 @@
-"""What ``GET /metrics`` counts and how it is written: the Prometheus text exposition format
-(version 0.0.4), names prefixed ``atsim_``.
+"""What ``GET /metrics`` counts, written by ``prometheus_client`` in the Prometheus text
+exposition format (version 0.0.4), every name prefixed ``atsim_``.
 
-Counts are kept per modem as plain integers by a modem observer and a tap on each port's
-channel; labels are only the modem, the port direction and the fault kind, so their number
-grows with the modems and nothing else.
+The modems pay little for being counted: a modem observer and a tap on each host-facing
+channel add to plain integers, and the families are built from them only when somebody
+scrapes (a custom collector), the command latency histogram too (a count per bucket).
+
+Labels are bounded so that 10,000 modems stay cheap: per-modem series are few (a handful of
+families with the label ``modem`` only); everything broken down by command, result or URC is
+*not* per modem but per dialect, and each of those labels keeps at most ``LABEL_LIMIT``
+distinct values (a host typing random commands cannot grow the scrape without bound: the rest
+is counted as ``other``).
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-from collections.abc import Iterable, Sequence
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
 
 from simulator.control.events import EventLog
 from simulator.faults import Injector
@@ -17,7 +33,66 @@ from simulator.modem.modem import Modem
 from simulator.modem.network import NetworkService
 from simulator.modem.registration import Domain
 
+#: What generate_latest writes (the classic text format).
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+#: Distinct values one label (command, result, URC) keeps per dialect before ``other``.
+LABEL_LIMIT = 200
+OTHER = "other"
+#: Lines whose label is remembered (forgotten all at once when full).
+NAME_CACHE = 4096
+
+#: Seconds from a command line's last byte to its final result code.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                   10.0, 30.0, 60.0, 180.0)
+
+# The first command of a line: AT+CREG?, AT#SGACT=1, ATD*99#, AT&W, ATS0=1, ATE0.
+_COMMAND = re.compile(r"^AT\s*([+#%$*^!@][A-Z0-9]+|&[A-Z]|S\d+|[A-Z])", re.IGNORECASE)
+# A result or URC's name: "+CME ERROR: 3" -> "+CME ERROR", "CONNECT 9600" -> "CONNECT".
+_NAME = re.compile(r"^([+#%$^!@]?[A-Z][A-Z0-9_ ]*?)(?:[:=]|\s+\d|$)", re.IGNORECASE)
+
+
+def command_name(line: str) -> str:
+    """``AT+CGDCONT=1,"IP"`` -> ``+CGDCONT``; ``AT`` alone -> ``AT``."""
+    match = _COMMAND.match(line.strip())
+    if match is None:
+        return "AT" if line.strip().upper() == "AT" else OTHER
+    return match[1].upper()
+
+
+def result_name(text: str) -> str:
+    """``+CME ERROR: 10`` -> ``+CME ERROR``; ``CONNECT 9600`` -> ``CONNECT``; ``4`` -> ``4``."""
+    text = text.strip()
+    if text.isdigit():
+        return text
+    match = _NAME.match(text)
+    return match[1].strip().upper() if match else OTHER
+
+
+def port_kind(port: str | None) -> str:
+    """The kind of the AT channel a port label names: pty, tcp, rfc2217, serial or cmux."""
+    if port is None:
+        return "none"
+    if "/dlc" in port:
+        return "cmux"
+    return port.split(" ", 1)[0]
+
+
+class BoundedLabels:
+    """A label's values, at most ``limit`` distinct ones per key; later ones are ``other``."""
+
+    def __init__(self, limit: int = LABEL_LIMIT) -> None:
+        self.limit = limit
+        self._seen: dict[str, set[str]] = {}
+
+    def __call__(self, key: str, value: str) -> str:
+        seen = self._seen.setdefault(key, set())
+        if value in seen:
+            return value
+        if len(seen) >= self.limit:
+            return OTHER
+        seen.add(value)
+        return value
 
 
 @dataclasses.dataclass
@@ -34,44 +109,104 @@ class ModemCounts:
 class Metrics:
     """Counts what the modems do, from the moment ``watch`` is called."""
 
-    def __init__(self, modems: Sequence[Modem], injector: Injector, events: EventLog) -> None:
+    def __init__(self, modems: Sequence[Modem], injector: Injector, events: EventLog,
+                 clock=None, sockets=None) -> None:
         self._modems = list(modems)
         self._injector = injector
         self._events = events
+        self._clock = clock
+        #: The ``NetworkEvents`` of the run (its socket counts), if any.
+        self._sockets = sockets
         self.counts = {modem.name: ModemCounts() for modem in self._modems}
+        #: (dialect, command) -> count, and the same for errors, results and URCs.
+        self.commands: Counter[tuple[str, str]] = Counter()
+        self.command_errors: Counter[tuple[str, str]] = Counter()
+        self.results: Counter[tuple[str, str]] = Counter()
+        self.urcs: Counter[tuple[str, str]] = Counter()
+        #: (dialect, port kind, direction) -> bytes.
+        self.port_bytes: Counter[tuple[str, str, str]] = Counter()
+        #: Other counters a part of the control plane keeps (``name -> value``), such as the
+        #: event file's lines; shown as ``atsim_<name>_total``.
+        self.extra: dict[str, tuple[str, Callable[[], float]]] = {}
+        self._labels = BoundedLabels()
+        # (modem, port) -> (time the command line came, its command's name)
+        self._pending: dict[tuple[str, str | None], tuple[float, str]] = {}
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(_Collector(self))
+        #: dialect -> its command latencies (a histogram kept as plain numbers).
+        self._latency: dict[str, _Latency] = {}
+        self._names: dict[tuple[str, str, str], str] = {}
 
     def watch(self) -> None:
         for modem in self._modems:
             modem.observers.append(self._observe)
             counts = self.counts[modem.name]
             for interpreter in modem.interpreters:  # the host-facing ports, not CMUX DLCs
-                interpreter.channel.add_tap(_byte_counter(counts))
+                tap = _byte_counter(self, counts, modem.dialect.name,
+                                    port_kind(interpreter.port))
+                interpreter.channel.add_tap(tap)
 
     def unwatch(self) -> None:
         for modem in self._modems:
             if self._observe in modem.observers:
                 modem.observers.remove(self._observe)
 
+    def add_counter(self, name: str, help_text: str, read) -> None:
+        """Show ``read()`` as the counter ``atsim_<name>_total``."""
+        self.extra[name] = (help_text, read)
+
     def _observe(self, modem: Modem, kind: str, port, fields: dict) -> None:
-        counts = self.counts[modem.name]
         if kind == "command":
-            counts.commands += 1
+            self.counts[modem.name].commands += 1
+            dialect = modem.dialect.name
+            name = self._name("command", dialect, fields.get("line", ""), command_name)
+            self.commands[dialect, name] += 1
+            if self._clock is not None:
+                self._pending[modem.name, port] = (self._clock.seconds(), name)
         elif kind == "result":
+            dialect = modem.dialect.name
+            self.results[dialect, self._name("result", dialect, fields.get("text", ""),
+                                             result_name)] += 1
+            pending = self._pending.pop((modem.name, port), None)
             if fields.get("error"):
-                counts.errors += 1
+                self.counts[modem.name].errors += 1
+                self.command_errors[dialect, pending[1] if pending else OTHER] += 1
+            if pending is not None:
+                latency = self._latency.get(dialect)
+                if latency is None:
+                    latency = self._latency[dialect] = _Latency()
+                latency.observe(max(0.0, self._clock.seconds() - pending[0]))
         elif kind == "urc":
-            counts.urcs += 1
+            self.counts[modem.name].urcs += 1
+            dialect = modem.dialect.name
+            for line in fields.get("lines", ()):
+                self.urcs[dialect, self._name("urc", dialect, line, result_name)] += 1
         elif kind == "fault":
             if fields.get("edge") == "start":
-                counts.faults_started += 1
+                self.counts[modem.name].faults_started += 1
             else:
-                counts.faults_ended += 1
+                self.counts[modem.name].faults_ended += 1
+
+    def _name(self, family: str, dialect: str, text: str, namer) -> str:
+        """The bounded label of ``text`` (a command line, a result, a URC), remembered: a
+        fleet sends the same few lines over and over."""
+        key = (family, dialect, text)
+        name = self._names.get(key)
+        if name is None:
+            if len(self._names) >= NAME_CACHE:
+                self._names.clear()
+            name = self._names[key] = self._labels(f"{family}:{dialect}", namer(text))
+        return name
 
     def render(self) -> str:
         """The exposition text."""
-        out: list[str] = []
+        return generate_latest(self.registry).decode("utf-8")
+
+    # -- the families, built at scrape time ---------------------------------------------------
+
+    def families(self) -> Iterator:
         per_modem = [
-            ("commands", "AT commands received", "commands"),
+            ("commands", "AT command lines received", "commands"),
             ("command_errors", "final results that were errors (ERROR, +CME ERROR ...)",
              "errors"),
             ("urcs", "unsolicited result codes shown", "urcs"),
@@ -79,63 +214,156 @@ class Metrics:
             ("faults_ended", "faults ended on the modem", "faults_ended"),
         ]
         for name, help_text, attribute in per_modem:
-            _family(out, f"atsim_modem_{name}_total", "counter", help_text,
-                    ((f'modem="{_label(m)}"', getattr(c, attribute))
-                     for m, c in self.counts.items()))
-        _family(out, "atsim_modem_port_bytes_total", "counter",
-                "bytes through the modem's ports (rx: from the host, tx: to the host)",
-                [sample for m, c in self.counts.items()
-                 for sample in ((f'modem="{_label(m)}",direction="rx"', c.bytes_rx),
-                                (f'modem="{_label(m)}",direction="tx"', c.bytes_tx))])
-        _family(out, "atsim_modem_powered", "gauge", "1 while the modem has power",
-                ((f'modem="{_label(m.name)}"', int(m.powered)) for m in self._modems))
-        _family(out, "atsim_modem_registered", "gauge",
-                "1 while the modem is registered on the network (+CREG)",
-                ((f'modem="{_label(m.name)}"', int(_registered(m))) for m in self._modems))
-        _family(out, "atsim_modem_hosts_attached", "gauge",
-                "ports of the modem a host has open",
-                ((f'modem="{_label(m.name)}"',
-                  sum(i.channel.host_attached for i in m.interpreters)) for m in self._modems))
+            family = CounterMetricFamily(f"atsim_modem_{name}", help_text, labels=["modem"])
+            for modem, counts in self.counts.items():
+                family.add_metric([modem], getattr(counts, attribute))
+            yield family
+        family = CounterMetricFamily(
+            "atsim_modem_port_bytes", "bytes through the modem's host-facing ports (rx: "
+            "from the host, tx: to the host)", labels=["modem", "direction"])
+        for modem, counts in self.counts.items():
+            family.add_metric([modem, "rx"], counts.bytes_rx)
+            family.add_metric([modem, "tx"], counts.bytes_tx)
+        yield family
+        yield _gauge("atsim_modem_powered", "1 while the modem has power", ["modem"],
+                     (([m.name], int(m.powered)) for m in self._modems))
+        yield _gauge("atsim_modem_registered",
+                     "1 while the modem is registered on the network (+CREG)", ["modem"],
+                     (([m.name], int(_registration(m) in ("home", "roaming")))
+                      for m in self._modems))
+        yield _gauge("atsim_modem_hosts_attached", "ports of the modem a host has open",
+                     ["modem"],
+                     (([m.name], sum(i.channel.host_attached for i in m.interpreters))
+                      for m in self._modems))
+        # -- by dialect ---------------------------------------------------------------------
+        latency = HistogramMetricFamily(
+            "atsim_command_latency_seconds",
+            "time from a command line's end to its final result code", labels=["dialect"])
+        for dialect, kept in sorted(self._latency.items()):
+            latency.add_metric([dialect], kept.buckets(), kept.sum)
+        yield latency
+        states: Counter[tuple[str, str]] = Counter()
+        for modem in self._modems:
+            state = _registration(modem) if modem.powered else "off"
+            states[modem.dialect.name, state] += 1
+        yield _gauge("atsim_modems_by_state", "modems by dialect and registration state "
+                     "(home, roaming, searching, denied, not_searching, unknown, off)",
+                     ["dialect", "state"], (([d, s], n) for (d, s), n in sorted(states.items())))
+        yield _counter("atsim_commands", "AT command lines, by dialect and first command",
+                       ["dialect", "command"], self.commands)
+        yield _counter("atsim_command_errors", "command lines answered with an error, by "
+                       "dialect and first command", ["dialect", "command"], self.command_errors)
+        yield _counter("atsim_results", "final result codes, by dialect and result",
+                       ["dialect", "result"], self.results)
+        yield _counter("atsim_urcs", "unsolicited lines, by dialect and name",
+                       ["dialect", "urc"], self.urcs)
+        yield _counter("atsim_port_bytes", "bytes through host-facing ports, by dialect, "
+                       "port kind and direction (rx: from the host)",
+                       ["dialect", "port_kind", "direction"], self.port_bytes)
+        dropped = Counter()
+        urcs_dropped = Counter()
+        for modem in self._modems:
+            for interpreter in modem.interpreters:
+                dropped[modem.dialect.name, "rx"] += interpreter.channel.dropped_rx
+                dropped[modem.dialect.name, "tx"] += interpreter.channel.dropped_tx
+                urcs_dropped[modem.dialect.name,] += interpreter.urcs_dropped
+        yield _counter("atsim_port_bytes_dropped", "bytes lost on ports (no host attached, "
+                       "no power), by dialect and direction", ["dialect", "direction"],
+                       dropped)
+        yield _counter("atsim_urcs_dropped", "unsolicited lines a busy channel could not "
+                       "queue, by dialect", ["dialect"], urcs_dropped)
+        if self._sockets is not None:
+            yield _counter("atsim_sockets_opened", "TCP connections of the modems' sockets "
+                           "opened, by dialect", ["dialect"],
+                           {(d,): n for d, n in self._sockets.sockets_opened.items()})
+            yield _gauge("atsim_sockets_open", "TCP connections of the modems open now, by "
+                         "dialect", ["dialect"],
+                         (([d], n) for d, n in sorted(self._sockets.sockets_open.items())))
+            yield _counter("atsim_socket_bytes", "bytes of the modems' TCP connections, by "
+                           "dialect and direction (up: sent by the modem)",
+                           ["dialect", "direction"], self._sockets.socket_bytes)
+        # -- faults -------------------------------------------------------------------------
         kinds = sorted({kind for kind, _ in self._injector.counts})
-        for edge in ("start", "end"):
-            word = "started" if edge == "start" else "ended"
-            _family(out, f"atsim_faults_{word}_total", "counter", f"faults {word}, by kind",
-                    ((f'kind="{_label(k)}"', self._injector.counts[k, edge]) for k in kinds))
-        _family(out, "atsim_modems", "gauge", "modems of the run", [("", len(self._modems))])
-        _family(out, "atsim_events_published_total", "counter",
-                "events built for event-stream subscribers", [("", self._events.published)])
-        _family(out, "atsim_events_dropped_total", "counter",
-                "events a slow subscriber lost (its queue was full)",
-                [("", self._events.dropped)])
-        _family(out, "atsim_event_subscribers", "gauge", "event streams open now",
-                [("", self._events.subscribers)])
-        return "".join(out)
+        for edge, word in (("start", "started"), ("end", "ended")):
+            yield _counter(f"atsim_faults_{word}", f"faults {word}, by kind", ["kind"],
+                           {(k,): self._injector.counts[k, edge] for k in kinds})
+        yield _gauge("atsim_faults_active", "faults running now, by kind", ["kind"],
+                     (([k], max(0, self._injector.counts[k, "start"]
+                                - self._injector.counts[k, "end"])) for k in kinds))
+        # -- the run and the control plane ----------------------------------------------------
+        yield _gauge("atsim_modems", "modems of the run", [], [([], len(self._modems))])
+        yield _counter("atsim_events_published", "events built for the event stream's "
+                       "subscribers and the event file", [], {(): self._events.published})
+        yield _counter("atsim_events_dropped", "events a slow subscriber lost (its queue "
+                       "was full)", [], {(): self._events.dropped})
+        yield _gauge("atsim_event_subscribers", "event streams open now (and the event "
+                     "file)", [], [([], self._events.subscribers)])
+        for name, (help_text, read) in sorted(self.extra.items()):
+            yield _counter(f"atsim_{name}", help_text, [], {(): read()})
 
 
-def _byte_counter(counts: ModemCounts):
+class _Latency:
+    """One dialect's latency histogram: a count per bucket and the sum, as plain numbers
+    (``observe`` is a bisect and two additions)."""
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(LATENCY_BUCKETS) + 1)
+        self.sum = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.sum += seconds
+
+    def buckets(self) -> list[tuple[str, int]]:
+        """Cumulative ``(le, count)`` pairs, ``+Inf`` last."""
+        shown, total = [], 0
+        for bound, count in zip((*map(str, LATENCY_BUCKETS), "+Inf"), self.counts,
+                                strict=True):
+            total += count
+            shown.append((bound, total))
+        return shown
+
+
+class _Collector:
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def collect(self):
+        yield from self.metrics.families()
+
+
+def _counter(name: str, help_text: str, labels: list[str], values) -> CounterMetricFamily:
+    family = CounterMetricFamily(name, help_text, labels=labels)
+    for key, value in sorted(values.items()):
+        family.add_metric(list(key), value)
+    return family
+
+
+def _gauge(name: str, help_text: str, labels: list[str], samples) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, help_text, labels=labels)
+    for key, value in samples:
+        family.add_metric(list(key), value)
+    return family
+
+
+def _byte_counter(metrics: Metrics, counts: ModemCounts, dialect: str, kind: str):
+    rx_key, tx_key = (dialect, kind, "rx"), (dialect, kind, "tx")
+    port_bytes = metrics.port_bytes
+
     def tap(direction: str, data: bytes) -> None:
         if direction == "rx":
             counts.bytes_rx += len(data)
+            port_bytes[rx_key] += len(data)
         else:
             counts.bytes_tx += len(data)
+            port_bytes[tx_key] += len(data)
 
     return tap
 
 
-def _registered(modem: Modem) -> bool:
+def _registration(modem: Modem) -> str:
     try:
         network = modem.service(NetworkService)
     except LookupError:
-        return False
-    return network.report(Domain.CS).registered
-
-
-def _family(out: list[str], name: str, kind: str, help_text: str,
-            samples: Iterable[tuple[str, int | float]]) -> None:
-    out.append(f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n")
-    for labels, value in samples:
-        out.append(f"{name}{{{labels}}} {value}\n" if labels else f"{name} {value}\n")
-
-
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return "unknown"
+    return network.report(Domain.CS).stat.name.lower()

@@ -13,15 +13,35 @@ def _json(schema_ref: str, description: str) -> dict[str, Any]:
 
 
 _ERROR = _json("Error", "refused: the message says why")
+_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _body(schema_ref: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+def _injection(summary: str, arguments: str) -> dict[str, Any]:
+    return {"post": {
+        "summary": summary + "; 501 when this atsim has no such fault",
+        "parameters": [_NAME],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "description": arguments + "; and for: a duration where the "
+                                                         "fault lasts"}}}},
+        "responses": {"201": _json("Applied", "started"), "400": _ERROR, "404": _ERROR,
+                      "409": _ERROR, "501": _ERROR},
+    }}
+
 
 DESCRIPTION: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
         "title": "atsim control API",
         "version": "1",
-        "description": "See and steer a running atsim: its modems, faults, events and "
-                       "metrics. With --control-token, every request needs "
-                       "'Authorization: Bearer <token>'.",
+        "description": "See and steer a running atsim: its modems, faults, injections, "
+                       "events and metrics, the network and the timeline, and a lab page. "
+                       "With --control-token, every request needs 'Authorization: Bearer "
+                       "<token>'.",
     },
     "paths": {
         "/modems": {"get": {
@@ -58,6 +78,52 @@ DESCRIPTION: dict[str, Any] = {
             "responses": {"201": _json("SmsDelivered", "handed to the modem, or held by the "
                                                       "centre until it can store it"),
                           "400": _ERROR, "404": _ERROR, "409": _ERROR, "413": _ERROR},
+        }},
+        "/modems/{name}/registration": {"post": {
+            "summary": "Take the modem off the network (searching, denied; roaming where "
+                       "this atsim has the fault) or put it back (registered: ends those "
+                       "faults)",
+            "parameters": [_NAME],
+            "requestBody": _body("RegistrationRequest"),
+            "responses": {"201": _json("Applied", "the fault started"),
+                          "200": _json("Applied", "registered: the faults ended"),
+                          "400": _ERROR, "404": _ERROR, "409": _ERROR, "501": _ERROR},
+        }},
+        "/modems/{name}/call": _injection("An incoming call (the incoming_call fault)",
+                                          "its arguments, such as from: the caller's number"),
+        "/modems/{name}/signal": _injection("A signal change (the signal fault)",
+                                            "its arguments, such as rssi and ber"),
+        "/modems/{name}/pause": {"post": {
+            "summary": "The modem stops answering: its ports hold the bytes of both "
+                       "directions (up to 1 MiB) until resumed",
+            "parameters": [_NAME],
+            "responses": {"200": _json("Paused", "paused"), "404": _ERROR},
+        }},
+        "/modems/{name}/resume": {"post": {
+            "summary": "A paused modem continues: what waited is delivered, in order",
+            "parameters": [_NAME],
+            "responses": {"200": _json("Paused", "running"), "404": _ERROR},
+        }},
+        "/network": {"get": {
+            "summary": "The simulated network: operators, lab hosts, numbers, and each "
+                       "modem's link (its figures, up or down) and bearers",
+            "responses": {"200": {"description": "the network",
+                                  "content": {"application/json": {}}}, "404": _ERROR},
+        }},
+        "/timeline": {"get": {
+            "summary": "The scenario's timeline: its entries and the next actions due",
+            "responses": {"200": {"description": "entries; next: at (seconds since "
+                                                 "start-up), in (seconds from now), edge, "
+                                                 "entry, modem",
+                                  "content": {"application/json": {}}}},
+        }},
+        "/lab": {"get": {
+            "summary": "The lab page (HTML): the modems live, a live transcript of one, "
+                       "buttons for the common faults; ?view=read-only without buttons",
+            "parameters": [{"name": "view", "in": "query", "required": False,
+                            "schema": {"type": "string", "enum": ["read-only"]}}],
+            "responses": {"200": {"description": "the page",
+                                  "content": {"text/html": {}}}},
         }},
         "/faults": {
             "get": {
@@ -121,7 +187,11 @@ DESCRIPTION: dict[str, Any] = {
         "ModemSummary": {"type": "object", "properties": {
             "name": {"type": "string"}, "dialect": {"type": "string"},
             "powered": {"type": "boolean"}, "registered": {"type": "boolean"},
-            "hosts_attached": {"type": "integer"}}},
+            "registration": {"type": "string", "nullable": True,
+                             "description": "+CREG state: home, roaming, searching ..."},
+            "rssi": {"type": "integer", "nullable": True},
+            "bearers": {"type": "array", "items": {"type": "string"}},
+            "hosts_attached": {"type": "integer"}, "paused": {"type": "boolean"}}},
         "ModemList": {"type": "object", "properties": {"modems": {
             "type": "array", "items": {"$ref": "#/components/schemas/ModemSummary"}}}},
         "Modem": {"allOf": [{"$ref": "#/components/schemas/ModemSummary"}, {
@@ -155,6 +225,10 @@ DESCRIPTION: dict[str, Any] = {
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
                     "urcs_dropped": {"type": "integer"},
                     "bytes_dropped": {"type": "object"}}}},
+                "sockets": {"type": "array", "description": "TCP connections open now",
+                            "items": {"type": "object", "properties": {
+                                "protocol": {"type": "string"}, "local": {"type": "string"},
+                                "remote": {"type": "string"}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {
@@ -167,6 +241,13 @@ DESCRIPTION: dict[str, Any] = {
             "for": {"description": "a duration (\"20s\", \"250ms\", seconds); without it "
                                    "the fault runs until removed",
                     "oneOf": [{"type": "string"}, {"type": "number"}]}}},
+        "RegistrationRequest": {"type": "object", "required": ["state"], "properties": {
+            "state": {"type": "string",
+                      "enum": ["searching", "denied", "roaming", "registered"]},
+            "for": {"description": "a duration; without it until registered",
+                    "oneOf": [{"type": "string"}, {"type": "number"}]}}},
+        "Paused": {"type": "object", "properties": {
+            "name": {"type": "string"}, "paused": {"type": "boolean"}}},
         "UrcRequest": {"type": "object", "required": ["line"], "properties": {
             "line": {"type": "string", "description": "one line, without CR LF; the modem "
                                                       "frames it as its URCs"}}},
@@ -190,7 +271,31 @@ DESCRIPTION: dict[str, Any] = {
         "Event": {"type": "object", "properties": {
             "v": {"type": "integer", "description": "schema version"},
             "seq": {"type": "integer"}, "time": {"type": "number"},
+            "mono": {"type": "number", "nullable": True,
+                     "description": "a monotonic clock's seconds"},
             "modem": {"type": "string"}, "port": {"type": "string", "nullable": True},
             "kind": {"type": "string"}, "data": {"type": "object"}}},
     }},
 }
+
+
+def render_into(markdown: str) -> str:
+    """``markdown`` (docs/control.md) with the description after its ``<!-- openapi -->``
+    marker replaced by this one."""
+    import json
+
+    head, marker, rest = markdown.partition("<!-- openapi -->\n```json\n")
+    if not marker:
+        raise ValueError("no '<!-- openapi -->' followed by a json block")
+    _old, fence, tail = rest.partition("```")
+    return head + marker + json.dumps(DESCRIPTION, indent=2) + "\n" + fence + tail
+
+
+if __name__ == "__main__":
+    # python -m simulator.control.openapi docs/control.md: rewrite the description there.
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.write_text(render_into(path.read_text()))

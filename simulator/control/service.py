@@ -42,11 +42,15 @@ class ControlService(Service):
     name = "control"
 
     def __init__(self, simulator, endpoint: str = DEFAULT_ENDPOINT, *, reactor,
-                 token: str | None = None) -> None:
+                 token: str | None = None, events: EventLog | None = None,
+                 recording=None, network_events=None) -> None:
         self.simulator = simulator
         self.endpoint = endpoint
         self.reactor = reactor
         self.token = token
+        self.events = events
+        self.recording = recording
+        self.network_events = network_events
         self.api: ControlApi | None = None
         #: The bound address once listening (``.host``, ``.port``).
         self.address = None
@@ -55,9 +59,14 @@ class ControlService(Service):
     def startService(self) -> None:
         modems = {modem.name: modem for modem in self.simulator.modems}
         book = FaultBook(modems, self.simulator.injector, self.reactor, self.simulator.seed)
-        events = EventLog(list(modems.values()), self.reactor)
-        metrics = Metrics(list(modems.values()), self.simulator.injector, events)
-        self.api = ControlApi(modems, book, events, metrics, token=self.token)
+        events = self.events or EventLog(list(modems.values()), self.reactor)
+        metrics = Metrics(list(modems.values()), self.simulator.injector, events,
+                          clock=self.reactor, sockets=self.network_events)
+        if self.recording is not None:
+            for name, (help_text, read) in self.recording.counters().items():
+                metrics.add_counter(name, help_text, read)
+        self.api = ControlApi(modems, book, events, metrics, token=self.token,
+                              simulator=self.simulator, network_events=self.network_events)
         try:
             endpoint = endpoints.serverFromString(self.reactor, self.endpoint)
         except (ValueError, TypeError, KeyError) as e:

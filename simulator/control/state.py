@@ -25,12 +25,29 @@ def summary(modem: Modem) -> dict[str, Any]:
         "dialect": modem.dialect.name,
         "powered": modem.powered,
         "registered": registration.registered if registration is not None else False,
+        "registration": (registration.stat.name.lower() if registration is not None
+                         else None),
+        "rssi": network.signal_quality()[0] if network is not None else None,
+        "bearers": ([b.address for b in modem.ip_network.bearers(modem.name)]
+                    if modem.ip_network is not None else []),
         "hosts_attached": sum(i.channel.host_attached for i in modem.interpreters),
+        "paused": paused(modem),
     }
 
 
-def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
-    """What ``GET /modems/{name}`` shows; ``faults`` are the modem's running faults."""
+def host_channels(modem: Modem):
+    """The channels of the modem's host-facing ports (not a multiplexer's channels)."""
+    return [i.channel for i in modem.interpreters if "/dlc" not in i.port]
+
+
+def paused(modem: Modem) -> bool:
+    return any(channel.paused for channel in host_channels(modem))
+
+
+def details(modem: Modem, faults: list[dict[str, Any]],
+            sockets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What ``GET /modems/{name}`` shows; ``faults`` are the modem's running faults,
+    ``sockets`` its TCP connections open now (None: not watched)."""
     state = summary(modem)
     power = _service(modem, PowerService)
     if power is not None:
@@ -82,6 +99,8 @@ def details(modem: Modem, faults: list[dict[str, Any]]) -> dict[str, Any]:
          "online": i.online, "urcs_dropped": i.urcs_dropped,
          "bytes_dropped": {"rx": i.channel.dropped_rx, "tx": i.channel.dropped_tx}}
         for i in modem.interpreters]
+    if sockets is not None:
+        state["sockets"] = [dict(s) for s in sockets]
     state["faults"] = faults
     return state
 

@@ -38,6 +38,8 @@ class TimelinePlayer(Service):
                                  seed)
         self.active: dict[tuple[int, str], Active] = {}
         self._start_time = 0.0
+        #: When the timeline's clock started (its entries' times count from there).
+        self.started_at = 0.0
         self._call = None
         self._watched: list = []
         self._pending: list[tuple[str, str, dict]] = []
@@ -46,6 +48,7 @@ class TimelinePlayer(Service):
     def startService(self) -> None:
         super().startService()
         self._start_time = self.clock.seconds()
+        self.started_at = self._start_time
         log.info("timeline: {count} entr{ies}, drawn from seed {seed} (the same --seed "
                  "repeats every fault at the same moment)", count=len(self.entries),
                  ies="y" if len(self.entries) == 1 else "ies", seed=self.seed)

@@ -124,6 +124,12 @@ class Schedule:
             self._occur(now, index, modem, actions, dict(fields))
         return actions + self.advance(now)
 
+    def upcoming(self, limit: int) -> list[Action]:
+        """The next ``limit`` actions queued, soonest first (for people watching: an
+        ``every`` entry shows only its next occurrence, a probability is drawn later)."""
+        return [Action(time, edge, index, modem)
+                for time, _, edge, index, modem, _ in heapq.nsmallest(limit, self._queue)]
+
     def is_active(self, index: int, modem: str) -> bool:
         return (index, modem) in self._active
 

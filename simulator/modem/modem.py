@@ -160,11 +160,13 @@ class Modem:
         interpreter = Interpreter(self, channel, port)
         self.interpreters.append(interpreter)
         channel.attach_device(interpreter)
+        self.notify("port", port, state="attached")  # transcripts tap its channel
         return interpreter
 
     def detach(self, interpreter: Interpreter) -> None:
         if interpreter in self.interpreters:
             self.interpreters.remove(interpreter)
+            self.notify("port", interpreter.port, state="detached")
 
     def emit_urc(self, render: UrcRenderer) -> None:
         """Show an unsolicited result code on every AT channel, each formatted by ``render``

@@ -421,6 +421,8 @@ class PipeEnd:
         return self.disconnected or self._read_closed
 
     def _data_received(self, data: bytes) -> None:
+        for tap in self.pipe.taps:
+            tap(self, "data", data)
         self.protocol.dataReceived(data)
 
     def _data_after_close(self) -> None:
@@ -431,6 +433,8 @@ class PipeEnd:
                 self._lose(error.ConnectionDone())
 
     def _fin_received(self) -> None:
+        for tap in self.pipe.taps:
+            tap(self, "fin", b"")
         if self.disconnected or self._read_closed:
             self._read_closed = True
             return
@@ -465,6 +469,8 @@ class PipeEnd:
     def _reset_received(self) -> None:
         if self.disconnected:
             return
+        for tap in self.pipe.taps:
+            tap(self, "rst", b"")
         self._reset_sent = True  # nothing to answer a reset with
         self.lane_out.reset()
         self.lane_in.reset()
@@ -516,6 +522,9 @@ class Pipe:
         self.end_lost_callbacks: list = []
         #: ``callback()`` once both ends are closed.
         self.closed_callbacks: list = []
+        #: ``tap(end, what, data)`` as ``end`` receives ``"data"``, a ``"fin"`` or an
+        #: ``"rst"`` (packet captures).
+        self.taps: list = []
 
     def __repr__(self) -> str:
         return f"<Pipe {self.a.local} <-> {self.b.local}>"

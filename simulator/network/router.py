@@ -104,6 +104,12 @@ class Router:
         self.observers: list[Callable[[str, str, dict], None]] = []
         #: Per-modem faults on connections (``simulator.network.netfaults``), by modem name.
         self.faults: dict[str, ConnectionFaults] = {}
+        #: ``observer(bearer, end, pipe)`` for every TCP connection of a modem's bearer
+        #: (``end`` the modem's side) once established; ``observer(source, destination,
+        #: data)`` for every datagram sent or relayed in.  For packet captures: nothing is
+        #: built while the lists are empty.
+        self.connection_observers: list = []
+        self.datagram_observers: list = []
 
     # -- the table ----------------------------------------------------------------------------
 
@@ -341,6 +347,8 @@ class Router:
         """Fail ``end`` if ``bearer`` goes while the pipe is open."""
         address = bearer.address
         self._ends.setdefault(address, set()).add(end)
+        for observer in list(self.connection_observers):
+            observer(bearer, end, pipe)
         pipe.closed_callbacks.append(lambda: self._ends.get(address, set()).discard(end))
         if on_closed is not None:
             pipe.closed_callbacks.append(on_closed)
@@ -388,6 +396,8 @@ class Router:
             return  # a name nobody knows: the datagram goes nowhere
         destination = (address, destination[1])
         origin = (source.address, source.port)
+        for observer in list(self.datagram_observers):
+            observer(origin, destination, data)
         now = self.clock.seconds()
         if address == source.address:  # to itself: no link crossed
             self._deliver_udp_at(now, destination, data, origin, ())
@@ -466,6 +476,8 @@ class Router:
                                   origin: tuple[str, int]) -> None:
         """A datagram from the real world (a relay, an exposure) for a modem port."""
         link = port.link
+        for observer in list(self.datagram_observers):
+            observer(origin, (port.address, port.port), data)
         if port.closed or not link.is_up or link.loses():
             return
         self._deliver_udp_at(self.clock.seconds(), (port.address, port.port), data, origin,

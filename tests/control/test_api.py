@@ -304,15 +304,26 @@ class ApiTests(unittest.TestCase):
         self.assertEqual(metrics.status, 200)
         self.assertTrue(metrics.header("content-type").startswith("text/plain; version=0.0.4"))
         lines = set(metrics.body.decode().splitlines())
-        for expected in ['atsim_modem_commands_total{modem="lab-1"} 2',
-                         'atsim_modem_command_errors_total{modem="lab-1"} 1',
-                         'atsim_modem_commands_total{modem="lab-2"} 0',
-                         'atsim_modem_port_bytes_total{modem="lab-1",direction="rx"} 11',
-                         'atsim_modem_faults_started_total{modem="lab-2"} 1',
-                         'atsim_faults_started_total{kind="link_down"} 1',
-                         'atsim_modem_hosts_attached{modem="lab-1"} 1',
-                         'atsim_modems 3',
-                         "# TYPE atsim_modem_commands_total counter"]:
+        for expected in ['atsim_modem_commands_total{modem="lab-1"} 2.0',
+                         'atsim_modem_command_errors_total{modem="lab-1"} 1.0',
+                         'atsim_modem_commands_total{modem="lab-2"} 0.0',
+                         'atsim_modem_port_bytes_total{direction="rx",modem="lab-1"} 11.0',
+                         'atsim_modem_faults_started_total{modem="lab-2"} 1.0',
+                         'atsim_faults_started_total{kind="link_down"} 1.0',
+                         'atsim_faults_active{kind="link_down"} 1.0',
+                         'atsim_modem_hosts_attached{modem="lab-1"} 1.0',
+                         'atsim_modems 3.0',
+                         'atsim_commands_total{command="AT",dialect="generic"} 1.0',
+                         'atsim_commands_total{command="+NOPE",dialect="generic"} 1.0',
+                         'atsim_command_errors_total{command="+NOPE",dialect="generic"} 1.0',
+                         'atsim_results_total{dialect="generic",result="OK"} 1.0',
+                         'atsim_results_total{dialect="generic",result="ERROR"} 1.0',
+                         'atsim_port_bytes_total{dialect="generic",direction="rx",'
+                         'port_kind="tcp"} 11.0',
+                         'atsim_modems_by_state{dialect="generic",state="home"} 3.0',
+                         'atsim_command_latency_seconds_count{dialect="generic"} 2.0',
+                         "# TYPE atsim_modem_commands_total counter",
+                         "# TYPE atsim_command_latency_seconds histogram"]:
             self.assertIn(expected, lines)
 
     async def test_the_openapi_description_is_served_and_is_the_one_in_the_docs(self):

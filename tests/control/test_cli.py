@@ -118,7 +118,7 @@ def test_events_follow_one_modem(lab):
          "--json"],
         env=atsim_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: "atsim_event_subscribers 1" in run(lab, "metrics").stdout, 20,
+        wait_for(lambda: "atsim_event_subscribers 1.0" in run(lab, "metrics").stdout, 20,
                  "the follower's subscription")
         with AtLink.open_tcp(lab["tcp"]) as link:
             link.command("AT+CSQ")
@@ -131,6 +131,43 @@ def test_events_follow_one_modem(lab):
     event = json.loads(out)
     assert (event["modem"], event["kind"], event["data"]) == ("lab-1", "command",
                                                                {"line": "AT+CSQ"})
+
+
+def test_registration_pause_and_resume_as_the_host_sees_them(lab):
+    with AtLink.open_tcp(lab["tcp"]) as link:
+        assert link.command("ATE0+CREG=1").endswith(b"OK\r\n")
+        denied = run(lab, "registration", "lab-1", "denied", "--for", "5m")
+        assert denied.returncode == 0, denied.stderr
+        assert "deregister(stat='denied')" in denied.stdout
+        link.read_until(lambda b: b"+CREG: 3\r\n" in b)
+        back = run(lab, "registration", "lab-1", "registered")
+        assert back.returncode == 0, back.stderr
+        assert back.stdout.strip().endswith("ended")
+        link.read_until(lambda b: b"+CREG: 1\r\n" in b)
+        paused = run(lab, "pause", "lab-1")
+        assert paused.stdout.strip() == "lab-1\tpaused"
+        link.send(b"AT+CSQ\r")
+        assert json.loads(run(lab, "show", "lab-1", "--json").stdout)["paused"]
+        resumed = run(lab, "resume", "lab-1")
+        assert resumed.stdout.strip() == "lab-1\trunning"
+        link.read_until(lambda b: b"+CSQ:" in b and b"OK\r\n" in b)
+
+
+def test_network_and_timeline(lab):
+    shown = run(lab, "network")
+    assert shown.returncode == 0, shown.stderr
+    assert "operators:" in shown.stdout and "lab-1" in shown.stdout
+    assert json.loads(run(lab, "timeline", "--json").stdout)["entries"] == []
+
+
+def test_an_injection_this_atsim_cannot_do_says_so(lab):
+    from simulator.faults import REGISTRY
+
+    if "incoming_call" in REGISTRY:
+        pytest.skip("this atsim has incoming calls")
+    call = run(lab, "call", "lab-1", "from=+33612345678")
+    assert call.returncode == EXIT["not available"]
+    assert "501" in call.stderr and "incoming_call" in call.stderr
 
 
 def test_exit_statuses_say_what_failed(lab, tmp_path):

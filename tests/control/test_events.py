@@ -56,3 +56,33 @@ def test_events_carry_the_time_of_the_modems_clock():
     assert (event.time, event.modem, event.port, event.kind) == (
         bench.clock.seconds(), "m1", "p0", "command")
     assert event.to_json()["data"] == {"line": "AT+CSQ"}
+
+
+def test_bytes_events_only_for_those_who_ask_with_secrets_redacted_in_any_pieces():
+    from simulator.control.events import BYTES
+
+    bench = Bench(registered=True)
+    log = EventLog([bench.modem], bench.clock)
+    everything = log.subscribe(wake=lambda: None)
+    asking = log.subscribe(EventFilter(kinds=frozenset({BYTES})), wake=lambda: None)
+    bench.at("E0")
+    kinds = {e.kind for e in everything.take()}
+    assert BYTES not in kinds and "command" in kinds
+    shown = [(e.port, e.data["direction"], e.data["text"], e.data.get("hex"))
+             for e in asking.take()]
+    assert shown[0] == ("p0", "rx", "ATE0\r", b"ATE0\r".hex())
+    assert shown[-1] == ("p0", "tx", "\r\nOK\r\n", b"\r\nOK\r\n".hex())
+    # A PIN, in pieces: the piece that shows the secret is redacted, and the rest of its line.
+    for piece in (b"AT+CP", b'IN="12', b'34"', b"\r"):
+        bench.port.channel.receive(piece)
+    texts = [e.data["text"] for e in asking.take() if e.data["direction"] == "rx"]
+    assert texts == ["AT+CP", "<redacted>", "<redacted>", "<redacted>"]
+    bench.at("+CSQ")
+    assert [e.data["text"] for e in asking.take()][0] == "AT+CSQ\r"
+    asking.close()
+    bench.at("+CSQ")
+    assert all(e.kind != BYTES for e in everything.take())
+    with_bytes = log.subscribe(EventFilter(with_bytes=True), wake=lambda: None)
+    bench.at("+CSQ")
+    kinds = [e.kind for e in with_bytes.take()]
+    assert BYTES in kinds and "command" in kinds

@@ -101,7 +101,7 @@ class EventStreamTests(unittest.TestCase):
             self.assertLessEqual(len(stream.subscription.queue), stream.subscription.limit)
         self.assertEqual(len(fast.events()), sent)
         metrics = (await client.get("/metrics")).body.decode().splitlines()
-        self.assertIn(f"atsim_events_dropped_total {self.api.events.dropped}", metrics)
+        self.assertIn(f"atsim_events_dropped_total {float(self.api.events.dropped)}", metrics)
         # Reading again, the slow client is told how many it lost, then gets the rest.
         slow.transport.resumeProducing()
         await slow.until(lambda r: any(kind == "dropped" for kind, _ in r.messages))

@@ -27,7 +27,8 @@ def test_help_documents_every_option(tmp_path):
     result = run_twistd(["atsim", "--help"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for option in ("--scenario=", "-s", "--seed=", "--state-dir=", "--log-level=",
-                   "--control=", "--control-token="):
+                   "--control=", "--control-token=", "--events=", "--transcripts=",
+                   "--pcap=", "--events-bytes"):
         assert option in result.stdout
     assert "scenarios/quickstart.yaml" in result.stdout
 

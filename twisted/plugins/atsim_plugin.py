@@ -34,8 +34,15 @@ DEFAULT_CONTROL = f"tcp:{DEFAULT_CONTROL_PORT}:interface=127.0.0.1"
 
 class Options(usage.Options):
     synopsis = ("-s SCENARIO [--seed N] [--state-dir DIR] [--log-level LEVEL] "
-                "[--control ENDPOINT|none] [--control-token FILE] [--shard I/N]")
+                "[--control ENDPOINT|none] [--control-token FILE] [--shard I/N] [--events FILE "
+                "[--events-bytes]] [--transcripts DIR] [--pcap DIR]")
     longdesc = LONGDESC
+
+    optFlags = [
+        ["events-bytes", None,
+         "With --events: the bytes of every port too, as 'bytes' events (direction, text, "
+         "hex; the lines of +CPIN and the like redacted). Many events: for short runs."],
+    ]
 
     optParameters = [
         ["scenario", "s", None,
@@ -65,6 +72,17 @@ class Options(usage.Options):
          "shard 0 opens the lab's real listeners; the control API listens on port 8474 + I "
          "unless --control says otherwise. Calls and IP between modems of different shards "
          "do not connect (docs/scaling.md). Default: every modem in this process."],
+        ["events", None, None,
+         "Write every event of the run (commands, results, URCs, registration, faults ...: "
+         "what GET /events streams) to FILE as JSON Lines, PINs and passwords redacted; "
+         "appended to. See docs/observability.md. Default: none."],
+        ["transcripts", None, None,
+         "Write one readable transcript per modem port into DIR (DIR/<modem>/<port>.txt): "
+         "what the host sent and what the modem answered, with UTC times. Default: none."],
+        ["pcap", None, None,
+         "Write the IP traffic of each modem's bearers into DIR/<modem>.pcap (classic pcap, "
+         "raw IPv4: tcpdump -r, Wireshark), and the PPP frames of each port in data mode "
+         "into DIR/<modem>.<port>.ppp.pcap. Default: none."],
     ]
 
     def postOptions(self) -> None:
@@ -120,9 +138,11 @@ class Options(usage.Options):
         except TokenError as error:
             raise usage.UsageError(str(error)) from None
         try:
-            self.service = make_service(scenario, reactor=reactor, seed=self["seed"],
-                                        state_dir=state_dir, control=control,
-                                        control_token=token, shard=shard)
+            self.service = make_service(
+                scenario, reactor=reactor, seed=self["seed"], state_dir=state_dir,
+                control=control, control_token=token, shard=shard,
+                events_file=_path(self["events"]), transcripts=_path(self["transcripts"]),
+                pcap=_path(self["pcap"]), events_bytes=bool(self["events-bytes"]))
         except ScenarioError as error:
             raise usage.UsageError(str(error)) from None
         except LabCaError as error:
@@ -152,6 +172,10 @@ def pause_collector_until_running() -> None:
         gc.enable()
 
     reactor.callWhenRunning(settle)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).absolute() if value else None
 
 
 def quiet_startup_errors() -> None:

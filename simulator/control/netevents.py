@@ -1,0 +1,85 @@
+"""Events of the modems' network side that no modem service reports itself: their TCP
+connections opening and closing (``socket``) and their circuit calls (``call``), told to
+each modem's observers like its own events, and counted for ``/metrics``.
+
+It watches the simulated network's router and each modem's call service; a run without the
+control API or a recording does not build it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from twisted.application.service import Service
+
+from simulator.modem.calls import CallService
+from simulator.modem.modem import Modem
+
+
+class NetworkEvents(Service):
+    name = "network events"
+
+    def __init__(self, modems: Sequence[Modem], router) -> None:
+        self.modems = {modem.name: modem for modem in modems}
+        self.router = router
+        #: (dialect, direction) -> bytes of the modems' TCP connections (``up``: sent by
+        #: the modem, ``down``: received).
+        self.socket_bytes: Counter[tuple[str, str]] = Counter()
+        #: dialect -> connections opened; and open now.
+        self.sockets_opened: Counter[str] = Counter()
+        self.sockets_open: Counter[str] = Counter()
+        self._calls_watched = False
+        #: modem -> its TCP connections open now, as ``{"protocol", "local", "remote"}``.
+        self.connections: dict[str, list[dict]] = {}
+
+    def startService(self) -> None:
+        self.router.connection_observers.append(self._connection)
+        if not self._calls_watched:  # call services keep their observers for good
+            self._calls_watched = True
+            for modem in self.modems.values():
+                try:
+                    calls = modem.service(CallService)
+                except LookupError:
+                    continue
+                calls.on_call_event(lambda event, m=modem: self._call(m, event))
+        Service.startService(self)
+
+    def stopService(self):
+        if self._connection in self.router.connection_observers:
+            self.router.connection_observers.remove(self._connection)
+        return Service.stopService(self)
+
+    def _connection(self, bearer, end, pipe) -> None:
+        modem = self.modems.get(bearer.modem)
+        if modem is None:
+            return
+        dialect = modem.dialect.name
+        local, remote = f"{end.local[0]}:{end.local[1]}", f"{end.remote[0]}:{end.remote[1]}"
+        self.sockets_opened[dialect] += 1
+        self.sockets_open[dialect] += 1
+        modem.notify("socket", state="open", protocol="tcp", local=local, remote=remote)
+        shown = {"protocol": "tcp", "local": local, "remote": remote}
+        self.connections.setdefault(modem.name, []).append(shown)
+        up, down = (dialect, "up"), (dialect, "down")
+
+        def tap(receiver, what: str, data: bytes) -> None:
+            if what == "data":
+                self.socket_bytes[down if receiver is end else up] += len(data)
+
+        def closed() -> None:
+            self.sockets_open[dialect] -= 1
+            open_now = self.connections.get(modem.name, [])
+            if shown in open_now:
+                open_now.remove(shown)
+            modem.notify("socket", state="closed", protocol="tcp", local=local,
+                         remote=remote, sent=end.bytes_acked, received=end.peer.bytes_acked)
+
+        pipe.taps.append(tap)
+        pipe.closed_callbacks.append(closed)
+
+    def _call(self, modem: Modem, event) -> None:
+        fields = {"edge": event.kind, "remote": event.remote}
+        if event.caller is not None:
+            fields["caller"] = event.caller
+        modem.notify("call", **fields)
