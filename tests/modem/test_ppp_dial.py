@@ -1,0 +1,212 @@
+"""The packet-domain dial with PPP, in process on task.Clock: atsim's PPP client as the host
+on a bench modem port, the modem's PPP server, the host gateway, and lab services of the
+simulated network behind it."""
+
+import ipaddress
+
+from simulator.network.hostip import GATEWAY_ADDRESS
+from simulator.network.spec import ServiceSpec
+from simulator.scenario.model import ApnSpec, HostSpec, NetworkSpec
+from tests.modem.bench import NO_CARRIER, OK, Bench, cme, info, urc
+from tests.modem.ppphost import PppHost
+
+NET = ipaddress.IPv4Network
+IP = ipaddress.IPv4Address
+LAB = HostSpec("lab.example", IP("198.18.0.10"),
+               services=(ServiceSpec("echo"), ServiceSpec("discard")))
+
+
+def internet(**changes) -> ApnSpec:
+    return ApnSpec("internet", NET("10.70.0.0/24"), (IP("10.70.0.53"),), **changes)
+
+
+def bench(*apns, hosts=(LAB,), link="ideal") -> Bench:
+    from simulator.network.spec import LinksSpec
+
+    network = NetworkSpec(apns=apns or (internet(),), hosts=hosts, links=LinksSpec(default=link))
+    b = Bench(network=network, registered=True, ip_network=True)
+    b.at('+CGDCONT=1,"IP","internet";+CGEREP=2')
+    return b
+
+
+def connected(b: Bench, **login) -> PppHost:
+    host = PppHost(b.port, b.clock, **login)
+    assert host.dial("D*99***1#") == "\r\nCONNECT\r\n"
+    host.run_until(lambda: host.address is not None or host.terminated is not None, 30)
+    return host
+
+
+def test_ipcp_gives_the_context_address_and_the_apn_dns():
+    b = bench()
+    host = connected(b)
+    assert host.address == IP("10.70.0.1")
+    assert host.gateway == IP(GATEWAY_ADDRESS)
+    assert host.dns == ("10.70.0.53",)
+    # Another channel sees the context active with the same address.
+    second = b.ports[0]
+    assert second is b.port
+    [bearer] = b.ip_network.bearers("m1")
+    assert bearer.address == "10.70.0.1"
+
+
+def test_lcp_terminate_ends_with_no_carrier_and_deactivates():
+    b = bench()
+    host = connected(b)
+    host.terminate()
+    host.run_until(lambda: host.terminated is not None, 10)
+    host.run(3.5)  # the server's restart timer after it acknowledged (RFC 1661 §4.3)
+    # +CGEREP=2 held the activation report while the port was in data mode.
+    assert bytes(host.text).decode() == NO_CARRIER + urc("+CGEV: ME PDN ACT 1",
+                                                         "+CGEV: ME PDN DEACT 1")
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
+    assert b.ip_network.bearers("m1") == []
+
+
+def test_network_deactivation_terminates_ppp():
+    b = bench()
+    host = connected(b)
+    [bearer] = b.ip_network.bearers("m1")
+    bearer.release(by_network=True)
+    host.run_until(lambda: host.terminated is not None, 10)
+    host.run(0.1)
+    assert NO_CARRIER in bytes(host.text).decode()
+    assert "+CGEV: NW PDN DEACT 1" in bytes(host.text).decode()
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
+
+
+def test_apn_credentials_checked_by_pap_or_chap():
+    b = bench(internet(user="web", password="secret"))
+    host = connected(b, login="web", password="secret")
+    assert host.address == IP("10.70.0.1")
+    wrong = bench(internet(user="web", password="secret"))
+    host = connected(wrong, login="web", password="nope")
+    assert host.address is None and host.terminated is not None
+    host.run(0.1)
+    assert NO_CARRIER in bytes(host.text).decode()
+    assert wrong.at("+CGACT?") == info("+CGACT: 1,0")
+
+
+def test_cgauth_credentials_spare_the_host_a_login():
+    b = bench(internet(user="web", password="secret"))
+    assert b.at('+CGAUTH=1,1,"web","secret"') == OK
+    assert b.at("+CGAUTH?") == info('+CGAUTH: 1,1,"web"')
+    host = connected(b)
+    assert host.address == IP("10.70.0.1")
+
+
+def test_refused_activation_ends_the_call():
+    b = bench(internet(failure_probability=1.0))
+    host = connected(b)
+    assert host.address is None
+    host.run(0.1)
+    assert NO_CARRIER in bytes(host.text).decode()
+
+
+def test_dial_forms_and_cgdata():
+    b = bench()
+    assert b.at("+CGDATA=?") == info('+CGDATA: ("PPP")')
+    assert b.at('+CGDATA="X25",1') == cme(4)
+    host = PppHost(b.port, b.clock)
+    assert host.dial('+CGDATA="PPP",1') == "\r\nCONNECT\r\n"
+    host.run_until(lambda: host.address is not None, 30)
+    b2 = bench()
+    host2 = PppHost(b2.port, b2.clock)
+    assert host2.dial("D*99**PPP*1#") == "\r\nCONNECT\r\n"
+    host2.run_until(lambda: host2.address is not None, 30)
+
+
+def test_dial_without_a_context_defines_cid_1():
+    b = Bench(registered=True, ip_network=True, ports=2)
+    host = PppHost(b.port, b.clock)
+    assert host.dial("D*99#") == "\r\nCONNECT\r\n"
+    host.run_until(lambda: host.address is not None, 30)
+    assert b.ports[1].at("+CGDCONT?") == info('+CGDCONT: 1,"IP","","",0,0')
+
+
+def test_ping_the_gateway_and_a_lab_host():
+    b = bench()
+    host = connected(b)
+    host.ping(GATEWAY_ADDRESS, 1)
+    host.ping("198.18.0.10", 2)
+    host.ping("203.0.113.9", 3)  # nowhere: no answer
+    host.run(2)
+    answered = sorted((src, message.sequence) for src, message in host.icmp)
+    assert answered == [("192.0.0.1", 1), ("198.18.0.10", 2)]
+
+
+def test_tcp_to_a_lab_echo_service():
+    b = bench()
+    host = connected(b)
+    flow = host.connect("198.18.0.10", 7)
+    data = bytes(range(256)) * 400
+    host.run_until(lambda: flow.connected, 10)
+    flow.send(data)
+    host.run_until(lambda: len(flow.received) >= len(data), 60)
+    assert bytes(flow.received) == data
+    flow.close()
+    host.run_until(lambda: flow.peer_closed, 10)
+
+
+def test_closed_port_is_reset_and_unknown_address_unreachable():
+    b = bench()
+    host = connected(b)
+    refused = host.connect("198.18.0.10", 81)
+    nowhere = host.connect("203.0.113.9", 80)
+    host.run_until(lambda: refused.reset, 10)
+    host.run(0.5)
+    kinds = [(src, m.type, m.code) for src, m in host.icmp]
+    assert (GATEWAY_ADDRESS, 3, 1) in kinds
+    assert not nowhere.connected
+
+
+def test_udp_echo_and_dns():
+    b = bench()
+    host = connected(b)
+    host.send_udp("198.18.0.10", 7, b"hello", local_port=4000)
+    # A DNS query for lab.example (A, IN) to the APN's name server.
+    query = (b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+             b"\x03lab\x07example\x00\x00\x01\x00\x01")
+    host.send_udp("10.70.0.53", 53, query, local_port=4001)
+    host.run(1)
+    by_port = {port: (data, source) for port, data, source in host.udp}
+    assert by_port[4000] == (b"hello", ("198.18.0.10", 7))
+    answer, source = by_port[4001]
+    assert source == ("10.70.0.53", 53)
+    assert answer[:2] == b"\x12\x34" and answer.endswith(bytes([198, 18, 0, 10]))
+
+
+def test_escape_and_online_keep_tcp():
+    b = bench()
+    host = connected(b)
+    flow = host.connect("198.18.0.10", 7)
+    host.run_until(lambda: flow.connected, 10)
+    flow.send(b"before")
+    host.run_until(lambda: bytes(flow.received) == b"before", 10)
+    host.escape()
+    assert bytes(host.text).decode() == OK + urc("+CGEV: ME PDN ACT 1")  # +CGEREP=2 held it
+    assert b.at("+CGACT?") == info("+CGACT: 1,1")
+    host.text.clear()
+    assert host.dial("O") == "\r\nCONNECT\r\n"
+    flow.send(b" and after")
+    host.run_until(lambda: bytes(flow.received) == b"before and after", 30)
+
+
+def test_hangup_in_online_command_state():
+    b = bench()
+    host = connected(b)
+    host.escape()
+    assert b.at("H") == OK + urc("+CGEV: ME PDN DEACT 1")
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
+    assert b.ip_network.bearers("m1") == []
+
+
+def test_tcp_survives_loss_and_reordering_on_a_shaped_link():
+    b = bench(link="gprs")
+    host = connected(b)
+    host.loss = 0.05  # both directions, on the host's side of the PPP link
+    flow = host.connect("198.18.0.10", 7)
+    data = bytes(i * 7 % 251 for i in range(30_000))
+    host.run_until(lambda: flow.connected, 60)
+    flow.send(data)
+    host.run_until(lambda: len(flow.received) >= len(data), 600)
+    assert bytes(flow.received) == data
