@@ -16,6 +16,7 @@ import argparse
 import os
 import signal
 import sys
+import time
 
 from simulator.dial import tun as tunnel
 from simulator.dial.dialer import DialError, Session, command
@@ -54,6 +55,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def wake(port: ModemPort, timeout: float) -> None:
+    """``AT`` until the modem answers OK: a modem still finishing the previous call (its
+    PPP waits out a Terminate) takes the first ones as line noise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            answer, _ = command(port, "AT", 1.0)
+            if answer.endswith("\r\nOK\r\n"):
+                return
+        except DialError:
+            pass
+        if time.monotonic() > deadline:
+            raise DialError("the modem does not answer AT")
+
+
 def say(text: str) -> None:
     print(text, flush=True)
 
@@ -76,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"atsim-dial: cannot make the TUN interface {args.tun}: {e}", file=sys.stderr)
         return 2
     try:
-        command(port, "AT", args.timeout)
+        wake(port, args.timeout)
         commands = list(args.init)
         if args.apn is not None:
             commands.append(f'AT+CGDCONT={args.cid},"IP","{args.apn}"')
