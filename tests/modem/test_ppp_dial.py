@@ -210,3 +210,30 @@ def test_tcp_survives_loss_and_reordering_on_a_shaped_link():
     flow.send(data)
     host.run_until(lambda: len(flow.received) >= len(data), 600)
     assert bytes(flow.received) == data
+
+
+def test_a_csd_call_to_an_isp_carries_the_host_ip_through_the_same_gateway():
+    from simulator.network.calls import SETUP_DELAY
+    from simulator.scenario.model import IspSpec, NumberSpec
+
+    network = NetworkSpec(numbers=(NumberSpec("0800", isp=IspSpec("user", "secret")),),
+                          hosts=(LAB,))
+    b = Bench(network=network, registered=True, ip_network=True)
+    host = PppHost(b.port, b.clock, login="user", password="secret")
+    b.port.send(b"ATD0800\r")
+    b.advance(SETUP_DELAY)
+    assert b.port.take() == "\r\nCONNECT 9600\r\n"
+    host.start_ppp()
+    host.run_until(lambda: host.address is not None, 30)
+    assert host.gateway == IP("100.64.0.1")
+    host.ping("100.64.0.1", 1)
+    host.ping("198.18.0.10", 2)
+    flow = host.connect("198.18.0.10", 7)
+    host.run_until(lambda: flow.connected, 30)
+    flow.send(b"over a 9600 bit/s call")
+    host.run_until(lambda: bytes(flow.received) == b"over a 9600 bit/s call", 30)
+    assert sorted(m.sequence for _, m in host.icmp) == [1, 2]
+    [bearer] = b.ip_network.bearers("m1")
+    host.terminate()
+    host.run(5)
+    assert not bearer.active
