@@ -237,3 +237,21 @@ def test_a_csd_call_to_an_isp_carries_the_host_ip_through_the_same_gateway():
     host.terminate()
     host.run(5)
     assert not bearer.active
+
+
+def test_dtr_drop_hangs_up_under_and_d2_and_escapes_under_and_d1():
+    b = bench()
+    host = connected(b)
+    b.port.channel.set_host_signals(dtr=False)
+    host.run(0.1)
+    assert bytes(host.text).decode().startswith(NO_CARRIER)
+    b.port.channel.set_host_signals(dtr=True)
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
+    assert b.at("&D1") == OK
+    host = connected(b)
+    b.port.channel.set_host_signals(dtr=False)
+    host.in_ppp = False
+    host.run(0.1)
+    assert bytes(host.text).decode().startswith(OK)
+    b.port.channel.set_host_signals(dtr=True)
+    assert b.at("+CGACT?") == info("+CGACT: 1,1")  # online command state: the link holds
