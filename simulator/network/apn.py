@@ -146,6 +146,11 @@ class Bearer:
         (``.port``, ``.close()``); raises ``RouteError(PORT_IN_USE)``."""
         return self.router.listen_tcp(self, port, accept)
 
+    def listen_every_port(self, accept_for):
+        """Every port without a listener of its own goes to ``accept_for(port)``'s accept
+        (a host on PPP behind the bearer); returns the function that stops it."""
+        return self.router.listen_every_port(self, accept_for)
+
     def open_udp(self, port: int, protocol):
         """Bind a datagram port (0: any free port) for ``protocol`` (a ``DatagramProtocol``:
         ``datagramReceived(data, (host, port))``); returns its transport."""

@@ -90,6 +90,9 @@ class Router:
         self.reactor = reactor
         self.exposer: Exposer | None = None
         self._listeners: dict[tuple[str, int], Listening] = {}
+        #: Bearers whose every port is someone's to answer (a host on PPP): address ->
+        #: (bearer, accept_for(port)).
+        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept]]] = {}
         self._tcp_ports: dict[str, set[int]] = {}
         self._udp_ports: dict[tuple[str, int], DatagramEndpoint] = {}
         self._bearers: dict[str, Bearer] = {}
@@ -120,6 +123,7 @@ class Router:
         for key, listener in list(self._listeners.items()):
             if key[0] == address:
                 listener.close()
+        self._every_port.pop(address, None)
         for key, endpoint in list(self._udp_ports.items()):
             if key[0] == address:
                 endpoint.close()
@@ -171,6 +175,32 @@ class Router:
             self.exposer.expose_tcp(bearer, listener)
         return listener
 
+    def listen_every_port(self, bearer: Bearer, accept_for: Callable[[int], Accept]
+                          ) -> Callable[[], None]:
+        """Offer every port of ``bearer``'s address without a listener of its own to
+        ``accept_for(port)``, whose ``Accept`` answers as a listener does: a host behind the
+        bearer (PPP) decides itself which ports it serves.  Returns the function that stops
+        it."""
+        address = bearer.address
+        self._every_port[address] = (bearer, accept_for)
+
+        def stop() -> None:
+            if self._every_port.get(address, (None,))[0] is bearer:
+                del self._every_port[address]
+
+        return stop
+
+    def listener_at(self, address: str, port: int) -> Listening | None:
+        """The listener a SYN to address:port reaches, if any."""
+        listener = self._listeners.get((address, port))
+        if listener is not None:
+            return listener
+        every = self._every_port.get(address)
+        if every is None:
+            return None
+        bearer, accept_for = every
+        return Listening(self, address, port, accept_for(port), bearer.link, bearer)
+
     def listen_lab(self, address: str, port: int, accept: Accept) -> Listening:
         """A lab listener at a host's virtual address (port 0: a free one)."""
         port = self._claim_tcp_port(address, port)
@@ -208,7 +238,7 @@ class Router:
     def tcp_route(self, address: str, port: int):
         """What a SYN to address:port finds: a ``Listening``, a real (host, port), or a
         ``Reason`` (REFUSED, UNREACHABLE)."""
-        listener = self._listeners.get((address, port))
+        listener = self.listener_at(address, port)
         if listener is not None:
             return listener
         if address in self._bearers:
@@ -250,7 +280,7 @@ class Router:
         """A lab server connecting to a modem's listener (FTP active mode): the SYN crosses
         the modem's downlink, the answer its uplink.  ``build(address)`` makes the protocol
         once the connection is up; the Deferred fires then, or fails with ``RouteError``."""
-        listener = self._listeners.get(destination)
+        listener = self.listener_at(*destination)
         if listener is None or listener.bearer is None:
             known = destination[0] in self._bearers
             return defer.fail(RouteError(Reason.REFUSED if known else Reason.UNREACHABLE,

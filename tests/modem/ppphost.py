@@ -83,6 +83,7 @@ class PppHost:
         self.icmp: list = []
         self.text = bytearray()  # what the port said outside PPP
         self._next_port = 40000
+        self.listening: set[int] = set()
         self._ident = 0
 
     # -- the port -----------------------------------------------------------------------------
@@ -188,6 +189,17 @@ class PppHost:
                         packet.src, segment.src_port, segment.dst_port):
                     flow.conn.receive_segment(segment, self.clock.seconds())
                     return
+            if segment.syn and not segment.has_ack and segment.dst_port in self.listening:
+                flow = Flow(self, packet.src, segment.src_port, segment.dst_port)
+                self.flows.append(flow)
+                flow.conn.listen()
+                flow.conn.receive_segment(segment, self.clock.seconds())
+                return
+            from simulator.inet.tcp import reset_reply
+
+            reply = reset_reply(segment)
+            if reply is not None:
+                self._send_ip(packet.src, IpProtocol.TCP, reply.build(self.address, packet.src))
         elif packet.protocol == IpProtocol.UDP:
             datagram = parse_udp(packet.payload, packet.src, packet.dst)
             self.udp.append((datagram.dst_port, datagram.payload,

@@ -255,3 +255,31 @@ def test_dtr_drop_hangs_up_under_and_d2_and_escapes_under_and_d1():
     assert bytes(host.text).decode().startswith(OK)
     b.port.channel.set_host_signals(dtr=True)
     assert b.at("+CGACT?") == info("+CGACT: 1,1")  # online command state: the link holds
+
+
+def test_another_modem_reaches_a_port_the_host_listens_on():
+    import random
+
+    from simulator.network.errors import ConnectionReset
+    from simulator.scenario.model import ModemSpec
+    from tests.network.helpers import Recorder, result_of
+
+    b = bench()
+    host = connected(b)
+    host.listening.add(8080)
+    b.ip_network.attach(ModemSpec(name="m2", n=2), random.Random(9))
+    d = b.ip_network.activate("m2", "internet")
+    host.run(0.1)
+    other = result_of(d)
+    client, refused = Recorder(), Recorder()
+    other.connect_tcp("10.70.0.1", 8080, client)
+    other.connect_tcp("10.70.0.1", 8081, refused)
+    host.run_until(lambda: len(host.flows) == 1 and host.flows[0].connected, 10)
+    [flow] = host.flows
+    assert flow.remote == IP(other.address)
+    client.transport.write(b"to the host")
+    flow.send(b"from the host")
+    host.run_until(lambda: bytes(client.data) == b"from the host"
+                   and bytes(flow.received) == b"to the host", 10)
+    host.run_until(lambda: refused.lost is not None, 10)
+    assert refused.lost.check(ConnectionReset)

@@ -5,7 +5,9 @@ the simulated network.  ``HostGateway`` reads each packet the host sends and doe
 what the network would:
 
 * TCP: one ``HostTcpFlow`` per 4-tuple, connected through ``Bearer.connect_tcp``; a segment
-  for no flow gets a RST;
+  for no flow gets a RST.  Inbound too, as a PDP address on a private APN is reachable:
+  a connection to any port of the host's address (from another modem, a lab server) is
+  offered to the host (``Bearer.listen_every_port``), which accepts it or resets it;
 * UDP: one datagram port of the bearer per host port (``Bearer.open_udp``), so a DNS query
   to the APN's name server reaches the lab DNS, and answers come back to the same port;
 * ICMP echo: the gateway and the host's own address answer at once, anything else through
@@ -97,6 +99,7 @@ class HostGateway:
         self._udp: dict[int, object] = {}
         self._identification = rng.randrange(0x10000)
         self.closed = False
+        self._stop_inbound = bearer.listen_every_port(self._accept_for)
 
     def __repr__(self) -> str:
         return f"<HostGateway {self.address} via {self.bearer!r}>"
@@ -145,6 +148,17 @@ class HostGateway:
             flow.start()
             return
         self.reset(packet.dst, segment)
+
+    def _accept_for(self, port: int):
+        def accept(peer: tuple[str, int]) -> HostTcpFlow | None:
+            key = (port, ipaddress.IPv4Address(peer[0]), peer[1])
+            if self.closed or key in self.flows:
+                return None
+            flow = HostTcpFlow(self, key, None, self._flow_gone, self.tcp_config)
+            self.flows[key] = flow
+            return flow
+
+        return accept
 
     def _flow_gone(self, flow: HostTcpFlow) -> None:
         if self.flows.get(flow.key) is flow:
@@ -227,6 +241,7 @@ class HostGateway:
         if self.closed:
             return
         self.closed = True
+        self._stop_inbound()
         for flow in list(self.flows.values()):
             flow.abort()
         self.flows.clear()

@@ -3,9 +3,12 @@
 connection ``Bearer.connect_tcp`` made, so the link's shaping, the lab services, other
 modems, ``hosts:`` forwards and ``allow:`` apply exactly as for a modem's own sockets.
 
-The SYN-ACK goes back only once the network connection is up, as slirp does: a refused
-destination gets a RST, an unreachable one an ICMP destination unreachable, one that never
-answers nothing (the host's SYN retries run out).
+Outbound (the host's SYN, ``syn`` given): the SYN-ACK goes back only once the network
+connection is up, as slirp does: a refused destination gets a RST, an unreachable one an
+ICMP destination unreachable, one that never answers nothing (the host's SYN retries run
+out).  Inbound (another modem or a lab server connecting to the host's address, ``syn``
+None): the flow sends the SYN to the host; the host's RST (nothing listens there) resets
+the network side.
 
 Flow control holds both ways: what the host sent is acknowledged (``consumed``) only while
 the network pipe takes it, and the pipe is paused while the host's window is full.
@@ -48,7 +51,7 @@ Key = tuple[int, ipaddress.IPv4Address, int]  # host port, remote address, remot
 
 @implementer(IHalfCloseableProtocol, IPushProducer)
 class HostTcpFlow(protocol.Protocol):
-    def __init__(self, gateway: HostGateway, key: Key, syn: TcpSegment,
+    def __init__(self, gateway: HostGateway, key: Key, syn: TcpSegment | None,
                  on_gone: Callable[[HostTcpFlow], None], config: TcpConfig) -> None:
         self.gateway = gateway
         self.key = key
@@ -100,8 +103,11 @@ class HostTcpFlow(protocol.Protocol):
         self._attempt = None
         self.transport.registerProducer(self, True)
         now = self.clock.seconds()
-        self.conn.listen()
-        self.conn.receive_segment(self._syn, now)
+        if self._syn is None:
+            self.conn.connect(now)
+        else:
+            self.conn.listen()
+            self.conn.receive_segment(self._syn, now)
         self._pump()
 
     def dataReceived(self, data: bytes) -> None:
@@ -123,7 +129,8 @@ class HostTcpFlow(protocol.Protocol):
     def connectionLost(self, reason=protocol.connectionDone) -> None:
         if self.gone:
             return
-        if reason.check(ConnectionReset) or self.conn.state.name in ("SYN_RECEIVED", "LISTEN"):
+        if reason.check(ConnectionReset) or self.conn.state.name in (
+                "SYN_RECEIVED", "LISTEN", "SYN_SENT"):
             self.conn.abort()
         else:
             self._network_closed = True
