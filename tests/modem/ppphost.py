@@ -67,11 +67,15 @@ class Flow:
 
 class PppHost:
     def __init__(self, port, clock, *, login: str | None = None, password: str | None = None,
-                 loss: float = 0.0, seed: int = 5) -> None:
+                 loss: float = 0.0, reorder: float = 0.0, seed: int = 5) -> None:
         self.port = port
         self.clock = clock
         self.rng = random.Random(seed)
         self.loss = loss
+        #: Probability that a packet is held back and goes after the next one (each way).
+        self.reorder = reorder
+        self._held_out: bytes | None = None
+        self._held_in: bytes | None = None
         self.peer = PppPeer(PeerConfig.client(login, password), random.Random(seed + 1))
         self.in_ppp = False
         self.address: ipaddress.IPv4Address | None = None
@@ -143,7 +147,13 @@ class PppHost:
         elif isinstance(event, IpPacketReceived):
             if self.loss and self.rng.random() < self.loss:
                 return
+            if self._held_in is None and self.reorder and self.rng.random() < self.reorder:
+                self._held_in = event.packet
+                return
             self._packet(event.packet)
+            held, self._held_in = self._held_in, None
+            if held is not None:
+                self._packet(held)
         elif isinstance(event, LinkTerminated):
             self.terminated = event
             self.in_ppp = False
@@ -177,8 +187,14 @@ class PppHost:
         if self.loss and self.rng.random() < self.loss:
             return
         self._ident = (self._ident + 1) & 0xFFFF
-        self.peer.send_ip(Ipv4Packet(self.address, dst, proto, payload,
-                                     identification=self._ident).build())
+        packet = Ipv4Packet(self.address, dst, proto, payload, identification=self._ident).build()
+        if self._held_out is None and self.reorder and self.rng.random() < self.reorder:
+            self._held_out = packet
+            return
+        self.peer.send_ip(packet)
+        held, self._held_out = self._held_out, None
+        if held is not None:
+            self.peer.send_ip(held)
 
     def _packet(self, raw: bytes) -> None:
         packet = parse_ipv4(raw)

@@ -201,9 +201,12 @@ def test_hangup_in_online_command_state():
 
 
 def test_tcp_survives_loss_and_reordering_on_a_shaped_link():
+    """Both ends of the host's TCP see loss and reordering: the host's (an inet endpoint
+    here) and the gateway's flow; the stream still arrives whole through a GPRS link."""
     b = bench(link="gprs")
     host = connected(b)
     host.loss = 0.05  # both directions, on the host's side of the PPP link
+    host.reorder = 0.1  # and a packet now and then overtaken by the next
     flow = host.connect("198.18.0.10", 7)
     data = bytes(i * 7 % 251 for i in range(30_000))
     host.run_until(lambda: flow.connected, 60)
