@@ -91,8 +91,9 @@ class Router:
         self.exposer: Exposer | None = None
         self._listeners: dict[tuple[str, int], Listening] = {}
         #: Bearers whose every port is someone's to answer (a host on PPP): address ->
-        #: (bearer, accept_for(port)).
-        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept]]] = {}
+        #: (bearer, accept_for(port), the listeners its ``expose:`` entries published).
+        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept],
+                                          list[Listening]]] = {}
         self._tcp_ports: dict[str, set[int]] = {}
         self._udp_ports: dict[tuple[str, int], DatagramEndpoint] = {}
         self._bearers: dict[str, Bearer] = {}
@@ -123,7 +124,10 @@ class Router:
         for key, listener in list(self._listeners.items()):
             if key[0] == address:
                 listener.close()
-        self._every_port.pop(address, None)
+        every = self._every_port.pop(address, None)
+        if every is not None:
+            for listener in every[2]:
+                listener.close()
         for key, endpoint in list(self._udp_ports.items()):
             if key[0] == address:
                 endpoint.close()
@@ -182,11 +186,23 @@ class Router:
         bearer (PPP) decides itself which ports it serves.  Returns the function that stops
         it."""
         address = bearer.address
-        self._every_port[address] = (bearer, accept_for)
+        exposed: list[Listening] = []
+        self._every_port[address] = (bearer, accept_for, exposed)
+        if self.exposer is not None:
+            # Only the ports the scenario names: nobody knows which ones the host serves.
+            for protocol_name, port in sorted(bearer.subscriber.expose):
+                if protocol_name == "tcp" and (address, port) not in self._listeners:
+                    listener = Listening(self, address, port, accept_for(port), bearer.link,
+                                         bearer)
+                    self.exposer.expose_tcp(bearer, listener)
+                    exposed.append(listener)
 
         def stop() -> None:
-            if self._every_port.get(address, (None,))[0] is bearer:
+            every = self._every_port.get(address)
+            if every is not None and every[0] is bearer:
                 del self._every_port[address]
+                for listener in every[2]:
+                    listener.close()
 
         return stop
 
@@ -198,7 +214,7 @@ class Router:
         every = self._every_port.get(address)
         if every is None:
             return None
-        bearer, accept_for = every
+        bearer, accept_for, _ = every
         return Listening(self, address, port, accept_for(port), bearer.link, bearer)
 
     def listen_lab(self, address: str, port: int, accept: Accept) -> Listening:
@@ -333,7 +349,8 @@ class Router:
 
     # -- UDP ----------------------------------------------------------------------------------
 
-    def open_udp(self, bearer: Bearer, port: int, proto) -> ModemDatagramPort:
+    def open_udp(self, bearer: Bearer, port: int, proto, *,
+                 expose: bool = True) -> ModemDatagramPort:
         if not bearer.active:
             raise RouteError(Reason.BEARER_RELEASED, bearer.address)
         address = bearer.address
@@ -346,7 +363,7 @@ class Router:
         endpoint = ModemDatagramPort(self, bearer, port, proto)
         self._udp_ports[(address, port)] = endpoint
         proto.makeConnection(endpoint)
-        if explicit and self.exposer is not None:
+        if explicit and expose and self.exposer is not None:
             self.exposer.expose_udp(bearer, endpoint)
         return endpoint
 

@@ -22,7 +22,14 @@ from pathlib import Path
 import pytest
 
 from tests.inet.test_kernel_tcp import namespace_unavailable
-from tests.integration.harness import REPO, AtsimProcess, require_program, write_scenario
+from tests.integration.harness import (
+    REPO,
+    AtsimProcess,
+    free_tcp_ports,
+    require_program,
+    wait_for,
+    write_scenario,
+)
 
 REASON = namespace_unavailable()
 pytestmark = [pytest.mark.clients,
@@ -88,12 +95,14 @@ def lab(tmp_path_factory):
               forward: "127.0.0.1:{echo.port}"
           links: {{default: ideal}}
         """)
-    scenario = write_scenario(directory, [f"- name: m1\n  ports:\n    - pty: {pty}\n"],
-                              network=network)
+    [exposed] = free_tcp_ports(1)
+    modem = (f"- name: m1\n  ports:\n    - pty: {pty}\n"
+             f"  expose:\n    \"tcp/8080\": \"tcp:{exposed}:interface=127.0.0.1\"\n")
+    scenario = write_scenario(directory, [modem], network=network)
     process = AtsimProcess(scenario).start()
     try:
         process.wait_ready(ptys=[pty])
-        yield directory, pty, process
+        yield directory, pty, process, exposed
     finally:
         process.stop()
         echo.close()
@@ -102,7 +111,7 @@ def lab(tmp_path_factory):
 def over_the_modem(lab, commands: str) -> str:
     """Run ``commands`` (bash) in a fresh network namespace whose only way out is the modem,
     dialled with atsim-dial; returns their output, and atsim-dial's, and fails on an error."""
-    directory, pty, process = lab
+    directory, pty, process, _ = lab
     resolv = directory / "resolv.conf"
     out, err = directory / "dial.out", directory / "dial.err"
     dial = f"{sys.executable} -m simulator.dial.main {pty} --apn internet --resolv-conf {resolv}"
@@ -186,6 +195,40 @@ def test_escape_and_online_keep_a_tcp_connection(lab):
     assert _digest(directory / "slow.bin") == _digest(directory / "www" / "large.bin")
 
 
+def test_a_program_on_this_machine_reaches_a_port_the_dialled_host_serves(lab):
+    """The modem's ``expose:`` entry publishes the host's port 8080 on loopback: a
+    connection there crosses the modem's link and reaches nc listening in the namespace."""
+    directory, _, _, exposed = lab
+    ready = directory / "listening"
+    ready.unlink(missing_ok=True)
+    outcome: dict[str, str] = {}
+
+    def inside() -> None:
+        outcome["output"] = over_the_modem(lab, f"""\
+            printf 'from the host\\n' | nc -l -N 8080 > {directory}/heard.txt &
+            listener=$!
+            for i in $(seq 1 600); do ss -ltn | grep -q ':8080 ' && break; sleep 0.05; done
+            touch {ready}
+            wait $listener
+            """)
+
+    thread = threading.Thread(target=inside)
+    thread.start()
+    try:
+        wait_for(ready.exists, 60, "the host listening on 8080")
+        with socket.create_connection(("127.0.0.1", exposed), 30) as conn:
+            conn.sendall(b"to the host\n")
+            conn.shutdown(socket.SHUT_WR)
+            answer = b""
+            while data := conn.recv(4096):
+                answer += data
+    finally:
+        thread.join(RUN_TIMEOUT)
+    assert answer == b"from the host\n"
+    assert (directory / "heard.txt").read_text() == "to the host\n"
+    assert "dial exit 0" in outcome.get("output", "")
+
+
 def test_pppd_and_chat_dial(lab):
     if not os.path.exists("/dev/ppp"):
         pytest.skip("pppd needs the kernel's PPP (/dev/ppp, CONFIG_PPP); this machine has "
@@ -193,7 +236,7 @@ def test_pppd_and_chat_dial(lab):
     pppd = shutil.which("pppd", path="/usr/sbin:/sbin:" + os.environ.get("PATH", ""))
     if pppd is None:
         pytest.skip("pppd is not installed (apt-get install ppp)")
-    directory, pty, process = lab
+    directory, pty, process, _ = lab
     script = textwrap.dedent(f"""\
         set -u
         {pppd} {pty} 115200 noauth local nocrtscts nodetach defaultroute usepeerdns \\

@@ -151,7 +151,12 @@ class HostGateway:
 
     def _accept_for(self, port: int):
         def accept(peer: tuple[str, int]) -> HostTcpFlow | None:
-            key = (port, ipaddress.IPv4Address(peer[0]), peer[1])
+            remote = ipaddress.IPv4Address(peer[0])
+            if remote.is_loopback or remote.is_unspecified:
+                # A program on this machine (through ``expose:``): a host drops packets from
+                # a loopback source arriving on its link, so the gateway stands in for it.
+                remote = self.gateway
+            key = (port, remote, peer[1])
             if self.closed or key in self.flows:
                 return None
             flow = HostTcpFlow(self, key, None, self._flow_gone, self.tcp_config)
@@ -172,7 +177,7 @@ class HostGateway:
                 self._udp.pop(oldest).stopListening()
             try:
                 port = self.bearer.open_udp(datagram.src_port,
-                                            _UdpPort(self, datagram.src_port))
+                                            _UdpPort(self, datagram.src_port), expose=False)
             except RouteError:
                 return  # the bearer is gone or the port is taken: the datagram is lost
             self._udp[datagram.src_port] = port
