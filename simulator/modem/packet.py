@@ -104,6 +104,8 @@ class PacketService(Service):
                   test=fixed(f"+CGEREP: {listing(CGEREP_MODES)},(0)"))
 
     def power_off(self) -> None:
+        for sink in list(self.ppp_sinks):
+            sink.lower_layer_gone("power off")  # no goodbye: the line is dead
         # The network service reports the detach; a powered-off MT has no contexts left.
         for context in self.contexts.values():
             self._drop(context)

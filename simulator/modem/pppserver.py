@@ -109,6 +109,12 @@ class PppServerSink:
             self._finish(reason="hung up", show=False)
             self.ppp.lower_down()
 
+    def lower_layer_gone(self, why: str) -> None:
+        """The modem lost its power: the link ends without LCP, data mode with it."""
+        if not self.finished:
+            self._finish(reason=why, show=True)
+            self.ppp.lower_down()
+
     # -- PPP ----------------------------------------------------------------------------------
 
     def _event(self, event) -> None:

@@ -286,3 +286,19 @@ def test_another_modem_reaches_a_port_the_host_listens_on():
                    and bytes(flow.received) == b"to the host", 10)
     host.run_until(lambda: refused.lost is not None, 10)
     assert refused.lost.check(ConnectionReset)
+
+
+def test_power_off_ends_the_link_and_the_port_comes_back_in_command_mode():
+    from simulator.modem.packet import PacketService
+
+    b = bench()
+    connected(b)
+    assert len(b.modem.service(PacketService).ppp_sinks) == 1
+    b.modem.power_off()
+    assert b.modem.service(PacketService).ppp_sinks == []
+    assert b.ip_network.bearers("m1") == []
+    b.modem.power_on()
+    b.advance(b.network.registration.delay)
+    b.port.take()
+    assert b.at("") == OK  # the port is in command mode again
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
