@@ -35,9 +35,11 @@ REASON = namespace_unavailable()
 pytestmark = [pytest.mark.clients,
               pytest.mark.skipif(REASON is not None, reason=REASON or "")]
 
-#: Big enough that a transfer crosses thousands of PPP frames, small enough for a shared CI
-#: machine (the PPP framing on both ends is pure Python).
-LARGE = 3 * 1024 * 1024
+#: Big enough that a transfer crosses thousands of PPP frames and many TCP windows, small
+#: enough for a shared CI machine (a few seconds each way here).
+LARGE = 8 * 1024 * 1024
+#: What a rate-limited download carries while the link goes through +++ and ATO.
+SLOW = 1024 * 1024
 RUN_TIMEOUT = 240
 
 
@@ -79,6 +81,7 @@ def lab(tmp_path_factory):
     www.mkdir()
     (www / "index.html").write_text("hello from the lab\n")
     (www / "large.bin").write_bytes(os.urandom(LARGE))
+    (www / "slow.bin").write_bytes(os.urandom(SLOW))
     echo = EchoServer()
     pty = directory / "modem0"
     network = textwrap.dedent(f"""\
@@ -183,8 +186,8 @@ def test_a_real_server_behind_a_forward(lab):
 def test_escape_and_online_keep_a_tcp_connection(lab):
     directory = lab[0]
     output = over_the_modem(lab, f"""\
-        curl -sS --max-time 200 --limit-rate 300k -o {directory}/slow.bin \\
-            http://www.lab/large.bin &
+        curl -sS --max-time 200 --limit-rate 200k -o {directory}/slow.bin \\
+            http://www.lab/slow.bin &
         fetch=$!
         sleep 1
         kill -USR1 $dial
@@ -192,7 +195,7 @@ def test_escape_and_online_keep_a_tcp_connection(lab):
         wait $fetch
         """)
     assert "escaped" in output and "resumed" in output
-    assert _digest(directory / "slow.bin") == _digest(directory / "www" / "large.bin")
+    assert _digest(directory / "slow.bin") == _digest(directory / "www" / "slow.bin")
 
 
 def test_a_program_on_this_machine_reaches_a_port_the_dialled_host_serves(lab):
