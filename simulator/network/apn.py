@@ -146,10 +146,11 @@ class Bearer:
         (``.port``, ``.close()``); raises ``RouteError(PORT_IN_USE)``."""
         return self.router.listen_tcp(self, port, accept)
 
-    def listen_every_port(self, accept_for):
-        """Every port without a listener of its own goes to ``accept_for(port)``'s accept
-        (a host on PPP behind the bearer); returns the function that stops it."""
-        return self.router.listen_every_port(self, accept_for)
+    def listen_every_port(self, accept_for, datagrams=None):
+        """Every port without a listener of its own goes to ``accept_for(port)``'s accept,
+        and datagrams to a port nobody bound to ``datagrams(data, origin, port)`` (a host
+        on PPP behind the bearer); returns the function that stops it."""
+        return self.router.listen_every_port(self, accept_for, datagrams)
 
     def open_udp(self, port: int, protocol, *, expose: bool = True):
         """Bind a datagram port (0: any free port) for ``protocol`` (a ``DatagramProtocol``:

@@ -54,6 +54,8 @@ CONNECT_TIMEOUT = 30.0
 EPHEMERAL_PORTS = range(49152, 65536)
 
 Accept = Callable[[tuple[str, int]], "protocol.Protocol | None"]
+#: Where a datagram goes: (data, origin (host, port), destination port).
+DatagramSink = Callable[[bytes, tuple[str, int], int], None]
 
 
 class Listening:
@@ -91,9 +93,10 @@ class Router:
         self.exposer: Exposer | None = None
         self._listeners: dict[tuple[str, int], Listening] = {}
         #: Bearers whose every port is someone's to answer (a host on PPP): address ->
-        #: (bearer, accept_for(port), the listeners its ``expose:`` entries published).
-        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept],
-                                          list[Listening]]] = {}
+        #: (bearer, accept_for(port), the listeners its ``expose:`` entries published,
+        #: where datagrams to a port nobody bound go).
+        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept], list[Listening],
+                                          DatagramSink | None]] = {}
         self._tcp_ports: dict[str, set[int]] = {}
         self._udp_ports: dict[tuple[str, int], DatagramEndpoint] = {}
         self._bearers: dict[str, Bearer] = {}
@@ -179,15 +182,15 @@ class Router:
             self.exposer.expose_tcp(bearer, listener)
         return listener
 
-    def listen_every_port(self, bearer: Bearer, accept_for: Callable[[int], Accept]
-                          ) -> Callable[[], None]:
+    def listen_every_port(self, bearer: Bearer, accept_for: Callable[[int], Accept],
+                          datagrams: DatagramSink | None = None) -> Callable[[], None]:
         """Offer every port of ``bearer``'s address without a listener of its own to
-        ``accept_for(port)``, whose ``Accept`` answers as a listener does: a host behind the
-        bearer (PPP) decides itself which ports it serves.  Returns the function that stops
-        it."""
+        ``accept_for(port)``, whose ``Accept`` answers as a listener does, and datagrams to
+        a port nobody bound to ``datagrams(data, origin, port)``: a host behind the bearer
+        (PPP) decides itself which ports it serves.  Returns the function that stops it."""
         address = bearer.address
         exposed: list[Listening] = []
-        self._every_port[address] = (bearer, accept_for, exposed)
+        self._every_port[address] = (bearer, accept_for, exposed, datagrams)
         if self.exposer is not None:
             # Only the ports the scenario names: nobody knows which ones the host serves.
             for protocol_name, port in sorted(bearer.subscriber.expose):
@@ -214,7 +217,7 @@ class Router:
         every = self._every_port.get(address)
         if every is None:
             return None
-        bearer, accept_for, _ = every
+        bearer, accept_for, _, _ = every
         return Listening(self, address, port, accept_for(port), bearer.link, bearer)
 
     def listen_lab(self, address: str, port: int, accept: Accept) -> Listening:
@@ -416,6 +419,15 @@ class Router:
                 return
             stages = (link.downlink,) if link is not None else ()
             self._deliver_udp_at(now, destination, data, origin, stages)
+            return
+        every = self._every_port.get(destination[0])
+        if every is not None and every[3] is not None:
+            link = every[0].link
+            if not link.is_up or link.loses():
+                return
+            at = transit((link.downlink,), len(data), now)
+            self.clock.callLater(max(0.0, at - self.clock.seconds()), every[3], data, origin,
+                                 destination[1])
             return
         real = self._real_udp_target(destination)
         if real is None or not isinstance(source, ModemDatagramPort):

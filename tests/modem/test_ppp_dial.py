@@ -302,3 +302,26 @@ def test_power_off_ends_the_link_and_the_port_comes_back_in_command_mode():
     b.port.take()
     assert b.at("") == OK  # the port is in command mode again
     assert b.at("+CGACT?") == info("+CGACT: 1,0")
+
+
+def test_another_modem_reaches_a_udp_port_the_host_serves():
+    import random
+
+    from simulator.scenario.model import ModemSpec
+    from tests.network.helpers import DatagramRecorder, result_of
+
+    b = bench()
+    host = connected(b)
+    b.ip_network.attach(ModemSpec(name="m2", n=2), random.Random(9))
+    d = b.ip_network.activate("m2", "internet")
+    host.run(0.1)
+    other = result_of(d)
+    recorder = DatagramRecorder()
+    port = other.open_udp(6000, recorder)
+    port.write(b"to the host's server", ("10.70.0.1", 9999))
+    host.run(0.5)
+    assert [(p, data, src) for p, data, src in host.udp] == [
+        (9999, b"to the host's server", (other.address, 6000))]
+    host.send_udp(other.address, 6000, b"the server answers", local_port=9999)
+    host.run(0.5)
+    assert recorder.received == [(b"the server answers", ("10.70.0.1", 9999))]

@@ -9,7 +9,8 @@ what the network would:
   a connection to any port of the host's address (from another modem, a lab server) is
   offered to the host (``Bearer.listen_every_port``), which accepts it or resets it;
 * UDP: one datagram port of the bearer per host port (``Bearer.open_udp``), so a DNS query
-  to the APN's name server reaches the lab DNS, and answers come back to the same port;
+  to the APN's name server reaches the lab DNS, and answers come back to the same port; a
+  datagram to a port the host never sent from is handed to the host too (a UDP server);
 * ICMP echo: the gateway and the host's own address answer at once, anything else through
   ``Bearer.ping`` (the link's round trip, lab hosts' ``ping:`` settings; no answer from
   what does not exist);
@@ -99,7 +100,7 @@ class HostGateway:
         self._udp: dict[int, object] = {}
         self._identification = rng.randrange(0x10000)
         self.closed = False
-        self._stop_inbound = bearer.listen_every_port(self._accept_for)
+        self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
 
     def __repr__(self) -> str:
         return f"<HostGateway {self.address} via {self.bearer!r}>"
@@ -151,12 +152,7 @@ class HostGateway:
 
     def _accept_for(self, port: int):
         def accept(peer: tuple[str, int]) -> HostTcpFlow | None:
-            remote = ipaddress.IPv4Address(peer[0])
-            if remote.is_loopback or remote.is_unspecified:
-                # A program on this machine (through ``expose:``): a host drops packets from
-                # a loopback source arriving on its link, so the gateway stands in for it.
-                remote = self.gateway
-            key = (port, remote, peer[1])
+            key = (port, self._seen_as(peer[0]), peer[1])
             if self.closed or key in self.flows:
                 return None
             flow = HostTcpFlow(self, key, None, self._flow_gone, self.tcp_config)
@@ -164,6 +160,19 @@ class HostGateway:
             return flow
 
         return accept
+
+    def _datagram_in(self, data: bytes, origin: tuple[str, int], port: int) -> None:
+        """A datagram for a port of the host it never sent from (a UDP server there)."""
+        if not self.closed:
+            self.send_udp(self._seen_as(origin[0]), origin[1], port, data)
+
+    def _seen_as(self, address: str) -> ipaddress.IPv4Address:
+        remote = ipaddress.IPv4Address(address)
+        if remote.is_loopback or remote.is_unspecified:
+            # A program on this machine (through ``expose:``): a host drops packets from
+            # a loopback source arriving on its link, so the gateway stands in for it.
+            return self.gateway
+        return remote
 
     def _flow_gone(self, flow: HostTcpFlow) -> None:
         if self.flows.get(flow.key) is flow:
