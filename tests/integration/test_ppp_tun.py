@@ -98,14 +98,15 @@ def lab(tmp_path_factory):
               forward: "127.0.0.1:{echo.port}"
           links: {{default: ideal}}
         """)
-    [exposed] = free_tcp_ports(1)
+    exposed, tcp = free_tcp_ports(2)
     modem = (f"- name: m1\n  ports:\n    - pty: {pty}\n"
+             f"    - tcp: \"tcp:{tcp}:interface=127.0.0.1\"\n"
              f"  expose:\n    \"tcp/8080\": \"tcp:{exposed}:interface=127.0.0.1\"\n")
     scenario = write_scenario(directory, [modem], network=network)
     process = AtsimProcess(scenario).start()
     try:
-        process.wait_ready(ptys=[pty])
-        yield directory, pty, process, exposed
+        process.wait_ready(ptys=[pty], tcp_ports=[tcp])
+        yield directory, pty, process, exposed, tcp
     finally:
         process.stop()
         echo.close()
@@ -113,8 +114,9 @@ def lab(tmp_path_factory):
 
 def over_the_modem(lab, commands: str) -> str:
     """Run ``commands`` (bash) in a fresh network namespace whose only way out is the modem,
-    dialled with atsim-dial; returns their output, and atsim-dial's, and fails on an error."""
-    directory, pty, process, _ = lab
+    dialled with atsim-dial on its PTY; returns their output, and atsim-dial's, and fails on
+    an error."""
+    directory, pty, process, _, _ = lab
     resolv = directory / "resolv.conf"
     out, err = directory / "dial.out", directory / "dial.err"
     dial = f"{sys.executable} -m simulator.dial.main {pty} --apn internet --resolv-conf {resolv}"
@@ -164,6 +166,41 @@ def test_ipcp_address_ping_and_the_lab_web_server(lab):
     assert "hello from the lab" in output
 
 
+def test_dialling_the_tcp_port_into_a_given_namespace(lab):
+    """``socket://`` and ``--netns``: atsim-dial connects to the modem's TCP port from this
+    namespace (where 127.0.0.1 is atsim's), then enters a namespace another process holds
+    and makes the interface there; curl runs in that namespace."""
+    if os.geteuid() != 0 or not shutil.which("nsenter"):
+        pytest.skip("needs root (a network namespace another process holds) and nsenter")
+    directory, _, process, _, tcp = lab
+    holder = subprocess.Popen(["unshare", "-n", "sleep", str(RUN_TIMEOUT)])
+    out = directory / "netns-dial.out"
+    dial = None
+    try:
+        netns = f"/proc/{holder.pid}/ns/net"
+        wait_for(lambda: os.path.exists(netns) and os.readlink(netns)
+                 != os.readlink("/proc/self/ns/net"), 10, "the holder's namespace")
+        with open(out, "w") as stdout:
+            dial = subprocess.Popen(
+                [sys.executable, "-m", "simulator.dial.main", f"socket://127.0.0.1:{tcp}",
+                 "--apn", "internet", "--netns", netns], stdout=stdout,
+                stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(REPO)})
+        wait_for(lambda: "\nip " in "\n" + _read(out), 60, "atsim-dial's interface",
+                 lambda: _read(out) + process.diagnostics()[-2000:])
+        result = subprocess.run(["nsenter", "-t", str(holder.pid), "-n", "curl", "-sS",
+                                 "--max-time", "30", "http://198.18.0.1/index.html"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.stdout == "hello from the lab\n", result.stderr
+        dial.terminate()
+        assert dial.wait(30) == 0, _read(out)
+    finally:
+        if dial is not None and dial.poll() is None:
+            dial.kill()
+            dial.wait()
+        holder.kill()
+        holder.wait()
+
+
 def test_large_transfers_both_ways_arrive_intact(lab):
     directory = lab[0]
     upload = directory / "upload.bin"
@@ -201,7 +238,7 @@ def test_escape_and_online_keep_a_tcp_connection(lab):
 def test_a_program_on_this_machine_reaches_a_port_the_dialled_host_serves(lab):
     """The modem's ``expose:`` entry publishes the host's port 8080 on loopback: a
     connection there crosses the modem's link and reaches nc listening in the namespace."""
-    directory, _, _, exposed = lab
+    directory, _, _, exposed, _ = lab
     ready = directory / "listening"
     ready.unlink(missing_ok=True)
     outcome: dict[str, str] = {}
@@ -239,7 +276,7 @@ def test_pppd_and_chat_dial(lab):
     pppd = shutil.which("pppd", path="/usr/sbin:/sbin:" + os.environ.get("PATH", ""))
     if pppd is None:
         pytest.skip("pppd is not installed (apt-get install ppp)")
-    directory, pty, process, _ = lab
+    directory, pty, process, _, _ = lab
     script = textwrap.dedent(f"""\
         set -u
         {pppd} {pty} 115200 noauth local nocrtscts nodetach defaultroute usepeerdns \\
