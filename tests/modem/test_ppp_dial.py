@@ -325,3 +325,15 @@ def test_another_modem_reaches_a_udp_port_the_host_serves():
     host.send_udp(other.address, 6000, b"the server answers", local_port=9999)
     host.run(0.5)
     assert recorder.received == [(b"the server answers", ("10.70.0.1", 9999))]
+
+
+def test_cgact_0_on_another_channel_ends_the_call():
+    network = NetworkSpec(apns=(internet(),), hosts=(LAB,))
+    b = Bench(network=network, registered=True, ip_network=True, ports=2)
+    b.at('+CGDCONT=1,"IP","internet"')
+    host = connected(b)
+    assert b.ports[1].at("+CGACT=0,1") == OK
+    host.run(7)  # the server's Terminate-Request, acknowledged or given up after its tries
+    assert bytes(host.text).decode() == NO_CARRIER
+    assert host.terminated is not None
+    assert b.ports[1].at("+CGACT?") == info("+CGACT: 1,0")
