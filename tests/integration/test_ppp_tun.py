@@ -93,6 +93,7 @@ def lab(tmp_path_factory):
             www.lab:
               services:
                 http: {{root: ./www}}
+                ftp: {{root: ./www, users: {{user: pass}}}}
                 echo: {{}}
             real.lab:
               forward: "127.0.0.1:{echo.port}"
@@ -211,6 +212,20 @@ def test_large_transfers_both_ways_arrive_intact(lab):
         """)
     assert _digest(directory / "downloaded.bin") == _digest(directory / "www" / "large.bin")
     assert _digest(directory / "www" / "uploaded.bin") == _digest(upload)
+
+
+def test_ftp_passive_and_active_over_the_modem(lab):
+    """Passive mode: the host connects to the lab's data port.  Active mode (PORT): the lab
+    server connects back to the host's address, which the gateway offers to the host."""
+    directory = lab[0]
+    over_the_modem(lab, f"""\
+        curl -sS --max-time 120 -o {directory}/ftp-passive.bin ftp://user:pass@www.lab/slow.bin
+        curl -sS --max-time 120 --ftp-port - -o {directory}/ftp-active.bin \\
+            ftp://user:pass@www.lab/slow.bin
+        """)
+    expected = _digest(directory / "www" / "slow.bin")
+    assert _digest(directory / "ftp-passive.bin") == expected
+    assert _digest(directory / "ftp-active.bin") == expected
 
 
 def test_a_real_server_behind_a_forward(lab):

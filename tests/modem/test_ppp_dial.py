@@ -13,7 +13,7 @@ from tests.modem.ppphost import PppHost
 NET = ipaddress.IPv4Network
 IP = ipaddress.IPv4Address
 LAB = HostSpec("lab.example", IP("198.18.0.10"),
-               services=(ServiceSpec("echo"), ServiceSpec("discard")))
+               services=(ServiceSpec("echo"), ServiceSpec("discard"), ServiceSpec("daytime")))
 
 
 def internet(**changes) -> ApnSpec:
@@ -337,3 +337,13 @@ def test_cgact_0_on_another_channel_ends_the_call():
     assert bytes(host.text).decode() == NO_CARRIER
     assert host.terminated is not None
     assert b.ports[1].at("+CGACT?") == info("+CGACT: 1,0")
+
+
+def test_a_server_that_speaks_first_is_heard():
+    """Daytime sends at once and closes: what the network side sends before the host's
+    handshake completes waits for it, then the FIN follows."""
+    b = bench()
+    host = connected(b)
+    flow = host.connect("198.18.0.10", 13)
+    host.run_until(lambda: flow.peer_closed, 10)
+    assert bytes(flow.received).endswith(b"-UTC\r\n")

@@ -26,6 +26,7 @@ from zope.interface import implementer
 
 from simulator.inet.tcp import (
     Closed,
+    Connected,
     DataReceived,
     PeerClosed,
     Reset,
@@ -209,8 +210,8 @@ class HostTcpFlow(protocol.Protocol):
                 transport.write(event.data)
             self._unacked_in += len(event.data)
             self._consume(now)
-        elif isinstance(event, Writable):
-            self._flush(now)
+        elif isinstance(event, (Connected, Writable)):
+            self._flush(now)  # what the network side sent first (a banner) goes now
         elif isinstance(event, PeerClosed):
             if transport is not None:
                 transport.loseWriteConnection()
