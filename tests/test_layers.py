@@ -126,3 +126,16 @@ def test_no_layer_reaches_up_into_the_builders():
 
 def test_ppp_knows_no_network():
     assert offences(("simulator.ppp",), ("simulator.network",)) == []
+
+
+def test_the_host_gateway_knows_no_modem_and_no_at():
+    assert offences(("simulator.network.hostip",),
+                    ("simulator.modem", "simulator.at", "simulator.ppp")) == []
+
+
+def test_the_dialer_is_a_host_program_on_atsim_s_ppp_only():
+    """atsim-dial runs on the host's side of a port: of atsim it uses only the PPP peer."""
+    others = tuple(sorted({name.split(".")[1] for name in IMPORTS if name.count(".") >= 1}
+                          - {"ppp", "dial"}))
+    assert offences(("simulator.dial",), tuple(f"simulator.{o}" for o in others)) == []
+    assert any(within(name, ("simulator.ppp",)) for name in IMPORTS["simulator.dial.dialer"])

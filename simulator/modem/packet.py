@@ -1,6 +1,7 @@
 """Packet domain (27.007 §10): +CGATT attach, +CGDCONT definitions, +CGACT activation,
-+CGPADDR, +CGEREP and the +CGEV events, and the packet-domain dial (``D*99#``, ``D*98#``,
-§10.2.1).
++CGPADDR, +CGAUTH credentials, +CGEREP and the +CGEV events, and the packet-domain dial
+(``D*99#``, ``D*98#``, §10.2.1; ``+CGDATA``, §10.1.12) that starts the PPP server
+(``simulator.modem.pppserver``).
 
 With a simulated network (``modem.ip_network``) a context is a bearer the ``GprsService``
 gets from the network's APN machinery: activation takes the APN's delay, may fail as the
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from twisted.internet import defer
 
-from simulator.at.commands import CmeError, ResultCode
+from simulator.at.commands import CmeError, Connect, ResultCode
 from simulator.modem import errors
 from simulator.modem.addresses import AddressPool
 from simulator.modem.forms import fixed
@@ -32,6 +33,7 @@ from simulator.modem.pdp import (
     PdpContext,
     valid_requested_address,
 )
+from simulator.modem.pppserver import PppServerSink
 from simulator.modem.sim import require_sim_ready
 from simulator.modem.tables import tables_of
 from simulator.modem.text import listing, quote, span
@@ -44,6 +46,12 @@ if TYPE_CHECKING:
 #: (data mode), 2 keep them until the link is free (what the AT engine does with every URC).
 CGEREP_KEY = "packet.cgerep"
 CGEREP_MODES = (0, 1, 2)
+#: +CGAUTH <auth_prot>: 0 none, 1 PAP, 2 CHAP (27.007 §10.1.31).
+AUTH_PROTOCOLS = (0, 1, 2)
+#: Longest +CGAUTH <userid> and <password> (what the 3GPP PCO fields carry comfortably).
+AUTH_FIELD_MAX = 64
+#: +CGDATA <L2P> values: PPP is the only layer-2 protocol the modem runs.
+CGDATA_L2P = ("PPP",)
 
 
 #: Why a bearer could not be had -> the 27.007 §9.2.2 code +CGACT answers.
@@ -65,6 +73,10 @@ class PacketService(Service):
         self.tables = tables_of(modem)
         self.contexts: dict[int, PdpContext] = {}
         self.pool = AddressPool(modem.spec.n)
+        #: +CGAUTH: cid -> (auth_prot, userid, password).
+        self.auth: dict[int, tuple[int, str, str]] = {}
+        #: The PPP servers running on ports (one per context at most).
+        self.ppp_sinks: list[PppServerSink] = []
 
     @property
     def _network(self) -> NetworkService:
@@ -83,10 +95,17 @@ class PacketService(Service):
                                f"{span(*H_COMP_RANGE)}" for t in self.tables.pdp_types)))
         table.add("+CGACT", set=self.cgact_set, read=self.cgact_read, test=fixed("+CGACT: (0,1)"))
         table.add("+CGPADDR", exec=self.cgpaddr, set=self.cgpaddr, test=self.cgpaddr_test)
+        table.add("+CGAUTH", set=self.cgauth_set, read=self.cgauth_read,
+                  test=fixed(f"+CGAUTH: {span(lo, hi)},{listing(AUTH_PROTOCOLS)},"
+                             f"{span(0, AUTH_FIELD_MAX)},{span(0, AUTH_FIELD_MAX)}"))
+        table.add("+CGDATA", set=self.cgdata_set,
+                  test=fixed("+CGDATA: " + listing(CGDATA_L2P)))
         table.add("+CGEREP", set=self.cgerep_set, read=self.cgerep_read,
                   test=fixed(f"+CGEREP: {listing(CGEREP_MODES)},(0)"))
 
     def power_off(self) -> None:
+        for sink in list(self.ppp_sinks):
+            sink.lower_layer_gone("power off")  # no goodbye: the line is dead
         # The network service reports the detach; a powered-off MT has no contexts left.
         for context in self.contexts.values():
             self._drop(context)
@@ -99,10 +118,11 @@ class PacketService(Service):
             raise CmeError(errors.OPERATION_NOT_ALLOWED)
         return context
 
-    def activate(self, context: PdpContext) -> defer.Deferred | None:
-        """Activate ``context``, attaching first if needed (27.007 §10.1.10).  With a
-        simulated network this takes the APN's time: a Deferred, failing with the CmeError
-        for why the network refused."""
+    def activate(self, context: PdpContext, user: str | None = None,
+                 password: str | None = None) -> defer.Deferred | None:
+        """Activate ``context``, attaching first if needed (27.007 §10.1.10), with ``user``
+        and ``password`` (None: those of +CGAUTH).  With a simulated network this takes the
+        APN's time: a Deferred, failing with the CmeError for why the network refused."""
         if context.active:
             return None
         if context.pending is not None:
@@ -115,8 +135,10 @@ class PacketService(Service):
                                                  context.requested_address)
             self._activated(context)
             return None
+        if user is None and password is None:
+            user, password = self.credentials(context.cid)
         try:
-            context.pending = self._gprs.activate(context.apn)
+            context.pending = self._gprs.activate(context.apn, user, password)
         except GprsError as error:
             raise activation_error(error) from None
         context.pending.addCallbacks(self._bearer_up, self._bearer_refused,
@@ -196,6 +218,30 @@ class PacketService(Service):
         for context in self.contexts.values():
             self._drop(context)
         self._event(f"{by} DETACH")
+
+    def credentials(self, cid: int) -> tuple[str | None, str | None]:
+        """What +CGAUTH gave ``cid``: (userid, password), or (None, None)."""
+        protocol, user, password = self.auth.get(cid, (0, "", ""))
+        return (user, password) if protocol else (None, None)
+
+    # -- +CGAUTH ------------------------------------------------------------------------------
+
+    def cgauth_set(self, call) -> None:
+        p = call.params
+        p.at_most(4)
+        cid = p.int(0, *self.tables.cid_range)
+        if len(p) == 1:
+            self.auth.pop(cid, None)
+            return
+        protocol = p.int(1, choices=AUTH_PROTOCOLS, default=0)
+        user = p.str(2, maxlen=AUTH_FIELD_MAX, default="")
+        password = p.str(3, maxlen=AUTH_FIELD_MAX, default="")
+        self.auth[cid] = (protocol, user, password)
+
+    def cgauth_read(self, call) -> None:
+        for cid in sorted(self.auth):
+            protocol, user, _password = self.auth[cid]
+            call.info(f"+CGAUTH: {cid},{protocol},{quote(user)}")
 
     # -- +CGEV --------------------------------------------------------------------------------
 
@@ -312,28 +358,53 @@ class PacketService(Service):
     def cgpaddr_test(self, call) -> None:
         call.info(f"+CGPADDR: {listing(sorted(self.contexts))}")
 
-    # -- D*99# / D*98# --------------------------------------------------------------------------
+    # -- D*99# / D*98# / +CGDATA ----------------------------------------------------------------
 
     def dial(self, cid: int | None):
-        """A packet-domain dial: activate the context, then start the layer-2 protocol.
+        """A packet-domain dial: ``CONNECT`` and the PPP server on the port; the context is
+        activated once the host's PPP authenticated (``simulator.modem.pppserver``).
 
-        PPP is not there yet, so the dial ends as on a module whose PPP never starts: the
-        context stays activated and the answer is NO CARRIER."""
+        Without a context defined the dial uses cid 1 with an empty APN (the network's
+        default), as modules ship with one defined.  Not registered: NO CARRIER."""
         if cid is None:
             if not self.contexts:
-                return ResultCode.NO_CARRIER
+                self.contexts[1] = PdpContext(1)
             cid = min(self.contexts)
         context = self.contexts.get(cid)
         if context is None:
             raise CmeError(errors.OPERATION_NOT_ALLOWED)
-        try:
-            waiting = self.activate(context)
-        except CmeError as error:
-            if error.code != errors.NO_NETWORK_SERVICE:
-                raise
+        require_sim_ready(self.modem)
+        if self._network.serving is None:
             return ResultCode.NO_CARRIER
-        if waiting is None:
-            return ResultCode.NO_CARRIER
-        # A refused activation ends the dial as a failed call does.
-        return waiting.addBoth(lambda _: ResultCode.NO_CARRIER)
+        if any(sink.context is context for sink in self.ppp_sinks):
+            raise CmeError(errors.OPERATION_NOT_ALLOWED)  # PPP runs on it already
+        sink = PppServerSink(self, context, secrets=self._login_for(context),
+                             credentials=self.credentials(cid))
+        self.ppp_sinks.append(sink)
+        return Connect(sink, "")
 
+    def ppp_ended(self, sink: PppServerSink) -> None:
+        if sink in self.ppp_sinks:
+            self.ppp_sinks.remove(sink)
+
+    def _login_for(self, context: PdpContext) -> dict[str, str] | None:
+        """The login the network wants for ``context``'s APN, which the PPP server asks the
+        host for; None: no authentication (no network, an APN without credentials, or
+        credentials given by +CGAUTH)."""
+        network = self.modem.ip_network
+        if network is None or self.credentials(context.cid) != (None, None):
+            return None
+        apn = network.apns.lookup(context.apn)
+        if apn is None or (apn.spec.user is None and apn.spec.password is None):
+            return None
+        return {apn.spec.user or "": apn.spec.password or ""}
+
+    def cgdata_set(self, call):
+        """AT+CGDATA[=<L2P>[,<cid>[,...]]]: the same as ``D*99***<cid>#`` (one context)."""
+        p = call.params
+        p.at_most(2)
+        l2p = p.str(0, default="PPP")
+        if l2p.upper() not in CGDATA_L2P:
+            raise CmeError(errors.OPERATION_NOT_SUPPORTED)
+        cid = p.int(1, *self.tables.cid_range, default=0) or None
+        return self.dial(cid)

@@ -146,10 +146,18 @@ class Bearer:
         (``.port``, ``.close()``); raises ``RouteError(PORT_IN_USE)``."""
         return self.router.listen_tcp(self, port, accept)
 
-    def open_udp(self, port: int, protocol):
+    def listen_every_port(self, accept_for, datagrams=None):
+        """Every port without a listener of its own goes to ``accept_for(port)``'s accept,
+        and datagrams to a port nobody bound to ``datagrams(data, origin, port)`` (a host
+        on PPP behind the bearer); returns the function that stops it."""
+        return self.router.listen_every_port(self, accept_for, datagrams)
+
+    def open_udp(self, port: int, protocol, *, expose: bool = True):
         """Bind a datagram port (0: any free port) for ``protocol`` (a ``DatagramProtocol``:
-        ``datagramReceived(data, (host, port))``); returns its transport."""
-        return self.router.open_udp(self, port, protocol)
+        ``datagramReceived(data, (host, port))``); returns its transport.  ``expose``: a
+        port bound explicitly is published on the host (``expose:``); a client's port
+        (the host gateway's) need not be."""
+        return self.router.open_udp(self, port, protocol, expose=expose)
 
     def ping(self, host: str, size: int = 64, timeout: float = 2.0) -> defer.Deferred:
         """One echo request; fires with the round-trip time in seconds, or fails with

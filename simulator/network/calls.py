@@ -277,10 +277,10 @@ class Calls:
         channel, pipe = self._channel(caller)
         self._busy.add(caller.name)
         self._end_when_closed(pipe, caller.name)
-        isp.answer(caller, pipe.b, self.clock)
+        path = CallPath(caller, self.network.router, channel)
+        isp.answer(caller, pipe.b, self.clock, path)
         log.info("{caller} -> ISP {number}: call connected", caller=caller.name, number=number)
-        d.callback(Call(number, "isp", pipe.a, channel,
-                        CallPath(caller, self.network.router, channel)))
+        d.callback(Call(number, "isp", pipe.a, channel, path))
 
     def _dial_forward(self, caller: Subscriber, number: str, target: tuple[str, int],
                       d: defer.Deferred, state: dict) -> None:

@@ -4,19 +4,25 @@ server at the far end of every call to the number.
 The server is atsim's own PPP (``simulator.ppp``) in its server role on the call's byte
 pipe: it asks the caller to authenticate (CHAP-MD5, or PAP if the caller prefers), checks the
 scenario's login and password, gives an address from the ISP's pool and its name servers,
-and hangs up when the link terminates.  The caller's side turns the address into a bearer
-(``simulator.network.dialup``); IP packets reaching the server itself (from a host's own PPP
-client, which atsim does not route yet) are counted and dropped.
+and hangs up when the link terminates.  A modem's own PPP client turns the address into a
+bearer of its own (``simulator.network.dialup``).  A host's PPP client (``ATD<number>`` on a
+modem port, the modem in data mode) sends IP packets instead: the first one opens a bearer
+at the caller's address and a ``HostGateway`` (``simulator.network.hostip``) carries them into
+the network, the same gateway a packet-domain dial uses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import random
 from typing import TYPE_CHECKING
 
 from simulator.logs import Logger
 from simulator.network.apn import AddressPool
+from simulator.network.errors import ActivationError
+from simulator.network.hostip import HostGateway
+from simulator.network.links import PRESETS, Link
 from simulator.network.spec import IspSpec
 from simulator.ppp import (
     Authenticated,
@@ -31,6 +37,7 @@ from simulator.ppp.link import PppLink
 if TYPE_CHECKING:
     from twisted.internet.interfaces import IReactorTime
 
+    from simulator.network.dialup import CallPath
     from simulator.network.pipe import PipeEnd
     from simulator.network.subscribers import Subscriber
 
@@ -59,8 +66,9 @@ class Isp:
     def __repr__(self) -> str:
         return f"<Isp {self.number} {self.spec.pool}>"
 
-    def answer(self, caller: Subscriber, end: PipeEnd, clock: IReactorTime) -> IspSession:
-        session = IspSession(self, caller, clock)
+    def answer(self, caller: Subscriber, end: PipeEnd, clock: IReactorTime,
+               path: CallPath | None = None) -> IspSession:
+        session = IspSession(self, caller, clock, path)
         self.sessions.append(session)
         end.attach(session.link)
         return session
@@ -69,9 +77,16 @@ class Isp:
 class IspSession:
     """One call to the ISP: its PPP server and the address it holds for the caller."""
 
-    def __init__(self, isp: Isp, caller: Subscriber, clock: IReactorTime) -> None:
+    def __init__(self, isp: Isp, caller: Subscriber, clock: IReactorTime,
+                 path: CallPath | None = None) -> None:
         self.isp = isp
         self.caller = caller.name
+        self._subscriber = caller
+        self._clock = clock
+        self._path = path
+        self.gateway: HostGateway | None = None
+        self._bearer = None
+        self._peer_address: str | None = None
         allocated = isp.pool.allocate()
         # None: the pool is exhausted; the server then has no address to give and IPCP fails
         # for a caller that asks for one, as with a real access server.
@@ -82,6 +97,7 @@ class IspSession:
         # A generator of the ISP's own, seeded from the caller's: challenges and magic
         # numbers repeat with the run's seed.
         rng = random.Random(caller.rng.getrandbits(64))
+        self._rng = rng
         self.link = PppLink(PppPeer(config, rng), clock, self._event,
                             name=f"{caller.name} -> ISP {isp.number}")
         self.ip_packets_dropped = 0
@@ -94,18 +110,46 @@ class IspSession:
         elif isinstance(event, IpcpOpened):
             log.info("ISP {number}: {modem} has {address}", number=self.isp.number,
                      modem=self.caller, address=event.peer_address)
+            self._peer_address = event.peer_address
         elif isinstance(event, IpPacketReceived):
-            if not self.ip_packets_dropped:
-                log.warn("ISP {number}: IP packets from {modem}'s own PPP client are not "
-                         "routed; dropped", number=self.isp.number, modem=self.caller)
-            self.ip_packets_dropped += 1
+            gateway = self._gateway()
+            if gateway is None:
+                self.ip_packets_dropped += 1
+            else:
+                gateway.packet_from_host(event.packet)
         elif isinstance(event, LinkTerminated):
             self._end()
+
+    def _gateway(self) -> HostGateway | None:
+        """The gateway for a host's IP, made with its bearer on the first packet."""
+        if self.gateway is not None or self.ended:
+            return self.gateway
+        if self._path is None or self._peer_address is None:
+            return None
+        # The PPP frames cross the call's channel already; the bearer's own link adds
+        # nothing, or every byte would pay the 9600 bit/s twice.
+        path = dataclasses.replace(self._path, link=Link("ppp", PRESETS["ideal"], self._rng,
+                                                         owner=self.caller))
+        try:
+            self._bearer = path.open_bearer(self.isp.number, self._peer_address, self.isp.dns)
+        except ActivationError as e:
+            log.warn("ISP {number}: no route for {modem}'s {address}: {why}",
+                     number=self.isp.number, modem=self.caller, address=self._peer_address,
+                     why=e.detail)
+            self._path = None
+            return None
+        self.gateway = HostGateway(self._bearer, self._clock, self._rng, self.link.send_ip,
+                                   gateway=self.isp.gateway)
+        return self.gateway
 
     def _end(self) -> None:
         if self.ended:
             return
         self.ended = True
+        if self.gateway is not None:
+            self.gateway.close()
+        if self._bearer is not None:
+            self._bearer.release(by_network=True)
         if self.address is not None:
             self.isp.pool.release(ipaddress.IPv4Address(self.address))
         if self in self.isp.sessions:

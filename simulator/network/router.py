@@ -55,6 +55,8 @@ CONNECT_TIMEOUT = 30.0
 EPHEMERAL_PORTS = range(49152, 65536)
 
 Accept = Callable[[tuple[str, int]], "protocol.Protocol | None"]
+#: Where a datagram goes: (data, origin (host, port), destination port).
+DatagramSink = Callable[[bytes, tuple[str, int], int], None]
 
 
 class Listening:
@@ -91,6 +93,11 @@ class Router:
         self.reactor = reactor
         self.exposer: Exposer | None = None
         self._listeners: dict[tuple[str, int], Listening] = {}
+        #: Bearers whose every port is someone's to answer (a host on PPP): address ->
+        #: (bearer, accept_for(port), the listeners its ``expose:`` entries published,
+        #: where datagrams to a port nobody bound go).
+        self._every_port: dict[str, tuple[Bearer, Callable[[int], Accept], list[Listening],
+                                          DatagramSink | None]] = {}
         self._tcp_ports: dict[str, set[int]] = {}
         self._udp_ports: dict[tuple[str, int], DatagramEndpoint] = {}
         self._bearers: dict[str, Bearer] = {}
@@ -170,6 +177,10 @@ class Router:
         for key, listener in list(self._listeners.items()):
             if key[0] == address:
                 listener.close()
+        every = self._every_port.pop(address, None)
+        if every is not None:
+            for listener in every[2]:
+                listener.close()
         for key, endpoint in list(self._udp_ports.items()):
             if key[0] == address:
                 endpoint.close()
@@ -221,6 +232,44 @@ class Router:
             self.exposer.expose_tcp(bearer, listener)
         return listener
 
+    def listen_every_port(self, bearer: Bearer, accept_for: Callable[[int], Accept],
+                          datagrams: DatagramSink | None = None) -> Callable[[], None]:
+        """Offer every port of ``bearer``'s address without a listener of its own to
+        ``accept_for(port)``, whose ``Accept`` answers as a listener does, and datagrams to
+        a port nobody bound to ``datagrams(data, origin, port)``: a host behind the bearer
+        (PPP) decides itself which ports it serves.  Returns the function that stops it."""
+        address = bearer.address
+        exposed: list[Listening] = []
+        self._every_port[address] = (bearer, accept_for, exposed, datagrams)
+        if self.exposer is not None:
+            # Only the ports the scenario names: nobody knows which ones the host serves.
+            for protocol_name, port in sorted(bearer.subscriber.expose):
+                if protocol_name == "tcp" and (address, port) not in self._listeners:
+                    listener = Listening(self, address, port, accept_for(port), bearer.link,
+                                         bearer)
+                    self.exposer.expose_tcp(bearer, listener)
+                    exposed.append(listener)
+
+        def stop() -> None:
+            every = self._every_port.get(address)
+            if every is not None and every[0] is bearer:
+                del self._every_port[address]
+                for listener in every[2]:
+                    listener.close()
+
+        return stop
+
+    def listener_at(self, address: str, port: int) -> Listening | None:
+        """The listener a SYN to address:port reaches, if any."""
+        listener = self._listeners.get((address, port))
+        if listener is not None:
+            return listener
+        every = self._every_port.get(address)
+        if every is None:
+            return None
+        bearer, accept_for, _, _ = every
+        return Listening(self, address, port, accept_for(port), bearer.link, bearer)
+
     def listen_lab(self, address: str, port: int, accept: Accept) -> Listening:
         """A lab listener at a host's virtual address (port 0: a free one)."""
         port = self._claim_tcp_port(address, port)
@@ -258,7 +307,7 @@ class Router:
     def tcp_route(self, address: str, port: int):
         """What a SYN to address:port finds: a ``Listening``, a real (host, port), or a
         ``Reason`` (REFUSED, UNREACHABLE)."""
-        listener = self._listeners.get((address, port))
+        listener = self.listener_at(address, port)
         if listener is not None:
             return listener
         if address in self._bearers:
@@ -300,7 +349,7 @@ class Router:
         """A lab server connecting to a modem's listener (FTP active mode): the SYN crosses
         the modem's downlink, the answer its uplink.  ``build(address)`` makes the protocol
         once the connection is up; the Deferred fires then, or fails with ``RouteError``."""
-        listener = self._listeners.get(destination)
+        listener = self.listener_at(*destination)
         if listener is None or listener.bearer is None:
             known = destination[0] in self._bearers
             return defer.fail(RouteError(Reason.REFUSED if known else Reason.UNREACHABLE,
@@ -355,7 +404,8 @@ class Router:
 
     # -- UDP ----------------------------------------------------------------------------------
 
-    def open_udp(self, bearer: Bearer, port: int, proto) -> ModemDatagramPort:
+    def open_udp(self, bearer: Bearer, port: int, proto, *,
+                 expose: bool = True) -> ModemDatagramPort:
         if not bearer.active:
             raise RouteError(Reason.BEARER_RELEASED, bearer.address)
         address = bearer.address
@@ -368,7 +418,7 @@ class Router:
         endpoint = ModemDatagramPort(self, bearer, port, proto)
         self._udp_ports[(address, port)] = endpoint
         proto.makeConnection(endpoint)
-        if explicit and self.exposer is not None:
+        if explicit and expose and self.exposer is not None:
             self.exposer.expose_udp(bearer, endpoint)
         return endpoint
 
@@ -433,6 +483,15 @@ class Router:
                     return
                 stages = (*(path.downlink for path in faults.paths(*origin)), *stages)
             self._deliver_udp_at(now, destination, data, origin, stages)
+            return
+        every = self._every_port.get(destination[0])
+        if every is not None and every[3] is not None:
+            link = every[0].link
+            if not link.is_up or link.loses():
+                return
+            at = transit((link.downlink,), len(data), now)
+            self.clock.callLater(max(0.0, at - self.clock.seconds()), every[3], data, origin,
+                                 destination[1])
             return
         real = self._real_udp_target(destination)
         if real is None or not isinstance(source, ModemDatagramPort):

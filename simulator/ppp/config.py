@@ -69,6 +69,10 @@ class PeerConfig:
     #: Seconds between LCP Echo-Requests once opened; None: no keepalive.
     echo_interval: float | None = None
     echo_failures: int = ECHO_FAILURES
+    #: A server that learns the addresses only after authentication (a modem activating the
+    #: PDP context with the credentials the host gave): the network phase waits until the
+    #: owner calls ``PppPeer.start_network`` with them; IPCP packets wait meanwhile.
+    hold_network: bool = False
     auth_timeout: float = AUTH_TIMEOUT
     limits: Limits = Limits()
 

@@ -65,6 +65,19 @@ class PppLink(protocol.Protocol):
         self._pump()
         return sent
 
+    def start_network(self, local_address: str, peer_address: str,
+                      dns: tuple[str, ...] = ()) -> None:
+        """The addresses of a held network phase (``PeerConfig.hold_network``)."""
+        if self._lost:
+            return
+        self.peer.start_network(self.clock.seconds(), local_address, peer_address, dns)
+        self._pump()
+
+    def lower_down(self) -> None:
+        """The line is gone without a goodbye (a hang-up): no more octets either way."""
+        if not self._lost:
+            self.connectionLost()
+
     def close(self, reason: Termination = Termination.LOCAL_CLOSE, detail: str = "") -> None:
         """Terminate the link politely; the transport closes once it is terminated."""
         if self._lost:

@@ -42,6 +42,9 @@ from simulator.ppp.pap import PapAuthenticatee, PapAuthenticator
 from simulator.ppp.protocols import Code, Protocol
 from simulator.ppp.states import NEGOTIATING, State
 
+#: IPCP packets kept while the network phase is held (``PeerConfig.hold_network``); a peer
+#: resends its Configure-Request anyway, so older ones add nothing.
+HELD_IPCP_PACKETS = 4
 #: Octets of a rejected packet a Protocol-Reject carries back: enough to identify it, and
 #: within any MRU atsim accepts (RFC 1661 §5.7 asks for truncation to the peer's MRU).
 PROTOCOL_REJECT_EXCERPT = 64
@@ -91,6 +94,8 @@ class PppPeer:
         self._echo_unanswered = 0
         self._lcp_identifier = 0
         self._now = 0.0
+        self._network_held = False
+        self._held_ipcp: collections.deque[bytes] = collections.deque(maxlen=HELD_IPCP_PACKETS)
 
     def __repr__(self) -> str:
         return f"<PppPeer {self.phase.value} LCP {self.lcp.state.name} IPCP {self.ipcp.state.name}>"
@@ -141,6 +146,30 @@ class PppPeer:
         self._set_reason(reason, detail)
         self.phase = Phase.TERMINATE if self.phase is not Phase.DEAD else Phase.DEAD
         self.lcp.close(now, (detail or reason.value).encode("utf-8"))
+
+    @property
+    def network_held(self) -> bool:
+        """Authentication is over and the network phase waits for ``start_network``."""
+        return self._network_held
+
+    def start_network(self, now: float, local_address: str, peer_address: str,
+                      dns: tuple[str, ...] = ()) -> None:
+        """The addresses of a held network phase (``PeerConfig.hold_network``): IPCP starts
+        with them, and the IPCP packets that waited are answered."""
+        self._now = now
+        self.config = dataclasses.replace(self.config, local_address=local_address,
+                                          peer_address=peer_address, dns=tuple(dns)[:2],
+                                          hold_network=False)
+        self.ipcp_policy.config = self.config
+        self.ipcp_policy.reset()
+        if not self._network_held:
+            return
+        self._network_held = False
+        self.ipcp.up(now)
+        held, self._held_ipcp = list(self._held_ipcp), collections.deque(
+            maxlen=HELD_IPCP_PACKETS)
+        for information in held:
+            self._ipcp_packet(information, now)
 
     def receive_data(self, data: bytes, now: float) -> None:
         self._now = now
@@ -199,12 +228,10 @@ class PppPeer:
         elif protocol in (Protocol.PAP, Protocol.CHAP):
             self._auth_packet(protocol, frame.information, now)
         elif protocol == Protocol.IPCP:
-            packet = decode_packet(frame.information)
-            if self.phase is not Phase.NETWORK or packet is None:
-                self.stats.discarded += 1
-            elif not self.ipcp.receive(packet, now):
-                self.ipcp.reject_code(packet, now)
-            self._check_ipcp(now)
+            if self._network_held:
+                self._held_ipcp.append(frame.information)
+            else:
+                self._ipcp_packet(frame.information, now)
         elif protocol == Protocol.IPV4:
             if self.ipcp.opened:
                 self.stats.ip_received += 1
@@ -213,6 +240,14 @@ class PppPeer:
                 self.stats.discarded += 1
         else:
             self._protocol_reject(frame)
+
+    def _ipcp_packet(self, information: bytes, now: float) -> None:
+        packet = decode_packet(information)
+        if self.phase is not Phase.NETWORK or packet is None:
+            self.stats.discarded += 1
+        elif not self.ipcp.receive(packet, now):
+            self.ipcp.reject_code(packet, now)
+        self._check_ipcp(now)
 
     def _lcp_packet(self, information: bytes, now: float) -> None:
         packet = decode_packet(information)
@@ -324,12 +359,17 @@ class PppPeer:
             names = [role.peer_name for role in self._auth if role.authenticator]
             self._events.append(Authenticated(names[0] if names else None))
             self.phase = Phase.NETWORK
-            self.ipcp.up(now)
+            if self.config.hold_network:
+                self._network_held = True
+            else:
+                self.ipcp.up(now)
 
     def _link_down(self) -> None:
         self.link = LinkParameters()
         self._auth = []
         self._echo_deadline = None
+        self._network_held = False
+        self._held_ipcp.clear()
         if self.phase is not Phase.DEAD:
             self.phase = Phase.TERMINATE
         self.ipcp.down(self._now)

@@ -145,25 +145,25 @@ def test_events_only_where_cgerep_asks():
     assert two.take() == urc("+CGEV: ME PDN ACT 1")
 
 
-def test_gprs_dial_activates_then_no_carrier():
+CONNECT = "\r\nCONNECT\r\n"
+
+
+def test_gprs_dial_connects_and_starts_ppp():
     bench = registered()
     assert bench.at('+CGDCONT=1,"IP","internet"') == OK
-    assert bench.at("D*99***1#") == NO_CARRIER + urc("+CGEV: ME PDN ACT 1")
-    assert bench.at("+CGACT?") == info("+CGACT: 1,1")
-    assert bench.at("+CGPADDR=1") == info('+CGPADDR: 1,"10.64.0.1"')
+    answer = bench.at("D*99***1#")
+    # CONNECT, then the server's first LCP Configure-Request (a frame starting 7E FF 7D 23 C0 21).
+    assert answer.startswith(CONNECT + "~\xff}#\xc0!")
+    # The context waits for the host's PPP (tests/modem/test_ppp_dial.py).
+    assert bench.ports[0].interpreter.mode.value == "data"
 
 
 def test_gprs_dial_forms():
+    for dial in ("D*99#", "D*99***2#", "D*99**PPP*2#", "D*99**1*2#", "D*98*2#"):
+        bench = registered()
+        bench.at('+CGDCONT=2,"IP","internet"')
+        assert bench.at(dial).startswith(CONNECT), dial
     bench = registered()
-    assert bench.at("D*99#") == NO_CARRIER  # no context defined: nothing to activate
-    bench.at('+CGDCONT=2,"IP","internet"')
-    assert bench.at("D*99#") == NO_CARRIER + urc("+CGEV: ME PDN ACT 2")  # lowest defined
-    bench.at("+CGACT=0")
-    bench.port.take()
-    assert bench.at("D*99**PPP*2#") == NO_CARRIER + urc("+CGEV: ME PDN ACT 2")
-    bench.at("+CGACT=0")
-    bench.port.take()
-    assert bench.at("D*98*2#") == NO_CARRIER + urc("+CGEV: ME PDN ACT 2")
     assert bench.at("D*99***7#") == cme(3)
     assert bench.at("D*99**X25*2#") == cme(4)
 

@@ -89,13 +89,11 @@ def test_detach_during_activation_ends_it():
     assert b.ip_network.bearers("m1") == []
 
 
-def test_packet_dial_activates_then_ends_without_ppp():
+def test_packet_dial_connects_before_activating():
     b = bench(internet(activation_delay=1))
     b.at('+CGDCONT=1,"IP","internet"')
-    b.port.send(b"ATD*99***1#\r")
-    b.advance(1)
-    assert b.port.take() == "\r\nNO CARRIER\r\n"
-    assert b.at("+CGACT?") == info("+CGACT: 1,1")
+    assert b.port.send(b"ATD*99***1#\r").startswith("\r\nCONNECT\r\n")
+    assert b.ip_network.bearers("m1") == []  # PPP first: tests/modem/test_ppp_dial.py
 
 
 def test_default_network_accepts_any_apn():

@@ -105,3 +105,49 @@ def test_compressed_address_and_protocol_fields_are_accepted():
     frame = encode_frame(Protocol.IPV4, b"x", acfc=True, pfc=True)
     assert b"\xff\x03" not in frame
     assert FrameDecoder().feed(frame) == [Frame(Protocol.IPV4, b"x")]
+
+
+# -- the fast paths against the octet-by-octet definitions ----------------------------------
+
+class OctetwiseDecoder(FrameDecoder):
+    """The decoder's per-octet path for every octet: the definition the fast path (regular
+    expressions over runs of octets) must match in frames, counts and state."""
+
+    def frames(self, data):
+        for byte in bytes(data):
+            if byte == FLAG:
+                frame = self._end_of_frame()
+                if frame is not None:
+                    yield frame
+            else:
+                self._take_octetwise(bytes([byte]))
+
+
+tricky = st.lists(st.sampled_from([FLAG, ESCAPE, 0x11, 0x13, 0x00, 0x5D, 0x5E, 0xFF, 0x03,
+                                   0xC0, 0x21, 0x41]), max_size=80).map(bytes)
+line_octets = st.one_of(tricky, st.binary(max_size=120),
+                        st.builds(lambda f, a, g: g + encode_frame(f.protocol, f.information,
+                                                                   accm=a) + g,
+                                  frames, accms, tricky))
+
+
+@given(line_octets, accms, st.sampled_from([8, 40, MAX_FRAME_OCTETS]), st.data())
+def test_the_fast_decoder_matches_the_octetwise_definition(data, accm, max_frame, draw):
+    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
+    pieces = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    fast = FrameDecoder(accm=accm, max_frame=max_frame)
+    reference = OctetwiseDecoder(accm=accm, max_frame=max_frame)
+    assert ([f for p in pieces for f in fast.frames(p)]
+            == [f for p in pieces for f in reference.frames(p)])
+    assert fast.stats == reference.stats
+    assert (fast._escaped, fast._overflow, bytes(fast._buffer)) == (
+        reference._escaped, reference._overflow, bytes(reference._buffer))
+
+
+@given(st.one_of(tricky, st.binary(max_size=300)), accms)
+def test_fast_escaping_and_fcs_match_their_definitions(data, accm):
+    from simulator.ppp.fcs import fcs16_table
+    from simulator.ppp.framing import escape_octetwise
+
+    assert escape(data, accm) == escape_octetwise(data, accm)
+    assert fcs16(data) == fcs16_table(data)

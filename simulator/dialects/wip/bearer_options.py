@@ -16,7 +16,7 @@ from types import MappingProxyType
 class BearerKind(enum.Enum):
     GSM = "GSM"  # a circuit-switched data call, PPP over it
     GPRS = "GPRS"  # a PDP context
-    PPP = "PPP"  # PPP on a UART, USB or CMUX port: atsim has no PPP yet
+    PPP = "PPP"  # PPP on a UART, USB or CMUX port: not built (805 at open)
     NOT_APPLICABLE = "N/A"
 
 

@@ -1,0 +1,264 @@
+"""The host's IPv4 packets in, the network's answers out.
+
+A host on PPP sees one router, the modem's PPP server (``GATEWAY_ADDRESS``), and behind it
+the simulated network.  ``HostGateway`` reads each packet the host sends and does with it
+what the network would:
+
+* TCP: one ``HostTcpFlow`` per 4-tuple, connected through ``Bearer.connect_tcp``; a segment
+  for no flow gets a RST.  Inbound too, as a PDP address on a private APN is reachable:
+  a connection to any port of the host's address (from another modem, a lab server) is
+  offered to the host (``Bearer.listen_every_port``), which accepts it or resets it;
+* UDP: one datagram port of the bearer per host port (``Bearer.open_udp``), so a DNS query
+  to the APN's name server reaches the lab DNS, and answers come back to the same port; a
+  datagram to a port the host never sent from is handed to the host too (a UDP server);
+* ICMP echo: the gateway and the host's own address answer at once, anything else through
+  ``Bearer.ping`` (the link's round trip, lab hosts' ``ping:`` settings; no answer from
+  what does not exist);
+* any other protocol: ICMP protocol unreachable.
+
+Packets the host sends from an address other than its own, fragments and malformed packets
+are dropped and counted (``stats``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from twisted.internet import protocol
+from twisted.internet.interfaces import IReactorTime
+
+from simulator.inet.errors import PacketError
+from simulator.inet.icmp import (
+    IcmpType,
+    UnreachableCode,
+    destination_unreachable,
+    echo_reply,
+    parse_icmp,
+)
+from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
+from simulator.inet.tcp import TcpConfig, reset_reply
+from simulator.inet.tcpsegment import TcpSegment, parse_tcp
+from simulator.inet.udpdatagram import UdpDatagram, parse_udp
+from simulator.logs import Logger
+from simulator.network.errors import RouteError
+from simulator.network.hostip.tcpflow import HostTcpFlow, Key
+
+if TYPE_CHECKING:
+    from simulator.network.apn import Bearer
+
+log = Logger(namespace="atsim.network.hostip")
+
+#: The PPP server's own address, the host's gateway.  From 192.0.0.0/24 (RFC 6890: IETF
+#: protocol assignments, never routed), so it cannot clash with an APN pool, a lab host
+#: (198.18.0.0/15) or an ``allow:`` network.
+GATEWAY_ADDRESS = "192.0.0.1"
+#: Seconds a ping through the network may take before the request is forgotten.
+PING_TIMEOUT = 10.0
+#: Datagram ports one host may have open through the gateway at once.
+MAX_UDP_PORTS = 256
+#: TTL of what the gateway sends.
+TTL = 64
+
+
+@dataclasses.dataclass
+class GatewayStats:
+    packets_in: int = 0
+    packets_out: int = 0
+    dropped_malformed: int = 0
+    dropped_spoofed: int = 0
+    dropped_fragments: int = 0
+    resets_sent: int = 0
+    unreachables_sent: int = 0
+
+
+class _UdpPort(protocol.DatagramProtocol):
+    def __init__(self, gateway: HostGateway, host_port: int) -> None:
+        self.gateway = gateway
+        self.host_port = host_port
+
+    def datagramReceived(self, data: bytes, addr) -> None:
+        self.gateway.send_udp(ipaddress.IPv4Address(addr[0]), addr[1], self.host_port, data)
+
+
+class HostGateway:
+    def __init__(self, bearer: Bearer, clock: IReactorTime, rng: random.Random,
+                 send: Callable[[bytes], object], *, gateway: str = GATEWAY_ADDRESS,
+                 tcp_config: TcpConfig | None = None) -> None:
+        self.bearer = bearer
+        self.clock = clock
+        self.rng = rng
+        self._send = send
+        self.address = ipaddress.IPv4Address(bearer.address)
+        self.gateway = ipaddress.IPv4Address(gateway)
+        self.tcp_config = tcp_config or TcpConfig()
+        self.stats = GatewayStats()
+        self.flows: dict[Key, HostTcpFlow] = {}
+        self._udp: dict[int, object] = {}
+        self._identification = rng.randrange(0x10000)
+        self.closed = False
+        self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
+
+    def __repr__(self) -> str:
+        return f"<HostGateway {self.address} via {self.bearer!r}>"
+
+    # -- in -----------------------------------------------------------------------------------
+
+    def packet_from_host(self, raw: bytes) -> None:
+        if self.closed:
+            return
+        self.stats.packets_in += 1
+        try:
+            packet = parse_ipv4(raw)
+        except PacketError:
+            self.stats.dropped_malformed += 1
+            return
+        if packet.src != self.address:
+            self.stats.dropped_spoofed += 1
+            return
+        if packet.is_fragment:
+            self.stats.dropped_fragments += 1
+            return
+        try:
+            if packet.protocol == IpProtocol.TCP:
+                self._tcp(packet, parse_tcp(packet.payload, packet.src, packet.dst))
+            elif packet.protocol == IpProtocol.UDP:
+                self._udp_in(packet, parse_udp(packet.payload, packet.src, packet.dst))
+            elif packet.protocol == IpProtocol.ICMP:
+                self._icmp(packet, parse_icmp(packet.payload))
+            else:
+                self._unreachable(packet, UnreachableCode.PROTOCOL, packet.dst)
+        except PacketError:
+            self.stats.dropped_malformed += 1
+
+    def _tcp(self, packet: Ipv4Packet, segment: TcpSegment) -> None:
+        key = (segment.src_port, packet.dst, segment.dst_port)
+        flow = self.flows.get(key)
+        if flow is not None:
+            flow.segment_from_host(segment)
+            return
+        if segment.syn and not segment.has_ack and not segment.rst:
+            if packet.dst == self.gateway:
+                self.reset(packet.dst, segment)  # the gateway itself serves nothing
+                return
+            flow = HostTcpFlow(self, key, segment, self._flow_gone, self.tcp_config)
+            self.flows[key] = flow
+            flow.start()
+            return
+        self.reset(packet.dst, segment)
+
+    def _accept_for(self, port: int):
+        def accept(peer: tuple[str, int]) -> HostTcpFlow | None:
+            key = (port, self._seen_as(peer[0]), peer[1])
+            if self.closed or key in self.flows:
+                return None
+            flow = HostTcpFlow(self, key, None, self._flow_gone, self.tcp_config)
+            self.flows[key] = flow
+            return flow
+
+        return accept
+
+    def _datagram_in(self, data: bytes, origin: tuple[str, int], port: int) -> None:
+        """A datagram for a port of the host it never sent from (a UDP server there)."""
+        if not self.closed:
+            self.send_udp(self._seen_as(origin[0]), origin[1], port, data)
+
+    def _seen_as(self, address: str) -> ipaddress.IPv4Address:
+        remote = ipaddress.IPv4Address(address)
+        if remote.is_loopback or remote.is_unspecified:
+            # A program on this machine (through ``expose:``): a host drops packets from
+            # a loopback source arriving on its link, so the gateway stands in for it.
+            return self.gateway
+        return remote
+
+    def _flow_gone(self, flow: HostTcpFlow) -> None:
+        if self.flows.get(flow.key) is flow:
+            del self.flows[flow.key]
+
+    def _udp_in(self, packet: Ipv4Packet, datagram: UdpDatagram) -> None:
+        port = self._udp.get(datagram.src_port)
+        if port is None:
+            if len(self._udp) >= MAX_UDP_PORTS:
+                oldest = next(iter(self._udp))
+                self._udp.pop(oldest).stopListening()
+            try:
+                port = self.bearer.open_udp(datagram.src_port,
+                                            _UdpPort(self, datagram.src_port), expose=False)
+            except RouteError:
+                return  # the bearer is gone or the port is taken: the datagram is lost
+            self._udp[datagram.src_port] = port
+        try:
+            port.write(datagram.payload, (str(packet.dst), datagram.dst_port))
+        except RouteError:
+            pass  # too long, or nobody: lost, as on a network
+
+    def _icmp(self, packet: Ipv4Packet, message) -> None:
+        if message.type != IcmpType.ECHO_REQUEST:
+            return
+        reply = echo_reply(message).build()
+        if packet.dst in (self.gateway, self.address):
+            self._send_ip(packet.dst, IpProtocol.ICMP, reply)
+            return
+        d = self.bearer.ping(str(packet.dst), len(packet.payload) + 20, PING_TIMEOUT)
+        d.addCallbacks(lambda _: self._send_ip(packet.dst, IpProtocol.ICMP, reply),
+                       lambda failure: None)
+
+    # -- out ----------------------------------------------------------------------------------
+
+    def send_tcp(self, remote: ipaddress.IPv4Address, segment: TcpSegment) -> None:
+        self._send_ip(remote, IpProtocol.TCP, segment.build(remote, self.address))
+
+    def send_udp(self, remote: ipaddress.IPv4Address, remote_port: int, host_port: int,
+                 data: bytes) -> None:
+        datagram = UdpDatagram(remote_port, host_port, data)
+        self._send_ip(remote, IpProtocol.UDP, datagram.build(remote, self.address))
+
+    def reset(self, remote: ipaddress.IPv4Address, segment: TcpSegment) -> None:
+        """What a host with nothing on that port answers: RST."""
+        reply = reset_reply(segment)
+        if reply is not None:
+            self.stats.resets_sent += 1
+            self.send_tcp(remote, reply)
+
+    def unreachable(self, packet: Ipv4Packet) -> None:
+        """What a router answers for a destination it has no route to."""
+        self._unreachable(packet, UnreachableCode.HOST, self.gateway)
+
+    def rebuild_from_host(self, remote: ipaddress.IPv4Address, segment: TcpSegment
+                          ) -> Ipv4Packet:
+        """The packet that carried ``segment`` from the host (for ICMP to quote)."""
+        return Ipv4Packet(self.address, remote, IpProtocol.TCP,
+                          segment.build(self.address, remote))
+
+    def _unreachable(self, packet: Ipv4Packet, code: int, source) -> None:
+        header = packet.build()[:20 + len(packet.options)]
+        message = destination_unreachable(code, header, packet.payload)
+        self.stats.unreachables_sent += 1
+        self._send_ip(ipaddress.IPv4Address(source), IpProtocol.ICMP, message.build())
+
+    def _send_ip(self, source: ipaddress.IPv4Address, proto: int, payload: bytes) -> None:
+        if self.closed:
+            return
+        self._identification = (self._identification + 1) & 0xFFFF
+        packet = Ipv4Packet(source, self.address, proto, payload, ttl=TTL,
+                            identification=self._identification)
+        self.stats.packets_out += 1
+        self._send(packet.build())
+
+    # -- end ----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """The host's link ended: every flow and datagram port goes."""
+        if self.closed:
+            return
+        self.closed = True
+        self._stop_inbound()
+        for flow in list(self.flows.values()):
+            flow.abort()
+        self.flows.clear()
+        for port in self._udp.values():
+            port.stopListening()
+        self._udp.clear()
