@@ -9,6 +9,7 @@ from simulator.faults import (  # noqa: F401  (each registers its kinds)
     link,
     net,
     power,
+    ppp,
     serial,
 )
 from simulator.faults.model import (

@@ -86,6 +86,8 @@ class IspSession:
                             name=f"{caller.name} -> ISP {isp.number}")
         self.ip_packets_dropped = 0
         self.ended = False
+        self._links = caller.ppp_links
+        self._links.add(self.link)
 
     def _event(self, event) -> None:
         if isinstance(event, Authenticated):
@@ -106,6 +108,7 @@ class IspSession:
         if self.ended:
             return
         self.ended = True
+        self._links.remove(self.link)
         if self.address is not None:
             self.isp.pool.release(ipaddress.IPv4Address(self.address))
         if self in self.isp.sessions:
