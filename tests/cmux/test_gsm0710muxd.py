@@ -250,6 +250,23 @@ def test_data_mode_escape_and_resume_on_one_channel_while_the_other_answers(lab)
     assert data.command("ATH") == b"\r\nOK\r\n"
 
 
+def test_a_frame_with_a_bad_fcs_is_lost_to_gsm0710muxd(lab):
+    """``bad_fcs`` on one frame of DLC 1: gsm0710muxd discards it, so the answer it carried
+    never reaches the channel's PTY; the next answer does.  No time limit stands in for the
+    loss: frames arrive in order, so the second answer arriving first shows the first one
+    was dropped."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+    manufacturer = one.command("AT+CGMI")
+    assert two.command("AT+TFAULT=bad_fcs,count,1,dlc,1") == b"\r\nOK\r\n"
+    one.send(b"AT\r")  # its "OK" goes out with a wrong FCS
+    one.send(b"AT+CGMI\r")
+    assert one.read_until(lambda b: b.endswith(b"OK\r\n") and len(b) >= len(manufacturer)
+                          ) == manufacturer
+    assert one.command("AT") == b"\r\nOK\r\n"  # the fault is over: frames are good
+
+
 def test_stopping_gsm0710muxd_returns_the_port_to_at_command_mode(labs):
     """Last test of the module: gsm0710muxd goes, the port is an AT port again."""
     closes = {mode: lab.host_closes_logged() for mode, lab in labs.items()}
