@@ -6,6 +6,8 @@ multiplexer; and the multiplexer as before once a fault is undone."""
 import pytest
 
 from simulator.faults import FaultError, Injector, make_fault
+from simulator.faults.player import TimelinePlayer
+from simulator.faults.timeline import Entry, When
 from tests.cmux import dte
 from tests.cmux.bench import MuxBench
 from tests.cmux.dte import CLD, DISC, DM, MSC, PF, SABM, UA, UIH
@@ -180,3 +182,23 @@ def test_mux_restart_forgets_every_dlc(bench):
     bench.open_dlc(1)
     assert bench.at_dlc(1, "AT") == b"AT\r" + OK  # a fresh channel: echo on again
 
+
+
+def test_a_timeline_entry_on_the_cmux_command_spoils_the_multiplexer_it_starts():
+    """``when: {command: "AT+CMUX=*"}`` starts the fault before the command runs; the
+    multiplexer the command starts takes it: the host's first SABM on DLC 0 is lost."""
+    bench = MuxBench()
+    entries = [Entry(make_fault("lose_ua", {"count": 1, "dlc": 0}),
+                     When("command", "AT+CMUX=*"))]
+    injector = Injector()
+    player = TimelinePlayer(entries, {"bench": bench.modem}, clock=bench.clock, seed=1,
+                            injector=injector)
+    player.startService()
+    bench.at("ATE0")
+    assert bench.at("AT+CMUX=1") == OK
+    bench.mode, bench.parser = dte.ADVANCED, dte.Parser(dte.ADVANCED)
+    assert bench.frame(0, SABM | PF) == []
+    [ua] = bench.frame(0, SABM | PF)
+    assert (ua.dlci, ua.kind) == (0, UA)
+    assert injector.counts == {("lose_ua", "start"): 1, ("lose_ua", "end"): 1}
+    player.stopService()
