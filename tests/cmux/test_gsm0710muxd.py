@@ -267,6 +267,28 @@ def test_a_frame_with_a_bad_fcs_is_lost_to_gsm0710muxd(lab):
     assert one.command("AT") == b"\r\nOK\r\n"  # the fault is over: frames are good
 
 
+def test_gsm0710muxd_opens_a_dlc_again_that_the_modem_closed(lab):
+    """``dce_disc`` on DLC 1: gsm0710muxd takes the DISC as the channel closed; the next
+    bytes written to the channel's PTY make it send SABM again, and the channel goes on
+    with a fresh AT channel on the modem (echo on again)."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+
+    def logged(text: str) -> int:
+        return lab.muxd_log.read_text(errors="replace").count(text)
+
+    closed, opened = logged("channel 1 for chan1 closed"), logged("Logical channel 1 opened")
+    assert two.command("AT+TFAULT=dce_disc,dlc,1") == b"\r\nOK\r\n"
+    wait_for(lambda: logged("channel 1 for chan1 closed") > closed, 30,
+             "gsm0710muxd to see DLC 1 closed", lab.diagnostics)
+    one.send(b"AT\r")  # written to a closed channel: gsm0710muxd opens it again
+    wait_for(lambda: logged("Logical channel 1 opened") > opened, 30,
+             "gsm0710muxd to open DLC 1 again", lab.diagnostics)
+    assert one.command("AT") == b"AT\r\r\nOK\r\n"
+    assert two.command("AT") == b"\r\nOK\r\n"  # the other channel was not touched
+
+
 def test_stopping_gsm0710muxd_returns_the_port_to_at_command_mode(labs):
     """Last test of the module: gsm0710muxd goes, the port is an AT port again."""
     closes = {mode: lab.host_closes_logged() for mode, lab in labs.items()}
