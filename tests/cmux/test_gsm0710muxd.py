@@ -289,6 +289,28 @@ def test_gsm0710muxd_opens_a_dlc_again_that_the_modem_closed(lab):
     assert two.command("AT") == b"\r\nOK\r\n"  # the other channel was not touched
 
 
+def test_gsm0710muxd_reads_the_fc_bit_of_flow_off(lab):
+    """``flow_off`` on DLC 1 is an MSC with FC set: gsm0710muxd reads it ("No frames
+    allowed"), and the MSC with FC clear when the fault is undone ("Frames allowed").
+    gsm0710muxd 1.13 goes on sending regardless, and the modem takes what it sends."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+
+    def logged(text: str) -> int:
+        return lab.muxd_log.read_text(errors="replace").count(text)
+
+    stopped, allowed = logged("No frames allowed"), logged("Frames allowed")
+    assert two.command("AT+TFAULT=flow_off,dlc,1") == b"\r\nOK\r\n"
+    wait_for(lambda: logged("No frames allowed") > stopped, 30,
+             "gsm0710muxd to read FC set", lab.diagnostics)
+    assert one.command("AT") == b"\r\nOK\r\n"
+    assert two.command("AT+TFAULT") == b"\r\nOK\r\n"  # undone
+    wait_for(lambda: logged("Frames allowed") > allowed, 30,
+             "gsm0710muxd to read FC clear", lab.diagnostics)
+    assert one.command("AT") == b"\r\nOK\r\n"
+
+
 def test_stopping_gsm0710muxd_returns_the_port_to_at_command_mode(labs):
     """Last test of the module: gsm0710muxd goes, the port is an AT port again."""
     closes = {mode: lab.host_closes_logged() for mode, lab in labs.items()}
