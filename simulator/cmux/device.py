@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from simulator.cmux.config import CmuxSettings, MuxParameters
+from simulator.cmux.injected import MuxFaults
 from simulator.cmux.messages import V24Signals
 from simulator.cmux.session import DceMultiplexer
 from simulator.line import Channel, HostSignals, ModemSignals
@@ -62,13 +63,15 @@ class Multiplexer:
         hooks: DlcHooks,
         give_back: Callable[[], None],
         label: str,
+        faults: MuxFaults | None = None,
     ) -> None:
         self.channel = channel
         self.label = label
         self._hooks = hooks
         self._give_back = give_back
         self.dlc_channels: dict[int, Channel] = {}
-        self.session = DceMultiplexer(parameters, settings, clock, channel.write, self)
+        self.session = DceMultiplexer(parameters, settings, clock, channel.write, self,
+                                      faults)
         self.session.trace_bulk = debugging()  # bulk traces are logged at debug level
         log.info("{label} multiplexer started: {option} option, N1 {n1}, DLC 1..{dlcs}",
                  label=label, option=parameters.option.name.lower(), n1=parameters.n1,

@@ -233,8 +233,9 @@ def fcs_covers_information(control: int) -> bool:
 # -- encoding ----------------------------------------------------------------------------------
 
 
-def encode(frame: Frame, option: Option) -> bytes:
-    """The octets of ``frame`` on the line, opening and closing flag included.
+def encode(frame: Frame, option: Option, bad_fcs: bool = False) -> bytes:
+    """The octets of ``frame`` on the line, opening and closing flag included.  ``bad_fcs``:
+    with every bit of the FCS inverted, as a frame damaged on the line (an injected fault).
 
     Every frame carries both its flags even though 27.010 lets frames share one:
     gsm0710muxd's advanced-option receiver consumes the closing flag and then hunts for a
@@ -246,10 +247,11 @@ def encode(frame: Frame, option: Option) -> bytes:
         header = bytes([address_octet(frame.dlci, frame.cr), frame.control]) + length_octets(
             len(info))
         covered = header + info if fcs_covers_information(frame.control) else header
-        return bytes([BASIC_FLAG]) + header + info + bytes([fcs(covered), BASIC_FLAG])
+        check = fcs(covered) ^ (0xFF if bad_fcs else 0)
+        return bytes([BASIC_FLAG]) + header + info + bytes([check, BASIC_FLAG])
     header = bytes([address_octet(frame.dlci, frame.cr), frame.control])
     covered = header + info if fcs_covers_information(frame.control) else header
-    content = header + info + bytes([fcs(covered)])
+    content = header + info + bytes([fcs(covered) ^ (0xFF if bad_fcs else 0)])
     return bytes([ADVANCED_FLAG]) + escape(content) + bytes([ADVANCED_FLAG])
 
 

@@ -17,6 +17,7 @@ from construct import ConstructError
 from simulator.cmux.config import CmuxSettings, MuxParameters
 from simulator.cmux.decoder import Discarded, decoder_for
 from simulator.cmux.frames import Frame, FrameKind, Option, UnknownFrame, encode
+from simulator.cmux.injected import MuxFaults
 from simulator.cmux.messages import (
     RPN_DEFAULTS,
     ConvergenceLayer,
@@ -84,6 +85,7 @@ class _Dlc:
     signals: V24Signals = V24Signals()
     opening: bool = True  # between the UA and the listener having wired the DLC up
     host_fc: bool = False  # the host's MSC said "no frames" (FC=1) for this DLC
+    sent_fc: bool = False  # the modem's last MSC said "no frames" (an injected flow_off)
     output: bytearray = dataclasses.field(default_factory=bytearray)
     port: dict = dataclasses.field(default_factory=lambda: dict(RPN_DEFAULTS))
 
@@ -107,7 +109,10 @@ class DceMultiplexer:
         clock: Any,
         transmit: Callable[[bytes], None],
         listener: MuxListener,
+        faults: MuxFaults | None = None,
     ) -> None:
+        #: Injected misbehaviour (wrong FCS, lost UA/DM, flow off), consulted per frame.
+        self.faults = faults if faults is not None else MuxFaults()
         self.parameters = parameters
         self.settings = settings
         self.option: Option = parameters.option
@@ -204,6 +209,52 @@ class DceMultiplexer:
         closes, nothing more is sent."""
         self._close_down(reason, b"")
 
+    # -- the modem's own initiatives (injected faults) ------------------------------------------
+
+    def disconnect(self, dlci: int) -> bool:
+        """The modem closes DLC ``dlci``: DISC from the DCE side (C/R 0, P set), and the
+        DLC is closed at once; the host's UA finds it closed and is ignored.  False when
+        the DLC is not open."""
+        if self.state is not MuxState.OPEN or dlci not in self.dlcs:
+            return False
+        self._send_frame(Frame(FrameKind.DISC, dlci, cr=False, pf=True))
+        self._close_dlc(dlci)
+        return True
+
+    def send_close_down(self) -> bool:
+        """The modem ends the multiplexer: a CLD command; it leaves multiplexer mode when
+        the host answers, or when T2 and N2 retransmissions passed without an answer."""
+        if self.state is MuxState.CLOSED:
+            return False
+        if self.state is MuxState.STARTING:  # no DLC 0 to carry the CLD
+            self._close_down("the modem closed down", b"")
+            return True
+        self._send_command(command(MessageType.CLD), 0)
+        return True
+
+    def restart(self) -> bool:
+        """The multiplexer restarts: every DLC, DLC 0 included, is forgotten without a
+        frame; the host learns it when its next frames are answered DM or go unanswered."""
+        if self.state is MuxState.CLOSED:
+            return False
+        self._trace("--", "multiplexer restarted: every DLC closed")
+        for key in list(self._outstanding):
+            self._cancel_outstanding(key)
+        self._stop_waking()
+        self.asleep = self.stopped = False
+        self._held_frames = []
+        for dlci in sorted(self.dlcs):
+            self._close_dlc(dlci)
+        self._negotiated.clear()
+        self.state = MuxState.STARTING
+        return True
+
+    def flow_changed(self) -> None:
+        """``faults.flow_off`` changed: MSC on each open DLC whose FC bit changes."""
+        for dlc in list(self.dlcs.values()):
+            if not dlc.opening and dlc.sent_fc != self.faults.flow_stopped(dlc.dlci):
+                self._send_msc(dlc)
+
     # -- frames ---------------------------------------------------------------------------------
 
     def _frame(self, frame: Frame) -> None:
@@ -213,6 +264,8 @@ class DceMultiplexer:
         else:
             is_open = dlci in self.dlcs
         action = TRANSITIONS[(DlcState.OPEN if is_open else DlcState.CLOSED, frame.kind)]
+        if frame.kind in (FrameKind.SABM, FrameKind.DISC) and self._answer_lost(action, frame):
+            return
         if action is Action.OPEN:
             self._open(frame)
         elif action is Action.CLOSE:
@@ -236,13 +289,34 @@ class DceMultiplexer:
         else:
             self._trace("--", f"{frame.kind.name} DLC{dlci}: {action.value}")
 
+    def _answer_lost(self, action: Action, frame: Frame) -> bool:
+        """An injected fault swallows the UA or DM this SABM or DISC would get: the modem
+        acts as if the frame never came, so the host's retransmission can succeed."""
+        if action is Action.OPEN:
+            answer = FrameKind.UA if self._opens(frame.dlci) else FrameKind.DM
+        elif action is Action.CLOSE:
+            answer = FrameKind.UA
+        elif action is Action.ANSWER_DM:
+            answer = FrameKind.DM
+        else:
+            return False
+        spoils = "lose_ua" if answer is FrameKind.UA else "lose_dm"
+        if not self.faults.hit(spoils, frame.dlci):
+            return False
+        self._trace("--", f"{frame.kind.name} DLC{frame.dlci} left unanswered: its "
+                          f"{answer.name} is lost ({spoils})")
+        return True
+
+    def _opens(self, dlci: int) -> bool:
+        return dlci == 0 or (self.state is MuxState.OPEN and dlci <= self.settings.dlcs)
+
     def _open(self, frame: Frame) -> None:
         dlci = frame.dlci
         if dlci == 0:
             self.state = MuxState.OPEN
             self._reply(FrameKind.UA, frame)
             return
-        if self.state is not MuxState.OPEN or dlci > self.settings.dlcs:
+        if not self._opens(dlci):
             why = "DLC 0 is not open" if self.state is not MuxState.OPEN else (
                 f"the modem offers DLC 1..{self.settings.dlcs}")
             self._trace("--", f"SABM DLC{dlci} refused: {why}")
@@ -290,8 +364,12 @@ class DceMultiplexer:
         self._send_frame(Frame(kind, to.dlci, cr=True, pf=to.pf))
 
     def _send_frame(self, frame: Frame) -> None:
-        data = encode(frame, self.option)
-        self._trace_event("tx", frame, bulk=bool(frame.information))
+        bad_fcs = self.faults.hit("bad_fcs", frame.dlci)
+        data = encode(frame, self.option, bad_fcs=bad_fcs)
+        if bad_fcs:
+            self._trace("tx", f"{frame} with a wrong FCS (bad_fcs)", bulk=bool(frame.information))
+        else:
+            self._trace_event("tx", frame, bulk=bool(frame.information))
         if self.asleep:
             self._held_frames.append(data)
             self._wake_host()
@@ -439,8 +517,9 @@ class DceMultiplexer:
     # -- the modem's own commands ---------------------------------------------------------------
 
     def _send_msc(self, dlc: _Dlc) -> None:
-        self._send_command(command(MessageType.MSC, msc_values(dlc.dlci, dlc.signals)),
-                           dlc.dlci)
+        dlc.sent_fc = self.faults.flow_stopped(dlc.dlci)
+        signals = dataclasses.replace(dlc.signals, fc=dlc.sent_fc)
+        self._send_command(command(MessageType.MSC, msc_values(dlc.dlci, signals)), dlc.dlci)
 
     def _send_command(self, message: Message, dlci: int) -> None:
         key = (message.code, dlci)
@@ -457,6 +536,8 @@ class DceMultiplexer:
             del self._outstanding[key]
             self._trace("--", f"no response to {pending.message} after "
                               f"{self.parameters.n2} retransmissions: given up")
+            if pending.message.kind is MessageType.CLD:
+                self._close_down("the modem closed down (CLD unanswered)", b"")
             return
         pending.retries_left -= 1
         pending.timer = self._clock.callLater(self.parameters.t2_seconds,
@@ -474,6 +555,8 @@ class DceMultiplexer:
         key = (message.code, dlci)
         if key in self._outstanding:
             self._cancel_outstanding(key)
+            if message.kind is MessageType.CLD:
+                self._close_down("the modem closed down (CLD)", self._trailing())
         else:
             self._trace("--", f"response to no outstanding command: {message}")
 

@@ -2,8 +2,10 @@
 transition table of 27.010 §5.4.1 (DLC establishment), §5.4.2 (DLC release) and §5.4.3
 (information transfer), as atsim applies it.
 
-The modem never opens or closes a DLC itself (the host, which opened DLC 0, is the
-initiating station), so a DLC has two states and the modem never waits for UA or DM.
+The modem never opens a DLC itself (the host, which opened DLC 0, is the initiating
+station), and closes one only when a fault tells it to (``DceMultiplexer.disconnect``, at
+once, without waiting for the UA), so a DLC has two states and the modem never waits for
+UA or DM.
 DLC 0 follows the same table: opening it starts the multiplexer, DISC on it ends it.
 """
 

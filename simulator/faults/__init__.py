@@ -2,7 +2,16 @@
 apply to a modem and undo (``model``), the kinds available (one module per layer), and the
 timeline that schedules them from a scenario (``timeline``, ``schedule``)."""
 
-from simulator.faults import at, cellular, link, net, power, serial  # noqa: F401  (each registers its kinds)
+from simulator.faults import (  # noqa: F401  (each registers its kinds)
+    at,
+    cellular,
+    cmux,
+    link,
+    net,
+    power,
+    ppp,
+    serial,
+)
 from simulator.faults.model import (
     REGISTRY,
     Active,

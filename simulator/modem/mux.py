@@ -28,6 +28,7 @@ from simulator.cmux.config import (
 )
 from simulator.cmux.device import Multiplexer
 from simulator.cmux.frames import Option
+from simulator.cmux.injected import MuxFaults
 from simulator.modem import errors
 from simulator.modem.modem import Service
 
@@ -107,6 +108,9 @@ class MuxService(Service):
         self.settings = settings_of(modem.spec)
         #: Running multiplexers (one per physical port at most).
         self.multiplexers: list[Multiplexer] = []
+        #: Injected misbehaviour, kept here so that it also acts on a multiplexer started
+        #: while it lasts (``simulator.faults.cmux``).
+        self.faults = MuxFaults()
 
     def register(self, table: CommandTable) -> None:
         table.add("+CMUX", set=self.cmux_set, read=self.cmux_read, test=self.cmux_test)
@@ -173,7 +177,7 @@ class MuxService(Service):
 
         multiplexer = Multiplexer(
             interpreter.channel, parameters, self.settings, self.modem.clock, attacher,
-            ended, label=f"{self.modem.name} {interpreter.port}",
+            ended, label=f"{self.modem.name} {interpreter.port}", faults=self.faults,
         )
         attacher.multiplexer = multiplexer
         self.multiplexers.append(multiplexer)

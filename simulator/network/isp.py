@@ -102,6 +102,8 @@ class IspSession:
                             name=f"{caller.name} -> ISP {isp.number}")
         self.ip_packets_dropped = 0
         self.ended = False
+        self._links = caller.ppp_links
+        self._links.add(self.link)
 
     def _event(self, event) -> None:
         if isinstance(event, Authenticated):
@@ -146,6 +148,7 @@ class IspSession:
         if self.ended:
             return
         self.ended = True
+        self._links.remove(self.link)
         if self.gateway is not None:
             self.gateway.close()
         if self._bearer is not None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from simulator.network.links import Link
 from simulator.network.spec import ExposeSpec
+from simulator.ppp.registry import PppLinks
 
 if TYPE_CHECKING:
     from simulator.network.apn import Bearer
@@ -24,6 +25,9 @@ class Subscriber:
         self.msisdn = msisdn
         self.expose = {(e.protocol, e.port): e.endpoint for e in expose}
         self.bearers: set[Bearer] = set()
+        #: The PPP links run for this modem's calls (an ISP's access server), where
+        #: injected PPP faults reach them.
+        self.ppp_links = PppLinks()
 
     def __repr__(self) -> str:
         return f"<Subscriber {self.name} {self.msisdn or ''} {self.link.name}>"

@@ -5,6 +5,8 @@ protocol's policy (LCP, IPCP) only says what it thinks of one option."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.ppp.automaton import Verdict
 from simulator.ppp.packets import Option
 
@@ -19,6 +21,9 @@ class OptionPolicy:
 
     def __init__(self) -> None:
         self._theirs: dict[int, Option] = {}
+        #: Hooks of injected faults (a server that keeps Naking): each says whether a
+        #: request that would be Acked is Naked instead, with its own values.
+        self.nak_acceptable: list[Callable[[], bool]] = []
 
     def check_option(self, option: Option) -> Option | object | None:
         raise NotImplementedError
@@ -38,6 +43,8 @@ class OptionPolicy:
                 naked_originals.append(option)
         if rejects:
             return Verdict.REJECT, rejects
+        if not naks and any(hook() for hook in list(self.nak_acceptable)):
+            naks, naked_originals = list(options), list(options)
         if naks:
             # RFC 1661 §4.6 Max-Failure: stop Naking a peer that keeps insisting.
             return (Verdict.NAK, naks) if may_nak else (Verdict.REJECT, naked_originals)

@@ -20,6 +20,7 @@ import collections
 import dataclasses
 import enum
 import random
+from collections.abc import Callable
 
 from simulator.ppp.auth import AuthRole
 from simulator.ppp.automaton import Automaton
@@ -67,6 +68,8 @@ class PeerStats:
     #: Frames silently discarded: wrong phase, malformed packet, unexpected protocol.
     discarded: int = 0
     protocol_rejects_sent: int = 0
+    #: Echo-Requests left unanswered by an injected fault.
+    echo_requests_ignored: int = 0
 
 
 class PppPeer:
@@ -96,6 +99,9 @@ class PppPeer:
         self._now = 0.0
         self._network_held = False
         self._held_ipcp: collections.deque[bytes] = collections.deque(maxlen=HELD_IPCP_PACKETS)
+        #: Hooks of injected faults (a peer that stops answering keepalives): each says
+        #: whether this Echo-Request goes unanswered.
+        self.ignore_echo_request: list[Callable[[], bool]] = []
 
     def __repr__(self) -> str:
         return f"<PppPeer {self.phase.value} LCP {self.lcp.state.name} IPCP {self.ipcp.state.name}>"
@@ -267,6 +273,10 @@ class PppPeer:
             if self.lcp.opened:
                 self._protocol_rejected(packet, now)
         elif code in (Code.ECHO_REQUEST, Code.ECHO_REPLY, Code.DISCARD_REQUEST):
+            if code == Code.ECHO_REQUEST and any(hook() for hook in
+                                                 list(self.ignore_echo_request)):
+                self.stats.echo_requests_ignored += 1
+                return
             if code == Code.ECHO_REPLY and self.lcp.opened:
                 self._echo_unanswered = 0
             self.lcp.echo(packet, now, lambda: self._echo_reply(packet))

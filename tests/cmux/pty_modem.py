@@ -5,7 +5,10 @@ reactor:
 
 The generic dialect brings +CMUX with the rest of 27.007; on top of it ``ATD<anything>``
 connects to a sink that echoes data upper-cased, so data mode, ``+++`` and ``ATO`` can be
-exercised through a multiplexer (the generic dialect has no data call of its own yet).
+exercised through a multiplexer (the generic dialect has no data call of its own yet);
+``AT+TFAULT=<fault>[,<argument>,<whole number>]...`` applies a fault of the vocabulary to
+the modem (``AT+TFAULT=bad_fcs,count,1,dlc,1``), so a real client can be shown one, and
+``AT+TFAULT`` alone undoes every fault applied so far.
 Every log event, debug included (each CMUX frame), goes to LOGFILE.
 """
 
@@ -21,6 +24,7 @@ from twisted.logger import globalLogBeginner, textFileLogObserver
 import simulator.dialects
 import simulator.ports
 from simulator.at.commands import Connect
+from simulator.faults import Injector, make_fault
 from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
@@ -40,6 +44,27 @@ class DataCallDialect:
     def install(self, modem, table) -> None:
         self.base.install(modem, table)
         table.add("D", exec=lambda call: Connect(Sink(), "9600"))
+        table.add("+TFAULT", set=lambda call: apply_fault(modem, call),
+                  exec=lambda call: undo_faults())
+
+
+def apply_fault(modem, call) -> None:
+    p = call.params
+    arguments = {p.str(i, unquoted_ok=True).lower(): p.int(i + 1)
+                 for i in range(1, len(p), 2)}
+    ACTIVE.append(INJECTOR.apply(make_fault(p.str(0, unquoted_ok=True).lower(), arguments),
+                                 modem, cause="AT+TFAULT"))
+
+
+def undo_faults() -> None:
+    """``AT+TFAULT`` alone: every fault applied so far is undone."""
+    for active in ACTIVE:
+        active.undo()
+    ACTIVE.clear()
+
+
+INJECTOR = Injector()
+ACTIVE = []
 
 
 def main(log_path: str, ports: list[str]) -> None:

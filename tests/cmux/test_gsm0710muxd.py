@@ -250,6 +250,67 @@ def test_data_mode_escape_and_resume_on_one_channel_while_the_other_answers(lab)
     assert data.command("ATH") == b"\r\nOK\r\n"
 
 
+def test_a_frame_with_a_bad_fcs_is_lost_to_gsm0710muxd(lab):
+    """``bad_fcs`` on one frame of DLC 1: gsm0710muxd discards it, so the answer it carried
+    never reaches the channel's PTY; the next answer does.  No time limit stands in for the
+    loss: frames arrive in order, so the second answer arriving first shows the first one
+    was dropped."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+    manufacturer = one.command("AT+CGMI")
+    assert two.command("AT+TFAULT=bad_fcs,count,1,dlc,1") == b"\r\nOK\r\n"
+    one.send(b"AT\r")  # its "OK" goes out with a wrong FCS
+    one.send(b"AT+CGMI\r")
+    assert one.read_until(lambda b: b.endswith(b"OK\r\n") and len(b) >= len(manufacturer)
+                          ) == manufacturer
+    assert one.command("AT") == b"\r\nOK\r\n"  # the fault is over: frames are good
+
+
+def test_gsm0710muxd_opens_a_dlc_again_that_the_modem_closed(lab):
+    """``dce_disc`` on DLC 1: gsm0710muxd takes the DISC as the channel closed; the next
+    bytes written to the channel's PTY make it send SABM again, and the channel goes on
+    with a fresh AT channel on the modem (echo on again)."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+
+    def logged(text: str) -> int:
+        return lab.muxd_log.read_text(errors="replace").count(text)
+
+    closed, opened = logged("channel 1 for chan1 closed"), logged("Logical channel 1 opened")
+    assert two.command("AT+TFAULT=dce_disc,dlc,1") == b"\r\nOK\r\n"
+    wait_for(lambda: logged("channel 1 for chan1 closed") > closed, 30,
+             "gsm0710muxd to see DLC 1 closed", lab.diagnostics)
+    one.send(b"AT\r")  # written to a closed channel: gsm0710muxd opens it again
+    wait_for(lambda: logged("Logical channel 1 opened") > opened, 30,
+             "gsm0710muxd to open DLC 1 again", lab.diagnostics)
+    assert one.command("AT") == b"AT\r\r\nOK\r\n"
+    assert two.command("AT") == b"\r\nOK\r\n"  # the other channel was not touched
+
+
+def test_gsm0710muxd_reads_the_fc_bit_of_flow_off(lab):
+    """``flow_off`` on DLC 1 is an MSC with FC set: gsm0710muxd reads it ("No frames
+    allowed"), and the MSC with FC clear when the fault is undone ("Frames allowed").
+    gsm0710muxd 1.13 goes on sending regardless, and the modem takes what it sends."""
+    one, two = lab.links["chan1"], lab.links["chan2"]
+    one.command("ATE0")
+    two.command("ATE0")
+
+    def logged(text: str) -> int:
+        return lab.muxd_log.read_text(errors="replace").count(text)
+
+    stopped, allowed = logged("No frames allowed"), logged("Frames allowed")
+    assert two.command("AT+TFAULT=flow_off,dlc,1") == b"\r\nOK\r\n"
+    wait_for(lambda: logged("No frames allowed") > stopped, 30,
+             "gsm0710muxd to read FC set", lab.diagnostics)
+    assert one.command("AT") == b"\r\nOK\r\n"
+    assert two.command("AT+TFAULT") == b"\r\nOK\r\n"  # undone
+    wait_for(lambda: logged("Frames allowed") > allowed, 30,
+             "gsm0710muxd to read FC clear", lab.diagnostics)
+    assert one.command("AT") == b"\r\nOK\r\n"
+
+
 def test_stopping_gsm0710muxd_returns_the_port_to_at_command_mode(labs):
     """Last test of the module: gsm0710muxd goes, the port is an AT port again."""
     closes = {mode: lab.host_closes_logged() for mode, lab in labs.items()}
