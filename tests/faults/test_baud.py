@@ -4,10 +4,16 @@ it is undone, overlapping faults end in any order, and a host that comes during 
 is paced too."""
 
 import pytest
+from twisted.internet import endpoints, reactor
+from twisted.trial import unittest
 
 from simulator.faults import FaultError, Injector, make_fault
+from simulator.line import Channel
+from simulator.ports import port_service
 from simulator.transport.pacing import PacedHost
+from simulator.transport.spec import PortSpec
 from tests.modem.bench import OK, Bench, Host
+from tests.realtime import Collector, until
 
 CPS_9600 = 960.0  # 8N1: ten bits a character
 CPS_115200 = 11520.0
@@ -131,3 +137,38 @@ def test_port_narrows_and_the_arguments_are_checked():
         make_fault("baud", {"rate": 9600, "bits": 20})
     with pytest.raises(FaultError, match="no port"):
         start(bench, {"rate": 9600, "port": "tcp:*"})
+
+
+class OverTcpTestCase(unittest.TestCase):
+    """A host on a real TCP port measures the fault's rate: what it receives after each
+    second of the modem's clock (a task.Clock) is what a 9600 baud line carries."""
+
+    timeout = 30
+
+    def setUp(self):
+        self.bench = Bench()
+        self.channel = Channel("m1/tcp")
+        self.bench.modem.attach(self.channel, "tcp:tcp")
+        spec = PortSpec(kind="tcp", target="tcp:0:interface=127.0.0.1")
+        self.service = port_service(spec, self.channel, reactor, "m1 tcp")
+        self.service.startService()
+        self.addCleanup(lambda: self.service.running and self.service.stopService())
+
+    async def test_a_tcp_host_receives_960_bytes_a_second(self):
+        host = Collector()
+        endpoint = endpoints.TCP4ClientEndpoint(reactor, "127.0.0.1", self.service.address.port)
+        client = await endpoints.connectProtocol(endpoint, host)
+        self.addCleanup(client.transport.loseConnection)
+        await until(lambda: self.channel.host_attached)
+        fault = start(self.bench, {"rate": 9600, "port": "tcp:*"})
+        self.channel.write(b"y" * 3000)
+        for second in (1, 2, 3):
+            self.bench.advance(1.0)
+            await until(lambda s=second: len(host.data) >= 960 * s)
+            # Nothing more leaves until the modem's clock moves on: a whole second's worth.
+            assert len(host.data) <= 960 * second
+        fault.undo()
+        self.channel.write(b"z")
+        self.bench.advance(1.0)
+        await until(lambda: host.data.endswith(b"z"))
+        assert bytes(host.data) == b"y" * 3000 + b"z"
