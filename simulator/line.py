@@ -138,6 +138,9 @@ class Channel:
         #: While paused: the bytes of both directions held back, in order (None: running).
         self._paused: list[tuple[str, bytes]] | None = None
         self._paused_size = 0
+        #: Line rates forced on the port's output (a ``baud`` fault), latest last: the last
+        #: one is in force over the port's own (``simulator.transport.pacing``).
+        self.forced_rates: list = []
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -169,6 +172,13 @@ class Channel:
         host.modem_signals_changed(self.modem_signals)
         if self._device is not None:
             self._device.host_opened()
+
+    def wrap_hosts(self, wrapper) -> None:
+        """From now on each host end is wrapped by ``wrapper`` as it attaches, the one
+        attached now included (a fault that paces an unpaced port)."""
+        self.host_wrapper = wrapper
+        if self._host is not None:
+            self._host = wrapper(self._host)
 
     def detach_host(self) -> None:
         """The host closed the port."""

@@ -8,6 +8,7 @@ half open.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from simulator.logs import Logger
 from simulator.modem.modem import Modem
 from simulator.modem.spec import ModemSpec
 from simulator.modem.storage import NVStore
+from simulator.modem.terminal import stored_line_settings
 from simulator.network import Network
 from simulator.ports import port_service
 from simulator.scenario.model import Scenario
@@ -185,8 +187,17 @@ def build_modem(
         ip_network=network,
     )
     service = ModemService(modem)
+    # The UART starts as the modem's flash says (+IPR, +ICF set in an earlier run), over the
+    # scenario's baudrate (docs/dialects/generic.md, "Terminal and clock").
+    uart = stored_line_settings(modem.store)
     for port in spec.ports:
+        if "baudrate" in uart and uart["baudrate"] != port.baudrate:
+            log.info("{modem} {port}: starts at {rate} baud, the rate stored with AT+IPR "
+                     "(the scenario says {scenario})", modem=spec.name, port=port.label,
+                     rate=uart["baudrate"], scenario=port.baudrate)
+            port = dataclasses.replace(port, baudrate=uart["baudrate"])
         channel = Channel(f"{spec.name}/{port.label}")
+        channel.set_line_settings(**{k: v for k, v in uart.items() if k != "baudrate"})
         modem.attach(channel, port.label)
         transport = port_service(port, channel, reactor, label=f"{spec.name} {port.label}")
         transport.setServiceParent(service)

@@ -675,13 +675,19 @@ class Interpreter:
                  sink=type(sink).__name__)
         sink.attach(_Link(self, sink))
 
+    @property
+    def free_for_connect(self) -> bool:
+        """Whether ``connect_unsolicited`` would enter data mode now: in command mode, not
+        online, no command line half typed."""
+        return self.mode is Mode.COMMAND and not self.online and not self._assembler.in_line
+
     def connect_unsolicited(self, sink: DataSink, text: str = "",
                             shown: bytes | None = None) -> bool:
         """Enter data mode without a command (automatic answer after S0 rings): shows
         ``CONNECT <text>`` as if ATA had been typed, or ``shown`` (a dialect's own
         announcement, framed).  False if the channel is busy (a command running, a prompt
         open, already online)."""
-        if self.mode is not Mode.COMMAND or self.online or self._assembler.in_line:
+        if not self.free_for_connect:
             return False
         self._enter_data_mode(sink, text, shown)
         return True

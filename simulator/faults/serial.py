@@ -1,6 +1,6 @@
 """Faults of the serial line between the host and the modem: bytes lost or corrupted on the
-wire, a stalled line, glitches on the V.24 circuits, a port cut off, a firmware that
-freezes.  They act on the ``Channel`` of each host-facing port of the modem (not on the
+wire, a stalled line, a slow line, glitches on the V.24 circuits, a port cut off, a firmware
+that freezes.  They act on the ``Channel`` of each host-facing port of the modem (not on the
 multiplexer's DLCs, which ride inside those bytes), through its ``rx_filters`` /
 ``tx_filters`` and its circuits, so every transport and dialect sees them alike.
 """
@@ -12,6 +12,7 @@ import fnmatch
 from simulator.faults.at import corrupter, fault_rng
 from simulator.faults.model import REGISTRY, Arg, FaultError, FaultKind, Target, Undo
 from simulator.line import Channel
+from simulator.transport.pacing import force_rate
 
 DIRECTIONS = ("both", "to_host", "to_modem")
 PORT = Arg("text", "a glob of the port labels it acts on; every port if not given",
@@ -254,4 +255,31 @@ PORT_CLOSE = REGISTRY.add(FaultKind(
     start=_port_close,
     args={"port": PORT},
     event=True,
+))
+
+
+def _baud(target: Target, args) -> Undo:
+    """The port's output goes at the fault's rate, paced even on a port without ``paced``;
+    undone, at the rate before (a later ``baud`` fault's, the port's own, or at once)."""
+    clock = target.modem.clock
+    undos = [force_rate(channel, clock, args["rate"], args["bits"])
+             for channel in port_channels(target, args["port"])]
+
+    def undo() -> None:
+        for one in undos:
+            one()
+    return undo
+
+
+BAUD = REGISTRY.add(FaultKind(
+    name="baud",
+    summary="the modem's output reaches the host at this line rate (paced, as a UART at "
+            "that speed), also on a port without paced: true",
+    start=_baud,
+    args={"rate": Arg("integer", "the line rate in baud", minimum=50, maximum=4_000_000),
+          "bits": Arg("integer", "bits per character on the line (start, data, parity, stop); "
+                      "the port's framing if not given (10 at 8N1)",
+                      default=None, minimum=7, maximum=13),
+          "port": PORT},
+    scalar="rate",
 ))

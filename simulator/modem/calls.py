@@ -212,16 +212,20 @@ class CallService(Service):
             return ResultCode.NO_CARRIER  # no incoming call to answer
         return Connect(self._sink(incoming.answer()), CONNECT_TEXT)
 
-    def _auto_answer(self, interpreter) -> None:
+    def _auto_answer(self, interpreter) -> bool:
+        """S0 rings reached on ``interpreter``'s channel: answer there if it can take the
+        call now.  Not while no host has the port open (the next host would find itself in
+        data mode), nor while a command runs, a prompt is open, a line is half typed or the
+        channel is online: the call then rings on, answerable with ATA."""
         ringing = self.ringing
-        if ringing is None:
-            return
+        if (ringing is None or not interpreter.channel.host_attached
+                or not interpreter.free_for_connect):
+            return False
         self._stop_ringing()
-        if not interpreter.connect_unsolicited(self._sink(ringing.incoming.answer()),
-                                               CONNECT_TEXT):
-            # The channel was busy after all: the call rings on, answerable with ATA.
-            self.ringing = ringing
-            ringing.start()
+        connected = interpreter.connect_unsolicited(self._sink(ringing.incoming.answer()),
+                                                    CONNECT_TEXT)
+        assert connected, "the channel was checked free"
+        return True
 
     def hang_up(self, call):
         """ATH: refuse a ringing call (the caller sees BUSY), else the engine's hang-up of

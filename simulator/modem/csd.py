@@ -80,7 +80,8 @@ def type_of_address(number: str) -> int:
 class Ringing:
     """An incoming call while it rings: a RING (or +CRING) every RING_INTERVAL on every
     channel, each formatted with that channel's +CRC and +CLIP, the RI circuit pulsed, S1
-    counting, and automatic answer when a channel's S0 is reached."""
+    counting, and automatic answer when a channel's S0 is reached (``auto_answer(interpreter)``
+    says whether that channel took the call; if none did, the call rings on)."""
 
     def __init__(self, modem: Modem, incoming: Any, settings: dict[str, str],
                  auto_answer) -> None:
@@ -116,8 +117,7 @@ class Ringing:
         self._timer = clock.callLater(RING_INTERVAL, self._ring)
         for interpreter in self.modem.interpreters:
             s0 = interpreter.session.sregs[0]
-            if s0 and self.rings >= s0:
-                self._auto_answer(interpreter)
+            if s0 and self.rings >= s0 and self._auto_answer(interpreter):
                 return
 
     def _render(self, session: Session) -> list[str]:

@@ -23,6 +23,34 @@ UART_KEY = "uart"
 ICF_FORMATS = (1, 6)
 ICF_PARITIES = (0, 3)
 IFC_METHODS = (0, 2)
+#: +ICF <format> -> data bits, whether a parity bit is sent, stop bits (V.250 §6.2.11).
+ICF_FRAMES = {1: (8, False, 2), 2: (8, True, 1), 3: (8, False, 1),
+              4: (7, False, 2), 5: (7, True, 1), 6: (7, False, 1)}
+#: +ICF <parity> -> the parity as a serial port names it.
+ICF_PARITY = {0: "O", 1: "E", 2: "M", 3: "S"}
+
+
+def framing(fmt: int, parity: int) -> dict:
+    """The ``LineSettings`` fields of ``+ICF=<format>,<parity>``: 8N1 is ten bits a
+    character on the line, 8N2 and 8E1 eleven, 7E1 ten, 7N1 nine."""
+    bytesize, with_parity, stopbits = ICF_FRAMES[fmt]
+    return {"bytesize": bytesize, "parity": ICF_PARITY[parity] if with_parity else "N",
+            "stopbits": stopbits}
+
+
+def stored_line_settings(store) -> dict:
+    """The ``LineSettings`` fields the modem's flash holds (``+IPR`` other than 0, ``+ICF``):
+    what its UART runs at when it starts.  Empty when nothing was stored."""
+    stored = store.get(UART_KEY) or {}
+    settings = {}
+    rate = stored.get("ipr")
+    if isinstance(rate, list) and len(rate) == 1 and isinstance(rate[0], int) and rate[0] > 0:
+        settings["baudrate"] = rate[0]
+    icf = stored.get("icf")
+    if (isinstance(icf, list) and len(icf) == 2 and icf[0] in ICF_FRAMES
+            and icf[1] in ICF_PARITY):
+        settings.update(framing(*icf))
+    return settings
 
 
 class TerminalService(Service):
@@ -103,6 +131,10 @@ class TerminalService(Service):
         fmt = p.int(0, *ICF_FORMATS, default=self.tables.default_framing[0])
         parity = p.int(1, *ICF_PARITIES, default=self.tables.default_framing[1])
         self._store("icf", [fmt, parity])
+        # As +IPR: the port the command came on takes the framing once the result code is
+        # out at the old one (a paced port's bits per character follow).
+        self.modem.clock.callLater(0, call.interpreter.channel.set_line_settings,
+                                   **framing(fmt, parity))
 
     def ifc_set(self, call) -> None:
         p = call.params

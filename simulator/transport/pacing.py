@@ -11,14 +11,17 @@ at most ``TICK`` seconds of line time (short replies at once when their last bit
 thousand busy ports cost ten timer calls a second each.
 
 The rate is the channel's ``line_settings`` when a byte is written: the scenario's
-``baudrate`` at start, then what an RFC 2217 host sets, then ``AT+IPR``.  Bytes already
-written keep the rate they were written at (V.250 §6.2.10: the result code of ``+IPR`` goes
-out at the old rate).  At most ``limit`` bytes wait; beyond that output is dropped and
-counted, as for a host that does not read (docs/transports.md).
+``baudrate`` at start, then what an RFC 2217 host sets, then ``AT+IPR`` and ``AT+ICF``.  A
+rate forced on the channel (``force_rate``, the ``baud`` fault) is in force over that, also
+on a port without ``paced: true``; once none is left, such a port hands its output over at
+once again.  Bytes already written keep the rate they were written at (V.250 §6.2.10: the
+result code of ``+IPR`` goes out at the old rate).  At most ``limit`` bytes wait; beyond
+that output is dropped and counted, as for a host that does not read (docs/transports.md).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 
@@ -37,6 +40,34 @@ def bits_per_character(settings: LineSettings) -> float:
 
 def characters_per_second(settings: LineSettings) -> float:
     return settings.baudrate / bits_per_character(settings)
+
+
+#: The rate of a line that hands everything over at once.
+UNPACED = math.inf
+
+
+class ForcedRate:
+    """A line rate forced on a channel's output; ``bits`` per character, or None for the
+    channel's framing.  Compared by identity: two faults at the same rate are two."""
+
+    def __init__(self, baudrate: int, bits: float | None = None) -> None:
+        self.baudrate = baudrate
+        self.bits = bits
+
+    def __repr__(self) -> str:
+        return f"<ForcedRate {self.baudrate} baud, {self.bits or 'framing'} bits>"
+
+
+def output_rate(channel, paced: bool) -> float:
+    """Characters per second of the channel's output: the latest forced rate, else its own
+    line rate when the port is ``paced``, else ``UNPACED``."""
+    if channel.forced_rates:
+        forced = channel.forced_rates[-1]
+        bits = forced.bits or bits_per_character(channel.line_settings)
+        return forced.baudrate / bits
+    if paced:
+        return characters_per_second(channel.line_settings)
+    return UNPACED
 
 
 class Pacer:
@@ -63,16 +94,21 @@ class Pacer:
         return self._waiting
 
     def write(self, data: bytes) -> None:
+        """Bytes for the line at the rate in force; at ``UNPACED`` they go out at once, or
+        right behind what still waits."""
         room = self.limit - self._waiting
         if len(data) > room:
             self.dropped += len(data) - max(room, 0)
             data = data[:max(room, 0)]
         if not data:
             return
+        cps = self._rate()
+        if cps == UNPACED and not self._chunks:
+            self._deliver(bytes(data))
+            return
         now = self._clock.seconds()
         if not self._chunks:
             self._start = max(self._start, now)  # an idle line starts at once
-        cps = self._rate()
         last = self._chunks[-1] if self._chunks else None
         if last is not None and last[1] == cps:
             last[0] += data
@@ -95,8 +131,11 @@ class Pacer:
     def _arm(self, now: float) -> None:
         """Wake up when the next batch's last bit is due."""
         data, cps = self._chunks[0]
-        count = min(len(data), max(1, int(cps * TICK)))
-        due = self._start + count / cps
+        if cps == UNPACED:
+            due = self._start
+        else:
+            count = min(len(data), max(1, int(cps * TICK)))
+            due = self._start + count / cps
         self._timer = self._clock.callLater(max(0.0, due - now), self._tick)
 
     def _tick(self) -> None:
@@ -106,6 +145,10 @@ class Pacer:
         while self._chunks:
             chunk = self._chunks[0]
             data, cps = chunk
+            if cps == UNPACED:  # right behind the bytes before it
+                out += data
+                self._chunks.popleft()
+                continue
             due = int((now - self._start) * cps + 1e-9)
             if due <= 0:
                 break
@@ -125,12 +168,21 @@ class Pacer:
 
 class PacedHost:
     """A channel's host end whose output goes through a ``Pacer`` at the channel's line
-    rate; everything else goes straight to the transport's own host end."""
+    rate (``paced``) or at a rate forced on it; everything else goes straight to the
+    transport's own host end."""
 
-    def __init__(self, host, channel, clock) -> None:
+    def __init__(self, host, channel, clock, *, paced: bool = True) -> None:
         self.host = host
-        self.pacer = Pacer(clock, host.deliver,
-                           lambda: characters_per_second(channel.line_settings))
+        self.paced = paced
+        self.pacer = Pacer(clock, host.deliver, lambda: output_rate(channel, paced))
+
+    def __getattr__(self, name: str):
+        # What the channel asks of a transport's host end besides output (``hang_up``,
+        # ``disconnect``) is the transport's; ``deliver_now`` is not passed on, since it
+        # would send without the pacing.
+        if name in ("host", "deliver_now"):
+            raise AttributeError(name)
+        return getattr(self.host, name)
 
     def deliver(self, data: bytes) -> None:
         self.pacer.write(data)
@@ -147,9 +199,18 @@ class PacedHost:
         """The host closed the port: what it did not get yet is not for the next one."""
         self.pacer.clear()
 
-    def __getattr__(self, name: str):
-        # The transport's optional host-end methods (hang_up, disconnect ...) pass through;
-        # deliver_now does not, since it would send without the pacing.
-        if name == "deliver_now":
-            raise AttributeError(name)
-        return getattr(self.host, name)
+
+def force_rate(channel, clock, baudrate: int, bits: float | None = None) -> Callable[[], None]:
+    """Make the channel's output go at ``baudrate`` (``bits`` per character, or its
+    framing's) until the returned function is called, on a port paced or not.  The latest
+    forced rate is in force; undone, the one before it, else the port's own pacing.  Bytes
+    already waiting keep the rate they were written at."""
+    if channel.host_wrapper is None:  # an unpaced port: paced from now on, at no rate
+        channel.wrap_hosts(lambda host: PacedHost(host, channel, clock, paced=False))
+    forced = ForcedRate(baudrate, bits)
+    channel.forced_rates.append(forced)
+
+    def undo() -> None:
+        if forced in channel.forced_rates:
+            channel.forced_rates.remove(forced)
+    return undo

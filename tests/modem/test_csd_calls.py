@@ -13,7 +13,7 @@ from simulator.modem.storage import NVStore
 from simulator.network import Network
 from simulator.network.calls import NO_ANSWER_TIMEOUT, SETUP_DELAY
 from simulator.scenario.model import ModemSpec, NetworkSpec, NumberSpec
-from tests.modem.bench import Port
+from tests.modem.bench import Host, Port
 
 A_NUMBER, B_NUMBER = "+33600000001", "+33600000002"
 
@@ -149,3 +149,33 @@ def test_caller_dtr_drop_hangs_up(two):
     assert two.pa.take() == "\r\nNO CARRIER\r\n"
     two.advance(1)
     assert two.pb.take() == "\r\nNO CARRIER\r\n"
+
+
+def test_automatic_answer_waits_for_a_host_on_the_port(two):
+    two.pb.send(b"ATS0=1\r")
+    two.pb.take()
+    two.pb.channel.detach_host()  # the host closes the port; S0 stays set
+    two.ring_b()
+    two.advance(RING_INTERVAL * 2)
+    assert two.pa.take() == ""  # not answered: no CONNECT for the caller
+    assert not two.b.interpreters[0].online
+    host = Host()
+    two.pb.channel.attach_host(host)  # the next host finds the modem in command mode
+    two.pb.channel.receive(b"AT\r")
+    assert host.take() == "\r\nOK\r\n"
+    two.advance(RING_INTERVAL)  # and the call, still ringing, is answered for it now
+    assert host.take() == "\r\nRING\r\n\r\nCONNECT 9600\r\n"
+    assert two.pa.take() == "\r\nCONNECT 9600\r\n"
+
+
+def test_automatic_answer_waits_while_the_channel_is_busy(two):
+    two.pb.send(b"ATS0=1\r")
+    two.pb.take()
+    two.pb.send(b"AT+CSQ")  # a line half typed when the call comes
+    two.ring_b()
+    assert two.pb.take() == "\r\nRING\r\n"
+    assert two.pa.take() == ""  # the call was not answered behind the channel's back
+    assert two.pb.send(b"\r").startswith("\r\n+CSQ: ")
+    two.advance(RING_INTERVAL)
+    assert two.pb.take() == "\r\nRING\r\n\r\nCONNECT 9600\r\n"
+    assert two.pa.take() == "\r\nCONNECT 9600\r\n"

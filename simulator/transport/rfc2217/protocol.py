@@ -50,6 +50,14 @@ class Rfc2217HostConnection(HostConnectionBase):
         self.server.send_data(data)
         self.write_to_host(self.server.data_to_send())
 
+    def hold_input(self, held: bool) -> None:
+        """The modem's input FIFO is full or has room again: besides not reading the socket
+        (and the modem's CTS, shown as NOTIFY-MODEMSTATE), the host is asked to stop or go
+        on sending with FLOWCONTROL-SUSPEND / -RESUME."""
+        super().hold_input(held)
+        self.server.hold_host(held)
+        self._flush()
+
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         self.server.notify_modemstate(
             dcd=signals.dcd, ri=signals.ri, dsr=signals.dsr, cts=signals.cts

@@ -23,7 +23,9 @@ Two deliberate readings of RFC 2217:
 * FLOWCONTROL-SUSPEND and -RESUME get no answer.  The server's codes 108/109 are not
   acknowledgements but the server's own request that the *client* stop or resume sending;
   answering with them would throttle the host.  Instead the server holds its output while
-  suspended (bounded by ``MAX_HELD_OUTPUT``).
+  suspended (bounded by ``MAX_HELD_OUTPUT``).  The server sends 108/109 itself when the
+  modem holds its input (``hold_host``), as sredird does when its buffer to the device is
+  full.
 * SIGNATURE with text is the client introducing itself and gets no answer; SIGNATURE without
   text asks for ours, which is sent as code 100.
 """
@@ -120,6 +122,8 @@ class ComPortServer:
         self._suspended = False
         self._cr_seen = False  # last payload byte from the host was CR (non-BINARY only)
         self._com_port_active = False
+        #: We asked the host to stop sending (FLOWCONTROL-SUSPEND, code 108).
+        self.host_held = False
         self.signature = signature
         #: Payload bytes dropped because the host kept us suspended too long.
         self.dropped = 0
@@ -198,6 +202,18 @@ class ComPortServer:
             return
         self._queue(wire, payload=True)
 
+    def hold_host(self, held: bool) -> None:
+        """The modem's input is full (True) or has room again: ask the host to suspend or
+        resume sending, FLOWCONTROL-SUSPEND (108) or -RESUME (109), once per change and
+        only to a host that agreed to COM-PORT-OPTION (one that agrees later while held is
+        told then)."""
+        if held == self.host_held:
+            return
+        self.host_held = held
+        if self._com_port_active:
+            self._reply(ComPort.FLOWCONTROL_SUSPEND if held else ComPort.FLOWCONTROL_RESUME,
+                        b"")
+
     def notify_modemstate(self, *, dcd: bool, ri: bool, dsr: bool, cts: bool) -> None:
         """The modem's lines are now as given.  Sends NOTIFY-MODEMSTATE when something
         changed and the host's mask lets it through (RFC 2217 section 4: the state and delta
@@ -258,6 +274,8 @@ class ComPortServer:
                 self._reply(
                     ComPort.NOTIFY_MODEMSTATE, bytes([self.modemstate & self.modemstate_mask])
                 )
+                if self.host_held:
+                    self._reply(ComPort.FLOWCONTROL_SUSPEND, b"")
         if not self._options.enabled(Option.COM_PORT, local=True) and not self._options.enabled(
             Option.COM_PORT, local=False
         ):
