@@ -73,6 +73,7 @@ class PppServerSink:
         self.link: DataLink | None = None
         self.gateway: HostGateway | None = None
         self.finished = False
+        self._links = None  # the network's registry of the modem's PPP links, once attached
         self._bearer = None
         self._waiting = None
         rng = random.Random(self.modem.rng.getrandbits(64))
@@ -92,6 +93,10 @@ class PppServerSink:
     def attach(self, link: DataLink) -> None:
         self.link = link
         self.modem.event("ppp started", cid=self.context.cid)
+        # Where the PPP faults (``simulator.faults.ppp``) find the modem's running links.
+        if self.modem.ip_network is not None:
+            self._links = self.modem.ip_network.subscriber(self.modem.name).ppp_links
+            self._links.add(self.ppp)
         self.ppp.makeConnection(_PortTransport(self))
 
     def data_received(self, data: bytes) -> None:
@@ -193,6 +198,9 @@ class PppServerSink:
         if self.finished:
             return
         self.finished = True
+        if self._links is not None:
+            self._links.remove(self.ppp)
+            self._links = None
         log.info("{modem}: PPP on cid {cid} ended: {reason}", modem=self.modem.name,
                  cid=self.context.cid, reason=reason)
         self.modem.event("ppp ended", cid=self.context.cid, reason=reason)

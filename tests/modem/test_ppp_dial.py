@@ -347,3 +347,18 @@ def test_a_server_that_speaks_first_is_heard():
     flow = host.connect("198.18.0.10", 13)
     host.run_until(lambda: flow.peer_closed, 10)
     assert bytes(flow.received).endswith(b"-UTC\r\n")
+
+
+def test_the_ppp_faults_reach_a_dialled_host_link():
+    from simulator.faults import Injector, make_fault
+
+    b = bench()
+    host = connected(b)
+    links = b.ip_network.subscriber("m1").ppp_links
+    assert len(links) == 1
+    Injector().apply(make_fault("lcp_terminate", {"message": "maintenance"}), b.modem)
+    host.run_until(lambda: host.terminated is not None, 10)
+    host.run(3.5)
+    assert bytes(host.text).decode().startswith(NO_CARRIER)
+    assert b.at("+CGACT?") == info("+CGACT: 1,0")
+    assert len(links) == 0  # the ended link is no longer a fault's target
