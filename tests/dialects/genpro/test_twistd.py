@@ -34,7 +34,7 @@ def info(*texts: str) -> bytes:
 def lab_scenario(directory: Path, at_port: int, exposed: int) -> Path:
     text = SCENARIO.read_text(encoding="utf-8")
     text = re.sub(r"\n\s*- pty: [^\n]*", "", text)
-    text = text.replace("tcp:7601:", f"tcp:{at_port}:").replace("tcp:18025:", f"tcp:{exposed}:")
+    text = text.replace("tcp:7801:", f"tcp:{at_port}:").replace("tcp:18025:", f"tcp:{exposed}:")
     (directory / "genpro-lab" / "ftp").mkdir(parents=True)
     path = directory / "genpro-lab.yaml"
     path.write_text(text, encoding="utf-8")
