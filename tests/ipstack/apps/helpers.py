@@ -1,5 +1,10 @@
-"""Shared pieces of the application client tests: a network with lab services on the real
-reactor (loopback only), a bearer, and readers and writers for transfers."""
+"""Shared pieces of the application client tests: a network with lab services on a
+``task.Clock`` (nothing real is reached), a bearer, and readers and writers for transfers.
+
+The test's coroutines await Deferreds as usual; ``ClockDriver`` makes simulated time pass
+while they wait: once per turn of the real reactor it moves the Clock to its next due call.
+Every delay the tests see is simulated time, so a busy machine makes them slower, never
+different."""
 
 from __future__ import annotations
 
@@ -26,16 +31,83 @@ USERS = (("user", "secret"),)
 AWKWARD = bytes([0x10, 0x03, 0xFF, 0x00, 0x0D, 0x0A, 0x1A, 0x2B]) * 64 + bytes(range(256)) * 8
 
 
+class ClockDriver:
+    """Runs a ``task.Clock`` as a discrete-event simulation while the real reactor turns:
+    each turn fires the calls due next on the Clock (their callbacks see the time they were
+    due at).  Waiting for something therefore costs simulated time only."""
+
+    def __init__(self, clock: task.Clock) -> None:
+        self.clock = clock
+        self._call = None
+        self._running = False
+        self._waiters: list[defer.Deferred] = []
+
+    def start(self) -> None:
+        self._running = True
+        if self._call is None:
+            self._call = reactor.callLater(0, self._turn)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._call is not None and self._call.active():
+            self._call.cancel()
+        self._call = None
+
+    def _turn(self) -> None:
+        self._call = None
+        self.step()
+        self._wake()  # may end the test, and its cleanup stops the driver
+        if self._running:
+            self._call = reactor.callLater(0, self._turn)
+
+    def step(self) -> bool:
+        """Fire the calls due next; False if the Clock has nothing scheduled."""
+        calls = self.clock.getDelayedCalls()
+        if not calls:
+            return False
+        due = min(call.getTime() for call in calls)
+        self.clock.advance(max(0.0, due - self.clock.seconds()))
+        return True
+
+    def drain(self, limit: float = 600.0) -> None:
+        """Run every scheduled call up to ``limit`` simulated seconds from now."""
+        end = self.clock.seconds() + limit
+        while self.step() and self.clock.seconds() < end:
+            pass
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for d in waiters:
+            d.callback(None)
+
+    def turn(self) -> defer.Deferred:
+        """Fires after the next turn (simulated time has moved if anything was due)."""
+        d = defer.Deferred()
+        self._waiters.append(d)
+        return d
+
+
+#: Where the tests' Clock starts: a plausible date, for the services that show the time.
+START = 1_700_000_000.0
+
+#: The driver of the running LabTestCase (one test runs at a time).
+_driver: ClockDriver | None = None
+
+
 def sleep(seconds: float) -> defer.Deferred:
-    return task.deferLater(reactor, seconds, lambda: None)
+    """``seconds`` of simulated time on the running test's Clock."""
+    assert _driver is not None, "sleep() needs a started LabTestCase"
+    return task.deferLater(_driver.clock, seconds, lambda: None)
 
 
-async def until(condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await sleep(0.01)
-    raise AssertionError("condition not met in time")
+async def until(condition, timeout: float = 60.0) -> None:
+    """Wait until ``condition()`` holds, at most ``timeout`` seconds of simulated time."""
+    assert _driver is not None, "until() needs a started LabTestCase"
+    end = _driver.clock.seconds() + timeout
+    while not condition():
+        if _driver.clock.seconds() > end:
+            raise AssertionError("condition not met in simulated time")
+        await _driver.turn()
 
 
 class Reader:
@@ -84,9 +156,10 @@ async def write_all(transfer: Transfer, data: bytes) -> None:
 
 
 class LabTestCase(unittest.TestCase):
-    """A network with lab hosts on the real reactor; the modem ``lab-1`` with a bearer."""
+    """A network with lab hosts on a driven ``task.Clock`` (``self.clock``); the modem
+    ``lab-1`` with a bearer."""
 
-    timeout = 20
+    timeout = 120  # a guard against a hang only: the tests' own times are simulated
 
     def setUp(self):
         # Not trial's mktemp(): under pytest it creates directories in the repository.
@@ -99,15 +172,29 @@ class LabTestCase(unittest.TestCase):
         return path
 
     async def start(self, *hosts: HostSpec, link: str = "ideal", **kw) -> BearerEndpoints:
-        network = Network(spec(hosts=hosts, link=link, **kw), clock=reactor, reactor=reactor)
-        # Runs last: lets the closes and resets of the test's connections cross the link.
-        self.addCleanup(sleep, 0.05 + 2 * network.links[link].rtt)
+        global _driver
+        self.clock = task.Clock()
+        self.clock.advance(START)
+        driver = ClockDriver(self.clock)
+        _driver = self.driver = driver
+        # Runs last: the closes and resets of the test's connections cross the link.
+        self.addCleanup(self._stop_driver, driver)
+        driver.start()
+        network = Network(spec(hosts=hosts, link=link, **kw), clock=self.clock)
         network.startService()
         self.addCleanup(network.stopService)
         self.network = network
         self.bearer = await network.activate("lab-1", "internet")
         self.addCleanup(self.bearer.release)
         return BearerEndpoints(self.bearer)
+
+    @staticmethod
+    def _stop_driver(driver: ClockDriver) -> None:
+        global _driver
+        driver.stop()
+        driver.drain()
+        if _driver is driver:
+            _driver = None
 
 
 def ftp_host(root: Path, name: str = "ftp.lab", users=USERS) -> HostSpec:
