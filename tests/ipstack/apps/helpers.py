@@ -1,10 +1,9 @@
 """Shared pieces of the application client tests: a network with lab services on a
 ``task.Clock`` (nothing real is reached), a bearer, and readers and writers for transfers.
 
-The test's coroutines await Deferreds as usual; ``ClockDriver`` makes simulated time pass
-while they wait: once per turn of the real reactor it moves the Clock to its next due call.
-Every delay the tests see is simulated time, so a busy machine makes them slower, never
-different."""
+The test's coroutines await Deferreds as usual; a ``ClockDriver`` makes simulated time pass
+while they wait.  Every delay the tests see is simulated time, so a busy machine makes them
+slower, never different."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from twisted.internet import defer, reactor, task
+from twisted.internet import defer, task
 from twisted.trial import unittest
 
 from simulator.ipstack.apps import (
@@ -24,67 +23,12 @@ from simulator.ipstack.apps import (
 from simulator.network import Network
 from simulator.network.spec import HostSpec, PingSpec, ServiceSpec
 from tests.network.helpers import spec
+from tests.simclock import ClockDriver
 
 USERS = (("user", "secret"),)
 
 #: Bytes the DLE/ETX codecs of the dialects escape, and the rest of a byte's range.
 AWKWARD = bytes([0x10, 0x03, 0xFF, 0x00, 0x0D, 0x0A, 0x1A, 0x2B]) * 64 + bytes(range(256)) * 8
-
-
-class ClockDriver:
-    """Runs a ``task.Clock`` as a discrete-event simulation while the real reactor turns:
-    each turn fires the calls due next on the Clock (their callbacks see the time they were
-    due at).  Waiting for something therefore costs simulated time only."""
-
-    def __init__(self, clock: task.Clock) -> None:
-        self.clock = clock
-        self._call = None
-        self._running = False
-        self._waiters: list[defer.Deferred] = []
-
-    def start(self) -> None:
-        self._running = True
-        if self._call is None:
-            self._call = reactor.callLater(0, self._turn)
-
-    def stop(self) -> None:
-        self._running = False
-        if self._call is not None and self._call.active():
-            self._call.cancel()
-        self._call = None
-
-    def _turn(self) -> None:
-        self._call = None
-        self.step()
-        self._wake()  # may end the test, and its cleanup stops the driver
-        if self._running:
-            self._call = reactor.callLater(0, self._turn)
-
-    def step(self) -> bool:
-        """Fire the calls due next; False if the Clock has nothing scheduled."""
-        calls = self.clock.getDelayedCalls()
-        if not calls:
-            return False
-        due = min(call.getTime() for call in calls)
-        self.clock.advance(max(0.0, due - self.clock.seconds()))
-        return True
-
-    def drain(self, limit: float = 600.0) -> None:
-        """Run every scheduled call up to ``limit`` simulated seconds from now."""
-        end = self.clock.seconds() + limit
-        while self.step() and self.clock.seconds() < end:
-            pass
-
-    def _wake(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for d in waiters:
-            d.callback(None)
-
-    def turn(self) -> defer.Deferred:
-        """Fires after the next turn (simulated time has moved if anything was due)."""
-        d = defer.Deferred()
-        self._waiters.append(d)
-        return d
 
 
 #: Where the tests' Clock starts: a plausible date, for the services that show the time.

@@ -1,0 +1,68 @@
+"""Simulated time for tests whose coroutines await Deferreds: a ``task.Clock`` run as a
+discrete-event simulation by the real reactor's turns.
+
+Each turn of the real reactor fires the Clock's calls due next (their callbacks see the time
+they were due at), so a test that awaits something costs only simulated time, and a busy
+machine makes it slower, never different.  Real sockets, where a test has them, keep running
+on the real reactor between turns; the Clock then only carries what is simulated on the way
+(links, pipes, timers of the simulated network and modems)."""
+
+from __future__ import annotations
+
+from twisted.internet import defer, reactor, task
+
+
+class ClockDriver:
+    """Runs a ``task.Clock`` as a discrete-event simulation while the real reactor turns:
+    each turn fires the calls due next on the Clock (their callbacks see the time they were
+    due at).  Waiting for something therefore costs simulated time only."""
+
+    def __init__(self, clock: task.Clock) -> None:
+        self.clock = clock
+        self._call = None
+        self._running = False
+        self._waiters: list[defer.Deferred] = []
+
+    def start(self) -> None:
+        self._running = True
+        if self._call is None:
+            self._call = reactor.callLater(0, self._turn)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._call is not None and self._call.active():
+            self._call.cancel()
+        self._call = None
+
+    def _turn(self) -> None:
+        self._call = None
+        self.step()
+        self._wake()  # may end the test, and its cleanup stops the driver
+        if self._running:
+            self._call = reactor.callLater(0, self._turn)
+
+    def step(self) -> bool:
+        """Fire the calls due next; False if the Clock has nothing scheduled."""
+        calls = self.clock.getDelayedCalls()
+        if not calls:
+            return False
+        due = min(call.getTime() for call in calls)
+        self.clock.advance(max(0.0, due - self.clock.seconds()))
+        return True
+
+    def drain(self, limit: float = 600.0) -> None:
+        """Run every scheduled call up to ``limit`` simulated seconds from now."""
+        end = self.clock.seconds() + limit
+        while self.step() and self.clock.seconds() < end:
+            pass
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for d in waiters:
+            d.callback(None)
+
+    def turn(self) -> defer.Deferred:
+        """Fires after the next turn (simulated time has moved if anything was due)."""
+        d = defer.Deferred()
+        self._waiters.append(d)
+        return d
