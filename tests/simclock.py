@@ -24,11 +24,17 @@ class ClockDriver:
         self._waiters: list[defer.Deferred] = []
 
     def start(self) -> None:
+        """Start turning; the module's ``sleep`` and ``until`` use this driver."""
+        global _running
+        _running = self
         self._running = True
         if self._call is None:
             self._call = reactor.callLater(0, self._turn)
 
     def stop(self) -> None:
+        global _running
+        if _running is self:
+            _running = None
         self._running = False
         if self._call is not None and self._call.active():
             self._call.cancel()
@@ -56,6 +62,12 @@ class ClockDriver:
         while self.step() and self.clock.seconds() < end:
             pass
 
+    def finish(self) -> None:
+        """Stop, then run what the test left scheduled (closes and resets crossing links),
+        so that it happens, and fails loudly if it breaks, inside the test."""
+        self.stop()
+        self.drain()
+
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
         for d in waiters:
@@ -66,3 +78,27 @@ class ClockDriver:
         d = defer.Deferred()
         self._waiters.append(d)
         return d
+
+
+#: Where the tests' Clocks start: a plausible date, for the services that show the time.
+START = 1_700_000_000.0
+
+#: The started driver (one test runs at a time).
+_running: ClockDriver | None = None
+
+
+def sleep(seconds: float) -> defer.Deferred:
+    """``seconds`` of simulated time on the started driver's Clock."""
+    assert _running is not None, "sleep() needs a started ClockDriver"
+    return task.deferLater(_running.clock, seconds, lambda: None)
+
+
+async def until(condition, timeout: float = 60.0) -> None:
+    """Wait until ``condition()`` holds, at most ``timeout`` seconds of simulated time."""
+    driver = _running
+    assert driver is not None, "until() needs a started ClockDriver"
+    end = driver.clock.seconds() + timeout
+    while not condition():
+        if driver.clock.seconds() > end:
+            raise AssertionError("condition not met in simulated time")
+        await driver.turn()

@@ -23,35 +23,14 @@ from simulator.ipstack.apps import (
 from simulator.network import Network
 from simulator.network.spec import HostSpec, PingSpec, ServiceSpec
 from tests.network.helpers import spec
-from tests.simclock import ClockDriver
+from tests.simclock import START, ClockDriver
+from tests.simclock import sleep as sleep  # the tests' waits, in simulated time
+from tests.simclock import until as until
 
 USERS = (("user", "secret"),)
 
 #: Bytes the DLE/ETX codecs of the dialects escape, and the rest of a byte's range.
 AWKWARD = bytes([0x10, 0x03, 0xFF, 0x00, 0x0D, 0x0A, 0x1A, 0x2B]) * 64 + bytes(range(256)) * 8
-
-
-#: Where the tests' Clock starts: a plausible date, for the services that show the time.
-START = 1_700_000_000.0
-
-#: The driver of the running LabTestCase (one test runs at a time).
-_driver: ClockDriver | None = None
-
-
-def sleep(seconds: float) -> defer.Deferred:
-    """``seconds`` of simulated time on the running test's Clock."""
-    assert _driver is not None, "sleep() needs a started LabTestCase"
-    return task.deferLater(_driver.clock, seconds, lambda: None)
-
-
-async def until(condition, timeout: float = 60.0) -> None:
-    """Wait until ``condition()`` holds, at most ``timeout`` seconds of simulated time."""
-    assert _driver is not None, "until() needs a started LabTestCase"
-    end = _driver.clock.seconds() + timeout
-    while not condition():
-        if _driver.clock.seconds() > end:
-            raise AssertionError("condition not met in simulated time")
-        await _driver.turn()
 
 
 class Reader:
@@ -116,14 +95,12 @@ class LabTestCase(unittest.TestCase):
         return path
 
     async def start(self, *hosts: HostSpec, link: str = "ideal", **kw) -> BearerEndpoints:
-        global _driver
         self.clock = task.Clock()
         self.clock.advance(START)
-        driver = ClockDriver(self.clock)
-        _driver = self.driver = driver
+        self.driver = ClockDriver(self.clock)
         # Runs last: the closes and resets of the test's connections cross the link.
-        self.addCleanup(self._stop_driver, driver)
-        driver.start()
+        self.addCleanup(self.driver.finish)
+        self.driver.start()
         network = Network(spec(hosts=hosts, link=link, **kw), clock=self.clock)
         network.startService()
         self.addCleanup(network.stopService)
@@ -131,14 +108,6 @@ class LabTestCase(unittest.TestCase):
         self.bearer = await network.activate("lab-1", "internet")
         self.addCleanup(self.bearer.release)
         return BearerEndpoints(self.bearer)
-
-    @staticmethod
-    def _stop_driver(driver: ClockDriver) -> None:
-        global _driver
-        driver.stop()
-        driver.drain()
-        if _driver is driver:
-            _driver = None
 
 
 def ftp_host(root: Path, name: str = "ftp.lab", users=USERS) -> HostSpec:
