@@ -5,7 +5,9 @@ Each turn of the real reactor fires the Clock's calls due next (their callbacks 
 they were due at), so a test that awaits something costs only simulated time, and a busy
 machine makes it slower, never different.  Real sockets, where a test has them, keep running
 on the real reactor between turns; the Clock then only carries what is simulated on the way
-(links, pipes, timers of the simulated network and modems)."""
+(links, pipes, timers of the simulated network and modems).  Such a test must not wait on real
+I/O while a simulated timeout is pending: the driver would reach the timeout first (the
+forwarded call qualifies: its connect timeout is the reactor's, not the Clock's)."""
 
 from __future__ import annotations
 
