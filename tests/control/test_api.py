@@ -27,7 +27,7 @@ def lab_scenario(ports: list[int], count: int = 2) -> str:
 
 
 class ApiTests(unittest.TestCase):
-    timeout = 60
+    timeout = 240  # a guard against a hang only: 500 modems on a busy machine take long
 
     def start(self, text: str, token: str | None = None) -> Client:
         self.top = build(Path(self.mktemp()), text, token=token)

@@ -21,7 +21,8 @@ def free_port() -> int:
     return port
 
 
-async def until(condition, timeout: float = 5.0) -> None:
+async def until(condition, timeout: float = 60.0) -> None:
+    """Wait for ``condition()``: the deadline is a guard against a hang, not a measure."""
     for _ in range(int(timeout / 0.01)):
         if condition():
             return
@@ -32,6 +33,8 @@ async def until(condition, timeout: float = 5.0) -> None:
 
 
 class SocketsOverLoopback(unittest.TestCase):
+    timeout = 120  # a guard against a hang only
+
     async def start(self, **kw):
         network = Network(spec(**kw), clock=reactor, reactor=reactor)
         network.startService()
@@ -75,7 +78,7 @@ class SocketsOverLoopback(unittest.TestCase):
                     and network.exposures("lab-1")[0].port == host_port)
 
         def host_program():
-            with socket.create_connection(("127.0.0.1", host_port), timeout=5) as s:
+            with socket.create_connection(("127.0.0.1", host_port), timeout=60) as s:
                 s.sendall(b"hello modem")
                 return s.recv(100)
 

@@ -9,6 +9,7 @@ from simulator.network import CallError, CallFailure, Network
 from simulator.network.calls import NO_ANSWER_TIMEOUT, SETUP_DELAY, Call
 from simulator.network.spec import IspSpec, NumberSpec
 from tests.network.helpers import Recorder, advance, result_of, spec
+from tests.simclock import ClockDriver
 
 NUMBERS = (
     NumberSpec("+33600000001", modem="b"),
@@ -127,31 +128,80 @@ def test_an_isp_number_answers_with_a_call_to_its_access_server():
     assert not network.calls.in_call("a")  # (PPP over it: tests/network/test_isp.py)
 
 
+class Echo(wire.Echo):
+    """The host's echo server's side of a connection; ``closed`` fires when it is gone."""
+
+    def __init__(self) -> None:
+        self.closed = defer.Deferred()
+
+    def connectionLost(self, reason=protocol.connectionDone) -> None:
+        self.closed.callback(None)
+
+
+class Waiting(Recorder):
+    """A Recorder whose ``arrived(n)`` and ``ended`` fire when the thing happens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended = defer.Deferred()
+        self._wanted: list[tuple[int, defer.Deferred]] = []
+
+    def arrived(self, count: int) -> defer.Deferred:
+        d = defer.Deferred()
+        self._wanted.append((count, d))
+        self.dataReceived(b"")
+        return d
+
+    def dataReceived(self, data: bytes) -> None:
+        super().dataReceived(data)
+        waiting, self._wanted = self._wanted, []
+        for count, d in waiting:
+            if len(self.data) >= count:
+                d.callback(bytes(self.data))
+            else:
+                self._wanted.append((count, d))
+
+    def connectionLost(self, reason=protocol.connectionDone) -> None:
+        super().connectionLost(reason)  # kept in ``lost``
+        self.ended.callback(None)
+
+
 class ForwardCallTests(unittest.TestCase):
+    """The far end is a real socket on the real reactor; the call's channel (setup delay,
+    9600 bit/s) runs on a Clock the reactor's turns advance (``ClockDriver``)."""
+
     async def test_a_call_forwarded_to_a_tcp_endpoint(self):
-        port = reactor.listenTCP(0, protocol.Factory.forProtocol(wire.Echo),
-                                 interface="127.0.0.1")
+        echoes: list[Echo] = []
+
+        class EchoFactory(protocol.Factory):
+            def buildProtocol(self, addr):
+                echoes.append(Echo())
+                return echoes[-1]
+
+        port = reactor.listenTCP(0, EchoFactory(), interface="127.0.0.1")
         self.addCleanup(port.stopListening)
+        clock = task.Clock()
+        driver = ClockDriver(clock)
+        driver.start()
+        self.addCleanup(driver.stop)
         numbers = (NumberSpec("+33600000002", forward=("127.0.0.1", port.getHost().port)),)
-        network = Network(spec(numbers=numbers), clock=reactor, reactor=reactor)
-        network.calls.setup_delay = 0.01
+        network = Network(spec(numbers=numbers), clock=clock, reactor=reactor)
+        dialled = clock.seconds()
         call = await network.dial("a", "+33600000002")
         self.assertEqual(call.kind, "forward")
-        proto = Recorder()
+        self.assertGreaterEqual(clock.seconds() - dialled, SETUP_DELAY)
+        proto = Waiting()
         call.attach(proto)
         proto.transport.write(b"CONNECT")
-        for _ in range(200):
-            if bytes(proto.data) == b"CONNECT":
-                break
-            await task.deferLater(reactor, 0.01, lambda: None)
-        self.assertEqual(bytes(proto.data), b"CONNECT")
+        self.assertEqual(await proto.arrived(len(b"CONNECT")), b"CONNECT")
         call.hangup()
-        for _ in range(200):
-            if proto.lost is not None:
-                break
-            await task.deferLater(reactor, 0.01, lambda: None)
+        await proto.ended
         self.assertTrue(proto.lost.check(error.ConnectionDone))
-        await task.deferLater(reactor, 0.5, lambda: None)  # the last segments land
+        # The hang-up reached the host: the echo server's socket is closed, and so the
+        # call's own real socket before it.
+        [echo] = echoes
+        await echo.closed
+        self.assertFalse(network.calls.in_call("a"))
 
     async def test_a_refused_forward_is_no_carrier(self):
         import socket

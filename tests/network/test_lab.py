@@ -1,5 +1,9 @@
 """Lab services with real clients: stdlib clients over loopback (in a thread) against the
-real ports the services listen on, and modem sockets through the simulated network."""
+real ports the services listen on, and modem sockets through the simulated network.
+
+The network runs on a ``task.Clock``: the loopback clients talk to the services directly
+(nothing simulated in between, so the Clock stands still and no idle timeout can fire);
+the modem tests start a ``ClockDriver`` and wait in simulated time."""
 
 import ftplib
 import io
@@ -23,14 +27,11 @@ from simulator.network import Network
 from simulator.network.spec import HostSpec, ServiceSpec
 from tests.ipstack.helpers import Events
 from tests.network.helpers import advance, result_of, spec
+from tests.simclock import START, ClockDriver
+from tests.simclock import until as until  # (also the FTP data connection tests')
 
-
-async def until(condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await task.deferLater(reactor, 0.01, lambda: None)
-    raise AssertionError("condition not met in time")
+#: Seconds a loopback client waits on its socket: a guard against a hang, not a measure.
+GUARD = 60
 
 
 class LabTestCase(unittest.TestCase):
@@ -44,14 +45,26 @@ class LabTestCase(unittest.TestCase):
         (self.dir / "ftp").mkdir()
         (self.dir / "ftp" / "readme.txt").write_text("hello from ftp\n")
 
+    timeout = 120  # a guard against a hang only
+
     def start(self, *hosts: HostSpec) -> Network:
-        network = Network(spec(hosts=hosts), clock=reactor, reactor=reactor)
-        # Runs last: lets the resets of the test's aborted sockets reach the servers.
-        self.addCleanup(task.deferLater, reactor, 0.05, lambda: None)
+        self.clock = task.Clock()
+        self.clock.advance(START)
+        self.driver = ClockDriver(self.clock)
+        # Runs last: the resets of the test's aborted sockets reach the servers.
+        self.addCleanup(self.driver.finish)
+        network = Network(spec(hosts=hosts), clock=self.clock, reactor=reactor)
         network.startService()
         self.addCleanup(network.stopService)
         self.network = network
         return network
+
+    async def activate(self):
+        """The bearer of ``lab-1``; simulated time runs from now on."""
+        self.driver.start()
+        bearer = await self.network.activate("lab-1", "internet")
+        self.addCleanup(bearer.release)
+        return bearer
 
     def port(self, kind: str, protocol: str = "tcp", port: int | None = None) -> int:
         for endpoint in self.network.lab_endpoints():
@@ -145,7 +158,7 @@ class FtpTests(LabTestCase):
 
         def session(passive: bool):
             ftp = ftplib.FTP()
-            ftp.connect("127.0.0.1", port, timeout=5)
+            ftp.connect("127.0.0.1", port, timeout=GUARD)
             try:
                 ftp.login("user", "wrong")
             except ftplib.error_perm as e:
@@ -175,7 +188,7 @@ class FtpTests(LabTestCase):
 
         def session():
             ftp = ftplib.FTP()
-            ftp.connect("127.0.0.1", port, timeout=5)
+            ftp.connect("127.0.0.1", port, timeout=GUARD)
             ftp.login()
             ftp.voidcmd("TYPE A")  # (retrbinary would switch to TYPE I)
             with ftp.transfercmd("RETR lines.txt") as data:
@@ -192,7 +205,7 @@ class FtpTests(LabTestCase):
 
         def session():
             ftp = ftplib.FTP()
-            ftp.connect("127.0.0.1", port, timeout=5)
+            ftp.connect("127.0.0.1", port, timeout=GUARD)
             ftp.login()  # anonymous
             names = ftp.nlst(".")
             ftp.quit()
@@ -202,8 +215,7 @@ class FtpTests(LabTestCase):
 
     async def modem_control(self):
         self.start(ftp_host(self.dir / "ftp", user="pass"))
-        bearer = await self.network.activate("lab-1", "internet")
-        self.addCleanup(bearer.release)
+        bearer = await self.activate()
         control_events = Events(read_all=True)
         control = TcpSocket(bearer, control_events)
         self.addCleanup(control.abort)
@@ -275,9 +287,9 @@ class MailTests(LabTestCase):
         smtp_port, pop_port = self.port("smtp", port=25), self.port("pop3")
 
         def session():
-            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as s:
+            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=GUARD) as s:
                 s.sendmail("modem@lab", ["you@lab", "other@lab"], MESSAGE)
-            pop = poplib.POP3("127.0.0.1", pop_port, timeout=5)
+            pop = poplib.POP3("127.0.0.1", pop_port, timeout=GUARD)
             pop.user("anyone")
             pop.pass_("anything")
             count, _ = pop.stat()
@@ -312,7 +324,7 @@ class MailTests(LabTestCase):
 
         def session():
             outcome = {}
-            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as s:
+            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=GUARD) as s:
                 s.ehlo()
                 outcome["auth"] = s.esmtp_features.get("auth", "")
                 try:
@@ -320,23 +332,23 @@ class MailTests(LabTestCase):
                 except smtplib.SMTPSenderRefused as e:
                     outcome["anonymous"] = e.smtp_code
             for mechanism in ("PLAIN", "LOGIN"):
-                with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as s:
+                with smtplib.SMTP("127.0.0.1", smtp_port, timeout=GUARD) as s:
                     s.ehlo()
                     s.user, s.password = "user", "pass"
                     s.auth(mechanism, getattr(s, "auth_" + mechanism.lower()))
                     s.sendmail("modem@lab", ["you@lab"], MESSAGE)
-            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as s:
+            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=GUARD) as s:
                 try:
                     s.login("user", "wrong")
                 except smtplib.SMTPAuthenticationError as e:
                     outcome["wrong"] = e.smtp_code
-            pop = poplib.POP3("127.0.0.1", pop_port, timeout=5)
+            pop = poplib.POP3("127.0.0.1", pop_port, timeout=GUARD)
             pop.user("user")
             try:
                 pop.pass_("wrong")
             except poplib.error_proto:
                 outcome["pop_wrong"] = True
-            pop = poplib.POP3("127.0.0.1", pop_port, timeout=5)
+            pop = poplib.POP3("127.0.0.1", pop_port, timeout=GUARD)
             pop.user("user")
             pop.pass_("pass")
             outcome["count"] = pop.stat()[0]
@@ -356,8 +368,7 @@ class MailTests(LabTestCase):
     async def test_a_modem_sends_mail_over_its_socket(self):
         maildir = self.dir / "mail"
         self.start(*mail_hosts(maildir))
-        bearer = await self.network.activate("lab-1", "internet")
-        self.addCleanup(bearer.release)
+        bearer = await self.activate()
         events = Events(read_all=True)
         sock = TcpSocket(bearer, events)
         self.addCleanup(sock.abort)
@@ -389,14 +400,14 @@ class SmallServicesOverLoopback(LabTestCase):
 
         def session():
             out = {}
-            with socket.create_connection(("127.0.0.1", ports["echo", "tcp"]), timeout=5) as s:
+            with socket.create_connection(("127.0.0.1", ports["echo", "tcp"]), timeout=GUARD) as s:
                 s.sendall(b"echo")
                 out["echo"] = s.recv(10)
             with socket.create_connection(("127.0.0.1", ports["daytime", "tcp"]),
-                                          timeout=5) as s:
+                                          timeout=GUARD) as s:
                 out["daytime"] = s.recv(100)
             udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            udp.settimeout(5)
+            udp.settimeout(GUARD)
             request = bytes([(4 << 3) | 3]) + bytes(47)
             udp.sendto(request, ("127.0.0.1", ports["ntp", "udp"]))
             out["ntp"] = udp.recv(100)
@@ -417,8 +428,7 @@ class SmallServicesOverLoopback(LabTestCase):
 
     async def test_the_apn_dns_server_answers_a_modem_udp_query(self):
         self.start(HostSpec("www.lab"))
-        bearer = await self.network.activate("lab-1", "internet")
-        self.addCleanup(bearer.release)
+        bearer = await self.activate()
         sock = UdpSocket(bearer)
         await sock.open(0, (bearer.dns[0], 53))
         self.addCleanup(sock.close)

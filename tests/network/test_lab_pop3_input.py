@@ -7,7 +7,7 @@ import socket
 from twisted.internet import threads
 
 from tests.logged import watch_errors
-from tests.network.test_lab import LabTestCase, mail_hosts
+from tests.network.test_lab import GUARD, LabTestCase, mail_hosts
 
 #: Lines Twisted's own POP3 server fails on (a wrong number of arguments, bytes that are not
 #: UTF-8, an empty command) or refuses before a login, each with what it must answer.
@@ -18,7 +18,7 @@ REFUSED_AFTER_LOGIN = [b"RETR", b"RETR 1 2", b"TOP 1", b"DELE", b"STAT x", b"UID
 
 def converse(port: int, lines: list[bytes]) -> list[bytes]:
     """Each line's status reply (the first line of it), after the greeting."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as s:
         reader = s.makefile("rb")
         replies = [reader.readline().rstrip(b"\r\n")]
         for line in lines:

@@ -63,8 +63,9 @@ def echo_channel(name: str = "test") -> tuple[Channel, EchoDevice]:
 
 
 @defer.inlineCallbacks
-def wait_until(predicate, timeout: float = 5.0, what: str = "condition"):
-    """Let the reactor run until ``predicate()`` is true; fail the test after ``timeout``."""
+def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
+    """Let the reactor run until ``predicate()`` is true; fail the test after ``timeout``
+    (a guard against a hang, far beyond what any wait takes on a busy machine)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -95,7 +96,7 @@ def read_available(fd: int) -> bytes:
 
 
 @defer.inlineCallbacks
-def read_exactly(fd: int, count: int, timeout: float = 5.0):
+def read_exactly(fd: int, count: int, timeout: float = 60.0):
     """Read ``count`` bytes from a non-blocking fd while the reactor runs."""
     got = bytearray()
 

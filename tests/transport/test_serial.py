@@ -16,7 +16,7 @@ from .doubles import LogCapture, echo_channel, read_available, read_exactly, scr
 
 
 class SerialTestCase(unittest.TestCase):
-    timeout = 20
+    timeout = 120  # a guard against a hang only
 
     def setUp(self):
         self.channel, self.device = echo_channel()

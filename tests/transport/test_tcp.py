@@ -30,7 +30,7 @@ class Client(protocol.Protocol):
 
 
 class TcpTestCase(unittest.TestCase):
-    timeout = 20
+    timeout = 120  # a guard against a hang only
 
     def setUp(self):
         self.channel, self.device = echo_channel()

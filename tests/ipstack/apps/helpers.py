@@ -1,5 +1,9 @@
-"""Shared pieces of the application client tests: a network with lab services on the real
-reactor (loopback only), a bearer, and readers and writers for transfers."""
+"""Shared pieces of the application client tests: a network with lab services on a
+``task.Clock`` (nothing real is reached), a bearer, and readers and writers for transfers.
+
+The test's coroutines await Deferreds as usual; a ``ClockDriver`` makes simulated time pass
+while they wait.  Every delay the tests see is simulated time, so a busy machine makes them
+slower, never different."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from twisted.internet import defer, reactor, task
+from twisted.internet import defer, task
 from twisted.trial import unittest
 
 from simulator.ipstack.apps import (
@@ -19,23 +23,14 @@ from simulator.ipstack.apps import (
 from simulator.network import Network
 from simulator.network.spec import HostSpec, PingSpec, ServiceSpec
 from tests.network.helpers import spec
+from tests.simclock import START, ClockDriver
+from tests.simclock import sleep as sleep  # the tests' waits, in simulated time
+from tests.simclock import until as until
 
 USERS = (("user", "secret"),)
 
 #: Bytes the DLE/ETX codecs of the dialects escape, and the rest of a byte's range.
 AWKWARD = bytes([0x10, 0x03, 0xFF, 0x00, 0x0D, 0x0A, 0x1A, 0x2B]) * 64 + bytes(range(256)) * 8
-
-
-def sleep(seconds: float) -> defer.Deferred:
-    return task.deferLater(reactor, seconds, lambda: None)
-
-
-async def until(condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if condition():
-            return
-        await sleep(0.01)
-    raise AssertionError("condition not met in time")
 
 
 class Reader:
@@ -84,9 +79,10 @@ async def write_all(transfer: Transfer, data: bytes) -> None:
 
 
 class LabTestCase(unittest.TestCase):
-    """A network with lab hosts on the real reactor; the modem ``lab-1`` with a bearer."""
+    """A network with lab hosts on a driven ``task.Clock`` (``self.clock``); the modem
+    ``lab-1`` with a bearer."""
 
-    timeout = 20
+    timeout = 120  # a guard against a hang only: the tests' own times are simulated
 
     def setUp(self):
         # Not trial's mktemp(): under pytest it creates directories in the repository.
@@ -99,9 +95,13 @@ class LabTestCase(unittest.TestCase):
         return path
 
     async def start(self, *hosts: HostSpec, link: str = "ideal", **kw) -> BearerEndpoints:
-        network = Network(spec(hosts=hosts, link=link, **kw), clock=reactor, reactor=reactor)
-        # Runs last: lets the closes and resets of the test's connections cross the link.
-        self.addCleanup(sleep, 0.05 + 2 * network.links[link].rtt)
+        self.clock = task.Clock()
+        self.clock.advance(START)
+        self.driver = ClockDriver(self.clock)
+        # Runs last: the closes and resets of the test's connections cross the link.
+        self.addCleanup(self.driver.finish)
+        self.driver.start()
+        network = Network(spec(hosts=hosts, link=link, **kw), clock=self.clock)
         network.startService()
         self.addCleanup(network.stopService)
         self.network = network

@@ -1,8 +1,6 @@
 """Reaching servers: names by DNS over the bearer, refusals and unreachable addresses as
 reasons, the link's shaping on every client."""
 
-from twisted.internet import reactor
-
 from simulator.ipstack.apps import AppError, AppFailure, FtpSession, HttpSession, resolve
 from tests.ipstack.apps.helpers import AWKWARD, LabTestCase, Reader, ftp_host, web_host
 
@@ -35,11 +33,11 @@ class ReachTests(LabTestCase):
         root = self.folder("www")
         (root / "data.bin").write_bytes(AWKWARD)  # 2560 bytes
         endpoints = await self.start(web_host(root), link="edge")
-        started = reactor.seconds()
+        started = self.clock.seconds()
         transfer = HttpSession(endpoints).request("GET", "http://www.lab/data.bin")
         reader = Reader(transfer)
         await transfer.when_done()
-        elapsed = reactor.seconds() - started
+        elapsed = self.clock.seconds() - started
         self.assertEqual(bytes(reader.data), AWKWARD)
         # DNS, SYN and the request each take an EDGE round trip (2 x 140 ms at least); the
         # body alone takes 2560 x 8 / 160 kbit/s = 0.128 s on the downlink.

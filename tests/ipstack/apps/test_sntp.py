@@ -4,7 +4,6 @@ modem's bearer to the lab NTP host."""
 import dataclasses
 
 import pytest
-from twisted.internet import reactor
 
 from simulator.ipstack.apps import AppError, AppFailure, sntp_query
 from simulator.ipstack.apps.sntp import (
@@ -55,7 +54,7 @@ class SntpTests(LabTestCase):
         result = await sntp_query(endpoints, "time.lab")
         self.assertEqual(result.stratum, 1)
         self.assertEqual(result.server, self.network.resolve("time.lab"))
-        self.assertLess(abs(result.time - reactor.seconds()), 0.5)
+        self.assertLess(abs(result.time - self.clock.seconds()), 0.5)
         self.assertLess(abs(result.offset), 0.2)  # the server answers from the same clock
         self.assertGreater(result.round_trip, 0.2)  # two EDGE latencies of 140 ms
 
