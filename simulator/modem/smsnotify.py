@@ -165,11 +165,14 @@ class Notifications:
 
     def _keep(self, tpdu: Tpdu) -> None:
         """A +CMT or +CDS the TE did not acknowledge: the network sends it again, and the
-        ME stores it (it would not be routed to the TE again before an acknowledgement)."""
+        ME stores it (it would not be routed to the TE again before an acknowledgement).
+        When the storage is full the centre keeps it, as it keeps what it could not deliver."""
         if isinstance(tpdu, StatusReport):
-            self._store_report(tpdu)
+            kept = self._store_report(tpdu)
         else:
-            self._store_message(tpdu)
+            kept = self._store_message(tpdu)
+        if not kept and self.modem.ip_network is not None:
+            self.modem.ip_network.sms.hold(self.modem.name, tpdu)
 
     def _receive_report(self, tpdu: StatusReport) -> bool:
         channels = self._channels()

@@ -1,0 +1,143 @@
+"""What the SMS centre holds for a modem that cannot take it: kept across a restart of
+atsim (state directory), and a message the modem refused while its storage was full;
++CMS ERROR texts under +CMEE=2.  On task.Clock."""
+
+import json
+import random
+
+from twisted.internet.task import Clock
+
+import simulator.dialects
+from simulator.modem.modem import Modem
+from simulator.modem.smsnotify import ACK_TIMEOUT
+from simulator.modem.storage import NVStore
+from simulator.network import Network
+from simulator.network.smsc import HELD_FILE
+from simulator.scenario.model import ModemSpec, NetworkSpec
+from tests.modem.bench import OK, Port, cms, info
+from tests.modem.test_messages import A_NUMBER, B_NUMBER, DELAY, TwoModems
+
+ME_FULL = (("ME", 1),)
+
+
+class Lab:
+    """A network and modems whose state directory outlives them (a restart of atsim)."""
+
+    def __init__(self, state, start_b=True, dialect="generic"):
+        self.clock = Clock()
+        self.spec = NetworkSpec()
+        self.network = Network(self.spec, clock=self.clock, lab_listen=False, state_dir=state)
+        self.network.startService()
+        self.state = state
+        self.a = self.modem("a", A_NUMBER, dialect=dialect)
+        self.b = self.modem("b", B_NUMBER, power=start_b)
+        self.clock.advance(self.spec.registration.delay)
+        self.a.port.take()
+        self.b.port.take()
+
+    def modem(self, name, msisdn, power=True, dialect="generic"):
+        spec = ModemSpec(name=name, n=1, msisdn=msisdn)
+        self.network.attach(spec, random.Random(name))
+        modem = Modem(spec, simulator.dialects.get(dialect), self.spec, self.clock,
+                      random.Random(1), NVStore(self.state / f"{name}.json"),
+                      ip_network=self.network)
+        modem.port = Port(modem, "uart1")
+        modem.port.send(b"ATE0+CMEE=1\r")
+        if power:
+            modem.power_on()
+        return modem
+
+
+def send(port, clock, number, text):
+    assert port.at(f'+CMGF=1;+CMGS="{number}"') == "\r\n> "
+    port.send(text.encode() + b"\x1a")
+    clock.advance(0.3)
+    return port.take()
+
+
+def test_held_messages_survive_a_restart(tmp_path):
+    first = Lab(tmp_path, start_b=False)
+    assert send(first.a.port, first.clock, B_NUMBER, "while you were off") == info("+CMGS: 1")
+    first.clock.advance(DELAY)
+    assert first.network.sms.waiting("b") == 1
+    saved = json.loads((tmp_path / HELD_FILE).read_text())
+    assert list(saved) == ["b"] and len(saved["b"]) == 1
+    first.network.stopService()
+
+    second = Lab(tmp_path, start_b=False)
+    assert second.network.sms.waiting("b") == 1
+    second.b.port.send(b"AT+CNMI=2,1\r")
+    second.b.power_on()
+    second.clock.advance(second.spec.registration.delay)
+    assert '+CMTI: "ME",1' in second.b.port.take()
+    assert second.network.sms.waiting("b") == 0
+    assert json.loads((tmp_path / HELD_FILE).read_text()) == {}
+    assert second.b.port.at("+CMGF=1;+CMGR=1").endswith("\r\nwhile you were off\r\n" + OK)
+
+
+def test_a_status_report_still_comes_after_a_restart(tmp_path):
+    first = Lab(tmp_path, start_b=False)
+    first.a.port.at("+CMGF=1;+CSMP=49,167,0,0;+CNMI=2,1,0,1")
+    send(first.a.port, first.clock, B_NUMBER, "report me")
+    first.clock.advance(DELAY)
+    first.network.stopService()
+
+    second = Lab(tmp_path, start_b=False)
+    second.a.port.at("+CMGF=1;+CNMI=2,1,0,1")
+    second.b.power_on()
+    second.clock.advance(second.spec.registration.delay)
+    assert second.a.port.take().startswith(f'\r\n+CDS: 6,1,"{B_NUMBER}",145,')
+
+
+def test_a_damaged_held_file_is_ignored(tmp_path):
+    (tmp_path / HELD_FILE).write_text('{"b": [{"pdu": "zz"}, 3]}')
+    lab = Lab(tmp_path)
+    assert lab.network.sms.waiting("b") == 0
+    assert lab.b.port.at("+CMGF=1") == OK
+
+
+def test_cnma_2_with_a_full_storage_leaves_the_message_at_the_centre():
+    two = TwoModems(capacity=ME_FULL)
+    two.pb.at("+CMGF=1")
+    assert two.pb.at("+CMGW").endswith("> ")
+    two.pb.send(b"fills it\x1a")
+    two.pb.take()
+    two.pb.at("+CSMS=1;+CNMI=2,2;+CMGF=0")
+    two.pa.at("+CMGF=1")
+    two.send_text(two.pa, B_NUMBER, "refused")
+    two.advance(DELAY)
+    assert "+CMT: ,26" in two.pb.take()
+    assert two.pb.at("+CNMA=2") == OK
+    assert two.network.sms.waiting("b") == 1
+    # room again: the centre delivers it again, routed as +CMT
+    assert two.pb.at("+CMGD=1").startswith(OK + "\r\n+CMT: ,26\r\n")
+    assert two.network.sms.waiting("b") == 0
+
+
+def test_unacknowledged_cmt_with_a_full_storage_waits_at_the_centre():
+    two = TwoModems(capacity=ME_FULL)
+    two.pb.at("+CMGF=1")
+    two.pb.at("+CMGW")
+    two.pb.send(b"fills it\x1a")
+    two.pb.at("+CSMS=1;+CNMI=2,2")
+    two.pa.at("+CMGF=1")
+    two.send_text(two.pa, B_NUMBER, "never acknowledged")
+    two.advance(DELAY)
+    two.pb.take()
+    two.advance(ACK_TIMEOUT)
+    assert two.network.sms.waiting("b") == 1
+    assert two.pb.at("+CNMI?") == info("+CNMI: 2,0,0,0,0")  # so no +CMTI (27.005 §3.4.4)
+    assert two.pb.at("+CMGD=1") == OK
+    assert two.network.sms.waiting("b") == 0
+    assert two.pb.at("+CMGR=1").endswith("\r\nnever acknowledged\r\n" + OK)
+
+
+def test_cms_error_texts_under_cmee_2():
+    two = TwoModems()
+    assert two.pa.at("+CMGR=1") == cms(321)
+    assert two.pa.at("+CMEE=2;+CMGR=1") == "\r\n+CMS ERROR: invalid memory index\r\n"
+    assert two.pa.at("+CNMA") == "\r\n+CMS ERROR: no +CNMA acknowledgement expected\r\n"
+    two.pa.at("+CMGF=1")
+    assert two.send_text(two.pa, "+999", "x") == (
+        "\r\n+CMS ERROR: Unassigned (unallocated) number\r\n")
+    assert two.pa.at("+CMEE=0;+CMGR=1") == "\r\nERROR\r\n"
