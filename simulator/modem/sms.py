@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import CmeError, CmsError
 from simulator.at.params import Params
+from simulator.modem import smstext
 from simulator.modem.charset import decode, encode, session_charset
 from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed, ok
@@ -48,7 +49,7 @@ class SmsSettings:
     smsc: str
     smsc_type: int
     fo: int = 17  # SMS-SUBMIT, relative validity period
-    vp: int = 167  # 24 hours
+    vp: int | str = 167  # 24 hours; a string in absolute and enhanced format
     pid: int = 0
     dcs: int = 0
 
@@ -73,7 +74,8 @@ class SmsService(Service):
         settings = self._fresh()
         if isinstance(saved, dict):
             for field in dataclasses.fields(SmsSettings):
-                if isinstance(saved.get(field.name), type(getattr(settings, field.name))):
+                kinds = (int, str) if field.name == "vp" else type(getattr(settings, field.name))
+                if isinstance(saved.get(field.name), kinds):
                     setattr(settings, field.name, saved[field.name])
         return settings
 
@@ -131,16 +133,29 @@ class SmsService(Service):
                   f"{self.settings.smsc_type}")
 
     def csmp_set(self, call) -> None:
+        """<vp> follows the TP-VPF of <fo> (27.005 §3.3.2): an integer when relative, a
+        time string when absolute, the seven octets in hexadecimal when enhanced; a <vp>
+        left out keeps the current one, which must then fit the new <fo>."""
         p = call.params
         p.at_most(4)
         s = self.settings
-        values = [p.int(i, 0, 255, default=current)
-                  for i, current in enumerate((s.fo, s.vp, s.pid, s.dcs))]
-        s.fo, s.vp, s.pid, s.dcs = values
+        fo = p.int(0, 0, 255, default=s.fo)
+        if smstext.vp_format(fo) in (smstext.VPF_ABSOLUTE, smstext.VPF_ENHANCED):
+            vp = p.str(1, default=s.vp)
+        else:
+            vp = p.int(1, 0, 255, default=s.vp if isinstance(s.vp, int) else 167)
+        try:
+            smstext.check_vp(fo, vp)
+        except ValueError:
+            raise p.bad() from None
+        pid, dcs = (p.int(i, 0, 255, default=current)
+                    for i, current in ((2, s.pid), (3, s.dcs)))
+        s.fo, s.vp, s.pid, s.dcs = fo, vp, pid, dcs
 
     def csmp_read(self, call) -> None:
         s = self.settings
-        call.info(f"+CSMP: {s.fo},{s.vp},{s.pid},{s.dcs}")
+        vp = quote(s.vp) if isinstance(s.vp, str) else s.vp
+        call.info(f"+CSMP: {s.fo},{vp},{s.pid},{s.dcs}")
 
     # -- +CPMS --------------------------------------------------------------------------------
 

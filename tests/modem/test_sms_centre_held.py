@@ -141,3 +141,47 @@ def test_cms_error_texts_under_cmee_2():
     assert two.send_text(two.pa, "+999", "x") == (
         "\r\n+CMS ERROR: Unassigned (unallocated) number\r\n")
     assert two.pa.at("+CMEE=0;+CMGR=1") == "\r\nERROR\r\n"
+
+
+def test_csmp_absolute_validity_expires_at_the_centre():
+    two = TwoModems()
+    two.b.power_off()
+    two.pa.at("+CMGF=1;+CNMI=2,1,0,1")
+    # 57: SMS-SUBMIT, absolute validity (TP-VPF 11), status report requested
+    assert two.pa.at('+CSMP=57,"00/01/01,00:01:00+00",0,0') == OK
+    assert two.pa.at("+CSMP?") == info('+CSMP: 57,"00/01/01,00:01:00+00",0,0')
+    two.send_text(two.pa, B_NUMBER, "soon stale")
+    two.advance(DELAY)
+    assert two.network.sms.waiting("b") == 1
+    two.advance(60)
+    assert two.network.sms.waiting("b") == 0
+    assert two.pa.take().endswith(',70\r\n')  # +CDS ... <st> 0x46, validity expired
+
+
+def test_csmp_enhanced_validity_is_sent_and_shown():
+    two = TwoModems()
+    # 9: SMS-SUBMIT, enhanced validity (TP-VPF 01); form 2, 10 seconds
+    assert two.pa.at('+CSMP=9,"020A0000000000"') == OK
+    two.pa.at("+CMGF=1;+CSDH=1")
+    assert two.pa.at(f'+CMGW="{B_NUMBER}"') == "\r\n> "
+    assert two.pa.send(b"short lived\x1a") == info("+CMGW: 1")
+    assert two.pa.at("+CMGR=1").startswith(
+        f'\r\n+CMGR: "STO UNSENT","{B_NUMBER}",,145,9,0,0,"020A0000000000",')
+    two.b.power_off()
+    assert two.pa.at("+CMSS=1") == ""
+    two.advance(0.3)
+    assert two.pa.take() == info("+CMSS: 1")
+    two.advance(DELAY)
+    assert two.network.sms.waiting("b") == 1
+    two.advance(10)
+    assert two.network.sms.waiting("b") == 0
+
+
+def test_csmp_vp_must_fit_the_format():
+    two = TwoModems()
+    assert two.pa.at('+CSMP=25,"99/99/99,00:00:00+00"') == "\r\n+CME ERROR: 50\r\n"
+    assert two.pa.at('+CSMP=9,"0A"') == "\r\n+CME ERROR: 50\r\n"
+    assert two.pa.at("+CSMP=25") == "\r\n+CME ERROR: 50\r\n"  # 167 is no time string
+    assert two.pa.at("+CSMP?") == info("+CSMP: 17,167,0,0")
+    assert two.pa.at('+CSMP=25,"26/12/07,10:00:00+04";+CSMP=17,100') == OK
+    assert two.pa.at("+CSMP?") == info("+CSMP: 17,100,0,0")
