@@ -192,7 +192,8 @@ class MessageService(Service):
         PID and DCS."""
         s = self.config.settings
         try:
-            user_data = smstext.user_data(typed, s.dcs, self._charset(call.session))
+            user_data = smstext.user_data(typed, s.dcs, self._charset(call.session),
+                                          header=bool(s.fo & smstext.UDHI))
             submit = Submit(destination, user_data, 0, s.dcs, s.pid,
                             smstext.validity(s.fo, s.vp),
                             reject_duplicates=bool(s.fo & 0x04),

@@ -112,11 +112,15 @@ def _smsc(smsc: Address | None, charset: str) -> str:
     return f"{address(smsc, charset)},{smsc.type_octet}"
 
 
-def user_data(typed: bytes, dcs: int, charset: str) -> UserData:
-    """What the host typed after the prompt as user data for ``dcs``.  Raises ValueError
-    (PduError included) when it is not text of the charset or not hexadecimal."""
+def user_data(typed: bytes, dcs: int, charset: str, header: bool = False) -> UserData:
+    """What the host typed after the prompt as user data for ``dcs``; with ``header``
+    (TP-UDHI in +CSMP's <fo>) the hexadecimal of the whole TP-UD, header first (27.005
+    §3.5.1).  Raises ValueError (PduError included) when it is not text of the charset or
+    not hexadecimal."""
     text = typed.decode("latin-1")
     alphabet = dcs_alphabet(dcs)
+    if header:
+        return _with_header(bytes.fromhex(text), alphabet)
     if alphabet is Alphabet.GSM7:
         return UserData(decode(text, charset))
     octets = bytes.fromhex(text)
@@ -169,3 +173,17 @@ def vp_text(validity: Validity) -> str:
     if isinstance(validity, EnhancedValidity):
         return quote(validity.encode().hex().upper())
     return ""
+
+
+def _with_header(octets: bytes, alphabet: Alphabet) -> UserData:
+    """TP-UD typed as octets, its header first.  For the GSM alphabet TP-UDL counts the
+    septets the octets hold; when they end on an octet boundary (a multiple of 7 octets)
+    a last septet of 0 is taken for the fill of 7 bits, not for "@"."""
+    if not octets:
+        raise PduError("a user-data header needs at least its length octet")
+    if alphabet is not Alphabet.GSM7:
+        return UserData.decode(alphabet, len(octets), octets, True)
+    udl = len(octets) * 8 // 7
+    if len(octets) % 7 == 0 and octets[-1] >> 1 == 0:
+        udl -= 1
+    return UserData.decode(alphabet, udl, octets, True)

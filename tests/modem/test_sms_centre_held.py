@@ -185,3 +185,37 @@ def test_csmp_vp_must_fit_the_format():
     assert two.pa.at("+CSMP?") == info("+CSMP: 17,167,0,0")
     assert two.pa.at('+CSMP=25,"26/12/07,10:00:00+04";+CSMP=17,100') == OK
     assert two.pa.at("+CSMP?") == info("+CSMP: 17,100,0,0")
+
+
+def test_text_mode_with_udhi_sends_typed_user_data_with_its_header():
+    from simulator.sms.concat import join, split
+    from simulator.sms.tpdu import Pdu
+    from simulator.sms.userdata import Alphabet
+
+    two = TwoModems()
+    two.pb.at("+CNMI=2,1")
+    text = "".join(chr(ord("a") + i % 26) for i in range(200))
+    _, parts = split(text, reference=9)
+    two.pa.at("+CMGF=1;+CSMP=81,167,0,0")  # 81: SUBMIT, relative validity, TP-UDHI
+    for part in parts:
+        typed = part.encode(Alphabet.GSM7)[1].hex().upper()
+        assert two.send_text(two.pa, B_NUMBER, typed).startswith("\r\n+CMGS: ")
+    two.advance(DELAY)
+    assert two.pb.take() == '\r\n+CMTI: "ME",1\r\n\r\n+CMTI: "ME",2\r\n'
+    received = []
+    for index in (1, 2):
+        lines = two.pb.at(f"+CMGR={index}").split("\r\n")
+        received.append(Pdu.decode(lines[2]).tpdu.user_data)
+    assert join(received) == text
+    # the receiving channel in text mode shows the header and data as hexadecimal
+    two.pb.at("+CMGF=1")
+    shown = two.pb.at("+CMGR=1").split("\r\n")[2]
+    assert shown == parts[0].encode(Alphabet.GSM7)[1].hex().upper()
+
+
+def test_text_mode_with_udhi_refuses_what_is_not_a_header():
+    two = TwoModems()
+    two.pa.at("+CMGF=1;+CSMP=81,167,0,0")
+    for typed in ("hello", "", "0A0000"):  # not hex; empty; a header longer than the data
+        assert two.pa.at(f'+CMGS="{B_NUMBER}"') == "\r\n> "
+        assert two.pa.send(typed.encode() + b"\x1a") == cms(305)
