@@ -52,6 +52,11 @@ class SmsSettings:
     vp: int | str = 167  # 24 hours; a string in absolute and enhanced format
     pid: int = 0
     dcs: int = 0
+    #: +CSCB (27.005 §3.3.4): 0 accept the listed cell broadcast types, 1 refuse them;
+    #: the message identifiers and data coding schemes, as lists of numbers and ranges.
+    cb_mode: int = 0
+    cb_mids: str = ""
+    cb_dcss: str = ""
 
 
 class SmsService(Service):
@@ -92,6 +97,8 @@ class SmsService(Service):
         table.add("+CPMS", set=self.cpms_set, read=self.cpms_read,
                   test=fixed(f"+CPMS: {mems},{mems},{mems}"))
         table.add("+CNMI", set=self.cnmi_set, read=self.cnmi_read, test=fixed(CNMI_TEST))
+        table.add("+CSCB", exec=self.cscb_set, set=self.cscb_set, read=self.cscb_read,
+                  test=fixed("+CSCB: (0,1)"))
         table.add("+CSAS", exec=self.csas, set=self.csas, test=fixed(f"+CSAS: {listing(PROFILES)}"))
         table.add("+CRES", exec=self.cres, set=self.cres, test=fixed(f"+CRES: {listing(PROFILES)}"))
 
@@ -208,6 +215,35 @@ class SmsService(Service):
         values = call.session.vars.get(CNMI_KEY, (0, 0, 0, 0, 0))
         call.info("+CNMI: " + ",".join(str(v) for v in values))
 
+    # -- +CSCB ---------------------------------------------------------------------------------
+
+    def cscb_set(self, call) -> None:
+        """``+CSCB=[<mode>[,<mids>[,<dcss>]]]``; a list left out keeps the current one."""
+        p = self._cms_params(call)
+        p.at_most(3)
+        s = self.settings
+        mode = p.int(0, 0, 1, default=0)
+        mids = p.str(1, default=s.cb_mids)
+        dcss = p.str(2, default=s.cb_dcss)
+        try:
+            number_set(mids, 0xFFFF)
+            number_set(dcss, 0xFF)
+        except ValueError:
+            raise p.bad() from None
+        s.cb_mode, s.cb_mids, s.cb_dcss = mode, mids, dcss
+
+    def cscb_read(self, call) -> None:
+        s = self.settings
+        call.info(f"+CSCB: {s.cb_mode},{quote(s.cb_mids)},{quote(s.cb_dcss)}")
+
+    def accepts_broadcast(self, message_id: int, dcs: int) -> bool:
+        """Whether +CSCB lets a cell broadcast of ``message_id`` and ``dcs`` through: mode 0
+        takes the types listed, mode 1 all others.  An empty <dcss> names every scheme."""
+        s = self.settings
+        listed = message_id in number_set(s.cb_mids, 0xFFFF) and (
+            not s.cb_dcss or dcs in number_set(s.cb_dcss, 0xFF))
+        return listed if s.cb_mode == 0 else not listed
+
     # -- +CSAS, +CRES -------------------------------------------------------------------------
 
     def csas(self, call) -> None:
@@ -221,3 +257,18 @@ class SmsService(Service):
         p.at_most(1)
         p.int(0, choices=PROFILES, default=0)
         self.settings = self._restored()
+
+
+def number_set(text: str, top: int) -> set[int]:
+    """A +CSCB list, e.g. "0,1,5,320-478,922", as its numbers.  ValueError if malformed or
+    beyond ``top``."""
+    numbers: set[int] = set()
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        low, _, high = item.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise ValueError(f"{item!r} is not a number or a range")
+        first, last = int(low), int(high or low)
+        if not first <= last <= top:
+            raise ValueError(f"{item!r} is out of range")
+        numbers.update(range(first, last + 1))
+    return numbers

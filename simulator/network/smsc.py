@@ -38,7 +38,7 @@ from twisted.internet import defer, task
 from simulator.logs import Logger
 from simulator.network.messagefile import MessageFile, MessageFileError, parse
 from simulator.network.spec import NumberSpec, SmsCentreSpec
-from simulator.sms import PduError
+from simulator.sms import PduError, cbs
 from simulator.sms.address import Address
 from simulator.sms.concat import Reassembler, split
 from simulator.sms.timestamp import AbsoluteValidity
@@ -70,7 +70,7 @@ EPOCH_2000 = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 #: What the centre holds for modems that could not take it yet, in the state directory.
 HELD_FILE = "smsc-held.json"
 #: A modem's receiver: True when it took the TPDU, False when it cannot now (storage full).
-Receiver = Callable[[Tpdu], bool]
+Receiver = Callable[[Tpdu | cbs.CbPage], bool]
 
 
 class SmsError(Exception):
@@ -360,7 +360,10 @@ class SmsCentre(Service):
 
     def inject(self, message: MessageFile) -> int:
         """Deliver ``message`` to the modem it names (number or name), in as many parts as
-        it needs; the count of parts.  Raises MessageFileError for an unknown recipient."""
+        it needs; the count of parts.  Raises MessageFileError for an unknown recipient.
+        A broadcast goes to every modem that is on, as cell broadcast pages."""
+        if message.broadcast is not None:
+            return self.broadcast(message.body, message.broadcast)
         modem = self._modem_named(message.recipient)
         if modem is None:
             raise MessageFileError(f"no modem has the number or name {message.recipient!r}")
@@ -373,6 +376,20 @@ class SmsCentre(Service):
         except PduError as error:
             raise MessageFileError(str(error)) from None
         return len(parts)
+
+    def broadcast(self, text: str, message_id: int) -> int:
+        """Cell broadcast pages of ``text`` to every modem that is on (a modem off misses
+        them: a cell broadcast is not held); the count of pages."""
+        try:
+            broadcast = cbs.pages(text, message_id, next(self._references) % 0x400 << 4)
+        except PduError as error:
+            raise MessageFileError(str(error)) from None
+        for modem, receiver in list(self._receivers.items()):
+            for page in broadcast:
+                receiver(page)
+            log.info("{modem}: cell broadcast {mid} in {n} page(s)", modem=modem,
+                     mid=message_id, n=len(broadcast))
+        return len(broadcast)
 
     def _modem_named(self, recipient: str) -> str | None:
         if recipient in self.network.subscribers:

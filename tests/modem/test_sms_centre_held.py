@@ -219,3 +219,48 @@ def test_text_mode_with_udhi_refuses_what_is_not_a_header():
     for typed in ("hello", "", "0A0000"):  # not hex; empty; a header longer than the data
         assert two.pa.at(f'+CMGS="{B_NUMBER}"') == "\r\n> "
         assert two.pa.send(typed.encode() + b"\x1a") == cms(305)
+
+
+def test_cscb_settings():
+    two = TwoModems()
+    assert two.pa.at("+CSCB=?") == info("+CSCB: (0,1)")
+    assert two.pa.at("+CSCB?") == info('+CSCB: 0,"",""')
+    assert two.pa.at('+CSCB=0,"0,1,5,320-478,922","0-3,5"') == OK
+    assert two.pa.at("+CSCB?") == info('+CSCB: 0,"0,1,5,320-478,922","0-3,5"')
+    assert two.pa.at("+CSCB=1") == OK
+    assert two.pa.at("+CSCB?") == info('+CSCB: 1,"0,1,5,320-478,922","0-3,5"')
+    for bad in ('+CSCB=2', '+CSCB=0,"70000"', '+CSCB=0,"5-1"', '+CSCB=0,"1","256"',
+                '+CSCB=0,"x"'):
+        assert two.pa.at(bad) == cms(303), bad
+    assert two.pa.at('+CSCB=0,"50","";+CSAS;+CSCB=1,"";+CRES;+CSCB?') == info(
+        '+CSCB: 0,"50",""')
+
+
+def test_cell_broadcast_from_the_inbox_as_cbm(tmp_path):
+    from simulator.network.spec import SmsCentreSpec
+
+    inbox = tmp_path / "inbox"
+    two = TwoModems(sms=SmsCentreSpec(inbox=inbox))
+    two.network.sms.startService()
+    two.pa.at('+CSCB=0,"50";+CNMI=2,1,2')
+    two.pb.at('+CSCB=0,"50";+CNMI=2,1,2;+CMGF=1')
+    (inbox / "cb.txt").write_text("Broadcast: 50\n\nStorm warning\n")
+    two.advance(1)
+    assert (inbox / "cb.txt.done").exists()
+    pdu_mode = two.pa.take()
+    assert pdu_mode.startswith("\r\n+CBM: 88\r\n000000320F1153FA5BDE")
+    assert two.pb.take() == "\r\n+CBM: 0,50,15,1,1\r\nStorm warning\r\n"
+    # a type +CSCB does not accept is not shown; mode 1 takes what is not listed
+    two.pb.at('+CSCB=0,"51"')
+    (inbox / "cb2.txt").write_text("Broadcast: 50\n\nagain\n")
+    two.advance(1)
+    assert two.pb.take() == ""
+    two.pb.at('+CSCB=1,"51"')
+    (inbox / "cb3.txt").write_text("Broadcast: 50\n\n" + "я" * 50)
+    two.advance(1)
+    shown = two.pb.take()
+    assert shown.startswith("\r\n+CBM: 32,50,72,1,2\r\n044F")  # UCS2, two pages
+    assert "\r\n+CBM: 32,50,72,2,2\r\n044F" in shown  # one serial number
+    (inbox / "bad.txt").write_text("Broadcast: 70000\n\nx")
+    two.advance(1)
+    assert (inbox / "bad.txt.error").exists()
