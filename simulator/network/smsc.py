@@ -24,6 +24,7 @@ starts.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import itertools
@@ -43,8 +44,13 @@ from simulator.sms.address import Address
 from simulator.sms.concat import Reassembler, split
 from simulator.sms.timestamp import AbsoluteValidity
 from simulator.sms.tpdu import (
+    CT_CANCEL_REPORT,
+    CT_DELETE,
+    CT_ENABLE_REPORT,
+    CT_ENQUIRY,
     ST_DELIVERED,
     ST_VALIDITY_EXPIRED,
+    Command,
     Deliver,
     Pdu,
     StatusReport,
@@ -67,6 +73,16 @@ CAUSE_NETWORK_OUT_OF_ORDER = 38
 #: stamps carry two-digit years of 2000-2099.
 EPOCH_2000 = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
+#: How many final statuses of messages the centre remembers for SMS-COMMAND enquiries.
+OUTCOMES = 1024
+#: TP-ST (23.040 §9.2.3.15): still trying, the recipient does not answer; deleted by the
+#: sender's SMS-COMMAND.
+ST_NO_RESPONSE = 0x22
+ST_DELETED_BY_SENDER = 0x47
+#: TP-FCS (23.040 §9.2.3.22) for an SMS-COMMAND about a message the centre cannot act on,
+#: and for a TP-CT it does not know; 27.005 shows them as +CMS ERROR.
+FCS_CANNOT_BE_ACTIONED = 0xA0
+FCS_UNSUPPORTED = 0xA1
 #: What the centre holds for modems that could not take it yet, in the state directory.
 HELD_FILE = "smsc-held.json"
 #: A modem's receiver: True when it took the TPDU, False when it cannot now (storage full).
@@ -103,7 +119,8 @@ def _tpdu_hex(tpdu: Tpdu) -> str:
 @dataclasses.dataclass(eq=False)
 class Held:
     """A message or status report on its way to a modem.  ``report``: the sender, its
-    SUBMIT and the centre's time stamp of it, when the sender asked for a status report;
+    SUBMIT and the centre's time stamp of it (a status report goes back when the SUBMIT's
+    TP-SRR asks, and SMS-COMMANDs find the message by it);
     ``expires``: the end of its validity period."""
 
     tpdu: Tpdu
@@ -151,6 +168,10 @@ class SmsCentre(Service):
         self._waiting: dict[str, list[Held]] = {}
         self._folders = Reassembler()
         self._references = itertools.count()
+        #: (sender, TP-MR) -> the final status of a message the centre no longer holds and
+        #: its time stamp, for SMS-COMMAND enquiries (the latest OUTCOMES kept).
+        self._outcomes: collections.OrderedDict[tuple[str, int], tuple[int, datetime.datetime]]
+        self._outcomes = collections.OrderedDict()
         self._poller: task.LoopingCall | None = None
         self._files = itertools.count(1)
 
@@ -194,6 +215,7 @@ class SmsCentre(Service):
         if receiver is None or not receiver(held.tpdu):
             return False
         if held.report is not None:
+            self._outcome(held.report, ST_DELIVERED)
             self._report(*held.report)
         return True
 
@@ -224,6 +246,7 @@ class SmsCentre(Service):
         self._save()
         log.info("{modem}: a message expired at the centre", modem=modem)
         if held.report is not None:
+            self._outcome(held.report, ST_VALIDITY_EXPIRED)
             self._report(*held.report, ST_VALIDITY_EXPIRED)
 
     # -- what the centre holds, across restarts ------------------------------------------------
@@ -322,13 +345,84 @@ class SmsCentre(Service):
                  stamp: datetime.datetime) -> None:
         if target.sms is not None:
             self._write(sender, submit, target)
+            self._outcome((sender, submit, stamp), ST_DELIVERED)
             self._report(sender, submit, stamp)
             return
         deliver = Deliver(self._originator(sender), submit.user_data, self.now(),
                           dcs=submit.dcs, pid=submit.pid,
                           status_report_indication=submit.status_report_request)
-        report = (sender, submit, stamp) if submit.status_report_request else None
-        self._deliver(target.modem, Held(deliver, report, _expiry(submit, stamp)))
+        self._deliver(target.modem, Held(deliver, (sender, submit, stamp),
+                                         _expiry(submit, stamp)))
+
+    def _outcome(self, report: tuple[str, Submit, datetime.datetime], status: int) -> None:
+        sender, submit, stamp = report
+        key = (sender, submit.reference)
+        self._outcomes.pop(key, None)
+        self._outcomes[key] = (status, stamp)
+        while len(self._outcomes) > OUTCOMES:
+            self._outcomes.popitem(last=False)
+
+    # -- SMS-COMMAND -----------------------------------------------------------------------------
+
+    def command(self, sender: str, command: Command) -> defer.Deferred:
+        """An SMS-COMMAND from modem ``sender`` about its message TP-MR
+        ``command.message_number`` (23.040 §9.2.3.19): ``Deferred[None]`` once the centre
+        acted, or ``SmsError`` with the TP-FCS when it cannot.  An enquiry is answered with
+        a status report (TP-SRQ set); the other types send one when the command's TP-SRR
+        asks."""
+        d: defer.Deferred = defer.Deferred()
+
+        def act() -> None:
+            try:
+                report = self._act(sender, command)
+            except SmsError as error:
+                log.info("{modem}: SMS-COMMAND refused ({error})", modem=sender, error=error)
+                d.errback(error)
+                return
+            d.callback(None)
+            if report is not None:
+                self._deliver(sender, Held(report))
+
+        self.clock.callLater(self.submit_delay, act)
+        return d
+
+    def _find(self, sender: str, reference: int) -> tuple[str, Held] | None:
+        for modem, waiting in self._waiting.items():
+            for held in waiting:
+                if held.report is not None and held.report[0] == sender and \
+                        held.report[1].reference == reference:
+                    return modem, held
+        return None
+
+    def _act(self, sender: str, command: Command) -> StatusReport | None:
+        kind, number = command.command_type, command.message_number
+        if kind not in (CT_ENQUIRY, CT_CANCEL_REPORT, CT_DELETE, CT_ENABLE_REPORT):
+            raise SmsError(FCS_UNSUPPORTED, f"TP-CT {kind} is not supported")
+        found = self._find(sender, number)
+        if found is None:
+            outcome = self._outcomes.get((sender, number))
+            if kind != CT_ENQUIRY or outcome is None:
+                raise SmsError(FCS_CANNOT_BE_ACTIONED, f"no message {number} to act on")
+            status, stamp = outcome
+        else:
+            modem, held = found
+            _, submit, stamp = held.report
+            status = ST_NO_RESPONSE
+            if kind == CT_DELETE:
+                self._waiting[modem] = [h for h in self._waiting[modem] if h is not held]
+                if not self._waiting[modem]:
+                    del self._waiting[modem]
+                status = ST_DELETED_BY_SENDER
+                self._outcome(held.report, status)
+            elif kind in (CT_CANCEL_REPORT, CT_ENABLE_REPORT):
+                submit = dataclasses.replace(
+                    submit, status_report_request=kind == CT_ENABLE_REPORT)
+                held.report = (sender, submit, stamp)
+            self._save()
+        if kind != CT_ENQUIRY and not command.status_report_request:
+            return None
+        return StatusReport(number, command.destination, stamp, self.now(), status,
+                            qualifier_command=True)
 
     def _report(self, sender: str, submit: Submit, stamp: datetime.datetime,
                 status: int = ST_DELIVERED) -> None:

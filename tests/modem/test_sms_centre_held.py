@@ -264,3 +264,52 @@ def test_cell_broadcast_from_the_inbox_as_cbm(tmp_path):
     (inbox / "bad.txt").write_text("Broadcast: 70000\n\nx")
     two.advance(1)
     assert (inbox / "bad.txt.error").exists()
+
+
+def command_answer(two, line, typed=b""):
+    assert two.pa.at(line) == "\r\n> "
+    at_once = two.pa.send(typed + b"\x1a")
+    two.advance(0.3)
+    return at_once + two.pa.take()
+
+
+def test_cmgc_enquiry_and_delete_of_a_held_message():
+    two = TwoModems()
+    two.b.power_off()
+    two.pa.at("+CMGF=1;+CNMI=2,1,0,1")
+    assert two.send_text(two.pa, B_NUMBER, "are you there") == info("+CMGS: 1")
+    two.advance(DELAY)
+    # fo 2: SMS-COMMAND; ct 0: enquiry about TP-MR 1
+    answer = command_answer(two, f'+CMGC=2,0,0,1,"{B_NUMBER}"')
+    assert answer.startswith(info("+CMGC: 2"))
+    assert f'\r\n+CDS: 38,1,"{B_NUMBER}",145,' in answer  # TP-SRQ set: about a command
+    assert answer.endswith(",34\r\n")  # 0x22, still trying: no response from the recipient
+    # fo 34: SMS-COMMAND asking for a report; ct 2: delete
+    answer = command_answer(two, f'+CMGC=34,2,0,1,"{B_NUMBER}"')
+    assert answer.startswith(info("+CMGC: 3")) and answer.endswith(",71\r\n")  # 0x47
+    assert two.network.sms.waiting("b") == 0
+    assert command_answer(two, "+CMGC=2,2,0,1") == cms(160)  # nothing left to delete
+    assert command_answer(two, "+CMGC=2,0,0,1").endswith(",71\r\n")  # remembered
+    assert command_answer(two, "+CMGC=2,0,0,99") == cms(160)
+    assert command_answer(two, "+CMGC=2,9,0,1") == cms(161)
+    assert command_answer(two, "+CMGC=2,0,0,1", b"zz") == cms(305)
+
+
+def test_cmgc_enables_the_report_of_a_held_message_in_pdu_mode():
+    from simulator.sms.address import Address
+    from simulator.sms.tpdu import Command, Pdu
+
+    two = TwoModems()
+    two.b.power_off()
+    two.pa.at("+CMGF=1;+CNMI=2,1,0,1")
+    two.send_text(two.pa, B_NUMBER, "tell me when")
+    two.advance(DELAY)
+    two.pa.at("+CMGF=0")
+    hex_pdu, length = Pdu(Command(3, 1, Address.parse(B_NUMBER))).encode()  # enable report
+    assert command_answer(two, f"+CMGC={length}", hex_pdu.encode()) == info("+CMGC: 2")
+    assert command_answer(two, f"+CMGC={length + 1}", hex_pdu.encode()) == cms(304)
+    two.b.power_on()
+    two.advance(two.spec.registration.delay)
+    assert two.pa.take().startswith("\r\n+CDS: ")  # the report the command enabled
+    two.pa.at("+CMGF=1")
+    assert command_answer(two, "+CMGC=2,0,0,1").endswith(",0\r\n")  # delivered
