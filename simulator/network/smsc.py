@@ -172,6 +172,7 @@ class SmsCentre(Service):
         #: its time stamp, for SMS-COMMAND enquiries (the latest OUTCOMES kept).
         self._outcomes: collections.OrderedDict[tuple[str, int], tuple[int, datetime.datetime]]
         self._outcomes = collections.OrderedDict()
+        self._loaded = False  # the held messages of the last run are read once
         self._poller: task.LoopingCall | None = None
         self._files = itertools.count(1)
 
@@ -274,8 +275,9 @@ class SmsCentre(Service):
     def _load(self) -> None:
         """What the centre held when atsim stopped; an unreadable entry is logged and left."""
         path = self._held_path
-        if path is None or not path.is_file():
+        if self._loaded or path is None or not path.is_file():
             return
+        self._loaded = True
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
