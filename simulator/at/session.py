@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from simulator.at.cme_texts import CME_TEXTS
+from simulator.at.cms_texts import CMS_TEXTS
 from simulator.at.commands import ErrorFamily
 
 #: Factory values of the S-registers (V.250 §6.2 and the Hayes registers every module keeps).
@@ -103,8 +103,7 @@ class Traits:
     cme_prefix: str = "+CME ERROR: "
     cms_prefix: str = "+CMS ERROR: "
     cme_texts: Mapping[int, str] = dataclasses.field(default_factory=lambda: CME_TEXTS)
-    cms_texts: Mapping[int, str] = dataclasses.field(
-        default_factory=lambda: MappingProxyType({}))
+    cms_texts: Mapping[int, str] = dataclasses.field(default_factory=lambda: CMS_TEXTS)
     #: Factory profile (&F).
     factory_profile: Profile = dataclasses.field(default_factory=Profile)
     #: Number of stored profiles (&W0, &W1 ...).

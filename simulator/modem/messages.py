@@ -46,7 +46,7 @@ from simulator.modem.text import listing
 from simulator.network.smsc import SmsError
 from simulator.sms import PduError
 from simulator.sms.address import Address, Ton
-from simulator.sms.tpdu import Deliver, Pdu, StatusReport, Submit, Tpdu
+from simulator.sms.tpdu import Command, Deliver, Pdu, StatusReport, Submit, Tpdu
 from simulator.sms.userdata import Alphabet, dcs_alphabet
 
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ class MessageService(Service):
     def register(self, table: CommandTable) -> None:
         table.add("+CMGS", set=self.cmgs, test=fixed())
         table.add("+CMSS", set=self.cmss, test=fixed())
+        table.add("+CMGC", set=self.cmgc, test=fixed())
         table.add("+CMGW", exec=self.cmgw, set=self.cmgw, test=fixed())
         table.add("+CMGR", set=self.cmgr, test=fixed())
         table.add("+CMGL", exec=self.cmgl, set=self.cmgl, test=self.cmgl_test)
@@ -192,7 +193,8 @@ class MessageService(Service):
         PID and DCS."""
         s = self.config.settings
         try:
-            user_data = smstext.user_data(typed, s.dcs, self._charset(call.session))
+            user_data = smstext.user_data(typed, s.dcs, self._charset(call.session),
+                                          header=bool(s.fo & smstext.UDHI))
             submit = Submit(destination, user_data, 0, s.dcs, s.pid,
                             smstext.validity(s.fo, s.vp),
                             reject_duplicates=bool(s.fo & 0x04),
@@ -261,6 +263,60 @@ class MessageService(Service):
             submit = dataclasses.replace(submit, destination=self._address(p, call, 1))
         return self._send(call, submit, "+CMSS",
                           sent=lambda: self.store.set_stat(memory, index, STO_SENT))
+
+    # -- +CMGC ---------------------------------------------------------------------------------
+
+    def cmgc(self, call):
+        """An SMS-COMMAND about a message sent before (27.005 §3.5.5): PDU mode
+        ``+CMGC=<length>``; text mode ``+CMGC=<fo>,<ct>[,<pid>[,<mn>[,<da>[,<toda>]]]]`` and
+        the command data typed in hexadecimal.  ``+CMGC: <mr>`` once the centre acted."""
+        p = self._params(call)
+        self._require_sim()
+        if not text_mode(call.session):
+            p.at_most(1)
+            length = p.int(0, 8, MAX_TPDU)
+            return Prompt(lambda typed: self._send_command(call, self._decode_command(
+                typed, length)), PROMPT)
+        p.at_most(6)
+        fo = p.int(0, 0, 255)
+        kind = p.int(1, 0, 255)
+        pid = p.int(2, 0, 255, default=0)
+        number = p.int(3, 0, 255, default=self.reference)
+        destination = self._address(p, call, 4) if p.present(4) else Address("")
+
+        def typed_command(typed: bytes):
+            try:
+                data = bytes.fromhex(typed.decode("latin-1"))
+                command = Command(kind, number, destination, 0, pid, bool(fo & smstext.SRR),
+                                  data)
+                command.encode()
+            except ValueError:
+                raise CmsError(INVALID_TEXT_PARAMETER) from None
+            return self._send_command(call, command)
+
+        return Prompt(typed_command, PROMPT)
+
+    def _decode_command(self, typed: bytes, length: int) -> Command:
+        try:
+            return Pdu.decode_command(typed.decode("latin-1").strip(), length)[0]
+        except PduError as error:
+            log.info("{modem}: SMS-COMMAND refused: {error}", modem=self.modem.name,
+                     error=error)
+            raise CmsError(INVALID_PDU_PARAMETER) from None
+
+    def _send_command(self, call, command: Command):
+        self._require_service()
+        if self.config.settings.smsc == "":
+            raise CmsError(SMSC_ADDRESS_UNKNOWN)
+        self.reference = (self.reference + 1) % 256
+        command = dataclasses.replace(command, reference=self.reference)
+        d = self.modem.ip_network.sms.command(self.modem.name, command)
+
+        def refused(failure):
+            failure.trap(SmsError)
+            raise CmsError(failure.value.cause)
+
+        return d.addCallbacks(lambda _: call.info(f"+CMGC: {command.reference}"), refused)
 
     # -- +CMGW ---------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import CmeError, CmsError
 from simulator.at.params import Params
+from simulator.modem import smstext
 from simulator.modem.charset import decode, encode, session_charset
 from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed, ok
@@ -48,9 +49,14 @@ class SmsSettings:
     smsc: str
     smsc_type: int
     fo: int = 17  # SMS-SUBMIT, relative validity period
-    vp: int = 167  # 24 hours
+    vp: int | str = 167  # 24 hours; a string in absolute and enhanced format
     pid: int = 0
     dcs: int = 0
+    #: +CSCB (27.005 §3.3.4): 0 accept the listed cell broadcast types, 1 refuse them;
+    #: the message identifiers and data coding schemes, as lists of numbers and ranges.
+    cb_mode: int = 0
+    cb_mids: str = ""
+    cb_dcss: str = ""
 
 
 class SmsService(Service):
@@ -73,7 +79,8 @@ class SmsService(Service):
         settings = self._fresh()
         if isinstance(saved, dict):
             for field in dataclasses.fields(SmsSettings):
-                if isinstance(saved.get(field.name), type(getattr(settings, field.name))):
+                kinds = (int, str) if field.name == "vp" else type(getattr(settings, field.name))
+                if isinstance(saved.get(field.name), kinds):
                     setattr(settings, field.name, saved[field.name])
         return settings
 
@@ -90,6 +97,8 @@ class SmsService(Service):
         table.add("+CPMS", set=self.cpms_set, read=self.cpms_read,
                   test=fixed(f"+CPMS: {mems},{mems},{mems}"))
         table.add("+CNMI", set=self.cnmi_set, read=self.cnmi_read, test=fixed(CNMI_TEST))
+        table.add("+CSCB", exec=self.cscb_set, set=self.cscb_set, read=self.cscb_read,
+                  test=fixed("+CSCB: (0,1)"))
         table.add("+CSAS", exec=self.csas, set=self.csas, test=fixed(f"+CSAS: {listing(PROFILES)}"))
         table.add("+CRES", exec=self.cres, set=self.cres, test=fixed(f"+CRES: {listing(PROFILES)}"))
 
@@ -131,16 +140,29 @@ class SmsService(Service):
                   f"{self.settings.smsc_type}")
 
     def csmp_set(self, call) -> None:
+        """<vp> follows the TP-VPF of <fo> (27.005 §3.3.2): an integer when relative, a
+        time string when absolute, the seven octets in hexadecimal when enhanced; a <vp>
+        left out keeps the current one, which must then fit the new <fo>."""
         p = call.params
         p.at_most(4)
         s = self.settings
-        values = [p.int(i, 0, 255, default=current)
-                  for i, current in enumerate((s.fo, s.vp, s.pid, s.dcs))]
-        s.fo, s.vp, s.pid, s.dcs = values
+        fo = p.int(0, 0, 255, default=s.fo)
+        if smstext.vp_format(fo) in (smstext.VPF_ABSOLUTE, smstext.VPF_ENHANCED):
+            vp = p.str(1, default=s.vp)
+        else:
+            vp = p.int(1, 0, 255, default=s.vp if isinstance(s.vp, int) else 167)
+        try:
+            smstext.check_vp(fo, vp)
+        except ValueError:
+            raise p.bad() from None
+        pid, dcs = (p.int(i, 0, 255, default=current)
+                    for i, current in ((2, s.pid), (3, s.dcs)))
+        s.fo, s.vp, s.pid, s.dcs = fo, vp, pid, dcs
 
     def csmp_read(self, call) -> None:
         s = self.settings
-        call.info(f"+CSMP: {s.fo},{s.vp},{s.pid},{s.dcs}")
+        vp = quote(s.vp) if isinstance(s.vp, str) else s.vp
+        call.info(f"+CSMP: {s.fo},{vp},{s.pid},{s.dcs}")
 
     # -- +CPMS --------------------------------------------------------------------------------
 
@@ -193,6 +215,35 @@ class SmsService(Service):
         values = call.session.vars.get(CNMI_KEY, (0, 0, 0, 0, 0))
         call.info("+CNMI: " + ",".join(str(v) for v in values))
 
+    # -- +CSCB ---------------------------------------------------------------------------------
+
+    def cscb_set(self, call) -> None:
+        """``+CSCB=[<mode>[,<mids>[,<dcss>]]]``; a list left out keeps the current one."""
+        p = self._cms_params(call)
+        p.at_most(3)
+        s = self.settings
+        mode = p.int(0, 0, 1, default=0)
+        mids = p.str(1, default=s.cb_mids)
+        dcss = p.str(2, default=s.cb_dcss)
+        try:
+            number_set(mids, 0xFFFF)
+            number_set(dcss, 0xFF)
+        except ValueError:
+            raise p.bad() from None
+        s.cb_mode, s.cb_mids, s.cb_dcss = mode, mids, dcss
+
+    def cscb_read(self, call) -> None:
+        s = self.settings
+        call.info(f"+CSCB: {s.cb_mode},{quote(s.cb_mids)},{quote(s.cb_dcss)}")
+
+    def accepts_broadcast(self, message_id: int, dcs: int) -> bool:
+        """Whether +CSCB lets a cell broadcast of ``message_id`` and ``dcs`` through: mode 0
+        takes the types listed, mode 1 all others.  An empty <dcss> names every scheme."""
+        s = self.settings
+        listed = message_id in number_set(s.cb_mids, 0xFFFF) and (
+            not s.cb_dcss or dcs in number_set(s.cb_dcss, 0xFF))
+        return listed if s.cb_mode == 0 else not listed
+
     # -- +CSAS, +CRES -------------------------------------------------------------------------
 
     def csas(self, call) -> None:
@@ -206,3 +257,18 @@ class SmsService(Service):
         p.at_most(1)
         p.int(0, choices=PROFILES, default=0)
         self.settings = self._restored()
+
+
+def number_set(text: str, top: int) -> set[int]:
+    """A +CSCB list, e.g. "0,1,5,320-478,922", as its numbers.  ValueError if malformed or
+    beyond ``top``."""
+    numbers: set[int] = set()
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        low, _, high = item.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise ValueError(f"{item!r} is not a number or a range")
+        first, last = int(low), int(high or low)
+        if not first <= last <= top:
+            raise ValueError(f"{item!r} is out of range")
+        numbers.update(range(first, last + 1))
+    return numbers

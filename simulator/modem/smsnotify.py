@@ -12,12 +12,14 @@ from simulator.at import results
 from simulator.at.commands import CmsError
 from simulator.logs import Logger
 from simulator.modem import smstext
-from simulator.modem.charset import session_charset
+from simulator.modem.charset import encode, session_charset
 from simulator.modem.network import NetworkService
 from simulator.modem.siblings import sibling
 from simulator.modem.sms import CMGF_KEY, CNMI_KEY
 from simulator.modem.smsstore import REC_UNREAD, Stored
+from simulator.sms import cbs
 from simulator.sms.address import Address
+from simulator.sms.cbs import CbPage
 from simulator.sms.tpdu import Deliver, Pdu, StatusReport, Tpdu
 
 if TYPE_CHECKING:
@@ -120,9 +122,34 @@ class Notifications:
         service or the storage is full (the centre keeps it until ``memory_available``)."""
         if not self._in_service():
             return False
+        if isinstance(tpdu, CbPage):
+            self._receive_broadcast(tpdu)
+            return True
         if isinstance(tpdu, StatusReport):
             return self._receive_report(tpdu)
         return self._receive_message(tpdu)
+
+    def _receive_broadcast(self, page: CbPage) -> None:
+        """A cell broadcast page +CSCB accepts goes as +CBM to channels whose +CNMI <bm> is
+        2 (27.005 §3.4.1); atsim has no "BM" storage, so <bm> 1 and 3 are not offered."""
+        if not self.config.accepts_broadcast(page.message_id, page.dcs):
+            return
+        for interpreter in self._channels():
+            if cnmi(interpreter.session)[2] == 2:
+                shown = results.information(self._cbm(interpreter.session, page),
+                                            interpreter.profile)
+                self._indicate(interpreter, shown)
+
+    def _cbm(self, session, page: CbPage) -> list[str]:
+        if not text_mode(session):
+            octets = page.encode()
+            return [f"+CBM: {len(octets)}", octets.hex().upper()]
+        if page.dcs == cbs.DCS_UCS2:
+            data = page.text.encode("utf-16-be").hex().upper()
+        else:
+            data = encode(page.text, self._charset(session))
+        return [f"+CBM: {page.serial},{page.message_id},{page.dcs},{page.page},{page.pages}",
+                data]
 
     def _channels(self) -> list:
         return [i for i in self.modem.interpreters if i.receives_urcs]
@@ -165,11 +192,14 @@ class Notifications:
 
     def _keep(self, tpdu: Tpdu) -> None:
         """A +CMT or +CDS the TE did not acknowledge: the network sends it again, and the
-        ME stores it (it would not be routed to the TE again before an acknowledgement)."""
+        ME stores it (it would not be routed to the TE again before an acknowledgement).
+        When the storage is full the centre keeps it, as it keeps what it could not deliver."""
         if isinstance(tpdu, StatusReport):
-            self._store_report(tpdu)
+            kept = self._store_report(tpdu)
         else:
-            self._store_message(tpdu)
+            kept = self._store_message(tpdu)
+        if not kept and self.modem.ip_network is not None:
+            self.modem.ip_network.sms.hold(self.modem.name, tpdu)
 
     def _receive_report(self, tpdu: StatusReport) -> bool:
         channels = self._channels()

@@ -12,7 +12,9 @@ A message file is UTF-8 text: header lines ``Name: value``, an empty line, then 
 ``To`` names the recipient (a modem's number or its name); ``From`` the sender (a number
 or an alphanumeric name of up to 11 characters; absent: ``atsim``); ``Date`` is written,
 not read.  A message of 8-bit data carries ``Coding: 8bit`` and its body is hexadecimal.
-A final line break (editors add one) is not part of the text.  Sans-IO: text in, values
+A final line break (editors add one) is not part of the text.  ``Broadcast: <message id>``
+instead of ``To`` makes it a cell broadcast message to every modem (its text in up to 15
+pages; ``From`` is not used).  Sans-IO: text in, values
 out.
 """
 
@@ -23,7 +25,7 @@ from datetime import datetime
 
 #: The sender of an inbox message whose file names none.
 DEFAULT_SENDER = "atsim"
-HEADERS = ("from", "to", "date", "coding")
+HEADERS = ("from", "to", "date", "coding", "broadcast")
 
 
 class MessageFileError(ValueError):
@@ -36,6 +38,9 @@ class MessageFile:
     sender: str = DEFAULT_SENDER
     body: str | bytes = ""
     date: datetime | None = None
+    #: The cell broadcast message identifier (23.041 §9.4.1.2.2) of a broadcast; None for
+    #: a short message.
+    broadcast: int | None = None
 
     def render(self) -> str:
         lines = [f"From: {self.sender}", f"To: {self.recipient}"]
@@ -63,7 +68,15 @@ def parse(text: str) -> MessageFile:
         if key in fields:
             raise MessageFileError(f"{name.strip()} is given twice")
         fields[key] = value.strip()
-    if not fields.get("to"):
+    broadcast = None
+    if "broadcast" in fields:
+        text = fields["broadcast"]
+        if not text.isdigit() or int(text) > 0xFFFF:
+            raise MessageFileError("Broadcast: needs a message identifier 0-65535")
+        if "to" in fields:
+            raise MessageFileError("a message file has To: or Broadcast:, not both")
+        broadcast = int(text)
+    elif not fields.get("to"):
         raise MessageFileError("a message file needs a To: header")
     sender = fields.get("from") or DEFAULT_SENDER
     # The line break an editor puts at the end of a file is not part of the message.
@@ -76,4 +89,6 @@ def parse(text: str) -> MessageFile:
             raise MessageFileError("Coding: 8bit needs a hexadecimal body") from None
     elif coding != "text":
         raise MessageFileError(f"Coding: {coding!r} is not text or 8bit")
-    return MessageFile(fields["to"], sender, payload)
+    if broadcast is not None and not isinstance(payload, str):
+        raise MessageFileError("a cell broadcast message is text")
+    return MessageFile(fields.get("to", ""), sender, payload, broadcast=broadcast)

@@ -9,6 +9,7 @@ network.  Every malformed input raises :class:`PduError` and nothing else.
 * :mod:`.userdata` — data coding schemes, user-data headers, the user data itself.
 * :mod:`.tpdu` — SMS-SUBMIT, SMS-DELIVER, SMS-STATUS-REPORT and the 27.005 framing.
 * :mod:`.concat` — long texts split into concatenated parts and put back together.
+* :mod:`.cbs` — cell broadcast pages (23.041).
 """
 
 from .errors import PduError

@@ -207,6 +207,48 @@ class StatusReport:
                    user_data=user_data)
 
 
+#: TP-CT (§9.2.3.19): what an SMS-COMMAND asks about a message submitted before.
+CT_ENQUIRY, CT_CANCEL_REPORT, CT_DELETE, CT_ENABLE_REPORT = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Command:
+    """SMS-COMMAND (§9.2.2.4): from the station to the centre, about the message it
+    submitted as ``message_number`` (its TP-MR) to ``destination``.  Its TP-MTI (10) is a
+    STATUS-REPORT's in the other direction, so it is decoded only where the direction is
+    known (``Pdu.decode_command``)."""
+
+    command_type: int
+    message_number: int
+    destination: Address
+    reference: int = 0
+    pid: int = 0
+    status_report_request: bool = False
+    data: bytes = b""
+
+    def encode(self) -> bytes:
+        if len(self.data) > 156:
+            raise PduError("TP-CD longer than 156 octets")
+        first = MTI_STATUS_REPORT | (0x20 if self.status_report_request else 0)
+        return (_octets(first, self.reference, self.pid, self.command_type,
+                        self.message_number) + self.destination.encode_tp()
+                + _octets(len(self.data)) + self.data)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Command:
+        first = _octet(data, 0, "first octet")
+        if first & 0x03 != MTI_STATUS_REPORT:
+            raise PduError("not an SMS-COMMAND")
+        reference, pid, kind, number = (_octet(data, i, "SMS-COMMAND header")
+                                        for i in range(1, 5))
+        destination, offset = decode_tp(data, 5)
+        cdl = _octet(data, offset, "TP-CDL")
+        if len(data) != offset + 1 + cdl:
+            raise PduError("TP-CDL does not match the octets")
+        return cls(kind, number, destination, reference, pid, bool(first & 0x20),
+                   bytes(data[offset + 1:]))
+
+
 Tpdu = Deliver | Submit | StatusReport
 
 _BY_MTI = {MTI_DELIVER: Deliver, MTI_SUBMIT: Submit, MTI_STATUS_REPORT: StatusReport}
@@ -236,16 +278,29 @@ class Pdu:
     @classmethod
     def decode(cls, text: str, length: int | None = None) -> Pdu:
         """A PDU from its hex string; with ``length``, checked against the TPDU."""
-        try:
-            data = bytes.fromhex(text)
-        except ValueError:
-            raise PduError("a PDU is an even number of hex digits") from None
-        if not text.isascii() or any(ch.isspace() for ch in text):
-            raise PduError("a PDU is an even number of hex digits")
-        smsc, offset = decode_rp(data)
-        if length is not None and length != len(data) - offset:
-            raise PduError(f"<length> {length} but the TPDU has {len(data) - offset} octets")
-        return cls(decode_tpdu(data[offset:]), smsc)
+        smsc, tpdu = _split(text, length)
+        return cls(decode_tpdu(tpdu), smsc)
+
+    @staticmethod
+    def decode_command(text: str,
+                       length: int | None = None) -> tuple[Command, Address | None]:
+        """An SMS-COMMAND as a host writes it after ``+CMGC=<length>``, and its SMSC."""
+        smsc, tpdu = _split(text, length)
+        return Command.decode(tpdu), smsc
 
 
-__all__ = ["Alphabet", "Deliver", "Pdu", "StatusReport", "Submit", "Tpdu", "decode_tpdu"]
+def _split(text: str, length: int | None) -> tuple[Address | None, bytes]:
+    try:
+        data = bytes.fromhex(text)
+    except ValueError:
+        raise PduError("a PDU is an even number of hex digits") from None
+    if not text.isascii() or any(ch.isspace() for ch in text):
+        raise PduError("a PDU is an even number of hex digits")
+    smsc, offset = decode_rp(data)
+    if length is not None and length != len(data) - offset:
+        raise PduError(f"<length> {length} but the TPDU has {len(data) - offset} octets")
+    return smsc, data[offset:]
+
+
+__all__ = ["Alphabet", "Command", "Deliver", "Pdu", "StatusReport", "Submit", "Tpdu",
+           "decode_tpdu"]

@@ -123,6 +123,19 @@ class TlsTests(unittest.TestCase):
         self.assertIn("+MIPSTAT: 3,2", await self.shown(bench, "+MIPSTAT"))
         self.assertEqual(bench.at("+MIPOPEN?"), "\r\n+MIPOPEN: 1 2 3 4 5 6\r\n" + OK)
 
+    async def test_an_ssl_socket_shows_no_acknowledged_count_even_when_asked(self):
+        """M30: +MIPCONF's ACK indication gives TCP sockets a count; below TLS the peer
+        acknowledges records, not the host's bytes, so an SSL socket's lines stay short."""
+        port = self.serve(protocol.Factory.forProtocol(Echo), tls=True)
+        bench = await self.start()
+        self.assertEqual(bench.at("+MIPCONF=3,,,,,2"), OK)
+        bench.port.channel.receive(f'AT+MIPOPEN=3,,"127.0.0.1",{port},2\r'.encode())
+        await self.shown(bench, "+MIPOPEN: 3,1")
+        bench.at('+MIPSEND=3,"627965"')
+        bench.at("+MIPPUSH=3")
+        shown = await self.shown(bench, "+MIPSTAT")
+        self.assertIn("\r\n+MIPSTAT: 3,2\r\n", shown)
+
     async def test_a_peer_that_is_not_a_tls_server_fails_the_open(self):
         port = self.serve(protocol.Factory.forProtocol(Silent), tls=False)
         bench = await self.start()
