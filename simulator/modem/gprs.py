@@ -64,7 +64,7 @@ class GprsService(Service):
 
     def check(self, *, attach: bool = True) -> None:
         """Raise ``GprsError`` unless a bearer may be asked for now: a ready SIM, a
-        simulated network, registration, and packet attach (done here when ``attach``)."""
+        simulated network, registration, and packet attach (started here when ``attach``)."""
         failure = sim_failure(self.modem, GprsFailure.SIM_NOT_INSERTED,
                               GprsFailure.SIM_NOT_READY)
         if failure is not None:
@@ -82,13 +82,13 @@ class GprsService(Service):
     def activate(self, apn: str, user: str | None = None, password: str | None = None, *,
                  attach: bool = True) -> defer.Deferred:
         """Activate a context on ``apn`` (attaching first, unless ``attach`` is False): a
-        Deferred firing with the network's ``Bearer`` after the APN's delay, or failing with
-        ``GprsError``.  Cancelling it fails it with ``CANCELLED``.  Raises ``GprsError`` at
-        once when ``check`` does."""
+        Deferred firing with the network's ``Bearer`` after the attach and the APN's delay,
+        or failing with ``GprsError``.  Cancelling it fails it with ``CANCELLED``.  Raises
+        ``GprsError`` at once when ``check`` does."""
         self.check(attach=attach)
-        asked = self.modem.ip_network.activate(self.modem.name, apn, user or None,
-                                               password or None)
-        d = defer.Deferred(lambda _: asked.cancel())
+        network = self.modem.service(NetworkService)
+        pending: list[defer.Deferred] = []
+        d = defer.Deferred(lambda _: pending[-1].cancel())
 
         def refused(failure) -> None:
             if failure.check(defer.CancelledError):
@@ -100,7 +100,24 @@ class GprsService(Service):
                                                         GprsFailure.NETWORK_FAILURE),
                                 error.detail))
 
-        asked.addCallbacks(d.callback, refused)
+        def ask(_=None) -> None:
+            asked = self.modem.ip_network.activate(self.modem.name, apn, user or None,
+                                                   password or None)
+            pending.append(asked)
+            asked.addCallbacks(d.callback, refused)
+
+        def not_attached(failure) -> None:
+            if failure.check(defer.CancelledError):
+                d.errback(GprsError(GprsFailure.CANCELLED, apn))
+                return
+            d.errback(GprsError(GprsFailure.NOT_ATTACHED))
+
+        if network.ps_attached:
+            ask()
+        else:
+            attaching = network.attached()
+            pending.append(attaching)
+            attaching.addCallbacks(ask, not_attached)
         return d
 
     def release(self, bearer: Bearer) -> None:

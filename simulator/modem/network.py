@@ -66,8 +66,11 @@ class NetworkService(Service):
         self._searching: OperatorSpec | None = None
         self._timer: IDelayedCall | None = None
         self._waiters: list[defer.Deferred] = []
-        #: Packet-domain attach: wanted by the host (auto-attach unless +CGATT=0), and done.
-        self.attach_wanted = True
+        #: Packet-domain attach: wanted by the host (auto-attach at power-on where the
+        #: dialect's tables say so, until +CGATT=0), under way, and done.
+        self.attach_wanted = self.tables.auto_attach
+        self._attaching: IDelayedCall | None = None
+        self._attach_waiters: list[defer.Deferred] = []
         self.ps_attached = False
         self._ps_listeners: list[PsListener] = []
         self._registration_listeners: list[Callable[[], None]] = []
@@ -107,6 +110,7 @@ class NetworkService(Service):
                              "(0-97,255)"))
 
     def power_on(self) -> None:
+        self.attach_wanted = self.tables.auto_attach
         self.update()
 
     def power_off(self) -> None:
@@ -181,20 +185,60 @@ class NetworkService(Service):
         self.update()
 
     def _sync_attach(self, by: str) -> None:
-        attached = self.serving is not None and self.attach_wanted
+        wanted = self.serving is not None and self.attach_wanted
+        if not wanted and self._attaching is not None:
+            self._attaching.cancel()
+            self._attaching = None
+        attached = wanted and self._attaching is None
         if attached != self.ps_attached:
             self.ps_attached = attached
             for listener in list(self._ps_listeners):
                 listener(attached, by)
+        if self._attaching is None:
+            self._settle_attach_waiters()
 
     # -- packet-domain attach (used by +CGATT) -----------------------------------------------
 
     def attach(self) -> None:
+        """Attach the packet domain of a registered MT.  From detached this is the network's
+        attach procedure: the packet-domain reports show searching for
+        ``network.registration.attach_time``, then registered.  ``attached()`` tells when it
+        is done.  (Registering with the attach wanted attaches along with the registration,
+        as a combined attach does.)"""
         self.attach_wanted = True
         if self.serving is None:
             raise CmeError(errors.NO_NETWORK_SERVICE)
+        if self.ps_attached or self._attaching is not None:
+            return
+        delay = self.modem.network_spec.registration.attach_time
+        self._attaching = self.modem.clock.callLater(delay, self._attach_done)
+        self.modem.event("attaching", seconds=delay)
+        self._publish()
+
+    def _attach_done(self) -> None:
+        self._attaching = None
         self._sync_attach(BY_ME)
         self._publish()
+
+    def attached(self) -> defer.Deferred:
+        """A Deferred firing when the packet domain is attached, or failing with +CME ERROR
+        30 when the attach under way is abandoned (detach, radio off, network lost)."""
+        waiter: defer.Deferred = defer.Deferred()
+        if self.ps_attached:
+            waiter.callback(None)
+        elif self._attaching is None:
+            waiter.errback(CmeError(errors.NO_NETWORK_SERVICE))
+        else:
+            self._attach_waiters.append(waiter)
+        return waiter
+
+    def _settle_attach_waiters(self) -> None:
+        waiters, self._attach_waiters = self._attach_waiters, []
+        for waiter in waiters:
+            if self.ps_attached:
+                waiter.callback(None)
+            else:
+                waiter.errback(CmeError(errors.NO_NETWORK_SERVICE))
 
     def detach(self) -> None:
         self.attach_wanted = False
@@ -223,7 +267,8 @@ class NetworkService(Service):
             return self._registered_report(self.serving)
         if lost is not None and self.attach_wanted:
             return Report(self.outage)
-        searching = self._searching is not None and self.attach_wanted
+        searching = (self._searching is not None or self._attaching is not None) and \
+            self.attach_wanted
         return Report(Stat.SEARCHING if searching else Stat.NOT_SEARCHING)
 
     def _registered_report(self, operator: OperatorSpec) -> Report:

@@ -111,9 +111,11 @@ class PacketService(Service):
         if self.modem.ip_network is None:
             if not self._network.ps_attached:
                 self._network.attach()
-            context.addresses = self.pool.assign(context.cid, context.pdp_type,
-                                                 context.requested_address)
-            self._activated(context)
+                context.pending = self._network.attached()
+                context.pending.addCallbacks(self._attached_offline, self._attach_failed,
+                                             callbackArgs=(context,), errbackArgs=(context,))
+                return self._wait_for(context)
+            self._attached_offline(None, context)
             return None
         try:
             context.pending = self._gprs.activate(context.apn)
@@ -122,6 +124,23 @@ class PacketService(Service):
         context.pending.addCallbacks(self._bearer_up, self._bearer_refused,
                                      callbackArgs=(context,), errbackArgs=(context,))
         return self._wait_for(context)
+
+    def _attached_offline(self, _, context: PdpContext) -> None:
+        """Without a simulated IP network the context comes up as soon as it is attached."""
+        context.pending = None
+        if self.contexts.get(context.cid) is not context:
+            self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
+            return
+        context.addresses = self.pool.assign(context.cid, context.pdp_type,
+                                             context.requested_address)
+        self._activated(context)
+        self._settle(context, None)
+
+    def _attach_failed(self, failure, context: PdpContext) -> None:
+        context.pending = None
+        failure.trap(CmeError, defer.CancelledError)
+        self._settle(context, failure.value if failure.check(CmeError)
+                     else CmeError(errors.UNSPECIFIED_GPRS_ERROR))
 
     def _wait_for(self, context: PdpContext) -> defer.Deferred:
         waiter = defer.Deferred()

@@ -13,7 +13,7 @@ from simulator.scenario.unique import UniqueValues
 
 NETWORK_KEYS = ("operators", "registration", *IP_NETWORK_KEYS)
 OPERATOR_KEYS = ("mcc", "mnc", "name", "tech")
-REGISTRATION_KEYS = ("delay",)
+REGISTRATION_KEYS = ("delay", "attach_time")
 TECHS = ("gsm", "gprs", "edge", "umts", "lte")
 
 _MCC = re.compile(r"[0-9]{3}")
@@ -66,4 +66,4 @@ def _code(node: Node, pattern: re.Pattern[str], rule: str, example: str) -> str:
 
 
 def _read_registration(fields: Fields) -> RegistrationSpec:
-    return RegistrationSpec(**fields.read({"delay": Node.duration}))
+    return RegistrationSpec(**fields.read({"delay": Node.duration, "attach_time": Node.duration}))

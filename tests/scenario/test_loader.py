@@ -495,3 +495,9 @@ def test_mutated_scenarios_load_or_raise_scenario_error(tmp_path, edits):
         loads(text, tmp_path / "m.yaml")
     except ScenarioError as e:
         assert str(e).startswith(f"{tmp_path / 'm.yaml'}")
+
+
+def test_attach_time(scenario):
+    text = "modems:\n  - name: a\nnetwork:\n  registration: {attach_time: 2s}\n"
+    assert scenario.load(text).network.registration.attach_time == 2.0
+    assert scenario.load("modems:\n  - name: a\n").network.registration.attach_time == 0.5
