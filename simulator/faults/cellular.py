@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from simulator.faults.model import REGISTRY, Arg, FaultKind, Target, Undo, held
+from simulator.modem import signal
 from simulator.modem.network import NetworkService
+from simulator.modem.packet import PacketService
 from simulator.modem.registration import Stat
 
 _OUTAGES = {"searching": Stat.SEARCHING, "denied": Stat.DENIED}
@@ -25,4 +27,96 @@ DEREGISTER = REGISTRY.add(FaultKind(
     args={"stat": Arg("choice", "searching: out of coverage; denied: registration refused",
                       default="searching", choices=tuple(_OUTAGES))},
     scalar="stat",
+))
+
+
+def _roaming(target: Target, args) -> Undo:
+    network = target.modem.service(NetworkService)
+    return held(network, "roaming", lambda: network.set_roaming(True),
+                lambda: network.set_roaming(False))
+
+
+ROAMING = REGISTRY.add(FaultKind(
+    name="roaming",
+    summary="the modem is registered roaming (<stat> 5) on the operator it is on; undone, "
+            "home again",
+    start=_roaming,
+))
+
+
+#: Seconds between the steps of a fading signal: +CSQ is a measurement the MT refreshes
+#: about once a second.
+FADE_STEP = 1.0
+
+
+def _signal(target: Target, args) -> Undo:
+    network = target.modem.service(NetworkService)
+    clock = target.modem.clock
+    before = network.signal_override
+    start = network.signal_quality() if network.serving is not None else None
+    goal = (args["rssi"], signal.BER_UNKNOWN if args["ber"] is None else args["ber"])
+    fades = bool(args["over"]) and start is not None and start[0] != signal.RSSI_UNKNOWN \
+        and goal[0] != signal.RSSI_UNKNOWN
+    steps = max(1, round(args["over"] / FADE_STEP))
+    pending = []
+
+    def step(i: int) -> None:
+        # <rssi> moves a step a second from the figure shown to the goal; <ber> changes
+        # with the last step.
+        pending.clear()
+        if not fades or i >= steps:
+            network.signal_override = goal
+            return
+        network.signal_override = (round(start[0] + (goal[0] - start[0]) * i / steps),
+                                   start[1])
+        pending.append(clock.callLater(FADE_STEP, step, i + 1))
+
+    step(0)
+
+    def undo() -> None:
+        for call in pending:
+            call.cancel()
+        network.signal_override = before
+
+    return undo
+
+
+SIGNAL = REGISTRY.add(FaultKind(
+    name="signal",
+    summary="+CSQ (and +CESQ) show other figures, at once or fading over a time; undone, "
+            "the scenario's again",
+    start=_signal,
+    args={"rssi": Arg("integer", "+CSQ <rssi>: 0 (-113 dBm or less) to 31 (-51 dBm or more)",
+                      maximum=31),
+          "ber": Arg("integer", "+CSQ <ber>: 0-7; left out, 99 (not known)", default=None,
+                     maximum=7),
+          "over": Arg("duration", "reach the figures in steps of one second over this time",
+                      default=0.0)},
+    scalar="rssi",
+))
+
+
+def _detach(target: Target, args) -> Undo:
+    network = target.modem.service(NetworkService)
+    return held(network, "ps_barred", network.network_detach, network.allow_attach)
+
+
+DETACH = REGISTRY.add(FaultKind(
+    name="detach",
+    summary="the network detaches the packet domain (+CGEV: NW DETACH): every context and "
+            "bearer is lost and no attach is accepted; undone, the modem attaches again",
+    start=_detach,
+))
+
+
+def _pdp_deactivate(target: Target, args) -> None:
+    target.modem.service(PacketService).network_deactivate()
+
+
+PDP_DEACTIVATE = REGISTRY.add(FaultKind(
+    name="pdp_deactivate",
+    summary="the network deactivates every active PDP context: +CGEV: NW PDN DEACT, each "
+            "dialect's bearer-lost indication",
+    start=_pdp_deactivate,
+    event=True,
 ))

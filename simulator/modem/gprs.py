@@ -24,6 +24,7 @@ from twisted.internet import defer
 from simulator.modem.acquisition import AcquisitionError, sim_failure
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.network.dialup import DialupBearer
 from simulator.network.errors import ActivationError, ActivationFailure
 
 if TYPE_CHECKING:
@@ -119,6 +120,21 @@ class GprsService(Service):
             pending.append(attaching)
             attaching.addCallbacks(ask, not_attached)
         return d
+
+    def packet_bearers(self) -> list[Bearer]:
+        """The modem's active packet-domain bearers (not those of dial-up calls)."""
+        if self.modem.ip_network is None:
+            return []
+        return [bearer for bearer in self.modem.ip_network.bearers(self.modem.name)
+                if not isinstance(bearer, DialupBearer)]
+
+    def network_release(self) -> None:
+        """The network deactivates every packet-domain bearer of the modem (a network
+        detach, a network-initiated deactivation): each ``on_lost`` observer is told, so
+        every dialect shows its own indication of the lost bearer."""
+        for bearer in self.packet_bearers():
+            if bearer not in self._releasing:
+                bearer.release(by_network=True)
 
     def release(self, bearer: Bearer) -> None:
         """Deactivate ``bearer``; its ``on_lost`` observers are not told."""

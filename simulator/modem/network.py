@@ -78,6 +78,12 @@ class NetworkService(Service):
         #: While the network itself refuses service (no coverage, registration denied): the
         #: <stat> the reports show instead of registering.
         self.outage: Stat | None = None
+        #: Faults of the network: registration shown as roaming on any operator, +CSQ
+        #: figures instead of the scenario's, and a network detach holding the packet
+        #: domain detached (the network refuses to attach it again while it lasts).
+        self.roaming = False
+        self.signal_override: tuple[int, int] | None = None
+        self.ps_barred = False
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -184,8 +190,26 @@ class NetworkService(Service):
         self.outage = None
         self.update()
 
+    def set_roaming(self, roaming: bool) -> None:
+        self.roaming = roaming
+        self._publish()
+
+    def network_detach(self) -> None:
+        """The network detaches the packet domain (+CGEV: NW DETACH) and refuses to attach
+        it again until ``allow_attach``."""
+        self.ps_barred = True
+        self._sync_attach(BY_NETWORK)
+        self._publish()
+
+    def allow_attach(self) -> None:
+        """The network accepts attaches again: an MT that wants the attach attaches (the
+        network's attach procedure, as after +CGATT=1)."""
+        self.ps_barred = False
+        if self.attach_wanted and self.serving is not None:
+            self.attach()
+
     def _sync_attach(self, by: str) -> None:
-        wanted = self.serving is not None and self.attach_wanted
+        wanted = self.serving is not None and self.attach_wanted and not self.ps_barred
         if not wanted and self._attaching is not None:
             self._attaching.cancel()
             self._attaching = None
@@ -206,7 +230,7 @@ class NetworkService(Service):
         is done.  (Registering with the attach wanted attaches along with the registration,
         as a combined attach does.)"""
         self.attach_wanted = True
-        if self.serving is None:
+        if self.serving is None or self.ps_barred:
             raise CmeError(errors.NO_NETWORK_SERVICE)
         if self.ps_attached or self._attaching is not None:
             return
@@ -248,6 +272,8 @@ class NetworkService(Service):
     # -- reports -------------------------------------------------------------------------------
 
     def stat_of(self, operator: OperatorSpec) -> Stat:
+        if self.roaming:
+            return Stat.ROAMING
         return Stat.HOME if operator is self.home_operator() else Stat.ROAMING
 
     def report(self, domain: Domain) -> Report:
@@ -330,6 +356,8 @@ class NetworkService(Service):
         """<rssi>, <ber> as +CSQ shows them now (unknown while not registered)."""
         if self.serving is None:
             return signal.RSSI_UNKNOWN, signal.BER_UNKNOWN
+        if self.signal_override is not None:
+            return self.signal_override
         reg = self.modem.network_spec.registration
         return reg.rssi, reg.ber
 

@@ -190,6 +190,15 @@ class PacketService(Service):
             self._drop(context)
             self._event(f"NW PDN DEACT {context.cid}")
 
+    def network_deactivate(self) -> None:
+        """The network deactivates every active context (+CGEV: NW PDN DEACT <cid> each)
+        and every bearer of the dialects' own commands (their indications)."""
+        for context in list(self.contexts.values()):
+            if context.active and context.bearer is None:  # no simulated IP network
+                self._drop(context)
+                self._event(f"NW PDN DEACT {context.cid}")
+        self._gprs.network_release()
+
     def deactivate(self, context: PdpContext) -> None:
         if context.active:
             self._drop(context)
@@ -214,6 +223,8 @@ class PacketService(Service):
         # reported one by one.
         for context in self.contexts.values():
             self._drop(context)
+        # The bearers of the dialects' own commands cannot outlive the attach either.
+        self._gprs.network_release()
         self._event(f"{by} DETACH")
 
     # -- +CGEV --------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""The cellular faults as the host sees them, on task.Clock, per dialect where the dialects
+differ, and back to normal once undone: roaming, signal, detach, pdp_deactivate."""
+
+import ipaddress
+
+import pytest
+
+from simulator.faults import Injector, make_fault
+from simulator.faults.model import FaultError
+from simulator.scenario.model import ApnSpec, NetworkSpec
+from tests.dialects.edsoft.bench import edsoft_error
+from tests.dialects.edsoft.connection_lab import GPRS, configure
+from tests.dialects.edsoft.connection_lab import modem as edsoft_modem
+from tests.dialects.mip.bench import MipBench
+from tests.modem.bench import OK, Bench, cme, info, urc
+
+ATTACH_TIME = 0.5  # network.registration.attach_time's default
+
+
+def start(bench, name, args=None):
+    return Injector().apply(make_fault(name, args), bench.modem)
+
+
+def online() -> Bench:
+    """A generic modem with context 1 active on a simulated network."""
+    apn = ApnSpec("internet", ipaddress.IPv4Network("10.70.0.0/24"))
+    bench = Bench(network=NetworkSpec(apns=(apn,)), registered=True, ip_network=True)
+    assert bench.at('+CGDCONT=1,"IP","internet";+CGEREP=2;+CGREG=1') == OK
+    bench.port.send(b"AT+CGACT=1,1\r")
+    bench.advance(0)
+    assert bench.port.take() == OK + urc("+CGEV: ME PDN ACT 1")
+    return bench
+
+
+# -- roaming ------------------------------------------------------------------------------------
+
+def test_roaming_shows_stat_5_with_the_operator_then_home_again():
+    bench = Bench(registered=True)
+    assert bench.at("+CREG=2;+CGREG=1") == OK
+    fault = start(bench, "roaming")
+    assert bench.port.take() == urc('+CREG: 5,"1A2B","01C3D4E",0', "+CGREG: 5")
+    assert bench.at("+CREG?") == info('+CREG: 2,5,"1A2B","01C3D4E",0')
+    assert bench.at("+COPS?") == info('+COPS: 0,0,"Test Network",0')
+    fault.undo()
+    assert bench.port.take() == urc('+CREG: 1,"1A2B","01C3D4E",0', "+CGREG: 1")
+
+
+# -- signal -------------------------------------------------------------------------------------
+
+def test_signal_changes_csq_at_once_and_undone_gives_the_scenarios_figures():
+    bench = Bench(registered=True)
+    assert bench.at("+CSQ") == info("+CSQ: 20,99")
+    fault = start(bench, "signal", {"rssi": 5, "ber": 3})
+    assert bench.at("+CSQ") == info("+CSQ: 5,3")
+    fault.undo()
+    assert bench.at("+CSQ") == info("+CSQ: 20,99")
+
+
+def test_signal_fades_a_step_a_second():
+    bench = Bench(registered=True)
+    fault = start(bench, "signal", {"rssi": 0, "over": 4.0})
+    shown = []
+    for _ in range(5):
+        shown.append(bench.at("+CSQ"))
+        bench.advance(1)
+    assert shown == [info(f"+CSQ: {rssi},99") for rssi in (20, 15, 10, 5, 0)]
+    bench.advance(10)
+    assert bench.at("+CSQ") == info("+CSQ: 0,99")
+    fault.undo()
+    bench.advance(10)
+    assert bench.at("+CSQ") == info("+CSQ: 20,99")
+
+
+def test_signal_refuses_figures_csq_cannot_show():
+    with pytest.raises(FaultError):
+        make_fault("signal", {"rssi": 32})
+
+
+# -- detach -------------------------------------------------------------------------------------
+
+def test_detach_loses_the_contexts_refuses_attaching_and_attaches_again_when_undone():
+    bench = online()
+    fault = start(bench, "detach")
+    assert bench.port.take() == urc("+CGEV: NW DETACH", "+CGREG: 0")
+    assert bench.at("+CGACT?") == info("+CGACT: 1,0")
+    assert bench.at("+CGATT?") == info("+CGATT: 0")
+    assert bench.ip_network.bearers("m1") == []
+    assert bench.at("+CGATT=1") == cme(30)
+    assert bench.at("+CREG?") == info("+CREG: 0,1")  # circuit-switched service goes on
+    fault.undo()
+    assert bench.port.take() == urc("+CGREG: 2")
+    bench.advance(ATTACH_TIME)
+    assert bench.port.take() == urc("+CGREG: 1")
+    assert bench.at("+CGATT?") == info("+CGATT: 1")
+
+
+def test_detach_shows_mip_its_call_ended():
+    bench = MipBench()
+    bench.online()
+    fault = start(bench, "detach")
+    assert bench.settle() == urc("+MIPCALL: 0")
+    fault.undo()
+    bench.settle()
+    bench.online()
+
+
+def test_detach_shows_edsoft_its_gprs_session_lost():
+    bench = edsoft_modem()
+    configure(bench, *GPRS)
+    assert bench.at("#CONNECTIONSTART").endswith("Ok_Info_GprsActivation\r\n")
+    start(bench, "detach")
+    assert bench.port.take() == edsoft_error(35841)
+    assert bench.at("#VSTATE") == info('#STATE: "IDLE"')
+
+
+# -- pdp_deactivate -----------------------------------------------------------------------------
+
+def test_pdp_deactivate_is_reported_per_context_and_the_modem_stays_attached():
+    bench = online()
+    handle = start(bench, "pdp_deactivate")
+    assert handle.ended  # an event
+    assert bench.port.take() == urc("+CGEV: NW PDN DEACT 1")
+    assert bench.at("+CGACT?") == info("+CGACT: 1,0")
+    assert bench.at("+CGATT?") == info("+CGATT: 1")
+    bench.port.send(b"AT+CGACT=1,1\r")
+    bench.advance(0)
+    assert bench.port.take() == OK + urc("+CGEV: ME PDN ACT 1")
+
+
+def test_pdp_deactivate_without_a_simulated_network():
+    bench = Bench(registered=True)
+    assert bench.at('+CGDCONT=1,"IP","internet";+CGEREP=2;+CGACT=1,1') == OK + urc(
+        "+CGEV: ME PDN ACT 1")
+    start(bench, "pdp_deactivate")
+    assert bench.port.take() == urc("+CGEV: NW PDN DEACT 1")
+
+
+def test_pdp_deactivate_shows_mip_its_call_ended():
+    bench = MipBench()
+    bench.online()
+    start(bench, "pdp_deactivate")
+    assert bench.settle() == urc("+MIPCALL: 0")
+    bench.online()
+
+
+def test_pdp_deactivate_shows_edsoft_its_gprs_session_lost():
+    bench = edsoft_modem()
+    configure(bench, *GPRS)
+    assert bench.at("#CONNECTIONSTART").endswith("Ok_Info_GprsActivation\r\n")
+    start(bench, "pdp_deactivate")
+    assert bench.port.take() == edsoft_error(35841)
