@@ -7,6 +7,7 @@ from simulator.modem import signal
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
 from simulator.modem.registration import Stat
+from simulator.modem.sim import SimService
 
 _OUTAGES = {"searching": Stat.SEARCHING, "denied": Stat.DENIED}
 
@@ -119,4 +120,39 @@ PDP_DEACTIVATE = REGISTRY.add(FaultKind(
             "dialect's bearer-lost indication",
     start=_pdp_deactivate,
     event=True,
+))
+
+
+def _cell_change(target: Target, args) -> Undo:
+    network = target.modem.service(NetworkService)
+    before = network.cell
+    serving = network.serving or network.home_operator()
+    lac, ci = before or ((serving.lac, serving.cell_id) if serving else (0x1A2B, 0x01C3D4E))
+    network.move_to_cell((lac + 1 if args["lac"] is None else args["lac"],
+                          ci + 1 if args["ci"] is None else args["ci"]))
+    return lambda: network.move_to_cell(before)
+
+
+CELL_CHANGE = REGISTRY.add(FaultKind(
+    name="cell_change",
+    summary="the modem moves to another cell of its network (new <lac>, <ci>: +CREG: 1,... "
+            "URCs on channels with <n> 2); undone, back to the first cell",
+    start=_cell_change,
+    args={"lac": Arg("integer", "the new location area code, 0-FFFF; left out, the next one",
+                     default=None, maximum=0xFFFF),
+          "ci": Arg("integer", "the new cell identity, 0-FFFFFFF; left out, the next one",
+                    default=None, maximum=0xFFFFFFF)},
+))
+
+
+def _sim_removed(target: Target, args) -> Undo:
+    sim = target.modem.service(SimService)
+    return held(sim, "removed", sim.remove_card, sim.insert_card)
+
+
+SIM_REMOVED = REGISTRY.add(FaultKind(
+    name="sim_removed",
+    summary="the SIM is taken out: SIM commands answer +CME ERROR: 10, the modem "
+            "deregisters; undone, the card is back (its PIN asked again if it has one)",
+    start=_sim_removed,
 ))

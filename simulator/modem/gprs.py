@@ -76,7 +76,7 @@ class GprsService(Service):
         if network.serving is None:
             raise GprsError(GprsFailure.NOT_REGISTERED)
         if not network.ps_attached:
-            if not attach:
+            if not attach or network.ps_barred:  # the network refuses to attach it
                 raise GprsError(GprsFailure.NOT_ATTACHED)
             network.attach()
 

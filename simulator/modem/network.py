@@ -9,6 +9,7 @@ published, so each channel gets exactly the URCs its own <n> asks for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,9 @@ class NetworkService(Service):
         self.roaming = False
         self.signal_override: tuple[int, int] | None = None
         self.ps_barred = False
+        #: The cell the MT is camped on instead of the operator's own (a cell change):
+        #: (<lac>, <ci>).
+        self.cell: tuple[int, int] | None = None
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -298,7 +302,15 @@ class NetworkService(Service):
         return Report(Stat.SEARCHING if searching else Stat.NOT_SEARCHING)
 
     def _registered_report(self, operator: OperatorSpec) -> Report:
-        return Report(self.stat_of(operator), operator, self.act(operator))
+        cell = operator
+        if self.cell is not None:
+            cell = dataclasses.replace(operator, lac=self.cell[0], cell_id=self.cell[1])
+        return Report(self.stat_of(operator), cell, self.act(operator))
+
+    def move_to_cell(self, cell: tuple[int, int] | None) -> None:
+        """Camp on another cell of the serving network (None: the operator's own)."""
+        self.cell = cell
+        self._publish()
 
     def act(self, operator: OperatorSpec) -> int:
         return self.tables.access_technology[operator.tech]

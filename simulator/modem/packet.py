@@ -49,6 +49,8 @@ CGEREP_MODES = (0, 1, 2)
 #: Why a bearer could not be had -> the 27.007 §9.2.2 code +CGACT answers.
 GPRS_CODES = {
     GprsFailure.NOT_REGISTERED: errors.NO_NETWORK_SERVICE,
+    # The attach failed or the network refuses it: as +CGATT=1 answers then.
+    GprsFailure.NOT_ATTACHED: errors.NO_NETWORK_SERVICE,
     GprsFailure.UNKNOWN_APN: errors.MISSING_OR_UNKNOWN_APN,
     GprsFailure.AUTH_FAILED: errors.PDP_AUTHENTICATION_FAILURE,
     GprsFailure.NETWORK_FAILURE: errors.SERVICE_OPTION_TEMPORARILY_OUT_OF_ORDER,

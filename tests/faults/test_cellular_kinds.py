@@ -7,12 +7,12 @@ import pytest
 
 from simulator.faults import Injector, make_fault
 from simulator.faults.model import FaultError
-from simulator.scenario.model import ApnSpec, NetworkSpec
+from simulator.scenario.model import ApnSpec, NetworkSpec, SimSpec
 from tests.dialects.edsoft.bench import edsoft_error
 from tests.dialects.edsoft.connection_lab import GPRS, configure
 from tests.dialects.edsoft.connection_lab import modem as edsoft_modem
 from tests.dialects.mip.bench import MipBench
-from tests.modem.bench import OK, Bench, cme, info, urc
+from tests.modem.bench import DELAY, OK, Bench, cme, info, urc
 
 ATTACH_TIME = 0.5  # network.registration.attach_time's default
 
@@ -86,6 +86,7 @@ def test_detach_loses_the_contexts_refuses_attaching_and_attaches_again_when_und
     assert bench.at("+CGATT?") == info("+CGATT: 0")
     assert bench.ip_network.bearers("m1") == []
     assert bench.at("+CGATT=1") == cme(30)
+    assert bench.at("+CGACT=1,1") == cme(30)
     assert bench.at("+CREG?") == info("+CREG: 0,1")  # circuit-switched service goes on
     fault.undo()
     assert bench.port.take() == urc("+CGREG: 2")
@@ -149,3 +150,80 @@ def test_pdp_deactivate_shows_edsoft_its_gprs_session_lost():
     assert bench.at("#CONNECTIONSTART").endswith("Ok_Info_GprsActivation\r\n")
     start(bench, "pdp_deactivate")
     assert bench.port.take() == edsoft_error(35841)
+
+
+# -- cell_change --------------------------------------------------------------------------------
+
+def test_cell_change_is_shown_where_n_is_2_and_undone_goes_back():
+    bench = Bench(registered=True, ports=2)
+    first, second = bench.ports
+    assert first.at("+CREG=2") == OK
+    assert second.at("+CREG=1") == OK
+    fault = start(bench, "cell_change", {"lac": 0x2B3C, "ci": 0x1234})
+    assert first.take() == urc('+CREG: 1,"2B3C","1234",0')
+    assert second.take() == ""  # <n> 1: the <stat> did not change
+    assert first.at("+CREG?") == info('+CREG: 2,1,"2B3C","1234",0')
+    fault.undo()
+    assert first.take() == urc('+CREG: 1,"1A2B","01C3D4E",0')
+
+
+def test_cell_change_without_figures_moves_to_the_next_cell():
+    bench = Bench(registered=True)
+    assert bench.at("+CREG=2") == OK
+    start(bench, "cell_change")
+    assert bench.port.take() == urc('+CREG: 1,"1A2C","01C3D4F",0')
+
+
+# -- sim_removed --------------------------------------------------------------------------------
+
+def test_sim_removed_refuses_sim_commands_and_deregisters_until_put_back():
+    bench = Bench(registered=True)
+    assert bench.at("+CREG=1;+CMEE=1") == OK
+    fault = start(bench, "sim_removed")
+    assert bench.port.take() == urc("+CREG: 0")
+    assert bench.at("+CPIN?") == cme(10)
+    assert bench.at("+CIMI") == cme(10)
+    assert bench.at("+COPS?") == info("+COPS: 0")
+    fault.undo()
+    assert bench.port.take() == urc("+CREG: 2")
+    assert bench.at("+CPIN?") == info("+CPIN: READY")
+    bench.advance(DELAY)
+    assert bench.port.take() == urc("+CREG: 1")
+
+
+def test_sim_removed_asks_the_pin_again_when_the_card_comes_back():
+    bench = Bench(sim=SimSpec(pin="1234"))
+    assert bench.at('+CPIN="1234"') == OK
+    fault = start(bench, "sim_removed")
+    assert bench.at("+CPIN?") == cme(10)
+    fault.undo()
+    assert bench.at("+CPIN?") == info("+CPIN: SIM PIN")
+
+
+def test_sim_removed_on_a_wavecom_modem_shows_wind_0_then_1_and_4():
+    from tests.dialects.wavecom.bench import REGISTRATION, elapse, flashed
+    from tests.dialects.wip.bench import WipBench
+
+    bench = WipBench(store=flashed(255), registered=False)
+    elapse(bench.clock, REGISTRATION)
+    bench.port.take()
+    fault = start(bench, "sim_removed")
+    assert bench.port.take() == urc("+WIND: 0", "+WIND: 8")  # SIM removed, network lost
+    fault.undo()
+    elapse(bench.clock, REGISTRATION)
+    assert bench.port.take() == urc("+WIND: 1", "+WIND: 4", "+WIND: 7")
+
+
+def test_detach_stops_a_wip_gprs_bearer_and_refuses_it_until_undone():
+    from tests.dialects.wip.test_wipbr import started
+
+    bench = started()
+    bench.at("+WIPBR=1,6")
+    assert bench.at("+WIPBR=4,6,0") == OK
+    assert bench.at("+WIPBR?") == info("6,1")
+    fault = start(bench, "detach")
+    assert bench.at("+WIPBR?") == info("6,0")
+    assert bench.at("+WIPBR=4,6,0") == "\r\n+CME ERROR: 812\r\n"  # GPRS network failure
+    fault.undo()
+    bench.clock.advance(ATTACH_TIME)
+    assert bench.at("+WIPBR=4,6,0") == OK
