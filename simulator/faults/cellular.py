@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from simulator.faults.model import REGISTRY, Arg, FaultKind, Target, Undo, held
+from simulator.faults.model import REGISTRY, Arg, FaultError, FaultKind, Target, Undo, held
 from simulator.modem import signal
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
 from simulator.modem.registration import Stat
 from simulator.modem.sim import SimService
+from simulator.network.errors import CallError
 
 _OUTAGES = {"searching": Stat.SEARCHING, "denied": Stat.DENIED}
 
@@ -155,4 +156,57 @@ SIM_REMOVED = REGISTRY.add(FaultKind(
     summary="the SIM is taken out: SIM commands answer +CME ERROR: 10, the modem "
             "deregisters; undone, the card is back (its PIN asked again if it has one)",
     start=_sim_removed,
+))
+
+
+def _calls(target: Target):
+    network = target.modem.ip_network
+    if network is None:
+        raise FaultError("the modem is not attached to an IP network: it has no calls")
+    return network.calls
+
+
+def _busy(target: Target, args) -> Undo:
+    calls, name = _calls(target), target.modem.name
+    return held(calls, f"busy {name}", lambda: calls.refusing.add(name),
+                lambda: calls.refusing.discard(name))
+
+
+BUSY = REGISTRY.add(FaultKind(
+    name="busy",
+    summary="calls to the modem get BUSY from the network; undone, they ring again",
+    start=_busy,
+))
+
+
+def _call_drop(target: Target, args) -> None:
+    _calls(target).drop(target.modem.name)
+
+
+CALL_DROP = REGISTRY.add(FaultKind(
+    name="call_drop",
+    summary="the network ends the modem's connected calls: NO CARRIER",
+    start=_call_drop,
+    event=True,
+))
+
+
+def _incoming_call(target: Target, args) -> Undo:
+    calls = _calls(target)
+    try:
+        incoming = calls.call_from(args["from"], target.modem.name)
+    except CallError as error:  # the modem is busy: the caller hears it, the host nothing
+        target.modem.event("incoming call refused", reason=str(error))
+        return lambda: None
+    return lambda: calls.end_call_from(incoming)
+
+
+INCOMING_CALL = REGISTRY.add(FaultKind(
+    name="incoming_call",
+    summary="a data call from outside rings at the modem (RING, +CRING, +CLIP as its "
+            "settings say); undone, the caller gives up or hangs up",
+    start=_incoming_call,
+    args={"from": Arg("text", "the caller's number as +CLIP shows it; left out, withheld",
+                      default=None)},
+    scalar="from",
 ))

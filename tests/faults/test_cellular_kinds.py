@@ -227,3 +227,68 @@ def test_detach_stops_a_wip_gprs_bearer_and_refuses_it_until_undone():
     fault.undo()
     bench.clock.advance(ATTACH_TIME)
     assert bench.at("+WIPBR=4,6,0") == OK
+
+
+# -- busy, call_drop, incoming_call --------------------------------------------------------------
+
+def test_busy_answers_calls_to_the_modem_with_busy_until_undone():
+    from tests.modem.test_csd_calls import TwoModems
+
+    two = TwoModems()
+    fault = Injector().apply(make_fault("busy"), two.b)
+    two.ring_b()
+    assert two.pa.take() == "\r\nBUSY\r\n"
+    assert two.pb.take() == ""  # the called modem never rings
+    fault.undo()
+    two.ring_b()
+    assert two.pb.take() == "\r\nRING\r\n"
+
+
+def test_call_drop_ends_a_connected_call_with_no_carrier_on_both_sides():
+    from tests.modem.test_csd_calls import TwoModems
+
+    two = TwoModems()
+    two.ring_b()
+    assert two.pb.take() == "\r\nRING\r\n"
+    assert two.pb.send(b"ATA\r") == "\r\nCONNECT 9600\r\n"
+    assert two.pa.take() == "\r\nCONNECT 9600\r\n"
+    handle = Injector().apply(make_fault("call_drop"), two.a)
+    assert handle.ended  # an event
+    two.advance(1)
+    assert two.pa.take() == "\r\nNO CARRIER\r\n"
+    assert two.pb.take() == "\r\nNO CARRIER\r\n"
+    assert not two.pa.channel.modem_signals.dcd
+    two.ring_b()  # the line is free again
+    assert two.pb.take() == "\r\nRING\r\n"
+
+
+def test_incoming_call_rings_with_the_callers_number_and_stops_when_undone():
+    from tests.modem.test_csd_calls import TwoModems
+
+    two = TwoModems()
+    assert two.pb.send(b"AT+CLIP=1;+CRC=1\r") == "\r\nOK\r\n"
+    fault = Injector().apply(make_fault("incoming_call", {"from": "+33123456789"}), two.b)
+    assert two.pb.take() == '\r\n+CRING: REL ASYNC\r\n\r\n+CLIP: "+33123456789",145\r\n'
+    fault.undo()
+    two.advance(10)
+    assert "RING" not in two.pb.take()
+    assert not two.pb.channel.modem_signals.ri
+
+
+def test_incoming_call_answered_is_connected_until_the_caller_hangs_up():
+    from tests.modem.test_csd_calls import TwoModems
+
+    two = TwoModems()
+    fault = Injector().apply(make_fault("incoming_call", {"from": "0123456789"}),
+                                two.b)
+    assert two.pb.take() == "\r\nRING\r\n"
+    assert two.pb.send(b"ATA\r") == "\r\nCONNECT 9600\r\n"
+    assert two.pb.channel.modem_signals.dcd
+    fault.undo()
+    two.advance(1)
+    assert two.pb.take() == "\r\nNO CARRIER\r\n"
+
+
+def test_call_faults_need_a_simulated_network():
+    with pytest.raises(FaultError, match="not attached to an IP network"):
+        start(Bench(), "busy")
