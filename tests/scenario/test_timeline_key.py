@@ -81,7 +81,7 @@ def test_no_timeline_is_an_empty_one(scenario):
 @pytest.mark.parametrize("entry, error", [
     # unknown fault
     ("  - at: 1s\n    do: flood\n",
-     "6: timeline[0].do: unknown fault 'flood'; faults: cme_storm, corrupt_bytes, delay_reply"),
+     "6: timeline[0].do: unknown fault 'flood'; faults: busy, call_drop, cell_change"),
     ("  - at: 1s\n    do: {flood: {x: 1}}\n", "6: timeline[0].do.flood: unknown fault 'flood'"),
     ("  - at: 1s\n    do: {link: {}, urc: x}\n", "6: timeline[0].do: expected a fault"),
     # arguments of the wrong type, unknown, missing

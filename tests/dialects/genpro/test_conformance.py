@@ -1,6 +1,6 @@
 """The GenPro manual's examples replayed byte for byte (GenPro §2-§8; chapter 7's sessions
 that need no real socket: configuration, attachment, the GPRS connection, SNTP); the
-sessions with sockets and files are in test_lab.py.  Decisions G1-G22 of
+sessions with sockets and files are in test_lab.py.  Decisions G1-G23 of
 docs/dialects/genpro.md."""
 
 import calendar
