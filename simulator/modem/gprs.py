@@ -24,6 +24,7 @@ from twisted.internet import defer
 from simulator.modem.acquisition import AcquisitionError, sim_failure
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.network.dialup import DialupBearer
 from simulator.network.errors import ActivationError, ActivationFailure
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class GprsService(Service):
 
     def check(self, *, attach: bool = True) -> None:
         """Raise ``GprsError`` unless a bearer may be asked for now: a ready SIM, a
-        simulated network, registration, and packet attach (done here when ``attach``)."""
+        simulated network, registration, and packet attach (started here when ``attach``)."""
         failure = sim_failure(self.modem, GprsFailure.SIM_NOT_INSERTED,
                               GprsFailure.SIM_NOT_READY)
         if failure is not None:
@@ -75,20 +76,20 @@ class GprsService(Service):
         if network.serving is None:
             raise GprsError(GprsFailure.NOT_REGISTERED)
         if not network.ps_attached:
-            if not attach:
+            if not attach or network.ps_barred:  # the network refuses to attach it
                 raise GprsError(GprsFailure.NOT_ATTACHED)
             network.attach()
 
     def activate(self, apn: str, user: str | None = None, password: str | None = None, *,
                  attach: bool = True) -> defer.Deferred:
         """Activate a context on ``apn`` (attaching first, unless ``attach`` is False): a
-        Deferred firing with the network's ``Bearer`` after the APN's delay, or failing with
-        ``GprsError``.  Cancelling it fails it with ``CANCELLED``.  Raises ``GprsError`` at
-        once when ``check`` does."""
+        Deferred firing with the network's ``Bearer`` after the attach and the APN's delay,
+        or failing with ``GprsError``.  Cancelling it fails it with ``CANCELLED``.  Raises
+        ``GprsError`` at once when ``check`` does."""
         self.check(attach=attach)
-        asked = self.modem.ip_network.activate(self.modem.name, apn, user or None,
-                                               password or None)
-        d = defer.Deferred(lambda _: asked.cancel())
+        network = self.modem.service(NetworkService)
+        pending: list[defer.Deferred] = []
+        d = defer.Deferred(lambda _: pending[-1].cancel())
 
         def refused(failure) -> None:
             if failure.check(defer.CancelledError):
@@ -100,8 +101,40 @@ class GprsService(Service):
                                                         GprsFailure.NETWORK_FAILURE),
                                 error.detail))
 
-        asked.addCallbacks(d.callback, refused)
+        def ask(_=None) -> None:
+            asked = self.modem.ip_network.activate(self.modem.name, apn, user or None,
+                                                   password or None)
+            pending.append(asked)
+            asked.addCallbacks(d.callback, refused)
+
+        def not_attached(failure) -> None:
+            if failure.check(defer.CancelledError):
+                d.errback(GprsError(GprsFailure.CANCELLED, apn))
+                return
+            d.errback(GprsError(GprsFailure.NOT_ATTACHED))
+
+        if network.ps_attached:
+            ask()
+        else:
+            attaching = network.attached()
+            pending.append(attaching)
+            attaching.addCallbacks(ask, not_attached)
         return d
+
+    def packet_bearers(self) -> list[Bearer]:
+        """The modem's active packet-domain bearers (not those of dial-up calls)."""
+        if self.modem.ip_network is None:
+            return []
+        return [bearer for bearer in self.modem.ip_network.bearers(self.modem.name)
+                if not isinstance(bearer, DialupBearer)]
+
+    def network_release(self) -> None:
+        """The network deactivates every packet-domain bearer of the modem (a network
+        detach, a network-initiated deactivation): each ``on_lost`` observer is told, so
+        every dialect shows its own indication of the lost bearer."""
+        for bearer in self.packet_bearers():
+            if bearer not in self._releasing:
+                bearer.release(by_network=True)
 
     def release(self, bearer: Bearer) -> None:
         """Deactivate ``bearer``; its ``on_lost`` observers are not told."""

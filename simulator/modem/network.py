@@ -9,6 +9,7 @@ published, so each channel gets exactly the URCs its own <n> asks for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -66,8 +67,11 @@ class NetworkService(Service):
         self._searching: OperatorSpec | None = None
         self._timer: IDelayedCall | None = None
         self._waiters: list[defer.Deferred] = []
-        #: Packet-domain attach: wanted by the host (auto-attach unless +CGATT=0), and done.
-        self.attach_wanted = True
+        #: Packet-domain attach: wanted by the host (auto-attach at power-on where the
+        #: dialect's tables say so, until +CGATT=0), under way, and done.
+        self.attach_wanted = self.tables.auto_attach
+        self._attaching: IDelayedCall | None = None
+        self._attach_waiters: list[defer.Deferred] = []
         self.ps_attached = False
         self._ps_listeners: list[PsListener] = []
         self._registration_listeners: list[Callable[[], None]] = []
@@ -75,6 +79,15 @@ class NetworkService(Service):
         #: While the network itself refuses service (no coverage, registration denied): the
         #: <stat> the reports show instead of registering.
         self.outage: Stat | None = None
+        #: Faults of the network: registration shown as roaming on any operator, +CSQ
+        #: figures instead of the scenario's, and a network detach holding the packet
+        #: domain detached (the network refuses to attach it again while it lasts).
+        self.roaming = False
+        self.signal_override: tuple[int, int] | None = None
+        self.ps_barred = False
+        #: The cell the MT is camped on instead of the operator's own (a cell change):
+        #: (<lac>, <ci>).
+        self.cell: tuple[int, int] | None = None
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -107,6 +120,7 @@ class NetworkService(Service):
                              "(0-97,255)"))
 
     def power_on(self) -> None:
+        self.attach_wanted = self.tables.auto_attach
         self.update()
 
     def power_off(self) -> None:
@@ -180,21 +194,79 @@ class NetworkService(Service):
         self.outage = None
         self.update()
 
+    def set_roaming(self, roaming: bool) -> None:
+        self.roaming = roaming
+        self._publish()
+
+    def network_detach(self) -> None:
+        """The network detaches the packet domain (+CGEV: NW DETACH) and refuses to attach
+        it again until ``allow_attach``."""
+        self.ps_barred = True
+        self._sync_attach(BY_NETWORK)
+        self._publish()
+
+    def allow_attach(self) -> None:
+        """The network accepts attaches again: an MT that wants the attach attaches (the
+        network's attach procedure, as after +CGATT=1)."""
+        self.ps_barred = False
+        if self.attach_wanted and self.serving is not None:
+            self.attach()
+
     def _sync_attach(self, by: str) -> None:
-        attached = self.serving is not None and self.attach_wanted
+        wanted = self.serving is not None and self.attach_wanted and not self.ps_barred
+        if not wanted and self._attaching is not None:
+            self._attaching.cancel()
+            self._attaching = None
+        attached = wanted and self._attaching is None
         if attached != self.ps_attached:
             self.ps_attached = attached
             for listener in list(self._ps_listeners):
                 listener(attached, by)
+        if self._attaching is None:
+            self._settle_attach_waiters()
 
     # -- packet-domain attach (used by +CGATT) -----------------------------------------------
 
     def attach(self) -> None:
+        """Attach the packet domain of a registered MT.  From detached this is the network's
+        attach procedure: the packet-domain reports show searching for
+        ``network.registration.attach_time``, then registered.  ``attached()`` tells when it
+        is done.  (Registering with the attach wanted attaches along with the registration,
+        as a combined attach does.)"""
         self.attach_wanted = True
-        if self.serving is None:
+        if self.serving is None or self.ps_barred:
             raise CmeError(errors.NO_NETWORK_SERVICE)
+        if self.ps_attached or self._attaching is not None:
+            return
+        delay = self.modem.network_spec.registration.attach_time
+        self._attaching = self.modem.clock.callLater(delay, self._attach_done)
+        self.modem.event("attaching", seconds=delay)
+        self._publish()
+
+    def _attach_done(self) -> None:
+        self._attaching = None
         self._sync_attach(BY_ME)
         self._publish()
+
+    def attached(self) -> defer.Deferred:
+        """A Deferred firing when the packet domain is attached, or failing with +CME ERROR
+        30 when the attach under way is abandoned (detach, radio off, network lost)."""
+        waiter: defer.Deferred = defer.Deferred()
+        if self.ps_attached:
+            waiter.callback(None)
+        elif self._attaching is None:
+            waiter.errback(CmeError(errors.NO_NETWORK_SERVICE))
+        else:
+            self._attach_waiters.append(waiter)
+        return waiter
+
+    def _settle_attach_waiters(self) -> None:
+        waiters, self._attach_waiters = self._attach_waiters, []
+        for waiter in waiters:
+            if self.ps_attached:
+                waiter.callback(None)
+            else:
+                waiter.errback(CmeError(errors.NO_NETWORK_SERVICE))
 
     def detach(self) -> None:
         self.attach_wanted = False
@@ -204,6 +276,8 @@ class NetworkService(Service):
     # -- reports -------------------------------------------------------------------------------
 
     def stat_of(self, operator: OperatorSpec) -> Stat:
+        if self.roaming:
+            return Stat.ROAMING
         return Stat.HOME if operator is self.home_operator() else Stat.ROAMING
 
     def report(self, domain: Domain) -> Report:
@@ -223,11 +297,20 @@ class NetworkService(Service):
             return self._registered_report(self.serving)
         if lost is not None and self.attach_wanted:
             return Report(self.outage)
-        searching = self._searching is not None and self.attach_wanted
+        searching = (self._searching is not None or self._attaching is not None) and \
+            self.attach_wanted
         return Report(Stat.SEARCHING if searching else Stat.NOT_SEARCHING)
 
     def _registered_report(self, operator: OperatorSpec) -> Report:
-        return Report(self.stat_of(operator), operator, self.act(operator))
+        cell = operator
+        if self.cell is not None:
+            cell = dataclasses.replace(operator, lac=self.cell[0], cell_id=self.cell[1])
+        return Report(self.stat_of(operator), cell, self.act(operator))
+
+    def move_to_cell(self, cell: tuple[int, int] | None) -> None:
+        """Camp on another cell of the serving network (None: the operator's own)."""
+        self.cell = cell
+        self._publish()
 
     def act(self, operator: OperatorSpec) -> int:
         return self.tables.access_technology[operator.tech]
@@ -285,6 +368,8 @@ class NetworkService(Service):
         """<rssi>, <ber> as +CSQ shows them now (unknown while not registered)."""
         if self.serving is None:
             return signal.RSSI_UNKNOWN, signal.BER_UNKNOWN
+        if self.signal_override is not None:
+            return self.signal_override
         reg = self.modem.network_spec.registration
         return reg.rssi, reg.ber
 

@@ -57,6 +57,8 @@ CGDATA_L2P = ("PPP",)
 #: Why a bearer could not be had -> the 27.007 §9.2.2 code +CGACT answers.
 GPRS_CODES = {
     GprsFailure.NOT_REGISTERED: errors.NO_NETWORK_SERVICE,
+    # The attach failed or the network refuses it: as +CGATT=1 answers then.
+    GprsFailure.NOT_ATTACHED: errors.NO_NETWORK_SERVICE,
     GprsFailure.UNKNOWN_APN: errors.MISSING_OR_UNKNOWN_APN,
     GprsFailure.AUTH_FAILED: errors.PDP_AUTHENTICATION_FAILURE,
     GprsFailure.NETWORK_FAILURE: errors.SERVICE_OPTION_TEMPORARILY_OUT_OF_ORDER,
@@ -131,9 +133,11 @@ class PacketService(Service):
         if self.modem.ip_network is None:
             if not self._network.ps_attached:
                 self._network.attach()
-            context.addresses = self.pool.assign(context.cid, context.pdp_type,
-                                                 context.requested_address)
-            self._activated(context)
+                context.pending = self._network.attached()
+                context.pending.addCallbacks(self._attached_offline, self._attach_failed,
+                                             callbackArgs=(context,), errbackArgs=(context,))
+                return self._wait_for(context)
+            self._attached_offline(None, context)
             return None
         if user is None and password is None:
             user, password = self.credentials(context.cid)
@@ -144,6 +148,23 @@ class PacketService(Service):
         context.pending.addCallbacks(self._bearer_up, self._bearer_refused,
                                      callbackArgs=(context,), errbackArgs=(context,))
         return self._wait_for(context)
+
+    def _attached_offline(self, _, context: PdpContext) -> None:
+        """Without a simulated IP network the context comes up as soon as it is attached."""
+        context.pending = None
+        if self.contexts.get(context.cid) is not context:
+            self._settle(context, CmeError(errors.UNSPECIFIED_GPRS_ERROR))
+            return
+        context.addresses = self.pool.assign(context.cid, context.pdp_type,
+                                             context.requested_address)
+        self._activated(context)
+        self._settle(context, None)
+
+    def _attach_failed(self, failure, context: PdpContext) -> None:
+        context.pending = None
+        failure.trap(CmeError, defer.CancelledError)
+        self._settle(context, failure.value if failure.check(CmeError)
+                     else CmeError(errors.UNSPECIFIED_GPRS_ERROR))
 
     def _wait_for(self, context: PdpContext) -> defer.Deferred:
         waiter = defer.Deferred()
@@ -193,6 +214,15 @@ class PacketService(Service):
             self._drop(context)
             self._event(f"NW PDN DEACT {context.cid}")
 
+    def network_deactivate(self) -> None:
+        """The network deactivates every active context (+CGEV: NW PDN DEACT <cid> each)
+        and every bearer of the dialects' own commands (their indications)."""
+        for context in list(self.contexts.values()):
+            if context.active and context.bearer is None:  # no simulated IP network
+                self._drop(context)
+                self._event(f"NW PDN DEACT {context.cid}")
+        self._gprs.network_release()
+
     def deactivate(self, context: PdpContext) -> None:
         if context.active:
             self._drop(context)
@@ -217,6 +247,8 @@ class PacketService(Service):
         # reported one by one.
         for context in self.contexts.values():
             self._drop(context)
+        # The bearers of the dialects' own commands cannot outlive the attach either.
+        self._gprs.network_release()
         self._event(f"{by} DETACH")
 
     def credentials(self, cid: int) -> tuple[str | None, str | None]:

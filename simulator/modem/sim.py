@@ -41,6 +41,7 @@ class SimService(Service):
         super().__init__(modem)
         self.card = SimCard(modem.spec.sim, modem.store)
         self._listeners: list[Callable[[], None]] = []
+        self._presence_listeners: list[Callable[[bool], None]] = []
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` whenever the card's state may have changed."""
@@ -49,6 +50,23 @@ class SimService(Service):
     def _changed(self) -> None:
         for listener in list(self._listeners):
             listener()
+
+    def on_presence(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(present)`` when the card is taken out or put back while the
+        modem runs."""
+        self._presence_listeners.append(listener)
+
+    def remove_card(self) -> None:
+        self.card.remove()
+        for listener in list(self._presence_listeners):
+            listener(False)
+        self._changed()
+
+    def insert_card(self) -> None:
+        self.card.insert()
+        for listener in list(self._presence_listeners):
+            listener(True)
+        self._changed()
 
     def power_on(self) -> None:
         self.card.power_up()

@@ -88,6 +88,8 @@ class SimCard:
         self.locks = CardLocks.from_json(store.get(self._key), fresh)
         #: PIN verified since the card was last powered.
         self._verified = False
+        #: Taken out of the holder while the modem runs (a fault): absent until put back.
+        self.removed = False
 
     # -- state --------------------------------------------------------------------------------
 
@@ -95,9 +97,22 @@ class SimCard:
         """The card was (re)powered: a PIN must be entered again if the lock is on."""
         self._verified = False
 
+    def remove(self) -> None:
+        self.removed = True
+        self._verified = False
+
+    def insert(self) -> None:
+        """Put back: a fresh start for the card, so a PIN must be entered again."""
+        self.removed = False
+        self.power_up()
+
+    @property
+    def present(self) -> bool:
+        return self.spec.present and not self.removed
+
     @property
     def state(self) -> SimState:
-        if not self.spec.present:
+        if not self.present:
             return SimState.ABSENT
         if self.locks.puk_retries == 0:
             return SimState.BLOCKED

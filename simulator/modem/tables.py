@@ -75,6 +75,10 @@ class ModemTables:
     )
 
     # -- packet domain ------------------------------------------------------------------------
+    #: Whether the MT attaches the packet domain by itself once registered after power-on
+    #: (27.007 §10.1.9 leaves it to the MT); without it the packet domain stays detached
+    #: until ``AT+CGATT=1`` or an activation attaches it.
+    auto_attach: bool = True
     cid_range: tuple[int, int] = (1, 16)
     pdp_types: tuple[str, ...] = ("IP", "IPV6", "IPV4V6", "PPP")
 

@@ -18,6 +18,7 @@ Outcomes that are not a connection fail the Deferred with a ``CallError`` and a
 from __future__ import annotations
 
 import ipaddress
+import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -34,10 +35,10 @@ from simulator.network.pipe import Pipe, PipeEnd
 from simulator.network.router import Router
 from simulator.network.spec import NumberSpec
 from simulator.network.splice import Splice
+from simulator.network.subscribers import Subscriber
 
 if TYPE_CHECKING:
     from simulator.network.network import Network
-    from simulator.network.subscribers import Subscriber
 
 log = Logger(namespace="atsim.network.calls")
 
@@ -158,6 +159,10 @@ class Calls:
         self.isps = _isps(numbers)
         self._handlers: dict[str, Callable[[IncomingCall], None]] = {}
         self._busy: set[str] = set()  # modems ringing or in a call
+        #: Modems the network answers BUSY for, whatever they are doing (a fault).
+        self.refusing: set[str] = set()
+        #: The byte pipes of each modem's connected calls, for the network to end them.
+        self._pipes: dict[str, set[Pipe]] = {}
         self.setup_delay = SETUP_DELAY
         self.no_answer_timeout = NO_ANSWER_TIMEOUT
 
@@ -234,7 +239,7 @@ class Calls:
         callee = self.network.subscribers.get(modem or "")
         if callee is None:
             raise CallError(CallFailure.NO_CARRIER, f"{number}: modem {modem!r} is not there")
-        if callee.name in self._busy or callee is caller:
+        if callee.name in self._busy or callee.name in self.refusing or callee is caller:
             raise CallError(CallFailure.BUSY, number)
         incoming = IncomingCall(self, caller, callee, number, d)
         state["incoming"] = incoming
@@ -320,8 +325,51 @@ class Calls:
             if not end.peer.disconnected:
                 end.peer.loseConnection()
 
+        def closed() -> None:
+            self._busy.difference_update(modems)
+            for modem in modems:
+                self._pipes.get(modem, set()).discard(pipe)
+
+        for modem in modems:
+            self._pipes.setdefault(modem, set()).add(pipe)
         pipe.end_lost_callbacks.append(end_lost)
-        pipe.closed_callbacks.append(lambda: self._busy.difference_update(modems))
+        pipe.closed_callbacks.append(closed)
+
+    def drop(self, modem: str) -> int:
+        """The network ends every connected call of ``modem`` (both sides see the line
+        go); how many there were."""
+        pipes = list(self._pipes.get(modem, ()))
+        for pipe in pipes:
+            for end in (pipe.a, pipe.b):
+                if not end.disconnected:
+                    end.loseConnection()
+        return len(pipes)
+
+    def call_from(self, number: str | None, modem: str) -> IncomingCall:
+        """A call to ``modem`` from outside the simulated network (``number`` is what its
+        caller line identification shows; None: withheld).  It rings like a call from a
+        modem; answered, it is connected to a far end that sends nothing.
+        ``CallError(BUSY)`` when the modem cannot take it."""
+        name = f"caller {number or 'unknown'}"
+        rng = random.Random(name)
+        caller = Subscriber(name, Link("csd", CALL_CHANNEL, rng, owner=name), rng,
+                            msisdn=number)
+        d: defer.Deferred = defer.Deferred()
+        d.addErrback(lambda failure: failure.trap(CallError))  # nobody waits on this side
+        callee = self.network.subscribers.get(modem)
+        state: dict[str, object] = {}
+        self._ring(caller, number or "", modem, d, [], state, None)
+        incoming = state["incoming"]
+        assert isinstance(incoming, IncomingCall) and callee is not None
+        return incoming
+
+    def end_call_from(self, incoming: IncomingCall) -> None:
+        """The outside caller gives up or hangs up."""
+        if incoming.state == "ringing":
+            incoming._finish("ended", CallFailure.NO_CARRIER)
+            incoming._deferred.errback(CallError(CallFailure.NO_CARRIER, incoming.number))
+        elif incoming.state == "answered":
+            self.drop(incoming.caller_modem)
 
 
 class _CallFactory(protocol.ClientFactory):

@@ -110,6 +110,9 @@ class OperatorSpec:
 @dataclasses.dataclass(frozen=True)
 class RegistrationSpec:
     delay: float = 2.0  # seconds from power-on / CFUN=1 to registered
+    #: Seconds the network's packet-domain attach takes when a registered, detached MT
+    #: attaches (+CGATT=1, or an activation that attaches first).
+    attach_time: float = 0.5
     #: +CSQ <rssi> (0..31, 99 unknown) while registered.
     rssi: int = 20
     ber: int = 99

@@ -15,7 +15,7 @@ NETWORK_KEYS = ("operators", "registration", "sms", *IP_NETWORK_KEYS)
 #: ``sms:``: the SMS centre (``simulator.network.smsc``).
 SMS_CENTRE_KEYS = ("delay", "inbox", "poll")
 OPERATOR_KEYS = ("mcc", "mnc", "name", "tech")
-REGISTRATION_KEYS = ("delay",)
+REGISTRATION_KEYS = ("delay", "attach_time")
 TECHS = ("gsm", "gprs", "edge", "umts", "lte")
 
 _MCC = re.compile(r"[0-9]{3}")
@@ -82,4 +82,4 @@ def _code(node: Node, pattern: re.Pattern[str], rule: str, example: str) -> str:
 
 
 def _read_registration(fields: Fields) -> RegistrationSpec:
-    return RegistrationSpec(**fields.read({"delay": Node.duration}))
+    return RegistrationSpec(**fields.read({"delay": Node.duration, "attach_time": Node.duration}))

@@ -56,9 +56,25 @@ def test_activation_attaches_first_unless_told_not_to():
         gprs(b).activate("internet", attach=False)
     assert raised.value.reason is GprsFailure.NOT_ATTACHED
     d = gprs(b).activate("internet")
-    assert b.modem.service(NetworkService).ps_attached
+    network = b.modem.service(NetworkService)
+    # The network's attach procedure comes first: network.registration.attach_time.
+    b.advance(0.49)
+    assert not network.ps_attached and not d.called
+    b.advance(0.01)
+    assert network.ps_attached
     b.advance(0)
     assert result_of(d).address == "10.70.0.1"
+
+
+def test_an_attach_abandoned_fails_the_activation_waiting_for_it():
+    b = bench()
+    network = b.modem.service(NetworkService)
+    network.detach()
+    d = gprs(b).activate("internet")
+    network.detach()
+    failure = result_of(d)
+    assert failure.check(GprsError) and failure.value.reason is GprsFailure.NOT_ATTACHED
+    assert not network.ps_attached
 
 
 @pytest.mark.parametrize("options, reason", [

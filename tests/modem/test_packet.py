@@ -1,5 +1,6 @@
 """Packet domain: attach, context definitions, activation with addresses, +CGEV, dialling."""
 
+from simulator.modem.network import NetworkService
 from tests.modem.bench import (
     DELAY,
     NO_CARRIER,
@@ -9,6 +10,9 @@ from tests.modem.bench import (
     info,
     urc,
 )
+
+#: The default network.registration.attach_time.
+ATTACH_TIME = 0.5
 
 
 def registered(**kwargs) -> Bench:
@@ -25,7 +29,13 @@ def test_cgatt_detach_and_attach_with_cgreg_urcs():
     assert bench.at("+CGATT?") == info("+CGATT: 0")
     assert bench.at("+CGREG?") == info("+CGREG: 1,0")
     assert bench.at("+CREG?") == info("+CREG: 0,1")  # circuit-switched stays registered
-    assert bench.at("+CGATT=1") == OK + urc("+CGREG: 1")
+    # The attach is the network's procedure: searching for its attach time, then
+    # registered (27.007 §7.2 <stat> 2 "trying to attach").
+    assert bench.at("+CGATT=1") == OK + urc("+CGREG: 2")
+    assert bench.at("+CGATT?") == info("+CGATT: 0")
+    assert bench.at("+CGATT=1") == OK  # under way: nothing more happens
+    bench.advance(ATTACH_TIME)
+    assert bench.port.take() == urc("+CGREG: 1")
     assert bench.at("+CGATT=1") == OK  # already attached: nothing happens
     assert bench.at("+CGATT=?") == info("+CGATT: (0,1)")
 
@@ -92,8 +102,21 @@ def test_activation_attaches_first():
     bench.at('+CGDCONT=1,"IP","internet"')
     bench.at("+CGATT=0")
     bench.port.take()
-    assert bench.at("+CGACT=1,1") == OK + urc("+CGEV: ME PDN ACT 1")
+    # 27.007 §10.1.10: the MT attaches first; the answer waits for the attach.
+    assert bench.at("+CGACT=1,1") == ""
+    bench.advance(ATTACH_TIME)
+    assert bench.port.take() == OK + urc("+CGEV: ME PDN ACT 1")
     assert bench.at("+CGATT?") == info("+CGATT: 1")
+
+
+def test_an_activation_waiting_for_the_attach_fails_when_the_network_is_lost():
+    bench = registered()
+    bench.at('+CGDCONT=1,"IP","internet"')
+    bench.at("+CGATT=0")
+    assert bench.at("+CGACT=1,1") == ""
+    bench.modem.service(NetworkService).lose_network()
+    assert bench.port.take().startswith(cme(30))
+    assert bench.at("+CGACT?") == info("+CGACT: 1,0")
 
 
 def test_detach_drops_contexts_with_one_event():

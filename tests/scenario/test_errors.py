@@ -866,3 +866,10 @@ network:
 def test_bad_registration_delay(scenario, delay, message):
     text = MODEM + f"network:\n  registration:\n    delay: {delay}\n"
     assert scenario.error(text) == f"5: network.registration.delay: {message}"
+
+
+def test_bad_attach_time(scenario):
+    text = MODEM + "network:\n  registration:\n    attach_time: soon\n"
+    assert scenario.error(text) == (
+        "5: network.registration.attach_time: expected a duration like \"250ms\", \"2s\","
+        " \"1.5s\", \"1m\" or a number of seconds, got 'soon'")

@@ -514,3 +514,9 @@ def test_a_port_can_be_paced_at_its_line_rate(scenario):
     message = scenario.error("modems:\n  - name: a\n    ports:\n      - tcp: tcp:0\n"
                              "        paced: fast\n")
     assert message == '5: modems[0].ports[0].paced: expected true or false, got the string "fast"'
+
+
+def test_attach_time(scenario):
+    text = "modems:\n  - name: a\nnetwork:\n  registration: {attach_time: 2s}\n"
+    assert scenario.load(text).network.registration.attach_time == 2.0
+    assert scenario.load("modems:\n  - name: a\n").network.registration.attach_time == 0.5

@@ -93,6 +93,7 @@ class GenproDialect(WavecomDialect):
 DIALECT = GenproDialect(
     name="genpro",
     application=GENPRO_APPLICATION,
-    tables=dataclasses.replace(WAVECOM_TABLES, revision=SOFTWARE),
+    # Chapter 7 attaches with AT+CGATT=1 after start-up (decision G23): no auto-attach.
+    tables=dataclasses.replace(WAVECOM_TABLES, revision=SOFTWARE, auto_attach=False),
     services=wavecom_services(GenproService),
 )

@@ -30,6 +30,7 @@ LEVEL_KEY = "wind.level"
 IND_LEVEL_MAX = 32767
 
 # <event>s atsim produces.
+SIM_REMOVED = 0
 SIM_INSERTED = 1
 AT_READY = 3  # AT commands accepted, except phonebooks, AOC, SMS (emergency mode)
 ALL_READY = 4  # every AT command, the SIM initialised
@@ -65,6 +66,7 @@ class WindService(Service):
         table.add("+WIND", set=self.wind_set, read=self.wind_read,
                   test=fixed(f"+WIND: (0-{IND_LEVEL_MAX})"))
         self.modem.service(SimService).on_change(self._sim_changed)
+        self.modem.service(SimService).on_presence(self._sim_presence)
         self.modem.service(NetworkService).on_registration_change(self._registration_changed)
         self.modem.service(CallService).on_call_event(self._call_event)
 
@@ -98,7 +100,7 @@ class WindService(Service):
     def _interface_up(self) -> None:
         self._at_ready = True
         self.show(AT_READY)
-        if self.modem.service(SimService).card.spec.present:
+        if self.modem.service(SimService).card.present:
             self._later(SIM_DETECT_DELAY, self.show, SIM_INSERTED)
         self._sim_changed()
 
@@ -108,6 +110,14 @@ class WindService(Service):
                 and card.state is SimState.READY):
             self._initialising = True
             self._later(SIM_INIT_DELAY, self.show, ALL_READY)
+
+    def _sim_presence(self, present: bool) -> None:
+        """The SIM presence pin: +WIND: 0 when the card is taken out, +WIND: 1 when it is
+        put back (and +WIND: 4 again once the new card is ready)."""
+        if not present:
+            self._initialising = False
+        if self.modem.powered and self._at_ready:
+            self.show(SIM_INSERTED if present else SIM_REMOVED)
 
     def _registration_changed(self) -> None:
         serving = self.modem.service(NetworkService).serving is not None

@@ -42,7 +42,9 @@ def test_a4_gprs_registration_then_a5_2_gprs_connection():
     bench = modem()
     assert bench.at("+CGATT=0") == OK
     assert bench.at("+CGREG=1") == OK
-    assert bench.at("+CGATT=1") == OK + urc("+CGREG: 1")
+    assert bench.at("+CGATT=1") == OK + urc("+CGREG: 2")
+    bench.clock.advance(0.5)  # the network's attach time
+    assert bench.port.take() == urc("+CGREG: 1")
     assert bench.at("#GPRSMODE=1") == OK
     assert bench.at('#APNSERV="apnserver.com"') == OK
     assert bench.at('#APNUN="login"') == OK

@@ -134,6 +134,8 @@ def test_commands_in_the_wrong_state_while_connected():
                           links=LinksSpec(default="ideal"))
     bench = GenproBench(ip=world)
     assert bench.at('#APNSERV="internet"') == OK
+    assert bench.at("+CGATT=1") == OK
+    bench.clock.advance(0.5)
     answer = bench.at("#CONNECTIONSTART")
     bench.clock.advance(5)
     answer += bench.port.take()

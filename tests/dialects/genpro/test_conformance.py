@@ -1,6 +1,6 @@
 """The GenPro manual's examples replayed byte for byte (GenPro §2-§8; chapter 7's sessions
 that need no real socket: configuration, attachment, the GPRS connection, SNTP); the
-sessions with sockets and files are in test_lab.py.  Decisions G1-G22 of
+sessions with sockets and files are in test_lab.py.  Decisions G1-G23 of
 docs/dialects/genpro.md."""
 
 import calendar
@@ -175,9 +175,17 @@ def test_both_spellings_are_accepted_and_a_read_answers_with_the_name_typed():
 def test_7_2_1_attachment():
     bench = GenproBench(ip=WORLD)
     assert bench.at("+CGREG=1") == OK
-    assert bench.at("+CGATT=0") == OK + line("+CGREG: 0")
-    # atsim's packet attach takes no time: no "+CGREG: 2" before "+CGREG: 1" (G23).
-    assert bench.at("+CGATT=1") == OK + line("+CGREG: 1")
+    assert bench.at("+CGREG?") == info("+CGREG: 1,0")  # detached since start-up (G23)
+    assert bench.at("+CGATT=1") == OK + line("+CGREG: 2")
+    bench.clock.advance(0.5)  # the network's attach time
+    assert bench.port.take() == line("+CGREG: 1")
+    assert bench.at("+CGATT?") == info("+CGATT: 1")
+
+
+def test_2_2_2_connectionstart_before_the_attach_is_35865():
+    bench = GenproBench(ip=WORLD)
+    assert bench.at('#APNSERV="apn_serveur"') == OK
+    assert run(bench, "#CONNECTIONSTART") == genpro_error(35865)
 
 
 def test_7_2_2_and_7_2_5_start_display_and_stop_the_connection():
@@ -291,6 +299,8 @@ def test_session_lost_in_data_mode_is_etx_then_35841_and_the_modem_goes_idle():
         hosts=(HostSpec("distantserver.com", services=(ServiceSpec("echo", ports=(1025,)),)),))
     bench = GenproBench(ip=world)
     assert bench.at('#APNSERV="apn_serveur"') == OK
+    assert bench.at("+CGATT=1") == OK
+    bench.clock.advance(0.5)
     assert run(bench, "#CONNECTIONSTART").endswith(line("Ok_Info_GprsActivation"))
     assert bench.at('#TCPSERV=1,"distantserver.com"') == OK
     assert bench.at('#TCPPOINT=1,"1025"') == OK

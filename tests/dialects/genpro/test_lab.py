@@ -13,10 +13,12 @@ import socket
 import tempfile
 from pathlib import Path
 
-from twisted.internet import reactor, threads
+from twisted.internet import reactor, task, threads
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
+from simulator.dialects.genpro.connection import SETTLING
+from simulator.modem.network import NetworkService
 from simulator.network.spec import (
     ApnSpec,
     ExposeSpec,
@@ -62,7 +64,9 @@ class LabCase(unittest.TestCase):
         await until(lambda: bench.genpro.in_service)
         await until(lambda: b"+WIND: 13" in bytes(bench.port.host.received))  # §8
         bench.port.take()
-        self.setup('#APNSERV="apn_serveur"')
+        self.setup('#APNSERV="apn_serveur"', "+CGATT=1")  # §7.2.1: detached until then
+        await until(lambda: bench.modem.service(NetworkService).ps_attached)
+        await task.deferLater(reactor, SETTLING, lambda: None)  # §8: 500 ms after the OK
         answer = await self.at("#CONNECTIONSTART", "Ok_Info_GprsActivation\r\n")
         self.assertRegex(answer, r"^\r\n80\.10\.32\.\d+\r\n\r\nOk_Info_GprsActivation\r\n$")
         return bench
