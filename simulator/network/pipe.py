@@ -61,7 +61,8 @@ class Lane:
 
     def __init__(self, clock: IReactorTime, stages: Sequence[Shaper], window: int) -> None:
         self.clock = clock
-        self.stages = tuple(stages)
+        self._unshaped_mss: int | None = None
+        self._stages = tuple(stages)
         self.window = window
         self.sender: PipeEnd | None = None
         self.receiver: PipeEnd | None = None
@@ -90,9 +91,16 @@ class Lane:
         self.held = 0
         self.slice: tuple[int, float] | None = None
         self.fin_delay = 0.0
-        #: The path's MSS while every link is up and adds no time (``unshaped_mss``), 0 while
-        #: one shapes or is down, None until looked at again after a link changed.
-        self._unshaped_mss: int | None = None
+
+    @property
+    def stages(self) -> tuple[Shaper, ...]:
+        """The shaping stages the lane crosses (a fault narrowed to a host adds one)."""
+        return self._stages
+
+    @stages.setter
+    def stages(self, stages: Sequence[Shaper]) -> None:
+        self._stages = tuple(stages)
+        self._unshaped_mss = None
 
     @property
     def unsent(self) -> int:
@@ -223,6 +231,10 @@ class Lane:
         spacing = self.slice[1] if self.slice is not None and size else 0.0
         self._last_arrival = max(transit(self.stages, size, now), self._last_arrival + spacing)
         return self._last_arrival
+
+    #: The path's MSS while every stage is up and adds no time (``unshaped_mss``), 0 while
+    #: one shapes or is down, None until looked at again after a change.
+    _unshaped_mss: int | None
 
     def links_changed(self) -> None:
         """A link this lane crosses changed (figures, up or down): look at it again."""

@@ -129,3 +129,15 @@ def run(ops, general: bool):
 @given(operations)
 def test_the_ideal_path_delivers_what_the_general_path_delivers(ops):
     assert run(ops, general=False) == run(ops, general=True)
+
+
+def test_a_stage_added_to_an_ideal_lane_shapes_it_from_then_on():
+    clock = task.Clock()
+    p, _, _, b = ideal_pipe(clock)
+    slow = Link("slow", LinkParams(latency=1.0), random.Random(1))
+    p.a.lane_out.stages = (*p.a.lane_out.stages, slow.uplink)
+    p.a.write(b"late")
+    clock.advance(0.5)
+    assert b.data == b""
+    clock.advance(0.5)
+    assert b.data == b"late"
