@@ -7,7 +7,9 @@ Each direction is a ``Lane``:
 * bytes written wait in ``unsent`` until the receiver's window has room (a TCP receive window:
   what is in flight plus what arrived but was not read yet);
 * they leave as segments of at most the path's MSS, each booked on the link stages it crosses
-  (``Shaper.transit``) and delivered in order at its arrival time;
+  (``Shaper.transit``) and delivered in order at its arrival time; across links that add no
+  time (an ``ideal`` link) every segment arrives as it is sent, so nothing is booked or
+  computed per segment, but the segments, the order and the turn of delivery are the same;
 * a paused receiver (``pauseProducing``) keeps arrived bytes in the lane, the window fills,
   sending stops, ``unsent`` grows, and the writer's registered producer is paused: backpressure
   all the way to whoever produces, with nothing lost;
