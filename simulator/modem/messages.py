@@ -115,6 +115,8 @@ class MessageService(Service):
         table.add("+CNMA", exec=self.cnma, set=self.cnma, test=self.cnma_test)
         table.add("+CMMS", set=self.cmms_set, read=self.cmms_read, test=fixed("+CMMS: (0-2)"))
         table.add("+CNMI", set=self.cnmi_set)
+
+    def watch_siblings(self) -> None:
         network = sibling(self.modem, NetworkService)
         if network is not None:
             network.on_registration_change(self.notifications.registration_changed)

@@ -66,8 +66,13 @@ class Service:
     def __init__(self, modem: Modem) -> None:
         self.modem = modem
 
+    def watch_siblings(self) -> None:
+        """Subscribe to the events of the modem's other services (called once every service
+        exists, before the command table is built)."""
+
     def register(self, table: CommandTable) -> None:
-        pass
+        """Add this service's commands to ``table`` (and nothing else: the table is built
+        only when the modem first needs it, see ``Modem.commands``)."""
 
     def power_on(self) -> None:
         pass
@@ -101,13 +106,9 @@ class Modem:
         self.traits = dialect.traits_for(spec)
         self.interpreters: list[Interpreter] = []
         self.services: list[Service] = [cls(self) for cls in dialect.service_classes()]
-        self.commands = CommandTable()
-        from simulator.at import engine_commands  # the V.250 engine's own commands
-
-        engine_commands.register(self.commands)
         for service in self.services:
-            service.register(self.commands)
-        dialect.install(self, self.commands)
+            service.watch_siblings()
+        self._commands: CommandTable | None = None
         self.powered = False
         #: ``observer(modem, kind, port, fields)`` sees every event of this modem (commands,
         #: results, URCs, state changes) for the event log.  Reporters test the list before
@@ -125,6 +126,27 @@ class Modem:
 
     def __repr__(self) -> str:
         return f"<Modem {self.name} ({self.dialect.name})>"
+
+    @property
+    def commands(self) -> CommandTable:
+        """The modem's command table, built the first time it is needed (a command line
+        arrives, ``+CLAC`` lists it): some seventy handlers per modem that a fleet of idle
+        modems would build at start-up and never use.  Registering only adds handlers; what
+        a service does on another's events it subscribed to in ``watch_siblings``."""
+        table = self._commands
+        if table is None:
+            table = self._commands = self._build_commands()
+        return table
+
+    def _build_commands(self) -> CommandTable:
+        from simulator.at import engine_commands  # the V.250 engine's own commands
+
+        table = CommandTable()
+        engine_commands.register(table)
+        for service in self.services:
+            service.register(table)
+        self.dialect.install(self, table)
+        return table
 
     def service(self, cls: type[S]) -> S:
         for service in self.services:

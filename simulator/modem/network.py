@@ -107,9 +107,11 @@ class NetworkService(Service):
         """Call ``listener()`` after a change of the registration reports is published."""
         self._registration_listeners.append(listener)
 
-    def register(self, table: CommandTable) -> None:
+    def watch_siblings(self) -> None:
         self._sim.on_change(self.update)
         self._power.on_change(self.update)
+
+    def register(self, table: CommandTable) -> None:
         table.add("+COPS", set=self.cops_set, read=self.cops_read, test=self.cops_test)
         for domain in Domain:
             table.add(domain.value, set=self._n_setter(domain), read=self._n_reader(domain),

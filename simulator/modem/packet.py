@@ -88,8 +88,10 @@ class PacketService(Service):
     def _gprs(self) -> GprsService:
         return self.modem.service(GprsService)
 
-    def register(self, table: CommandTable) -> None:
+    def watch_siblings(self) -> None:
         self._network.on_packet_attach(self._attach_changed)
+
+    def register(self, table: CommandTable) -> None:
         lo, hi = self.tables.cid_range
         table.add("+CGATT", set=self.cgatt_set, read=self.cgatt_read, test=fixed("+CGATT: (0,1)"))
         table.add("+CGDCONT", set=self.cgdcont_set, read=self.cgdcont_read,

@@ -188,6 +188,17 @@ def stages_up(stages: list[Shaper] | tuple[Shaper, ...]) -> bool:
     return all(stage.link.is_up for stage in stages)
 
 
+def unshaped_mss(stages: list[Shaper] | tuple[Shaper, ...]) -> int:
+    """The path's MSS when every stage is up and adds no time (no rate limit, latency or
+    jitter): a segment then arrives as it is sent.  0 otherwise."""
+    for stage in stages:
+        params = stage.link.params
+        if (not stage.link.is_up or stage.rate != math.inf or params.latency
+                or params.jitter):
+            return 0
+    return path_mss(stages)
+
+
 def path_mss(stages: list[Shaper] | tuple[Shaper, ...], default_mtu: int = 1500) -> int:
     mtu = min((stage.link.params.mtu for stage in stages), default=default_mtu)
     return mtu - TCP_IP_HEADER

@@ -7,7 +7,9 @@ Each direction is a ``Lane``:
 * bytes written wait in ``unsent`` until the receiver's window has room (a TCP receive window:
   what is in flight plus what arrived but was not read yet);
 * they leave as segments of at most the path's MSS, each booked on the link stages it crosses
-  (``Shaper.transit``) and delivered in order at its arrival time;
+  (``Shaper.transit``) and delivered in order at its arrival time; across links that add no
+  time (an ``ideal`` link) every segment arrives as it is sent, so nothing is booked or
+  computed per segment, but the segments, the order and the turn of delivery are the same;
 * a paused receiver (``pauseProducing``) keeps arrived bytes in the lane, the window fills,
   sending stops, ``unsent`` grows, and the writer's registered producer is paused: backpressure
   all the way to whoever produces, with nothing lost;
@@ -37,7 +39,14 @@ from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from simulator.network.errors import ConnectionReset
-from simulator.network.links import Link, Shaper, path_mss, stages_up, transit
+from simulator.network.links import (
+    Link,
+    Shaper,
+    path_mss,
+    stages_up,
+    transit,
+    unshaped_mss,
+)
 from simulator.network.tcp_timers import ConnectionTimers, KeepAlive, Retransmission
 
 #: Receive window of a simulated TCP peer, bytes (the classic 16-bit maximum without scaling).
@@ -54,7 +63,8 @@ class Lane:
 
     def __init__(self, clock: IReactorTime, stages: Sequence[Shaper], window: int) -> None:
         self.clock = clock
-        self.stages = tuple(stages)
+        self._unshaped_mss: int | None = None
+        self._stages = tuple(stages)
         self.window = window
         self.sender: PipeEnd | None = None
         self.receiver: PipeEnd | None = None
@@ -83,6 +93,16 @@ class Lane:
         self.held = 0
         self.slice: tuple[int, float] | None = None
         self.fin_delay = 0.0
+
+    @property
+    def stages(self) -> tuple[Shaper, ...]:
+        """The shaping stages the lane crosses (a fault narrowed to a host adds one)."""
+        return self._stages
+
+    @stages.setter
+    def stages(self, stages: Sequence[Shaper]) -> None:
+        self._stages = tuple(stages)
+        self._unshaped_mss = None
 
     @property
     def unsent(self) -> int:
@@ -142,7 +162,15 @@ class Lane:
             self._pumping = False
 
     def _transmit(self) -> None:
-        if self.closed or self.held or not stages_up(self.stages):
+        if self.closed or self.held:
+            return
+        mss = self._unshaped_mss
+        if mss is None:
+            mss = self._unshaped_mss = unshaped_mss(self.stages)
+        if mss and self.slice is None:
+            self._transmit_unshaped(mss)
+            return
+        if not stages_up(self.stages):
             return
         now = self.clock.seconds()
         mss = path_mss(self.stages) if self.slice is None else min(self.slice[0],
@@ -164,11 +192,56 @@ class Lane:
                 self.sender._fin_transmitted()
         self._arm()
 
+    def _transmit_unshaped(self, mss: int) -> None:
+        """``_transmit`` across links that are up and add no time (no rate, latency or
+        jitter) and without a slice: every segment arrives when it is sent (or with the one
+        before it, if that one was booked while the link was still shaped), so no stage is
+        booked and no arrival computed per segment.  Segments, window and FIN as above."""
+        unsent = self._unsent
+        if unsent:
+            now = self.clock.seconds()
+            arrival = now if now >= self._last_arrival else self._last_arrival
+            self._last_arrival = arrival
+            in_flight = self._in_flight
+            room = self.window - self._in_flight_bytes - self._arrived_bytes
+            sent = 0
+            while unsent and room > 0:
+                size = len(unsent)
+                if size <= mss and size <= room:
+                    in_flight.append((arrival, bytes(unsent)))
+                    unsent.clear()
+                    sent += size
+                    break
+                size = min(mss, size, room)
+                in_flight.append((arrival, bytes(unsent[:size])))
+                del unsent[:size]
+                sent += size
+                room -= size
+            self._in_flight_bytes += sent
+            self.sent += sent
+        if self._fin_queued and not self._fin_sent and not unsent:
+            self._fin_sent = True
+            now = self.clock.seconds()
+            self._last_arrival = max(now, self._last_arrival)
+            self._in_flight.append((self._last_arrival + self.fin_delay, _FIN))
+            if self.sender is not None:
+                self.sender._fin_transmitted()
+        self._arm()
+
     def _arrival(self, size: int, now: float) -> float:
         # Jitter must not reorder a byte stream: a segment never overtakes the one before.
         spacing = self.slice[1] if self.slice is not None and size else 0.0
         self._last_arrival = max(transit(self.stages, size, now), self._last_arrival + spacing)
         return self._last_arrival
+
+    #: The path's MSS while every stage is up and adds no time (``unshaped_mss``), 0 while
+    #: one shapes or is down, None until looked at again after a change.
+    _unshaped_mss: int | None
+
+    def links_changed(self) -> None:
+        """A link this lane crosses changed (figures, up or down): look at it again."""
+        self._unshaped_mss = None
+        self.pump()
 
     def _arm(self) -> None:
         if self._timer is None and self._in_flight and not self.closed:
@@ -534,8 +607,8 @@ class Pipe:
         return self.a.disconnected and self.b.disconnected
 
     def link_changed(self, link: Link) -> None:
-        self.a.lane_out.pump()
-        self.b.lane_out.pump()
+        self.a.lane_out.links_changed()
+        self.b.lane_out.links_changed()
 
     def close_from_network(self, link: Link, how: str) -> None:
         """The far side of ``link``'s owner closes: the end that is *not* on ``link``."""

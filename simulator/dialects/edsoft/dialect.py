@@ -84,7 +84,6 @@ class EdsoftDialect(WavecomDialect):
         application = modem.service(OpenAtService)
         unknown = _unknown_command(application)
         table.add_fallback(PREFIX, Entry(unknown, unknown, unknown, unknown))
-        modem.service(EdsoftService).running = lambda: application.running
         quiet, cfun = table.get("Q"), table.get("+CFUN")
         assert quiet is not None and quiet.exec is not None
         table.add("Q", exec=_quiet_refused(application, quiet.exec))

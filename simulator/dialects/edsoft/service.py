@@ -23,8 +23,10 @@ from simulator.dialects.edsoft.mail import EdsoftMail
 from simulator.dialects.edsoft.ping import EdsoftPing
 from simulator.dialects.edsoft.tables import EDSOFT_TABLES
 from simulator.dialects.edsoft.udp import UdpService
+from simulator.dialects.wavecom.wopen import OpenAtService
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -46,8 +48,8 @@ class EdsoftService(Service):
             tables=EDSOFT_TABLES, flash=self.flash, link=self.link, resources=self.resources,
             state=lambda: self.state, set_state=self._set_state,
             in_service=lambda: self.in_service, urc=modem.emit_urc, clock=modem.clock)
-        #: Whether the Open AT application runs (the dialect tells; stopped, nothing of it
-        #: acts on a ringing call).
+        #: Whether the Open AT application runs (``+WOPEN``, where the modem has it; stopped,
+        #: nothing of it acts on a ringing call).
         self.running: Callable[[], bool] = lambda: True
         #: The connection and the incoming calls (002 §2.2).
         self.connections = EdsoftConnections(self.context, modem)
@@ -75,6 +77,11 @@ class EdsoftService(Service):
         self.resources.clear()
 
     # -- wiring ------------------------------------------------------------------------------
+
+    def watch_siblings(self) -> None:
+        application = sibling(self.modem, OpenAtService)
+        if application is not None:
+            self.running = lambda: application.running
 
     def register(self, table: CommandTable) -> None:
         configuration.register(self.context, table)

@@ -65,6 +65,8 @@ class WindService(Service):
     def register(self, table: CommandTable) -> None:
         table.add("+WIND", set=self.wind_set, read=self.wind_read,
                   test=fixed(f"+WIND: (0-{IND_LEVEL_MAX})"))
+
+    def watch_siblings(self) -> None:
         self.modem.service(SimService).on_change(self._sim_changed)
         self.modem.service(SimService).on_presence(self._sim_presence)
         self.modem.service(NetworkService).on_registration_change(self._registration_changed)
