@@ -107,3 +107,15 @@ def test_a_host_that_ignores_fc_meets_the_channel_cap():
     dlc1 = next(i for i in bench.modem.interpreters if i.port == "phys/dlc1")
     assert dlc1.input_overrun == len(flood) - INPUT_LIMIT
     assert bench.at_dlc(2, "AT") == b"AT\r\r\nOK\r\n"
+
+
+def test_a_held_dlc_closed_by_the_host_opens_again_unheld():
+    bench, dialect = slow_bench()
+    bench.write(1, b"AT+SLOW\r" + b"AT\r" * (INPUT_HOLD // 3 + 1))
+    messages = bench.control_messages()
+    acknowledge(bench, messages)
+    assert [s["fc"] for s in modem_mscs(messages, 1)] == [True]
+    # DISC: the DLC's UA and nothing else (no MSC on a DLC that is gone).
+    assert [(f.dlci, f.kind) for f in bench.frame(1, dte.DISC | dte.PF)] == [(1, dte.UA)]
+    assert bench.open_dlc(1)["fc"] is False
+    assert bench.at_dlc(1, "AT") == b"AT\r\r\nOK\r\n"
