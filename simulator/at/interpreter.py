@@ -376,8 +376,14 @@ class Interpreter:
         holding = size > INPUT_RESUME if self._holding else size >= INPUT_HOLD
         if holding != self._holding:
             self._holding = holding
-            self.channel.hold_input(holding)
-            self.channel.set_modem_signals(cts=not holding)
+            # Stop reading before CTS drops, raise CTS before reading again: on a CMUX DLC
+            # both go into one MSC each way.
+            if holding:
+                self.channel.hold_input(True)
+                self.channel.set_modem_signals(cts=False)
+            else:
+                self.channel.set_modem_signals(cts=True)
+                self.channel.hold_input(False)
 
     def _next_turn_due(self) -> None:
         self._next_turn = None

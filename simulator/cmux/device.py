@@ -33,7 +33,7 @@ class DlcHooks(Protocol):
 
 def modem_signals_to_v24(signals: ModemSignals) -> V24Signals:
     """DCE -> DTE mapping of 27.010 §5.4.6.3.7: RTC is DSR, RTR is CTS, IC is RI, DV is DCD.
-    The modem never asks the host to stop (FC), it holds output instead."""
+    FC is the session's: set while the DLC's device holds its input (or a ``flow_off``)."""
     return V24Signals(fc=False, rtc=signals.dsr, rtr=signals.cts, ic=signals.ri, dv=signals.dcd)
 
 
@@ -49,6 +49,11 @@ class _DlcHostEnd:
 
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         self._session.set_modem_signals(self._dlci, modem_signals_to_v24(signals))
+
+    def hold_input(self, held: bool) -> None:
+        """The DLC's device has too much waiting: MSC with FC on this DLC (27.010's per-DLC
+        flow control); a host that ignores it still meets the device's own input cap."""
+        self._session.hold_input(self._dlci, held)
 
 
 class Multiplexer:

@@ -85,7 +85,9 @@ class _Dlc:
     signals: V24Signals = V24Signals()
     opening: bool = True  # between the UA and the listener having wired the DLC up
     host_fc: bool = False  # the host's MSC said "no frames" (FC=1) for this DLC
-    sent_fc: bool = False  # the modem's last MSC said "no frames" (an injected flow_off)
+    sent_fc: bool = False  # the modem's last MSC said "no frames" (input held, flow_off)
+    input_held: bool = False  # the DLC's device cannot take more: the host is asked to stop
+    sent_msc: bytes | None = None  # the values of the modem's last MSC on this DLC
     output: bytearray = dataclasses.field(default_factory=bytearray)
     port: dict = dataclasses.field(default_factory=lambda: dict(RPN_DEFAULTS))
 
@@ -204,6 +206,17 @@ class DceMultiplexer:
         if not dlc.opening:
             self._send_msc(dlc)
 
+    def hold_input(self, dlci: int, held: bool) -> None:
+        """The device of DLC ``dlci`` cannot take more of the host's bytes (True) or can
+        again: 27.010 §5.4.6.3.7 flow control on that DLC only, an MSC with FC set (and RTR,
+        the CTS of convergence layer 1, off) or cleared.  The other DLCs go on."""
+        dlc = self.dlcs.get(dlci)
+        if dlc is None or dlc.input_held == held:
+            return
+        dlc.input_held = held
+        if not dlc.opening:
+            self._send_msc(dlc)
+
     def close_down(self, reason: str) -> None:
         """The modem side ends the session (DTR dropped, port closed, power off): every DLC
         closes, nothing more is sent."""
@@ -252,7 +265,7 @@ class DceMultiplexer:
     def flow_changed(self) -> None:
         """``faults.flow_off`` changed: MSC on each open DLC whose FC bit changes."""
         for dlc in list(self.dlcs.values()):
-            if not dlc.opening and dlc.sent_fc != self.faults.flow_stopped(dlc.dlci):
+            if not dlc.opening and dlc.sent_fc != self._stops_host(dlc):
                 self._send_msc(dlc)
 
     # -- frames ---------------------------------------------------------------------------------
@@ -516,10 +529,21 @@ class DceMultiplexer:
 
     # -- the modem's own commands ---------------------------------------------------------------
 
+    def _stops_host(self, dlc: _Dlc) -> bool:
+        return dlc.input_held or self.faults.flow_stopped(dlc.dlci)
+
     def _send_msc(self, dlc: _Dlc) -> None:
-        dlc.sent_fc = self.faults.flow_stopped(dlc.dlci)
+        """The DLC's signals as they stand, unless the last MSC said just that: holding
+        the host's input and then dropping CTS (as an AT channel does) is one MSC."""
+        dlc.sent_fc = self._stops_host(dlc)
         signals = dataclasses.replace(dlc.signals, fc=dlc.sent_fc)
-        self._send_command(command(MessageType.MSC, msc_values(dlc.dlci, signals)), dlc.dlci)
+        if dlc.input_held:  # RTR is the DCE's CTS (convergence layer 1): off while held
+            signals = dataclasses.replace(signals, rtr=False)
+        values = msc_values(dlc.dlci, signals)
+        if values == dlc.sent_msc:
+            return
+        dlc.sent_msc = values
+        self._send_command(command(MessageType.MSC, values), dlc.dlci)
 
     def _send_command(self, message: Message, dlci: int) -> None:
         key = (message.code, dlci)

@@ -44,6 +44,7 @@ from zope.interface import implementer
 from simulator.line import Channel, ModemSignals
 from simulator.logs import Logger
 from simulator.transport.errors import TransportError
+from simulator.transport.hangupwatch import HangupWatch
 from simulator.transport.overflow import MAX_PENDING_OUTPUT, BoundedOutput, OverrunReporter
 from simulator.transport.ptywatch import InotifyUnavailable, SlaveWatcher, watcher_for
 
@@ -183,6 +184,8 @@ class PtyMaster:
         self._poll_call = None
         self._watcher = watcher
         self._watch: int | None = None
+        #: While the host's input is held: tells when the host closes the slave.
+        self._hangup_watch = HangupWatch(reactor, self._host_closed, label)
         #: Opens of the slave this module made itself (to flush it), not yet seen as events.
         self._own_opens = 0
         self.host_attached = False
@@ -237,6 +240,7 @@ class PtyMaster:
         if self._watch is not None:
             self._watcher.unwatch(self._watch)
             self._watch = None
+        self._hangup_watch.stop()
         self._reactor.removeReader(self)
         self._reactor.removeWriter(self)
         if self.host_attached:
@@ -304,6 +308,7 @@ class PtyMaster:
         if not self.host_attached:
             return
         self.host_attached = False
+        self._hangup_watch.stop()
         self._reactor.removeReader(self)
         self._reactor.removeWriter(self)
         unread = self._output.clear()
@@ -403,12 +408,14 @@ class PtyMaster:
     def hold_input(self, held: bool) -> None:
         """The modem's input FIFO is full: leave the host's bytes in the kernel (its writes
         block once the PTY buffer is full) until it has room.  While held, a host that
-        closes is noticed once reading resumes."""
+        closes the slave is still noticed at once (``HangupWatch``: the master's HUP)."""
         if not self.host_attached:
             return
         if held:
             self._reactor.removeReader(self)
+            self._hangup_watch.start(self._fd)
         else:
+            self._hangup_watch.stop()
             self._reactor.addReader(self)
 
     def _write_some(self, data: bytes) -> int | None:

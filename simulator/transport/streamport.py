@@ -17,6 +17,7 @@ from zope.interface import implementer
 from simulator.line import Channel, ModemSignals
 from simulator.logs import Logger
 from simulator.transport.errors import TransportError
+from simulator.transport.hangupwatch import HangupWatch
 from simulator.transport.hostgate import SingleHostGate
 from simulator.transport.overflow import DropWhilePaused
 from simulator.transport.serverendpoint import server_endpoint
@@ -76,6 +77,7 @@ class HostConnectionBase(protocol.Protocol):
         self.peer = "?"
         self._writer: DropWhilePaused | None = None
         self._abort_call = None
+        self._hangup_watch: HangupWatch | None = None
 
     @property
     def label(self) -> str:
@@ -102,6 +104,8 @@ class HostConnectionBase(protocol.Protocol):
         self.port.connection_made(self)
 
     def connectionLost(self, reason: Failure = protocol.connectionDone) -> None:
+        if self._hangup_watch is not None:
+            self._hangup_watch.stop()
         if self._abort_call is not None and self._abort_call.active():
             self._abort_call.cancel()
         self._abort_call = None
@@ -135,11 +139,25 @@ class HostConnectionBase(protocol.Protocol):
     def hold_input(self, held: bool) -> None:
         """The modem's input FIFO is full: stop reading the socket until it has room.  The
         host's writes then block in TCP's own flow control, as behind a UART's RTS/CTS.
-        While held, a host that closes is noticed once reading resumes."""
+        While held, a host that closes or resets is still noticed at once (``HangupWatch``):
+        what it typed and its dial go with it."""
         if held:
             self.transport.pauseProducing()
+            if self._hangup_watch is None:
+                self._hangup_watch = HangupWatch(self.port.reactor, self._hung_up_while_held,
+                                                 self.label)
+            fileno = getattr(self.transport, "fileno", None)  # none on a test transport
+            if fileno is not None:
+                self._hangup_watch.start(fileno())
         else:
+            if self._hangup_watch is not None:
+                self._hangup_watch.stop()
             self.transport.resumeProducing()
+
+    def _hung_up_while_held(self) -> None:
+        """The host closed while not being read: gone, as on EOF (``readConnectionLost``)."""
+        log.info("{label}: the host hung up while its input was held", label=self.label)
+        self.readConnectionLost()
 
     def write_control(self, data: bytes) -> None:
         """Protocol bytes (telnet replies) bypass the overrun drop: they are tiny, the host

@@ -136,3 +136,28 @@ class FloodTests(unittest.TestCase):
                          b"AT\r\r\nOK\r\nATD+33699999999\r\r\nNO CARRIER\r\n"
                          b"ATS7?\r\r\n050\r\n\r\nOK\r\n")
         self.assertFalse(interpreter.online)
+
+    async def held_host_leaves(self, leave) -> None:
+        """A host dials an ISP whose set-up never ends, types more than the FIFO takes, and
+        leaves (``leave(host)``): the port is not reading it, yet the host's going is seen
+        and its dial and lines go with it, not after a read that would never come."""
+        self.network.calls.setup_delay = 10_000.0
+        port, channel, interpreter = self.a
+        host = await self.connect(port)
+        await until(lambda: channel.host_attached)
+        # Within one read of the socket, so that the host's close is not stuck behind bytes
+        # the kernel still has to deliver.
+        host.transport.write(f"ATD{ISP}\r".encode() + b"AT\r" * (2 * INPUT_HOLD // 3))
+        await until(lambda: channel.input_held)
+        assert interpreter._running is not None  # the dial is waiting for the network
+        leave(host)
+        await until(lambda: not channel.host_attached)
+        assert not self.network.calls.in_call("a")
+        assert len(interpreter._pending) == 0
+        assert not channel.input_held
+
+    async def test_a_held_host_that_closes_is_noticed_at_once(self):
+        await self.held_host_leaves(lambda host: host.transport.loseConnection())
+
+    async def test_a_held_host_that_resets_is_noticed_at_once(self):
+        await self.held_host_leaves(lambda host: host.transport.abortConnection())

@@ -13,7 +13,7 @@ from twisted.internet import defer, reactor, task
 from twisted.trial import unittest
 
 import simulator.dialects
-from simulator.at.interpreter import Mode
+from simulator.at.interpreter import INPUT_HOLD, Mode
 from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
@@ -75,6 +75,31 @@ class PtyDialTests(unittest.TestCase):
         answer = b"ATS7?\r\r\n050\r\n\r\nOK\r\n"
         self.assertEqual((yield read_exactly(fd, len(answer))), answer)
         self.assertFalse(self.interpreter.online)
+
+    @defer.inlineCallbacks
+    def test_a_held_host_that_closes_takes_its_dial_and_backlog_along_at_once(self):
+        """More than the FIFO takes behind a dial whose set-up never ends: the master is
+        not read, yet the host closing the slave is seen, not after a read that would never
+        come."""
+        self.network.calls.setup_delay = 10_000.0
+        fd = self.open()
+        yield wait_until(lambda: self.channel.host_attached, what="the host")
+        os.write(fd, f"ATD{ISP}\r".encode())
+        yield wait_until(lambda: self.interpreter.mode is Mode.EXECUTING, what="dialling")
+        backlog = b"AT\r" * (2 * INPUT_HOLD // 3)
+        while backlog:  # the PTY buffer is smaller than the backlog: write as it drains
+            try:
+                backlog = backlog[os.write(fd, backlog):]
+            except BlockingIOError:
+                pass
+            if backlog:
+                yield task.deferLater(reactor, 0, lambda: None)
+        yield wait_until(lambda: self.channel.input_held, what="the hold")
+        os.close(fd)
+        yield wait_until(lambda: not self.channel.host_attached, what="the close")
+        self.assertIs(self.interpreter.mode, Mode.COMMAND)
+        self.assertFalse(self.network.calls.in_call("a"))
+        self.assertEqual(len(self.interpreter._pending), 0)
 
 
 class PtyHoldTests(unittest.TestCase):
