@@ -292,6 +292,22 @@ class ApiTests(unittest.TestCase):
         wrong = await stranger.get("/modems", headers={"authorization": "Bearer guess"})
         self.assertEqual(wrong.status, 401)
 
+    async def test_the_token_in_the_query_opens_the_lab_page_and_the_stream_only(self):
+        self.start(lab_scenario([]), token="s3cret")
+        stranger = Client(self.port)
+        self.addCleanup(stranger.close)
+        page = await stranger.get("/lab?view=read-only&token=s3cret")
+        self.assertEqual(page.status, 200)
+        self.assertIn(b'data-modem="lab-1"', page.body)
+        self.assertEqual((await stranger.get("/lab?token=guess")).status, 401)
+        self.assertEqual((await stranger.get("/lab?token=s3cret&token=s3cret")).status, 401)
+        for path in ("/modems", "/faults", "/metrics", "/openapi.json"):
+            self.assertEqual((await stranger.get(path + "?token=s3cret")).status, 401, path)
+        started = await stranger.post("/faults?token=s3cret",
+                                      {"modems": "lab-1", "fault": "deregister"})
+        self.assertEqual(started.status, 401)
+        self.assertEqual(list(self.api.book.running()), [])
+
     async def test_metrics_count_commands_errors_and_faults(self):
         ports = free_tcp_ports(1)
         client = self.start(lab_scenario(ports))
