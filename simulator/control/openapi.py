@@ -235,10 +235,15 @@ DESCRIPTION: dict[str, Any] = {
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
                     "urcs_dropped": {"type": "integer"},
                     "bytes_dropped": {"type": "object"}}}},
-                "sockets": {"type": "array", "description": "TCP connections open now",
+                "sockets": {"type": "array",
+                            "description": "sockets open now: TCP connections (local, "
+                                           "remote), TCP listeners (listening: true) and "
+                                           "UDP ports",
                             "items": {"type": "object", "properties": {
-                                "protocol": {"type": "string"}, "local": {"type": "string"},
-                                "remote": {"type": "string"}}}},
+                                "protocol": {"type": "string", "enum": ["tcp", "udp"]},
+                                "local": {"type": "string"},
+                                "remote": {"type": "string"},
+                                "listening": {"type": "boolean"}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {
