@@ -45,12 +45,15 @@ if (token !== null) {
   shown.delete("token");
   history.replaceState(null, "", location.pathname + (shown.size ? "?" + shown : ""));
 }
+// The API's root, wherever the page is served from (/lab, /lab/, or /atsim/lab behind a
+// proxy): the routes are relative to it.
+const root = location.pathname.replace(/lab\\/?$/, "");
 let selected = null, source = null;
 function headers(extra) {
   return Object.assign(token === null ? {} : {authorization: "Bearer " + token}, extra || {});
 }
 async function call(method, path, body) {
-  const answer = await fetch(path, {method,
+  const answer = await fetch(root + path, {method,
                                      headers: headers({"content-type": "application/json"}),
                                      body: body === undefined ? undefined : JSON.stringify(body)});
   const text = await answer.text();
@@ -59,7 +62,7 @@ async function call(method, path, body) {
   refresh();
 }
 async function get(path) {
-  const answer = await fetch(path, {headers: headers()});
+  const answer = await fetch(root + path, {headers: headers()});
   if (!answer.ok) {
     document.getElementById("status").textContent = "GET " + path + ": " + answer.status;
     return null;
@@ -138,7 +141,7 @@ function follow(name) {
   const out = document.getElementById("transcript");
   out.textContent = "";
   document.getElementById("following").textContent = name;
-  source = new EventSource("events?modem=" + encodeURIComponent(name)
+  source = new EventSource(root + "events?modem=" + encodeURIComponent(name)
                            + "&kind=command,result,urc,fault,registration,paused,resumed"
                            + (token === null ? "" : "&token=" + encodeURIComponent(token)));
   source.onopen = () => { document.getElementById("following").dataset.live = "true"; };

@@ -128,13 +128,21 @@ def test_the_page_lists_follows_and_applies_and_ends_a_fault(tmp_path):
         assert api.json("/faults")["faults"] == []
         transcript_has(page, f'# fault {{"id":{fault_id},"edge":"end"')
         page.wait_for_selector('tr[data-modem="lab-1"] td[data-field="registration"].yes')
+
+        # Pause holds lab-1's hosts; resume lets them go on.
+        page.click('tr[data-modem="lab-1"] button:text-is("pause")')
+        page.wait_for_selector('tr[data-modem="lab-1"] button:text-is("resume")')
+        assert api.json("/modems/lab-1")["paused"] is True
+        page.click('tr[data-modem="lab-1"] button:text-is("resume")')
+        page.wait_for_selector('tr[data-modem="lab-1"] button:text-is("pause")')
+        assert api.json("/modems/lab-1")["paused"] is False
         assert errors == []
 
 
 def test_a_read_only_view_has_no_button(tmp_path):
     with lab_run(tmp_path) as (chromium, api, _, _atsim), browser_page(chromium) as (
             page, errors):
-        page.goto(api.base + "/lab?view=read-only")
+        page.goto(api.base + "/lab/?view=read-only")  # the API's root is found all the same
         page.wait_for_selector('tr[data-modem="lab-1"] td[data-field="registration"].yes')
         api.call("POST", "/faults", {"modems": "lab-2", "fault": "deregister", "for": "10m"})
         page.wait_for_selector("#faults tbody tr[data-fault-id]")
