@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from twisted.internet import defer
-from twisted.web import server
+from twisted.web import http, server
 from twisted.web.resource import Resource
 
 from simulator.control import lab, openapi, state, world
@@ -40,6 +41,11 @@ log = Logger(namespace="atsim.control")
 MAX_BODY = 1 << 20
 
 JSON_TYPE = b"application/json"
+
+#: The routes that also take the token as ``?token=``, for GET only: a browser cannot give
+#: an ``EventSource`` a header, and the lab page is opened by typing or following a link.
+#: Every other route, and every method that changes something, needs the header.
+TOKEN_IN_QUERY = frozenset({("lab",), ("events",)})
 
 #: The fault kinds each injection route starts, the first one this atsim has.
 INJECTIONS = {
@@ -95,8 +101,8 @@ class ControlApi(Resource):
 
     def render(self, request):
         try:
-            self._authorise(request)
             segments = [unquote(s.decode("utf-8")) for s in request.postpath if s]
+            self._authorise(request, segments)
             handlers, argument = self._route(segments)
             method = request.method.decode("ascii", "replace")
             handler = handlers.get(method)
@@ -112,18 +118,25 @@ class ControlApi(Resource):
             return _answer(request, {"error": "the path is not UTF-8"}, 400)
         except Exception:
             log.failure("control API: {method} {uri} failed", method=request.method,
-                        uri=request.uri)
+                        uri=redacted_uri(request.uri))
             return _answer(request, {"error": "internal error; the simulator's log says more"},
                            500)
 
-    def _authorise(self, request) -> None:
+    def _authorise(self, request, segments: list[str]) -> None:
         if self.token is None:
             return
         given = request.getHeader(b"authorization") or b""
-        if not hmac.compare_digest(given, f"Bearer {self.token}".encode()):
-            request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
-            raise Refused("this control endpoint needs its bearer token "
-                             "(Authorization: Bearer <token>)", 401)
+        if hmac.compare_digest(given, f"Bearer {self.token}".encode()):
+            return
+        in_query = request.args.get(b"token", [])
+        if (request.method == b"GET" and tuple(segments) in TOKEN_IN_QUERY
+                and len(in_query) == 1
+                and hmac.compare_digest(in_query[0], self.token.encode())):
+            return
+        request.setHeader(b"www-authenticate", b'Bearer realm="atsim"')
+        raise Refused("this control endpoint needs its bearer token "
+                      "(Authorization: Bearer <token>; GET /lab and /events also take "
+                      "?token=<token>)", 401)
 
     def _route(self, segments: list[str]):
         """The handlers of the route ``segments`` match, and the one segment its ``None``
@@ -347,6 +360,24 @@ class ControlApi(Resource):
         return _answer(request, {"service": "atsim control API",
                                  "description": "/openapi.json",
                                  "paths": sorted(openapi.DESCRIPTION["paths"])})
+
+
+_TOKEN_QUERY = re.compile(rb"([?&]token=)[^&#]*")
+
+
+def redacted_uri(uri: bytes) -> bytes:
+    """``uri`` with the value of its ``token`` query parameter replaced: what is logged."""
+    return _TOKEN_QUERY.sub(rb"\1<redacted>", uri)
+
+
+def access_log_line(timestamp: str, request) -> str:
+    """Twisted's combined access-log line, but for the token a URL may carry."""
+    uri = request.uri
+    request.uri = redacted_uri(uri)
+    try:
+        return http.combinedLogFormatter(timestamp, request)
+    finally:
+        request.uri = uri
 
 
 def _answer(request, document: Any, status: int = 200) -> bytes:

@@ -36,20 +36,47 @@ button { margin: 0 2px; }
 _SCRIPT = """
 const readOnly = document.body.dataset.readOnly === "true";
 const buttons = JSON.parse(document.getElementById("buttons").textContent);
+// A page opened as /lab?token=... keeps the token in memory only: the address bar (and so
+// the history and bookmarks) loses it, the API calls carry it as a bearer header, and only
+// the event stream, which cannot set a header, carries it in its URL.
+const token = new URLSearchParams(location.search).get("token");
+if (token !== null) {
+  const shown = new URLSearchParams(location.search);
+  shown.delete("token");
+  history.replaceState(null, "", location.pathname + (shown.size ? "?" + shown : ""));
+}
+// The API's root, wherever the page is served from (/lab, /lab/, or /atsim/lab behind a
+// proxy): the routes are relative to it.
+const root = location.pathname.replace(/lab\\/?$/, "");
 let selected = null, source = null;
+function headers(extra) {
+  return Object.assign(token === null ? {} : {authorization: "Bearer " + token}, extra || {});
+}
 async function call(method, path, body) {
-  const answer = await fetch(path, {method, headers: {"content-type": "application/json"},
+  const answer = await fetch(root + path, {method,
+                                     headers: headers({"content-type": "application/json"}),
                                      body: body === undefined ? undefined : JSON.stringify(body)});
   const text = await answer.text();
   document.getElementById("status").textContent = method + " " + path + ": " + answer.status
     + (answer.ok ? "" : " " + text);
   refresh();
 }
+async function get(path) {
+  const answer = await fetch(root + path, {headers: headers()});
+  if (!answer.ok) {
+    document.getElementById("status").textContent = "GET " + path + ": " + answer.status;
+    return null;
+  }
+  return answer.json();
+}
 function cell(row, text, cls) {
   const td = row.insertCell(); td.textContent = text; if (cls) td.className = cls; return td;
 }
 async function refresh() {
-  const modems = (await (await fetch("modems")).json()).modems;
+  const [listed, running] = await Promise.all([get("modems"), get("faults")]);
+  if (listed === null || running === null) return;
+  showFaults(running.faults);
+  const modems = listed.modems;
   const body = document.querySelector("#modems tbody");
   body.replaceChildren();
   for (const m of modems) {
@@ -88,14 +115,36 @@ async function refresh() {
     }
   }
 }
+function showFaults(faults) {
+  const body = document.querySelector("#faults tbody");
+  body.replaceChildren();
+  for (const f of faults) {
+    const row = body.insertRow();
+    row.dataset.faultId = String(f.id);
+    cell(row, String(f.id));
+    cell(row, f.modem);
+    cell(row, f.text || f.fault);
+    cell(row, f.cause || "");
+    const actions = row.insertCell();
+    if (!readOnly) {
+      const end = document.createElement("button");
+      end.textContent = "end";
+      end.dataset.end = String(f.id);
+      end.onclick = () => call("DELETE", "faults/" + f.id);
+      actions.append(end);
+    }
+  }
+}
 function follow(name) {
   selected = name;
   if (source) source.close();
   const out = document.getElementById("transcript");
   out.textContent = "";
   document.getElementById("following").textContent = name;
-  source = new EventSource("events?modem=" + encodeURIComponent(name)
-                           + "&kind=command,result,urc,fault,registration,paused,resumed");
+  source = new EventSource(root + "events?modem=" + encodeURIComponent(name)
+                           + "&kind=command,result,urc,fault,registration,paused,resumed"
+                           + (token === null ? "" : "&token=" + encodeURIComponent(token)));
+  source.onopen = () => { document.getElementById("following").dataset.live = "true"; };
   source.onmessage = (message) => {
     const e = JSON.parse(message.data);
     const t = new Date(e.time * 1000).toISOString().slice(11, 23);
@@ -122,7 +171,8 @@ def page(modems: Sequence[dict[str, Any]], *, read_only: bool = False) -> bytes:
     mode = "read-only view" if read_only else "instructor view"
     return f"""<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>atsim lab</title><style>{_STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<title>atsim lab</title><style>{_STYLE}</style></head>
 <body data-read-only="{'true' if read_only else 'false'}">
 <h1>atsim lab <small>({mode})</small></h1>
 <p id="status"></p>
@@ -130,6 +180,11 @@ def page(modems: Sequence[dict[str, Any]], *, read_only: bool = False) -> bytes:
 <thead><tr><th>modem</th><th>dialect</th><th>registration</th><th>rssi</th><th>bearers</th>
 <th>hosts</th><th>power</th><th>{'' if read_only else 'faults'}</th></tr></thead>
 <tbody>{rows}</tbody>
+</table>
+<h2>Running faults</h2>
+<table id="faults">
+<thead><tr><th>id</th><th>modem</th><th>fault</th><th>cause</th><th></th></tr></thead>
+<tbody></tbody>
 </table>
 <h2>Live: <span id="following">click a modem</span></h2>
 <pre id="transcript"></pre>

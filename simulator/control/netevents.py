@@ -1,6 +1,7 @@
 """Events of the modems' network side that no modem service reports itself: their TCP
-connections opening and closing (``socket``) and their circuit calls (``call``), told to
-each modem's observers like its own events, and counted for ``/metrics``.
+connections, TCP listeners and UDP ports opening and closing (``socket``) and their circuit
+calls (``call``), told to each modem's observers like its own events, and counted for
+``/metrics`` (the connections).
 
 It watches the simulated network's router and each modem's call service; a run without the
 control API or a recording does not build it.
@@ -30,11 +31,14 @@ class NetworkEvents(Service):
         self.sockets_opened: Counter[str] = Counter()
         self.sockets_open: Counter[str] = Counter()
         self._calls_watched = False
-        #: modem -> its TCP connections open now, as ``{"protocol", "local", "remote"}``.
+        #: modem -> its sockets open now: TCP connections as ``{"protocol", "local",
+        #: "remote"}``, TCP listeners as ``{"protocol": "tcp", "local", "listening": True}``,
+        #: UDP ports as ``{"protocol": "udp", "local"}``.
         self.connections: dict[str, list[dict]] = {}
 
     def startService(self) -> None:
         self.router.connection_observers.append(self._connection)
+        self.router.socket_observers.append(self._socket)
         if not self._calls_watched:  # call services keep their observers for good
             self._calls_watched = True
             for modem in self.modems.values():
@@ -48,6 +52,8 @@ class NetworkEvents(Service):
     def stopService(self):
         if self._connection in self.router.connection_observers:
             self.router.connection_observers.remove(self._connection)
+        if self._socket in self.router.socket_observers:
+            self.router.socket_observers.remove(self._socket)
         return Service.stopService(self)
 
     def _connection(self, bearer, end, pipe) -> None:
@@ -77,6 +83,21 @@ class NetworkEvents(Service):
 
         pipe.taps.append(tap)
         pipe.closed_callbacks.append(closed)
+
+    def _socket(self, bearer, state: str, protocol: str, port: int) -> None:
+        """A UDP port or a TCP listener of a modem opened or closed."""
+        modem = self.modems.get(bearer.modem)
+        if modem is None:
+            return
+        shown = {"protocol": protocol, "local": f"{bearer.address}:{port}"}
+        if protocol == "tcp":
+            shown["listening"] = True
+        open_now = self.connections.setdefault(modem.name, [])
+        if state == "open":
+            open_now.append(shown)
+        elif shown in open_now:
+            open_now.remove(shown)
+        modem.notify("socket", state=state, **shown)
 
     def _call(self, modem: Modem, event) -> None:
         fields = {"edge": event.kind, "remote": event.remote}

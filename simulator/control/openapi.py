@@ -33,6 +33,13 @@ def _injection(summary: str, arguments: str) -> dict[str, Any]:
     }}
 
 
+#: ``?token=``, taken by the two routes a browser opens without a header of its own.
+_TOKEN_PARAMETER = {"name": "token", "in": "query", "required": False,
+                    "description": "the --control-token token, for a browser (instead of "
+                                   "the Authorization header)",
+                    "schema": {"type": "string"}}
+
+
 DESCRIPTION: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
@@ -41,7 +48,8 @@ DESCRIPTION: dict[str, Any] = {
         "description": "See and steer a running atsim: its modems, faults, injections, "
                        "events and metrics, the network and the timeline, and a lab page. "
                        "With --control-token, every request needs 'Authorization: Bearer "
-                       "<token>'.",
+                       "<token>'; GET /lab and GET /events also take it as ?token=, for "
+                       "browsers, which cannot give those a header.",
     },
     "paths": {
         "/modems": {"get": {
@@ -121,9 +129,10 @@ DESCRIPTION: dict[str, Any] = {
             "summary": "The lab page (HTML): the modems live, a live transcript of one, "
                        "buttons for the common faults; ?view=read-only without buttons",
             "parameters": [{"name": "view", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": ["read-only"]}}],
+                            "schema": {"type": "string", "enum": ["read-only"]}},
+                           _TOKEN_PARAMETER],
             "responses": {"200": {"description": "the page",
-                                  "content": {"text/html": {}}}},
+                                  "content": {"text/html": {}}}, "401": _ERROR},
         }},
         "/faults": {
             "get": {
@@ -163,6 +172,7 @@ DESCRIPTION: dict[str, Any] = {
                 {"name": "kind", "in": "query", "required": False,
                  "description": "event kinds, comma-separated (command,result,urc ...)",
                  "schema": {"type": "string"}},
+                _TOKEN_PARAMETER,
             ],
             "responses": {"200": {
                 "description": "one 'data:' line of an Event per message; 'event: "
@@ -225,10 +235,15 @@ DESCRIPTION: dict[str, Any] = {
                     "host_attached": {"type": "boolean"}, "online": {"type": "boolean"},
                     "urcs_dropped": {"type": "integer"},
                     "bytes_dropped": {"type": "object"}}}},
-                "sockets": {"type": "array", "description": "TCP connections open now",
+                "sockets": {"type": "array",
+                            "description": "sockets open now: TCP connections (local, "
+                                           "remote), TCP listeners (listening: true) and "
+                                           "UDP ports",
                             "items": {"type": "object", "properties": {
-                                "protocol": {"type": "string"}, "local": {"type": "string"},
-                                "remote": {"type": "string"}}}},
+                                "protocol": {"type": "string", "enum": ["tcp", "udp"]},
+                                "local": {"type": "string"},
+                                "remote": {"type": "string"},
+                                "listening": {"type": "boolean"}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {

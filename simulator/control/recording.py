@@ -9,6 +9,7 @@ from pathlib import Path
 from twisted.application.service import Service
 from twisted.internet.task import LoopingCall
 
+from simulator.control.cmuxpcap import CmuxRecorder
 from simulator.control.eventfile import EventFile
 from simulator.control.events import EventLog
 from simulator.control.pcap import PcapRecorder, PppRecorder
@@ -42,6 +43,7 @@ class RecordingService(Service):
         self.transcripts: TranscriptRecorder | None = None
         self.pcap: PcapRecorder | None = None
         self.ppp: PppRecorder | None = None
+        self.cmux: CmuxRecorder | None = None
         self._flusher: LoopingCall | None = None
 
     def startService(self) -> None:
@@ -61,6 +63,8 @@ class RecordingService(Service):
                 self.pcap.start()
                 self.ppp = PppRecorder(self.pcap_dir, modems, self.reactor)
                 self.ppp.start()
+                self.cmux = CmuxRecorder(self.pcap_dir, modems, self.reactor)
+                self.cmux.start()
                 log.info("pcap: writing into {path}", path=str(self.pcap_dir))
         except OSError as error:
             self._stop_all()
@@ -79,6 +83,8 @@ class RecordingService(Service):
             self.pcap.files.flush()
         if self.ppp is not None:
             self.ppp.files.flush()
+        if self.cmux is not None:
+            self.cmux.files.flush()
 
     def stopService(self):
         Service.stopService(self)
@@ -95,6 +101,8 @@ class RecordingService(Service):
             self.pcap.stop()
         if self.ppp is not None:
             self.ppp.stop()
+        if self.cmux is not None:
+            self.cmux.stop()
 
     def counters(self) -> dict[str, tuple[str, object]]:
         """The recording's counters for ``/metrics``."""
@@ -107,4 +115,6 @@ class RecordingService(Service):
                              lambda: self.pcap.packets if self.pcap else 0),
             "pcap_ppp_frames": ("PPP frames written to --pcap",
                                 lambda: self.ppp.frames if self.ppp else 0),
+            "pcap_cmux_frames": ("27.010 multiplexer frames written to --pcap",
+                                 lambda: self.cmux.frames if self.cmux else 0),
         }

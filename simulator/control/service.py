@@ -9,7 +9,7 @@ from twisted.internet import defer, endpoints
 from twisted.python.failure import Failure
 from twisted.web.server import Site
 
-from simulator.control.api import ControlApi
+from simulator.control.api import ControlApi, access_log_line
 from simulator.control.events import EventLog
 from simulator.control.faults import FaultBook
 from simulator.control.metrics import Metrics
@@ -73,7 +73,7 @@ class ControlService(Service):
             book.close()
             raise TransportError(f"control API: invalid endpoint {self.endpoint!r}: {e}"
                                  ) from e
-        site = Site(self.api)
+        site = Site(self.api, logFormatter=access_log_line)
         site.noisy = False
         outcome: list = []
         endpoint.listen(site).addBoth(outcome.append)

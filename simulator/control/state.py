@@ -47,7 +47,8 @@ def paused(modem: Modem) -> bool:
 def details(modem: Modem, faults: list[dict[str, Any]],
             sockets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What ``GET /modems/{name}`` shows; ``faults`` are the modem's running faults,
-    ``sockets`` its TCP connections open now (None: not watched)."""
+    ``sockets`` its sockets open now, as ``NetworkEvents.connections`` keeps them: TCP
+    connections, TCP listeners and UDP ports (None: not watched)."""
     state = summary(modem)
     power = _service(modem, PowerService)
     if power is not None:

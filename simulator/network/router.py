@@ -117,6 +117,10 @@ class Router:
         #: built while the lists are empty.
         self.connection_observers: list = []
         self.datagram_observers: list = []
+        #: ``observer(bearer, state, protocol, port)`` when a modem's UDP port (protocol
+        #: "udp") or TCP listener ("tcp") on ``bearer`` opens (state "open") or closes
+        #: ("closed"): its sockets that are not connections, for the modem's state.
+        self.socket_observers: list = []
 
     # -- the table ----------------------------------------------------------------------------
 
@@ -228,6 +232,7 @@ class Router:
         self._listeners[(bearer.address, port)] = listener
         log.info("{modem}: listening on tcp {address}:{port}", modem=bearer.modem,
                  address=bearer.address, port=port)
+        self._tell_sockets(bearer, "open", "tcp", port)
         if self.exposer is not None:
             self.exposer.expose_tcp(bearer, listener)
         return listener
@@ -282,6 +287,8 @@ class Router:
         if self._listeners.get(key) is listener:
             del self._listeners[key]
             self._release_tcp_port(listener.address, listener.port)
+            if listener.bearer is not None:
+                self._tell_sockets(listener.bearer, "closed", "tcp", listener.port)
         if listener.exposure is not None:
             listener.exposure.close()
 
@@ -417,6 +424,7 @@ class Router:
             port = self._free_port(address, lambda p: (address, p) not in self._udp_ports)
         endpoint = ModemDatagramPort(self, bearer, port, proto)
         self._udp_ports[(address, port)] = endpoint
+        self._tell_sockets(bearer, "open", "udp", port)
         proto.makeConnection(endpoint)
         if explicit and expose and self.exposer is not None:
             self.exposer.expose_udp(bearer, endpoint)
@@ -432,9 +440,15 @@ class Router:
         key = (endpoint.address, endpoint.port)
         if self._udp_ports.get(key) is endpoint:
             del self._udp_ports[key]
+            if isinstance(endpoint, ModemDatagramPort):
+                self._tell_sockets(endpoint.bearer, "closed", "udp", endpoint.port)
         exposure = getattr(endpoint, "exposure", None)
         if exposure is not None:
             exposure.close()
+
+    def _tell_sockets(self, bearer: Bearer, state: str, protocol: str, port: int) -> None:
+        for observer in list(self.socket_observers):
+            observer(bearer, state, protocol, port)
 
     def send_datagram(self, source: DatagramEndpoint, data: bytes,
                       destination: tuple[str, int]) -> None:

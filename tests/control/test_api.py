@@ -92,6 +92,33 @@ class ApiTests(unittest.TestCase):
         unknown = await client.get("/modems/lab-9")
         self.assertEqual((unknown.status, unknown.json()), (404, {"error": "no modem 'lab-9'"}))
 
+    async def test_a_modems_udp_ports_and_listeners_are_in_its_state_while_open(self):
+        ports = free_tcp_ports(1)
+        client = self.start("network:\n  registration:\n    delay: 0s\nmodems:\n"
+                            "  - name: lab-1\n    dialect: wip\n    ports:\n"
+                            f'      - tcp: "tcp:{ports[0]}:interface=127.0.0.1"\n')
+        await self.registered("lab-1")
+        host = await open_host(ports[0])
+        self.addCleanup(host.close)
+        for line, answer in (("AT+WIPCFG=1", b"OK\r\n"), ("AT+WIPBR=1,6", b"OK\r\n"),
+                             ("AT+WIPBR=4,6,0", b"OK\r\n"),
+                             ("AT+WIPCREATE=1,2,5000", b"+WIPREADY: 1,2"),
+                             ("AT+WIPCREATE=3,1,8080,1,4", b"OK\r\n")):
+            host.received = b""
+            host.transport.write(line.encode() + b"\r")
+            await host.until(answer)
+        shown = (await client.get("/modems/lab-1")).json()
+        address = shown["bearers"][0]["address"]
+        self.assertEqual(shown["sockets"], [
+            {"protocol": "udp", "local": f"{address}:5000"},
+            {"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+        host.received = b""
+        host.transport.write(b"AT+WIPCLOSE=1,2\r")
+        await host.until(b"OK\r\n")
+        shown = (await client.get("/modems/lab-1")).json()
+        self.assertEqual(shown["sockets"],
+                         [{"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+
     # -- faults ----------------------------------------------------------------------------
 
     async def test_a_fault_applied_listed_and_removed(self):
@@ -291,6 +318,22 @@ class ApiTests(unittest.TestCase):
         self.assertEqual(refused.header("www-authenticate"), 'Bearer realm="atsim"')
         wrong = await stranger.get("/modems", headers={"authorization": "Bearer guess"})
         self.assertEqual(wrong.status, 401)
+
+    async def test_the_token_in_the_query_opens_the_lab_page_and_the_stream_only(self):
+        self.start(lab_scenario([]), token="s3cret")
+        stranger = Client(self.port)
+        self.addCleanup(stranger.close)
+        page = await stranger.get("/lab?view=read-only&token=s3cret")
+        self.assertEqual(page.status, 200)
+        self.assertIn(b'data-modem="lab-1"', page.body)
+        self.assertEqual((await stranger.get("/lab?token=guess")).status, 401)
+        self.assertEqual((await stranger.get("/lab?token=s3cret&token=s3cret")).status, 401)
+        for path in ("/modems", "/faults", "/metrics", "/openapi.json"):
+            self.assertEqual((await stranger.get(path + "?token=s3cret")).status, 401, path)
+        started = await stranger.post("/faults?token=s3cret",
+                                      {"modems": "lab-1", "fault": "deregister"})
+        self.assertEqual(started.status, 401)
+        self.assertEqual(list(self.api.book.running()), [])
 
     async def test_metrics_count_commands_errors_and_faults(self):
         ports = free_tcp_ports(1)

@@ -113,9 +113,10 @@ class InjectionTests(unittest.TestCase):
         self.assertIn('data-field="registration">home</td>', text)
         self.assertIn('data-read-only="false"', text)
         self.assertIn("<th>faults</th>", text)
+        self.assertIn('<table id="faults">', text)
         # Every route the script calls exists.
-        for path in ('fetch("modems")', '"faults"', '"modems/"', '"/urc"', '"/"',
-                     'EventSource("events?'):
+        for path in ('get("modems")', 'get("faults")', '"faults/"', '"modems/"', '"/urc"',
+                     '"/"', 'EventSource(root + "events?'):
             self.assertIn(path, text)
         read_only = (await client.get("/lab?view=read-only")).body.decode()
         self.assertIn('data-read-only="true"', read_only)

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from simulator.control.netevents import NetworkEvents
-from tests.network.helpers import host
+from tests.network.helpers import DatagramRecorder, host
 from tests.network.test_routing import bearer_of, connect, setup
 
 
@@ -58,3 +58,45 @@ def test_the_open_connections_of_each_modem_are_kept_for_its_state():
     proto.transport.loseConnection()
     clock.advance(1)
     assert watch.connections["lab-1"] == []
+
+
+def test_udp_ports_and_listeners_are_socket_events_and_part_of_the_state():
+    network, clock = setup(host("www.lab", "echo"))
+    modem = StubModem("lab-1")
+    watch = NetworkEvents([modem], network.router)
+    watch.startService()
+    bearer = bearer_of(network, clock)
+    udp = bearer.open_udp(5000, DatagramRecorder())
+    listener = bearer.listen_tcp(8080, lambda peer: None)
+    local = bearer.address
+    assert watch.connections["lab-1"] == [
+        {"protocol": "udp", "local": f"{local}:5000"},
+        {"protocol": "tcp", "local": f"{local}:8080", "listening": True}]
+    assert modem.events == [
+        ("socket", {"state": "open", "protocol": "udp", "local": f"{local}:5000"}),
+        ("socket", {"state": "open", "protocol": "tcp", "local": f"{local}:8080",
+                    "listening": True})]
+    udp.close()
+    listener.close()
+    assert watch.connections["lab-1"] == []
+    assert modem.events[2:] == [
+        ("socket", {"state": "closed", "protocol": "udp", "local": f"{local}:5000"}),
+        ("socket", {"state": "closed", "protocol": "tcp", "local": f"{local}:8080",
+                    "listening": True})]
+
+
+def test_a_released_bearer_closes_its_udp_ports_and_listeners_in_the_state():
+    network, clock = setup(host("www.lab", "echo"))
+    modem = StubModem("lab-1")
+    watch = NetworkEvents([modem], network.router)
+    watch.startService()
+    bearer = bearer_of(network, clock)
+    bearer.open_udp(0, DatagramRecorder())
+    bearer.listen_tcp(0, lambda peer: None)
+    assert len(watch.connections["lab-1"]) == 2
+    network.router.bearer_released(bearer)
+    assert watch.connections["lab-1"] == []
+    assert [fields["state"] for _, fields in modem.events] == ["open", "open", "closed",
+                                                                "closed"]
+    watch.stopService()
+    assert network.router.socket_observers == []

@@ -189,3 +189,45 @@ def test_ppp_frames_in_data_mode_are_captured_with_their_direction(tmp_path):
     assert [p.summary() for p in read] == ["DIR_PPP / HDLC / PPP / LCP Configure-Request",
                                            "DIR_PPP / HDLC / PPP / LCP Configure-Ack"]
     assert (bytes(read[0])[0], bytes(read[1])[0]) == (0, 1)
+
+
+@pytest.mark.parametrize("mode", ["basic", "advanced"])
+def test_multiplexer_frames_are_captured_with_their_direction(tmp_path, mode):
+    from simulator.control.cmuxpcap import LINKTYPE_USER0, CmuxRecorder
+    from tests.cmux import dte
+    from tests.cmux.bench import MuxBench
+
+    bench = MuxBench()
+    bench.clock.advance(1_800_000_000)
+    recorder = CmuxRecorder(tmp_path, [bench.modem], bench.clock)
+    recorder.start()
+    sent_by_modem = bytearray()
+    bench.at("ATE0")  # command mode: not captured
+    option = dte.BASIC if mode == "basic" else dte.ADVANCED
+    bench.channel.add_tap(lambda d, data: sent_by_modem.extend(data) if d == "tx" else None)
+    bench.at("AT+CMUX?")  # the modem's answers in command mode: not captured either
+    del sent_by_modem[:]
+    bench.start(option)
+    bench.clock.advance(0.25)
+    sabm = dte.frame(option, 1, dte.SABM | dte.PF)
+    bench.channel.receive(sabm[:2])  # in pieces: the decoder joins them
+    answers = bench.send(sabm[2:])
+    assert (answers[0].dlci, answers[0].kind) == (1, dte.UA)
+    bench.channel.receive(b"\xf9\x7e\x05junk")  # not a frame: not captured
+    recorder.stop()
+    path = tmp_path / "bench.phys.cmux.pcap"
+    link, records = read_pcap(path.read_bytes())
+    assert link == LINKTYPE_USER0
+    from_host = [(t, r[1:]) for t, r in records if r[0] == 0]
+    assert from_host == [(1_800_000_000.0, dte.frame(option, 0, dte.SABM | dte.PF)),
+                         (1_800_000_000.25, sabm)]
+    from_modem = [r[1:] for _, r in records if r[0] == 1]
+    # Every octet the modem sent after the OKs of ATE0 and +CMUX, frame by frame.
+    assert b"\r\nOK\r\n" * 2 + b"".join(from_modem) == bytes(sent_by_modem)
+    assert from_modem[0] == dte.frame(option, 0, dte.UA | dte.PF)
+    assert from_modem[1] == dte.frame(option, 1, dte.UA | dte.PF)
+    assert {r[0] for _, r in records} == {0, 1}
+    assert recorder.frames == len(records) == 2 + len(from_modem)
+    scapy_all = pytest.importorskip("scapy.all")
+    read = scapy_all.rdpcap(str(path))
+    assert [bytes(p) for p in read] == [r for _, r in records]

@@ -64,7 +64,8 @@ class Options(usage.Options):
          "Default: tcp:8474:interface=127.0.0.1 (this machine only)."],
         ["control-token", None, None,
          "File holding a token the control API then requires of every request "
-         "(Authorization: Bearer <token>), for a port others can reach. Default: none."],
+         "(Authorization: Bearer <token>; the lab page and the event stream also take "
+         "?token=<token>), for a port others can reach. Default: none."],
         ["shard", None, None,
          "Run share I of N of the scenario's modems (I counts from 0: 0/4 ... 3/4), so N "
          "processes, on one machine or several, run the scenario together: every modem keeps "
