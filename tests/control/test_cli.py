@@ -160,14 +160,13 @@ def test_network_and_timeline(lab):
     assert json.loads(run(lab, "timeline", "--json").stdout)["entries"] == []
 
 
-def test_an_injection_this_atsim_cannot_do_says_so(lab):
-    from simulator.faults import REGISTRY
-
-    if "incoming_call" in REGISTRY:
-        pytest.skip("this atsim has incoming calls")
-    call = run(lab, "call", "lab-1", "from=+33612345678")
-    assert call.returncode == EXIT["not available"]
-    assert "501" in call.stderr and "incoming_call" in call.stderr
+def test_an_incoming_call_rings_at_the_host(lab):
+    with AtLink.open_tcp(lab["tcp"]) as link:
+        assert link.command("ATE0").endswith(b"OK\r\n")
+        call = run(lab, "call", "lab-1", "from=+33612345678", "--for", "5m")
+        assert call.returncode == 0, call.stderr
+        assert "incoming_call" in call.stdout
+        link.read_until(lambda b: b"RING\r\n" in b)
 
 
 def test_exit_statuses_say_what_failed(lab, tmp_path):
