@@ -347,3 +347,18 @@ def test_a_server_that_speaks_first_is_heard():
     flow = host.connect("198.18.0.10", 13)
     host.run_until(lambda: flow.peer_closed, 10)
     assert bytes(flow.received).endswith(b"-UTC\r\n")
+
+
+def test_udp_to_a_closed_port_of_a_host_is_port_unreachable():
+    b = bench()
+    host = connected(b)
+    host.send_udp("198.18.0.10", 9999, b"anyone?", local_port=4002)
+    host.send_udp("203.0.113.9", 9999, b"nobody", local_port=4003)  # no host there
+    host.run(1)
+    assert host.udp == []
+    [(source, message)] = host.icmp
+    assert (source, message.type, message.code) == ("198.18.0.10", 3, 3)
+    quoted = message.payload
+    # the host's own datagram: its IP header (to 198.18.0.10), then its ports
+    assert quoted[16:20] == bytes([198, 18, 0, 10])
+    assert quoted[20:24] == (4002).to_bytes(2, "big") + (9999).to_bytes(2, "big")

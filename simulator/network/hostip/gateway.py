@@ -11,6 +11,7 @@ what the network would:
 * UDP: one datagram port of the bearer per host port (``Bearer.open_udp``), so a DNS query
   to the APN's name server reaches the lab DNS, and answers come back to the same port; a
   datagram to a port the host never sent from is handed to the host too (a UDP server);
+  one to a closed port of a host that exists comes back as its ICMP port unreachable;
 * ICMP echo: the gateway and the host's own address answer at once, anything else through
   ``Bearer.ping`` (the link's round trip, lab hosts' ``ping:`` settings; no answer from
   what does not exist);
@@ -82,6 +83,11 @@ class _UdpPort(protocol.DatagramProtocol):
 
     def datagramReceived(self, data: bytes, addr) -> None:
         self.gateway.send_udp(ipaddress.IPv4Address(addr[0]), addr[1], self.host_port, data)
+
+    def port_unreachable(self, destination: tuple[str, int], data: bytes) -> None:
+        """Nobody holds the port the host sent ``data`` to: the host hears it as that
+        host's ICMP port unreachable."""
+        self.gateway.udp_unreachable(destination, self.host_port, data)
 
 
 class HostGateway:
@@ -226,6 +232,16 @@ class HostGateway:
     def unreachable(self, packet: Ipv4Packet) -> None:
         """What a router answers for a destination it has no route to."""
         self._unreachable(packet, UnreachableCode.HOST, self.gateway)
+
+    def udp_unreachable(self, destination: tuple[str, int], host_port: int,
+                        data: bytes) -> None:
+        """The destination host's ICMP port unreachable for a datagram the host sent
+        (quoting that datagram's header and first octets, RFC 792)."""
+        remote = ipaddress.IPv4Address(destination[0])
+        sent = Ipv4Packet(self.address, remote, IpProtocol.UDP,
+                          UdpDatagram(host_port, destination[1], data).build(self.address,
+                                                                             remote))
+        self._unreachable(sent, UnreachableCode.PORT, remote)
 
     def rebuild_from_host(self, remote: ipaddress.IPv4Address, segment: TcpSegment
                           ) -> Ipv4Packet:
