@@ -362,3 +362,20 @@ def test_udp_to_a_closed_port_of_a_host_is_port_unreachable():
     # the host's own datagram: its IP header (to 198.18.0.10), then its ports
     assert quoted[16:20] == bytes([198, 18, 0, 10])
     assert quoted[20:24] == (4002).to_bytes(2, "big") + (9999).to_bytes(2, "big")
+
+
+def test_a_fragmented_datagram_from_the_host_is_reassembled():
+    from simulator.inet.ipv4 import IpProtocol, Ipv4Packet
+    from simulator.inet.udpdatagram import UdpDatagram
+
+    b = bench()
+    host = connected(b)
+    lab = IP("198.18.0.10")
+    payload = bytes(range(256)) * 4
+    udp = UdpDatagram(4004, 7, payload).build(host.address, lab)
+    for start, end, more in ((0, 504, True), (504, len(udp), False)):
+        host.peer.send_ip(Ipv4Packet(host.address, lab, IpProtocol.UDP, udp[start:end],
+                                     identification=99, dont_fragment=False,
+                                     more_fragments=more, fragment_offset=start // 8).build())
+    host.run(1)
+    assert host.udp == [(4004, payload, ("198.18.0.10", 7))]

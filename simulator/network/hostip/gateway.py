@@ -17,8 +17,9 @@ what the network would:
   what does not exist);
 * any other protocol: ICMP protocol unreachable.
 
-Packets the host sends from an address other than its own, fragments and malformed packets
-are dropped and counted (``stats``).
+Fragments are reassembled (``simulator.inet.reassembly``): the gateway ends the host's TCP
+and UDP as a host would.  Packets the host sends from an address other than its own and
+malformed packets are dropped and counted (``stats``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from simulator.inet.icmp import (
     parse_icmp,
 )
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
+from simulator.inet.reassembly import Reassembler
 from simulator.inet.tcp import TcpConfig, reset_reply
 from simulator.inet.tcpsegment import TcpSegment, parse_tcp
 from simulator.inet.udpdatagram import UdpDatagram, parse_udp
@@ -71,6 +73,8 @@ class GatewayStats:
     packets_out: int = 0
     dropped_malformed: int = 0
     dropped_spoofed: int = 0
+    fragments_in: int = 0
+    #: Datagrams whose fragments were given up (overlapping, oversized, timed out).
     dropped_fragments: int = 0
     resets_sent: int = 0
     unreachables_sent: int = 0
@@ -104,6 +108,7 @@ class HostGateway:
         self.stats = GatewayStats()
         self.flows: dict[Key, HostTcpFlow] = {}
         self._udp: dict[int, object] = {}
+        self._reassembly = Reassembler()
         self._identification = rng.randrange(0x10000)
         self.closed = False
         self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
@@ -126,8 +131,11 @@ class HostGateway:
             self.stats.dropped_spoofed += 1
             return
         if packet.is_fragment:
-            self.stats.dropped_fragments += 1
-            return
+            self.stats.fragments_in += 1
+            packet = self._reassembly.add(packet, self.clock.seconds())
+            self.stats.dropped_fragments = self._reassembly.discarded
+            if packet is None:
+                return
         try:
             if packet.protocol == IpProtocol.TCP:
                 self._tcp(packet, parse_tcp(packet.payload, packet.src, packet.dst))
