@@ -86,7 +86,7 @@ class _UdpPort(protocol.DatagramProtocol):
         self.host_port = host_port
 
     def datagramReceived(self, data: bytes, addr) -> None:
-        self.gateway.send_udp(ipaddress.IPv4Address(addr[0]), addr[1], self.host_port, data)
+        self.gateway.datagram_for_host(data, (addr[0], addr[1]), self.host_port)
 
     def port_unreachable(self, destination: tuple[str, int], data: bytes) -> None:
         """Nobody holds the port the host sent ``data`` to: the host hears it as that
@@ -111,7 +111,11 @@ class HostGateway:
         self._reassembly = Reassembler()
         self._identification = rng.randrange(0x10000)
         self.closed = False
+        #: (host port, far port) -> the loopback address of a program on this machine that
+        #: wrote to the host through ``expose:`` (the host sees the gateway in its place).
+        self._loopback_peers: dict[tuple[int, int], str] = {}
         self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
+        self._expose_udp()
 
     def __repr__(self) -> str:
         return f"<HostGateway {self.address} via {self.bearer!r}>"
@@ -175,10 +179,31 @@ class HostGateway:
 
         return accept
 
+    def _expose_udp(self) -> None:
+        """The modem's ``expose:`` UDP entries: the host's ports published on this machine
+        (the bearer's ports at those numbers, relayed to and from the host)."""
+        for protocol_name, port in sorted(getattr(self.bearer.subscriber, "expose", {})):
+            if protocol_name != "udp" or port in self._udp:
+                continue
+            try:
+                self._udp[port] = self.bearer.open_udp(port, _UdpPort(self, port))
+            except RouteError as e:
+                log.warn("{bearer}: udp/{port} of the host not exposed: {why}",
+                         bearer=self.bearer, port=port, why=e)
+
     def _datagram_in(self, data: bytes, origin: tuple[str, int], port: int) -> None:
         """A datagram for a port of the host it never sent from (a UDP server there)."""
-        if not self.closed:
-            self.send_udp(self._seen_as(origin[0]), origin[1], port, data)
+        self.datagram_for_host(data, origin, port)
+
+    def datagram_for_host(self, data: bytes, origin: tuple[str, int], port: int) -> None:
+        if self.closed:
+            return
+        seen_as = self._seen_as(origin[0])
+        if seen_as == self.gateway and origin[0] != str(self.gateway):
+            if len(self._loopback_peers) >= MAX_UDP_PORTS:
+                del self._loopback_peers[next(iter(self._loopback_peers))]
+            self._loopback_peers[(port, origin[1])] = origin[0]
+        self.send_udp(seen_as, origin[1], port, data)
 
     def _seen_as(self, address: str) -> ipaddress.IPv4Address:
         remote = ipaddress.IPv4Address(address)
@@ -204,8 +229,12 @@ class HostGateway:
             except RouteError:
                 return  # the bearer is gone or the port is taken: the datagram is lost
             self._udp[datagram.src_port] = port
+        destination = str(packet.dst)
+        if packet.dst == self.gateway:  # an answer to a program on this machine
+            destination = self._loopback_peers.get((datagram.src_port, datagram.dst_port),
+                                                   destination)
         try:
-            port.write(datagram.payload, (str(packet.dst), datagram.dst_port))
+            port.write(datagram.payload, (destination, datagram.dst_port))
         except RouteError:
             pass  # too long, or nobody: lost, as on a network
 
