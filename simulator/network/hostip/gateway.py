@@ -17,7 +17,7 @@ what the network would:
   what does not exist);
 * any other protocol: ICMP protocol unreachable.
 
-Fragments are reassembled (``simulator.inet.reassembly``): the gateway ends the host's TCP
+Fragments are reassembled (``simulator.inet.fragments``): the gateway ends the host's TCP
 and UDP as a host would.  Packets the host sends from an address other than its own and
 malformed packets are dropped and counted (``stats``).
 """
@@ -34,6 +34,7 @@ from twisted.internet import protocol
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.inet.errors import PacketError
+from simulator.inet.fragments import Reassembler
 from simulator.inet.icmp import (
     IcmpType,
     UnreachableCode,
@@ -42,7 +43,6 @@ from simulator.inet.icmp import (
     parse_icmp,
 )
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
-from simulator.inet.reassembly import Reassembler
 from simulator.inet.tcp import TcpConfig, reset_reply
 from simulator.inet.tcpsegment import TcpSegment, parse_tcp
 from simulator.inet.udpdatagram import UdpDatagram, parse_udp

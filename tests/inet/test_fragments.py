@@ -7,8 +7,8 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator.inet.fragments import Reassembler
 from simulator.inet.ipv4 import Ipv4Packet
-from simulator.inet.reassembly import Reassembler
 
 A, B = ipaddress.IPv4Address("10.70.0.1"), ipaddress.IPv4Address("198.18.0.10")
 
