@@ -104,6 +104,8 @@ class ModemCounts:
     bytes_tx: int = 0
     faults_started: int = 0
     faults_ended: int = 0
+    #: PPP links of the modem whose IPCP is up now (``ppp`` events).
+    ppp_sessions: int = 0
 
 
 class Metrics:
@@ -125,6 +127,9 @@ class Metrics:
         self.urcs: Counter[tuple[str, str]] = Counter()
         #: (dialect, port kind, direction) -> bytes.
         self.port_bytes: Counter[tuple[str, str, str]] = Counter()
+        #: (dialect, role) -> PPP links whose IPCP opened; cause -> PPP links ended.
+        self.ppp_opened: Counter[tuple[str, str]] = Counter()
+        self.ppp_ended: Counter[tuple[str]] = Counter()
         #: Other counters a part of the control plane keeps (``name -> value``), such as the
         #: event file's lines; shown as ``atsim_<name>_total``.
         self.extra: dict[str, tuple[str, Callable[[], float]]] = {}
@@ -181,11 +186,25 @@ class Metrics:
             dialect = modem.dialect.name
             for line in fields.get("lines", ()):
                 self.urcs[dialect, self._name("urc", dialect, line, result_name)] += 1
+        elif kind == "ppp":
+            self._ppp(modem, fields)
         elif kind == "fault":
             if fields.get("edge") == "start":
                 self.counts[modem.name].faults_started += 1
             else:
                 self.counts[modem.name].faults_ended += 1
+
+    def _ppp(self, modem: Modem, fields: dict) -> None:
+        phase = fields.get("phase")
+        if phase == "ipcp up":
+            self.counts[modem.name].ppp_sessions += 1
+            self.ppp_opened[modem.dialect.name, str(fields.get("role"))] += 1
+        elif phase == "terminated":
+            if fields.get("network_was_up"):
+                counts = self.counts[modem.name]
+                counts.ppp_sessions = max(0, counts.ppp_sessions - 1)
+            # causes are a fixed set (``Termination`` and the port's own ends)
+            self.ppp_ended[fields.get("cause") or OTHER,] += 1
 
     def _name(self, family: str, dialect: str, text: str, namer) -> str:
         """The bounded label of ``text`` (a command line, a result, a URC), remembered: a
@@ -235,6 +254,9 @@ class Metrics:
                      ["modem"],
                      (([m.name], sum(i.channel.host_attached for i in m.interpreters))
                       for m in self._modems))
+        yield _gauge("atsim_modem_ppp_sessions", "PPP links of the modem with IPCP up "
+                     "(a host's dial, the modem's own CSD PPP)", ["modem"],
+                     (([m], c.ppp_sessions) for m, c in self.counts.items()))
         # -- by dialect ---------------------------------------------------------------------
         latency = HistogramMetricFamily(
             "atsim_command_latency_seconds",
@@ -260,6 +282,11 @@ class Metrics:
         yield _counter("atsim_port_bytes", "bytes through host-facing ports, by dialect, "
                        "port kind and direction (rx: from the host)",
                        ["dialect", "port_kind", "direction"], self.port_bytes)
+        yield _counter("atsim_ppp_sessions_opened", "PPP links whose IPCP opened, by dialect "
+                       "and the modem's role (server: a host dialled it)",
+                       ["dialect", "role"], self.ppp_opened)
+        yield _counter("atsim_ppp_sessions_ended", "PPP links ended, by cause",
+                       ["cause"], self.ppp_ended)
         dropped = Counter()
         urcs_dropped = Counter()
         for modem in self._modems:

@@ -39,6 +39,7 @@ from simulator.modem.calls import CREATED, RELEASED, CallService
 from simulator.modem.csd import RING_INTERVAL
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.modem.pppreport import PppReporter
 from simulator.modem.siblings import sibling
 from simulator.network.calls import normalise_number
 from simulator.network.dialup_session import DialupSession, PppError
@@ -243,8 +244,11 @@ class DialupService(Service):
     def session(self, call: Call, ppp: PppRole) -> DialupSession:
         """PPP in the ``ppp`` role on a connected call, announced released when it ends."""
         dns = ppp.dns if isinstance(ppp, PppClient) else None
+        report = PppReporter(self.modem, role="client" if isinstance(ppp, PppClient)
+                             else "server", bearer="csd")
         session = DialupSession(call, ppp.config(), self.modem.clock, self.modem.rng,
-                                name=self.modem.name, dns=dns)
+                                name=self.modem.name, dns=dns, observer=report)
+        report.started()
         session.on_end(lambda reason: self.announce(
             RELEASED, remote=reason is not Termination.LOCAL_CLOSE))
         return session

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from simulator.at.commands import CmeError, DataLink, ResultCode
 from simulator.logs import Logger
+from simulator.modem.pppreport import PppReporter
 from simulator.network.hostip import GATEWAY_ADDRESS, HostGateway
 from simulator.ppp import (
     Authenticated,
@@ -84,6 +85,9 @@ class PppServerSink:
                            name=f"{self.modem.name} cid {context.cid}",
                            hang_up_when_terminated=False)
         self.ip_packets_dropped = 0
+        #: The link's phases as ``ppp`` events of the modem (docs/observability.md).
+        self.report = PppReporter(self.modem, role="server", bearer="pdp",
+                                  cid=context.cid)
 
     def __repr__(self) -> str:
         return f"<PppServerSink {self.modem.name} cid {self.context.cid}>"
@@ -92,7 +96,7 @@ class PppServerSink:
 
     def attach(self, link: DataLink) -> None:
         self.link = link
-        self.modem.event("ppp started", cid=self.context.cid)
+        self.report.started()
         # Where the PPP faults (``simulator.faults.ppp``) find the modem's running links.
         if self.modem.ip_network is not None:
             self._links = self.modem.ip_network.subscriber(self.modem.name).ppp_links
@@ -111,18 +115,19 @@ class PppServerSink:
 
     def hangup(self) -> None:
         if not self.finished:
-            self._finish(reason="hung up", show=False)
+            self._finish(reason="hung up", show=False, cause="hung_up")
             self.ppp.lower_down()
 
     def lower_layer_gone(self, why: str) -> None:
         """The modem lost its power: the link ends without LCP, data mode with it."""
         if not self.finished:
-            self._finish(reason=why, show=True)
+            self._finish(reason=why, show=True, cause="lower_layer_down")
             self.ppp.lower_down()
 
     # -- PPP ----------------------------------------------------------------------------------
 
     def _event(self, event) -> None:
+        self.report(event)
         if isinstance(event, Authenticated):
             self._activate(event.peer_name)
         elif isinstance(event, IpcpOpened):
@@ -180,7 +185,6 @@ class PppServerSink:
         self.ppp.start_network(GATEWAY_ADDRESS, str(context.addresses[0]), dns)
 
     def _network_open(self, event: IpcpOpened) -> None:
-        self.modem.event("ppp network up", cid=self.context.cid, address=event.peer_address)
         bearer = self._bearer
         if bearer is not None and bearer.active and self.gateway is None:
             self.gateway = HostGateway(bearer, self.modem.clock, self._rng, self.ppp.send_ip)
@@ -194,7 +198,7 @@ class PppServerSink:
 
     # -- the end ------------------------------------------------------------------------------
 
-    def _finish(self, *, reason: str, show: bool) -> None:
+    def _finish(self, *, reason: str, show: bool, cause: str = "") -> None:
         if self.finished:
             return
         self.finished = True
@@ -203,7 +207,7 @@ class PppServerSink:
             self._links = None
         log.info("{modem}: PPP on cid {cid} ended: {reason}", modem=self.modem.name,
                  cid=self.context.cid, reason=reason)
-        self.modem.event("ppp ended", cid=self.context.cid, reason=reason)
+        self.report.terminated(reason, cause)
         if self.gateway is not None:
             self.gateway.close()
         if self._bearer is not None:

@@ -40,8 +40,11 @@ class PppError(Exception):
 class DialupSession:
     def __init__(self, call: Any, config: PeerConfig, clock: IReactorTime,
                  rng: random.Random, *, name: str = "",
-                 dns: tuple[str, ...] | None = None) -> None:
+                 dns: tuple[str, ...] | None = None,
+                 observer: Callable[[Any], None] | None = None) -> None:
         self.call = call  # simulator.network.calls.Call
+        #: Told every event of the peer first (the modem's ``ppp`` phase events).
+        self.observer = observer
         #: Name servers for the bearer instead of those PPP gives (None: PPP's).
         self.dns = dns
         self.link = PppLink(PppPeer(config, rng), clock, self._event, name=name)
@@ -87,6 +90,8 @@ class DialupSession:
         self.call.hangup()
 
     def _event(self, event) -> None:
+        if self.observer is not None:
+            self.observer(event)
         if isinstance(event, IpcpOpened):
             self._ipcp_opened(event)
         elif isinstance(event, LinkTerminated):

@@ -509,10 +509,35 @@ class Router:
             return
         real = self._real_udp_target(destination)
         if real is None or not isinstance(source, ModemDatagramPort):
+            if real is None and self._has_host(destination[0]):
+                self._port_unreachable(now, source, data, destination)
             return  # nobody there; the datagram is dropped
         relay = self._relay_for(source, real[0])
         if relay is not None:
             relay.send(data, real, destination)
+
+    def _has_host(self, address: str) -> bool:
+        """A host is at ``address`` (a lab host, a modem's bearer): its stack answers a
+        datagram to a port nobody holds with ICMP port unreachable (RFC 1122 §3.2.2.1)."""
+        return address in self._bearers or self.hosts.by_address(address) is not None
+
+    def _port_unreachable(self, now: float, source: DatagramEndpoint, data: bytes,
+                          destination: tuple[str, int]) -> None:
+        """Tell a sender that wants it (``port_unreachable(destination, data)`` on its
+        protocol: a host's gateway) once the ICMP message has crossed its link back."""
+        tell = getattr(source.protocol, "port_unreachable", None)
+        if tell is None or source.closed:
+            return
+        link = source.link
+        if link is not None and (not link.is_up or link.loses()):
+            return
+        at = transit((link.downlink,) if link is not None else (), len(data) + 56, now)
+
+        def arrive() -> None:
+            if not source.closed:
+                tell(destination, data)
+
+        self.clock.callLater(max(0.0, at - self.clock.seconds()), arrive)
 
     def _real_udp_target(self, destination: tuple[str, int]) -> tuple[str, int] | None:
         address, port = destination

@@ -362,3 +362,35 @@ def test_the_ppp_faults_reach_a_dialled_host_link():
     assert bytes(host.text).decode().startswith(NO_CARRIER)
     assert b.at("+CGACT?") == info("+CGACT: 1,0")
     assert len(links) == 0  # the ended link is no longer a fault's target
+
+
+def test_udp_to_a_closed_port_of_a_host_is_port_unreachable():
+    b = bench()
+    host = connected(b)
+    host.send_udp("198.18.0.10", 9999, b"anyone?", local_port=4002)
+    host.send_udp("203.0.113.9", 9999, b"nobody", local_port=4003)  # no host there
+    host.run(1)
+    assert host.udp == []
+    [(source, message)] = host.icmp
+    assert (source, message.type, message.code) == ("198.18.0.10", 3, 3)
+    quoted = message.payload
+    # the host's own datagram: its IP header (to 198.18.0.10), then its ports
+    assert quoted[16:20] == bytes([198, 18, 0, 10])
+    assert quoted[20:24] == (4002).to_bytes(2, "big") + (9999).to_bytes(2, "big")
+
+
+def test_a_fragmented_datagram_from_the_host_is_reassembled():
+    from simulator.inet.ipv4 import IpProtocol, Ipv4Packet
+    from simulator.inet.udpdatagram import UdpDatagram
+
+    b = bench()
+    host = connected(b)
+    lab = IP("198.18.0.10")
+    payload = bytes(range(256)) * 4
+    udp = UdpDatagram(4004, 7, payload).build(host.address, lab)
+    for start, end, more in ((0, 504, True), (504, len(udp), False)):
+        host.peer.send_ip(Ipv4Packet(host.address, lab, IpProtocol.UDP, udp[start:end],
+                                     identification=99, dont_fragment=False,
+                                     more_fragments=more, fragment_offset=start // 8).build())
+    host.run(1)
+    assert host.udp == [(4004, payload, ("198.18.0.10", 7))]

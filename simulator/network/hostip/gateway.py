@@ -11,13 +11,15 @@ what the network would:
 * UDP: one datagram port of the bearer per host port (``Bearer.open_udp``), so a DNS query
   to the APN's name server reaches the lab DNS, and answers come back to the same port; a
   datagram to a port the host never sent from is handed to the host too (a UDP server);
+  one to a closed port of a host that exists comes back as its ICMP port unreachable;
 * ICMP echo: the gateway and the host's own address answer at once, anything else through
   ``Bearer.ping`` (the link's round trip, lab hosts' ``ping:`` settings; no answer from
   what does not exist);
 * any other protocol: ICMP protocol unreachable.
 
-Packets the host sends from an address other than its own, fragments and malformed packets
-are dropped and counted (``stats``).
+Fragments are reassembled (``simulator.inet.fragments``): the gateway ends the host's TCP
+and UDP as a host would.  Packets the host sends from an address other than its own and
+malformed packets are dropped and counted (``stats``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from twisted.internet import protocol
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.inet.errors import PacketError
+from simulator.inet.fragments import Reassembler
 from simulator.inet.icmp import (
     IcmpType,
     UnreachableCode,
@@ -70,6 +73,8 @@ class GatewayStats:
     packets_out: int = 0
     dropped_malformed: int = 0
     dropped_spoofed: int = 0
+    fragments_in: int = 0
+    #: Datagrams whose fragments were given up (overlapping, oversized, timed out).
     dropped_fragments: int = 0
     resets_sent: int = 0
     unreachables_sent: int = 0
@@ -81,7 +86,12 @@ class _UdpPort(protocol.DatagramProtocol):
         self.host_port = host_port
 
     def datagramReceived(self, data: bytes, addr) -> None:
-        self.gateway.send_udp(ipaddress.IPv4Address(addr[0]), addr[1], self.host_port, data)
+        self.gateway.datagram_for_host(data, (addr[0], addr[1]), self.host_port)
+
+    def port_unreachable(self, destination: tuple[str, int], data: bytes) -> None:
+        """Nobody holds the port the host sent ``data`` to: the host hears it as that
+        host's ICMP port unreachable."""
+        self.gateway.udp_unreachable(destination, self.host_port, data)
 
 
 class HostGateway:
@@ -98,9 +108,14 @@ class HostGateway:
         self.stats = GatewayStats()
         self.flows: dict[Key, HostTcpFlow] = {}
         self._udp: dict[int, object] = {}
+        self._reassembly = Reassembler()
         self._identification = rng.randrange(0x10000)
         self.closed = False
+        #: (host port, far port) -> the loopback address of a program on this machine that
+        #: wrote to the host through ``expose:`` (the host sees the gateway in its place).
+        self._loopback_peers: dict[tuple[int, int], str] = {}
         self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
+        self._expose_udp()
 
     def __repr__(self) -> str:
         return f"<HostGateway {self.address} via {self.bearer!r}>"
@@ -120,8 +135,11 @@ class HostGateway:
             self.stats.dropped_spoofed += 1
             return
         if packet.is_fragment:
-            self.stats.dropped_fragments += 1
-            return
+            self.stats.fragments_in += 1
+            packet = self._reassembly.add(packet, self.clock.seconds())
+            self.stats.dropped_fragments = self._reassembly.discarded
+            if packet is None:
+                return
         try:
             if packet.protocol == IpProtocol.TCP:
                 self._tcp(packet, parse_tcp(packet.payload, packet.src, packet.dst))
@@ -161,10 +179,31 @@ class HostGateway:
 
         return accept
 
+    def _expose_udp(self) -> None:
+        """The modem's ``expose:`` UDP entries: the host's ports published on this machine
+        (the bearer's ports at those numbers, relayed to and from the host)."""
+        for protocol_name, port in sorted(getattr(self.bearer.subscriber, "expose", {})):
+            if protocol_name != "udp" or port in self._udp:
+                continue
+            try:
+                self._udp[port] = self.bearer.open_udp(port, _UdpPort(self, port))
+            except RouteError as e:
+                log.warn("{bearer}: udp/{port} of the host not exposed: {why}",
+                         bearer=self.bearer, port=port, why=e)
+
     def _datagram_in(self, data: bytes, origin: tuple[str, int], port: int) -> None:
         """A datagram for a port of the host it never sent from (a UDP server there)."""
-        if not self.closed:
-            self.send_udp(self._seen_as(origin[0]), origin[1], port, data)
+        self.datagram_for_host(data, origin, port)
+
+    def datagram_for_host(self, data: bytes, origin: tuple[str, int], port: int) -> None:
+        if self.closed:
+            return
+        seen_as = self._seen_as(origin[0])
+        if seen_as == self.gateway and origin[0] != str(self.gateway):
+            if len(self._loopback_peers) >= MAX_UDP_PORTS:
+                del self._loopback_peers[next(iter(self._loopback_peers))]
+            self._loopback_peers[(port, origin[1])] = origin[0]
+        self.send_udp(seen_as, origin[1], port, data)
 
     def _seen_as(self, address: str) -> ipaddress.IPv4Address:
         remote = ipaddress.IPv4Address(address)
@@ -190,8 +229,12 @@ class HostGateway:
             except RouteError:
                 return  # the bearer is gone or the port is taken: the datagram is lost
             self._udp[datagram.src_port] = port
+        destination = str(packet.dst)
+        if packet.dst == self.gateway:  # an answer to a program on this machine
+            destination = self._loopback_peers.get((datagram.src_port, datagram.dst_port),
+                                                   destination)
         try:
-            port.write(datagram.payload, (str(packet.dst), datagram.dst_port))
+            port.write(datagram.payload, (destination, datagram.dst_port))
         except RouteError:
             pass  # too long, or nobody: lost, as on a network
 
@@ -226,6 +269,16 @@ class HostGateway:
     def unreachable(self, packet: Ipv4Packet) -> None:
         """What a router answers for a destination it has no route to."""
         self._unreachable(packet, UnreachableCode.HOST, self.gateway)
+
+    def udp_unreachable(self, destination: tuple[str, int], host_port: int,
+                        data: bytes) -> None:
+        """The destination host's ICMP port unreachable for a datagram the host sent
+        (quoting that datagram's header and first octets, RFC 792)."""
+        remote = ipaddress.IPv4Address(destination[0])
+        sent = Ipv4Packet(self.address, remote, IpProtocol.UDP,
+                          UdpDatagram(host_port, destination[1], data).build(self.address,
+                                                                             remote))
+        self._unreachable(sent, UnreachableCode.PORT, remote)
 
     def rebuild_from_host(self, remote: ipaddress.IPv4Address, segment: TcpSegment
                           ) -> Ipv4Packet:
