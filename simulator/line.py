@@ -128,8 +128,10 @@ class Channel:
         #: sees the bytes of one direction before the other end does; b"" keeps them all.
         self.rx_filters: list[Callable[[bytes], bytes]] = []
         self.tx_filters: list[Callable[[bytes], bytes]] = []
-        #: The device asked the host end to stop sending (its input FIFO is full).
+        #: The device asked the host end to stop sending (its input FIFO is full, the line
+        #: is stalled): ``input_held`` while any cause in ``_hold_causes`` holds it.
         self.input_held = False
+        self._hold_causes: set[str] = set()
         #: Wraps each host end as it attaches (``host_wrapper(host)`` -> the host end the
         #: channel uses): a port paced at its line rate puts its pacer there.
         self.host_wrapper = None
@@ -186,6 +188,7 @@ class Channel:
             return
         self._deliver_held()
         if self.input_held:  # the next host starts with the port reading
+            self._hold_causes.clear()
             self.hold_input(False)
         detached = getattr(self._host, "detached", None)
         if detached is not None:
@@ -255,10 +258,17 @@ class Channel:
         if self._device is not None:
             self._device.host_signals_changed(old, new)
 
-    def hold_input(self, held: bool) -> None:
+    def hold_input(self, held: bool, cause: str = "fifo") -> None:
         """Device side: stop (True) or resume taking bytes from the host, as a UART's flow
         control does when its receive FIFO fills.  The transport stops reading from the host
-        if it can; otherwise bytes keep coming."""
+        if it can (an RFC 2217 host is also sent FLOWCONTROL-SUSPEND / -RESUME); otherwise
+        bytes keep coming.  ``cause`` says who holds — the modem's FIFO, a ``stall`` fault —
+        so that one of them letting go does not resume a host the other still holds."""
+        if held:
+            self._hold_causes.add(cause)
+        else:
+            self._hold_causes.discard(cause)
+        held = bool(self._hold_causes)
         if held == self.input_held:
             return
         self.input_held = held

@@ -142,8 +142,10 @@ CORRUPT_BYTES = REGISTRY.add(FaultKind(
 
 
 def _stall(target: Target, args) -> Undo:
-    """Nothing moves either way; CTS goes off (an RFC 2217 client sees it).  Undone, CTS
-    comes back and what waited is delivered, in order, as from a UART's FIFO."""
+    """Nothing moves either way; CTS goes off and the port stops reading from the host, as
+    when the modem's input FIFO is full (an RFC 2217 host sees NOTIFY-MODEMSTATE and is sent
+    FLOWCONTROL-SUSPEND).  Undone, CTS comes back, the host may send again (RESUME) and what
+    waited is delivered, in order, as from a UART's FIFO."""
     undos = []
     for channel in port_channels(target, args["port"]):
         held_tx, held_rx = bytearray(), bytearray()
@@ -159,11 +161,13 @@ def _stall(target: Target, args) -> Undo:
         channel.rx_filters.insert(0, rx)
         cts = channel.modem_signals.cts
         channel.set_modem_signals(cts=False)
+        channel.hold_input(True, cause="stall")
 
         def undo(channel=channel, tx=tx, rx=rx, held_tx=held_tx, held_rx=held_rx, cts=cts):
             channel.tx_filters.remove(tx)
             channel.rx_filters.remove(rx)
             channel.set_modem_signals(cts=cts)
+            channel.hold_input(False, cause="stall")
             if held_tx:
                 channel.write(bytes(held_tx))
             if held_rx:

@@ -488,15 +488,12 @@ class Router:
         endpoint = self._udp_ports.get(destination)
         if endpoint is not None:
             link = endpoint.link
-            if link is not None and (not link.is_up or link.loses()):
+            if link is None:
+                self._deliver_udp_at(now, destination, data, origin, ())
                 return
-            stages = (link.downlink,) if link is not None else ()
-            faults = self.faults.get(link.owner) if link is not None else None
-            if faults is not None and faults.narrowed:
-                if faults.drops_datagram(*origin):
-                    return
-                stages = (*(path.downlink for path in faults.paths(*origin)), *stages)
-            self._deliver_udp_at(now, destination, data, origin, stages)
+            stages = self._down_stages(link, origin)
+            if stages is not None:
+                self._deliver_udp_at(now, destination, data, origin, stages)
             return
         every = self._every_port.get(destination[0])
         if every is not None and every[3] is not None:
@@ -576,10 +573,26 @@ class Router:
         link = port.link
         for observer in list(self.datagram_observers):
             observer(origin, (port.address, port.port), data)
-        if port.closed or not link.is_up or link.loses():
+        if port.closed:
             return
-        self._deliver_udp_at(self.clock.seconds(), (port.address, port.port), data, origin,
-                             (link.downlink,))
+        stages = self._down_stages(link, origin)
+        if stages is not None:
+            self._deliver_udp_at(self.clock.seconds(), (port.address, port.port), data,
+                                 origin, stages)
+
+    def _down_stages(self, link, origin: tuple[str, int]) -> tuple[Shaper, ...] | None:
+        """What a datagram from ``origin`` crosses to reach a modem on ``link``: a narrowed
+        path's figures first (a ``link`` fault on that far host or port), then the modem's
+        own link; None when one of them loses it."""
+        if not link.is_up or link.loses():
+            return None
+        stages: tuple[Shaper, ...] = (link.downlink,)
+        faults = self.faults.get(link.owner)
+        if faults is not None and faults.narrowed:
+            if faults.drops_datagram(*origin):
+                return None
+            stages = (*(path.downlink for path in faults.paths(*origin)), *stages)
+        return stages
 
     # -- ping ---------------------------------------------------------------------------------
 

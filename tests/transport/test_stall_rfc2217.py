@@ -4,7 +4,7 @@ nothing comes back; undone, CTS is on again and the command that waited is answe
 from __future__ import annotations
 
 import serial
-from twisted.internet import defer, reactor, threads
+from twisted.internet import defer, endpoints, reactor, threads
 from twisted.trial import unittest
 
 from simulator.faults import Injector, make_fault
@@ -12,7 +12,10 @@ from simulator.line import Channel
 from simulator.ports import port_service
 from simulator.transport.spec import PortSpec
 from tests.modem.bench import Bench
+from tests.realtime import Collector, until
 
+from .test_rfc2217_codec import COM_PORT, DO, IAC, WILL, sb
+from .test_rfc2217_flow import CTS_OFF, CTS_ON, RESUME, SUSPEND
 from .test_rfc2217_pyserial import call_in_reactor, eventually
 
 
@@ -61,3 +64,56 @@ class StallTestCase(unittest.TestCase):
         self.assertEqual(seen["during"], b"")
         self.assertEqual(seen["after"], b"\r\nOK\r\n")
         self.assertTrue(seen["cts_on"], "the client did not see CTS come back")
+
+
+class StallFlowControlTestCase(unittest.TestCase):
+    """A raw RFC 2217 host sees the stall as the input hold: FLOWCONTROL-SUSPEND (108) with
+    CTS off, FLOWCONTROL-RESUME (109) with CTS on once undone; the modem's own hold and the
+    stall's are counted apart."""
+
+    timeout = 30
+
+    def setUp(self):
+        self.bench = Bench()
+        self.channel = Channel("stall")
+        self.bench.modem.attach(self.channel, "rfc2217:tcp")
+        spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
+        self.service = port_service(spec, self.channel, reactor, "m1 rfc2217")
+        self.service.startService()
+        self.addCleanup(lambda: self.service.running and self.service.stopService())
+
+    async def host(self) -> Collector:
+        host = Collector()
+        endpoint = endpoints.TCP4ClientEndpoint(reactor, "127.0.0.1", self.service.address.port)
+        client = await endpoints.connectProtocol(endpoint, host)
+        self.addCleanup(client.transport.loseConnection)
+        client.transport.write(bytes([IAC, WILL, COM_PORT, IAC, DO, COM_PORT]))
+        await until(lambda: sb(107, 0x10 | 0x20) in host.data)  # the first modem state
+        self.client = client
+        return host
+
+    async def test_stall_suspends_the_host_and_its_end_resumes_it(self):
+        host = await self.host()
+        stall = Injector().apply(make_fault("stall"), self.bench.modem)
+        await until(lambda: SUSPEND in host.data and CTS_OFF in host.data)
+        self.client.transport.write(b"AT\r")  # waits: the port does not read it
+        self.assertNotIn(RESUME, host.data)
+        stall.undo()
+        await until(lambda: RESUME in host.data and CTS_ON in host.data
+                    and host.data.endswith(b"\r\nOK\r\n"))
+        self.assertLess(host.data.index(SUSPEND), host.data.index(RESUME))
+        self.assertEqual(host.data.count(SUSPEND), 1)
+
+    async def test_the_end_of_a_stall_does_not_resume_a_host_the_full_fifo_holds(self):
+        host = await self.host()
+        self.channel.hold_input(True)  # as the interpreter does when its FIFO is full
+        await until(lambda: SUSPEND in host.data)
+        stall = Injector().apply(make_fault("stall"), self.bench.modem)
+        stall.undo()
+        self.assertTrue(self.channel.input_held)
+        self.channel.set_modem_signals(dcd=True)  # a mark behind what the undo sent
+        await until(lambda: sb(107, 0x80 | 0x08 | 0x20 | 0x10) in host.data)
+        self.assertNotIn(RESUME, host.data)
+        self.channel.hold_input(False)
+        await until(lambda: RESUME in host.data)
+        self.assertEqual((host.data.count(SUSPEND), host.data.count(RESUME)), (1, 1))
