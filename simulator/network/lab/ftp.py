@@ -203,6 +203,38 @@ class LabFTP(ftp.FTP):
             period = None
         return super().setTimeout(period)
 
+    # -- one command at a time, on the network's clock ----------------------------------------
+
+    # Twisted's ``lineReceived`` stops reading at each command and reads on once its Deferred
+    # fired, by a ``callLater(0)`` on the global reactor.  A modem's session runs on the
+    # network's clock, which need not be that reactor (a task.Clock under test): the session
+    # stopped reading after its first command until the reactor happened to turn, and that
+    # late resume could come in the middle of a later command.  Here the command's own end
+    # resumes a modem's session, one turn of the network's clock after its reply, and the
+    # reactor's call is ignored.  A session from the host is on a real socket: Twisted's way.
+
+    def processCommand(self, cmd, *params):
+        d = defer.maybeDeferred(super().processCommand, cmd, *params)
+        if not self._from_a_modem():
+            return d
+        self._command = command = object()
+
+        def done(result):
+            # Added first, so it runs before the reply is sent; reading resumes after it.
+            self.clock.callLater(0, self._command_done, command)
+            return result
+
+        return d.addBoth(done)
+
+    def _command_done(self, command) -> None:
+        if command is self._command and not self.disconnected:
+            super().resumeProducing()
+
+    def resumeProducing(self) -> None:
+        if self.transport is None or not self._from_a_modem():
+            super().resumeProducing()
+        # else only ``_command_done`` resumes reading (see above)
+
     # -- one transfer per data connection -----------------------------------------------------
 
     def _data_connection_refusal(self, *, upload: bool):

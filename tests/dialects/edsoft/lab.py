@@ -1,6 +1,6 @@
 """An eDsoft modem with a GPRS link (``EdsoftBench.link_up``) in a network with lab FTP,
-SMTP and POP3 servers, on the real reactor their Twisted servers answer through (the lab is
-still inside atsim: nothing real is reached); ``at`` waits for each answer's end."""
+SMTP and POP3 servers, all on a task.Clock run by a ``ClockDriver`` (nothing real is reached;
+waiting costs simulated time only); ``at`` waits for each answer's end."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from twisted.internet import defer, reactor
 from twisted.trial import unittest
 
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.edsoft.bench import OK, EdsoftBench
+from tests.simclock import ClockDriver, sleep
 
 A = ipaddress.IPv4Address
 FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
@@ -25,10 +25,8 @@ USERS = (("ftplogin", "ftppassword"), ("module@domain.com", "password"))
 DNS = A("10.64.255.53")
 
 
-def wait(seconds: float) -> defer.Deferred:
-    d = defer.Deferred()
-    reactor.callLater(seconds, d.callback, None)
-    return d
+#: ``seconds`` of simulated time.
+wait = sleep
 
 
 class LabCase(unittest.TestCase):
@@ -44,7 +42,9 @@ class LabCase(unittest.TestCase):
                      services=(ServiceSpec("pop3", maildir=self.maildir, users=USERS),)),
         )
 
-    async def online(self, *, link: bool = True) -> EdsoftBench:
+    async def online(self, *, link: bool = True, shaping: str = "ideal") -> EdsoftBench:
+        """The bench, registered, its link up unless ``link=False``; ``shaping`` is the links'
+        preset ("ideal": a transfer takes no simulated time at all)."""
         scratch = tempfile.mkdtemp(prefix="atsim-edsoft-lab-")
         self.addCleanup(shutil.rmtree, scratch, True)
         self.root = Path(scratch) / "ftp"
@@ -52,22 +52,43 @@ class LabCase(unittest.TestCase):
         self.maildir = Path(scratch) / "mail"
         ip = IpNetworkSpec(apns=(ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
                                          dns=(DNS,)),),
-                           hosts=self.hosts(), links=LinksSpec(default="ideal"))
-        bench = EdsoftBench(ip=ip, reactor=reactor, network=FAST_REGISTRATION)
+                           hosts=self.hosts(), links=LinksSpec(default=shaping))
+        bench = EdsoftBench(ip=ip, network=FAST_REGISTRATION)
         self.addCleanup(bench.network.stopService)
         self.addCleanup(bench.modem.power_off)
+        driver = ClockDriver(bench.clock)
+        # Cleanups run last first: what the test left scheduled runs before the power-off.
+        self.addCleanup(driver.finish)
+        driver.start()
+        self.driver = driver
         self.bench = bench
         await self.until(lambda: bench.edsoft.in_service)
         if link:
             await bench.link_up()
         return bench
 
-    async def until(self, condition, timeout: float = 20.0):
-        for _ in range(int(timeout / 0.01)):
-            if condition():
-                return
-            await wait(0.01)
-        raise AssertionError(f"condition not met in time; received {self.received()!r}")
+    async def until(self, condition, timeout: float = 60.0):
+        """Until ``condition()`` holds, at most ``timeout`` simulated seconds."""
+        end = self.bench.clock.seconds() + timeout
+        while not condition():
+            if self.bench.clock.seconds() > end:
+                raise AssertionError(
+                    f"condition not met in simulated time; received {self.received()!r}")
+            await self.driver.turn()
+
+    def when_host_has(self, size: int, action) -> None:
+        """``action()`` the moment the host has received more than ``size`` bytes (an event,
+        not a time: on the Clock a transfer may arrive in a few large turns)."""
+        host = self.bench.port.host
+        deliver = host.deliver
+
+        def deliver_then_act(data: bytes) -> None:
+            deliver(data)
+            if len(host.received) > size:
+                host.deliver = deliver
+                action()
+
+        host.deliver = deliver_then_act
 
     def received(self) -> str:
         return self.bench.port.host.received.decode("latin-1")

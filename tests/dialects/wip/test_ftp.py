@@ -1,6 +1,6 @@
 """FTP sessions (+WIPCREATE=4, +WIPOPT 40/41, +WIPFILE=4, +WIPCLOSE=4) against the lab's FTP
-server (001 §5.1, §5.3.7.2, §6.1, §9.4, §9.13).  Twisted's FTP server answers through the
-global reactor, so these run on it (the lab is still inside atsim: nothing real is reached).
+server (001 §5.1, §5.3.7.2, §6.1, §9.4, §9.13), all on a task.Clock run by a ``ClockDriver``
+(nothing real is reached; waiting costs simulated time only).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from twisted.internet import defer, reactor
 from twisted.trial import unittest
 
 from simulator.datamode.dle import escape
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.wip.bench import ERROR, OK, WipBench, cme, info, urc
+from tests.simclock import ClockDriver, sleep
 
 CONNECT = "\r\nCONNECT\r\n"
 FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
@@ -25,14 +25,12 @@ FAST_REGISTRATION = NetworkSpec(registration=RegistrationSpec(delay=0.0))
 FINALS = (OK, ERROR, CONNECT, "\r\n+CME ERROR: ")
 
 
-def wait(seconds: float) -> defer.Deferred:
-    d = defer.Deferred()
-    reactor.callLater(seconds, d.callback, None)
-    return d
+#: ``seconds`` of simulated time.
+wait = sleep
 
 
 class LabSessionCase(unittest.TestCase):
-    """A WIP modem online on the real reactor, with lab servers; ``at`` waits for answers."""
+    """A WIP modem online with lab servers on a driven Clock; ``at`` waits for answers."""
 
     timeout = 60
 
@@ -47,9 +45,13 @@ class LabSessionCase(unittest.TestCase):
             apns=(ApnSpec("*", ipaddress.IPv4Network("10.64.0.0/16"),
                           dns=(ipaddress.IPv4Address("10.64.255.53"),)),),
             hosts=self.hosts(users), links=LinksSpec(default="ideal"))
-        bench = WipBench(revision=revision, ip=ip, reactor=reactor, network=FAST_REGISTRATION)
+        bench = WipBench(revision=revision, ip=ip, network=FAST_REGISTRATION)
         self.addCleanup(bench.network.stopService)
         self.addCleanup(bench.modem.power_off)
+        driver = ClockDriver(bench.clock)
+        self.addCleanup(driver.finish)  # (cleanups run last first: before the power-off)
+        driver.start()
+        self.driver = driver
         self.bench = bench
         await self.until(bench.wip.registered)
         for line in ("+WIPCFG=1", "+WIPBR=1,6", "+WIPBR=4,6,0"):
@@ -62,12 +64,14 @@ class LabSessionCase(unittest.TestCase):
         self.addCleanup(shutil.rmtree, path, True)
         return path
 
-    async def until(self, condition, timeout: float = 10.0):
-        for _ in range(int(timeout / 0.01)):
-            if condition():
-                return
-            await wait(0.01)
-        raise AssertionError("condition not met in time")
+    async def until(self, condition, timeout: float = 60.0):
+        """Until ``condition()`` holds, at most ``timeout`` simulated seconds."""
+        end = self.bench.clock.seconds() + timeout
+        while not condition():
+            if self.bench.clock.seconds() > end:
+                raise AssertionError(f"condition not met in simulated time; "
+                                     f"received {self.received()!r}")
+            await self.driver.turn()
 
     def received(self) -> str:
         return self.bench.port.host.received.decode("latin-1")

@@ -1,5 +1,5 @@
 """HTTP, SMTP and POP3 sessions against the lab's servers (001 §5.1.6, §5.3.6, §6.1.8,
-§9.5-§9.7), on the real reactor their Twisted servers answer through."""
+§9.5-§9.7), on the task.Clock of ``LabSessionCase`` (simulated time)."""
 
 from __future__ import annotations
 
