@@ -145,6 +145,9 @@ class SimulatorService(MultiService):
         try:
             check_before_start(self.modem_specs)
             start_children(self)
+            # One line for the fleet: each modem's power-on is logged at debug level only.
+            log.info("atsim: {count} modem(s) powered on, their ports open",
+                     count=len(self.modem_specs))
         except (LimitError, TransportError, RecordingError) as error:
             # A port that cannot be opened (TCP port in use, a file where the PTY symlink
             # goes): say which and stop with nothing left open.  It must stay an Exception:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from twisted.internet.interfaces import IReactorTime
 
+from simulator import logs
 from simulator.at.commands import CommandTable
 from simulator.at.session import Traits
 from simulator.logs import Logger
@@ -160,7 +161,9 @@ class Modem:
         if self.powered:
             return
         self.powered = True
-        log.info("{modem} powered on", modem=self.name)
+        # Debug: a fleet powers on thousands of modems at start, and the simulator says once
+        # that they all did (``SimulatorService``).
+        log.debug("{modem} powered on", modem=self.name)
         self.notify("power", state="on")
         for service in self.services:
             service.power_on()
@@ -196,12 +199,18 @@ class Modem:
         for interpreter in list(self.interpreters):
             interpreter.urc(render(interpreter.session))
 
-    def event(self, kind: str, **fields: Any) -> None:
+    def event(self, kind: str, *, quiet: bool = False, **fields: Any) -> None:
         """A structured event for the event log: ``lab-1 registration domain=+CREG stat=1``.
-        The fields are also kept as keys of the log event for observers that read them."""
+        The fields are also kept as keys of the log event for observers that read them.
+        ``quiet`` logs it at debug level only (observers see it all the same): for passing
+        states every modem of a fleet goes through at once, such as searching at power-on."""
+        if quiet and not logs.debugging():
+            self.notify(kind, **fields)
+            return
         details = "".join(f" {key}={value}" for key, value in fields.items())
         text = f"{self.name} {kind}{details}".replace("{", "{{").replace("}", "}}")
-        log.info(text, modem=self.name, event=kind, **fields)
+        emit = log.debug if quiet else log.info
+        emit(text, modem=self.name, event=kind, **fields)
         self.notify(kind, **fields)  # a "port" field is the port the event is about
 
     def notify(self, kind: str, port: str | None = None, **fields: Any) -> None:

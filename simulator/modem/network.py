@@ -325,7 +325,9 @@ class NetworkService(Service):
                 continue
             changed = True
             self._published[domain] = new
-            self.modem.event("registration", domain=domain.value, stat=int(new.stat))
+            # Searching is logged at debug only: every modem searches at power-on.
+            self.modem.event("registration", domain=domain.value, stat=int(new.stat),
+                             quiet=new.stat is Stat.SEARCHING)
             self.modem.emit_urc(
                 lambda session, d=domain, o=old, r=new: urc_line(
                     d, session.vars.get(d.session_key, 0), o, r
