@@ -4,8 +4,9 @@ shape ``#CME ERROR: 34819`` (E6, E7), and the value in use does not change."""
 
 import pytest
 
-from simulator.dialects.atsharp.values import AddressList, Ipv4, Letter, Number, Text
+from simulator.dialects.atsharp.values import Letter
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS
+from tests.dialects.atsharp_support import bad_values, good_value
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 
 BAD_VALUE = edsoft_error(34882)
@@ -18,45 +19,6 @@ PER_SOCKET = [p for p in PARAMETERS.values() if p.per_socket]
 @pytest.fixture(scope="module")
 def bench():
     return EdsoftBench()
-
-
-def bad_values(parameter):
-    """Values the manual's legal values exclude, as typed on the command line."""
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        values = [str(kind.hi + 1), "abc", "-1", "1.5", '"x"', "99999999999999999999"]
-        if kind.lo > 0 and kind.lo - 1 not in kind.extra:
-            values.append(str(kind.lo - 1))
-        if kind.step > 1:
-            values.append(str(kind.step + kind.step // 2))
-        values += [str(v) for v in sorted(kind.excluded)]
-        return values
-    if isinstance(kind, Letter):
-        return ["B", '"AI"', '""', "1"]
-    if isinstance(kind, Ipv4):
-        return ['"1.2.3"', '"256.1.1.1"', '"a.b.c.d"', '"1.2.3.4.5"', '""']
-    if isinstance(kind, AddressList):
-        return ['"' + "a" * 121 + '"', '"' + ",".join(["a@b"] * 11) + '"']
-    assert isinstance(kind, Text)
-    values = ['"' + "1" * (kind.maxlen + 1) + '"']
-    if kind.chars is not None:
-        values.append('"12a"')
-    return values
-
-
-def good_value(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        value = kind.hi if kind.hi != parameter.default else kind.lo
-        return str(value), str(value)
-    if isinstance(kind, Letter):
-        return "A", "A"
-    if isinstance(kind, Ipv4):
-        return '"192.0.2.1"', '"192.0.2.1"'
-    if kind.chars is not None:
-        return '"+33612345678"', '"+33612345678"'
-    text = "x" * kind.maxlen
-    return f'"{text}"', f'"{text}"'
 
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)

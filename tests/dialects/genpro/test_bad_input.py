@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.dialects.atsharp.values import Letter, Number, Text
+from simulator.dialects.atsharp.values import Letter, Text
 from simulator.dialects.genpro.parameters import PARAMETERS
 from simulator.network.spec import ApnSpec, IpNetworkSpec, LinksSpec
+from tests.dialects.atsharp_support import bad_values as atsharp_bad_values
+from tests.dialects.atsharp_support import good_value
 from tests.dialects.genpro.bench import ERROR, OK, GenproBench, genpro_error, info, line
 
 BAD_VALUE = genpro_error(36929)
@@ -26,29 +28,11 @@ def bench():
 
 
 def bad_values(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        values = [str(kind.hi + 1), "abc", "-1", "1.5", '"x"', "99999999999999999999"]
-        if kind.lo > 0:
-            values.append(str(kind.lo - 1))
-        if kind.step > 1:
-            values.append(str(kind.step + kind.step // 2))
-        return values
-    if isinstance(kind, Letter):
-        return ["B", '"AI"', '""', "1"]
-    assert isinstance(kind, Text)
-    return ['"' + "1" * (kind.maxlen + 1) + '"', '"caf\xe9"']
-
-
-def good_value(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        value = kind.hi if kind.hi != parameter.default else kind.lo
-        return str(value), str(value)
-    if isinstance(kind, Letter):
-        return "A", "A"
-    text = "x" * kind.maxlen
-    return f'"{text}"', f'"{text}"'
+    """The shared illegal values, and for text one outside printable ASCII."""
+    values = atsharp_bad_values(parameter)
+    if isinstance(parameter.kind, Text):
+        values.append('"caf\xe9"')
+    return values
 
 
 def test_the_manual_has_19_at_sharp_parameters_4_of_them_per_socket():
