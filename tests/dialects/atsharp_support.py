@@ -153,3 +153,54 @@ class LabHost:
     def data(self, payload: bytes, expected: bytes, timeout: float = 10.0) -> None:
         self.link.send(payload)
         self.expect(expected, timeout)
+
+
+# What a parameter test checks the same way in both dialects; a dialect's test supplies its
+# codes (bad value, syntax error) and its own illegal values.
+
+
+def read_line(parameter, shown: str) -> str:
+    """A global parameter's read: ``#NAME = X`` for a letter, ``#NAME: value`` otherwise."""
+    if isinstance(parameter.kind, Letter):
+        return f"#{parameter.name} = {shown}"
+    return f"#{parameter.name}: {shown}"
+
+
+def set_and_read_at_the_limit(bench: AtSharpBench, parameter, info) -> str:
+    """Sets a global parameter to a limit of its kind and reads it back; returns the
+    expected read answer."""
+    typed, shown = good_value(parameter)
+    assert bench.at(f"#{parameter.name}={typed}") == "\r\nOK\r\n"
+    expected = info(read_line(parameter, shown))
+    assert bench.at(f"#{parameter.name}?") == expected
+    return expected
+
+
+def bad_values_leave_the_value_alone(bench: AtSharpBench, parameter, values,
+                                     bad_value: str) -> None:
+    before = bench.at(f"#{parameter.name}?")
+    for value in values:
+        assert bench.at(f"#{parameter.name}={value}") == bad_value, value
+    assert bench.at(f"#{parameter.name}?") == before
+
+
+def socket_parameter(bench: AtSharpBench, parameter, info, values, *, bad_value: str,
+                     syntax: str, bad_sockets: dict[str, tuple[str, ...]]) -> None:
+    """A per-socket parameter: set and read on socket 2 leaves socket 1 alone; ``values``
+    answer ``bad_value`` and change nothing; a socket not 1 or 2 answers one of
+    ``bad_sockets``' answers; every other shape answers ``syntax``."""
+    name = parameter.name
+    typed, shown = good_value(parameter)
+    assert bench.at(f"#{name}=2,{typed}") == "\r\nOK\r\n"
+    assert bench.at(f"#{name}=2") == info(f"#{name}: 2,{shown}")
+    default = parameter.kind.show(parameter.default)
+    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")  # the other socket
+    for value in values:
+        assert bench.at(f"#{name}=1,{value}") == bad_value, value
+    for socket, answers in bad_sockets.items():
+        assert bench.at(f"#{name}={socket}") in answers, socket
+    assert bench.at(f"#{name}=3,1") == bad_value
+    for text in (f"#{name}?", f"#{name}", f"#{name}=?", f"#{name}=1,2,3", f"#{name}=",
+                 f"#{name}=,1"):
+        assert bench.at(text) == syntax, text
+    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")
