@@ -28,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from hostend import RecordingHost  # noqa: E402  (a script beside this one)
 from twisted.internet import task  # noqa: E402
 
 from simulator.cmux.decoder import AdvancedDecoder, BasicDecoder  # noqa: E402
@@ -38,19 +39,6 @@ from simulator.service import make_service  # noqa: E402
 
 COMMAND = b"AT\r"
 ANSWER = b"\r\nOK\r\n"
-
-
-class Host:
-    """The host end of the modem's port: keeps what the modem sent."""
-
-    def __init__(self) -> None:
-        self.received = bytearray()
-
-    def deliver(self, data: bytes) -> None:
-        self.received += data
-
-    def modem_signals_changed(self, signals) -> None:
-        pass
 
 
 def decoder_for(option: Option):
@@ -83,7 +71,7 @@ def uih(dlci: int, information: bytes, option: Option) -> bytes:
 def through_the_dce(args: argparse.Namespace, option: Option) -> dict:
     with tempfile.TemporaryDirectory(prefix="atsim-cmux-") as tmp:
         channel = modem_channel(Path(tmp))
-        host = Host()
+        host = RecordingHost()
         channel.attach_host(host)
         channel.receive(f"ATE0+CMUX={option.value}\r".encode())
         opening = b"".join(encode(Frame(FrameKind.SABM, dlci, cr=True, pf=True), option)

@@ -25,6 +25,7 @@ import selectors
 import socket
 import time
 
+from hostend import RecordingHost  # a module beside this script
 from twisted.internet.task import Clock
 
 import simulator.dialects
@@ -51,19 +52,6 @@ ECHO_PORT = 7
 STEP = 0.001  # simulated seconds per idle step (timers: TCP's delayed ACK, PPP's restart)
 
 
-class _Recorder:
-    """The host side of the AT channel: what the modem sends the host."""
-
-    def __init__(self) -> None:
-        self.received = bytearray()
-
-    def deliver(self, data: bytes) -> None:
-        self.received += data
-
-    def modem_signals_changed(self, signals) -> None:
-        pass
-
-
 class PppTcpHost:
     """A modem in process and a host dialled into it with one TCP connection to the echo."""
 
@@ -81,7 +69,7 @@ class PppTcpHost:
         self.modem = Modem(modem_spec, simulator.dialects.get("generic"), spec, self.clock,
                            random.Random(1), NVStore(None), ip_network=self.network)
         self.channel = Channel("m1/bench")
-        self.line = _Recorder()
+        self.line = RecordingHost()
         self.channel.attach_host(self.line)
         self.modem.attach(self.channel, "bench")
         self.modem.power_on()

@@ -15,13 +15,18 @@ def _is_error(event: dict) -> bool:
     return event.get("log_failure") is not None or event.get("log_level") in _SERIOUS
 
 
+def _is_failure(event: dict) -> bool:
+    return event.get("log_failure") is not None
+
+
 @contextlib.contextmanager
-def errors_logged() -> Iterator[list[dict]]:
-    """The error events logged while inside (the list fills as they come)."""
+def errors_logged(keep=_is_error) -> Iterator[list[dict]]:
+    """The error events logged while inside (the list fills as they come); ``keep`` picks
+    them."""
     seen: list[dict] = []
 
     def observe(event: dict) -> None:
-        if _is_error(event):
+        if keep(event):
             seen.append(event)
 
     globalLogPublisher.addObserver(observe)
@@ -29,6 +34,11 @@ def errors_logged() -> Iterator[list[dict]]:
         yield seen
     finally:
         globalLogPublisher.removeObserver(observe)
+
+
+def failures_logged() -> contextlib.AbstractContextManager[list[dict]]:
+    """The events carrying a failure (a handler raised) logged while inside."""
+    return errors_logged(_is_failure)
 
 
 def watch_errors(case) -> list[dict]:

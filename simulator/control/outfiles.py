@@ -56,3 +56,42 @@ class Files:
         for file in self._open.values():
             file.close()
         self._open.clear()
+
+
+class ChannelRecorder:
+    """A recorder of the modems' AT channels: taps every channel there is at ``start`` and
+    every one attached later (the modems' ``port`` event), and leaves them at ``stop``.
+    A subclass says what a tap does (``_tap``, once a channel) and what is left to write
+    at the end (``_flush``)."""
+
+    def __init__(self, directory: Path, modems, clock,
+                 header: Callable[[Path], bytes]) -> None:
+        self.directory = directory
+        self.modems = list(modems)
+        self.clock = clock
+        self.files = Files(header=header)
+
+    def start(self) -> None:
+        for modem in self.modems:
+            modem.observers.append(self._observe)
+            for interpreter in list(modem.interpreters):
+                self._tap(modem, interpreter)
+
+    def stop(self) -> None:
+        for modem in self.modems:
+            if self._observe in modem.observers:
+                modem.observers.remove(self._observe)
+        self._flush()
+        self.files.close()
+
+    def _observe(self, modem, kind: str, port, fields: dict) -> None:
+        if kind == "port" and fields.get("state") == "attached":
+            for interpreter in modem.interpreters:
+                if interpreter.port == port:
+                    self._tap(modem, interpreter)
+
+    def _tap(self, modem, interpreter) -> None:
+        raise NotImplementedError
+
+    def _flush(self) -> None:
+        """Write what is still held when recording stops."""

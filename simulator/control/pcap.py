@@ -17,7 +17,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from simulator.control.outfiles import Files, safe_name
+from simulator.control.outfiles import ChannelRecorder, Files, safe_name
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet
 from simulator.inet.tcpsegment import TcpFlags, TcpSegment
 from simulator.inet.udpdatagram import UdpDatagram
@@ -192,37 +192,17 @@ def _ipv4(address) -> tuple[str, int] | None:
     return str(address[0]), int(address[1])
 
 
-class PppRecorder:
+class PppRecorder(ChannelRecorder):
     """The PPP frames on the modems' AT channels in data mode, one file per channel
     (``DIR/<modem>.<port>.ppp.pcap``, ``LINKTYPE_PPP_WITH_DIR``): each direction's octets
     go through an RFC 1662 frame decoder, and every frame whose FCS checks is written with
     its direction.  Octets of a channel in command mode are not looked at."""
 
     def __init__(self, directory: Path, modems, clock) -> None:
-        self.directory = directory
-        self.modems = list(modems)
-        self.clock = clock
-        self.files = Files(header=lambda path: global_header(LINKTYPE_PPP_WITH_DIR))
+        super().__init__(directory, modems, clock,
+                         header=lambda path: global_header(LINKTYPE_PPP_WITH_DIR))
         self.frames = 0
         self._tapped: set[tuple[str, str]] = set()
-
-    def start(self) -> None:
-        for modem in self.modems:
-            modem.observers.append(self._observe)
-            for interpreter in list(modem.interpreters):
-                self._tap(modem, interpreter)
-
-    def stop(self) -> None:
-        for modem in self.modems:
-            if self._observe in modem.observers:
-                modem.observers.remove(self._observe)
-        self.files.close()
-
-    def _observe(self, modem, kind: str, port, fields: dict) -> None:
-        if kind == "port" and fields.get("state") == "attached":
-            for interpreter in modem.interpreters:
-                if interpreter.port == port:
-                    self._tap(modem, interpreter)
 
     def _tap(self, modem, interpreter) -> None:
         key = (modem.name, interpreter.port)

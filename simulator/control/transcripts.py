@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.control.events import redact
-from simulator.control.outfiles import Files, safe_name
+from simulator.control.outfiles import ChannelRecorder, safe_name
 from simulator.modem.modem import Modem
 
 ARROWS = {"rx": "-->", "tx": "<--"}
@@ -91,38 +91,22 @@ class PortTranscript:
         return [f"{timestamp(self._since)} {ARROWS[self._direction]} {text}"]
 
 
-class TranscriptRecorder:
+class TranscriptRecorder(ChannelRecorder):
     """Writes a transcript of every AT channel of ``modems`` into ``directory``."""
 
     def __init__(self, directory: Path, modems: Sequence[Modem], clock) -> None:
-        self.directory = directory
-        self.modems = list(modems)
-        self.clock = clock
-        self.files = Files(header=self._header)
+        super().__init__(directory, modems, clock, header=self._header)
         self.lines = 0
         self._ports: dict[Path, tuple[str, str]] = {}
         self._taps: dict[tuple[str, str], PortTranscript] = {}
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        for modem in self.modems:
-            modem.observers.append(self._observe)
-            for interpreter in list(modem.interpreters):
-                self._tap(modem, interpreter)
+        super().start()
 
-    def stop(self) -> None:
-        for modem in self.modems:
-            if self._observe in modem.observers:
-                modem.observers.remove(self._observe)
+    def _flush(self) -> None:
         for (modem, port), transcript in self._taps.items():
             self._write(modem, port, transcript.flush())
-        self.files.close()
-
-    def _observe(self, modem: Modem, kind: str, port, fields: dict) -> None:
-        if kind == "port" and fields.get("state") == "attached":
-            for interpreter in modem.interpreters:
-                if interpreter.port == port:
-                    self._tap(modem, interpreter)
 
     def _tap(self, modem: Modem, interpreter) -> None:
         key = (modem.name, interpreter.port)

@@ -20,12 +20,19 @@ class StubModem:
         raise LookupError(cls)
 
 
-def test_a_connection_is_an_open_and_a_closed_event_and_its_bytes_are_counted():
+def watched():
+    """The lab's echo host on a network on task.Clock, a modem ``lab-1`` with a bearer on
+    it, and the events of that network being watched: (network, clock, modem, watch,
+    bearer)."""
     network, clock = setup(host("www.lab", "echo"))
     modem = StubModem("lab-1")
     watch = NetworkEvents([modem], network.router)
     watch.startService()
-    bearer = bearer_of(network, clock)
+    return network, clock, modem, watch, bearer_of(network, clock)
+
+
+def test_a_connection_is_an_open_and_a_closed_event_and_its_bytes_are_counted():
+    network, clock, modem, watch, bearer = watched()
     proto, local_port = connect(bearer, clock, "www.lab", 7)
     lab = network.resolve("www.lab")
     assert modem.events == [("socket", {"state": "open", "protocol": "tcp",
@@ -46,11 +53,7 @@ def test_a_connection_is_an_open_and_a_closed_event_and_its_bytes_are_counted():
 
 
 def test_the_open_connections_of_each_modem_are_kept_for_its_state():
-    network, clock = setup(host("www.lab", "echo"))
-    modem = StubModem("lab-1")
-    watch = NetworkEvents([modem], network.router)
-    watch.startService()
-    bearer = bearer_of(network, clock)
+    network, clock, modem, watch, bearer = watched()
     proto, local_port = connect(bearer, clock, "www.lab", 7)
     assert watch.connections["lab-1"] == [
         {"protocol": "tcp", "local": f"{bearer.address}:{local_port}",
@@ -61,11 +64,7 @@ def test_the_open_connections_of_each_modem_are_kept_for_its_state():
 
 
 def test_udp_ports_and_listeners_are_socket_events_and_part_of_the_state():
-    network, clock = setup(host("www.lab", "echo"))
-    modem = StubModem("lab-1")
-    watch = NetworkEvents([modem], network.router)
-    watch.startService()
-    bearer = bearer_of(network, clock)
+    network, clock, modem, watch, bearer = watched()
     udp = bearer.open_udp(5000, DatagramRecorder())
     listener = bearer.listen_tcp(8080, lambda peer: None)
     local = bearer.address
@@ -86,11 +85,7 @@ def test_udp_ports_and_listeners_are_socket_events_and_part_of_the_state():
 
 
 def test_a_released_bearer_closes_its_udp_ports_and_listeners_in_the_state():
-    network, clock = setup(host("www.lab", "echo"))
-    modem = StubModem("lab-1")
-    watch = NetworkEvents([modem], network.router)
-    watch.startService()
-    bearer = bearer_of(network, clock)
+    network, clock, modem, watch, bearer = watched()
     bearer.open_udp(0, DatagramRecorder())
     bearer.listen_tcp(0, lambda peer: None)
     assert len(watch.connections["lab-1"]) == 2

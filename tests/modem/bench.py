@@ -20,6 +20,7 @@ from simulator.scenario.model import (
     RegistrationSpec,
     SimSpec,
 )
+from tests.at.harness import RecordingHost
 
 OK = "\r\nOK\r\n"
 ERROR = "\r\nERROR\r\n"
@@ -49,19 +50,11 @@ def urc(*lines: str) -> str:
     return "".join(f"\r\n{line}\r\n" for line in lines)
 
 
-class Host:
-    def __init__(self) -> None:
-        self.received = bytearray()
-
-    def deliver(self, data: bytes) -> None:
-        self.received += data
-
-    def modem_signals_changed(self, signals) -> None:
-        pass
+class Host(RecordingHost):
+    """The recorded host end, read as text."""
 
     def take(self) -> str:
-        data, self.received = bytes(self.received), bytearray()
-        return data.decode("latin-1")
+        return super().take().decode("latin-1")
 
 
 class Port:

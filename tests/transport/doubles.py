@@ -13,6 +13,9 @@ from twisted.internet import defer, reactor, task
 from twisted.logger import formatEvent, globalLogPublisher
 
 from simulator.line import Channel, HostSignals
+from simulator.network import Network
+from simulator.network.spec import IspSpec, NumberSpec
+from simulator.scenario.model import NetworkSpec, RegistrationSpec
 
 
 class EchoDevice:
@@ -126,3 +129,19 @@ class LogCapture:
 
     def matching(self, text: str) -> list[str]:
         return [line for line in self.lines if text in line]
+
+
+#: The number of the dial-up ISP ``isp_network`` serves (user ``user``, password ``secret``).
+ISP = "+33800000000"
+
+
+def isp_network(test):
+    """A started network on the real reactor that registers at once and has an ISP at
+    ``ISP``, stopped when ``test`` (a trial TestCase) cleans up: (network, its spec)."""
+    spec = NetworkSpec(registration=RegistrationSpec(delay=0.0),
+                       numbers=(NumberSpec(ISP, isp=IspSpec("user", "secret")),))
+    network = Network(spec, clock=reactor, reactor=reactor, lab_listen=False)
+    network.calls.setup_delay = 0.3
+    network.startService()
+    test.addCleanup(network.stopService)
+    return network, spec

@@ -16,11 +16,11 @@ from simulator.at.interpreter import INPUT_HOLD
 from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
-from simulator.network import Network
-from simulator.network.spec import IspSpec, NumberSpec
-from simulator.scenario.model import ModemSpec, NetworkSpec, RegistrationSpec
+from simulator.scenario.model import ModemSpec, NetworkSpec
 from simulator.transport.streamport import StreamPortService
 from tests.realtime import until
+
+from .doubles import ISP, isp_network
 
 BACKLOG = b"AT\r" * (1024 * 1024 // 3)
 #: Answers the other modem must give while the flood is being worked off.
@@ -29,7 +29,6 @@ ROUND_TRIPS = 100
 MOST_QUEUED = INPUT_HOLD + 64 * 1024
 
 
-ISP = "+33800000000"
 
 
 class Host(protocol.Protocol):
@@ -50,12 +49,7 @@ class Host(protocol.Protocol):
 
 class FloodTests(unittest.TestCase):
     def setUp(self) -> None:
-        spec = NetworkSpec(registration=RegistrationSpec(delay=0.0),
-                           numbers=(NumberSpec(ISP, isp=IspSpec("user", "secret")),))
-        self.network = Network(spec, clock=reactor, reactor=reactor, lab_listen=False)
-        self.network.calls.setup_delay = 0.3
-        self.network.startService()
-        self.addCleanup(self.network.stopService)
+        self.network, spec = isp_network(self)
         self.a = self.modem("a", spec)
         self.b = self.modem("b", spec)
 

@@ -17,26 +17,17 @@ from simulator.at.interpreter import INPUT_HOLD, Mode
 from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.storage import NVStore
-from simulator.network import Network
-from simulator.network.spec import IspSpec, NumberSpec
-from simulator.scenario.model import ModemSpec, NetworkSpec, RegistrationSpec
+from simulator.scenario.model import ModemSpec
 from simulator.transport import PtyPortService
 
-from .doubles import echo_channel, read_exactly, scratch_dir, wait_until
-
-ISP = "+33800000000"
+from .doubles import ISP, echo_channel, isp_network, read_exactly, scratch_dir, wait_until
 
 
 class PtyDialTests(unittest.TestCase):
     timeout = 30
 
     def setUp(self) -> None:
-        spec = NetworkSpec(registration=RegistrationSpec(delay=0.0),
-                           numbers=(NumberSpec(ISP, isp=IspSpec("user", "secret")),))
-        self.network = Network(spec, clock=reactor, reactor=reactor, lab_listen=False)
-        self.network.calls.setup_delay = 0.3
-        self.network.startService()
-        self.addCleanup(self.network.stopService)
+        self.network, spec = isp_network(self)
         modem_spec = ModemSpec(name="a", n=1)
         self.network.attach(modem_spec, random.Random(1))
         self.modem = Modem(modem_spec, simulator.dialects.get("generic"), spec, reactor,

@@ -61,6 +61,19 @@ def test_while_the_host_suspended_us_the_request_waits_behind_it():
     assert out == SUSPEND
 
 
+def bench_on_rfc2217(test, name: str):
+    """The bench modem served on a real RFC 2217 port on loopback, stopped when ``test`` (a
+    trial TestCase) cleans up: (bench, its channel, the port service)."""
+    bench = Bench()
+    channel = Channel(name)
+    bench.modem.attach(channel, "rfc2217:tcp")
+    spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
+    service = port_service(spec, channel, reactor, "m1 rfc2217")
+    service.startService()
+    test.addCleanup(lambda: service.running and service.stopService())
+    return bench, channel, service
+
+
 class FloodTestCase(unittest.TestCase):
     """A host floods a modem whose first command waits (a ``delay_reply`` on the bench's
     Clock): past the FIFO the port stops reading, the host is sent SUSPEND and CTS off; once
@@ -69,13 +82,7 @@ class FloodTestCase(unittest.TestCase):
     timeout = 60
 
     def setUp(self):
-        self.bench = Bench()
-        self.channel = Channel("flood")
-        self.bench.modem.attach(self.channel, "rfc2217:tcp")
-        spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
-        self.service = port_service(spec, self.channel, reactor, "m1 rfc2217")
-        self.service.startService()
-        self.addCleanup(lambda: self.service.running and self.service.stopService())
+        self.bench, self.channel, self.service = bench_on_rfc2217(self, "flood")
 
     async def test_a_full_fifo_suspends_the_host_and_room_resumes_it(self):
         host = Collector()

@@ -8,14 +8,10 @@ from twisted.internet import defer, endpoints, reactor, threads
 from twisted.trial import unittest
 
 from simulator.faults import Injector, make_fault
-from simulator.line import Channel
-from simulator.ports import port_service
-from simulator.transport.spec import PortSpec
-from tests.modem.bench import Bench
 from tests.realtime import Collector, until
 
 from .test_rfc2217_codec import COM_PORT, DO, IAC, WILL, sb
-from .test_rfc2217_flow import CTS_OFF, CTS_ON, RESUME, SUSPEND
+from .test_rfc2217_flow import CTS_OFF, CTS_ON, RESUME, SUSPEND, bench_on_rfc2217
 from .test_rfc2217_pyserial import call_in_reactor, eventually
 
 
@@ -23,13 +19,7 @@ class StallTestCase(unittest.TestCase):
     timeout = 30
 
     def setUp(self):
-        self.bench = Bench()
-        self.channel = Channel("stall")
-        self.bench.modem.attach(self.channel, "rfc2217:tcp")
-        spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
-        self.service = port_service(spec, self.channel, reactor, "m1 rfc2217")
-        self.service.startService()
-        self.addCleanup(lambda: self.service.running and self.service.stopService())
+        self.bench, self.channel, self.service = bench_on_rfc2217(self, "stall")
         self.url = f"rfc2217://127.0.0.1:{self.service.address.port}"
 
     def tearDown(self):
@@ -74,13 +64,7 @@ class StallFlowControlTestCase(unittest.TestCase):
     timeout = 30
 
     def setUp(self):
-        self.bench = Bench()
-        self.channel = Channel("stall")
-        self.bench.modem.attach(self.channel, "rfc2217:tcp")
-        spec = PortSpec(kind="rfc2217", target="tcp:0:interface=127.0.0.1")
-        self.service = port_service(spec, self.channel, reactor, "m1 rfc2217")
-        self.service.startService()
-        self.addCleanup(lambda: self.service.running and self.service.stopService())
+        self.bench, self.channel, self.service = bench_on_rfc2217(self, "stall")
 
     async def host(self) -> Collector:
         host = Collector()

@@ -4,8 +4,13 @@ shape ``#CME ERROR: 34819`` (E6, E7), and the value in use does not change."""
 
 import pytest
 
-from simulator.dialects.atsharp.values import AddressList, Ipv4, Letter, Number, Text
 from simulator.dialects.edsoft.parameters import PARAMETERS, SOCKETS
+from tests.dialects.atsharp_support import (
+    bad_values,
+    bad_values_leave_the_value_alone,
+    set_and_read_at_the_limit,
+    socket_parameter,
+)
 from tests.dialects.edsoft.bench import OK, EdsoftBench, edsoft_error, info
 
 BAD_VALUE = edsoft_error(34882)
@@ -20,63 +25,17 @@ def bench():
     return EdsoftBench()
 
 
-def bad_values(parameter):
-    """Values the manual's legal values exclude, as typed on the command line."""
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        values = [str(kind.hi + 1), "abc", "-1", "1.5", '"x"', "99999999999999999999"]
-        if kind.lo > 0 and kind.lo - 1 not in kind.extra:
-            values.append(str(kind.lo - 1))
-        if kind.step > 1:
-            values.append(str(kind.step + kind.step // 2))
-        values += [str(v) for v in sorted(kind.excluded)]
-        return values
-    if isinstance(kind, Letter):
-        return ["B", '"AI"', '""', "1"]
-    if isinstance(kind, Ipv4):
-        return ['"1.2.3"', '"256.1.1.1"', '"a.b.c.d"', '"1.2.3.4.5"', '""']
-    if isinstance(kind, AddressList):
-        return ['"' + "a" * 121 + '"', '"' + ",".join(["a@b"] * 11) + '"']
-    assert isinstance(kind, Text)
-    values = ['"' + "1" * (kind.maxlen + 1) + '"']
-    if kind.chars is not None:
-        values.append('"12a"')
-    return values
-
-
-def good_value(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        value = kind.hi if kind.hi != parameter.default else kind.lo
-        return str(value), str(value)
-    if isinstance(kind, Letter):
-        return "A", "A"
-    if isinstance(kind, Ipv4):
-        return '"192.0.2.1"', '"192.0.2.1"'
-    if kind.chars is not None:
-        return '"+33612345678"', '"+33612345678"'
-    text = "x" * kind.maxlen
-    return f'"{text}"', f'"{text}"'
-
-
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
 def test_set_and_read_at_the_limit(bench, parameter):
-    typed, shown = good_value(parameter)
-    assert bench.at(f"#{parameter.name}={typed}") == OK
-    expected = (f"#{parameter.name} = {shown}" if isinstance(parameter.kind, Letter)
-                else f"#{parameter.name}: {shown}")
-    assert bench.at(f"#{parameter.name}?") == info(expected)
+    expected = set_and_read_at_the_limit(bench, parameter, info)
     # Names are case-insensitive (A.2 "AT#PPPmode=1").
-    assert bench.at(f"#{parameter.name.lower()}?") == info(expected)
+    assert bench.at(f"#{parameter.name.lower()}?") == expected
 
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
 def test_bad_values_leave_the_value_alone(parameter):
-    bench = EdsoftBench()
-    before = bench.at(f"#{parameter.name}?")
-    for value in bad_values(parameter):
-        assert bench.at(f"#{parameter.name}={value}") == BAD_VALUE, value
-    assert bench.at(f"#{parameter.name}?") == before
+    bad_values_leave_the_value_alone(EdsoftBench(), parameter, bad_values(parameter),
+                                     BAD_VALUE)
 
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
@@ -90,22 +49,10 @@ def test_wrong_shapes_are_syntax_errors(bench, parameter):
 
 @pytest.mark.parametrize("parameter", PER_SOCKET, ids=lambda p: p.name)
 def test_socket_parameters(parameter):
-    bench = EdsoftBench()
-    name = parameter.name
-    typed, shown = good_value(parameter)
-    assert bench.at(f"#{name}=2,{typed}") == OK
-    assert bench.at(f"#{name}=2") == info(f"#{name}: 2,{shown}")
-    default = parameter.kind.show(parameter.default)
-    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")  # the other socket
-    for value in bad_values(parameter):
-        assert bench.at(f"#{name}=1,{value}") == BAD_VALUE, value
-    for socket in ("0", "3", "A", '"1"x'):
-        assert bench.at(f"#{name}={socket}") in (BAD_VALUE, "\r\nERROR\r\n"), socket
-    assert bench.at(f"#{name}=3,1") == BAD_VALUE
-    for line in (f"#{name}?", f"#{name}", f"#{name}=?", f"#{name}=1,2,3", f"#{name}=",
-                 f"#{name}=,1"):
-        assert bench.at(line) == SYNTAX, line
-    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")
+    either = (BAD_VALUE, "\r\nERROR\r\n")
+    socket_parameter(EdsoftBench(), parameter, info, bad_values(parameter),
+                     bad_value=BAD_VALUE, syntax=SYNTAX,
+                     bad_sockets={socket: either for socket in ("0", "3", "A", '"1"x')})
 
 
 def test_there_are_67_parameters_and_71_values():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dialects.atsharp_support import LabHost
 from tests.integration.harness import REPO, AtLink, AtsimProcess
 
 SCENARIO = REPO / "scenarios" / "edsoft-lab.yaml"
@@ -63,27 +64,7 @@ def lab_scenario(directory: Path, base: int) -> Path:
     return path
 
 
-class Host:
-    """The host program: types a line, reads exactly what the manual says comes back."""
-
-    def __init__(self, link: AtLink) -> None:
-        self.link = link
-
-    def expect(self, expected: bytes, timeout: float = 10.0) -> bytes:
-        got = self.link.read_until(
-            lambda b: len(b) >= len(expected) or not expected.startswith(b), timeout)
-        got = self.link.keep_after(got, len(expected))
-        assert got == expected
-        return got
-
-    def at(self, command: str, expected: bytes, timeout: float = 10.0) -> None:
-        self.link.send(command.encode("latin-1") + b"\r")
-        self.expect(expected, timeout)
-
-    def data(self, payload: bytes, expected: bytes, timeout: float = 10.0) -> None:
-        self.link.send(payload)
-        self.expect(expected, timeout)
-
+class Host(LabHost):
     def until_idle(self, timeout: float = 10.0) -> None:
         """AT#VSTATE until the connection that AT#CONNECTIONSTOP ended is gone (§8.2)."""
         deadline = time.monotonic() + timeout

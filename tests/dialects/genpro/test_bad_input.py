@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from simulator.dialects.atsharp.values import Letter, Number, Text
+from simulator.dialects.atsharp.values import Text
 from simulator.dialects.genpro.parameters import PARAMETERS
 from simulator.network.spec import ApnSpec, IpNetworkSpec, LinksSpec
+from tests.dialects.atsharp_support import bad_values as atsharp_bad_values
+from tests.dialects.atsharp_support import (
+    bad_values_leave_the_value_alone,
+    set_and_read_at_the_limit,
+    socket_parameter,
+)
 from tests.dialects.genpro.bench import ERROR, OK, GenproBench, genpro_error, info, line
 
 BAD_VALUE = genpro_error(36929)
@@ -26,29 +32,11 @@ def bench():
 
 
 def bad_values(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        values = [str(kind.hi + 1), "abc", "-1", "1.5", '"x"', "99999999999999999999"]
-        if kind.lo > 0:
-            values.append(str(kind.lo - 1))
-        if kind.step > 1:
-            values.append(str(kind.step + kind.step // 2))
-        return values
-    if isinstance(kind, Letter):
-        return ["B", '"AI"', '""', "1"]
-    assert isinstance(kind, Text)
-    return ['"' + "1" * (kind.maxlen + 1) + '"', '"caf\xe9"']
-
-
-def good_value(parameter):
-    kind = parameter.kind
-    if isinstance(kind, Number):
-        value = kind.hi if kind.hi != parameter.default else kind.lo
-        return str(value), str(value)
-    if isinstance(kind, Letter):
-        return "A", "A"
-    text = "x" * kind.maxlen
-    return f'"{text}"', f'"{text}"'
+    """The shared illegal values, and for text one outside printable ASCII."""
+    values = atsharp_bad_values(parameter)
+    if isinstance(parameter.kind, Text):
+        values.append('"caf\xe9"')
+    return values
 
 
 def test_the_manual_has_19_at_sharp_parameters_4_of_them_per_socket():
@@ -57,20 +45,13 @@ def test_the_manual_has_19_at_sharp_parameters_4_of_them_per_socket():
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
 def test_set_and_read_at_the_limit(bench, parameter):
-    typed, shown = good_value(parameter)
-    assert bench.at(f"#{parameter.name}={typed}") == OK
-    expected = (f"#{parameter.name} = {shown}" if isinstance(parameter.kind, Letter)
-                else f"#{parameter.name}: {shown}")
-    assert bench.at(f"#{parameter.name}?") == info(expected)
+    set_and_read_at_the_limit(bench, parameter, info)
 
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
 def test_bad_values_leave_the_value_alone(parameter):
-    bench = GenproBench()
-    before = bench.at(f"#{parameter.name}?")
-    for value in bad_values(parameter):
-        assert bench.at(f"#{parameter.name}={value}") == BAD_VALUE, value
-    assert bench.at(f"#{parameter.name}?") == before
+    bad_values_leave_the_value_alone(GenproBench(), parameter, bad_values(parameter),
+                                     BAD_VALUE)
 
 
 @pytest.mark.parametrize("parameter", GLOBAL, ids=lambda p: p.name)
@@ -83,22 +64,9 @@ def test_wrong_shapes_are_error(bench, parameter):
 
 @pytest.mark.parametrize("parameter", PER_SOCKET, ids=lambda p: p.name)
 def test_socket_parameters(parameter):
-    bench = GenproBench()
-    name = parameter.name
-    typed, shown = good_value(parameter)
-    assert bench.at(f"#{name}=2,{typed}") == OK
-    assert bench.at(f"#{name}=2") == info(f"#{name}: 2,{shown}")
-    default = parameter.kind.show(parameter.default)
-    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")
-    for value in bad_values(parameter):
-        assert bench.at(f"#{name}=1,{value}") == BAD_VALUE, value
-    for socket in ("0", "3", "A"):
-        assert bench.at(f"#{name}={socket}") == BAD_VALUE, socket
-    assert bench.at(f"#{name}=3,1") == BAD_VALUE
-    for text in (f"#{name}?", f"#{name}", f"#{name}=?", f"#{name}=1,2,3", f"#{name}=",
-                 f"#{name}=,1"):
-        assert bench.at(text) == ERROR, text
-    assert bench.at(f"#{name}=1") == info(f"#{name}: 1,{default}")
+    socket_parameter(GenproBench(), parameter, info, bad_values(parameter),
+                     bad_value=BAD_VALUE, syntax=ERROR,
+                     bad_sockets={socket: (BAD_VALUE,) for socket in ("0", "3", "A")})
 
 
 def test_display_and_action_commands_with_the_wrong_shape():

@@ -7,10 +7,10 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from twisted.logger import globalLogPublisher
 
 from simulator.dialects.genpro.parameters import PARAMETER_ALIASES, PARAMETERS
 from tests.dialects.genpro.bench import OK, GenproBench, info
+from tests.logged import failures_logged
 
 COMMANDS = sorted({f"#{name}" for name in PARAMETERS} | set(PARAMETER_ALIASES)
                   | {"#VGPRS", "#VFTP", "#VTCP", "#VALL", "#VVERSION", "#VSTATE",
@@ -34,20 +34,11 @@ FINAL = re.compile(r"\r\n(OK|ERROR|#CME ERROR: \d+|Ok_Info_\w+|ErrorHandler_ip: 
        st.sampled_from(["=", "?", "=?", ""]))
 def test_any_line_gets_an_answer_and_no_handler_fails(command, params, form):
     bench = GenproBench()
-    failures = []
-
-    def observe(event):
-        if event.get("log_failure") is not None:
-            failures.append(event)
-
-    globalLogPublisher.addObserver(observe)
-    try:
+    with failures_logged() as failures:
         line = command + (form + ",".join(params) if form == "=" else form)
         answer = bench.at(line)
         assert FINAL.search(answer), (line, answer)
         assert bench.at("#VSTATE") == info('#STATE: "IDLE"')
-    finally:
-        globalLogPublisher.removeObserver(observe)
     assert not failures, line
 
 

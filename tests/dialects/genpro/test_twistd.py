@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dialects.atsharp_support import LabHost
 from tests.integration.harness import REPO, AtLink, AtsimProcess, free_tcp_ports
 
 SCENARIO = REPO / "scenarios" / "genpro-lab.yaml"
@@ -41,25 +42,7 @@ def lab_scenario(directory: Path, at_port: int, exposed: int) -> Path:
     return path
 
 
-class Host:
-    def __init__(self, link: AtLink) -> None:
-        self.link = link
-
-    def expect(self, expected: bytes, timeout: float = 10.0) -> bytes:
-        got = self.link.read_until(
-            lambda b: len(b) >= len(expected) or not expected.startswith(b), timeout)
-        got = self.link.keep_after(got, len(expected))
-        assert got == expected
-        return got
-
-    def at(self, command: str, expected: bytes, timeout: float = 10.0) -> None:
-        self.link.send(command.encode("latin-1") + b"\r")
-        self.expect(expected, timeout)
-
-    def data(self, payload: bytes, expected: bytes, timeout: float = 10.0) -> None:
-        self.link.send(payload)
-        self.expect(expected, timeout)
-
+class Host(LabHost):
     def registered(self, timeout: float = 20.0) -> None:
         """"It is assumed that the modem is already connected in GSM" (§7.2.1)."""
         deadline = time.monotonic() + timeout

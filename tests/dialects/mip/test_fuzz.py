@@ -5,9 +5,9 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from twisted.logger import globalLogPublisher
 
 from tests.dialects.mip.bench import OK, MipBench
+from tests.logged import failures_logged
 
 COMMANDS = ["+MIPCALL", "+MIPOPEN", "+MIPCLOSE", "+MIPSETS", "+MIPDSETS", "+MIPSEND",
             "+MIPPUSH", "+MIPFLUSH", "+MIPODM", "+MIPREAD", "+GTSET", "+MIPDNS", "+MPING",
@@ -26,14 +26,7 @@ FINAL = re.compile(r"\r\n(OK|ERROR|\+CME ERROR: \d+)\r\n")
 def test_any_line_gets_an_answer_and_no_handler_fails(command, params, form):
     bench = MipBench()
     bench.online()
-    failures = []
-
-    def observe(event):
-        if event.get("log_failure") is not None:
-            failures.append(event)
-
-    globalLogPublisher.addObserver(observe)
-    try:
+    with failures_logged() as failures:
         line = command + (form + ",".join(params) if form == "=" else form)
         answer = bench.at(line) + bench.settle(0.05)
         if bench.port.interpreter.mode.value != "command":  # a prompt or data mode opened
@@ -43,7 +36,5 @@ def test_any_line_gets_an_answer_and_no_handler_fails(command, params, form):
             answer += bench.settle(1.2)
         assert FINAL.search(answer) or answer.endswith(">"), answer
         assert bench.at("").endswith(OK)
-    finally:
-        globalLogPublisher.removeObserver(observe)
     assert failures == []
 

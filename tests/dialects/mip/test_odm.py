@@ -21,6 +21,24 @@ def escape(bench) -> str:
     return bench.settle(1.2)
 
 
+def taken(bench) -> bytes:
+    """What the modem sent the host since the last look."""
+    data = bytes(bench.port.host.received)
+    bench.port.host.received.clear()
+    return data
+
+
+def typed_in_pieces(bench, payload: bytes, size: int, pause: float) -> bytearray:
+    """The host types ``payload`` ``size`` bytes at a time, ``pause`` simulated seconds
+    apart; what came back meanwhile."""
+    echoed = bytearray()
+    for start in range(0, len(payload), size):
+        bench.port.send(payload[start:start + size])
+        bench.clock.advance(pause)
+        echoed += taken(bench)
+    return echoed
+
+
 def test_3_9_online_data_mode_then_close():
     bench = online()
     bench.at("E1")
@@ -81,18 +99,12 @@ def test_one_mib_each_way_unchanged():
     bench.at('+MIPODM=1,,"111.231.250.105",3000,0')
     bench.settle()
     payload = random.Random(3).randbytes(1 << 20)
-    echoed = bytearray()
-    for start in range(0, len(payload), 4096):
-        bench.port.send(payload[start:start + 4096])
-        bench.clock.advance(0.06)
-        echoed += bench.port.host.received
-        bench.port.host.received.clear()
+    echoed = typed_in_pieces(bench, payload, 4096, 0.06)
     for _ in range(200):
         if len(echoed) >= len(payload):
             break
         bench.clock.advance(0.06)
-        echoed += bench.port.host.received
-        bench.port.host.received.clear()
+        echoed += taken(bench)
     assert bytes(echoed) == payload
 
 
@@ -107,12 +119,7 @@ def test_a_host_writing_one_byte_at_a_time_loses_nothing():
     bench.at('+MIPODM=1,,"111.231.250.105",3000,0')
     bench.settle()
     payload = random.Random(5).randbytes(4096)
-    echoed = bytearray()
-    for i in range(len(payload)):
-        bench.port.send(payload[i:i + 1])
-        bench.clock.advance(0.001)
-        echoed += bench.port.host.received
-        bench.port.host.received.clear()
+    echoed = typed_in_pieces(bench, payload, 1, 0.001)
     echoed += bench.settle(1).encode("latin-1")
     assert bytes(echoed) == payload
 
@@ -154,12 +161,7 @@ def test_udp_online_data_mode_carries_64_kib_of_random_bytes_unchanged():
     bench.at('+MIPODM=2,,"111.231.250.105",5000,1')
     bench.settle()
     payload = random.Random(7).randbytes(1 << 16)
-    echoed = bytearray()
-    for start in range(0, len(payload), 1000):
-        bench.port.send(payload[start:start + 1000])
-        bench.clock.advance(0.06)
-        echoed += bench.port.host.received
-        bench.port.host.received.clear()
+    echoed = typed_in_pieces(bench, payload, 1000, 0.06)
     echoed += bench.settle(0.5).encode("latin-1")
     assert bytes(echoed) == payload
 
@@ -178,12 +180,7 @@ def test_ssl_online_data_mode_through_the_lab_tls_echo(tmp_path):
     assert bench.at('+MIPODM=3,,"tls.lab",4433,2') + bench.settle() == OK + urc(
         "+MIPODM: 3,1")
     payload = random.Random(9).randbytes(100_000)
-    echoed = bytearray()
-    for start in range(0, len(payload), 4096):
-        bench.port.send(payload[start:start + 4096])
-        bench.clock.advance(0.06)
-        echoed += bench.port.host.received
-        bench.port.host.received.clear()
+    echoed = typed_in_pieces(bench, payload, 4096, 0.06)
     echoed += bench.settle(1).encode("latin-1")
     assert bytes(echoed) == payload
     assert escape(bench) == OK
