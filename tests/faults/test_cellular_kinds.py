@@ -292,3 +292,21 @@ def test_incoming_call_answered_is_connected_until_the_caller_hangs_up():
 def test_call_faults_need_a_simulated_network():
     with pytest.raises(FaultError, match="not attached to an IP network"):
         start(Bench(), "busy")
+
+
+def test_call_drop_on_wavecom_modems_shows_wind_6_on_both_sides():
+    """The network ended the call: "released by network or other party" (+WIND event 6) for
+    both modems, unlike a release by ATH, which the releasing side does not show."""
+    from simulator.network.calls import SETUP_DELAY
+    from tests.dialects.wavecom.bench import TwoModems
+
+    two = TwoModems()
+    assert two.pa.send(f"ATD{two.B_NUMBER}\r".encode()) == urc("+WIND: 5,1")
+    two.advance(SETUP_DELAY)
+    assert two.pb.take() == urc("+WIND: 5,1", "RING")
+    assert two.pb.send(b"ATA\r") == "\r\nCONNECT 9600\r\n"
+    assert two.pa.take() == "\r\nCONNECT 9600\r\n"
+    Injector().apply(make_fault("call_drop"), two.a)
+    two.advance(1)
+    assert two.pa.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
+    assert two.pb.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
