@@ -310,3 +310,14 @@ def test_call_drop_on_wavecom_modems_shows_wind_6_on_both_sides():
     two.advance(1)
     assert two.pa.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
     assert two.pb.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
+
+
+def test_cell_change_on_an_lte_modem_shows_the_tac_and_ci_in_cereg():
+    """27.007 §7.24: +CEREG: <stat>[,<tac>,<ci>,<AcT>] with <n> 2; <AcT> 7, E-UTRAN."""
+    bench = MipBench()
+    assert bench.at("+CEREG=2") == OK
+    fault = start(bench, "cell_change", {"lac": 0x2B3C, "ci": 0x1234567})
+    assert bench.port.take() == urc('+CEREG: 1,"2B3C","1234567",7')
+    assert bench.at("+CEREG?") == info('+CEREG: 2,1,"2B3C","1234567",7')
+    fault.undo()
+    assert bench.port.take() == urc('+CEREG: 1,"1A2B","01C3D4E",7')
