@@ -32,14 +32,15 @@ def edsoft_error(code: int) -> str:
 
 class EdsoftBench:
     """One eDsoft modem, registered, with the application started (``AT+WOPEN=1``, 002 A.1)
-    unless ``started=False``.
+    unless ``started=False``, and GPRS-attached with ``AT+CGATT=1`` as 002 A.4 does (the module
+    starts detached, decision E103) unless ``attached=False``.
 
     With ``ip`` it is attached to a simulated IP network wired as ``twistd atsim`` wires it;
     with ``reactor`` that is the clock too and time passes for real (the caller waits); with
     ``shared`` it joins that bench's network and clock (two modems calling each other)."""
 
     def __init__(self, *, store: NVStore | None = None, started: bool = True,
-                 registered: bool = True, sim: SimSpec | None = None,
+                 registered: bool = True, attached: bool = True, sim: SimSpec | None = None,
                  network: NetworkSpec | None = None, ip: IpNetworkSpec | None = None,
                  reactor=None, expose=(), name: str = "edsoft1", n: int = 1,
                  msisdn: str | None = None, shared: EdsoftBench | None = None) -> None:
@@ -71,6 +72,10 @@ class EdsoftBench:
             self.port.send(b"ATE0\r")  # the reset restored the stored profile
         if registered and not self.real:
             self.clock.advance(self.network_spec.registration.delay + 2)
+            if attached:
+                self.port.take()
+                assert self.at("+CGATT=1") == OK
+                self.clock.advance(self.network_spec.registration.attach_time)
         self.port.take()
 
     def link_up(self, apn: str = "internet"):
