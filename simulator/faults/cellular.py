@@ -67,10 +67,10 @@ def _signal(target: Target, args) -> Undo:
         # with the last step.
         pending.clear()
         if not fades or i >= steps:
-            network.signal_override = goal
+            network.set_signal(goal)
             return
-        network.signal_override = (round(start[0] + (goal[0] - start[0]) * i / steps),
-                                   start[1])
+        network.set_signal((round(start[0] + (goal[0] - start[0]) * i / steps),
+                            start[1]))
         pending.append(clock.callLater(FADE_STEP, step, i + 1))
 
     step(0)
@@ -78,7 +78,7 @@ def _signal(target: Target, args) -> Undo:
     def undo() -> None:
         for call in pending:
             call.cancel()
-        network.signal_override = before
+        network.set_signal(before)
 
     return undo
 

@@ -75,6 +75,7 @@ class NetworkService(Service):
         self.ps_attached = False
         self._ps_listeners: list[PsListener] = []
         self._registration_listeners: list[Callable[[], None]] = []
+        self._signal_listeners: list[Callable[[], None]] = []
         self._published = {domain: Report(Stat.NOT_SEARCHING) for domain in Domain}
         #: While the network itself refuses service (no coverage, registration denied): the
         #: <stat> the reports show instead of registering.
@@ -106,6 +107,10 @@ class NetworkService(Service):
     def on_registration_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` after a change of the registration reports is published."""
         self._registration_listeners.append(listener)
+
+    def on_signal_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after the +CSQ figures changed (a ``signal`` fault)."""
+        self._signal_listeners.append(listener)
 
     def watch_siblings(self) -> None:
         self._sim.on_change(self.update)
@@ -376,6 +381,13 @@ class NetworkService(Service):
             return self.signal_override
         reg = self.modem.network_spec.registration
         return reg.rssi, reg.ber
+
+    def set_signal(self, override: tuple[int, int] | None) -> None:
+        """Show ``override`` (<rssi>, <ber>) instead of the scenario's figures (None: the
+        scenario's again)."""
+        self.signal_override = override
+        for listener in list(self._signal_listeners):
+            listener()
 
     def csq(self, call) -> None:
         rssi, ber = self.signal_quality()

@@ -8,6 +8,7 @@ from simulator.modem.clock import ClockService
 from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
 from simulator.modem.identity import IdentityService
+from simulator.modem.indicators import IndicatorService
 from simulator.modem.messages import MessageService
 from simulator.modem.mux import MuxService
 from simulator.modem.network import NetworkService
@@ -23,6 +24,7 @@ GENERIC_SERVICES = (
     SimService,
     PowerService,
     NetworkService,
+    IndicatorService,
     GprsService,
     PacketService,
     CallService,

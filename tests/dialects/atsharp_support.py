@@ -66,7 +66,11 @@ class AtSharpBench:
         self.powered_on()
         if registered and not self.real:
             self.clock.advance(self.network_spec.registration.delay + 2)
+            self.registered()
         self.port.take()
+
+    def registered(self) -> None:
+        """What the dialect's bench does once the modem registered (nothing by default)."""
 
     def powered_on(self) -> None:
         """What the dialect's host does right after power-on, before registration."""

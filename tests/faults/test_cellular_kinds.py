@@ -292,3 +292,85 @@ def test_incoming_call_answered_is_connected_until_the_caller_hangs_up():
 def test_call_faults_need_a_simulated_network():
     with pytest.raises(FaultError, match="not attached to an IP network"):
         start(Bench(), "busy")
+
+
+def test_call_drop_on_wavecom_modems_shows_wind_6_on_both_sides():
+    """The network ended the call: "released by network or other party" (+WIND event 6) for
+    both modems, unlike a release by ATH, which the releasing side does not show."""
+    from simulator.network.calls import SETUP_DELAY
+    from tests.dialects.wavecom.bench import TwoModems
+
+    two = TwoModems()
+    assert two.pa.send(f"ATD{two.B_NUMBER}\r".encode()) == urc("+WIND: 5,1")
+    two.advance(SETUP_DELAY)
+    assert two.pb.take() == urc("+WIND: 5,1", "RING")
+    assert two.pb.send(b"ATA\r") == "\r\nCONNECT 9600\r\n"
+    assert two.pa.take() == "\r\nCONNECT 9600\r\n"
+    Injector().apply(make_fault("call_drop"), two.a)
+    two.advance(1)
+    assert two.pa.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
+    assert two.pb.take() == "\r\nNO CARRIER\r\n" + urc("+WIND: 6,1")
+
+
+def test_cell_change_on_an_lte_modem_shows_the_tac_and_ci_in_cereg():
+    """27.007 §7.24: +CEREG: <stat>[,<tac>,<ci>,<AcT>] with <n> 2; <AcT> 7, E-UTRAN."""
+    bench = MipBench()
+    assert bench.at("+CEREG=2") == OK
+    fault = start(bench, "cell_change", {"lac": 0x2B3C, "ci": 0x1234567})
+    assert bench.port.take() == urc('+CEREG: 1,"2B3C","1234567",7')
+    assert bench.at("+CEREG?") == info('+CEREG: 2,1,"2B3C","1234567",7')
+    fault.undo()
+    assert bench.port.take() == urc('+CEREG: 1,"1A2B","01C3D4E",7')
+
+
+# The caller of incoming_call is outside the simulated network: answered, it sends nothing.
+EDSOFT_PPP_SERVER = ('#PPPMODE=1', '#PPPMYIP="192.168.1.1"', '#PPPPEERIP="192.168.1.2"',
+                     '#PPPSERVUN="user"', '#PPPSERVPW="secret"')
+
+
+def test_incoming_call_answered_by_edsoft_accept_until_the_caller_hangs_up():
+    """eDsoft ANSWERMODE 0: RING, the host answers with #ACCEPT (002 §2.2.1); the PPP server
+    then waits for the caller's login; the caller hanging up ends the call."""
+    from tests.dialects.edsoft.bench import info as edsoft_info
+    from tests.dialects.edsoft.connection_lab import settle
+
+    modem = edsoft_modem()
+    configure(modem, *EDSOFT_PPP_SERVER)
+    fault = start(modem, "incoming_call", {"from": "+33123456789"})
+    assert settle(modem, 3) == "\r\nRING\r\n"
+    assert modem.at("#ACCEPT") == OK + "\r\nCONNECT 9600\r\n"
+    settle(modem, 5)
+    assert modem.at("#VSTATE") == edsoft_info('#STATE: "AUTHENTICATING"')
+    fault.undo()
+    assert settle(modem, 5) == "\r\nNO CARRIER\r\n"
+    assert modem.at("#VSTATE") == edsoft_info('#STATE: "IDLE"')
+
+
+def test_incoming_call_answered_by_wip_with_ata_until_the_caller_hangs_up():
+    from tests.dialects.wip.test_gsm_bearer import Lab
+
+    lab = Lab()
+    assert lab.b.at("+CLIP=1") == OK
+    fault = start(lab.b, "incoming_call", {"from": "+33123456789"})
+    lab.settle(1)
+    assert lab.b.take() == '\r\nRING\r\n\r\n+CLIP: "+33123456789",145\r\n'
+    assert lab.b.at("A") == "\r\nCONNECT 9600\r\n"
+    fault.undo()
+    lab.settle(2)
+    assert lab.b.take() == "\r\nNO CARRIER\r\n"
+
+
+def test_incoming_call_taken_by_a_wip_gsm_server_fails_lcp_with_a_silent_caller():
+    """+WIPBR=4,5,1 answers the call itself (no RING); a caller that never speaks PPP ends
+    in 813, LCP negotiation failed (001 §10), and the bearer is stopped."""
+    from tests.dialects.wip.test_gsm_bearer import Lab, serve
+
+    lab = Lab()
+    serve(lab, "wip", "pw")
+    start(lab.b, "incoming_call", {"from": "+33123456789"})
+    lab.settle(3)
+    assert lab.b.take() == ""
+    assert lab.b.at("+WIPBR?") == info("5,1")
+    lab.settle(40)
+    assert lab.b.take() == urc("+WIPBR: 5,813,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0")
+    assert lab.b.at("+WIPBR?") == info("5,0")

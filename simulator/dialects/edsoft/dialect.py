@@ -96,6 +96,7 @@ DIALECT = EdsoftDialect(
     name="edsoft",
     application=EDSOFT_APPLICATION,
     # The manual shows no +CGMR; the module names the application it runs (decision E21).
-    tables=dataclasses.replace(WAVECOM_TABLES, revision=SOFTWARE),
+    # It starts detached: A.4 attaches with AT+CGATT=1 before any GPRS connection (E103).
+    tables=dataclasses.replace(WAVECOM_TABLES, revision=SOFTWARE, auto_attach=False),
     services=wavecom_services(EdsoftService),
 )

@@ -21,13 +21,15 @@ edsoft_error = cme_error
 
 class EdsoftBench(AtSharpBench):
     """One eDsoft modem, registered, with the application started (``AT+WOPEN=1``, 002 A.1)
-    unless ``started=False``; the rest as ``AtSharpBench``."""
+    unless ``started=False``, and GPRS-attached with ``AT+CGATT=1`` as 002 A.4 does (the module
+    starts detached, decision E103) unless ``attached=False``; the rest as ``AtSharpBench``."""
 
     dialect = "edsoft"
     default_name = "edsoft1"
 
-    def __init__(self, *, started: bool = True, **kw) -> None:
+    def __init__(self, *, started: bool = True, attached: bool = True, **kw) -> None:
         self.started = started
+        self.attached = attached
         super().__init__(**kw)
 
     def powered_on(self) -> None:
@@ -35,6 +37,12 @@ class EdsoftBench(AtSharpBench):
             self.port.take()
             assert self.at("+WOPEN=1") == OK
             self.port.send(b"ATE0\r")  # the reset restored the stored profile
+
+    def registered(self) -> None:
+        if self.attached:
+            self.port.take()
+            assert self.at("+CGATT=1") == OK
+            self.clock.advance(self.network_spec.registration.attach_time)
 
     def link_up(self, apn: str = "internet"):
         """Open a GPRS link for the service commands the way ``AT#CONNECTIONSTART`` does,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from twisted.trial import unittest
 
+from simulator.modem.network import NetworkService
 from simulator.network.spec import ApnSpec, HostSpec, IpNetworkSpec, LinksSpec, ServiceSpec
 from simulator.scenario.model import NetworkSpec, RegistrationSpec
 from tests.dialects.edsoft.bench import OK, EdsoftBench
@@ -65,6 +66,10 @@ class LabCase(unittest.TestCase):
         await self.until(lambda: bench.edsoft.in_service)
         if link:
             await bench.link_up()
+        else:  # 002 A.4: the GPRS attach the host makes before AT#CONNECTIONSTART (E103)
+            bench.port.take()
+            assert await self.at("+CGATT=1") == OK
+            await self.until(lambda: bench.modem.service(NetworkService).ps_attached)
         return bench
 
     async def until(self, condition, timeout: float = 60.0):

@@ -39,8 +39,7 @@ def gsm_connected():
 
 def test_a4_gprs_registration_then_a5_2_gprs_connection():
     """A.4's lines are the firmware's 27.007 ones (E56): +CGREG reports a change."""
-    bench = modem()
-    assert bench.at("+CGATT=0") == OK
+    bench = modem(attached=False)  # the module starts detached (E103)
     assert bench.at("+CGREG=1") == OK
     assert bench.at("+CGATT=1") == OK + urc("+CGREG: 2")
     bench.clock.advance(0.5)  # the network's attach time
@@ -248,6 +247,17 @@ def test_gprs_not_attached_is_35865():
     assert bench.at("+CGATT=0") == OK
     assert bench.at("#CONNECTIONSTART") == edsoft_error(35865)
     assert bench.at("+CGATT?") == info("+CGATT: 0")  # it did not attach by itself
+
+
+def test_registered_but_not_attached_after_power_on():
+    """E103: the module does not attach by itself; GSM mode needs no attach."""
+    bench = modem(attached=False)
+    bench.clock.advance(10)
+    assert bench.at("+CREG?") == info("+CREG: 0,1")
+    assert bench.at("+CGREG?") == info("+CGREG: 0,0")
+    assert bench.at("+CGATT?") == info("+CGATT: 0")
+    configure(bench, *GPRS)
+    assert bench.at("#CONNECTIONSTART") == edsoft_error(35865)
 
 
 @pytest.mark.parametrize("settings", [GPRS, GSM_TO_ISP])
