@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.network.lab.ca import LabCa
 from simulator.scenario.loader import loads
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "scenario.md"
@@ -38,4 +39,7 @@ def test_reference_has_examples():
 
 @pytest.mark.parametrize("text", EXAMPLES)
 def test_reference_example_loads(tmp_path, text):
+    for named in re.findall(r"ca: (\./\S+\.pem)", text):  # a CA file the example names
+        (tmp_path / named).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / named).write_bytes(LabCa.create().pem)
     assert loads(text, tmp_path / "example.yaml").modems

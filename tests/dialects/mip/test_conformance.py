@@ -113,3 +113,26 @@ def test_3_10_data_kept_for_mipread():
     assert bench.at("+MIPREAD?") == "AT+MIPREAD?\r" + info("+MIPREAD: 1,10")
     assert bench.at("+MIPREAD=1,10") == (
         "AT+MIPREAD=1,10\r\r\n+MIPDATA: 1,10\r\n1234567890\r\n" + OK)
+
+
+def test_3_2_ssl_connect_to_a_verified_https_host(tmp_path):
+    """§3.2's third line, "TCPS": the lab's HTTPS at the name it opens, its certificate from
+    the lab CA checked by a modem that verifies (M2)."""
+    import ipaddress
+
+    from simulator.network.spec import HostSpec, IpNetworkSpec, ServiceSpec, TlsSpec
+    from tests.dialects.mip.bench import LAB
+
+    www = tmp_path / "www"
+    www.mkdir()
+    baidu = HostSpec("www.baidu.com", address=ipaddress.IPv4Address("180.97.33.107"),
+                     services=(ServiceSpec("https", root=www),))
+    ip = IpNetworkSpec(apns=LAB.apns, hosts=LAB.hosts + (baidu,), links=LAB.links)
+    bench = MipBench(ip=ip, tls=TlsSpec(verify=True), state_dir=tmp_path / "state")
+    bench.online()
+    assert bench.at('+MIPOPEN=1,,"111.231.250.105",3000,0') + bench.settle() == (
+        OK + urc("+MIPOPEN: 1,1"))
+    assert bench.at('+MIPOPEN=2,,"111.231.250.105",5000,1') + bench.settle() == (
+        OK + urc("+MIPOPEN: 2,1"))
+    assert bench.at('+MIPOPEN=3,,"www.baidu.com",443,2') + bench.settle() == (
+        OK + urc("+MIPOPEN: 3,1"))
