@@ -143,18 +143,18 @@ class LabHost:
     def __init__(self, link: AtLink) -> None:
         self.link = link
 
-    def expect(self, expected: bytes, timeout: float = 10.0) -> bytes:
+    def expect(self, expected: bytes, timeout: float = 60.0) -> bytes:
         got = self.link.read_until(
             lambda b: len(b) >= len(expected) or not expected.startswith(b), timeout)
         got = self.link.keep_after(got, len(expected))
         assert got == expected
         return got
 
-    def at(self, command: str, expected: bytes, timeout: float = 10.0) -> None:
+    def at(self, command: str, expected: bytes, timeout: float = 60.0) -> None:
         self.link.send(command.encode("latin-1") + b"\r")
         self.expect(expected, timeout)
 
-    def data(self, payload: bytes, expected: bytes, timeout: float = 10.0) -> None:
+    def data(self, payload: bytes, expected: bytes, timeout: float = 60.0) -> None:
         self.link.send(payload)
         self.expect(expected, timeout)
 

@@ -77,13 +77,12 @@ class FlowControlTests(unittest.TestCase):
         self.assertIn("\r\n+MIPSEND: 1,1,", refused)
 
         peers[0].transport.resumeProducing()
-        await until(lambda: "+MIPXON: 1" in bench.port.host.received.decode("latin-1"),
-                    timeout=120)
+        await until(lambda: "+MIPXON: 1" in bench.port.host.received.decode("latin-1"))
         tail = rng.randbytes(1024)
         self.assertIn("\r\n+MIPSEND: 1,0,", bench.at(f'+MIPSEND=1,"{tail.hex().upper()}"'))
         accepted += tail
         bench.at("+MIPPUSH=1")
-        await until(lambda: len(peers[0].data) >= len(accepted), timeout=120)
+        await until(lambda: len(peers[0].data) >= len(accepted))
         self.assertEqual(bytes(peers[0].data), bytes(accepted))
         bench.at("+MIPCLOSE=1")
         peers[0].transport.loseConnection()

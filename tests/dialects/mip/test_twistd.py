@@ -56,7 +56,7 @@ def registered(h: Host) -> bool:
     return h.link.command("AT+CEREG?").endswith(info("+CEREG: 0,1"))  # echo or not
 
 
-def urc_line(h: Host, prefix: str, timeout: float = 20.0) -> str:
+def urc_line(h: Host, prefix: str, timeout: float = 60.0) -> str:
     """The next ``CR LF <prefix>... CR LF`` line, whose value the lab chooses."""
     head = b"\r\n" + prefix.encode()
     got = h.link.read_until(lambda b: len(b) >= len(head) and (
@@ -80,15 +80,15 @@ def test_chapter_3_plain_and_tls_through_twistd(lab):
 
     # §3.2 and §3.3: TCP to the lab echo, buffered then pushed, echoed back
     h.at('AT+MIPOPEN=1,,"111.231.250.105",3000,0', OK)
-    h.expect(line("+MIPOPEN: 1,1"), timeout=20)
+    h.expect(line("+MIPOPEN: 1,1"))
     h.at('AT+MIPSEND=1,"313233343536"', info("+MIPSEND: 1,0,2042"))
     h.at("AT+MIPPUSH=1", info("+MIPPUSH: 1,0,6"))
-    h.expect(line("+MIPRTCP: 1,0,313233343536"), timeout=20)
+    h.expect(line("+MIPRTCP: 1,0,313233343536"))
 
     # SSL to the lab's TLS echo by name: verified against the lab CA, bytes unchanged
     payload = bytes(range(256))
     h.at('AT+MIPOPEN=3,,"tls.lab",4433,2', OK)
-    h.expect(line("+MIPOPEN: 3,1"), timeout=30)
+    h.expect(line("+MIPOPEN: 3,1"))
     h.at(f'AT+MIPSEND=3,"{payload.hex().upper()}"', info("+MIPSEND: 3,0,1792"))
     h.at("AT+MIPPUSH=3", info("+MIPPUSH: 3,0,256"))
     echoed = b""
@@ -100,13 +100,13 @@ def test_chapter_3_plain_and_tls_through_twistd(lab):
 
     # §3.11
     h.at("AT+MIPCLOSE=1", OK)
-    h.expect(line("+MIPCLOSE: 1,0"), timeout=20)
+    h.expect(line("+MIPCLOSE: 1,0"))
     h.at("AT+MIPCLOSE=3", OK)
-    h.expect(line("+MIPCLOSE: 3,0"), timeout=20)
+    h.expect(line("+MIPCLOSE: 3,0"))
     h.at("AT+MIPOPEN?", info("+MIPOPEN: 1 2 3 4 5 6"))
 
 
-def typed(h: Host, command: str, answer: bytes, timeout: float = 20.0) -> None:
+def typed(h: Host, command: str, answer: bytes, timeout: float = 60.0) -> None:
     """``command`` with the module's echo (E1, the factory setting) before its answer."""
     h.at(command, command.encode() + b"\r" + answer, timeout)
 
@@ -147,7 +147,7 @@ def test_chapter_3_services_and_online_data_mode_through_twistd(lab):
     typed(h, 'AT+MIPOPEN=1,,"111.231.250.105",5092,1', OK + line("+MIPOPEN: 1,1"))
     h.at("AT+MIPSEND=1,10", b"AT+MIPSEND=1,10\r>")
     h.data(b"1234567890", b"1234567890" + OK + line("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
-           + line("+MIPRUDP: 111.231.250.105,5092,1,0,31323334353637383930"), timeout=20)
+           + line("+MIPRUDP: 111.231.250.105,5092,1,0,31323334353637383930"))
     typed(h, "AT+MIPCLOSE=1", OK + line("+MIPCLOSE: 1,0"))
 
     # §3.6: four replies, then the summary; the round trip is the LTE link's
@@ -170,7 +170,7 @@ def test_chapter_3_services_and_online_data_mode_through_twistd(lab):
     typed(h, 'AT+MIPODM=2,,"111.231.250.105",3000,0', OK + line("+MIPODM: 2,1"))
     one_mib_each_way(h)
     time.sleep(1.1)  # the guard time is silence the host must keep: the input, not a wait
-    h.data(b"+++", OK, timeout=20)
+    h.data(b"+++", OK)
     typed(h, "AT+MIPCLOSE=2", OK + line("+MIPCLOSE: 2,0"))
 
     # §3.10: the data kept for +MIPREAD
@@ -178,6 +178,6 @@ def test_chapter_3_services_and_online_data_mode_through_twistd(lab):
     typed(h, 'AT+MIPOPEN=1,,"111.231.250.105",3000,0', OK + line("+MIPOPEN: 1,1"))
     h.at("AT+MIPSEND=1,10", b"AT+MIPSEND=1,10\r>")
     h.data(b"1234567890", b"1234567890" + OK + line("+MIPPUSH: 1,0") + info("+MIPSEND: 1,0,2048")
-           + line("+MIPREAD: 1,10"), timeout=20)
+           + line("+MIPREAD: 1,10"))
     typed(h, "AT+MIPREAD=1,10", line("+MIPDATA: 1,10")[:-2] + b"\r\n1234567890\r\n" + OK)
     typed(h, "AT+MIPCLOSE=1", OK + line("+MIPCLOSE: 1,0"))
