@@ -118,6 +118,14 @@ DESCRIPTION: dict[str, Any] = {
             "responses": {"200": {"description": "the network",
                                   "content": {"application/json": {}}}, "404": _ERROR},
         }},
+        "/network/broadcast": {"post": {
+            "summary": "A cell broadcast to every modem that is on: +CBM on the channels "
+                       "whose +CSCB accepts the message identifier and whose +CNMI <bm> is 2 "
+                       "(in as many pages as it needs, at most 15; docs/sms.md)",
+            "requestBody": _body("BroadcastRequest"),
+            "responses": {"201": _json("Broadcast", "sent to the modems that are on"),
+                          "400": _ERROR, "404": _ERROR, "413": _ERROR},
+        }},
         "/timeline": {"get": {
             "summary": "The scenario's timeline: its entries and the next actions due",
             "responses": {"200": {"description": "entries; next: at (seconds since "
@@ -272,6 +280,12 @@ DESCRIPTION: dict[str, Any] = {
                                                       "up to 11 characters (default atsim)"}}},
         "SmsDelivered": {"type": "object", "properties": {
             "modem": {"type": "string"}, "parts": {"type": "integer"}}},
+        "BroadcastRequest": {"type": "object", "required": ["text", "id"], "properties": {
+            "text": {"type": "string"},
+            "id": {"type": "integer", "minimum": 0, "maximum": 65535,
+                   "description": "the message identifier (+CSCB <mids>)"}}},
+        "Broadcast": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "pages": {"type": "integer"}}},
         "Fault": {"type": "object", "properties": {
             "id": {"type": "integer"}, "modem": {"type": "string"},
             "fault": {"type": "string"}, "args": {"type": "object"},
