@@ -102,6 +102,9 @@ def details(modem: Modem, faults: list[dict[str, Any]],
         for i in modem.interpreters]
     if sockets is not None:
         state["sockets"] = [dict(s) for s in sockets]
+    # the host's numbers for them, from each dialect's own table
+    state["dialect_sockets"] = [view.to_json() for service in modem.services
+                                for view in service.socket_views()]
     state["faults"] = faults
     return state
 

@@ -112,12 +112,18 @@ class ApiTests(unittest.TestCase):
         self.assertEqual(shown["sockets"], [
             {"protocol": "udp", "local": f"{address}:5000"},
             {"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+        self.assertEqual(shown["dialect_sockets"], [
+            {"id": "1,2", "protocol": "udp", "local": f"{address}:5000", "remote": None,
+             "state": "open"},
+            {"id": "3,1", "protocol": "tcp-server", "local": f"{address}:8080",
+             "remote": None, "state": "listening"}])
         host.received = b""
         host.transport.write(b"AT+WIPCLOSE=1,2\r")
         await host.until(b"OK\r\n")
         shown = (await client.get("/modems/lab-1")).json()
         self.assertEqual(shown["sockets"],
                          [{"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+        self.assertEqual([s["id"] for s in shown["dialect_sockets"]], ["3,1"])
 
     # -- faults ----------------------------------------------------------------------------
 
