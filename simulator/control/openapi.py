@@ -252,6 +252,22 @@ DESCRIPTION: dict[str, Any] = {
                                 "local": {"type": "string"},
                                 "remote": {"type": "string"},
                                 "listening": {"type": "boolean"}}}},
+                "dialect_sockets": {
+                    "type": "array",
+                    "description": "the sockets the host opened with the dialect's "
+                                   "commands, by the dialect's own numbers: WIP "
+                                   "\"<protocol>,<index>\", AT# 1 and 2 (the one UDP "
+                                   "session as 1), MIP 1-6",
+                    "items": {"type": "object", "properties": {
+                        "id": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                        "protocol": {"type": "string", "description":
+                                     "tcp, tcp-server, udp, ssl, or a WIP session: ftp, "
+                                     "http, smtp, pop3"},
+                        "local": {"type": "string", "nullable": True},
+                        "remote": {"type": "string", "nullable": True},
+                        "state": {"type": "string", "enum": [
+                            "idle", "connecting", "connected", "listening", "open",
+                            "closed"]}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {
