@@ -252,6 +252,24 @@ DESCRIPTION: dict[str, Any] = {
                                 "local": {"type": "string"},
                                 "remote": {"type": "string"},
                                 "listening": {"type": "boolean"}}}},
+                "cmux": {
+                    "type": "array",
+                    "description": "the multiplexers running (absent: none): the port, "
+                                   "the session state (starting, open), option, N1, "
+                                   "FCoff from the host, power saving, and each open DLC",
+                    "items": {"type": "object", "properties": {
+                        "port": {"type": "string"}, "state": {"type": "string"},
+                        "option": {"type": "string", "enum": ["basic", "advanced"]},
+                        "n1": {"type": "integer"}, "flow_stopped": {"type": "boolean"},
+                        "asleep": {"type": "boolean"},
+                        "dlcs": {"type": "array", "items": {"type": "object", "properties": {
+                            "dlci": {"type": "integer"},
+                            "state": {"type": "string", "enum": ["opening", "open"]},
+                            "frame_type": {"type": "string", "enum": ["UIH", "UI"]},
+                            "convergence_layer": {"type": "integer"},
+                            "priority": {"type": "integer"}, "n1": {"type": "integer"},
+                            "host_fc": {"type": "boolean"}, "modem_fc": {"type": "boolean"},
+                            "queued": {"type": "integer"}}}}}}},
                 "dialect_sockets": {
                     "type": "array",
                     "description": "the sockets the host opened with the dialect's "

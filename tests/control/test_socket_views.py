@@ -40,3 +40,30 @@ def test_atsharp_sockets_1_and_2_listening_then_connected():
     assert [(s["id"], s["protocol"], s["remote"], s["state"]) for s in shown] == [
         (1, "tcp", f"{ECHO_ADDRESS}:7", "connected"),
         (2, "tcp-server", None, "listening")]
+
+
+def test_a_multiplexers_dlcs_with_flow_control_and_convergence_layer():
+    from tests.cmux import dte
+    from tests.cmux.bench import MuxBench
+
+    bench = MuxBench()
+    assert "cmux" not in details(bench.modem, [])
+    bench.start()
+    # PN for DLC 2: convergence layer 2, priority 7, N1 64; the modem answers type 1
+    values = bytes([2, 0x10, 7, 10]) + (64).to_bytes(2, "little") + bytes([3, 2])
+    bench.control(dte.message(dte.PN, values))
+    bench.open_dlc(1)
+    bench.open_dlc(2)
+    bench.control(dte.message(dte.MSC, dte.msc_values(2, fc=True)))
+    [mux] = details(bench.modem, [])["cmux"]
+    assert (mux["port"], mux["state"], mux["option"], mux["flow_stopped"]) == (
+        "phys", "open", "basic", False)
+    assert mux["dlcs"] == [
+        {"dlci": 1, "state": "open", "frame_type": "UIH", "convergence_layer": 1,
+         "priority": 0, "n1": 31, "host_fc": False, "modem_fc": False, "queued": 0},
+        {"dlci": 2, "state": "open", "frame_type": "UIH", "convergence_layer": 1,
+         "priority": 7, "n1": 64, "host_fc": True, "modem_fc": False, "queued": 0}]
+    bench.write(2, b"AT\r")  # the answer waits: the host said FC on DLC 2
+    assert details(bench.modem, [])["cmux"][0]["dlcs"][1]["queued"] == len(b"AT\r\r\nOK\r\n")
+    bench.control(dte.message(dte.CLD))
+    assert "cmux" not in details(bench.modem, [])
