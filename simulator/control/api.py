@@ -163,7 +163,7 @@ class ControlApi(Resource):
     def show_modem(self, request, name: str):
         modem = self._modem(name)
         faults = [r.to_json() for r in self.book.running(modem.name)]
-        sockets = (self.network_events.connections.get(modem.name, [])
+        sockets = (self.network_events.sockets_of(modem.name)
                    if self.network_events is not None else None)
         return _answer(request, state.details(modem, faults, sockets))
 

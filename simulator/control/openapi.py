@@ -246,12 +246,17 @@ DESCRIPTION: dict[str, Any] = {
                 "sockets": {"type": "array",
                             "description": "sockets open now: TCP connections (local, "
                                            "remote), TCP listeners (listening: true) and "
-                                           "UDP ports",
+                                           "UDP ports (with their datagram and byte "
+                                           "counts so far)",
                             "items": {"type": "object", "properties": {
                                 "protocol": {"type": "string", "enum": ["tcp", "udp"]},
                                 "local": {"type": "string"},
                                 "remote": {"type": "string"},
-                                "listening": {"type": "boolean"}}}},
+                                "listening": {"type": "boolean"},
+                                "datagrams_sent": {"type": "integer"},
+                                "bytes_sent": {"type": "integer"},
+                                "datagrams_received": {"type": "integer"},
+                                "bytes_received": {"type": "integer"}}}},
                 "cmux": {
                     "type": "array",
                     "description": "the multiplexers running (absent: none): the port, "

@@ -110,7 +110,8 @@ class ApiTests(unittest.TestCase):
         shown = (await client.get("/modems/lab-1")).json()
         address = shown["bearers"][0]["address"]
         self.assertEqual(shown["sockets"], [
-            {"protocol": "udp", "local": f"{address}:5000"},
+            {"protocol": "udp", "local": f"{address}:5000", "datagrams_sent": 0,
+             "bytes_sent": 0, "datagrams_received": 0, "bytes_received": 0},
             {"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
         self.assertEqual(shown["dialect_sockets"], [
             {"id": "1,2", "protocol": "udp", "local": f"{address}:5000", "remote": None,
