@@ -67,3 +67,13 @@ def test_a_multiplexers_dlcs_with_flow_control_and_convergence_layer():
     assert details(bench.modem, [])["cmux"][0]["dlcs"][1]["queued"] == len(b"AT\r\r\nOK\r\n")
     bench.control(dte.message(dte.CLD))
     assert "cmux" not in details(bench.modem, [])
+
+
+def test_the_edsoft_udp_session_is_shown_as_1():
+    bench = online()
+    setup(bench, f'#UDPSERV="{ECHO_ADDRESS}"', '#UDPPORT="7"')
+    bench.at("#oudp")
+    settle(bench)
+    [shown] = details(bench.modem, [])["dialect_sockets"]
+    assert (shown["id"], shown["protocol"], shown["remote"], shown["state"]) == (
+        1, "udp", f"{ECHO_ADDRESS}:7", "open")
