@@ -92,6 +92,21 @@ class _Dlc:
     port: dict = dataclasses.field(default_factory=lambda: dict(RPN_DEFAULTS))
 
 
+@dataclasses.dataclass(frozen=True)
+class DlcStatus:
+    """One open DLC as whoever watches the multiplexer sees it (read-only)."""
+
+    dlci: int
+    state: str  # "opening" (UA sent, not wired up yet) or "open"
+    frame_type: str  # "UIH" or "UI", as +CMUX <subset> or PN chose
+    convergence_layer: int  # 1-4; 1, the only one the modem accepts in PN (27.010 §5.5.2)
+    priority: int
+    n1: int
+    host_fc: bool  # the host's last MSC had FC=1: no frames to it on this DLC
+    modem_fc: bool  # the modem's last MSC had FC=1: the host is asked to stop
+    queued: int  # bytes of output waiting for the host to take frames again
+
+
 @dataclasses.dataclass
 class _Outstanding:
     """A command of the modem waiting for its response (T2 and N2, 27.010 §5.7)."""
@@ -261,6 +276,21 @@ class DceMultiplexer:
         self._negotiated.clear()
         self.state = MuxState.STARTING
         return True
+
+    def dlc_status(self) -> list[DlcStatus]:
+        """The open DLCs, by number (DLC 0, the control channel, is not listed)."""
+        shown = []
+        for dlci, dlc in sorted(self.dlcs.items()):
+            negotiated = self._negotiated.get(dlci)
+            shown.append(DlcStatus(
+                dlci=dlci, state="opening" if dlc.opening else "open",
+                frame_type=dlc.data_kind.name,
+                convergence_layer=1 + (int(negotiated.convergence_layer) if negotiated
+                                       else ConvergenceLayer.TYPE1.value),
+                priority=negotiated.priority if negotiated else 0,
+                n1=dlc.n1, host_fc=dlc.host_fc, modem_fc=dlc.sent_fc,
+                queued=len(dlc.output)))
+        return shown
 
     def flow_changed(self) -> None:
         """``faults.flow_off`` changed: MSC on each open DLC whose FC bit changes."""

@@ -23,6 +23,7 @@ from simulator.control.metrics import CONTENT_TYPE, Metrics
 from simulator.control.requests import (
     Refused,
     one_selector,
+    read_broadcast_request,
     read_fault_request,
     read_json,
     read_sms_request,
@@ -89,6 +90,7 @@ class ControlApi(Resource):
             ("modems", None, "pause"): {"POST": self.pause},
             ("modems", None, "resume"): {"POST": self.resume},
             ("network",): {"GET": self.show_network},
+            ("network", "broadcast"): {"POST": self.broadcast},
             ("timeline",): {"GET": self.show_timeline},
             ("lab",): {"GET": self.show_lab},
             ("faults",): {"GET": self.list_faults, "POST": self.apply_fault},
@@ -161,7 +163,7 @@ class ControlApi(Resource):
     def show_modem(self, request, name: str):
         modem = self._modem(name)
         faults = [r.to_json() for r in self.book.running(modem.name)]
-        sockets = (self.network_events.connections.get(modem.name, [])
+        sockets = (self.network_events.sockets_of(modem.name)
                    if self.network_events is not None else None)
         return _answer(request, state.details(modem, faults, sockets))
 
@@ -267,6 +269,18 @@ class ControlApi(Resource):
         if self.simulator is None:
             raise Refused("no simulated network in this run", 404)
         return _answer(request, world.network(self.simulator))
+
+    def broadcast(self, request):
+        """A cell broadcast from the network to every modem that is on; each modem shows it
+        as ``+CBM`` on the channels whose ``+CSCB`` accepts its message identifier."""
+        text, message_id = read_broadcast_request(read_json(_body(request)))
+        if self.simulator is None:
+            raise Refused("no simulated network in this run", 404)
+        try:
+            pages = self.simulator.network.sms.broadcast(text, message_id)
+        except MessageFileError as error:
+            raise Refused(str(error), 400) from None
+        return _answer(request, {"id": message_id, "pages": pages}, 201)
 
     def show_timeline(self, request):
         player = None

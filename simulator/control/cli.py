@@ -8,6 +8,7 @@
     atsim unfault 12 13                    end faults by id
     atsim urc lab-3 '+CREG: 0'             an unsolicited line, once
     atsim sms lab-3 'hello' --from +3370   a short message from the network
+    atsim broadcast 50 'Storm warning'     a cell broadcast (+CBM) to every modem that is on
     atsim events --follow lab-3 --kind command,result
     atsim metrics
     atsim registration lab-3 denied --for 20s   searching, denied, roaming, registered
@@ -147,6 +148,11 @@ def cmd_sms(api: Api, args) -> Any:
                                                              "from": args.sender}
     answer = api.call("POST", f"/modems/{urllib.parse.quote(args.name, safe='')}/sms", body)
     return answer if args.json else f"{answer['modem']}\t{answer['parts']} part(s)"
+
+
+def cmd_broadcast(api: Api, args) -> Any:
+    answer = api.call("POST", "/network/broadcast", {"text": args.text, "id": args.id})
+    return answer if args.json else f"{answer['id']}\t{answer['pages']} page(s)"
 
 
 def cmd_registration(api: Api, args) -> Any:
@@ -351,6 +357,12 @@ def parser() -> argparse.ArgumentParser:
     sms.add_argument("text", help="the message; a long one goes in several parts")
     sms.add_argument("--from", dest="sender", help="the sender's number or name (atsim)")
     sms.set_defaults(run=cmd_sms)
+    broadcast = command(commands, "broadcast",
+                        help="send a cell broadcast to every modem that is on (+CBM)")
+    broadcast.add_argument("id", type=int, metavar="ID",
+                           help="the message identifier, 0-65535, as +CSCB lists it")
+    broadcast.add_argument("text", help="the message; a long one goes in several pages")
+    broadcast.set_defaults(run=cmd_broadcast)
 
     events = command(commands, "events", help="the event log, from now on")
     events.add_argument("selectors", nargs="*", metavar="SELECTOR", help="modems to follow")

@@ -35,6 +35,8 @@ class NetworkEvents(Service):
         #: "remote"}``, TCP listeners as ``{"protocol": "tcp", "local", "listening": True}``,
         #: UDP ports as ``{"protocol": "udp", "local"}``.
         self.connections: dict[str, list[dict]] = {}
+        #: id of a UDP port's entry in ``connections`` -> the port (its counts, read live).
+        self._udp_ports: dict[int, object] = {}
 
     def startService(self) -> None:
         self.router.connection_observers.append(self._connection)
@@ -84,7 +86,16 @@ class NetworkEvents(Service):
         pipe.taps.append(tap)
         pipe.closed_callbacks.append(closed)
 
-    def _socket(self, bearer, state: str, protocol: str, port: int) -> None:
+    def sockets_of(self, modem: str) -> list[dict]:
+        """The modem's sockets open now, each UDP port with its datagram and byte counts
+        as they stand."""
+        shown = []
+        for entry in self.connections.get(modem, []):
+            endpoint = self._udp_ports.get(id(entry))
+            shown.append(entry if endpoint is None else {**entry, **endpoint.counts()})
+        return shown
+
+    def _socket(self, bearer, state: str, protocol: str, port: int, endpoint=None) -> None:
         """A UDP port or a TCP listener of a modem opened or closed."""
         modem = self.modems.get(bearer.modem)
         if modem is None:
@@ -95,9 +106,16 @@ class NetworkEvents(Service):
         open_now = self.connections.setdefault(modem.name, [])
         if state == "open":
             open_now.append(shown)
-        elif shown in open_now:
-            open_now.remove(shown)
-        modem.notify("socket", state=state, **shown)
+            if endpoint is not None:
+                self._udp_ports[id(shown)] = endpoint
+        else:
+            for entry in open_now:
+                if entry == shown:
+                    open_now.remove(entry)
+                    self._udp_ports.pop(id(entry), None)
+                    break
+        counts = endpoint.counts() if endpoint is not None and state == "closed" else {}
+        modem.notify("socket", state=state, **shown, **counts)
 
     def _call(self, modem: Modem, event) -> None:
         fields = {"edge": event.kind, "remote": event.remote}

@@ -118,6 +118,14 @@ DESCRIPTION: dict[str, Any] = {
             "responses": {"200": {"description": "the network",
                                   "content": {"application/json": {}}}, "404": _ERROR},
         }},
+        "/network/broadcast": {"post": {
+            "summary": "A cell broadcast to every modem that is on: +CBM on the channels "
+                       "whose +CSCB accepts the message identifier and whose +CNMI <bm> is 2 "
+                       "(in as many pages as it needs, at most 15; docs/sms.md)",
+            "requestBody": _body("BroadcastRequest"),
+            "responses": {"201": _json("Broadcast", "sent to the modems that are on"),
+                          "400": _ERROR, "404": _ERROR, "413": _ERROR},
+        }},
         "/timeline": {"get": {
             "summary": "The scenario's timeline: its entries and the next actions due",
             "responses": {"200": {"description": "entries; next: at (seconds since "
@@ -238,12 +246,51 @@ DESCRIPTION: dict[str, Any] = {
                 "sockets": {"type": "array",
                             "description": "sockets open now: TCP connections (local, "
                                            "remote), TCP listeners (listening: true) and "
-                                           "UDP ports",
+                                           "UDP ports (with their datagram and byte "
+                                           "counts so far)",
                             "items": {"type": "object", "properties": {
                                 "protocol": {"type": "string", "enum": ["tcp", "udp"]},
                                 "local": {"type": "string"},
                                 "remote": {"type": "string"},
-                                "listening": {"type": "boolean"}}}},
+                                "listening": {"type": "boolean"},
+                                "datagrams_sent": {"type": "integer"},
+                                "bytes_sent": {"type": "integer"},
+                                "datagrams_received": {"type": "integer"},
+                                "bytes_received": {"type": "integer"}}}},
+                "cmux": {
+                    "type": "array",
+                    "description": "the multiplexers running (absent: none): the port, "
+                                   "the session state (starting, open), option, N1, "
+                                   "FCoff from the host, power saving, and each open DLC",
+                    "items": {"type": "object", "properties": {
+                        "port": {"type": "string"}, "state": {"type": "string"},
+                        "option": {"type": "string", "enum": ["basic", "advanced"]},
+                        "n1": {"type": "integer"}, "flow_stopped": {"type": "boolean"},
+                        "asleep": {"type": "boolean"},
+                        "dlcs": {"type": "array", "items": {"type": "object", "properties": {
+                            "dlci": {"type": "integer"},
+                            "state": {"type": "string", "enum": ["opening", "open"]},
+                            "frame_type": {"type": "string", "enum": ["UIH", "UI"]},
+                            "convergence_layer": {"type": "integer"},
+                            "priority": {"type": "integer"}, "n1": {"type": "integer"},
+                            "host_fc": {"type": "boolean"}, "modem_fc": {"type": "boolean"},
+                            "queued": {"type": "integer"}}}}}}},
+                "dialect_sockets": {
+                    "type": "array",
+                    "description": "the sockets the host opened with the dialect's "
+                                   "commands, by the dialect's own numbers: WIP "
+                                   "\"<protocol>,<index>\", AT# 1 and 2 (the one UDP "
+                                   "session as 1), MIP 1-6",
+                    "items": {"type": "object", "properties": {
+                        "id": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                        "protocol": {"type": "string", "description":
+                                     "tcp, tcp-server, udp, ssl, or a WIP session: ftp, "
+                                     "http, smtp, pop3"},
+                        "local": {"type": "string", "nullable": True},
+                        "remote": {"type": "string", "nullable": True},
+                        "state": {"type": "string", "enum": [
+                            "idle", "connecting", "connected", "listening", "open",
+                            "closed"]}}}},
                 "faults": {"type": "array",
                            "items": {"$ref": "#/components/schemas/Fault"}}}}]},
         "FaultRequest": {"type": "object", "required": ["modems", "fault"], "properties": {
@@ -272,6 +319,12 @@ DESCRIPTION: dict[str, Any] = {
                                                       "up to 11 characters (default atsim)"}}},
         "SmsDelivered": {"type": "object", "properties": {
             "modem": {"type": "string"}, "parts": {"type": "integer"}}},
+        "BroadcastRequest": {"type": "object", "required": ["text", "id"], "properties": {
+            "text": {"type": "string"},
+            "id": {"type": "integer", "minimum": 0, "maximum": 65535,
+                   "description": "the message identifier (+CSCB <mids>)"}}},
+        "Broadcast": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "pages": {"type": "integer"}}},
         "Fault": {"type": "object", "properties": {
             "id": {"type": "integer"}, "modem": {"type": "string"},
             "fault": {"type": "string"}, "args": {"type": "object"},

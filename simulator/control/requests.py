@@ -93,6 +93,20 @@ def read_sms_request(body: Any) -> tuple[str, str | None]:
     return text, sender
 
 
+def read_broadcast_request(body: Any) -> tuple[str, int]:
+    """``{"text": "...", "id": 50}``: the text of a cell broadcast and its message identifier
+    (0-65535, the number ``+CSCB`` lists)."""
+    if not isinstance(body, dict) or set(body) != {"text", "id"}:
+        raise Refused('expected a JSON object like {"text": "Storm warning", "id": 50}')
+    text, message_id = body["text"], body["id"]
+    if not isinstance(text, str) or not text:
+        raise Refused("text: expected the text of the broadcast")
+    if isinstance(message_id, bool) or not isinstance(message_id, int) \
+            or not 0 <= message_id <= 0xFFFF:
+        raise Refused("id: expected a message identifier, a whole number 0-65535")
+    return text, message_id
+
+
 def selector_patterns(text: str, key: str) -> tuple[str, ...]:
     """The glob patterns a selector given in the query as ``key`` stands for (its ranges
     expanded); a share is refused, since it selects at random."""

@@ -4,10 +4,12 @@ message storages, its AT channels.  A dialect without one of those services leav
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from simulator.modem.calls import CallService
 from simulator.modem.modem import Modem
+from simulator.modem.mux import MuxService
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
 from simulator.modem.power import PowerService
@@ -100,10 +102,27 @@ def details(modem: Modem, faults: list[dict[str, Any]],
          "online": i.online, "urcs_dropped": i.urcs_dropped,
          "bytes_dropped": {"rx": i.channel.dropped_rx, "tx": i.channel.dropped_tx}}
         for i in modem.interpreters]
+    mux = _service(modem, MuxService)
+    if mux is not None and mux.multiplexers:
+        state["cmux"] = [_multiplexer(modem, m) for m in mux.multiplexers]
     if sockets is not None:
         state["sockets"] = [dict(s) for s in sockets]
+    # the host's numbers for them, from each dialect's own table
+    state["dialect_sockets"] = [view.to_json() for service in modem.services
+                                for view in service.socket_views()]
     state["faults"] = faults
     return state
+
+
+def _multiplexer(modem: Modem, multiplexer) -> dict[str, Any]:
+    """One running multiplexer: its port, +CMUX values, session state and open DLCs."""
+    session = multiplexer.session
+    port = next((i.port for i in modem.interpreters if i.channel is multiplexer.channel),
+                None)
+    return {"port": port, "state": session.state.value,
+            "option": session.option.name.lower(), "n1": session.parameters.n1,
+            "flow_stopped": session.stopped, "asleep": session.asleep,
+            "dlcs": [dataclasses.asdict(dlc) for dlc in session.dlc_status()]}
 
 
 def _report(report) -> dict[str, Any]:

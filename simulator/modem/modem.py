@@ -81,6 +81,11 @@ class Service:
     def power_off(self) -> None:
         pass
 
+    def socket_views(self) -> list:
+        """The sockets the host opened through this service's commands, as
+        ``simulator.ipstack.view.SocketView``s with the host's numbers (none here)."""
+        return []
+
 
 class Modem:
     def __init__(

@@ -117,9 +117,10 @@ class Router:
         #: built while the lists are empty.
         self.connection_observers: list = []
         self.datagram_observers: list = []
-        #: ``observer(bearer, state, protocol, port)`` when a modem's UDP port (protocol
-        #: "udp") or TCP listener ("tcp") on ``bearer`` opens (state "open") or closes
-        #: ("closed"): its sockets that are not connections, for the modem's state.
+        #: ``observer(bearer, state, protocol, port, endpoint)`` when a modem's UDP port
+        #: (protocol "udp", ``endpoint`` the port with its counts) or TCP listener ("tcp",
+        #: None) on ``bearer`` opens (state "open") or closes ("closed"): its sockets that
+        #: are not connections, for the modem's state.
         self.socket_observers: list = []
 
     # -- the table ----------------------------------------------------------------------------
@@ -424,7 +425,7 @@ class Router:
             port = self._free_port(address, lambda p: (address, p) not in self._udp_ports)
         endpoint = ModemDatagramPort(self, bearer, port, proto)
         self._udp_ports[(address, port)] = endpoint
-        self._tell_sockets(bearer, "open", "udp", port)
+        self._tell_sockets(bearer, "open", "udp", port, endpoint)
         proto.makeConnection(endpoint)
         if explicit and expose and self.exposer is not None:
             self.exposer.expose_udp(bearer, endpoint)
@@ -441,14 +442,17 @@ class Router:
         if self._udp_ports.get(key) is endpoint:
             del self._udp_ports[key]
             if isinstance(endpoint, ModemDatagramPort):
-                self._tell_sockets(endpoint.bearer, "closed", "udp", endpoint.port)
+                self._tell_sockets(endpoint.bearer, "closed", "udp", endpoint.port, endpoint)
         exposure = getattr(endpoint, "exposure", None)
         if exposure is not None:
             exposure.close()
 
-    def _tell_sockets(self, bearer: Bearer, state: str, protocol: str, port: int) -> None:
+    def _tell_sockets(self, bearer: Bearer, state: str, protocol: str, port: int,
+                      endpoint: ModemDatagramPort | None = None) -> None:
+        """``observer(bearer, state, protocol, port, endpoint)``: ``endpoint`` is the UDP
+        port (its counts), None for a TCP listener."""
         for observer in list(self.socket_observers):
-            observer(bearer, state, protocol, port)
+            observer(bearer, state, protocol, port, endpoint)
 
     def send_datagram(self, source: DatagramEndpoint, data: bytes,
                       destination: tuple[str, int]) -> None:

@@ -38,12 +38,23 @@ class DatagramEndpoint:
         self.port = port
         self.protocol = protocol
         self._connected: tuple[str, int] | None = None  # the default destination
+        #: Datagrams and their payload bytes written to the port (sent, whether or not the
+        #: path then lost them) and handed to its protocol (received).
+        self.datagrams_sent = self.bytes_sent = 0
+        self.datagrams_received = self.bytes_received = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"datagrams_sent": self.datagrams_sent, "bytes_sent": self.bytes_sent,
+                "datagrams_received": self.datagrams_received,
+                "bytes_received": self.bytes_received}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.address}:{self.port}>"
 
     def deliver(self, data: bytes, source: tuple[str, int]) -> None:
         if not self.closed:
+            self.datagrams_received += 1
+            self.bytes_received += len(data)
             self.protocol.datagramReceived(data, source)
 
     # -- IUDPTransport, as far as the protocols here use it ----------------------------------
@@ -54,6 +65,8 @@ class DatagramEndpoint:
             if addr is None:
                 raise RouteError(Reason.UNREACHABLE, "no destination for an unconnected port")
         if not self.closed:
+            self.datagrams_sent += 1
+            self.bytes_sent += len(data)
             self.router.send_datagram(self, bytes(data), (addr[0], int(addr[1])))
 
     def connect(self, host: str, port: int) -> None:

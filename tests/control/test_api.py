@@ -110,14 +110,21 @@ class ApiTests(unittest.TestCase):
         shown = (await client.get("/modems/lab-1")).json()
         address = shown["bearers"][0]["address"]
         self.assertEqual(shown["sockets"], [
-            {"protocol": "udp", "local": f"{address}:5000"},
+            {"protocol": "udp", "local": f"{address}:5000", "datagrams_sent": 0,
+             "bytes_sent": 0, "datagrams_received": 0, "bytes_received": 0},
             {"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+        self.assertEqual(shown["dialect_sockets"], [
+            {"id": "1,2", "protocol": "udp", "local": f"{address}:5000", "remote": None,
+             "state": "open"},
+            {"id": "3,1", "protocol": "tcp-server", "local": f"{address}:8080",
+             "remote": None, "state": "listening"}])
         host.received = b""
         host.transport.write(b"AT+WIPCLOSE=1,2\r")
         await host.until(b"OK\r\n")
         shown = (await client.get("/modems/lab-1")).json()
         self.assertEqual(shown["sockets"],
                          [{"protocol": "tcp", "local": f"{address}:8080", "listening": True}])
+        self.assertEqual([s["id"] for s in shown["dialect_sockets"]], ["3,1"])
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -238,6 +245,31 @@ class ApiTests(unittest.TestCase):
                  "too long")]:
             answer = await client.post(path, body)
             self.assertEqual(answer.status, status, (path, body, answer.body))
+            self.assertIn(words, answer.json()["error"])
+
+    async def test_a_cell_broadcast_reaches_the_channels_whose_cscb_accepts_its_id(self):
+        ports = free_tcp_ports(2)
+        client = self.start(lab_scenario(ports))
+        hosts = [await open_host(port) for port in ports]
+        for host in hosts:
+            self.addCleanup(host.close)
+        for host, mids in zip(hosts, ("50", "51"), strict=True):
+            host.transport.write(f'AT+CSCB=0,"{mids}";+CNMI=2,1,2;+CMGF=1\r'.encode())
+            await host.until(b"OK\r\n")
+            host.received = b""
+        sent = await client.post("/network/broadcast", {"text": "Storm warning", "id": 50})
+        self.assertEqual(sent.status, 201, sent.body)
+        self.assertEqual(sent.json(), {"id": 50, "pages": 1})
+        await hosts[0].until(b"\r\n+CBM: 0,50,15,1,1\r\nStorm warning\r\n")
+        hosts[1].transport.write(b"AT\r")
+        await hosts[1].until(b"OK\r\n")
+        self.assertEqual(hosts[1].received, b"AT\r\r\nOK\r\n")
+        for body, words in [({"text": "x"}, "expected a JSON object"),
+                            ({"text": "x", "id": 70000}, "id:"),
+                            ({"text": "x", "id": True}, "id:"),
+                            ({"text": "", "id": 1}, "text:")]:
+            answer = await client.post("/network/broadcast", body)
+            self.assertEqual(answer.status, 400, (body, answer.body))
             self.assertIn(words, answer.json()["error"])
 
     async def test_a_urc_line_is_injected_once_into_one_modem(self):

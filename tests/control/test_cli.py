@@ -111,6 +111,19 @@ def test_a_short_message_reaches_the_host(lab):
         assert link.command("AT+CNMI=0,0").endswith(b"OK\r\n")
 
 
+def test_a_cell_broadcast_reaches_the_host(lab):
+    with AtLink.open_tcp(lab["tcp"]) as link:
+        assert link.command('ATE0+CMGF=1;+CSCB=0,"919";+CNMI=2,0,2').endswith(b"OK\r\n")
+        sent = run(lab, "broadcast", "919", "Road closed")
+        assert (sent.returncode, sent.stdout) == (0, "919\t1 page(s)\n"), sent.stderr
+        shown = link.read_until(lambda b: b"Road closed\r\n" in b)
+        # <sn> counts the centre's messages so far; <dcs> 15 is the default alphabet
+        assert re.search(rb"\r\n\+CBM: \d+,919,15,1,1\r\nRoad closed\r\n", shown), shown
+        refused = run(lab, "broadcast", "70000", "x")
+        assert refused.returncode != 0 and "id:" in refused.stderr
+        assert link.command('AT+CSCB=0,"";+CNMI=0,0,0').endswith(b"OK\r\n")
+
+
 def test_events_follow_one_modem(lab):
     follower = subprocess.Popen(
         [sys.executable, "-m", "simulator.control", "--control", lab["url"], "--token-file",

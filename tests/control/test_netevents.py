@@ -65,7 +65,8 @@ def test_the_open_connections_of_each_modem_are_kept_for_its_state():
 
 def test_udp_ports_and_listeners_are_socket_events_and_part_of_the_state():
     network, clock, modem, watch, bearer = watched()
-    udp = bearer.open_udp(5000, DatagramRecorder())
+    echoed = DatagramRecorder()
+    udp = bearer.open_udp(5000, echoed)
     listener = bearer.listen_tcp(8080, lambda peer: None)
     local = bearer.address
     assert watch.connections["lab-1"] == [
@@ -75,11 +76,26 @@ def test_udp_ports_and_listeners_are_socket_events_and_part_of_the_state():
         ("socket", {"state": "open", "protocol": "udp", "local": f"{local}:5000"}),
         ("socket", {"state": "open", "protocol": "tcp", "local": f"{local}:8080",
                     "listening": True})]
+    none = {"datagrams_sent": 0, "bytes_sent": 0, "datagrams_received": 0,
+            "bytes_received": 0}
+    assert watch.sockets_of("lab-1")[0] == {"protocol": "udp", "local": f"{local}:5000",
+                                            **none}
+    lab = network.resolve("www.lab")
+    udp.write(b"hello", (lab, 7))
+    udp.write(b"again!", (lab, 7))
+    clock.advance(1)
+    assert [data for data, _ in echoed.received] == [b"hello", b"again!"]
+    counts = {"datagrams_sent": 2, "bytes_sent": 11, "datagrams_received": 2,
+              "bytes_received": 11}
+    assert watch.sockets_of("lab-1") == [
+        {"protocol": "udp", "local": f"{local}:5000", **counts},
+        {"protocol": "tcp", "local": f"{local}:8080", "listening": True}]
     udp.close()
     listener.close()
     assert watch.connections["lab-1"] == []
     assert modem.events[2:] == [
-        ("socket", {"state": "closed", "protocol": "udp", "local": f"{local}:5000"}),
+        ("socket", {"state": "closed", "protocol": "udp", "local": f"{local}:5000",
+                    **counts}),
         ("socket", {"state": "closed", "protocol": "tcp", "local": f"{local}:8080",
                     "listening": True})]
 

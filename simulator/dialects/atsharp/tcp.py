@@ -33,6 +33,7 @@ from simulator.dialects.atsharp.sockets import (
     open_failed,
 )
 from simulator.ipstack.tcp import TcpServer, TcpSocket, TcpState
+from simulator.ipstack.view import SocketView, view
 
 #: A TCP frame "entirely filled with user data" (002 §5.1.4): one segment of the 1500-byte
 #: MTU, sent without waiting for TCPTXDELAY (E66).
@@ -165,6 +166,11 @@ class TcpSockets(DataSessions):
 
     def held(self) -> list[DataSession]:
         return list(self.sessions.values())
+
+    def views(self) -> list[SocketView]:
+        """Sockets 1 and 2 as the host knows them: listening, then on a connection."""
+        return [view(number, session.sock or session.server)
+                for number, session in sorted(self.sessions.items()) if not session.ended]
 
     def forget(self) -> None:
         self.sessions.clear()

@@ -95,6 +95,9 @@ class EdsoftService(Service):
     def in_service(self) -> bool:
         return self.modem.service(NetworkService).serving is not None
 
+    def socket_views(self) -> list:
+        return [*self.tcp.views(), *self.udp.views()]
+
     def _data_sessions(self) -> list[DataSession | None]:
         return [*self.tcp.sessions.values(), self.udp.current()]
 

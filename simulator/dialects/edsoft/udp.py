@@ -31,6 +31,7 @@ from simulator.dialects.atsharp.sockets import (
     open_failed,
 )
 from simulator.ipstack.udp import UdpSocket
+from simulator.ipstack.view import SocketView, view
 from simulator.network.errors import RouteError
 
 #: A datagram "entirely filled with user data" (002 §6.1.3): what one 1500-byte IP packet
@@ -134,6 +135,11 @@ class UdpService(DataSessions):
     def held(self) -> list[DataSession]:
         session = self.current()
         return [] if session is None else [session]
+
+    def views(self) -> list[SocketView]:
+        """The one UDP session (``AT#OUDP`` takes no number: it is shown as 1)."""
+        session = self.current()
+        return [] if session is None else [view(1, session.sock)]
 
     def forget(self) -> None:
         self.session = None

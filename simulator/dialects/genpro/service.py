@@ -68,6 +68,9 @@ class GenproService(Service):
         self._wind = None
         self.modem.emit_urc(lambda session: [WIND_13])
 
+    def socket_views(self) -> list:
+        return self.tcp.views()
+
     def register(self, table: CommandTable) -> None:
         configuration.register(self.context, table)
         self.connections.register(table)

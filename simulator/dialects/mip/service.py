@@ -14,7 +14,9 @@ from simulator.dialects.mip.mipread import MipRead
 from simulator.dialects.mip.mipsend import MipDsets, MipFlush, MipPush, MipSend, MipSets
 from simulator.dialects.mip.msdns import MsDns
 from simulator.dialects.mip.services import MipDns, MipNtp, MipPing
+from simulator.dialects.mip.sockets import Protocol
 from simulator.dialects.mip.stack import MipStack
+from simulator.ipstack.view import view
 from simulator.modem.modem import Service
 
 if TYPE_CHECKING:
@@ -33,6 +35,12 @@ class MipService(Service):
     def register(self, table: CommandTable) -> None:
         for command in self.commands:
             command.register(table)
+
+    def socket_views(self) -> list:
+        """Sockets 1-6 as ``+MIPOPEN`` numbered them (SSL shown as ``ssl``)."""
+        return [view(sid, sock.tcp or sock.server or sock.udp,
+                     "ssl" if sock.protocol is Protocol.SSL else None)
+                for sid, sock in sorted(self.stack.sockets.items())]
 
     def power_off(self) -> None:
         for command in self.commands:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.bearers import BearerContext, WipBearer
 from simulator.dialects.wip.cfg import WipCfg
 from simulator.dialects.wip.command import WipContext
 from simulator.dialects.wip.online import Online
 from simulator.dialects.wip.revisions import DEFAULT_REVISION, REVISIONS
-from simulator.dialects.wip.sockets import SocketContext
+from simulator.dialects.wip.sockets import SocketContext, WipServer
 from simulator.dialects.wip.stack import StackConfig
 from simulator.dialects.wip.table import SocketTable
 from simulator.dialects.wip.urcs import UrcEmitter
@@ -26,6 +27,7 @@ from simulator.dialects.wip.wipdata import WipData
 from simulator.dialects.wip.wipfile import WipFile
 from simulator.dialects.wip.wipopt import WipOpt
 from simulator.dialects.wip.wipping import WipPing
+from simulator.ipstack.view import view
 from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Service
@@ -71,6 +73,12 @@ class WipService(Service):
     def registered(self) -> bool:
         return self.modem.service(NetworkService).serving is not None
 
+    def socket_views(self) -> list:
+        """The socket table by ``<protocol>,<index>`` as ``+WIPCREATE`` numbered them; a
+        session (FTP, HTTP, SMTP, POP3) has no socket of its own to show."""
+        return [view(f"{protocol},{index}", _endpoint(sock), PROTOCOL_NAMES.get(protocol))
+                for (protocol, index), sock in sorted(self.table.sockets.items())]
+
     # -- life -----------------------------------------------------------------------------
 
     def power_on(self) -> None:
@@ -82,3 +90,12 @@ class WipService(Service):
     def _shut_down(self) -> None:
         self.context.close_all()
         self.stack.reset()
+
+
+PROTOCOL_NAMES = {so.UDP: "udp", so.TCP_CLIENT: "tcp", so.TCP_SERVER: "tcp-server",
+                  so.FTP: "ftp", so.HTTP: "http", so.SMTP: "smtp", so.POP3: "pop3"}
+
+
+def _endpoint(sock):
+    return getattr(sock, "server", None) if isinstance(sock, WipServer) else \
+        getattr(sock, "sock", None)
