@@ -58,7 +58,8 @@ class CbPage:
 
 def pages(text: str, message_id: int, serial: int = 0) -> list[CbPage]:
     """``text`` as cell broadcast pages: GSM 7-bit when the default alphabet holds it,
-    else UCS2.  PduError when it needs more than 15 pages."""
+    else UCS2.  PduError when it needs more than 15 pages, or holds what UCS2 cannot
+    carry (a lone surrogate)."""
     if gsm7.encodable(text):
         dcs, limit = DCS_GSM7, PAGE_SEPTETS
         chunks, current, used = [], "", 0
@@ -72,7 +73,10 @@ def pages(text: str, message_id: int, serial: int = 0) -> list[CbPage]:
         chunks.append(current)
     else:
         dcs, per_page = DCS_UCS2, CONTENT_OCTETS // 2
-        units = text.encode("utf-16-be")
+        try:
+            units = text.encode("utf-16-be")
+        except UnicodeEncodeError as error:  # a lone surrogate (JSON can carry one)
+            raise PduError(f"text is not UCS2: {error}") from None
         chunks, start = [], 0
         while True:
             end = min(start + per_page * 2, len(units))

@@ -35,6 +35,10 @@ def content_text(octets: bytes, dcs: int) -> str:
        st.integers(0, 0xFFFF),
        st.integers(0, 0xFFFF))
 def test_any_text_splits_into_pages_that_give_it_back(text, mid, serial):
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # not text UCS2 can carry
+        with pytest.raises(PduError):
+            pages(text, mid, serial)
+        return
     split = pages(text, mid, serial)  # short enough for 15 pages
     assert [p.page for p in split] == list(range(1, len(split) + 1))
     rebuilt = ""
@@ -72,3 +76,9 @@ def test_what_is_no_page_raises_pdu_error(page):
 def test_too_many_pages():
     with pytest.raises(PduError):
         pages("x" * (PAGE_SEPTETS * 15 + 1), 1)
+
+
+def test_a_lone_surrogate_is_refused_not_raised_as_an_encoding_error():
+    # JSON can carry "\ud800" (a control API broadcast body): the centre answers 400 with this.
+    with pytest.raises(PduError, match="not UCS2"):
+        pages("storm \ud800", 50)
