@@ -30,7 +30,9 @@ class Scope:
     host: str | None = None
     port: int | None = None
 
-    def covers(self, hosts: Hosts, address: str, port: int) -> bool:
+    def covers(self, hosts: Hosts, address: str, port: int | None) -> bool:
+        """Whether this scope covers ``address:port`` (``port`` None: ICMP, which only a
+        scope without a port covers)."""
         if self.port is not None and port != self.port:
             return False
         if self.host is None or self.host == address:
@@ -74,7 +76,7 @@ class ConnectionFaults:
         """Whether any path to a host/port has figures of its own."""
         return bool(self._paths)
 
-    def paths(self, address: str, port: int) -> list[Link]:
+    def paths(self, address: str, port: int | None) -> list[Link]:
         return [link for scope, link in self._paths if scope.covers(self.hosts, address, port)]
 
     def drops_datagram(self, address: str, port: int) -> bool:

@@ -501,10 +501,10 @@ class Router:
             return
         every = self._every_port.get(destination[0])
         if every is not None and every[3] is not None:
-            link = every[0].link
-            if not link.is_up or link.loses():
+            stages = self._down_stages(every[0].link, origin)
+            if stages is None:
                 return
-            at = transit((link.downlink,), len(data), now)
+            at = transit(stages, len(data), now)
             self.clock.callLater(max(0.0, at - self.clock.seconds()), every[3], data, origin,
                                  destination[1])
             return
@@ -631,6 +631,14 @@ class Router:
             return d
         there = transit((link.uplink,), size, start)
         back_stages: tuple[Shaper, ...] = (link.downlink,)
+        # A ``link`` fault narrowed to this host (ICMP has no port: only host-wide ones).
+        faults = self.faults.get(link.owner)
+        paths = faults.paths(address, None) if faults is not None and faults.narrowed else []
+        if any(not path.is_up or path.loses() for path in paths):  # the request
+            return d
+        if paths:
+            there = transit(tuple(path.uplink for path in paths), size, there)
+            back_stages = (*(path.downlink for path in paths), *back_stages)
         peer = self._bearers.get(address)
         host_entry = self.hosts.by_address(address)
         if peer is not None:
@@ -648,7 +656,7 @@ class Router:
                 return d
         elif not self.allows(address):
             return d  # unreachable: no reply, the caller sees a timeout
-        if link.loses():
+        if link.loses() or any(path.loses() for path in paths):  # the reply
             return d
         reply(transit(back_stages, size, there))
         return d

@@ -394,3 +394,27 @@ def test_a_fragmented_datagram_from_the_host_is_reassembled():
                                      more_fragments=more, fragment_offset=start // 8).build())
     host.run(1)
     assert host.udp == [(4004, payload, ("198.18.0.10", 7))]
+
+
+def test_a_link_fault_narrowed_to_a_sender_delays_what_reaches_the_host_server():
+    import random
+
+    from simulator.faults import Injector, make_fault
+    from simulator.scenario.model import ModemSpec
+    from tests.network.helpers import DatagramRecorder, result_of
+
+    b = bench()
+    host = connected(b)
+    b.ip_network.attach(ModemSpec(name="m2", n=2), random.Random(9))
+    d = b.ip_network.activate("m2", "internet")
+    host.run(0.1)
+    other = result_of(d)
+    port = other.open_udp(6000, DatagramRecorder())
+    # The path from m2 to the dialled host (m1's side) gets 2 s more; UDP to a host port
+    # nobody listens on in the network comes through the host's every-port path.
+    Injector().apply(make_fault("link", {"latency": 2.0, "host": other.address}), b.modem)
+    port.write(b"late", ("10.70.0.1", 9999))
+    host.run(1.5)
+    assert host.udp == []
+    host.run(1.0)
+    assert [data for _, data, _ in host.udp] == [b"late"]
