@@ -172,6 +172,10 @@ class Channel:
             host = self.host_wrapper(host)
         self._host = host
         host.modem_signals_changed(self.modem_signals)
+        if self.input_held:  # a hold that outlives hosts (a ``stall`` fault) holds this one
+            hold = getattr(host, "hold_input", None)
+            if hold is not None:
+                hold(True)
         if self._device is not None:
             self._device.host_opened()
 
@@ -187,9 +191,9 @@ class Channel:
         if self._host is None:
             return
         self._deliver_held()
-        if self.input_held:  # the next host starts with the port reading
-            self._hold_causes.clear()
-            self.hold_input(False)
+        # The departed host's input goes with it, so the FIFO's hold ends; a hold of another
+        # cause (a ``stall`` fault) stays and holds the next host too.
+        self.hold_input(False, "fifo")
         detached = getattr(self._host, "detached", None)
         if detached is not None:
             detached()

@@ -156,3 +156,40 @@ def test_a_paused_channel_holds_both_directions_and_resume_delivers_them_in_orde
     assert (channel.dropped_rx, channel.dropped_tx) == (4, 4)
     channel.resume()
     assert len(device.data) == len(b"AT\rATI\r") + HELD_LIMIT
+
+
+class HoldableHost:
+    """A host end that records the holds its transport is asked for."""
+
+    def __init__(self) -> None:
+        self.holds: list[bool] = []
+
+    def deliver(self, data: bytes) -> None:
+        pass
+
+    def modem_signals_changed(self, signals) -> None:
+        pass
+
+    def hold_input(self, held: bool) -> None:
+        self.holds.append(held)
+
+
+def test_a_stall_outlives_the_host_and_holds_the_next_one_but_a_full_fifo_does_not():
+    channel = Channel("m/p")
+    first = HoldableHost()
+    channel.attach_host(first)
+    channel.hold_input(True, "fifo")
+    channel.hold_input(True, "stall")
+    assert first.holds == [True]
+    channel.detach_host()
+    assert channel.input_held  # the stall still holds the port
+    second = HoldableHost()
+    channel.attach_host(second)
+    assert second.holds == [True]  # held from the start (RFC 2217: FLOWCONTROL-SUSPEND)
+    channel.hold_input(False, "stall")
+    assert second.holds == [True, False] and not channel.input_held
+    channel.hold_input(True, "fifo")
+    channel.detach_host()  # the FIFO's hold leaves with its host
+    third = HoldableHost()
+    channel.attach_host(third)
+    assert third.holds == [] and not channel.input_held
