@@ -18,6 +18,7 @@ from simulator.modem.charset import decode, encode, session_charset
 from simulator.modem.forms import fixed, ok
 from simulator.modem.modem import Service
 from simulator.modem.phonebookstore import Entry, PhonebookStore, number_type
+from simulator.modem.siblings import sibling
 from simulator.modem.sim import require_sim_ready
 from simulator.modem.tables import tables_of
 from simulator.modem.text import listing, quote, span
@@ -193,3 +194,10 @@ class PhonebookService(Service):
         for _, entry in self.store.items("ON"):
             alpha = quote(encode(entry.text, charset)) if entry.text else ""
             call.info(f"+CNUM: {alpha},{quote(encode(entry.number, charset))},{entry.type}")
+
+
+def name_of(modem: Modem, number: str) -> str | None:
+    """The phone book's text for ``number`` on ``modem`` (None: no entry, or no phone book
+    service in its dialect): the <alpha> of SMS text-mode headers and +CLIP."""
+    service = sibling(modem, PhonebookService)
+    return service.name_of(number) if service is not None else None
