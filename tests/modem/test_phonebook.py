@@ -7,9 +7,14 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.modem.charset import encode
 from simulator.modem.phonebookstore import Entry
 from simulator.modem.spec import SimSpec
 from simulator.modem.storage import NVStore
+from simulator.sms.gsm7 import ALPHABET
 
 from .bench import OK, Bench, cme, info
 
@@ -120,3 +125,21 @@ def test_cnum_lists_the_own_numbers():
                                      '+CNUM: "Data","+33699990000",145')
     assert Bench().at("+CNUM") == OK  # no MSISDN, no ON entry
     assert Bench(sim=LOCKED).at("+CNUM") == cme(11)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(sorted(set(ALPHABET) - {"\x1b", "\r", "\n"})),
+                    max_size=18),
+       charset=st.sampled_from(["UCS2", "GSM"]))
+def test_any_text_written_reads_back_the_same(text, charset):
+    bench = Bench()
+    typed = encode(text, charset)
+    if '"' in typed or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in typed):
+        return  # a quote or a control byte (GSM's '@', '$' ...) cannot be typed in a string
+    assert bench.at(f'+CSCS="{charset}"') == OK
+    assert bench.at(f'+CPBW=7,"{encode("+331", charset)}",145,"{typed}"') == OK
+    assert bench.at("+CPBR=7") == info(f'+CPBR: 7,"{encode("+331", charset)}",145,"{typed}"')
+    assert bench.at('+CSCS="UCS2"') == OK
+    assert bench.at(f'+CPBF="{encode(text, "UCS2")}"') == info(
+        f'+CPBR: 7,"{encode("+331", "UCS2")}",145,"{encode(text, "UCS2")}"'.replace(
+            "+CPBR", "+CPBF"))
