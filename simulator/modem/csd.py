@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 from twisted.internet import protocol
 
 from simulator.at.commands import DataLink, ResultCode
+from simulator.modem.charset import encode, session_charset
+from simulator.modem.phonebook import name_of
+from simulator.modem.tables import tables_of
+from simulator.modem.text import quote
 
 if TYPE_CHECKING:
     from simulator.at.session import Session
@@ -124,7 +128,12 @@ class Ringing:
         lines = [f"+CRING: {CRING_TYPE}" if session.vars.get(self._crc_key) else "RING"]
         caller = self.incoming.caller
         if session.vars.get(self._clip_key) and caller:
-            lines.append(f'+CLIP: "{caller}",{type_of_address(caller)}')
+            clip = f'+CLIP: "{caller}",{type_of_address(caller)}'
+            name = name_of(self.modem, caller)
+            if name:  # 27.007 §7.6: <subaddr>,<satype> left empty before <alpha>
+                charset = session_charset(session, tables_of(self.modem).default_charset)
+                clip += f",,,{quote(encode(name, charset))}"
+            lines.append(clip)
         return lines
 
     def _set_ri(self, on: bool) -> None:

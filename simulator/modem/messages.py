@@ -21,6 +21,7 @@ from simulator.modem.errors import CMS_FOR_SIM_CME
 from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.modem.phonebook import name_of
 from simulator.modem.siblings import sibling
 from simulator.modem.sim import require_sim_ready
 from simulator.modem.sms import SmsService
@@ -405,20 +406,18 @@ class MessageService(Service):
             return [f"{prefix}{stat},{smstext.report_fields(tpdu, charset)}"]
         data, length = smstext.data(tpdu, charset)
         full = detailed(session)
+        party = tpdu.originator if isinstance(tpdu, Deliver) else tpdu.destination
+        name = name_of(self.modem, party.text)
         if listed:
+            header = f"{smstext.address(party, charset)},{smstext.alpha(name, charset)},"
             if isinstance(tpdu, Deliver):
-                header = (f"{smstext.address(tpdu.originator, charset)},,"
-                          f"{smstext.timestamp(tpdu.timestamp)}")
-                kind = tpdu.originator.type_octet
-            else:
-                header = f"{smstext.address(tpdu.destination, charset)},,"
-                kind = tpdu.destination.type_octet
+                header += smstext.timestamp(tpdu.timestamp)
             if full:
-                header += f",{kind},{length}"
+                header += f",{party.type_octet},{length}"
         elif isinstance(tpdu, Deliver):
-            header = smstext.deliver_header(tpdu, charset, pdu.smsc, full, length)
+            header = smstext.deliver_header(tpdu, charset, pdu.smsc, full, length, name)
         else:
-            header = smstext.submit_header(tpdu, charset, pdu.smsc, full, length)
+            header = smstext.submit_header(tpdu, charset, pdu.smsc, full, length, name)
         return [f"{prefix}{stat},{header}", data]
 
     # -- +CMGD ---------------------------------------------------------------------------------

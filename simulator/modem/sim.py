@@ -1,4 +1,4 @@
-"""SIM commands (27.007 §8.3 +CPIN, §8.65 +CPINR, §7.4 +CLCK, §7.5 +CPWD, §7.1 +CNUM) over
+"""SIM commands (27.007 §8.3 +CPIN, §8.65 +CPINR, §7.4 +CLCK, §7.5 +CPWD) over
 :class:`simulator.modem.simcard.SimCard`."""
 
 from __future__ import annotations
@@ -80,7 +80,6 @@ class SimService(Service):
         table.add("+CPINR", exec=self.cpinr, set=self.cpinr, test=ok)
         table.add("+CLCK", set=self.clck_set, test=self.clck_test)
         table.add("+CPWD", set=self.cpwd_set, test=self.cpwd_test)
-        table.add("+CNUM", exec=self.cnum, test=ok)
 
     # -- +CPIN ---------------------------------------------------------------------------------
 
@@ -179,14 +178,6 @@ class SimService(Service):
     def cpwd_test(self, call) -> None:
         pairs = ",".join(f"({quote(f)},{PASSWORD_LENGTH[f]})" for f in SUPPORTED_FACILITIES)
         call.info(f"+CPWD: {pairs}")
-
-    # -- +CNUM ---------------------------------------------------------------------------------
-
-    def cnum(self, call) -> None:
-        self.card.require_ready()
-        msisdn = self.card.spec.msisdn
-        if msisdn:
-            call.info(f"+CNUM: ,{quote(msisdn)},{number_type(msisdn)}")
 
 
 def number_type(number: str) -> int:

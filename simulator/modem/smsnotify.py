@@ -14,6 +14,7 @@ from simulator.logs import Logger
 from simulator.modem import smstext
 from simulator.modem.charset import encode, session_charset
 from simulator.modem.network import NetworkService
+from simulator.modem.phonebook import name_of
 from simulator.modem.siblings import sibling
 from simulator.modem.sms import CMGF_KEY, CNMI_KEY
 from simulator.modem.smsstore import REC_UNREAD, Stored
@@ -252,7 +253,8 @@ class Notifications:
             return [f"+CMT: ,{length}", hex_pdu]
         charset = self._charset(session)
         data, length = smstext.data(tpdu, charset)
-        header = smstext.deliver_header(tpdu, charset, self._smsc(), detailed(session), length)
+        header = smstext.deliver_header(tpdu, charset, self._smsc(), detailed(session), length,
+                                        name_of(self.modem, tpdu.originator.text))
         return [f"+CMT: {header}", data]
 
     def _cds(self, session, tpdu: StatusReport) -> list[str]:

@@ -78,10 +78,16 @@ def first_octet(tpdu: Tpdu) -> int:
     return tpdu.encode()[0]
 
 
+def alpha(name: str | None, charset: str) -> str:
+    """<alpha>: the phone book's text for an address, empty when it has none."""
+    return quote(encode(name, charset)) if name else ""
+
+
 def deliver_header(tpdu: Deliver, charset: str, smsc: Address | None, detailed: bool,
-                   length: int) -> str:
+                   length: int, name: str | None = None) -> str:
     """<oa>,[<alpha>],<scts>[,<tooa>,<fo>,<pid>,<dcs>,<sca>,<tosca>,<length>]"""
-    line = f"{address(tpdu.originator, charset)},,{timestamp(tpdu.timestamp)}"
+    line = (f"{address(tpdu.originator, charset)},{alpha(name, charset)},"
+            f"{timestamp(tpdu.timestamp)}")
     if detailed:
         line += (f",{tpdu.originator.type_octet},{first_octet(tpdu)},{tpdu.pid},{tpdu.dcs},"
                  f"{_smsc(smsc, charset)},{length}")
@@ -89,9 +95,9 @@ def deliver_header(tpdu: Deliver, charset: str, smsc: Address | None, detailed: 
 
 
 def submit_header(tpdu: Submit, charset: str, smsc: Address | None, detailed: bool,
-                  length: int) -> str:
+                  length: int, name: str | None = None) -> str:
     """<da>,[<alpha>][,<toda>,<fo>,<pid>,<dcs>,[<vp>],<sca>,<tosca>,<length>]"""
-    line = f"{address(tpdu.destination, charset)},"
+    line = f"{address(tpdu.destination, charset)},{alpha(name, charset)}"
     if detailed:
         vp = vp_text(tpdu.validity)
         line += (f",{tpdu.destination.type_octet},{first_octet(tpdu)},{tpdu.pid},{tpdu.dcs},"

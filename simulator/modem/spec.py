@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from simulator.cmux.config import CmuxSettings
+from simulator.modem.phonebookstore import Entry as PhonebookEntry
 from simulator.network.spec import ExposeSpec, TlsSpec
 from simulator.source import Source
 from simulator.transport.spec import PortSpec
@@ -61,3 +62,6 @@ class ModemSpec:
     #: Message slots per storage (``SM``, ``ME``, ``SR``) where the scenario changes the
     #: dialect's, as (storage, slots) pairs.
     sms_capacity: tuple[tuple[str, int], ...] = ()
+    #: Phonebook entries the storages hold on first start (``phonebook:``), as (storage,
+    #: entries) pairs; entries fill indexes 1, 2, ... in order.
+    phonebook: tuple[tuple[str, tuple[PhonebookEntry, ...]], ...] = ()

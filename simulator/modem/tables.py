@@ -95,8 +95,14 @@ class ModemTables:
     sms_bad_parameter: int = errors.CMS_OPERATION_NOT_SUPPORTED
     #: Phonebook storages (27.007 §8.11) and their sizes.
     phonebooks: Mapping[str, int] = dataclasses.field(
-        default_factory=lambda: _frozen({"SM": 250, "ME": 100, "ON": 4})
+        default_factory=lambda: _frozen({"SM": 250, "FD": 10, "ME": 100, "ON": 4})
     )
+    #: Longest <number> (digits, a leading '+' not counted) and <text> (characters) of a
+    #: phonebook entry: <nlength> and <tlength> of +CPBR=? (27.007 §8.12).
+    phonebook_lengths: tuple[int, int] = (40, 18)
+    #: Storages searched, in order, for the <alpha> of a number in SMS text-mode headers
+    #: and +CLIP.
+    phonebook_lookup: tuple[str, ...] = ("SM", "ME")
 
 
 GENERIC_TABLES = ModemTables()

@@ -15,11 +15,13 @@ from simulator.modem.spec import IdentitySpec, ModemSpec, SimSpec
 from simulator.scenario.cmux import read_cmux
 from simulator.scenario.ipnetwork import MODEM_IP_KEYS, read_modem_ip
 from simulator.scenario.nodes import Fields, Node
+from simulator.scenario.phonebook import dialect_tables, read_phonebook
 from simulator.scenario.ports import read_ports
 from simulator.scenario.templates import TemplateError, compile_template
 from simulator.scenario.unique import UniqueValues
 
-MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports", "cmux", "sms")
+MODEM_KEYS = ("name", "count", "dialect", "revision", "identity", "sim", "ports", "cmux", "sms",
+              "phonebook")
 #: ``sms: {storage: {ME: 50, SM: 20, SR: 10}}``: message slots per storage (27.005 <mem>).
 SMS_KEYS = ("storage",)
 SMS_STORAGES = ("ME", "SM", "SR")
@@ -218,6 +220,8 @@ def _read_modem(entry: Node, index: int, context: _Context) -> ModemSpec:
         **ip,
         cmux=read_cmux(cmux) if (cmux := fields.get("cmux")) else None,
         sms_capacity=_read_sms(fields.section("sms", SMS_KEYS)),
+        phonebook=(read_phonebook(book, dialect_tables(dialect_name))
+                   if (book := fields.get("phonebook")) else ()),
     )
 
 

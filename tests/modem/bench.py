@@ -92,13 +92,14 @@ class Bench:
         registered: bool = False,
         n: int = 1,
         ip_network: bool = False,
+        phonebook: tuple = (),
     ) -> None:
         """``ip_network``: the modem reaches a simulated ``Network`` built from ``network``
         (APNs, bearers) on the bench's clock, with no real sockets."""
         self.clock = Clock()
         self.network = network or NetworkSpec()
         spec = ModemSpec(name="m1", n=n, sim=sim or SimSpec(),
-                         identity=identity or IdentitySpec())
+                         identity=identity or IdentitySpec(), phonebook=phonebook)
         self.ip_network = None
         if ip_network:
             from simulator.network import Network

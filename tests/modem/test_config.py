@@ -26,7 +26,7 @@ def test_clac_lists_every_command_of_the_table():
     assert lines == ["AT" + name for name in bench.modem.commands.names()]
     for name in ("AT+CGMI", "AT+CREG", "AT+CGDCONT", "ATD", "AT&W", "AT+CMEE", "AT+CMGS"):
         assert name in lines
-    assert "AT+CPBR" not in lines  # not implemented, so not listed
+    assert "AT+CPBR" in lines
 
 
 def test_uart_settings_are_kept_in_flash(tmp_path):
@@ -114,13 +114,14 @@ def test_call_settings_per_channel():
 
 def test_phonebook_storage():
     bench = Bench(sim=SimSpec(msisdn="+33612345678"))
-    assert bench.at("+CPBS=?") == info('+CPBS: ("SM","ME","ON")')
+    assert bench.at("+CPBS=?") == info('+CPBS: ("SM","FD","ME","ON")')
     assert bench.at("+CPBS?") == info('+CPBS: "SM",0,250')
     assert bench.at('+CPBS="ON"') == OK
     assert bench.at("+CPBS?") == info('+CPBS: "ON",1,4')
     assert bench.at('+CPBS="me"') == OK
     assert bench.at("+CPBS?") == info('+CPBS: "ME",0,100')
-    assert bench.at('+CPBS="FD"') == cme(50)
+    assert bench.at('+CPBS="FD"') == OK
+    assert bench.at('+CPBS="XY"') == cme(50)
     assert bench.at('+CPBS="SM","1234"') == cme(50)
 
 

@@ -179,3 +179,10 @@ def test_automatic_answer_waits_while_the_channel_is_busy(two):
     two.advance(RING_INTERVAL)
     assert two.pb.take() == "\r\nRING\r\n\r\nCONNECT 9600\r\n"
     assert two.pa.take() == "\r\nCONNECT 9600\r\n"
+
+
+def test_clip_shows_the_phone_book_name(two):
+    two.pb.send(f'AT+CPBW=,"{A_NUMBER}",145,"Alice";+CLIP=1\r'.encode())
+    two.pb.take()
+    two.ring_b()
+    assert two.pb.take() == f'\r\nRING\r\n\r\n+CLIP: "{A_NUMBER}",145,,,"Alice"\r\n'

@@ -468,3 +468,26 @@ def test_text_mode_prompts_again_after_each_cr(two):
         f'AT+CMGW="{B_NUMBER}"\r\r\n> ')
     assert two.pa.send(b"0041\r") == "0041\r"
     assert two.pa.send(ESC) == OK
+
+
+def test_alpha_comes_from_the_phone_book(two):
+    """27.005 <alpha>: the text of the phone book entry holding <oa>/<da>, in +CSCS."""
+    assert two.pb.at(f'+CPBW=,"{A_NUMBER}",145,"Alice"') == OK
+    assert two.pb.at(f'+CPBS="ME";+CPBW=,"{B_NUMBER}",145,"Me"') == OK
+    two.pb.at("+CMGF=1;+CNMI=2,2;+CSDH=1")
+    two.pa.at("+CMGF=1")
+    two.send_text(two.pa, B_NUMBER, "hi")
+    two.advance(DELAY)
+    assert two.pb.take() == (
+        f'\r\n+CMT: "{A_NUMBER}","Alice","00/01/01,00:00:03+00",145,4,0,0,"+33609001390",'
+        '145,2\r\nhi\r\n')
+    two.pb.at("+CNMI=2,1")
+    two.send_text(two.pa, B_NUMBER, "stored")
+    two.advance(DELAY)
+    two.pb.take()
+    assert two.pb.at('+CMGL="ALL"').startswith(
+        f'\r\n+CMGL: 1,"REC UNREAD","{A_NUMBER}","Alice","00/01/01,00:00:')
+    assert two.pb.at('+CMGW="+33600000002"') == "\r\n> "
+    assert two.pb.send(b"note" + CTRL_Z) == info("+CMGW: 2")
+    assert two.pb.at('+CSDH=0;+CSCS="UCS2";+CMGR=2').startswith(
+        '\r\n+CMGR: "STO UNSENT","002B00330033003600300030003000300030003000300032","004D0065"\r\n')
