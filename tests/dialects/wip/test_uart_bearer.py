@@ -1,0 +1,151 @@
+"""The serial-link bearers (001 §4.2.3 bids 1-2, 11-14, 21-24): +WIPBR on the second port
+starts PPP on the first, whose host end is a PPP peer of ``simulator.ppp`` with a small IP
+stack; the modem's WIP sockets reach the host's listeners over the line, on task.Clock."""
+
+import random
+
+from twisted.internet import protocol
+
+from simulator.network.seriallink_bearer import SerialLinkBearer
+from simulator.ppp import IpcpOpened, IpPacketReceived, LinkTerminated, PeerConfig, PppPeer
+from simulator.ppp.link import PppLink
+from tests.dialects.wip.bench import OK, WipBench, cme, info, urc
+from tests.dialects.wip.test_wipbr import LAB
+
+HOST, MODEM = "192.168.1.1", "192.168.1.2"
+
+
+class _Line:
+    """The host's side of the port: what its PPP writes goes to the modem a turn later."""
+
+    def __init__(self, host):
+        self.host = host
+
+    def write(self, data):
+        self.host.clock.callLater(0, self.host.channel.receive, data)
+
+    def loseConnection(self):
+        self.host.closed = True
+
+
+class PppHost:
+    """The machine at the other end of the port: pppd's part and an IP stack."""
+
+    def __init__(self, bench, port, config):
+        self.clock = bench.clock
+        self.channel = port.channel
+        self.channel.detach_host()
+        self.channel.attach_host(self)
+        self.events = []
+        self.stack = None
+        self.closed = False
+        self.link = PppLink(PppPeer(config, random.Random(7)), self.clock, self._event,
+                            name="host")
+        self.listening = []
+
+    def start(self):
+        self.link.makeConnection(_Line(self))
+
+    # the channel's HostEnd
+    def deliver(self, data):
+        if self.link.transport is not None:
+            self.link.dataReceived(data)
+
+    def modem_signals_changed(self, signals):
+        pass
+
+    def _event(self, event):
+        self.events.append(event)
+        if isinstance(event, IpcpOpened):
+            self.stack = SerialLinkBearer(event.local_address, event.peer_address,
+                                          self.link.send_ip, self.clock, random.Random(8))
+            for port, accept in self.listening:
+                self.stack.listen_tcp(port, accept)
+        elif isinstance(event, IpPacketReceived) and self.stack is not None:
+            self.stack.packet_received(event.packet)
+        elif isinstance(event, LinkTerminated) and self.stack is not None:
+            self.stack.release(by_network=True)
+
+
+class Recorder(protocol.Protocol):
+    def __init__(self):
+        self.data = bytearray()
+
+    def dataReceived(self, data):
+        self.data += data
+
+
+def bench_with_host(config):
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = PppHost(bench, bench.ports[0], config)
+    return bench, at, host
+
+
+def settle(bench, seconds):
+    for _ in range(int(seconds * 20)):
+        bench.clock.advance(0.05)
+
+
+def test_client_bearer_on_uart1_carries_a_tcp_socket_to_the_host():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM, dns=(HOST,)))
+    accepted = []
+    host.listening.append((7000, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    assert at.at("+WIPBR=1,1") == OK
+    assert at.at("+WIPBR?") == info("1,0")
+    assert at.at("+WIPBR=4,1,0") == ""  # OK once IPCP is up
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at("+WIPBR?") == info("1,1")
+    assert at.at("+WIPBR=3,1,15") == info(f'+WIPBR: 1,15,"{MODEM}"')
+    assert at.at("+WIPBR=3,1,16") == info(f'+WIPBR: 1,16,"{HOST}"')
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    assert at.take() == urc("+WIPREADY: 2,1")
+    (server,) = accepted
+    server.transport.write(b"hello modem")
+    settle(bench, 2)
+    assert at.take() == urc("+WIPDATA: 2,1,11")
+    assert at.at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\nhello modem"
+    at.send(b"hello host")
+    settle(bench, 2)
+    assert bytes(server.data) == b"hello host"
+
+
+def test_the_port_leaves_at_mode_and_comes_back_when_ppp_ends():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    assert bench.ports[0].interpreter.mode.name == "DATA"
+    assert at.at("+WIPBR=5,1") == OK
+    settle(bench, 5)
+    assert host.link.terminated is not None
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+    assert at.at("+WIPBR?") == info("1,0")
+
+
+def test_server_bearer_checks_the_hosts_login_and_reports():
+    bench, at, host = bench_with_host(PeerConfig.client("user", "secret"))
+    at.at("+WIPBR=1,1")
+    assert at.at('+WIPBR=4,1,1,"user","secret"') == OK
+    host.start()
+    settle(bench, 5)
+    assert at.take() == urc("+WIPBR: 1,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0")
+    assert host.stack is not None and host.stack.address == "192.168.0.2"
+
+
+def test_no_such_port_or_a_busy_port_answers_805():
+    bench = WipBench(ip=LAB, ports=1)
+    assert bench.at("+WIPCFG=1") == OK
+    assert bench.at("+WIPBR=1,2") == OK  # opening only associates the stack (001 §4.2.7.1)
+    assert bench.at("+WIPBR=4,2,0") == cme(805)  # no UART2
+    assert bench.at("+WIPBR=1,11") == OK
+    assert bench.at("+WIPBR=4,11,0") == cme(805)  # no multiplexer on UART1
+    assert bench.at("+WIPBR=1,1") == OK
+    assert bench.at("+WIPBR=4,1,0") == cme(805)  # UART1 is running this very command
+    assert bench.at("+WIPBR=1,3") == cme(805)  # N/A
