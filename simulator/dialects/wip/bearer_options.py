@@ -27,7 +27,7 @@ _PORTS = {1: "UART1", 2: "UART2", **{b: f"CMUX port {b - 10} over UART1" for b i
 
 #: The port of each serial-link bid: (UART number, CMUX DLCI on it or None).  UART<n> is the
 #: modem's n-th port as the scenario lists them; "CMUX port <k> over UART<n>" is DLC k of the
-#: multiplexer running on that port (docs/dialects/wip.md, D63).
+#: multiplexer running on that port (docs/dialects/wip.md, D64).
 PORT_OF: Mapping[int, tuple[int, int | None]] = MappingProxyType({
     1: (1, None), 2: (2, None), **{b: (1, b - 10) for b in range(11, 15)},
     **{b: (2, b - 20) for b in range(21, 25)}})

@@ -191,7 +191,7 @@ class WipBearer:
 
     def _port_line(self) -> PortLine:
         """The bearer's own port (001 §4.2.7.1): it must exist and be idle in AT command
-        mode, else 805 (D63)."""
+        mode, else 805 (D64)."""
         line = self.context.port_line(*bo.PORT_OF[self.bid])
         if line is None or not line.free:
             raise WipError(Code.INTERFACE_NOT_AVAILABLE)
