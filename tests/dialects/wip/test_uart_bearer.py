@@ -149,3 +149,66 @@ def test_no_such_port_or_a_busy_port_answers_805():
     assert bench.at("+WIPBR=1,1") == OK
     assert bench.at("+WIPBR=4,1,0") == cme(805)  # UART1 is running this very command
     assert bench.at("+WIPBR=1,3") == cme(805)  # N/A
+
+
+class DlcHost(PppHost):
+    """The host's PPP on one DLC of its 27.010 multiplexer (MuxBench's DTE)."""
+
+    def __init__(self, mux, dlci, clock):
+        self.mux, self.dlci, self.clock = mux, dlci, clock
+        self.events, self.listening = [], []
+        self.stack, self.closed = None, False
+        self.link = PppLink(PppPeer(PeerConfig.server(HOST, MODEM), random.Random(3)), clock,
+                            self._event, name="host")
+        self.link.makeConnection(self)
+
+    def write(self, data):
+        self.clock.callLater(0, self.mux.write, self.dlci, data)
+
+    def loseConnection(self):
+        self.closed = True
+
+    def run(self, seconds):
+        for _ in range(int(seconds * 20)):
+            self.clock.advance(0.05)
+            for frame in self.mux.data_frames(self.dlci):
+                self.link.dataReceived(frame.info)
+
+
+def test_dlc_bearer_runs_ppp_on_one_dlc_while_another_answers_at():
+    from tests.cmux import dte
+    from tests.cmux.bench import MuxBench
+
+    wip = WipBench(ip=LAB)  # UART1 is the bench's port; the multiplexer runs on UART2
+    mux = MuxBench.on_port(wip.modem, wip.clock, "uart2")
+    mux.start(dte.BASIC)
+    mux.open_dlc(1)
+    mux.open_dlc(2)
+    for dlci in (1, 2):
+        mux.at_dlc(dlci, "ATE0")
+
+    def at(line):
+        answer = mux.at_dlc(2, "AT" + line)
+        return answer.decode("latin-1")
+
+    assert at("+CMEE=1") == OK
+    assert at("+WIPCFG=1") == OK
+    assert at("+WIPBR=1,21") == OK  # CMUX port 1 over UART2
+    assert at("+WIPBR=4,21,0") == ""
+    host = DlcHost(mux, 1, wip.clock)
+    accepted = []
+    host.listening.append((80, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    host.run(5)
+    assert host.stack is not None and host.stack.address == HOST
+    assert mux.read(2) == OK.encode()  # the start's OK, on the AT DLC
+    assert at("+WIPBR?") == info("21,1")
+    assert at(f'+WIPCREATE=2,1,"{HOST}",80') == OK
+    host.run(2)
+    assert mux.read(2) == urc("+WIPREADY: 2,1").encode()
+    accepted[0].transport.write(b"over DLC 1")
+    host.run(2)
+    assert mux.read(2) == urc("+WIPDATA: 2,1,10").encode()
+    assert at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\nover DLC 1"
+    mux.write(2, b"and back")
+    host.run(2)
+    assert bytes(accepted[0].data) == b"and back"
