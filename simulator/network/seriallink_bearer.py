@@ -150,11 +150,13 @@ class SerialLinkBearer:
         if not self.active:
             return
         self.active = False
+        # The owner hears first (as from a network bearer): it closes its sockets itself.
+        for observer in list(self._observers):
+            observer(self, by_network)
+        self._observers.clear()
         self.tcp.close_all()
         self.udp.close_all()
         for d, _, timer in self._pings.values():
             timer.cancel()
             d.errback(RouteError(Reason.BEARER_RELEASED, self.address))
         self._pings.clear()
-        for observer in list(self._observers):
-            observer(self, by_network)

@@ -212,3 +212,62 @@ def test_dlc_bearer_runs_ppp_on_one_dlc_while_another_answers_at():
     mux.write(2, b"and back")
     host.run(2)
     assert bytes(accepted[0].data) == b"and back"
+
+
+def test_server_bearer_refuses_a_wrong_login_with_814():
+    bench, at, host = bench_with_host(PeerConfig.client("user", "wrong"))
+    at.at("+WIPBR=1,1")
+    assert at.at('+WIPBR=4,1,1,"user","secret"') == OK
+    host.start()
+    settle(bench, 10)
+    assert at.take() == urc("+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0")
+    assert at.at("+WIPBR?") == info("1,0")
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+
+
+def test_the_host_ending_ppp_stops_the_bearer_and_its_sockets():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    host.listening.append((7000, lambda peer: Recorder()))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    at.take()
+    host.link.close()
+    settle(bench, 5)
+    assert at.at("+WIPBR?") == info("1,0")
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+    assert at.at(f'+WIPCREATE=2,2,"{HOST}",7000') == cme(803)
+
+
+def test_udp_and_ping_reach_the_host():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    got = []
+
+    class Udp(protocol.DatagramProtocol):
+        def datagramReceived(self, data, addr):
+            got.append((data, addr))
+            self.transport.write(b"pong", addr)
+
+    host.stack.open_udp(9000, Udp())
+    assert at.at(f'+WIPCREATE=1,1,5000,"{HOST}",9000') == OK + urc("+WIPREADY: 1,1")
+    assert at.at("+WIPDATA=1,1,1") == "\r\nCONNECT\r\n"
+    at.send(b"ping\x03")  # ETX ends the datagram (001 §6.2.2.3)
+    settle(bench, 2)
+    assert got == [(b"ping", (MODEM, 5000))]
+    assert at.take() == "pong\x03"  # one datagram, ended by ETX
+    settle(bench, 2)
+    at.send(b"+++")
+    settle(bench, 2)
+    assert at.take() == OK
+    assert at.at(f'+WIPPING="{HOST}"') == OK  # the host's stack answers the echo request
+    bench.clock.advance(0)
+    assert at.take() == urc("+WIPPING: 0,0,0")
