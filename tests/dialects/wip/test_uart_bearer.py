@@ -271,3 +271,16 @@ def test_udp_and_ping_reach_the_host():
     assert at.at(f'+WIPPING="{HOST}"') == OK  # the host's stack answers the echo request
     bench.clock.advance(0)
     assert at.take() == urc("+WIPPING: 0,0,0")
+
+
+def test_the_modem_answers_the_hosts_ping():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    rtts, failures = [], []
+    host.stack.ping(MODEM).addCallbacks(rtts.append, failures.append)
+    host.stack.ping("192.168.1.99", timeout=1).addCallbacks(rtts.append, failures.append)
+    settle(bench, 2)
+    assert len(rtts) == 1 and len(failures) == 1  # nobody is 192.168.1.99 on the line
