@@ -7,8 +7,10 @@ Connecting is the modem's bearer services' job: GPRS activates a PDP context thr
 ``GprsService`` (APN, login and password from the bearer options); GSM dials
 ``WIP_BOPT_DIAL_PHONENB`` through ``DialupService`` and runs PPP over the call, or, started
 as a server, has it answer a call and run PPP's server side (the options' mapping is in
-``simulator.dialects.wip.gsm``).  Failures come back as the services' enums and leave as the
-manuals' codes through tables.
+``simulator.dialects.wip.gsm``).  A UART or CMUX-DLC bearer runs the same PPP on the
+modem's own port (``simulator.modem.portppp``), as client or server with the same options'
+mapping, and its sockets talk IP to the host at the other end (D64).  Failures come back
+as the services' enums and leave as the manuals' codes through tables.
 
 A bearer works with what ``BearerContext`` gives it (the revision, the URC emitter, the
 modem's bearer services); what else goes when it stops is its observers' business.
