@@ -16,7 +16,7 @@ from types import MappingProxyType
 class BearerKind(enum.Enum):
     GSM = "GSM"  # a circuit-switched data call, PPP over it
     GPRS = "GPRS"  # a PDP context
-    PPP = "PPP"  # PPP on a UART, USB or CMUX port: not built (805 at open)
+    PPP = "PPP"  # PPP on a UART or CMUX port (USB: 805 at open)
     NOT_APPLICABLE = "N/A"
 
 
@@ -24,6 +24,13 @@ GSM_BID, GPRS_BID = 5, 6
 
 _PORTS = {1: "UART1", 2: "UART2", **{b: f"CMUX port {b - 10} over UART1" for b in range(11, 15)},
           **{b: f"CMUX port {b - 20} over UART2" for b in range(21, 25)}}
+
+#: The port of each serial-link bid: (UART number, CMUX DLCI on it or None).  UART<n> is the
+#: modem's n-th port as the scenario lists them; "CMUX port <k> over UART<n>" is DLC k of the
+#: multiplexer running on that port (docs/dialects/wip.md, D64).
+PORT_OF: Mapping[int, tuple[int, int | None]] = MappingProxyType({
+    1: (1, None), 2: (2, None), **{b: (1, b - 10) for b in range(11, 15)},
+    **{b: (2, b - 20) for b in range(21, 25)}})
 
 #: v5.01 (001 §4.2.3): bid -> what it is.
 BIDS_501: Mapping[int, BearerKind] = MappingProxyType({

@@ -7,8 +7,10 @@ Connecting is the modem's bearer services' job: GPRS activates a PDP context thr
 ``GprsService`` (APN, login and password from the bearer options); GSM dials
 ``WIP_BOPT_DIAL_PHONENB`` through ``DialupService`` and runs PPP over the call, or, started
 as a server, has it answer a call and run PPP's server side (the options' mapping is in
-``simulator.dialects.wip.gsm``).  Failures come back as the services' enums and leave as the
-manuals' codes through tables.
+``simulator.dialects.wip.gsm``).  A UART or CMUX-DLC bearer runs the same PPP on the
+modem's own port (``simulator.modem.portppp``), as client or server with the same options'
+mapping, and its sockets talk IP to the host at the other end (D64).  Failures come back
+as the services' enums and leave as the manuals' codes through tables.
 
 A bearer works with what ``BearerContext`` gives it (the revision, the URC emitter, the
 modem's bearer services); what else goes when it stops is its observers' business.
@@ -33,6 +35,7 @@ from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 
 if TYPE_CHECKING:
     from simulator.dialects.wip.revision import Revision
+    from simulator.modem.portppp import PortLine
     from simulator.network.apn import Bearer
     from simulator.network.dialup_session import DialupSession
 
@@ -68,6 +71,18 @@ def _wip_error(failure):
     raise WipError(gsm.FAILURE_CODES[failure.value.reason])
 
 
+def _ppp_error(failure):
+    """PPP on a port ended before IPCP opened: the manuals' code, as for a data call's PPP."""
+    from simulator.modem.dialup import PPP_FAILURES
+    from simulator.network.dialup_session import PppError
+
+    if failure.check(defer.CancelledError):
+        raise WipError(Code.BAD_STACK_STATE)
+    failure.trap(PppError)
+    raise WipError(gsm.FAILURE_CODES[PPP_FAILURES.get(failure.value.reason,
+                                                      DialupFailure.CALL_DROPPED)])
+
+
 @dataclasses.dataclass(frozen=True)
 class BearerContext:
     """What the bearers of one stack work with."""
@@ -80,6 +95,8 @@ class BearerContext:
     dialup: Callable[[], DialupService]
     #: The modem's name, for the log.
     modem: str
+    #: A ``PortLine`` on (UART number, DLCI or None), or None when there is no such port.
+    port_line: Callable[[int, int | None], PortLine | None] = lambda uart, dlci: None
 
 
 class WipBearer:
@@ -145,6 +162,12 @@ class WipBearer:
         self.state = State.STARTING
         if self.kind is BearerKind.GPRS:
             d = self._connect_gprs()
+        elif self.kind is BearerKind.PPP:
+            role = gsm.client_role(self.options)
+            try:
+                d = self._connect_port(self._port_line(), role.config(), role.dns)
+            except WipError as e:
+                d = defer.fail(e)
         else:
             d = self._connect_gsm()
         self._pending = d
@@ -168,12 +191,33 @@ class WipBearer:
             return defer.fail(WipError(gsm.FAILURE_CODES[e.reason]))
         return d.addCallback(self._session_up).addErrback(_wip_error)
 
+    def _port_line(self) -> PortLine:
+        """The bearer's own port (001 §4.2.7.1): it must exist and be idle in AT command
+        mode, else 805 (D64)."""
+        line = self.context.port_line(*bo.PORT_OF[self.bid])
+        if line is None or not line.free:
+            raise WipError(Code.INTERFACE_NOT_AVAILABLE)
+        return line
+
+    def _connect_port(self, line: PortLine, config, dns) -> defer.Deferred:
+        from simulator.network.dialup_session import DialupSession
+
+        session = DialupSession(line, config, line.clock, line.rng,
+                                name=f"{self.context.modem} bearer {self.bid}", dns=dns,
+                                observer=line.observe)
+        self.session = session
+        d = session.start()
+        return d.addErrback(_ppp_error)
+
     def _session_up(self, session: DialupSession) -> Bearer:
         self.session = session
         return session.bearer
 
     def start_server(self, login: str, password: str, caller: str | None) -> None:
         """Wait for a data call (001 §4.2.7.1); the outcome comes as the +WIPBR URC."""
+        if self.kind is BearerKind.PPP:
+            self._serve_port(login, password)
+            return
         dialup = self.context.dialup()
         try:
             self.server = dialup.serve(gsm.server_role(self.options, login, password),
@@ -184,6 +228,28 @@ class WipBearer:
         self.server.addCallbacks(self._served, self._serving_failed)
         log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.context.modem,
                  bid=self.bid)
+
+    def _serve_port(self, login: str, password: str) -> None:
+        """PPP's server side on the port: the host logs in with <login>/<password>."""
+        role = gsm.server_role(self.options, login, password)
+        d = self._connect_port(self._port_line(), role.config(), None)
+        self.state = State.STARTED
+        self.server = d
+        d.addCallback(lambda _: self.session)
+        d.addCallbacks(self._served, self._port_serving_failed)
+        log.info("{modem}: WIP bearer {bid} waits for the host's PPP", modem=self.context.modem,
+                 bid=self.bid)
+
+    def _port_serving_failed(self, failure) -> None:
+        self.server = None
+        self.session = None
+        failure.trap(WipError)
+        if failure.value.code == Code.BAD_STACK_STATE:
+            return  # stopped by the host: no URC
+        self._report(int(failure.value.code))
+        if self.state is State.STARTED:
+            self.state = State.STOPPED
+            self._stopped()
 
     def _served(self, session: DialupSession) -> None:
         self.server = None

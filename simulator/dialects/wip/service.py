@@ -8,6 +8,7 @@ the stack's options, the socket table, the URC emitter, the clock)."""
 from __future__ import annotations
 
 import functools
+import random
 from typing import TYPE_CHECKING
 
 from simulator.dialects.wip import service_options as so
@@ -32,6 +33,7 @@ from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
+from simulator.modem.portppp import PortLine, port_interpreter
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -54,7 +56,8 @@ class WipService(Service):
         bearers = BearerContext(
             revision=self.revision, urc=urc,
             gprs=functools.partial(modem.service, GprsService),
-            dialup=functools.partial(modem.service, DialupService), modem=modem.name)
+            dialup=functools.partial(modem.service, DialupService), modem=modem.name,
+            port_line=functools.partial(_port_line, modem))
         sockets = SocketContext(
             revision=self.revision, stack=self.stack, table=self.table, urc=urc,
             clock=modem.clock, modem=modem.name)
@@ -99,3 +102,12 @@ PROTOCOL_NAMES = {so.UDP: "udp", so.TCP_CLIENT: "tcp", so.TCP_SERVER: "tcp-serve
 def _endpoint(sock):
     return getattr(sock, "server", None) if isinstance(sock, WipServer) else \
         getattr(sock, "sock", None)
+
+
+def _port_line(modem: Modem, uart: int, dlci: int | None) -> PortLine | None:
+    """PPP on the modem's ``uart``-th port or a DLC on it (a serial-link bearer)."""
+    interpreter = port_interpreter(modem, uart, dlci)
+    if interpreter is None:
+        return None
+    return PortLine(interpreter, modem.clock, random.Random(modem.rng.getrandbits(64)),
+                    modem=modem.name)

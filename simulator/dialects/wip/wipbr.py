@@ -35,7 +35,7 @@ FREE, STORE = 0, 1
 #: NVStore key of the stored bearer sets: {"<bid>": {"<opt>": value}}.
 FLASH_KEY = "wip.br"
 #: Bearers atsim can connect; the others are refused when opened.
-CONNECTABLE = (BearerKind.GPRS, BearerKind.GSM)
+CONNECTABLE = (BearerKind.GPRS, BearerKind.GSM, BearerKind.PPP)
 
 
 class WipBr(WipCommand):
@@ -96,8 +96,8 @@ class WipBr(WipCommand):
     # -- cmdtypes ---------------------------------------------------------------------------
 
     def _open(self, bid: int, kind: BearerKind) -> None:
-        if kind not in CONNECTABLE:
-            raise WipError(Code.INTERFACE_NOT_AVAILABLE)
+        if kind not in CONNECTABLE or (kind is BearerKind.PPP and bid not in bo.PORT_OF):
+            raise WipError(Code.INTERFACE_NOT_AVAILABLE)  # USB, N/A
         if bid in self.bearers:
             raise WipError(Code.DEVICE_ALREADY_OPEN)
         options = {n: o.default for n, o in self.revision.bearer_options.items()}
@@ -132,7 +132,7 @@ class WipBr(WipCommand):
         else:
             # 001 §4.2.7.1: a server needs <login>,<password>; only GSM takes a caller.
             p.count(5, 6 if bearer.kind is BearerKind.GSM else 5)
-            if bearer.kind is not BearerKind.GSM:
+            if bearer.kind not in (BearerKind.GSM, BearerKind.PPP):
                 raise WipError(Code.NOT_ALLOWED_ON_BEARER)
         if bearer.state is not State.STOPPED:
             raise WipError(Code.BAD_STACK_STATE)

@@ -179,8 +179,7 @@ def test_only_one_bearer_started_at_a_time():
 @pytest.mark.parametrize(("line", "code"), [
     ("+WIPBR=7,6", 800),  # no such cmdtype
     ("+WIPBR=1,7", 800),  # no such bearer
-    ("+WIPBR=1,1", 805),  # UART1: PPP bearers are not available
-    ("+WIPBR=1,11", 805),  # CMUX port
+    ("+WIPBR=4,1,0", 803),  # UART1 is not open (opening it: test_uart_bearer.py)
     ("+WIPBR=1,3", 805),  # N/A in v5.01
     ("+WIPBR=1,6", 804),  # already open
     ("+WIPBR=2,6,3,1", 800),  # reserved option

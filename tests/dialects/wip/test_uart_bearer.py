@@ -1,0 +1,286 @@
+"""The serial-link bearers (001 §4.2.3 bids 1-2, 11-14, 21-24): +WIPBR on the second port
+starts PPP on the first, whose host end is a PPP peer of ``simulator.ppp`` with a small IP
+stack; the modem's WIP sockets reach the host's listeners over the line, on task.Clock."""
+
+import random
+
+from twisted.internet import protocol
+
+from simulator.network.seriallink_bearer import SerialLinkBearer
+from simulator.ppp import IpcpOpened, IpPacketReceived, LinkTerminated, PeerConfig, PppPeer
+from simulator.ppp.link import PppLink
+from tests.dialects.wip.bench import OK, WipBench, cme, info, urc
+from tests.dialects.wip.test_wipbr import LAB
+
+HOST, MODEM = "192.168.1.1", "192.168.1.2"
+
+
+class _Line:
+    """The host's side of the port: what its PPP writes goes to the modem a turn later."""
+
+    def __init__(self, host):
+        self.host = host
+
+    def write(self, data):
+        self.host.clock.callLater(0, self.host.channel.receive, data)
+
+    def loseConnection(self):
+        self.host.closed = True
+
+
+class PppHost:
+    """The machine at the other end of the port: pppd's part and an IP stack."""
+
+    def __init__(self, bench, port, config):
+        self.clock = bench.clock
+        self.channel = port.channel
+        self.channel.detach_host()
+        self.channel.attach_host(self)
+        self.events = []
+        self.stack = None
+        self.closed = False
+        self.link = PppLink(PppPeer(config, random.Random(7)), self.clock, self._event,
+                            name="host")
+        self.listening = []
+
+    def start(self):
+        self.link.makeConnection(_Line(self))
+
+    # the channel's HostEnd
+    def deliver(self, data):
+        if self.link.transport is not None:
+            self.link.dataReceived(data)
+
+    def modem_signals_changed(self, signals):
+        pass
+
+    def _event(self, event):
+        self.events.append(event)
+        if isinstance(event, IpcpOpened):
+            self.stack = SerialLinkBearer(event.local_address, event.peer_address,
+                                          self.link.send_ip, self.clock, random.Random(8))
+            for port, accept in self.listening:
+                self.stack.listen_tcp(port, accept)
+        elif isinstance(event, IpPacketReceived) and self.stack is not None:
+            self.stack.packet_received(event.packet)
+        elif isinstance(event, LinkTerminated) and self.stack is not None:
+            self.stack.release(by_network=True)
+
+
+class Recorder(protocol.Protocol):
+    def __init__(self):
+        self.data = bytearray()
+
+    def dataReceived(self, data):
+        self.data += data
+
+
+def bench_with_host(config):
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = PppHost(bench, bench.ports[0], config)
+    return bench, at, host
+
+
+def settle(bench, seconds):
+    for _ in range(int(seconds * 20)):
+        bench.clock.advance(0.05)
+
+
+def test_client_bearer_on_uart1_carries_a_tcp_socket_to_the_host():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM, dns=(HOST,)))
+    accepted = []
+    host.listening.append((7000, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    assert at.at("+WIPBR=1,1") == OK
+    assert at.at("+WIPBR?") == info("1,0")
+    assert at.at("+WIPBR=4,1,0") == ""  # OK once IPCP is up
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at("+WIPBR?") == info("1,1")
+    assert at.at("+WIPBR=3,1,15") == info(f'+WIPBR: 1,15,"{MODEM}"')
+    assert at.at("+WIPBR=3,1,16") == info(f'+WIPBR: 1,16,"{HOST}"')
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    assert at.take() == urc("+WIPREADY: 2,1")
+    (server,) = accepted
+    server.transport.write(b"hello modem")
+    settle(bench, 2)
+    assert at.take() == urc("+WIPDATA: 2,1,11")
+    assert at.at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\nhello modem"
+    at.send(b"hello host")
+    settle(bench, 2)
+    assert bytes(server.data) == b"hello host"
+
+
+def test_the_port_leaves_at_mode_and_comes_back_when_ppp_ends():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    assert bench.ports[0].interpreter.mode.name == "DATA"
+    assert at.at("+WIPBR=5,1") == OK
+    settle(bench, 5)
+    assert host.link.terminated is not None
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+    assert at.at("+WIPBR?") == info("1,0")
+
+
+def test_server_bearer_checks_the_hosts_login_and_reports():
+    bench, at, host = bench_with_host(PeerConfig.client("user", "secret"))
+    at.at("+WIPBR=1,1")
+    assert at.at('+WIPBR=4,1,1,"user","secret"') == OK
+    host.start()
+    settle(bench, 5)
+    assert at.take() == urc("+WIPBR: 1,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0")
+    assert host.stack is not None and host.stack.address == "192.168.0.2"
+
+
+def test_no_such_port_or_a_busy_port_answers_805():
+    bench = WipBench(ip=LAB, ports=1)
+    assert bench.at("+WIPCFG=1") == OK
+    assert bench.at("+WIPBR=1,2") == OK  # opening only associates the stack (001 §4.2.7.1)
+    assert bench.at("+WIPBR=4,2,0") == cme(805)  # no UART2
+    assert bench.at("+WIPBR=1,11") == OK
+    assert bench.at("+WIPBR=4,11,0") == cme(805)  # no multiplexer on UART1
+    assert bench.at("+WIPBR=1,1") == OK
+    assert bench.at("+WIPBR=4,1,0") == cme(805)  # UART1 is running this very command
+    assert bench.at("+WIPBR=1,3") == cme(805)  # N/A
+
+
+class DlcHost(PppHost):
+    """The host's PPP on one DLC of its 27.010 multiplexer (MuxBench's DTE)."""
+
+    def __init__(self, mux, dlci, clock):
+        self.mux, self.dlci, self.clock = mux, dlci, clock
+        self.events, self.listening = [], []
+        self.stack, self.closed = None, False
+        self.link = PppLink(PppPeer(PeerConfig.server(HOST, MODEM), random.Random(3)), clock,
+                            self._event, name="host")
+        self.link.makeConnection(self)
+
+    def write(self, data):
+        self.clock.callLater(0, self.mux.write, self.dlci, data)
+
+    def loseConnection(self):
+        self.closed = True
+
+    def run(self, seconds):
+        for _ in range(int(seconds * 20)):
+            self.clock.advance(0.05)
+            for frame in self.mux.data_frames(self.dlci):
+                self.link.dataReceived(frame.info)
+
+
+def test_dlc_bearer_runs_ppp_on_one_dlc_while_another_answers_at():
+    from tests.cmux import dte
+    from tests.cmux.bench import MuxBench
+
+    wip = WipBench(ip=LAB)  # UART1 is the bench's port; the multiplexer runs on UART2
+    mux = MuxBench.on_port(wip.modem, wip.clock, "uart2")
+    mux.start(dte.BASIC)
+    mux.open_dlc(1)
+    mux.open_dlc(2)
+    for dlci in (1, 2):
+        mux.at_dlc(dlci, "ATE0")
+
+    def at(line):
+        answer = mux.at_dlc(2, "AT" + line)
+        return answer.decode("latin-1")
+
+    assert at("+CMEE=1") == OK
+    assert at("+WIPCFG=1") == OK
+    assert at("+WIPBR=1,21") == OK  # CMUX port 1 over UART2
+    assert at("+WIPBR=4,21,0") == ""
+    host = DlcHost(mux, 1, wip.clock)
+    accepted = []
+    host.listening.append((80, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    host.run(5)
+    assert host.stack is not None and host.stack.address == HOST
+    assert mux.read(2) == OK.encode()  # the start's OK, on the AT DLC
+    assert at("+WIPBR?") == info("21,1")
+    assert at(f'+WIPCREATE=2,1,"{HOST}",80') == OK
+    host.run(2)
+    assert mux.read(2) == urc("+WIPREADY: 2,1").encode()
+    accepted[0].transport.write(b"over DLC 1")
+    host.run(2)
+    assert mux.read(2) == urc("+WIPDATA: 2,1,10").encode()
+    assert at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\nover DLC 1"
+    mux.write(2, b"and back")
+    host.run(2)
+    assert bytes(accepted[0].data) == b"and back"
+
+
+def test_server_bearer_refuses_a_wrong_login_with_814():
+    bench, at, host = bench_with_host(PeerConfig.client("user", "wrong"))
+    at.at("+WIPBR=1,1")
+    assert at.at('+WIPBR=4,1,1,"user","secret"') == OK
+    host.start()
+    settle(bench, 10)
+    assert at.take() == urc("+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0")
+    assert at.at("+WIPBR?") == info("1,0")
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+
+
+def test_the_host_ending_ppp_stops_the_bearer_and_its_sockets():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    host.listening.append((7000, lambda peer: Recorder()))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    at.take()
+    host.link.close()
+    settle(bench, 5)
+    assert at.at("+WIPBR?") == info("1,0")
+    assert bench.ports[0].interpreter.mode.name == "COMMAND"
+    assert at.at(f'+WIPCREATE=2,2,"{HOST}",7000') == cme(803)
+
+
+def test_udp_and_ping_reach_the_host():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    got = []
+
+    class Udp(protocol.DatagramProtocol):
+        def datagramReceived(self, data, addr):
+            got.append((data, addr))
+            self.transport.write(b"pong", addr)
+
+    host.stack.open_udp(9000, Udp())
+    assert at.at(f'+WIPCREATE=1,1,5000,"{HOST}",9000') == OK + urc("+WIPREADY: 1,1")
+    assert at.at("+WIPDATA=1,1,1") == "\r\nCONNECT\r\n"
+    at.send(b"ping\x03")  # ETX ends the datagram (001 §6.2.2.3)
+    settle(bench, 2)
+    assert got == [(b"ping", (MODEM, 5000))]
+    assert at.take() == "pong\x03"  # one datagram, ended by ETX
+    settle(bench, 2)
+    at.send(b"+++")
+    settle(bench, 2)
+    assert at.take() == OK
+    assert at.at(f'+WIPPING="{HOST}"') == OK  # the host's stack answers the echo request
+    bench.clock.advance(0)
+    assert at.take() == urc("+WIPPING: 0,0,0")
+
+
+def test_the_modem_answers_the_hosts_ping():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    rtts, failures = [], []
+    host.stack.ping(MODEM).addCallbacks(rtts.append, failures.append)
+    host.stack.ping("192.168.1.99", timeout=1).addCallbacks(rtts.append, failures.append)
+    settle(bench, 2)
+    assert len(rtts) == 1 and len(failures) == 1  # nobody is 192.168.1.99 on the line
