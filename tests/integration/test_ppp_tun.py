@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.clients,
 
 #: Big enough that a transfer crosses thousands of PPP frames and many TCP windows, small
 #: enough for a shared CI machine (a few seconds each way here).
-LARGE = 8 * 1024 * 1024
+LARGE = 10 * 1024 * 1024
 #: What a rate-limited download carries while the link goes through +++ and ATO.
 SLOW = 1024 * 1024
 RUN_TIMEOUT = 240
