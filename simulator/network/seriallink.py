@@ -99,11 +99,21 @@ class SerialLinkUdp:
 
     def packet_received(self, data: bytes) -> bool:
         """Deliver an IPv4/UDP packet to its bound port; False for anything else (another
-        protocol, another address, no such port, a damaged packet: dropped as a stack does)."""
+        protocol, another address, no such port, a damaged packet: dropped as a stack does).
+        A fragment is refused here: reassembling is the caller's part (``deliver``)."""
         try:
             packet = parse_ipv4(data)
-            if packet.protocol != IpProtocol.UDP or packet.dst != self._local or packet.is_fragment:
-                return False
+        except PacketError:
+            return False
+        if packet.is_fragment:
+            return False
+        return self.deliver(packet)
+
+    def deliver(self, packet: Ipv4Packet) -> bool:
+        """Like ``packet_received`` for a packet already parsed (and reassembled)."""
+        if packet.protocol != IpProtocol.UDP or packet.dst != self._local or packet.is_fragment:
+            return False
+        try:
             datagram = parse_udp(packet.payload, packet.src, packet.dst)
         except PacketError:
             return False

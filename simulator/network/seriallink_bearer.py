@@ -6,7 +6,10 @@ TCP), and what the host's IP stack sends comes back through ``packet_received``.
 
 It offers what the dialects' sockets use of a network bearer (``simulator.network.apn``):
 ``address``, ``dns``, ``clock``, ``rng``, ``connect_tcp``, ``listen_tcp``, ``open_udp``,
-``ping``, ``on_release``/``release``.  It also answers the host's pings, as an IP stack does.
+``ping``, ``on_release``/``release``.  It also answers the host's pings, as an IP stack does,
+and reassembles the host's fragments (``simulator.inet.fragments``, as the host gateway
+does) before UDP, TCP or ICMP see them: a host whose MTU is below the peer's MRU, or that
+sends a datagram larger than the MTU without DF, fragments.
 
     bearer = SerialLinkBearer("10.0.0.2", "10.0.0.1", ppp_link.send_ip, clock, rng)
     ppp event IpPacketReceived(p) -> bearer.packet_received(p.packet)
@@ -23,6 +26,7 @@ from twisted.internet import defer
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.inet.errors import PacketError
+from simulator.inet.fragments import Reassembler
 from simulator.inet.icmp import IcmpType, echo_reply, echo_request, parse_icmp
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
 from simulator.network.errors import Reason, RouteError
@@ -50,6 +54,7 @@ class SerialLinkBearer:
         self._ping_id = rng.getrandbits(16)
         self._ping_seq = 0
         self._ids = 0
+        self._reassembly = Reassembler()
         self._observers: list[Callable[[SerialLinkBearer, bool], None]] = []
 
     def __repr__(self) -> str:
@@ -108,12 +113,16 @@ class SerialLinkBearer:
             packet = parse_ipv4(data)
         except PacketError:
             return
-        if packet.dst != self._local or packet.is_fragment:
+        if packet.dst != self._local:
             return
+        if packet.is_fragment:
+            packet = self._reassembly.add(packet, self.clock.seconds())
+            if packet is None:
+                return
         if packet.protocol == IpProtocol.TCP:
             self.tcp.packet_received(packet)
         elif packet.protocol == IpProtocol.UDP:
-            self.udp.packet_received(data)
+            self.udp.deliver(packet)
         elif packet.protocol == IpProtocol.ICMP:
             self._icmp(packet)
 
