@@ -284,3 +284,85 @@ def test_the_modem_answers_the_hosts_ping():
     host.stack.ping("192.168.1.99", timeout=1).addCallbacks(rtts.append, failures.append)
     settle(bench, 2)
     assert len(rtts) == 1 and len(failures) == 1  # nobody is 192.168.1.99 on the line
+
+
+class RawPppHost(PppHost):
+    """A PppHost that also keeps every byte the port sent (result codes among the frames)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.raw = bytearray()
+
+    def deliver(self, data):
+        self.raw += data
+        super().deliver(data)
+
+    def type(self, data):
+        self.clock.callLater(0, self.channel.receive, data)
+
+
+def test_plus_plus_plus_keeps_the_ppp_link_and_ato_resumes_it():
+    """D64: as the host PPP data path (docs/ppp.md) — ``+++`` gives OK in online command
+    state with PPP and the bearer kept; ``ATO`` gives CONNECT and the link carries on, with
+    what the modem sent meanwhile held, not lost."""
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = RawPppHost(bench, bench.ports[0], PeerConfig.server(HOST, MODEM))
+    accepted = []
+    host.listening.append((7000, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    assert at.take() == urc("+WIPREADY: 2,1")
+    (server,) = accepted
+    port = bench.ports[0].interpreter
+
+    settle(bench, 1.5)  # guard time before
+    before = len(host.raw)
+    host.type(b"+++")
+    settle(bench, 1.5)  # and after
+    # OK, then what the port held back while in data mode (the URC that came meanwhile)
+    assert host.raw[before:] == b"\r\nOK\r\n\r\n+WIPREADY: 2,1\r\n"
+    assert port.mode.name == "COMMAND" and port.online
+    assert host.link.terminated is None
+    assert at.at("+WIPBR?") == info("1,1")  # the bearer stays up
+
+    at.at("+WIPDATA=2,1,1")  # the socket writes while the port is in command mode
+    at.send(b"held")
+    settle(bench, 1)
+    assert bytes(server.data) == b""  # its packets wait for the port to go back online
+
+    before = len(host.raw)
+    host.type(b"ATO\r")
+    settle(bench, 3)
+    assert host.raw[before:].startswith(b"\r\nCONNECT\r\n")
+    assert port.mode.name == "DATA"
+    assert bytes(server.data) == b"held"
+    assert host.link.terminated is None
+
+
+def test_ath_in_online_command_state_ends_the_link_and_the_bearer():
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = RawPppHost(bench, bench.ports[0], PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    settle(bench, 1.5)
+    host.type(b"+++")
+    settle(bench, 1.5)
+    before = len(host.raw)
+    host.type(b"ATH\r")
+    settle(bench, 3)
+    assert host.raw[before:] == b"\r\nOK\r\n"
+    port = bench.ports[0].interpreter
+    assert port.mode.name == "COMMAND" and not port.online
+    assert at.at("+WIPBR?") == info("1,0")
