@@ -81,3 +81,36 @@ def test_a_fragmented_echo_request_from_the_host_is_answered():
     for piece in fragment(request, 1480):
         modem.packet_received(piece)
     assert answered == [0.0]
+
+
+class Stream(protocol.Protocol):
+    def __init__(self):
+        self.data = bytearray()
+
+    def dataReceived(self, data):
+        self.data += data
+
+
+def test_a_tcp_stream_whose_every_segment_the_host_fragments_arrives_whole():
+    clock = task.Clock()
+
+    def host_sends(packet):  # every packet of the host cut into 64-octet pieces
+        for piece in fragment(packet, 64):
+            clock.callLater(0, modem.packet_received, piece)
+
+    modem = SerialLinkBearer(MODEM, HOST, lambda p: clock.callLater(0, host.packet_received, p),
+                             clock, random.Random(1))
+    host = SerialLinkBearer(HOST, MODEM, host_sends, clock, random.Random(2))
+    accepted = []
+    modem.listen_tcp(7000, lambda peer: accepted.append(Stream()) or accepted[-1])
+    client = Stream()
+    host.connect_tcp(MODEM, 7000, client)
+    for _ in range(20):
+        clock.advance(0.05)
+    (server,) = accepted
+    payload = bytes(range(256)) * 40
+    client.transport.write(payload)
+    for _ in range(200):
+        clock.advance(0.05)
+    assert bytes(server.data) == payload
+    assert modem._reassembly.discarded == 0 and len(modem._reassembly) == 0
