@@ -30,3 +30,25 @@ def test_debugging_follows_the_threshold():
     finally:
         logs.set_level("info")
     assert not logs.debugging()
+
+
+def test_a_quiet_modem_event_is_logged_at_debug_only_and_observers_still_see_it():
+    from tests.modem.bench import Bench
+
+    seen = []
+    globalLogPublisher.addObserver(seen.append)
+    bench = Bench()
+    told = []
+    bench.modem.observers.append(lambda modem, kind, port, fields: told.append((kind, fields)))
+    try:
+        logs.set_level("info")
+        bench.modem.event("registration", quiet=True, domain="+CREG", stat=2)
+        bench.modem.event("registration", domain="+CREG", stat=1)
+        logs.set_level("debug")
+        bench.modem.event("registration", quiet=True, domain="+CREG", stat=2)
+    finally:
+        logs.set_level("info")
+        globalLogPublisher.removeObserver(seen.append)
+    logged = [(e["log_level"], e["stat"]) for e in seen if e.get("event") == "registration"]
+    assert logged == [(LogLevel.info, 1), (LogLevel.debug, 2)]
+    assert told == [("registration", {"domain": "+CREG", "stat": s}) for s in (2, 1, 2)]
