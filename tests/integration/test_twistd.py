@@ -97,6 +97,9 @@ def test_start_logs_seed_and_ports_then_stops_cleanly(tmp_path):
         assert re.search(rf"lab-a .*{re.escape(str(pty))}", log), log
         assert re.search(rf"lab-a .*{tcp}", log), log
         assert re.search(r"/dev/pts/\d+", log), log
+        # start-up says once that every modem is on, not a line per modem and state
+        assert "atsim: 1 modem(s) powered on, their ports open" in log, log
+        assert "lab-a powered on" not in log, log
     # twistd re-raises the signal it stopped on once shut-down completed
     assert atsim.process.returncode == -signal.SIGTERM, atsim.log()
     assert "Server Shut Down." in atsim.log()
