@@ -18,6 +18,7 @@ returns to AT command mode with no result code; the bearer is released with the 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet.interfaces import IReactorTime
@@ -66,8 +67,10 @@ class PortLine:
     and as the port's ``DataSink`` (``simulator.at.commands``) while PPP runs on it."""
 
     def __init__(self, interpreter: Interpreter, clock: IReactorTime, rng: random.Random, *,
-                 modem: str = "") -> None:
+                 modem: str = "", fragment_timeout: Callable[[], float] | None = None) -> None:
         self.interpreter = interpreter
+        #: How long the bearer's reassembly waits for a datagram's pieces (asked each time).
+        self.fragment_timeout = fragment_timeout
         self.clock = clock
         self.rng = rng
         self.modem = modem
@@ -118,7 +121,8 @@ class PortLine:
         if not self.connected:
             raise ActivationError(ActivationFailure.NETWORK_FAILURE, "the port left PPP")
         self.bearer = SerialLinkBearer(address, self._peer_address, self.proto.send_ip,
-                                       self.clock, self.rng, dns=dns, modem=self.modem)
+                                       self.clock, self.rng, dns=dns, modem=self.modem,
+                                       fragment_timeout=self.fragment_timeout)
         return self.bearer
 
     # -- as the port's data sink ---------------------------------------------------------------

@@ -9,7 +9,9 @@ It offers what the dialects' sockets use of a network bearer (``simulator.networ
 ``ping``, ``on_release``/``release``.  It also answers the host's pings, as an IP stack does,
 and reassembles the host's fragments (``simulator.inet.fragments``, as the host gateway
 does) before UDP, TCP or ICMP see them: a host whose MTU is below the peer's MRU, or that
-sends a datagram larger than the MTU without DF, fragments.
+sends a datagram larger than the MTU without DF, fragments.  ``fragment_timeout`` says how
+long an incomplete datagram waits (a dialect's stack option: WIP's
+``WIP_NET_OPT_IP_FRAG_TIMEO``), asked each time a fragment comes, so a change applies at once.
 
     bearer = SerialLinkBearer("10.0.0.2", "10.0.0.1", ppp_link.send_ip, clock, rng)
     ppp event IpPacketReceived(p) -> bearer.packet_received(p.packet)
@@ -37,7 +39,8 @@ from simulator.network.seriallink_tcp import SerialLinkTcp
 class SerialLinkBearer:
     def __init__(self, address: str, peer_address: str, send_ip: Callable[[bytes], object],
                  clock: IReactorTime, rng: random.Random, *, dns: tuple[str, ...] = (),
-                 modem: str = "") -> None:
+                 modem: str = "",
+                 fragment_timeout: Callable[[], float] | None = None) -> None:
         self.address = address
         self.peer_address = peer_address
         self.dns = dns
@@ -55,6 +58,7 @@ class SerialLinkBearer:
         self._ping_seq = 0
         self._ids = 0
         self._reassembly = Reassembler()
+        self._fragment_timeout = fragment_timeout
         self._observers: list[Callable[[SerialLinkBearer, bool], None]] = []
 
     def __repr__(self) -> str:
@@ -116,6 +120,8 @@ class SerialLinkBearer:
         if packet.dst != self._local:
             return
         if packet.is_fragment:
+            if self._fragment_timeout is not None:
+                self._reassembly.timeout = float(self._fragment_timeout())
             packet = self._reassembly.add(packet, self.clock.seconds())
             if packet is None:
                 return

@@ -11,6 +11,7 @@ import functools
 import random
 from typing import TYPE_CHECKING
 
+from simulator.dialects.wip import cfg_options
 from simulator.dialects.wip import service_options as so
 from simulator.dialects.wip.bearers import BearerContext, WipBearer
 from simulator.dialects.wip.cfg import WipCfg
@@ -57,7 +58,7 @@ class WipService(Service):
             revision=self.revision, urc=urc,
             gprs=functools.partial(modem.service, GprsService),
             dialup=functools.partial(modem.service, DialupService), modem=modem.name,
-            port_line=functools.partial(_port_line, modem))
+            port_line=functools.partial(_port_line, modem, self.stack))
         sockets = SocketContext(
             revision=self.revision, stack=self.stack, table=self.table, urc=urc,
             clock=modem.clock, modem=modem.name)
@@ -104,10 +105,13 @@ def _endpoint(sock):
         getattr(sock, "sock", None)
 
 
-def _port_line(modem: Modem, uart: int, dlci: int | None) -> PortLine | None:
-    """PPP on the modem's ``uart``-th port or a DLC on it (a serial-link bearer)."""
+def _port_line(modem: Modem, stack: StackConfig, uart: int,
+               dlci: int | None) -> PortLine | None:
+    """PPP on the modem's ``uart``-th port or a DLC on it (a serial-link bearer); its IP
+    reassembly waits ``WIP_NET_OPT_IP_FRAG_TIMEO`` seconds, as ``+WIPCFG`` has it now."""
     interpreter = port_interpreter(modem, uart, dlci)
     if interpreter is None:
         return None
     return PortLine(interpreter, modem.clock, random.Random(modem.rng.getrandbits(64)),
-                    modem=modem.name)
+                    modem=modem.name,
+                    fragment_timeout=lambda: stack.effective(cfg_options.IP_FRAG_TIMEO))

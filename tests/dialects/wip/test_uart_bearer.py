@@ -366,3 +366,66 @@ def test_ath_in_online_command_state_ends_the_link_and_the_bearer():
     port = bench.ports[0].interpreter
     assert port.mode.name == "COMMAND" and not port.online
     assert at.at("+WIPBR?") == info("1,0")
+
+
+def _fragmented_udp(host, payload):
+    """The host's datagram to the modem's port 5000, cut in three, not sent yet."""
+    from tests.network.test_seriallink_bearer import fragment
+
+    sent = []
+    real, host.stack._send_ip = host.stack._send_ip, sent.append
+    port = host.stack.open_udp(9000, protocol.DatagramProtocol())
+    port.write(payload, (MODEM, 5000))
+    port.close()
+    host.stack._send_ip = real
+    (packet,) = sent
+    return fragment(packet, 512)
+
+
+def test_fragment_reassembly_waits_as_long_as_wipcfg_option_2_says():
+    """001 §4.1.3 option 2, WIP_NET_OPT_IP_FRAG_TIMEO: "Time to live in seconds of
+    incomplete fragments", range 1-65535, default 60; set to 10, a datagram whose last piece
+    comes 9.9 s after its first is delivered, one whose last piece comes 10.1 s after is not."""
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at("+WIPCFG=2,2,10") == OK
+    assert at.at(f'+WIPCREATE=1,1,5000,"{HOST}",9000') == OK + urc("+WIPREADY: 1,1")
+    for late, delivered in ((9.9, True), (10.1, False)):
+        first, second, third = _fragmented_udp(host, b"d" * 1200)
+        host.link.send_ip(first)
+        host.link.send_ip(second)
+        bench.clock.advance(0.01)
+        bench.clock.advance(late - 0.01)
+        host.link.send_ip(third)
+        settle(bench, 1)
+        shown = at.take()
+        if delivered:
+            assert shown == urc(f"+WIPDATA: 1,1,1200,\"{HOST}\",9000")
+            assert at.at("+WIPDATA=1,1,1").startswith("\r\nCONNECT\r\n" + "d" * 1200)
+            settle(bench, 1.5)
+            at.send(b"+++")
+            settle(bench, 1.5)
+            assert at.take() == OK
+        else:
+            assert shown == ""
+
+
+def test_fragment_reassembly_waits_60_s_by_default():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at(f'+WIPCREATE=1,1,5000,"{HOST}",9000') == OK + urc("+WIPREADY: 1,1")
+    first, second, third = _fragmented_udp(host, b"e" * 1200)
+    host.link.send_ip(first)
+    host.link.send_ip(second)
+    bench.clock.advance(59.5)
+    host.link.send_ip(third)
+    settle(bench, 1)
+    assert at.take() == urc(f"+WIPDATA: 1,1,1200,\"{HOST}\",9000")
