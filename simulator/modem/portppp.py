@@ -31,6 +31,7 @@ from simulator.ppp import IpcpOpened, IpPacketReceived
 DLC_MARK = "/dlc"
 
 if TYPE_CHECKING:
+    from simulator.at.commands import DataSink
     from simulator.at.interpreter import Interpreter
     from simulator.modem.modem import Modem
 
@@ -80,6 +81,8 @@ class PortLine:
         self._peer_address = ""
         self.connected = False
         self.ended = False
+        #: PPP starts on the port that ran the start command (see ``take_here``).
+        self.here = False
 
     def __repr__(self) -> str:
         return f"<PortLine {self.interpreter.port}>"
@@ -88,12 +91,21 @@ class PortLine:
     def free(self) -> bool:
         return self.interpreter.free_for_connect
 
+    def take_here(self) -> DataSink:
+        """PPP is to start on this port from the command running on it: the command's
+        outcome hands the port to the returned sink (``Connect``), and PPP begins then."""
+        self.here = True
+        return _Sink(self)
+
     # -- as the session's call ----------------------------------------------------------------
 
     def attach(self, proto) -> None:
         """The session starts: the port leaves AT mode (no CONNECT: the WIP manuals show
-        none for a port bearer) and PPP begins."""
+        none for a port bearer) and PPP begins.  On the port that is running the start
+        command (``here``), PPP begins when that command hands it the port (``sink``)."""
         self.proto = proto
+        if self.here:
+            return
         if not self.interpreter.connect_unsolicited(_Sink(self), shown=b""):
             # The port is busy (a command running, data mode): the link never comes up.
             self.ended = True

@@ -34,6 +34,8 @@ from simulator.modem.dialup import DialupError, DialupFailure, DialupService
 from simulator.modem.gprs import GprsError, GprsFailure, GprsService
 
 if TYPE_CHECKING:
+    from simulator.at.commands import DataSink
+    from simulator.at.interpreter import Interpreter
     from simulator.dialects.wip.revision import Revision
     from simulator.modem.portppp import PortLine
     from simulator.network.apn import Bearer
@@ -111,6 +113,8 @@ class WipBearer:
         self.session: DialupSession | None = None  # GSM: PPP over the call
         self.server: defer.Deferred | None = None  # GSM started as a server, waiting
         self._pending: defer.Deferred | None = None
+        #: Set by a start on the bearer's own port: the sink the command hands the port to.
+        self.here: DataSink | None = None
         self._observers: list[Callable[[WipBearer], None]] = []
 
     def __repr__(self) -> str:
@@ -157,15 +161,16 @@ class WipBearer:
 
     # -- starting and stopping ------------------------------------------------------------
 
-    def start(self) -> defer.Deferred:
-        """Connect; fires once started, or fails with the manuals' code."""
+    def start(self, issuing: Interpreter | None = None) -> defer.Deferred:
+        """Connect; fires once started, or fails with the manuals' code.  ``issuing``: the
+        port the command came on (a port bearer on it takes that port, see ``here``)."""
         self.state = State.STARTING
         if self.kind is BearerKind.GPRS:
             d = self._connect_gprs()
         elif self.kind is BearerKind.PPP:
             role = gsm.client_role(self.options)
             try:
-                d = self._connect_port(self._port_line(), role.config(), role.dns)
+                d = self._connect_port(self._port_line(issuing), role.config(), role.dns)
             except WipError as e:
                 d = defer.fail(e)
         else:
@@ -191,10 +196,16 @@ class WipBearer:
             return defer.fail(WipError(gsm.FAILURE_CODES[e.reason]))
         return d.addCallback(self._session_up).addErrback(_wip_error)
 
-    def _port_line(self) -> PortLine:
+    def _port_line(self, issuing: Interpreter | None = None) -> PortLine:
         """The bearer's own port (001 §4.2.7.1): it must exist and be idle in AT command
-        mode, else 805 (D64)."""
+        mode, or be the port running the start command, else 805 (D64).  On that port PPP
+        starts once the command answered ``OK`` (``here``)."""
         line = self.context.port_line(*bo.PORT_OF[self.bid])
+        if line is not None and issuing is not None and line.interpreter is issuing:
+            if issuing.online:  # a call held in online command state has the port
+                raise WipError(Code.INTERFACE_NOT_AVAILABLE)
+            self.here = line.take_here()
+            return line
         if line is None or not line.free:
             raise WipError(Code.INTERFACE_NOT_AVAILABLE)
         return line
@@ -213,10 +224,11 @@ class WipBearer:
         self.session = session
         return session.bearer
 
-    def start_server(self, login: str, password: str, caller: str | None) -> None:
+    def start_server(self, login: str, password: str, caller: str | None,
+                     issuing: Interpreter | None = None) -> None:
         """Wait for a data call (001 §4.2.7.1); the outcome comes as the +WIPBR URC."""
         if self.kind is BearerKind.PPP:
-            self._serve_port(login, password)
+            self._serve_port(login, password, issuing)
             return
         dialup = self.context.dialup()
         try:
@@ -229,10 +241,10 @@ class WipBearer:
         log.info("{modem}: WIP bearer {bid} waits for a data call", modem=self.context.modem,
                  bid=self.bid)
 
-    def _serve_port(self, login: str, password: str) -> None:
+    def _serve_port(self, login: str, password: str, issuing: Interpreter | None) -> None:
         """PPP's server side on the port: the host logs in with <login>/<password>."""
         role = gsm.server_role(self.options, login, password)
-        d = self._connect_port(self._port_line(), role.config(), None)
+        d = self._connect_port(self._port_line(issuing), role.config(), None)
         self.state = State.STARTED
         self.server = d
         d.addCallback(lambda _: self.session)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.at import results
+from simulator.at.commands import Connect, ResultCode
 from simulator.at.params import Params
 from simulator.dialects.wip import bearer_options as bo
 from simulator.dialects.wip.bearer_options import BearerKind
@@ -81,7 +83,7 @@ class WipBr(WipCommand):
             number = self._option_number(p)
             call.info(f"+WIPBR: {bid},{number},{bearer.shown(number)}")
         elif cmdtype == START:
-            return self._start(p, bearer)
+            return self._start(call, p, bearer)
         elif cmdtype == STOP:
             if bearer.state is State.STOPPED:
                 raise WipError(Code.BAD_STACK_STATE)
@@ -125,7 +127,7 @@ class WipBr(WipCommand):
             raise WipError(Code.INVALID_OPTION_VALUE)
         bearer.options[number] = value
 
-    def _start(self, p: Params, bearer: WipBearer):
+    def _start(self, call, p: Params, bearer: WipBearer):
         mode = p.int(2, CLIENT, SERVER, code=Code.INVALID_OPTION_VALUE)
         if mode == CLIENT:
             p.count(3, 3)
@@ -138,13 +140,26 @@ class WipBr(WipCommand):
             raise WipError(Code.BAD_STACK_STATE)
         if any(b.state is not State.STOPPED for b in self.bearers.values()):
             raise WipError(Code.BAD_STACK_STATE)  # "only one bearer can be started at a time"
+        issuing = call.interpreter
         if mode == SERVER:
             caller = p.str(5) if p.present(5) else None
-            bearer.start_server(p.str(3), p.str(4), caller or None)
+            bearer.start_server(p.str(3), p.str(4), caller or None, issuing)
+            if bearer.here is not None:
+                return self._here(call, bearer)
             return None  # OK now; the outcome is the +WIPBR URC (001 §4.2.2)
-        d = bearer.start()
+        d = bearer.start(issuing)
+        if bearer.here is not None:
+            d.addErrback(_after_ok)
+            return self._here(call, bearer)
         d.addCallback(lambda _: None)
         return d
+
+    @staticmethod
+    def _here(call, bearer: WipBearer) -> Connect:
+        """A port bearer started on its own port: ``OK``, then the port is PPP's at once,
+        until PPP ends (D64)."""
+        sink, bearer.here = bearer.here, None
+        return Connect(sink, shown=results.result(ResultCode.OK, call.interpreter.profile))
 
     def _flash(self, p: Params, bid: int) -> None:
         action = p.int(2, FREE, STORE, code=Code.INVALID_OPTION_VALUE)
@@ -174,3 +189,9 @@ class WipBr(WipCommand):
             if option is not None and option.valid(value):
                 out[option.number] = value
         return out
+
+
+def _after_ok(failure) -> None:
+    """A client start on its own port failed after its ``OK``: the port is back in AT mode
+    and ``+WIPBR?`` shows the bearer stopped; there is no final result left to show it."""
+    failure.trap(WipError)

@@ -146,8 +146,6 @@ def test_no_such_port_or_a_busy_port_answers_805():
     assert bench.at("+WIPBR=4,2,0") == cme(805)  # no UART2
     assert bench.at("+WIPBR=1,11") == OK
     assert bench.at("+WIPBR=4,11,0") == cme(805)  # no multiplexer on UART1
-    assert bench.at("+WIPBR=1,1") == OK
-    assert bench.at("+WIPBR=4,1,0") == cme(805)  # UART1 is running this very command
     assert bench.at("+WIPBR=1,3") == cme(805)  # N/A
 
 
@@ -429,3 +427,80 @@ def test_fragment_reassembly_waits_60_s_by_default():
     host.link.send_ip(third)
     settle(bench, 1)
     assert at.take() == urc(f"+WIPDATA: 1,1,1200,\"{HOST}\",9000")
+
+
+def own_port_host(config):
+    """UART1's host types the commands and then runs PPP on the same port; UART2 watches."""
+    bench = WipBench(ip=LAB, ports=2)
+    watch = bench.ports[1]
+    assert watch.at("+WIPCFG=1") == OK
+    assert watch.at("+WIPBR=1,1") == OK
+    host = RawPppHost(bench, bench.ports[0], config)
+    return bench, watch, host
+
+
+def test_a_server_bearer_started_on_its_own_port_answers_ok_and_the_port_runs_ppp():
+    """D64: ``AT+WIPBR=4,1,1,...`` on UART1 itself answers ``OK`` and the port carries PPP
+    at once; the +WIPBR URC waits on that port until PPP ended and AT is back."""
+    bench, watch, host = own_port_host(PeerConfig.client("user", "secret"))
+    host.type(b'AT+WIPBR=4,1,1,"user","secret"\r')
+    bench.clock.advance(0.1)
+    assert bytes(host.raw).startswith(b"\r\nOK\r\n~")  # and LCP's first frame at once
+    port = bench.ports[0].interpreter
+    assert port.mode.name == "DATA"
+    host.start()
+    settle(bench, 5)
+    report = urc("+WIPBR: 1,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0")
+    assert watch.take() == report
+    assert host.stack is not None and host.stack.address == "192.168.0.2"
+    assert b"+WIPBR" not in host.raw  # PPP frames only while the link lasts
+    assert watch.at("+WIPBR?") == info("1,1")
+    host.link.close()
+    settle(bench, 5)
+    assert host.link.terminated is not None
+    assert port.mode.name == "COMMAND" and not port.online
+    assert host.raw.endswith(report.encode())  # held through PPP, shown when AT is back
+    assert watch.at("+WIPBR?") == info("1,0")
+    before = len(host.raw)
+    host.type(b"AT+WIPBR?\r")
+    bench.clock.advance(0.1)
+    assert bytes(host.raw[before:]) == info("1,0").encode()
+
+
+def test_a_client_bearer_started_on_its_own_port_answers_ok_at_once():
+    bench, watch, host = own_port_host(PeerConfig.server(HOST, MODEM))
+    host.type(b"AT+WIPBR=4,1,0\r")
+    bench.clock.advance(0.1)
+    assert bytes(host.raw).startswith(b"\r\nOK\r\n~")  # the port is PPP's from here
+    host.start()
+    settle(bench, 5)
+    assert watch.at("+WIPBR?") == info("1,1")
+    assert watch.at("+WIPBR=3,1,15") == info(f'+WIPBR: 1,15,"{MODEM}"')
+    assert watch.at(f'+WIPPING="{HOST}"') == OK
+    bench.clock.advance(0)
+    assert watch.take() == urc("+WIPPING: 0,0,0")
+
+
+def test_a_client_start_on_its_own_port_that_fails_leaves_the_port_in_at_mode():
+    bench, watch, host = own_port_host(PeerConfig.server(HOST, MODEM))
+    host.type(b"AT+WIPBR=4,1,0\r")
+    bench.clock.advance(0.1)
+    assert bytes(host.raw).startswith(b"\r\nOK\r\n~")
+    settle(bench, 40)  # nobody answers LCP: Max-Configure requests, then the link gives up
+    port = bench.ports[0].interpreter
+    assert port.mode.name == "COMMAND" and not port.online
+    assert watch.at("+WIPBR?") == info("1,0")
+    before = len(host.raw)
+    host.type(b"AT\r")
+    bench.clock.advance(0.1)
+    assert bytes(host.raw[before:]) == b"\r\nOK\r\n"
+
+
+def test_own_port_start_in_online_command_state_of_a_call_answers_805():
+    bench, watch, host = own_port_host(PeerConfig.server(HOST, MODEM))
+    port = bench.ports[0].interpreter
+    port._sink = object()  # a data call held in online command state
+    host.type(b"AT+WIPBR=4,1,0\r")
+    bench.clock.advance(0.1)
+    port._sink = None
+    assert bytes(host.raw) == cme(805).encode()
