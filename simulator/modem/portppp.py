@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet.interfaces import IReactorTime
 
+from simulator.at.interpreter import Mode
 from simulator.network.errors import ActivationError, ActivationFailure
 from simulator.network.seriallink_bearer import SerialLinkBearer
-from simulator.ppp import IpcpOpened, IpPacketReceived
+from simulator.ppp import IpcpOpened, IpPacketReceived, Phase
 
 #: How a DLC's channel is named after its port (``simulator.modem.mux``: "<port>/dlc<n>").
 DLC_MARK = "/dlc"
@@ -50,14 +51,23 @@ def port_interpreter(modem: Modem, uart: int, dlci: int | None = None) -> Interp
 
 
 class _PortTransport:
-    """What the PPP link writes to: the port in data mode."""
+    """What the PPP link writes to: the port in data mode.  In online command state the
+    port holds PPP's frames until ``ATO``, except when the modem ends the link there
+    (``+WIPBR=5``): its Terminate-Request goes to the host at once, and since the host's
+    Terminate-Ack could not come back through AT command mode, the link ends with it."""
 
     def __init__(self, line: PortLine) -> None:
         self.line = line
 
     def write(self, data: bytes) -> None:
-        if self.line.data_link is not None and self.line.connected:
-            self.line.data_link.write(data)
+        line = self.line
+        if line.data_link is None or not line.connected:
+            return
+        if line.suspended and line.proto.peer.phase is Phase.TERMINATE:
+            line.interpreter.write(data)
+            line.hangup()
+            return
+        line.data_link.write(data)
 
     def loseConnection(self) -> None:
         self.line.hangup()
@@ -90,6 +100,11 @@ class PortLine:
     @property
     def free(self) -> bool:
         return self.interpreter.free_for_connect
+
+    @property
+    def suspended(self) -> bool:
+        """PPP is held in online command state (after ``+++``), the port taking AT commands."""
+        return self.connected and self.interpreter.mode is not Mode.DATA
 
     def take_here(self) -> DataSink:
         """PPP is to start on this port from the command running on it: the command's

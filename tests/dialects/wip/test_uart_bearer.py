@@ -504,3 +504,71 @@ def test_own_port_start_in_online_command_state_of_a_call_answers_805():
     bench.clock.advance(0.1)
     port._sink = None
     assert bytes(host.raw) == cme(805).encode()
+
+
+def escaped_bearer():
+    """Bearer 1 started from UART2 as PPP's client; UART1's host escaped with ``+++``."""
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = RawPppHost(bench, bench.ports[0], PeerConfig.server(HOST, MODEM))
+    host.listening.append((7000, lambda peer: Recorder()))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    assert at.take() == urc("+WIPREADY: 2,1")
+    settle(bench, 1.5)
+    host.type(b"+++")
+    settle(bench, 1.5)
+    port = bench.ports[0].interpreter
+    assert port.mode.name == "COMMAND" and port.online
+    host.raw.clear()
+    return bench, at, host, port
+
+
+def _terminate_requests(raw: bytes) -> int:
+    from simulator.ppp.framing import FrameDecoder
+
+    return sum(1 for frame in FrameDecoder().feed(raw)
+               if frame.protocol == 0xC021 and frame.information[:1] == b"\x05")
+
+
+def test_wipbr_5_on_another_port_in_online_command_state_terminates_lcp_toward_the_host():
+    """D64: stopping the bearer while its port is in online command state sends the host
+    LCP's Terminate-Request at once (not held for ``ATO``), ends the link (the host's
+    Terminate-Ack could not come back through AT command mode) and leaves the port in plain
+    AT command mode, with nothing shown there; ``OK`` on the port that stopped it."""
+    bench, at, host, port = escaped_bearer()
+    assert at.at("+WIPBR=5,1") == OK
+    settle(bench, 4)  # the host acknowledges and stays in Stopping for its restart timer
+    assert _terminate_requests(bytes(host.raw)) == 1
+    assert b"\r\n" not in bytes(host.raw).replace(b"~", b"")  # no result code on UART1
+    assert host.link.terminated is not None
+    assert host.link.terminated.reason.name == "PEER_TERMINATED"
+    assert port.mode.name == "COMMAND" and not port.online
+    assert at.at("+WIPBR?") == info("1,0")
+    assert at.at(f'+WIPCREATE=2,2,"{HOST}",7000') == cme(803)  # sockets went with it
+    host.raw.clear()
+    host.type(b"ATO\r")  # nothing to resume any more (001 §6.2.11.2)
+    bench.clock.advance(0.1)
+    assert bytes(host.raw) == cme(3).encode()
+
+
+def test_wipbr_5_on_the_bearers_own_port_in_online_command_state():
+    bench, at, host, port = escaped_bearer()
+    host.type(b"AT+WIPBR=5,1\r")
+    settle(bench, 4)
+    raw = bytes(host.raw)
+    assert raw.endswith(b"\r\nOK\r\n")  # the frame goes first, then the command's OK
+    assert _terminate_requests(raw[:-len(b"\r\nOK\r\n")]) == 1
+    assert host.link.terminated is not None
+    assert port.mode.name == "COMMAND" and not port.online
+    assert at.at("+WIPBR?") == info("1,0")
+    host.raw.clear()
+    host.type(b"AT\r")
+    bench.clock.advance(0.1)
+    assert bytes(host.raw) == b"\r\nOK\r\n"
