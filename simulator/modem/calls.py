@@ -28,6 +28,7 @@ from simulator.modem.forms import fixed
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.packet import PacketService
+from simulator.modem.pppreport import PppReporter
 from simulator.modem.siblings import sibling
 
 if TYPE_CHECKING:
@@ -188,7 +189,16 @@ class CallService(Service):
             peer.hangup()
             self.announce(RELEASED, remote=False)
             return ResultCode.NO_CARRIER
+        if getattr(peer, "kind", None) == "isp":
+            self._report_isp_ppp(peer)
         return Connect(self._sink(peer), CONNECT_TEXT)
+
+    def _report_isp_ppp(self, call) -> None:
+        """The host's PPP reaches the ISP's access server: its phases are this modem's
+        ``ppp`` events, as those of the modem's own server after ``ATD*99#``."""
+        report = PppReporter(self.modem, role="server", bearer="csd", number=call.number)
+        report.started()
+        call.ppp_observers.append(report)
 
     def _sink(self, peer) -> CallSink:
         return _ObservedSink(peer, lambda remote: self.announce(RELEASED, remote=remote))

@@ -66,12 +66,16 @@ class Call:
     IPCP Opened its IP path."""
 
     def __init__(self, number: str, kind: str, end: PipeEnd, link: Link,
-                 path: CallPath | None = None) -> None:
+                 path: CallPath | None = None, ppp_observers: list | None = None) -> None:
         self.number = number
         self.kind = kind  # "modem" | "forward" | "isp"
         self.end = end
         self.link = link  # the call's channel: faults act on it
         self.path = path
+        #: Functions told every PPP event of the far end's own PPP (an ISP's access
+        #: server), in order; the caller's side adds them (a modem reporting its host's
+        #: link).  Empty where the far end runs no PPP of the network's.
+        self.ppp_observers: list = ppp_observers if ppp_observers is not None else []
 
     def __repr__(self) -> str:
         return f"<Call {self.kind} {self.number}>"
@@ -283,9 +287,9 @@ class Calls:
         self._busy.add(caller.name)
         self._end_when_closed(pipe, caller.name)
         path = CallPath(caller, self.network.router, channel)
-        isp.answer(caller, pipe.b, self.clock, path)
+        session = isp.answer(caller, pipe.b, self.clock, path)
         log.info("{caller} -> ISP {number}: call connected", caller=caller.name, number=number)
-        d.callback(Call(number, "isp", pipe.a, channel, path))
+        d.callback(Call(number, "isp", pipe.a, channel, path, ppp_observers=session.observers))
 
     def _dial_forward(self, caller: Subscriber, number: str, target: tuple[str, int],
                       d: defer.Deferred, state: dict) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.logs import Logger
@@ -32,6 +33,7 @@ from simulator.ppp import (
     PeerConfig,
     PppPeer,
 )
+from simulator.ppp.events import Event
 from simulator.ppp.link import PppLink
 
 if TYPE_CHECKING:
@@ -104,8 +106,15 @@ class IspSession:
         self.ended = False
         self._links = caller.ppp_links
         self._links.add(self.link)
+        #: Told every event of the access server's PPP, first: the caller's side hands its
+        #: observer in through the call (``Call.ppp_observers``), so a modem whose host
+        #: dialled reports the server's phases as for a packet-domain dial, while the
+        #: network knows nothing of modems' events.
+        self.observers: list[Callable[[Event], None]] = []
 
     def _event(self, event) -> None:
+        for observer in list(self.observers):
+            observer(event)
         if isinstance(event, Authenticated):
             log.info("ISP {number}: {modem} logged in as {name!r}", number=self.isp.number,
                      modem=self.caller, name=event.peer_name)
