@@ -152,12 +152,12 @@ def test_no_such_port_or_a_busy_port_answers_805():
 class DlcHost(PppHost):
     """The host's PPP on one DLC of its 27.010 multiplexer (MuxBench's DTE)."""
 
-    def __init__(self, mux, dlci, clock):
+    def __init__(self, mux, dlci, clock, config=None, listening=()):
         self.mux, self.dlci, self.clock = mux, dlci, clock
-        self.events, self.listening = [], []
+        self.events, self.listening = [], list(listening)
         self.stack, self.closed = None, False
-        self.link = PppLink(PppPeer(PeerConfig.server(HOST, MODEM), random.Random(3)), clock,
-                            self._event, name="host")
+        config = config or PeerConfig.server(HOST, MODEM)
+        self.link = PppLink(PppPeer(config, random.Random(3)), clock, self._event, name="host")
         self.link.makeConnection(self)
 
     def write(self, data):
@@ -572,3 +572,83 @@ def test_wipbr_5_on_the_bearers_own_port_in_online_command_state():
     host.type(b"AT\r")
     bench.clock.advance(0.1)
     assert bytes(host.raw) == b"\r\nOK\r\n"
+
+
+def muxed_wip():
+    """A WIP modem with the 27.010 multiplexer on UART2, DLCs 1 and 2 open, AT on DLC 2."""
+    from tests.cmux import dte
+    from tests.cmux.bench import MuxBench
+
+    wip = WipBench(ip=LAB)
+    mux = MuxBench.on_port(wip.modem, wip.clock, "uart2")
+    mux.start(dte.BASIC)
+    for dlci in (1, 2):
+        mux.open_dlc(dlci)
+        mux.at_dlc(dlci, "ATE0")
+
+    def at(line, dlci=2):
+        return mux.at_dlc(dlci, "AT" + line).decode("latin-1")
+
+    assert at("+CMEE=1") == OK
+    assert at("+WIPCFG=1") == OK
+    assert at("+WIPBR=1,21") == OK
+    return wip, mux, at
+
+
+def test_the_modem_serves_ppp_on_a_dlc_while_another_dlc_answers_at():
+    """Bid 21 (CMUX port 1 over UART2) started as PPP's server from DLC 2: the host's PPP
+    client logs in on DLC 1 and gets 192.168.0.2; AT keeps running on DLC 2 meanwhile, the
+    modem's sockets reach the host over DLC 1, and when the host ends PPP, DLC 1 takes AT
+    commands again."""
+    wip, mux, at = muxed_wip()
+    assert at('+WIPBR=4,21,1,"user","secret"') == OK
+    accepted = []
+    host = DlcHost(mux, 1, wip.clock, PeerConfig.client("user", "secret"),
+                   listening=[(7000, lambda peer: accepted.append(Recorder()) or accepted[-1])])
+    host.run(5)
+    assert mux.read(2) == urc("+WIPBR: 21,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0").encode()
+    assert host.stack is not None and host.stack.address == "192.168.0.2"
+    assert host.stack.peer_address == "192.168.0.1"
+    assert at("+WIPBR?") == info("21,1")
+    assert at("+WIPBR=3,21,15") == info('+WIPBR: 21,15,"192.168.0.1"')
+    assert at("+CSQ").endswith(OK)  # the rest of the modem answers on DLC 2 meanwhile
+    assert at('+WIPCREATE=2,1,"192.168.0.2",7000') == OK
+    host.run(2)
+    assert mux.read(2) == urc("+WIPREADY: 2,1").encode()
+    accepted[0].transport.write(b"served over DLC 1")
+    host.run(2)
+    assert mux.read(2) == urc("+WIPDATA: 2,1,17").encode()
+    assert at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\nserved over DLC 1"
+    mux.write(2, b"and back over DLC 1")
+    host.run(2)
+    assert bytes(accepted[0].data) == b"and back over DLC 1"
+    rtts = []
+    host.stack.ping("192.168.0.1").addCallback(rtts.append)  # the modem's stack answers
+    host.run(1)
+    assert len(rtts) == 1
+
+    wip.clock.advance(1.5)
+    mux.write(2, b"+++")
+    wip.clock.advance(1.5)
+    assert mux.read(2) == OK.encode()
+    host.link.close()
+    host.run(5)
+    assert host.link.terminated is not None
+    assert at("+WIPBR?") == info("21,0")
+    assert mux.at_dlc(1, "AT") == OK.encode()  # DLC 1 is an AT channel again
+
+
+def test_a_server_bearer_started_on_its_own_dlc():
+    """D64 on a DLC: ``AT+WIPBR=4,21,1,...`` typed on DLC 1 itself answers OK there and
+    DLC 1 carries PPP from then on; DLC 2 sees the +WIPBR URC."""
+    wip, mux, at = muxed_wip()
+    assert at("+CMEE=1", dlci=1) == OK
+    mux.write(1, b'AT+WIPBR=4,21,1,"user","secret"\r')
+    first = mux.read(1)
+    assert first.startswith(OK.encode() + b"~")  # OK, then the modem's first LCP frame
+    host = DlcHost(mux, 1, wip.clock, PeerConfig.client("user", "secret"))
+    host.link.dataReceived(first[len(OK):])
+    host.run(5)
+    assert mux.read(2) == urc("+WIPBR: 21,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0").encode()
+    assert host.stack is not None and host.stack.address == "192.168.0.2"
+    assert at("+WIPBR?") == info("21,1")
