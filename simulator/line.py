@@ -21,6 +21,7 @@ cts      106      modem -> host  (clear to send)
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -282,6 +283,17 @@ class Channel:
 
     def set_line_settings(self, **changes) -> None:
         self.line_settings = dataclasses.replace(self.line_settings, **changes)
+
+    def line_rate(self) -> float:
+        """Characters per second the port's line carries: a paced port's rate (its
+        ``line_settings``, or one forced on it), ``math.inf`` for a port that hands its
+        output over at once (``simulator.transport.pacing``)."""
+        rate = getattr(self._host, "line_rate", None)
+        return rate() if rate is not None else math.inf
+
+    def output_waiting(self) -> int:
+        """Bytes the modem wrote that the line has not carried to the host yet."""
+        return getattr(self._host, "output_waiting", 0)
 
     # -- device side (called by the modem) --------------------------------------------------
 

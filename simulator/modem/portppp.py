@@ -5,7 +5,8 @@ AT command mode, turns it into a PPP link with no announcement (the port is no A
 it lasts), and runs the same ``DialupSession`` a data call runs, on the port's bytes instead
 of a call's: ``PortLine`` is the "call" the session attaches to.  Once IPCP opened, the
 modem's sockets live on a ``SerialLinkBearer``: their packets go to the host at the other
-end of the port, whose own IP stack answers.
+end of the port, whose own IP stack answers.  On a paced port the link runs at the
+port's line rate both ways (``simulator.modem.portrate``).
 
 When PPP ends (either side terminates LCP, DTR drops, the host closes the port), the port
 returns to AT command mode with no result code; the bearer is released with the link.
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.at.interpreter import Mode
+from simulator.inet.tcp import TcpConfig
+from simulator.modem.portrate import PortRate
 from simulator.network.errors import ActivationError, ActivationFailure
 from simulator.network.seriallink_bearer import SerialLinkBearer
 from simulator.ppp import IpcpOpened, IpPacketReceived, Phase
@@ -78,8 +81,11 @@ class PortLine:
     and as the port's ``DataSink`` (``simulator.at.commands``) while PPP runs on it."""
 
     def __init__(self, interpreter: Interpreter, clock: IReactorTime, rng: random.Random, *,
-                 modem: str = "", fragment_timeout: Callable[[], float] | None = None) -> None:
+                 modem: str = "", fragment_timeout: Callable[[], float] | None = None,
+                 tcp: TcpConfig | None = None) -> None:
         self.interpreter = interpreter
+        #: The modem's TCP on the link (its buffers), None for the defaults.
+        self.tcp = tcp
         #: How long the bearer's reassembly waits for a datagram's pieces (asked each time).
         self.fragment_timeout = fragment_timeout
         self.clock = clock
@@ -93,6 +99,8 @@ class PortLine:
         self.ended = False
         #: PPP starts on the port that ran the start command (see ``take_here``).
         self.here = False
+        #: The line's pace both ways, once PPP has the port.
+        self.rate: PortRate | None = None
 
     def __repr__(self) -> str:
         return f"<PortLine {self.interpreter.port}>"
@@ -132,6 +140,7 @@ class PortLine:
             return
         self.ended = True
         self.connected = False
+        self._stop_rate()
         if self.proto is not None:
             self.proto.connectionLost()
         if self.data_link is not None:
@@ -147,27 +156,40 @@ class PortLine:
     def open_bearer(self, address: str, dns: tuple[str, ...] = ()) -> SerialLinkBearer:
         if not self.connected:
             raise ActivationError(ActivationFailure.NETWORK_FAILURE, "the port left PPP")
-        self.bearer = SerialLinkBearer(address, self._peer_address, self.proto.send_ip,
+        self.bearer = SerialLinkBearer(address, self._peer_address, self._send_ip,
                                        self.clock, self.rng, dns=dns, modem=self.modem,
-                                       fragment_timeout=self.fragment_timeout)
+                                       fragment_timeout=self.fragment_timeout, tcp=self.tcp)
         return self.bearer
 
     # -- as the port's data sink ---------------------------------------------------------------
 
+    def _send_ip(self, packet: bytes) -> bool:
+        """The stack's packets, at the pace of the port's line (``PortRate``)."""
+        if self.rate is None:
+            return self.proto.send_ip(packet)
+        return self.rate.send_ip(packet)
+
     def _attached(self, data_link) -> None:
         self.data_link = data_link
         self.connected = True
+        self.rate = PortRate(self.interpreter.channel, self.clock, send_ip=self.proto.send_ip,
+                             deliver=self.proto.dataReceived)
         self.proto.makeConnection(_PortTransport(self))
 
     def _data(self, data: bytes) -> None:
         if self.connected and self.proto is not None:
-            self.proto.dataReceived(data)
+            self.rate.receive(data)
 
     def _host_gone(self) -> None:
         if not self.ended:
             self.ended = True
             self.connected = False
+            self._stop_rate()
             self.proto.connectionLost()
+
+    def _stop_rate(self) -> None:
+        if self.rate is not None:
+            self.rate.stop()
 
 
 class _Sink:

@@ -11,7 +11,8 @@ and reassembles the host's fragments (``simulator.inet.fragments``, as the host 
 does) before UDP, TCP or ICMP see them: a host whose MTU is below the peer's MRU, or that
 sends a datagram larger than the MTU without DF, fragments.  ``fragment_timeout`` says how
 long an incomplete datagram waits (a dialect's stack option: WIP's
-``WIP_NET_OPT_IP_FRAG_TIMEO``), asked each time a fragment comes, so a change applies at once.
+``WIP_NET_OPT_IP_FRAG_TIMEO``), asked each time a fragment comes, so a change applies at once;
+``tcp`` sizes the stack's TCP (a module's small emission buffer).
 
     bearer = SerialLinkBearer("10.0.0.2", "10.0.0.1", ppp_link.send_ip, clock, rng)
     ppp event IpPacketReceived(p) -> bearer.packet_received(p.packet)
@@ -31,6 +32,7 @@ from simulator.inet.errors import PacketError
 from simulator.inet.fragments import Reassembler
 from simulator.inet.icmp import IcmpType, echo_reply, echo_request, parse_icmp
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
+from simulator.inet.tcp import TcpConfig
 from simulator.network.errors import Reason, RouteError
 from simulator.network.seriallink import SerialLinkUdp
 from simulator.network.seriallink_tcp import SerialLinkTcp
@@ -40,7 +42,8 @@ class SerialLinkBearer:
     def __init__(self, address: str, peer_address: str, send_ip: Callable[[bytes], object],
                  clock: IReactorTime, rng: random.Random, *, dns: tuple[str, ...] = (),
                  modem: str = "",
-                 fragment_timeout: Callable[[], float] | None = None) -> None:
+                 fragment_timeout: Callable[[], float] | None = None,
+                 tcp: TcpConfig | None = None) -> None:
         self.address = address
         self.peer_address = peer_address
         self.dns = dns
@@ -52,7 +55,7 @@ class SerialLinkBearer:
         self._local = ipaddress.IPv4Address(address)
         self._send_ip = send_ip
         self.udp = SerialLinkUdp(address, self._send)
-        self.tcp = SerialLinkTcp(address, self._send, clock, rng)
+        self.tcp = SerialLinkTcp(address, self._send, clock, rng, tcp)
         self._pings: dict[tuple[int, int], tuple[defer.Deferred, float, object]] = {}
         self._ping_id = rng.getrandbits(16)
         self._ping_seq = 0

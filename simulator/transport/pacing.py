@@ -174,7 +174,17 @@ class PacedHost:
     def __init__(self, host, channel, clock, *, paced: bool = True) -> None:
         self.host = host
         self.paced = paced
-        self.pacer = Pacer(clock, host.deliver, lambda: output_rate(channel, paced))
+        self.channel = channel
+        self.pacer = Pacer(clock, host.deliver, self.line_rate)
+
+    def line_rate(self) -> float:
+        """Characters per second now (``Channel.line_rate``)."""
+        return output_rate(self.channel, self.paced)
+
+    @property
+    def output_waiting(self) -> int:
+        """Bytes written and not yet on their way to the host (``Channel.output_waiting``)."""
+        return self.pacer.waiting
 
     def __getattr__(self, name: str):
         # What the channel asks of a transport's host end besides output (``hang_up``,

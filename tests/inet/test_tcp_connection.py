@@ -215,11 +215,17 @@ def test_retransmission_timeout_follows_rfc_6298():
     conn.timer_expired(1.3)
     assert conn.take_segments() == [first]
     assert conn.next_deadline() == pytest.approx(1.9)  # doubled
-    # Karn: the ACK of a retransmitted segment gives no sample.
+    # Karn: the ACK of a retransmitted segment gives no sample, and RFC 6298 §5 keeps the
+    # backed-off timeout until "a new RTT measurement is obtained" collapses it.
     conn.receive_segment(segment(peer_seq(), first.seq + 10, A), 5.0)
     conn.send(b"b", 5.0)
+    (second,) = conn.take_segments()
+    assert conn.next_deadline() == pytest.approx(5.6)
+    conn.receive_segment(segment(peer_seq(), second.seq + 1, A), 5.1)  # a sample: 0.1 s
+    conn.send(b"c", 6.0)
     conn.take_segments()
-    assert conn.next_deadline() == pytest.approx(5.3)
+    # RTTVAR 3/4 * 0.05 + 1/4 * 0 = 0.0375, SRTT 0.1: RTO = 0.1 + 4 * 0.0375 = 0.25.
+    assert conn.next_deadline() == pytest.approx(6.25)
 
 
 def test_give_up_after_max_retransmissions():

@@ -29,6 +29,7 @@ from simulator.dialects.wip.wipdata import WipData
 from simulator.dialects.wip.wipfile import WipFile
 from simulator.dialects.wip.wipopt import WipOpt
 from simulator.dialects.wip.wipping import WipPing
+from simulator.inet.tcp import TcpConfig
 from simulator.ipstack.view import view
 from simulator.modem.dialup import DialupService
 from simulator.modem.gprs import GprsService
@@ -114,4 +115,12 @@ def _port_line(modem: Modem, stack: StackConfig, uart: int,
         return None
     return PortLine(interpreter, modem.clock, random.Random(modem.rng.getrandbits(64)),
                     modem=modem.name,
-                    fragment_timeout=lambda: stack.effective(cfg_options.IP_FRAG_TIMEO))
+                    fragment_timeout=lambda: stack.effective(cfg_options.IP_FRAG_TIMEO),
+                    tcp=SERIAL_LINK_TCP)
+
+
+#: The stack's TCP emission buffer: 5840 octets, four 1460-octet segments, as the range of
+#: ``WIP_COPT_SND_LOWAT`` (001 §5.3.7 "1-5839": space that must be free in the emission
+#: buffer) implies.  On a serial line it keeps a window's worth of segments from queueing
+#: behind the line, where TCP would take them for lost.
+SERIAL_LINK_TCP = TcpConfig(send_buffer=5840)

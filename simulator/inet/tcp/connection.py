@@ -331,7 +331,10 @@ class TcpConnection:
         if self._rtt_probe is not None and seq_le(self._rtt_probe[0], ack):
             self._rto.sample(now - self._rtt_probe[1])
             self._rtt_probe = None
-        self._rto.reset_backoff()
+        # No reset of the backed-off timer here: RFC 6298 §5 keeps it until a new RTT
+        # measurement collapses it (a retransmitted segment gives none, Karn); resetting it
+        # on every new ACK fires the timer again at each segment of a path slower than the
+        # first samples said (a serial line whose queue grows behind the handshake).
         self._retries = 0
         self._duplicate_acks = 0
         if data_acked:

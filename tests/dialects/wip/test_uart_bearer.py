@@ -652,3 +652,124 @@ def test_a_server_bearer_started_on_its_own_dlc():
     assert mux.read(2) == urc("+WIPBR: 21,0,192.168.0.1,192.168.0.2,0.0.0.0,0.0.0.0").encode()
     assert host.stack is not None and host.stack.address == "192.168.0.2"
     assert at("+WIPBR?") == info("21,1")
+
+
+def paced_bearer(ipr=None):
+    """Bearer 1 on UART1 paced at its line rate (``paced: true``), started from UART2, a
+    TCP socket of the modem connected to the host's listener; ``ipr``: AT+IPR first."""
+    from simulator.transport.pacing import PacedHost
+
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    channel = bench.ports[0].channel
+    channel.host_wrapper = lambda host: PacedHost(host, channel, bench.clock)
+    if ipr is not None:
+        assert bench.ports[0].at(f"+IPR={ipr}") == OK
+        bench.clock.advance(1)
+    host = PppHost(bench, bench.ports[0], PeerConfig.server(HOST, MODEM))
+    accepted = []
+    host.listening.append((7000, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert at.at(f'+WIPCREATE=2,1,"{HOST}",7000') == OK
+    settle(bench, 2)
+    assert at.take() == urc("+WIPREADY: 2,1")
+    assert at.at("+WIPDATA=2,1,1") == "\r\nCONNECT\r\n"
+    return bench, at, accepted[0], channel
+
+
+def _seconds_until(bench, done, step=0.01, limit=600):
+    start = bench.clock.seconds()
+    for _ in range(int(limit / step)):
+        bench.clock.advance(step)
+        if done():
+            return bench.clock.seconds() - start
+    raise AssertionError("not done")
+
+
+SIZE = 100_000
+
+
+def test_ppp_on_a_paced_uart_runs_at_its_line_rate_both_ways():
+    """115200 baud at 8N1 carries 11,520 octets a second: 100 kB through the modem's TCP
+    socket take at least that long each way, and the octets PPP, IP and TCP add on top
+    (about 3 % for full segments) and the round trips keep it within 10 % of it."""
+    bench, at, server, channel = paced_bearer()
+    at.send(b"m" * SIZE)  # the modem's socket sends to the host
+    seconds = _seconds_until(bench, lambda: len(server.data) >= SIZE)
+    assert bytes(server.data) == b"m" * SIZE
+    assert SIZE / 11520 <= seconds <= 1.1 * SIZE / 11520
+    assert channel.output_waiting() == 0
+
+    got = bytearray()
+
+    def taken():
+        got.extend(at.take().encode("latin-1"))
+        return len(got) >= SIZE
+
+    server.transport.write(b"h" * SIZE)  # the host's stack sends to the modem's socket
+    seconds = _seconds_until(bench, taken)
+    assert bytes(got) == b"h" * SIZE
+    assert SIZE / 11520 <= seconds <= 1.1 * SIZE / 11520
+
+
+def test_the_line_rate_follows_ipr():
+    """``AT+IPR=57600`` on the port: 5,760 octets a second.  TCP's first flight, timed by a
+    handshake on an idle line, costs a retransmission or two; the second half of the
+    transfer runs at the line's rate."""
+    bench, at, server, channel = paced_bearer(ipr=57600)
+    at.send(b"m" * SIZE)
+    first = _seconds_until(bench, lambda: len(server.data) >= SIZE // 2)
+    second = _seconds_until(bench, lambda: len(server.data) >= SIZE)
+    assert bytes(server.data) == b"m" * SIZE
+    assert first + second >= SIZE / 5760
+    assert SIZE / 2 / 5760 <= second <= 1.1 * SIZE / 2 / 5760
+
+
+def test_an_unpaced_port_carries_ppp_at_once():
+    """Without ``paced`` the host's end of the port takes the octets as they come (a PTY's
+    host reads what the modem wrote): 100 kB take the round trips of TCP only."""
+    bench = WipBench(ip=LAB, ports=2)
+    at = bench.ports[1]
+    assert at.at("+WIPCFG=1") == OK
+    host = PppHost(bench, bench.ports[0], PeerConfig.server(HOST, MODEM))
+    accepted = []
+    host.listening.append((7000, lambda peer: accepted.append(Recorder()) or accepted[-1]))
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    at.take()
+    at.at(f'+WIPCREATE=2,1,"{HOST}",7000')
+    settle(bench, 2)
+    at.take()
+    at.at("+WIPDATA=2,1,1")
+    at.send(b"m" * SIZE)
+    seconds = _seconds_until(bench, lambda: len(accepted[0].data) >= SIZE)
+    assert seconds < SIZE / 11520 / 4
+
+
+def test_a_host_sending_faster_than_the_line_is_held():
+    """The host's octets reach PPP at the line rate; while more than 4 KiB wait the port
+    holds its host (flow control), and lets it go once the line caught up."""
+    from simulator.modem.portrate import HOLD_CAUSE
+
+    bench, at, server, channel = paced_bearer()
+    holds = []
+    real = channel.hold_input
+
+    def hold_input(held, cause="fifo"):
+        if cause == HOLD_CAUSE:
+            holds.append(held)
+        real(held, cause)
+
+    channel.hold_input = hold_input
+    server.transport.write(b"h" * SIZE)
+    bench.clock.advance(0.2)
+    assert channel.input_held and holds == [True]
+    _seconds_until(bench, lambda: not channel.input_held)
+    assert holds == [True, False]
