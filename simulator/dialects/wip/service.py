@@ -120,7 +120,7 @@ def _port_line(modem: Modem, stack: StackConfig, uart: int,
 
 
 #: The stack's TCP emission buffer: 5840 octets, four 1460-octet segments, as the range of
-#: ``WIP_COPT_SND_LOWAT`` (001 §5.3.7 "1-5839": space that must be free in the emission
+#: ``WIP_COPT_SND_LOWAT`` (001 §5.3.7.1 "1-5839": space that must be free in the emission
 #: buffer) implies.  On a serial line it keeps a window's worth of segments from queueing
 #: behind the line, where TCP would take them for lost.
 SERIAL_LINK_TCP = TcpConfig(send_buffer=5840)
