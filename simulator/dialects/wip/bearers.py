@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 from twisted.logger import Logger
@@ -99,6 +99,9 @@ class BearerContext:
     modem: str
     #: A ``PortLine`` on (UART number, DLCI or None), or None when there is no such port.
     port_line: Callable[[int, int | None], PortLine | None] = lambda uart, dlci: None
+    #: ``ppp_report(**where)``: a reporter of a port bearer's PPP phases as the modem's
+    #: ``ppp`` events (``simulator.modem.pppreport``); None reports nothing.
+    ppp_report: Callable[..., Any] | None = None
 
 
 class WipBearer:
@@ -170,7 +173,8 @@ class WipBearer:
         elif self.kind is BearerKind.PPP:
             role = gsm.client_role(self.options)
             try:
-                d = self._connect_port(self._port_line(issuing), role.config(), role.dns)
+                d = self._connect_port(self._port_line(issuing), role.config(), role.dns,
+                                       "client")
             except WipError as e:
                 d = defer.fail(e)
         else:
@@ -210,13 +214,25 @@ class WipBearer:
             raise WipError(Code.INTERFACE_NOT_AVAILABLE)
         return line
 
-    def _connect_port(self, line: PortLine, config, dns) -> defer.Deferred:
+    def _connect_port(self, line: PortLine, config, dns, role: str) -> defer.Deferred:
         from simulator.network.dialup_session import DialupSession
+
+        observer = line.observe
+        report = None
+        if self.context.ppp_report is not None:
+            report = self.context.ppp_report(role=role, bearer="serial", bid=self.bid,
+                                             port=line.interpreter.port)
+
+            def observer(event, report=report) -> None:
+                line.observe(event)
+                report(event)
 
         session = DialupSession(line, config, line.clock, line.rng,
                                 name=f"{self.context.modem} bearer {self.bid}", dns=dns,
-                                observer=line.observe)
+                                observer=observer)
         self.session = session
+        if report is not None:
+            report.started()
         d = session.start()
         return d.addErrback(_ppp_error)
 
@@ -244,7 +260,7 @@ class WipBearer:
     def _serve_port(self, login: str, password: str, issuing: Interpreter | None) -> None:
         """PPP's server side on the port: the host logs in with <login>/<password>."""
         role = gsm.server_role(self.options, login, password)
-        d = self._connect_port(self._port_line(issuing), role.config(), None)
+        d = self._connect_port(self._port_line(issuing), role.config(), None, "server")
         self.state = State.STARTED
         self.server = d
         d.addCallback(lambda _: self.session)

@@ -36,6 +36,7 @@ from simulator.modem.gprs import GprsService
 from simulator.modem.modem import Service
 from simulator.modem.network import NetworkService
 from simulator.modem.portppp import PortLine, port_interpreter
+from simulator.modem.pppreport import PppReporter
 
 if TYPE_CHECKING:
     from simulator.at.commands import CommandTable
@@ -59,7 +60,8 @@ class WipService(Service):
             revision=self.revision, urc=urc,
             gprs=functools.partial(modem.service, GprsService),
             dialup=functools.partial(modem.service, DialupService), modem=modem.name,
-            port_line=functools.partial(_port_line, modem, self.stack))
+            port_line=functools.partial(_port_line, modem, self.stack),
+            ppp_report=functools.partial(PppReporter, modem))
         sockets = SocketContext(
             revision=self.revision, stack=self.stack, table=self.table, urc=urc,
             clock=modem.clock, modem=modem.name)

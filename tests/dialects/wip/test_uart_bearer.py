@@ -773,3 +773,23 @@ def test_a_host_sending_faster_than_the_line_is_held():
     assert channel.input_held and holds == [True]
     _seconds_until(bench, lambda: not channel.input_held)
     assert holds == [True, False]
+
+
+def test_a_port_bearers_ppp_phases_are_ppp_events_of_the_modem():
+    bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
+    seen = []
+    bench.modem.observers.append(
+        lambda modem, kind, port, fields: seen.append((port, dict(fields)))
+        if kind == "ppp" else None)
+    at.at("+WIPBR=1,1")
+    at.at("+WIPBR=4,1,0")
+    host.start()
+    settle(bench, 5)
+    assert at.take() == OK
+    assert [f["phase"] for _, f in seen] == ["started", "lcp up", "authenticated", "ipcp up"]
+    assert all(port == "uart1" and f["role"] == "client" and f["bearer"] == "serial"
+               and f["bid"] == 1 for port, f in seen)
+    assert (seen[3][1]["local"], seen[3][1]["peer"]) == (MODEM, HOST)
+    assert at.at("+WIPBR=5,1") == OK
+    settle(bench, 5)
+    assert seen[-1][1]["phase"] == "terminated" and seen[-1][1]["cause"] == "local_close"
