@@ -150,7 +150,9 @@ def main(argv: list[str]) -> None:
     if args.serve_floor:
         serve_floor(*args.serve_floor)
         return
-    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:  # the floor's process inherits it (atsim raises its own too)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     fits = args.modems if hard == resource.RLIM_INFINITY else (hard - FILES_FOR_ATSIM) // 2
     count = min(args.modems, fits)
     note = None
