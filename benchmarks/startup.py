@@ -87,6 +87,26 @@ def serve_floor(base: int, count: int) -> None:
     reactor.run()
 
 
+class PortsTaken(Exception):
+    """Another program took some of the ports between choosing them and listening."""
+
+
+#: Times a run starts again on other ports when another program took some of its own.
+ATTEMPTS = 3
+
+
+def run_on_free_ports(name: str, count: int, command, *args, **kwargs) -> dict:
+    """``run`` with ``command(base)`` on ports base+1 ... base+count free when chosen; on
+    other ones when another program (a test, another benchmark) takes some meanwhile."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return run(name, command(free_port_range(count)), *args, **kwargs)
+        except PortsTaken:
+            if attempt == ATTEMPTS - 1:
+                sys.exit(f"{name}: another program took some of the ports {ATTEMPTS} times")
+    raise AssertionError("unreachable")
+
+
 def run(name: str, command: list[str], log: Path, idle: float, cwd: Path,
         settle: float = 0.0) -> dict:
     started = time.monotonic()
@@ -98,7 +118,10 @@ def run(name: str, command: list[str], log: Path, idle: float, cwd: Path,
         deadline = started + READY_TIMEOUT
         while READY_LINE not in log.read_bytes():
             if process.poll() is not None:
-                sys.exit(f"{name} exited:\n{log.read_text()[-3000:]}")
+                text = log.read_text()
+                if "already in use" in text or "Address already in use" in text:
+                    raise PortsTaken(name)
+                sys.exit(f"{name} exited:\n{text[-3000:]}")
             if time.monotonic() > deadline:
                 sys.exit(f"{name} was not ready after {READY_TIMEOUT:.0f} s")
             time.sleep(0.02)
@@ -159,20 +182,21 @@ def main(argv: list[str]) -> None:
     if count < args.modems:
         note = (f"the hard open-file limit ({hard:,}) allows {count:,} TCP modems, not "
                 f"{args.modems:,}: measured with {count:,}")
-    base = free_port_range(count)
     figures: dict = {"benchmark": "startup", "modems": count, "asked": args.modems,
                      "transport": "tcp", "idle_seconds": args.idle_seconds,
                      "floor": "a bare Twisted process listening on as many TCP ports",
                      "note": note}
     with tempfile.TemporaryDirectory(prefix="atsim-startup-") as tmp:
         directory = Path(tmp)
-        figures["atsim"] = run("atsim", atsim_command(directory, base, count),
-                               directory / "atsim.log", args.idle_seconds, directory,
-                               args.settle_seconds)
-        one = run("atsim (one modem)", atsim_command(directory, base, 1),
-                  directory / "one.log", 0.1, directory)
-        figures["floor"] = run(
-            "floor", [sys.executable, __file__, "--serve-floor", str(base), str(count)],
+        figures["atsim"] = run_on_free_ports(
+            "atsim", count, lambda base: atsim_command(directory, base, count),
+            directory / "atsim.log", args.idle_seconds, directory, args.settle_seconds)
+        one = run_on_free_ports("atsim (one modem)", 1,
+                                lambda base: atsim_command(directory, base, 1),
+                                directory / "one.log", 0.1, directory)
+        figures["floor"] = run_on_free_ports(
+            "floor", count,
+            lambda base: [sys.executable, __file__, "--serve-floor", str(base), str(count)],
             directory / "floor.log", args.idle_seconds, directory)
     atsim = figures["atsim"]
     atsim["rss_kib_one_modem"] = one["rss_kib"]
