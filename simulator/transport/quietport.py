@@ -19,17 +19,23 @@ import socket
 from twisted.internet import error, tcp
 from twisted.internet.posixbase import PosixReactorBase
 
+#: Linux makes a socket non-blocking in the socket() call itself; elsewhere, a call after.
+_NONBLOCK = getattr(socket, "SOCK_NONBLOCK", 0)
+
 
 class QuietPort(tcp.Port):
     """``tcp.Port`` without its ``starting on`` and ``Closed`` log lines."""
 
     def createInternetSocket(self) -> socket.socket:
-        # One system call instead of three (socket, then fcntl twice for O_NONBLOCK);
-        # Python makes it close-on-exec already.
-        s = socket.socket(self.addressFamily, self.socketType | socket.SOCK_NONBLOCK)
-        if self._reuseAddress:
+        # Non-blocking from the socket() call where the system allows it (Linux), not by a
+        # call after it; Python makes it close-on-exec already.
+        s = socket.socket(self.addressFamily, self.socketType | _NONBLOCK)
+        if not _NONBLOCK:
+            s.setblocking(False)
+        # Older Twisted releases have no such attributes and always reuse the address.
+        if getattr(self, "_reuseAddress", True):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if self._reusePort:
+        if getattr(self, "_reusePort", False):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         return s
 
