@@ -168,14 +168,29 @@ def open_files_problem(demand: Demand, limits: SystemLimits) -> str | None:
 
 
 def raise_open_files(demand: Demand, limits: SystemLimits) -> None:
-    """Lift the soft open-file limit up to what the scenario needs, when the hard limit
-    allows it (distributions default to a soft limit of 1024 under a much higher hard one)."""
-    needed = demand.files
-    if _within(needed, limits.open_files) or not _within(needed, limits.open_files_hard):
+    """Lift the soft open-file limit to the hard one (distributions default to a soft limit
+    of 1024 under a much higher hard one).  Not only to what the scenario needs: that is an
+    estimate, and a host that reconnects while its old connection closes, clients of the
+    control API or the lab's connections all take files beyond it.  Where the hard limit is
+    unlimited (not on Linux, where the kernel caps it), or the system refuses it, as far as
+    the scenario needs."""
+    soft, hard = limits.open_files, limits.open_files_hard
+    if soft == resource.RLIM_INFINITY or soft == hard:
         return
-    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, limits.open_files_hard))
-    log.info("open-file limit raised from {old} to {new} for {demand}",
-             old=limits.open_files, new=needed, demand=demand.describe_files())
+    needed = demand.files
+    targets = [] if hard == resource.RLIM_INFINITY else [hard]
+    if not _within(needed, soft):
+        targets.append(needed)
+    for target in targets:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            continue
+        log.info("open-file limit raised from {old} to {new}{hard}; the scenario needs about "
+                 "{needed} ({demand})", old=soft, new=target,
+                 hard=" (the hard limit)" if target == hard else "", needed=needed,
+                 demand=demand.describe_files())
+        return
 
 
 def _tcp_address(port: PortSpec) -> tuple[socket.AddressFamily, str, int] | None:
@@ -236,7 +251,7 @@ def busy_port_problems(modems: Iterable[ModemSpec]) -> list[str]:
 def check_before_start(modems: Iterable[ModemSpec],
                        limits: SystemLimits | None = None) -> None:
     """Every limit the scenario would hit, as one ``LimitError`` (one problem a line);
-    otherwise the soft open-file limit raised as far as the scenario needs."""
+    otherwise the soft open-file limit raised to the hard one."""
     modems = list(modems)
     limits = read_system_limits() if limits is None else limits
     demand = demand_of(modems)

@@ -282,7 +282,8 @@ class Channel:
             hold(held)
 
     def set_line_settings(self, **changes) -> None:
-        self.line_settings = dataclasses.replace(self.line_settings, **changes)
+        if _changes_anything(self.line_settings, changes):
+            self.line_settings = dataclasses.replace(self.line_settings, **changes)
 
     def line_rate(self) -> float:
         """Characters per second the port's line carries: a paced port's rate (its
@@ -338,7 +339,8 @@ class Channel:
         if not self.device_powered:  # takes effect when the power is back
             self._signals_with_power = dataclasses.replace(self._signals_with_power, **changes)
             return
-        self._show_modem_signals(dataclasses.replace(self.modem_signals, **changes))
+        if _changes_anything(self.modem_signals, changes):
+            self._show_modem_signals(dataclasses.replace(self.modem_signals, **changes))
 
     def _show_modem_signals(self, new: ModemSignals) -> None:
         if new == self.modem_signals:
@@ -394,3 +396,10 @@ class Channel:
             return
         self._paused.append((direction, data))
         self._paused_size += len(data)
+
+
+def _changes_anything(settings, changes: dict) -> bool:
+    """Whether ``dataclasses.replace(settings, **changes)`` would differ from ``settings``
+    (an unknown field counts, so that ``replace`` raises as it should)."""
+    missing = object()
+    return any(getattr(settings, name, missing) != value for name, value in changes.items())

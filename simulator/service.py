@@ -28,7 +28,7 @@ from simulator.line import Channel
 from simulator.logs import Logger
 from simulator.modem.modem import Modem
 from simulator.modem.spec import ModemSpec
-from simulator.modem.storage import NVStore
+from simulator.modem.storage import NVStore, stored_files
 from simulator.modem.terminal import stored_line_settings
 from simulator.network import Network
 from simulator.ports import port_service
@@ -176,17 +176,19 @@ class SimulatorService(MultiService):
 
 def build_modem(
     spec: ModemSpec, scenario: Scenario, network: Network, *, reactor, seed: int,
-    state_dir: Path,
+    state_dir: Path, stored: frozenset[str] | None = None,
 ) -> ModemService:
+    """``stored``: the names of the files in ``state_dir`` (None: each modem looks)."""
     rng = modem_rng(seed, spec.name)
     network.attach(spec, rng)
+    file_name = f"{spec.name}.json"
     modem = Modem(
         spec,
         simulator.dialects.get(spec.dialect),
         scenario.network,
         reactor,
         rng,
-        NVStore(state_dir / f"{spec.name}.json"),
+        NVStore(state_dir / file_name, exists=None if stored is None else file_name in stored),
         ip_network=network,
     )
     service = ModemService(modem)
@@ -230,8 +232,9 @@ def make_service(
     network = Network(scenario.network, clock=reactor, reactor=reactor, state_dir=state_dir,
                       lab_listen=shard.first)
     network.setServiceParent(top)
+    stored = stored_files(state_dir)
     modems = [build_modem(spec, scenario, network, reactor=reactor, seed=seed,
-                          state_dir=state_dir) for spec in top.modem_specs]
+                          state_dir=state_dir, stored=stored) for spec in top.modem_specs]
     events = EventLog([service.modem for service in modems], reactor, monotonic=time.monotonic)
     network_events = None
     if control is not None or events_file is not None or transcripts is not None \

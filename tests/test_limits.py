@@ -12,6 +12,7 @@ from simulator.limits import (
     _devpts_max,
     open_files_problem,
     pty_problem,
+    raise_open_files,
     tcp_port_problem,
 )
 
@@ -57,6 +58,44 @@ def test_open_files_fit_under_the_hard_limit_or_say_how_to_raise_it():
     assert "needs about 3,064 open files (1,000 PTY port(s), 1,000 TCP/RFC 2217 port(s) " \
            "with a host each (2,000), 64 for atsim itself)" in problem
     assert "LimitNOFILE=3064" in problem
+
+
+def setrlimit_calls(monkeypatch, refused=()):
+    """What ``raise_open_files`` asks of ``setrlimit``; soft limits in ``refused`` fail."""
+    calls = []
+
+    def setrlimit(kind, values):
+        assert kind == resource.RLIMIT_NOFILE
+        calls.append(values)
+        if values[0] in refused:
+            raise ValueError("not allowed")
+
+    monkeypatch.setattr("simulator.limits.resource.setrlimit", setrlimit)
+    return calls
+
+
+def test_the_soft_open_file_limit_is_raised_to_the_hard_one(monkeypatch):
+    calls = setrlimit_calls(monkeypatch)
+    raise_open_files(Demand(listening=10), limits(open_files=1024, open_files_hard=20000))
+    assert calls == [(20000, 20000)]  # beyond the need (84): the need is an estimate
+
+
+def test_a_soft_limit_already_at_the_hard_one_is_left_alone(monkeypatch):
+    calls = setrlimit_calls(monkeypatch)
+    raise_open_files(Demand(listening=10), limits(open_files=4096, open_files_hard=4096))
+    raise_open_files(Demand(listening=10), limits(open_files=UNLIMITED,
+                                                 open_files_hard=UNLIMITED))
+    assert calls == []
+
+
+def test_an_unlimited_or_refused_hard_limit_raises_the_soft_one_to_the_need(monkeypatch):
+    demand = Demand(listening=1000)  # 2,064 files
+    calls = setrlimit_calls(monkeypatch)
+    raise_open_files(demand, limits(open_files=1024, open_files_hard=UNLIMITED))
+    assert calls == [(2064, UNLIMITED)]
+    calls = setrlimit_calls(monkeypatch, refused={8192})
+    raise_open_files(demand, limits(open_files=1024, open_files_hard=8192))
+    assert calls == [(8192, 8192), (2064, 8192)]
 
 
 def test_a_listening_port_is_in_use_and_a_free_one_is_not():

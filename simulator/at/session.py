@@ -62,7 +62,12 @@ class Profile:
     sregs: dict[int, int] = dataclasses.field(default_factory=lambda: dict(FACTORY_SREGISTERS))
 
     def copy(self) -> Profile:
-        return dataclasses.replace(self, sregs=dict(self.sregs))
+        """What ``dataclasses.replace`` gives (with its own S-registers), without calling
+        ``__init__`` field by field: every AT channel of a fleet copies a profile."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.sregs = dict(self.sregs)
+        return new
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -33,6 +33,13 @@ def _names() -> tuple[str, ...]:
 
 def get(name: str) -> Dialect:
     """The dialect called ``name``.  Raises LookupError for one that does not exist."""
-    if name not in _names():
-        raise LookupError(f"unknown dialect {name!r}; available: {', '.join(names())}")
-    return importlib.import_module(f"{__name__}.{name}").DIALECT
+    dialect = _loaded.get(name)
+    if dialect is None:
+        if name not in _names():
+            raise LookupError(f"unknown dialect {name!r}; available: {', '.join(names())}")
+        dialect = _loaded[name] = importlib.import_module(f"{__name__}.{name}").DIALECT
+    return dialect
+
+
+#: Dialects by name once loaded: every modem of a fleet asks for its own.
+_loaded: dict[str, Dialect] = {}

@@ -111,6 +111,8 @@ class Modem:
         self.store = store
         self.traits = dialect.traits_for(spec)
         self.interpreters: list[Interpreter] = []
+        #: ``service(cls)``'s answers: services look each other up on every event.
+        self._service_of: dict[type, Service] = {}
         self.services: list[Service] = [cls(self) for cls in dialect.service_classes()]
         for service in self.services:
             service.watch_siblings()
@@ -155,10 +157,13 @@ class Modem:
         return table
 
     def service(self, cls: type[S]) -> S:
-        for service in self.services:
-            if isinstance(service, cls):
-                return service
-        raise LookupError(f"{self.name} has no {cls.__name__}")
+        found = self._service_of.get(cls)
+        if found is None:
+            found = next((s for s in self.services if isinstance(s, cls)), None)
+            if found is None:
+                raise LookupError(f"{self.name} has no {cls.__name__}")
+            self._service_of[cls] = found
+        return found
 
     # -- life cycle ------------------------------------------------------------------------
 

@@ -77,6 +77,8 @@ class NetworkService(Service):
         self._registration_listeners: list[Callable[[], None]] = []
         self._signal_listeners: list[Callable[[], None]] = []
         self._published = {domain: Report(Stat.NOT_SEARCHING) for domain in Domain}
+        #: Powered on (between ``power_on`` and ``power_off``).
+        self._on = False
         #: While the network itself refuses service (no coverage, registration denied): the
         #: <stat> the reports show instead of registering.
         self.outage: Stat | None = None
@@ -113,8 +115,16 @@ class NetworkService(Service):
         self._signal_listeners.append(listener)
 
     def watch_siblings(self) -> None:
-        self._sim.on_change(self.update)
-        self._power.on_change(self.update)
+        self._sim.on_change(self._sibling_changed)
+        self._power.on_change(self._sibling_changed)
+
+    def _sibling_changed(self) -> None:
+        """The radio or the SIM may have changed.  While this service is off (the modem
+        powered off, or powering on and this service's turn not come yet) registration
+        cannot change: its own ``power_on`` brings it in line once the radio and the SIM
+        are up, so a power-on runs the state machine once rather than once per service."""
+        if self._on:
+            self.update()
 
     def register(self, table: CommandTable) -> None:
         table.add("+COPS", set=self.cops_set, read=self.cops_read, test=self.cops_test)
@@ -127,11 +137,13 @@ class NetworkService(Service):
                              "(0-97,255)"))
 
     def power_on(self) -> None:
+        self._on = True
         self.attach_wanted = self.tables.auto_attach
         self.update()
 
     def power_off(self) -> None:
-        self.update()
+        self.update()  # the modem is off: no radio, no registration
+        self._on = False
 
     # -- the state machine -------------------------------------------------------------------
 

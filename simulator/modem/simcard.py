@@ -56,6 +56,8 @@ class CardLocks:
 
     @classmethod
     def from_json(cls, data: Any, fresh: CardLocks) -> CardLocks:
+        if data is None:  # nothing stored: the card as it comes
+            return fresh
         locks = dataclasses.replace(fresh)
         if isinstance(data, dict):
             for field in dataclasses.fields(cls):

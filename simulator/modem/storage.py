@@ -14,11 +14,24 @@ from pathlib import Path
 from typing import Any
 
 
+def stored_files(directory: Path) -> frozenset[str]:
+    """The names of the files in ``directory`` (none if it does not exist): listed once
+    for a fleet, so that its modems' stores need not each look for their file."""
+    try:
+        return frozenset(os.listdir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return frozenset()
+
+
 class NVStore:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, exists: bool | None = None) -> None:
+        """``exists``: whether ``path`` exists, where the caller knows it (a fleet lists its
+        state directory once instead of asking for every modem's file); None asks."""
         self.path = path
         self._data: dict[str, Any] = {}
-        if path is not None and path.exists():
+        if exists is None:
+            exists = path is not None and path.exists()
+        if path is not None and exists:
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):

@@ -18,9 +18,17 @@ from twisted.internet.endpoints import TCP4ServerEndpoint, serverFromString
 _PLAIN_TCP = re.compile(r"tcp:([0-9]{1,5})(?::interface=([0-9]{1,3}(?:\.[0-9]{1,3}){3}))?")
 
 
+def plain_tcp(description: str) -> tuple[int, str] | None:
+    """(port, interface) of a plain ``tcp:<port>[:interface=<IPv4>]`` description, else None."""
+    plain = _PLAIN_TCP.fullmatch(description)
+    if plain is None:
+        return None
+    return int(plain[1]), plain[2] or ""
+
+
 def server_endpoint(reactor, description: str):
     """``twisted.internet.endpoints.serverFromString(reactor, description)``."""
-    plain = _PLAIN_TCP.fullmatch(description)
+    plain = plain_tcp(description)
     if plain is not None:
-        return TCP4ServerEndpoint(reactor, int(plain[1]), interface=plain[2] or "")
+        return TCP4ServerEndpoint(reactor, plain[0], interface=plain[1])
     return serverFromString(reactor, description)

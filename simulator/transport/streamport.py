@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from twisted.application import service
 from twisted.internet import defer, protocol, tcp
+from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IHalfCloseableProtocol
 from twisted.python.failure import Failure
 from zope.interface import implementer
@@ -20,7 +21,8 @@ from simulator.transport.errors import TransportError
 from simulator.transport.hangupwatch import HangupWatch
 from simulator.transport.hostgate import SingleHostGate
 from simulator.transport.overflow import DropWhilePaused
-from simulator.transport.serverendpoint import server_endpoint
+from simulator.transport.quietport import listen_tcp
+from simulator.transport.serverendpoint import plain_tcp, server_endpoint
 
 log = Logger()
 
@@ -240,12 +242,36 @@ class StreamPortService(service.Service):
         return list(self._connections)
 
     def startService(self) -> None:
+        self._listening_port = self._listen()
+        self.address = self._listening_port.getHost()
+        # The rate a host finds before it sets one (RFC 2217 hosts usually do at once).
+        self.channel.set_line_settings(baudrate=self.baudrate)
+        if self.gate.drives_signals:
+            # No host: DTR and RTS are off, as on a serial port nobody has opened.
+            self.channel.set_host_signals(dtr=False, rts=False)
+        address = describe_address(self.address)
+        # Formatted here, not by the logger: one line per port of a fleet at start.
+        text = f"{self.label}: listening on {address} (host opens {self.scheme}://{address})"
+        log.info(text.replace("{", "{{").replace("}", "}}"), label=self.label,
+                 address=address, scheme=self.scheme)
+        service.Service.startService(self)
+
+    def _listen(self):
+        """The listening port, open now, or ``TransportError`` saying why not."""
+        factory = _HostFactory(self)
+        plain = plain_tcp(self.endpoint)
+        if plain is not None:  # what scenarios use most: without Twisted's per-port lines
+            try:
+                return listen_tcp(self.reactor, plain[0], factory, interface=plain[1])
+            except CannotListenError as e:
+                raise TransportError(
+                    f"{self.label}: cannot listen on {self.endpoint!r}: {e}") from e
         try:
             endpoint = server_endpoint(self.reactor, self.endpoint)
         except (ValueError, TypeError, KeyError) as e:
             raise TransportError(f"{self.label}: invalid endpoint {self.endpoint!r}: {e}") from e
         outcome: list = []
-        endpoint.listen(_HostFactory(self)).addBoth(outcome.append)
+        endpoint.listen(factory).addBoth(outcome.append)
         # Every stock Twisted server endpoint listens synchronously on a real reactor, which
         # lets a port that cannot open stop the simulator from starting half-configured.
         if not outcome:
@@ -256,20 +282,7 @@ class StreamPortService(service.Service):
             raise TransportError(
                 f"{self.label}: cannot listen on {self.endpoint!r}: {outcome[0].getErrorMessage()}"
             ) from outcome[0].value
-        self._listening_port = outcome[0]
-        self.address = self._listening_port.getHost()
-        # The rate a host finds before it sets one (RFC 2217 hosts usually do at once).
-        self.channel.set_line_settings(baudrate=self.baudrate)
-        if self.gate.drives_signals:
-            # No host: DTR and RTS are off, as on a serial port nobody has opened.
-            self.channel.set_host_signals(dtr=False, rts=False)
-        log.info(
-            "{label}: listening on {address} (host opens {scheme}://{address})",
-            label=self.label,
-            address=describe_address(self.address),
-            scheme=self.scheme,
-        )
-        service.Service.startService(self)
+        return outcome[0]
 
     def stopService(self) -> defer.Deferred:
         service.Service.stopService(self)
