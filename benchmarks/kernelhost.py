@@ -33,7 +33,6 @@ from at_throughput import (  # noqa: E402
     REPO,
     environment,
     free_tcp_ports,
-    process_cpu_seconds,
     twistd,
 )
 
@@ -43,6 +42,13 @@ FLOOR_PORT = 5000
 FILE_NAME = "payload.bin"
 #: A hang guard for one transfer, not a timing expectation.
 TRANSFER_TIMEOUT = 600.0
+
+
+def process_cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time of process ``pid`` so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def unavailable() -> str | None:
@@ -250,9 +256,11 @@ def inside(dial_port: str, dial_pid: str, atsim_pid: int, size: int, profiling: 
                 os.kill(atsim_pid, signal.SIGUSR2)
             if direction == "download" and (moved or 0) < size:
                 sys.exit(f"downloaded {moved} bytes of {size}")
-            figures[direction] = {
-                "seconds": wall,
-                **{f"{name}_cpu_seconds": read() - before[name] for name, read in cpu.items()}}
+            figures[direction] = {"seconds": wall}
+            for name, read in cpu.items():
+                (user, system), (user0, system0) = read(), before[name]
+                figures[direction][f"{name}_cpu_seconds"] = user - user0 + system - system0
+                figures[direction][f"{name}_system_seconds"] = system - system0
     finally:
         stop(signal.SIGTERM)
     server = subprocess.Popen([sys.executable, __file__, "--serve-floor", str(size)],

@@ -268,7 +268,9 @@ def with_kernel(megabytes: float, transport: str, profile: Path | None) -> dict:
             "mb_per_s": size / measured["seconds"],
             "seconds": measured["seconds"],
             "atsim_cpu_ms_per_mb": 1000 * measured["atsim_cpu_seconds"] / size,
+            "atsim_system_ms_per_mb": 1000 * measured["atsim_system_seconds"] / size,
             "dial_cpu_ms_per_mb": 1000 * measured["dial_cpu_seconds"] / size,
+            "dial_system_ms_per_mb": 1000 * measured["dial_system_seconds"] / size,
             "floor_mb_per_s": size / floor_seconds,
             "share_of_floor": floor_seconds / measured["seconds"],
         }
@@ -282,8 +284,9 @@ def print_kernel(figures: dict) -> None:
                             ("upload", "to the lab discard service")):
         f = figures[direction]
         print(f"  {direction} ({what}): {f['mb_per_s']:.2f} MB/s, atsim "
-              f"{f['atsim_cpu_ms_per_mb']:.0f} ms CPU/MB, atsim-dial "
-              f"{f['dial_cpu_ms_per_mb']:.0f} ms CPU/MB ({f['seconds']:.2f} s) — floor "
+              f"{f['atsim_cpu_ms_per_mb']:.0f} ms CPU/MB ({f['atsim_system_ms_per_mb']:.0f} in "
+              f"the kernel), atsim-dial {f['dial_cpu_ms_per_mb']:.0f} ms CPU/MB "
+              f"({f['dial_system_ms_per_mb']:.0f}) ({f['seconds']:.2f} s) — floor "
               f"(the same over the namespace's loopback) {f['floor_mb_per_s']:.0f} MB/s, "
               f"atsim {100 * f['share_of_floor']:.1f}% of it")
 

@@ -6,9 +6,13 @@ caller asks ``next_deadline()`` when to call ``timer_expired(now)``.  The connec
 ports, not addresses: the layer below wraps its segments in IPv4 packets and hands it only the
 segments of its 4-tuple.  Segments for no connection get ``reset_reply``.
 
+Segments that arrive together (one read of the link) may be fed with ``reply=False`` and
+answered once with ``flush(now)``: one ACK then covers them, as RFC 1122 §4.2.3.2 allows, and
+``flush_due`` keeps to its "at least every second full-sized segment".  Fed one at a time
+(the default), every segment carrying data is acknowledged at once.
+
 Out of scope: window scaling, SACK, timestamps, urgent data (the URG pointer is ignored),
-delayed ACKs (every segment carrying data is acknowledged at once), Nagle's algorithm (data
-goes as soon as the windows allow).
+timed delayed ACKs, Nagle's algorithm (data goes as soon as the windows allow).
 """
 
 from __future__ import annotations
@@ -35,6 +39,16 @@ from simulator.inet.tcpsegment import NO_FLAGS, TcpFlags, TcpSegment, mss_option
 
 #: Duplicate ACKs that make the sender resend without waiting for the timer (RFC 5681 §3.2).
 DUPLICATE_ACK_THRESHOLD = 3
+#: Data segments received and not yet acknowledged after which ``flush_due`` answers
+#: (RFC 1122 §4.2.3.2: an ACK for at least every second full-sized segment).
+ACK_EVERY_SEGMENTS = 2
+#: The flags of the segments a connection sends most, made once: ``IntFlag`` operators run
+#: in Python.
+_ACK = TcpFlags.ACK
+_DATA_FLAGS = {(data, fin): TcpFlags.ACK | (TcpFlags.PSH if data else NO_FLAGS)
+               | (TcpFlags.FIN if fin else NO_FLAGS)
+               for data in (False, True) for fin in (False, True)}
+_WITH_ACK = tuple(TcpFlags(value) | TcpFlags.ACK for value in range(0x100))
 #: States in which data and FIN go out (queued before a close, or resent).
 _TRANSMITTING = frozenset({State.ESTABLISHED, State.CLOSE_WAIT, State.FIN_WAIT_1,
                            State.CLOSING, State.LAST_ACK})
@@ -88,6 +102,7 @@ class TcpConnection:
         self._unconsumed = 0
         self._advertised_edge: int | None = None
         self._ack_needed = False
+        self._segments_unacknowledged = 0  # data segments in since our last ACK
         # Timers, as absolute times or None.
         self._rto = RtoEstimator(self.config.initial_rto, self.config.min_rto,
                                  self.config.max_rto)
@@ -113,9 +128,11 @@ class TcpConnection:
 
     def next_deadline(self) -> float | None:
         """When ``timer_expired`` is due next, or None when no timer runs."""
-        times = [t for t in (self._retransmit_at, self._persist_at, self._time_wait_until)
-                 if t is not None]
-        return min(times, default=None)
+        soonest = None
+        for t in (self._retransmit_at, self._persist_at, self._time_wait_until):
+            if t is not None and (soonest is None or t < soonest):
+                soonest = t
+        return soonest
 
     @property
     def send_buffer_free(self) -> int:
@@ -150,16 +167,29 @@ class TcpConnection:
         self._flush(now)
         return taken
 
-    def consumed(self, size: int, now: float) -> None:
+    def consumed(self, size: int, now: float, *, reply: bool = True) -> None:
         """The application is done with ``size`` bytes of ``DataReceived``: they no longer
         count against the window, which may open (a window update goes out if it opens by at
-        least a segment or half the buffer, RFC 9293 §3.8.6.2.2)."""
+        least a segment or half the buffer, RFC 9293 §3.8.6.2.2).  ``reply=False``: the
+        update waits for ``flush`` (an ACK still owed then carries the new window)."""
         if not 0 <= size <= self._unconsumed:
             raise TcpStateError(f"consumed {size} bytes of {self._unconsumed} delivered")
         self._unconsumed -= size
         if self.state in RECEIVING and self._window_grew_enough():
             self._ack_needed = True
-        self._flush(now)
+        if reply:
+            self._flush(now)
+
+    def flush(self, now: float) -> None:
+        """Send what was held back by ``reply=False``: data the windows allow, and one ACK
+        if one is owed."""
+        if self.state is not State.CLOSED:
+            self._flush(now)
+
+    def flush_due(self, now: float) -> None:
+        """``flush`` once ``ACK_EVERY_SEGMENTS`` data segments wait for an ACK."""
+        if self._segments_unacknowledged >= ACK_EVERY_SEGMENTS:
+            self.flush(now)
 
     def close(self, now: float) -> None:
         """No more data from us: FIN after what is queued.  Before the handshake completes
@@ -195,8 +225,10 @@ class TcpConnection:
         if self.state is not State.CLOSED:
             self._flush(now)
 
-    def receive_segment(self, segment: TcpSegment, now: float) -> None:
-        """A segment from the peer, already checked (checksum, ports)."""
+    def receive_segment(self, segment: TcpSegment, now: float, *, reply: bool = True) -> None:
+        """A segment from the peer, already checked (checksum, ports).  ``reply=False``:
+        what it makes us send (data the ACK let out, the ACK it is owed) waits for ``flush``,
+        so that the segments of one read are answered together."""
         if self.state is State.CLOSED:
             return
         if self.state is State.LISTEN:
@@ -205,7 +237,7 @@ class TcpConnection:
             self._in_syn_sent(segment, now)
         else:
             self._in_synchronized(segment, now)
-        if self.state is not State.CLOSED:
+        if reply and self.state is not State.CLOSED:
             self._flush(now)
 
     # ----------------------------------------------------------- segment arrival
@@ -383,6 +415,8 @@ class TcpConnection:
             if self.state is State.TIME_WAIT:
                 self._enter_time_wait(now)
         self._ack_needed = True  # in order or not: a gap makes this a duplicate ACK
+        if data:
+            self._segments_unacknowledged += 1
 
     # ----------------------------------------------------------- state changes
 
@@ -476,7 +510,7 @@ class TcpConnection:
         if self._ack_needed and self.state not in (State.CLOSED, State.LISTEN, State.SYN_SENT):
             # The highest sequence sent, not SND.NXT: after a timeout SND.NXT goes back, and a
             # peer that has the data would find an ACK from there too old and drop it unread.
-            self._segments.append(self._segment(self.snd_max, TcpFlags.ACK))
+            self._segments.append(self._segment(self.snd_max, _ACK))
         self._ack_needed = False
         self._update_persist_timer(now)
 
@@ -511,8 +545,7 @@ class TcpConnection:
         return data, fin
 
     def _emit(self, seq: int, data: bytes, fin: bool, now: float) -> None:
-        flags = TcpFlags.ACK | (TcpFlags.PSH if data else NO_FLAGS) | (
-            TcpFlags.FIN if fin else NO_FLAGS)
+        flags = _DATA_FLAGS[bool(data), fin]
         self._segments.append(self._segment(seq, flags, data))
         end = seq_add(seq, len(data) + fin)
         self._sent(seq, end, now)
@@ -547,9 +580,9 @@ class TcpConnection:
             return TcpSegment(self.local_port, self.remote_port, seq, 0, flags,
                               self._advertise_window() if TcpFlags.SYN in flags else 0,
                               payload, options=options)
+        self._segments_unacknowledged = 0
         return TcpSegment(self.local_port, self.remote_port, seq, self.rcv_nxt,
-                          flags | TcpFlags.ACK, self._advertise_window(), payload,
-                          options=options)
+                          _WITH_ACK[int(flags)], self._advertise_window(), payload, 0, options)
 
     def _reply_reset(self, segment: TcpSegment) -> None:
         reply = reset_reply(segment)

@@ -23,6 +23,10 @@ class Reassembly:
         return the bytes that became contiguous, in order."""
         if fin and self._fin_at is None:
             self._fin_at = offset + len(data)
+        if offset == self.delivered and not self._pieces:
+            # In order with nothing waiting, the usual case: no piece to keep or sort.
+            self.delivered += len(data)
+            return bytes(data)
         end = offset + len(data)
         if end > self.delivered and data:
             if offset < self.delivered:
