@@ -123,13 +123,15 @@ class Session:
         self.peer.receive_data(data, self.now())
 
     def _from_tun(self) -> None:
+        """The packets the kernel has queued (up to 64), framed and written to the port in
+        one write: the modem reads them together, as a UART's FIFO would hand them over."""
         for _ in range(64):
             try:
                 packet = os.read(self.tun, 65536)
             except (BlockingIOError, InterruptedError):
-                return
+                break
             self.peer.send_ip(packet)
-            self._flush()
+        self._flush()
 
     def _flush(self) -> None:
         while True:

@@ -22,7 +22,8 @@ def ones_complement_sum(data: bytes, start: int = 0) -> int:
     total = int.from_bytes(data, "big")
     if len(data) & 1:
         total <<= 8  # the zero pad octet
-    return fold(total + start)
+    total += start
+    return total % _MODULUS or (_MODULUS if total else 0)  # ``fold``, inline: it is hot
 
 
 def fold(total: int) -> int:

@@ -80,6 +80,21 @@ class Ipv4Packet:
         return HEADER.pack(*fields, checksum, *addresses) + options + self.payload
 
 
+def packet_bytes(src: ipaddress.IPv4Address, dst: ipaddress.IPv4Address, protocol: int,
+                 payload: bytes, ttl: int, identification: int) -> bytes:
+    """``Ipv4Packet(src, dst, protocol, payload, ttl, identification).build()`` for the
+    packets a host or a gateway sends most (no options, DF, not a fragment), without
+    making the packet object first."""
+    total = MIN_HEADER_LENGTH + len(payload)
+    if (total > MAX_PACKET_LENGTH or not 0 <= ttl <= 0xFF or not 0 <= protocol <= 0xFF
+            or not 0 <= identification <= 0xFFFF):
+        return Ipv4Packet(src, dst, protocol, payload, ttl, identification).build()  # raises
+    fields = (0x45, 0, total, identification, _FLAG_DF, ttl, protocol)
+    addresses = (src.packed, dst.packed)
+    checksum = internet_checksum(HEADER.pack(*fields, 0, *addresses))
+    return HEADER.pack(*fields, checksum, *addresses) + payload
+
+
 def parse_ipv4(data: bytes) -> Ipv4Packet:
     """The IPv4 packet at the start of ``data``; ``PacketError`` if it is not one."""
     if len(data) < MIN_HEADER_LENGTH:

@@ -47,7 +47,7 @@ from simulator.inet.icmp import (
     echo_reply,
     parse_icmp,
 )
-from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
+from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, packet_bytes, parse_ipv4
 from simulator.inet.tcp import TcpConfig, reset_reply
 from simulator.inet.tcpsegment import TcpSegment, parse_tcp
 from simulator.inet.udpdatagram import UdpDatagram, parse_udp
@@ -324,10 +324,9 @@ class HostGateway:
         if self.closed:
             return
         self._identification = (self._identification + 1) & 0xFFFF
-        packet = Ipv4Packet(source, self.address, proto, payload, ttl=TTL,
-                            identification=self._identification)
         self.stats.packets_out += 1
-        self._send(packet.build())
+        self._send(packet_bytes(source, self.address, proto, payload, TTL,
+                                self._identification))
 
     # -- end ----------------------------------------------------------------------------------
 
