@@ -33,14 +33,19 @@ import os
 import random
 import selectors
 import socket
+import sys
 import time
 from pathlib import Path
 
-import kernelhost  # modules beside this script
-from hostend import RecordingHost
-from twisted.internet.task import Clock
+# This tree's simulator, not an installed copy: the script's own directory is what Python
+# puts first on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import simulator.dialects
+import kernelhost  # noqa: E402  (modules beside this script)
+from hostend import RecordingHost  # noqa: E402
+from twisted.internet.task import Clock  # noqa: E402
+
+import simulator.dialects  # noqa: E402
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
 from simulator.inet.tcp import DataReceived, TcpConfig, TcpConnection
 from simulator.inet.tcpsegment import parse_tcp
