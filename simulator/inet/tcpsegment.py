@@ -38,6 +38,8 @@ class TcpFlags(enum.IntFlag):
 
 NO_FLAGS = TcpFlags(0)
 _TCP = int(IpProtocol.TCP)
+_FIN, _SYN, _RST, _ACK = (int(f) for f in (TcpFlags.FIN, TcpFlags.SYN, TcpFlags.RST,
+                                           TcpFlags.ACK))
 #: Every value of the flags octet, made once: building an ``IntFlag`` per segment is slow.
 _FLAGS = tuple(TcpFlags(value) for value in range(0x100))
 #: Largest value of each numeric field, in ``build``'s order.
@@ -67,19 +69,19 @@ class TcpSegment:
 
     @property
     def syn(self) -> bool:
-        return bool(int(self.flags) & TcpFlags.SYN.value)
+        return bool(int(self.flags) & _SYN)
 
     @property
     def fin(self) -> bool:
-        return bool(int(self.flags) & TcpFlags.FIN.value)
+        return bool(int(self.flags) & _FIN)
 
     @property
     def rst(self) -> bool:
-        return bool(int(self.flags) & TcpFlags.RST.value)
+        return bool(int(self.flags) & _RST)
 
     @property
     def has_ack(self) -> bool:
-        return bool(int(self.flags) & TcpFlags.ACK.value)
+        return bool(int(self.flags) & _ACK)
 
     @property
     def length(self) -> int:

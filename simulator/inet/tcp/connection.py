@@ -517,18 +517,21 @@ class TcpConnection:
     def _transmit(self, now: float) -> None:
         if self.state not in _TRANSMITTING:
             return
-        while True:
-            window_end = seq_add(self.snd_una, min(self.snd_wnd, self._cwnd.window))
-            usable = seq_diff(window_end, self.snd_nxt)
-            unsent = self._unsent()
-            if unsent <= 0 or usable <= 0:
-                return
+        # Sending moves only SND.NXT: the window's end stays, and each segment takes its
+        # length off both what is usable and what is unsent.
+        window_end = seq_add(self.snd_una, min(self.snd_wnd, self._cwnd.window))
+        usable = seq_diff(window_end, self.snd_nxt)
+        unsent = self._unsent()
+        while unsent > 0 and usable > 0:
             data, fin = self._segment_at(self.snd_nxt, min(usable, unsent))
             unsent_data = unsent - (1 if self._fin_queued else 0)
             if (not fin and len(data) < min(self.send_mss, unsent_data)
                     and self.snd_nxt != self.snd_una):
                 return  # a small segment now would only shrink the next ones (RFC 9293 §3.8.6.2.1)
             self._emit(self.snd_nxt, data, fin, now)
+            used = len(data) + fin
+            usable -= used
+            unsent -= used
 
     def _resend_first(self, now: float) -> None:
         """Resend the oldest unacknowledged segment, whatever the windows say."""
