@@ -49,6 +49,8 @@ _DATA_FLAGS = {(data, fin): TcpFlags.ACK | (TcpFlags.PSH if data else NO_FLAGS)
                | (TcpFlags.FIN if fin else NO_FLAGS)
                for data in (False, True) for fin in (False, True)}
 _WITH_ACK = tuple(TcpFlags(value) | TcpFlags.ACK for value in range(0x100))
+_SYN_BIT, _RST_BIT, _FIN_BIT, _ACK_BIT = (int(f) for f in (TcpFlags.SYN, TcpFlags.RST,
+                                                           TcpFlags.FIN, TcpFlags.ACK))
 #: States in which data and FIN go out (queued before a close, or resent).
 _TRANSMITTING = frozenset({State.ESTABLISHED, State.CLOSE_WAIT, State.FIN_WAIT_1,
                            State.CLOSING, State.LAST_ACK})
@@ -276,26 +278,29 @@ class TcpConnection:
             self._send_syn(now)
 
     def _in_synchronized(self, segment: TcpSegment, now: float) -> None:
-        if (self.state is State.SYN_RECEIVED and segment.syn and not segment.has_ack
-                and not segment.rst and segment.seq == self.irs):
+        flags = int(segment.flags)  # the bits once, not a property call per test
+        syn, rst, fin = flags & _SYN_BIT, flags & _RST_BIT, flags & _FIN_BIT
+        state = self.state
+        if (state is State.SYN_RECEIVED and syn and not flags & _ACK_BIT
+                and not rst and segment.seq == self.irs):
             self._send_syn(now)  # our SYN-ACK was lost: the peer sent its SYN again
             return
         if not self._acceptable(segment):
-            if not segment.rst:
+            if not rst:
                 self._ack_needed = True
-                if self.state is State.TIME_WAIT and segment.fin:
+                if state is State.TIME_WAIT and fin:
                     self._enter_time_wait(now)  # RFC 9293 §3.10.7.4: restart the 2 MSL timeout
             return
         self._unanswered_probes = 0
-        if segment.rst:
+        if rst:
             self._in_reset(segment)
             return
-        if segment.syn:  # RFC 5961 §4: a SYN in a synchronized state gets a challenge ACK
+        if syn:  # RFC 5961 §4: a SYN in a synchronized state gets a challenge ACK
             self._ack_needed = True
             return
-        if not segment.has_ack:
+        if not flags & _ACK_BIT:
             return
-        if self.state is State.SYN_RECEIVED:
+        if state is State.SYN_RECEIVED:
             if not (seq_lt(self.snd_una, segment.ack) and seq_le(segment.ack, self.snd_max)):
                 self._reply_reset(segment)
                 return
@@ -303,9 +308,7 @@ class TcpConnection:
             self._establish()
         if not self._process_ack(segment, now):
             return
-        if self.state is State.CLOSED:
-            return
-        if self.state in RECEIVING and (segment.payload or segment.fin):
+        if self.state in RECEIVING and (segment.payload or fin):
             self._receive_text(segment, now)
 
     def _in_reset(self, segment: TcpSegment) -> None:
