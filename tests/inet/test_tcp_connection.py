@@ -452,3 +452,15 @@ def test_an_ack_fed_without_reply_lets_data_out_on_flush():
     assert conn.take_segments() == []
     conn.flush(1.1)
     assert [len(s.payload) for s in conn.take_segments()] == [1000, 1000]
+
+
+def test_flush_due_answers_out_of_order_segments_and_the_one_filling_the_gap_at_once():
+    conn = established()
+    acks = []
+    for offset in (100, 200, 300, 0):  # the first 100 bytes lost, then resent
+        conn.receive_segment(segment(peer_seq(offset), conn.snd_nxt, payload=bytes(100)),
+                             1.0, reply=False)
+        conn.flush_due(1.0)
+        acks += [s.ack for s in conn.take_segments()]
+    # three duplicate ACKs (the sender's fast retransmit), then the one for everything
+    assert acks == [peer_seq(0)] * 3 + [peer_seq(400)]

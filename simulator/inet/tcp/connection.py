@@ -105,6 +105,7 @@ class TcpConnection:
         self._advertised_edge: int | None = None
         self._ack_needed = False
         self._segments_unacknowledged = 0  # data segments in since our last ACK
+        self._ack_at_once = False  # out of order, or filling a gap: ACK without waiting
         # Timers, as absolute times or None.
         self._rto = RtoEstimator(self.config.initial_rto, self.config.min_rto,
                                  self.config.max_rto)
@@ -189,8 +190,10 @@ class TcpConnection:
             self._flush(now)
 
     def flush_due(self, now: float) -> None:
-        """``flush`` once ``ACK_EVERY_SEGMENTS`` data segments wait for an ACK."""
-        if self._segments_unacknowledged >= ACK_EVERY_SEGMENTS:
+        """``flush`` once ``ACK_EVERY_SEGMENTS`` data segments wait for an ACK, or at once
+        after a segment out of order or one filling a gap (RFC 5681 §4.2: the duplicate
+        ACKs a sender's fast retransmit counts, and the ACK that ends its recovery)."""
+        if self._ack_at_once or self._segments_unacknowledged >= ACK_EVERY_SEGMENTS:
             self.flush(now)
 
     def close(self, now: float) -> None:
@@ -405,6 +408,8 @@ class TcpConnection:
         room = self.receive_window - offset
         if len(data) > room:  # cut to the window; the FIN beyond it waits for a resend
             data, fin = data[:max(0, room)], False
+        if offset or self._reassembly.has_gap:
+            self._ack_at_once = True
         ready = self._reassembly.add(self._reassembly.delivered + offset, data, fin)
         if ready:
             self.rcv_nxt = seq_add(self.rcv_nxt, len(ready))
@@ -587,6 +592,7 @@ class TcpConnection:
                               self._advertise_window() if TcpFlags.SYN in flags else 0,
                               payload, options=options)
         self._segments_unacknowledged = 0
+        self._ack_at_once = False
         return TcpSegment(self.local_port, self.remote_port, seq, self.rcv_nxt,
                           _WITH_ACK[int(flags)], self._advertise_window(), payload, 0, options)
 

@@ -37,6 +37,11 @@ class Reassembly:
         return self._take_contiguous()
 
     @property
+    def has_gap(self) -> bool:
+        """Bytes wait beyond a hole (the stream has a gap)."""
+        return bool(self._pieces)
+
+    @property
     def fin_reached(self) -> bool:
         return self._fin_at is not None and self.delivered >= self._fin_at
 
