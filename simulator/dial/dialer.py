@@ -97,7 +97,7 @@ class Session:
                 continue
             if self.port.fd in readable:
                 try:
-                    self._from_port(self.port.read())
+                    self._from_port(self._read_port())
                 except EOFError:
                     self.hung_up = True
                     self.peer.lower_down(self.now())
@@ -107,6 +107,21 @@ class Session:
             if deadline is not None and deadline <= self.now():
                 self.peer.handle_timer(self.now())
             self._flush()
+
+    def _read_port(self) -> bytes:
+        """What the port has now: a PTY hands over at most 4 KiB a read, so read on while
+        more is there (up to 64 KiB) and decode it in one go.  EOFError when the port is
+        gone before anything was read; an end after some data is seen on the next read."""
+        chunks = [self.port.read()]
+        try:
+            for _ in range(15):
+                more = self.port.read()
+                if not more:
+                    break
+                chunks.append(more)
+        except EOFError:
+            pass
+        return b"".join(chunks)
 
     def _from_port(self, data: bytes) -> None:
         if not data:
