@@ -1,17 +1,27 @@
-"""How fast a host's own TCP runs over PPP through a modem, end to end, in one process.
+"""How fast a host's own TCP runs over PPP through a modem, end to end.
 
-The host is atsim's PPP client (``simulator.ppp``) with a ``simulator.inet`` TCP connection
-on top, as a host's own stack would send it; it dials ``ATD*99***1#`` on an AT channel of an
-in-process generic modem, and its connection goes through the modem's PPP server, the host
-gateway and the simulated network (an ``ideal`` link) to the lab's echo service, which sends
-every byte back.  Everything runs on ``task.Clock``, advanced as soon as nothing is left to
-do, so the figure is CPU work per byte, not the link's rate.
+``--host atsim`` (one process): the host is atsim's PPP client (``simulator.ppp``) with a
+``simulator.inet`` TCP connection on top, as a host's own stack would send it; it dials
+``ATD*99***1#`` on an AT channel of an in-process generic modem, and its connection goes
+through the modem's PPP server, the host gateway and the simulated network (an ``ideal``
+link) to the lab's echo service, which sends every byte back.  Everything runs on
+``task.Clock``, advanced as soon as nothing is left to do, so the figure is CPU work per
+byte, not the link's rate.
 
 The floor moves the same bytes the same way (out, echoed, back) over a bare TCP connection
 on this machine's loopback, both ends in this process, with no PPP, no IP built by hand and
 no simulated network.
 
-    python benchmarks/ppp_tcp.py [--megabytes 2] [--chunk 16384] [--json]
+``--host kernel``: the host is this machine's kernel, as a user's setup has it: ``twistd
+atsim`` in its own process, ``atsim-dial`` in a fresh network namespace making a TUN
+interface, and the kernel's TCP downloading a file from the lab's web server and uploading
+to the lab's discard service (``kernelhost.py``).  Printed per direction: MB/s, atsim's CPU
+per MB and atsim-dial's, next to the floor of the same run (the same transfers over the
+namespace's loopback to a bare server).  Needs a TUN device in a network namespace
+(``unshare -rn``); skipped with the reason otherwise.
+
+    python benchmarks/ppp_tcp.py [--host atsim|kernel|both] [--megabytes 2] [--chunk 16384]
+        [--transport pty|tcp] [--json]
 """
 
 from __future__ import annotations
@@ -23,12 +33,19 @@ import os
 import random
 import selectors
 import socket
+import sys
 import time
+from pathlib import Path
 
-from hostend import RecordingHost  # a module beside this script
-from twisted.internet.task import Clock
+# This tree's simulator, not an installed copy: the script's own directory is what Python
+# puts first on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import simulator.dialects
+import kernelhost  # noqa: E402  (modules beside this script)
+from hostend import RecordingHost  # noqa: E402
+from twisted.internet.task import Clock  # noqa: E402
+
+import simulator.dialects  # noqa: E402
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
 from simulator.inet.tcp import DataReceived, TcpConfig, TcpConnection
 from simulator.inet.tcpsegment import parse_tcp
@@ -208,42 +225,108 @@ def floor(data: bytes, chunk: int) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--megabytes", type=float, default=2.0,
-                        help="bytes sent (and echoed back), in MB")
-    parser.add_argument("--chunk", type=int, default=16384,
-                        help="bytes handed to the sender at a time")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args()
-    data = os.urandom(int(args.megabytes * 1_000_000))
-
+def in_process(megabytes: float, chunk: int) -> dict:
+    data = os.urandom(int(megabytes * 1_000_000))
     host = PppTcpHost()
     host.dial()
     wall, cpu = time.perf_counter(), time.process_time()
-    simulated = host.transfer(data, args.chunk)
+    simulated = host.transfer(data, chunk)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    floor_wall = floor(data, args.chunk)
+    floor_wall = floor(data, chunk)
     megabytes = len(data) / 1e6
-    figures = {
+    return {
         "benchmark": "ppp_tcp",
+        "host": "atsim",
         "megabytes": megabytes,
         "atsim_mb_per_s": megabytes / wall,
         "atsim_cpu_ms_per_mb": 1000 * cpu / megabytes,
+        "atsim_seconds": wall,
         "atsim_simulated_seconds": simulated,
         "line_octets_per_byte": host.line_octets / (2 * len(data)),
         "floor_mb_per_s": megabytes / floor_wall,
+        "floor_seconds": floor_wall,
         "share_of_floor": floor_wall / wall,
     }
-    if args.json:
-        print(json.dumps(figures))
-        return
-    print(f"{megabytes:.1f} MB out and echoed back over PPP through the modem: "
-          f"{figures['atsim_mb_per_s']:.2f} MB/s, {figures['atsim_cpu_ms_per_mb']:.0f} ms "
-          f"CPU/MB ({wall:.2f} s; {simulated:.2f} simulated s; "
+
+
+def print_in_process(figures: dict) -> None:
+    megabytes = figures["megabytes"]
+    print(f"{megabytes:.1f} MB out and echoed back over PPP through the modem, the host "
+          f"atsim's own stack in process: {figures['atsim_mb_per_s']:.2f} MB/s, "
+          f"{figures['atsim_cpu_ms_per_mb']:.0f} ms CPU/MB ({figures['atsim_seconds']:.2f} s; "
+          f"{figures['atsim_simulated_seconds']:.2f} simulated s; "
           f"{figures['line_octets_per_byte']:.3f} line octets per byte each way)")
     print(f"floor, loopback TCP in process: {figures['floor_mb_per_s']:.1f} MB/s "
-          f"({floor_wall:.3f} s) — atsim {100 * figures['share_of_floor']:.1f}% of the floor")
+          f"({figures['floor_seconds']:.3f} s) — atsim {100 * figures['share_of_floor']:.1f}% "
+          "of the floor")
+
+
+def with_kernel(megabytes: float, transport: str, profile: Path | None) -> dict:
+    raw = kernelhost.run(megabytes, transport, profile)
+    size = raw["megabytes"]
+    figures: dict = {"benchmark": "ppp_tcp", "host": "kernel", "transport": transport,
+                     "megabytes": size}
+    for direction in ("download", "upload"):
+        measured = raw[direction]
+        floor_seconds = raw[f"floor_{direction}_seconds"]
+        figures[direction] = {
+            "mb_per_s": size / measured["seconds"],
+            "seconds": measured["seconds"],
+            "atsim_cpu_ms_per_mb": 1000 * measured["atsim_cpu_seconds"] / size,
+            "atsim_system_ms_per_mb": 1000 * measured["atsim_system_seconds"] / size,
+            "dial_cpu_ms_per_mb": 1000 * measured["dial_cpu_seconds"] / size,
+            "dial_system_ms_per_mb": 1000 * measured["dial_system_seconds"] / size,
+            "floor_mb_per_s": size / floor_seconds,
+            "share_of_floor": floor_seconds / measured["seconds"],
+        }
+    return figures
+
+
+def print_kernel(figures: dict) -> None:
+    print(f"the kernel's TCP through atsim-dial (TUN) and the modem's {figures['transport']} "
+          f"port, {figures['megabytes']:.1f} MB each way:")
+    for direction, what in (("download", "GET from the lab web server"),
+                            ("upload", "to the lab discard service")):
+        f = figures[direction]
+        print(f"  {direction} ({what}): {f['mb_per_s']:.2f} MB/s, atsim "
+              f"{f['atsim_cpu_ms_per_mb']:.0f} ms CPU/MB ({f['atsim_system_ms_per_mb']:.0f} in "
+              f"the kernel), atsim-dial {f['dial_cpu_ms_per_mb']:.0f} ms CPU/MB "
+              f"({f['dial_system_ms_per_mb']:.0f}) ({f['seconds']:.2f} s) — floor "
+              f"(the same over the namespace's loopback) {f['floor_mb_per_s']:.0f} MB/s, "
+              f"atsim {100 * f['share_of_floor']:.1f}% of it")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", choices=("atsim", "kernel", "both"), default="both",
+                        help="whose TCP the host runs (default both, one after the other)")
+    parser.add_argument("--megabytes", type=float, default=2.0,
+                        help="bytes sent (and echoed back, or each way), in MB")
+    parser.add_argument("--chunk", type=int, default=16384,
+                        help="bytes handed to the in-process sender at a time")
+    parser.add_argument("--transport", choices=("pty", "tcp"), default="pty",
+                        help="the modem's port atsim-dial dials on (kernel host)")
+    parser.add_argument("--profile", type=Path,
+                        help="kernel host: cProfile atsim over the transfers, stats to this file")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    results = []
+    if args.host in ("atsim", "both"):
+        results.append(in_process(args.megabytes, args.chunk))
+        if not args.json:
+            print_in_process(results[-1])
+    if args.host in ("kernel", "both"):
+        reason = kernelhost.unavailable()
+        if reason is not None:
+            results.append({"benchmark": "ppp_tcp", "host": "kernel", "skipped": reason})
+            if not args.json:
+                print(f"the kernel as the host: skipped ({reason})")
+        else:
+            results.append(with_kernel(args.megabytes, args.transport, args.profile))
+            if not args.json:
+                print_kernel(results[-1])
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else results[0]))
 
 
 if __name__ == "__main__":

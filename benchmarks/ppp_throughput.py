@@ -13,7 +13,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sys
 import time
+from pathlib import Path
+
+# This tree's simulator, not an installed copy.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator.ppp import IpcpOpened, IpPacketReceived, PeerConfig, PppPeer
 

@@ -97,7 +97,7 @@ class Session:
                 continue
             if self.port.fd in readable:
                 try:
-                    self._from_port(self.port.read())
+                    self._from_port(self._read_port())
                 except EOFError:
                     self.hung_up = True
                     self.peer.lower_down(self.now())
@@ -107,6 +107,21 @@ class Session:
             if deadline is not None and deadline <= self.now():
                 self.peer.handle_timer(self.now())
             self._flush()
+
+    def _read_port(self) -> bytes:
+        """What the port has now: a PTY hands over at most 4 KiB a read, so read on while
+        more is there (up to 64 KiB) and decode it in one go.  EOFError when the port is
+        gone before anything was read; an end after some data is seen on the next read."""
+        chunks = [self.port.read()]
+        try:
+            for _ in range(15):
+                more = self.port.read()
+                if not more:
+                    break
+                chunks.append(more)
+        except EOFError:
+            pass
+        return b"".join(chunks)
 
     def _from_port(self, data: bytes) -> None:
         if not data:
@@ -123,13 +138,15 @@ class Session:
         self.peer.receive_data(data, self.now())
 
     def _from_tun(self) -> None:
+        """The packets the kernel has queued (up to 64), framed and written to the port in
+        one write: the modem reads them together, as a UART's FIFO would hand them over."""
         for _ in range(64):
             try:
                 packet = os.read(self.tun, 65536)
             except (BlockingIOError, InterruptedError):
-                return
+                break
             self.peer.send_ip(packet)
-            self._flush()
+        self._flush()
 
     def _flush(self) -> None:
         while True:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import ipaddress
 import struct
 
@@ -22,6 +23,11 @@ MAX_PACKET_LENGTH = 0xFFFF
 _FLAG_DF = 0x4000
 _FLAG_MF = 0x2000
 _RESERVED_FLAG = 0x8000
+
+
+#: The address object of four octets: a link sees the same few addresses again and again,
+#: and ``IPv4Address`` objects are immutable, so parsing shares them.
+_address = functools.lru_cache(maxsize=1024)(ipaddress.IPv4Address)
 
 
 class IpProtocol(enum.IntEnum):
@@ -57,17 +63,36 @@ class Ipv4Packet:
         total = header_length + len(self.payload)
         if total > MAX_PACKET_LENGTH:
             raise PacketError(f"IPv4 packet of {total} bytes is longer than 65535")
-        _check_range("fragment offset", self.fragment_offset, 0x1FFF)
-        for name in ("ttl", "tos", "protocol"):
-            _check_range(name, getattr(self, name), 0xFF)
-        _check_range("identification", self.identification, 0xFFFF)
+        if not (0 <= self.fragment_offset <= 0x1FFF and 0 <= self.ttl <= 0xFF
+                and 0 <= self.tos <= 0xFF and 0 <= self.protocol <= 0xFF
+                and 0 <= self.identification <= 0xFFFF):
+            _check_range("fragment offset", self.fragment_offset, 0x1FFF)
+            for name in ("ttl", "tos", "protocol"):
+                _check_range(name, getattr(self, name), 0xFF)
+            _check_range("identification", self.identification, 0xFFFF)
         flags = ((_FLAG_DF if self.dont_fragment else 0) | (_FLAG_MF if self.more_fragments else 0)
                  | self.fragment_offset)
         fields = (0x40 | header_length // 4, self.tos, total, self.identification, flags,
                   self.ttl, self.protocol)
-        header = HEADER.pack(*fields, 0, self.src.packed, self.dst.packed) + self.options
-        checksum = internet_checksum(header)
-        return header[:10] + checksum.to_bytes(2, "big") + header[12:] + self.payload
+        addresses = (self.src.packed, self.dst.packed)
+        options = self.options
+        checksum = internet_checksum(HEADER.pack(*fields, 0, *addresses) + options)
+        return HEADER.pack(*fields, checksum, *addresses) + options + self.payload
+
+
+def packet_bytes(src: ipaddress.IPv4Address, dst: ipaddress.IPv4Address, protocol: int,
+                 payload: bytes, ttl: int, identification: int) -> bytes:
+    """``Ipv4Packet(src, dst, protocol, payload, ttl, identification).build()`` for the
+    packets a host or a gateway sends most (no options, DF, not a fragment), without
+    making the packet object first."""
+    total = MIN_HEADER_LENGTH + len(payload)
+    if (total > MAX_PACKET_LENGTH or not 0 <= ttl <= 0xFF or not 0 <= protocol <= 0xFF
+            or not 0 <= identification <= 0xFFFF):
+        return Ipv4Packet(src, dst, protocol, payload, ttl, identification).build()  # raises
+    fields = (0x45, 0, total, identification, _FLAG_DF, ttl, protocol)
+    addresses = (src.packed, dst.packed)
+    checksum = internet_checksum(HEADER.pack(*fields, 0, *addresses))
+    return HEADER.pack(*fields, checksum, *addresses) + payload
 
 
 def parse_ipv4(data: bytes) -> Ipv4Packet:
@@ -90,10 +115,9 @@ def parse_ipv4(data: bytes) -> Ipv4Packet:
     if ones_complement_sum(header) != 0xFFFF:
         raise ChecksumError("IPv4 header checksum mismatch")
     return Ipv4Packet(
-        src=ipaddress.IPv4Address(src), dst=ipaddress.IPv4Address(dst), protocol=protocol,
-        payload=bytes(data[header_length:total]), ttl=ttl, identification=identification,
-        tos=tos, dont_fragment=bool(flags & _FLAG_DF), more_fragments=bool(flags & _FLAG_MF),
-        fragment_offset=flags & 0x1FFF, options=header[MIN_HEADER_LENGTH:])
+        _address(src), _address(dst), protocol, bytes(data[header_length:total]), ttl,
+        identification, tos, bool(flags & _FLAG_DF), bool(flags & _FLAG_MF), flags & 0x1FFF,
+        header[MIN_HEADER_LENGTH:])
 
 
 def _check_range(name: str, value: int, highest: int) -> None:

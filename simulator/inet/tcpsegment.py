@@ -13,7 +13,7 @@ import enum
 import ipaddress
 import struct
 
-from simulator.inet.checksum import internet_checksum, ones_complement_sum, pseudo_header_sum
+from simulator.inet.checksum import address_pair_sum, ones_complement_sum
 from simulator.inet.errors import ChecksumError, PacketError
 from simulator.inet.ipv4 import IpProtocol
 
@@ -37,6 +37,14 @@ class TcpFlags(enum.IntFlag):
 
 
 NO_FLAGS = TcpFlags(0)
+_TCP = int(IpProtocol.TCP)
+_FIN, _SYN, _RST, _ACK = (int(f) for f in (TcpFlags.FIN, TcpFlags.SYN, TcpFlags.RST,
+                                           TcpFlags.ACK))
+#: Every value of the flags octet, made once: building an ``IntFlag`` per segment is slow.
+_FLAGS = tuple(TcpFlags(value) for value in range(0x100))
+#: Largest value of each numeric field, in ``build``'s order.
+_FIELD_LIMITS = (("src_port", 0xFFFF), ("dst_port", 0xFFFF), ("seq", 0xFFFFFFFF),
+                 ("ack", 0xFFFFFFFF), ("window", 0xFFFF), ("urgent", 0xFFFF))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,26 +65,29 @@ class TcpSegment:
     urgent: int = 0
     options: tuple[TcpOption, ...] = ()
 
+    # The flags as plain integers: ``IntFlag`` operators run in Python, ``int()`` does not.
+
     @property
     def syn(self) -> bool:
-        return TcpFlags.SYN in self.flags
+        return bool(int(self.flags) & _SYN)
 
     @property
     def fin(self) -> bool:
-        return TcpFlags.FIN in self.flags
+        return bool(int(self.flags) & _FIN)
 
     @property
     def rst(self) -> bool:
-        return TcpFlags.RST in self.flags
+        return bool(int(self.flags) & _RST)
 
     @property
     def has_ack(self) -> bool:
-        return TcpFlags.ACK in self.flags
+        return bool(int(self.flags) & _ACK)
 
     @property
     def length(self) -> int:
         """The sequence space the segment occupies: its data, and one each for SYN and FIN."""
-        return len(self.payload) + self.syn + self.fin
+        flags = int(self.flags)
+        return len(self.payload) + (flags >> 1 & 1) + (flags & 1)
 
     @property
     def mss(self) -> int | None:
@@ -89,19 +100,24 @@ class TcpSegment:
     def build(self, src: ipaddress.IPv4Address, dst: ipaddress.IPv4Address) -> bytes:
         """The segment's bytes with its checksum over the pseudo-header of ``src``/``dst``;
         ``PacketError`` if a field cannot be encoded."""
-        options = encode_options(self.options)
+        options = encode_options(self.options) if self.options else b""
         header_length = MIN_HEADER_LENGTH + len(options)
-        for name, highest in (("src_port", 0xFFFF), ("dst_port", 0xFFFF), ("seq", 0xFFFFFFFF),
-                              ("ack", 0xFFFFFFFF), ("window", 0xFFFF), ("urgent", 0xFFFF)):
-            value = getattr(self, name)
-            if not 0 <= value <= highest:
-                raise PacketError(f"TCP {name} {value} is outside 0-{highest}")
-        offset_flags = (header_length // 4) << 12 | int(self.flags) & 0xFF
-        segment = HEADER.pack(self.src_port, self.dst_port, self.seq, self.ack, offset_flags,
-                              self.window, 0, self.urgent) + options + self.payload
-        checksum = internet_checksum(
-            segment, pseudo_header_sum(src, dst, IpProtocol.TCP, len(segment)))
-        return segment[:16] + checksum.to_bytes(2, "big") + segment[18:]
+        if not (0 <= self.src_port <= 0xFFFF and 0 <= self.dst_port <= 0xFFFF
+                and 0 <= self.seq <= 0xFFFFFFFF and 0 <= self.ack <= 0xFFFFFFFF
+                and 0 <= self.window <= 0xFFFF and 0 <= self.urgent <= 0xFFFF):
+            for name, highest in _FIELD_LIMITS:
+                value = getattr(self, name)
+                if not 0 <= value <= highest:
+                    raise PacketError(f"TCP {name} {value} is outside 0-{highest}")
+        fields = (self.src_port, self.dst_port, self.seq, self.ack,
+                  (header_length // 4) << 12 | int(self.flags) & 0xFF, self.window)
+        payload = self.payload
+        # The header is a whole number of words, so its sum and the payload's add up.
+        start = (address_pair_sum(int(src), int(dst)) + _TCP
+                 + header_length + len(payload))
+        header = HEADER.pack(*fields, 0, self.urgent) + options
+        checksum = ~ones_complement_sum(header, ones_complement_sum(payload, start)) & 0xFFFF
+        return HEADER.pack(*fields, checksum, self.urgent) + options + payload
 
 
 def mss_option(mss: int) -> TcpOption:
@@ -148,10 +164,11 @@ def parse_tcp(data: bytes, src: ipaddress.IPv4Address, dst: ipaddress.IPv4Addres
     header_length = (offset_flags >> 12) * 4
     if not MIN_HEADER_LENGTH <= header_length <= len(data):
         raise PacketError(f"TCP data offset {header_length} does not fit {len(data)} bytes")
-    if ones_complement_sum(data, pseudo_header_sum(src, dst, IpProtocol.TCP, len(data))) != 0xFFFF:
+    start = address_pair_sum(int(src), int(dst)) + _TCP + len(data)
+    if ones_complement_sum(data, start) != 0xFFFF:
         raise ChecksumError("TCP checksum mismatch")
     return TcpSegment(
-        src_port=src_port, dst_port=dst_port, seq=seq, ack=ack,
-        flags=TcpFlags(offset_flags & 0xFF), window=window,
-        payload=bytes(data[header_length:]), urgent=urgent,
-        options=decode_options(data[MIN_HEADER_LENGTH:header_length]))
+        src_port, dst_port, seq, ack, _FLAGS[offset_flags & 0xFF], window,
+        bytes(data[header_length:]), urgent,
+        decode_options(data[MIN_HEADER_LENGTH:header_length])
+        if header_length > MIN_HEADER_LENGTH else ())

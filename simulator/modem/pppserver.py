@@ -104,7 +104,12 @@ class PppServerSink:
         self.ppp.makeConnection(_PortTransport(self))
 
     def data_received(self, data: bytes) -> None:
-        if not self.finished:
+        if self.finished:
+            return
+        if self.gateway is None:
+            self.ppp.dataReceived(data)
+            return
+        with self.gateway.batch():  # the packets of one read are answered together
             self.ppp.dataReceived(data)
 
     def escaped(self) -> bool:

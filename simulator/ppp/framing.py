@@ -109,6 +109,22 @@ def _unescaping(accm: int) -> re.Pattern:
                       re.DOTALL)
 
 
+#: Each octet as the one its escape stood for.
+_UNESCAPED = tuple(bytes((octet ^ ESCAPE_BIT,)) for octet in range(0x100))
+
+
+def _unescape_all(octets: bytes) -> bytes:
+    """Undo the escapes in ``octets``, which does not end with one: the octet after each
+    run of 0x7D is XORed with 0x20 (a repeated 0x7D is absorbed, as in ``_unescaping``)."""
+    parts = octets.split(b"\x7d")
+    out = [parts[0]]
+    for part in parts[1:]:
+        if part:  # empty: the 0x7D was followed by another
+            out.append(_UNESCAPED[part[0]])
+            out.append(part[1:])
+    return b"".join(out)
+
+
 class FrameDecoder:
     """Line octets in, frames out.  Never raises on input; ``stats`` counts what was lost.
 
@@ -164,6 +180,11 @@ class FrameDecoder:
         if len(stripped) != len(octets):  # the escaped octet comes with the next data
             self._escaped = True
             octets = stripped
+        if not self.accm:  # no control characters to drop: only escapes to undo
+            if b"\x7d" in octets:
+                octets = _unescape_all(octets)
+            self._buffer += octets
+            return
         pattern = _unescaping(self.accm)
         dropped = 0
 

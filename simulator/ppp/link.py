@@ -16,7 +16,7 @@ from collections.abc import Callable
 from twisted.internet import protocol
 from twisted.internet.interfaces import IReactorTime
 
-from simulator.logs import Logger
+from simulator.logs import Logger, debugging
 from simulator.ppp.events import Event, LinkTerminated, Termination
 from simulator.ppp.peer import PppPeer
 
@@ -111,7 +111,7 @@ class PppLink(protocol.Protocol):
             log.info("{name}: PPP link terminated: {reason}{detail}", name=self.name,
                      reason=event.reason.value,
                      detail=f" ({event.detail})" if event.detail else "")
-        else:
+        elif debugging():  # checked first: this runs for every IP packet
             log.debug("{name}: PPP {event}", name=self.name, event=event)
         if self.on_event is not None:
             self.on_event(event)

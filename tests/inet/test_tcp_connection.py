@@ -419,3 +419,54 @@ def test_reset_reply_for_a_segment_without_connection():
         40000, 80, 0, 103, R | A)
     assert reset_reply(segment(100, 777, A)) == TcpSegment(40000, 80, 777, flags=R)
     assert reset_reply(segment(100, 777, R)) is None
+
+
+# --- segments fed together (reply=False) ----------------------------------------------------
+
+def test_segments_fed_without_reply_are_answered_by_one_ack_on_flush():
+    conn = established()
+    for n in range(3):
+        conn.receive_segment(segment(peer_seq(1000 * n), conn.snd_nxt, payload=bytes(1000)),
+                             1.0, reply=False)
+    assert conn.take_segments() == []
+    assert [e.data for e in conn.take_events()] == [bytes(1000)] * 3
+    conn.consumed(3000, 1.0, reply=False)
+    assert conn.take_segments() == []
+    conn.flush(1.0)
+    (ack,) = conn.take_segments()
+    assert ack.ack == peer_seq(3000) and ack.window == 65535  # the window after consumption
+
+
+def test_flush_due_answers_every_second_data_segment():
+    conn = established()
+    acks = []
+    for n in range(5):
+        conn.receive_segment(segment(peer_seq(100 * n), conn.snd_nxt, payload=bytes(100)),
+                             1.0, reply=False)
+        conn.flush_due(1.0)
+        acks += [s.ack for s in conn.take_segments()]
+    assert acks == [peer_seq(200), peer_seq(400)]
+    conn.flush(1.0)
+    assert [s.ack for s in conn.take_segments()] == [peer_seq(500)]
+
+
+def test_an_ack_fed_without_reply_lets_data_out_on_flush():
+    conn = established(window=1000, mss=1000)
+    conn.send(bytes(3000), 1.0)
+    (first,) = conn.take_segments()
+    conn.receive_segment(segment(peer_seq(), first.seq + 1000, window=2000), 1.1, reply=False)
+    assert conn.take_segments() == []
+    conn.flush(1.1)
+    assert [len(s.payload) for s in conn.take_segments()] == [1000, 1000]
+
+
+def test_flush_due_answers_out_of_order_segments_and_the_one_filling_the_gap_at_once():
+    conn = established()
+    acks = []
+    for offset in (100, 200, 300, 0):  # the first 100 bytes lost, then resent
+        conn.receive_segment(segment(peer_seq(offset), conn.snd_nxt, payload=bytes(100)),
+                             1.0, reply=False)
+        conn.flush_due(1.0)
+        acks += [s.ack for s in conn.take_segments()]
+    # three duplicate ACKs (the sender's fast retransmit), then the one for everything
+    assert acks == [peer_seq(0)] * 3 + [peer_seq(400)]

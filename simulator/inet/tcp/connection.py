@@ -6,9 +6,13 @@ caller asks ``next_deadline()`` when to call ``timer_expired(now)``.  The connec
 ports, not addresses: the layer below wraps its segments in IPv4 packets and hands it only the
 segments of its 4-tuple.  Segments for no connection get ``reset_reply``.
 
+Segments that arrive together (one read of the link) may be fed with ``reply=False`` and
+answered once with ``flush(now)``: one ACK then covers them, as RFC 1122 §4.2.3.2 allows, and
+``flush_due`` keeps to its "at least every second full-sized segment".  Fed one at a time
+(the default), every segment carrying data is acknowledged at once.
+
 Out of scope: window scaling, SACK, timestamps, urgent data (the URG pointer is ignored),
-delayed ACKs (every segment carrying data is acknowledged at once), Nagle's algorithm (data
-goes as soon as the windows allow).
+timed delayed ACKs, Nagle's algorithm (data goes as soon as the windows allow).
 """
 
 from __future__ import annotations
@@ -35,6 +39,18 @@ from simulator.inet.tcpsegment import NO_FLAGS, TcpFlags, TcpSegment, mss_option
 
 #: Duplicate ACKs that make the sender resend without waiting for the timer (RFC 5681 §3.2).
 DUPLICATE_ACK_THRESHOLD = 3
+#: Data segments received and not yet acknowledged after which ``flush_due`` answers
+#: (RFC 1122 §4.2.3.2: an ACK for at least every second full-sized segment).
+ACK_EVERY_SEGMENTS = 2
+#: The flags of the segments a connection sends most, made once: ``IntFlag`` operators run
+#: in Python.
+_ACK = TcpFlags.ACK
+_DATA_FLAGS = {(data, fin): TcpFlags.ACK | (TcpFlags.PSH if data else NO_FLAGS)
+               | (TcpFlags.FIN if fin else NO_FLAGS)
+               for data in (False, True) for fin in (False, True)}
+_WITH_ACK = tuple(TcpFlags(value) | TcpFlags.ACK for value in range(0x100))
+_SYN_BIT, _RST_BIT, _FIN_BIT, _ACK_BIT = (int(f) for f in (TcpFlags.SYN, TcpFlags.RST,
+                                                           TcpFlags.FIN, TcpFlags.ACK))
 #: States in which data and FIN go out (queued before a close, or resent).
 _TRANSMITTING = frozenset({State.ESTABLISHED, State.CLOSE_WAIT, State.FIN_WAIT_1,
                            State.CLOSING, State.LAST_ACK})
@@ -88,6 +104,8 @@ class TcpConnection:
         self._unconsumed = 0
         self._advertised_edge: int | None = None
         self._ack_needed = False
+        self._segments_unacknowledged = 0  # data segments in since our last ACK
+        self._ack_at_once = False  # out of order, or filling a gap: ACK without waiting
         # Timers, as absolute times or None.
         self._rto = RtoEstimator(self.config.initial_rto, self.config.min_rto,
                                  self.config.max_rto)
@@ -113,9 +131,11 @@ class TcpConnection:
 
     def next_deadline(self) -> float | None:
         """When ``timer_expired`` is due next, or None when no timer runs."""
-        times = [t for t in (self._retransmit_at, self._persist_at, self._time_wait_until)
-                 if t is not None]
-        return min(times, default=None)
+        soonest = None
+        for t in (self._retransmit_at, self._persist_at, self._time_wait_until):
+            if t is not None and (soonest is None or t < soonest):
+                soonest = t
+        return soonest
 
     @property
     def send_buffer_free(self) -> int:
@@ -150,16 +170,31 @@ class TcpConnection:
         self._flush(now)
         return taken
 
-    def consumed(self, size: int, now: float) -> None:
+    def consumed(self, size: int, now: float, *, reply: bool = True) -> None:
         """The application is done with ``size`` bytes of ``DataReceived``: they no longer
         count against the window, which may open (a window update goes out if it opens by at
-        least a segment or half the buffer, RFC 9293 §3.8.6.2.2)."""
+        least a segment or half the buffer, RFC 9293 §3.8.6.2.2).  ``reply=False``: the
+        update waits for ``flush`` (an ACK still owed then carries the new window)."""
         if not 0 <= size <= self._unconsumed:
             raise TcpStateError(f"consumed {size} bytes of {self._unconsumed} delivered")
         self._unconsumed -= size
         if self.state in RECEIVING and self._window_grew_enough():
             self._ack_needed = True
-        self._flush(now)
+        if reply:
+            self._flush(now)
+
+    def flush(self, now: float) -> None:
+        """Send what was held back by ``reply=False``: data the windows allow, and one ACK
+        if one is owed."""
+        if self.state is not State.CLOSED:
+            self._flush(now)
+
+    def flush_due(self, now: float) -> None:
+        """``flush`` once ``ACK_EVERY_SEGMENTS`` data segments wait for an ACK, or at once
+        after a segment out of order or one filling a gap (RFC 5681 §4.2: the duplicate
+        ACKs a sender's fast retransmit counts, and the ACK that ends its recovery)."""
+        if self._ack_at_once or self._segments_unacknowledged >= ACK_EVERY_SEGMENTS:
+            self.flush(now)
 
     def close(self, now: float) -> None:
         """No more data from us: FIN after what is queued.  Before the handshake completes
@@ -195,8 +230,10 @@ class TcpConnection:
         if self.state is not State.CLOSED:
             self._flush(now)
 
-    def receive_segment(self, segment: TcpSegment, now: float) -> None:
-        """A segment from the peer, already checked (checksum, ports)."""
+    def receive_segment(self, segment: TcpSegment, now: float, *, reply: bool = True) -> None:
+        """A segment from the peer, already checked (checksum, ports).  ``reply=False``:
+        what it makes us send (data the ACK let out, the ACK it is owed) waits for ``flush``,
+        so that the segments of one read are answered together."""
         if self.state is State.CLOSED:
             return
         if self.state is State.LISTEN:
@@ -205,7 +242,7 @@ class TcpConnection:
             self._in_syn_sent(segment, now)
         else:
             self._in_synchronized(segment, now)
-        if self.state is not State.CLOSED:
+        if reply and self.state is not State.CLOSED:
             self._flush(now)
 
     # ----------------------------------------------------------- segment arrival
@@ -244,26 +281,29 @@ class TcpConnection:
             self._send_syn(now)
 
     def _in_synchronized(self, segment: TcpSegment, now: float) -> None:
-        if (self.state is State.SYN_RECEIVED and segment.syn and not segment.has_ack
-                and not segment.rst and segment.seq == self.irs):
+        flags = int(segment.flags)  # the bits once, not a property call per test
+        syn, rst, fin = flags & _SYN_BIT, flags & _RST_BIT, flags & _FIN_BIT
+        state = self.state
+        if (state is State.SYN_RECEIVED and syn and not flags & _ACK_BIT
+                and not rst and segment.seq == self.irs):
             self._send_syn(now)  # our SYN-ACK was lost: the peer sent its SYN again
             return
         if not self._acceptable(segment):
-            if not segment.rst:
+            if not rst:
                 self._ack_needed = True
-                if self.state is State.TIME_WAIT and segment.fin:
+                if state is State.TIME_WAIT and fin:
                     self._enter_time_wait(now)  # RFC 9293 §3.10.7.4: restart the 2 MSL timeout
             return
         self._unanswered_probes = 0
-        if segment.rst:
+        if rst:
             self._in_reset(segment)
             return
-        if segment.syn:  # RFC 5961 §4: a SYN in a synchronized state gets a challenge ACK
+        if syn:  # RFC 5961 §4: a SYN in a synchronized state gets a challenge ACK
             self._ack_needed = True
             return
-        if not segment.has_ack:
+        if not flags & _ACK_BIT:
             return
-        if self.state is State.SYN_RECEIVED:
+        if state is State.SYN_RECEIVED:
             if not (seq_lt(self.snd_una, segment.ack) and seq_le(segment.ack, self.snd_max)):
                 self._reply_reset(segment)
                 return
@@ -271,9 +311,7 @@ class TcpConnection:
             self._establish()
         if not self._process_ack(segment, now):
             return
-        if self.state is State.CLOSED:
-            return
-        if self.state in RECEIVING and (segment.payload or segment.fin):
+        if self.state in RECEIVING and (segment.payload or fin):
             self._receive_text(segment, now)
 
     def _in_reset(self, segment: TcpSegment) -> None:
@@ -373,6 +411,8 @@ class TcpConnection:
         room = self.receive_window - offset
         if len(data) > room:  # cut to the window; the FIN beyond it waits for a resend
             data, fin = data[:max(0, room)], False
+        if offset or self._reassembly.has_gap:
+            self._ack_at_once = True
         ready = self._reassembly.add(self._reassembly.delivered + offset, data, fin)
         if ready:
             self.rcv_nxt = seq_add(self.rcv_nxt, len(ready))
@@ -386,6 +426,8 @@ class TcpConnection:
             if self.state is State.TIME_WAIT:
                 self._enter_time_wait(now)
         self._ack_needed = True  # in order or not: a gap makes this a duplicate ACK
+        if data:
+            self._segments_unacknowledged += 1
 
     # ----------------------------------------------------------- state changes
 
@@ -479,25 +521,28 @@ class TcpConnection:
         if self._ack_needed and self.state not in (State.CLOSED, State.LISTEN, State.SYN_SENT):
             # The highest sequence sent, not SND.NXT: after a timeout SND.NXT goes back, and a
             # peer that has the data would find an ACK from there too old and drop it unread.
-            self._segments.append(self._segment(self.snd_max, TcpFlags.ACK))
+            self._segments.append(self._segment(self.snd_max, _ACK))
         self._ack_needed = False
         self._update_persist_timer(now)
 
     def _transmit(self, now: float) -> None:
         if self.state not in _TRANSMITTING:
             return
-        while True:
-            window_end = seq_add(self.snd_una, min(self.snd_wnd, self._cwnd.window))
-            usable = seq_diff(window_end, self.snd_nxt)
-            unsent = self._unsent()
-            if unsent <= 0 or usable <= 0:
-                return
+        # Sending moves only SND.NXT: the window's end stays, and each segment takes its
+        # length off both what is usable and what is unsent.
+        window_end = seq_add(self.snd_una, min(self.snd_wnd, self._cwnd.window))
+        usable = seq_diff(window_end, self.snd_nxt)
+        unsent = self._unsent()
+        while unsent > 0 and usable > 0:
             data, fin = self._segment_at(self.snd_nxt, min(usable, unsent))
             unsent_data = unsent - (1 if self._fin_queued else 0)
             if (not fin and len(data) < min(self.send_mss, unsent_data)
                     and self.snd_nxt != self.snd_una):
                 return  # a small segment now would only shrink the next ones (RFC 9293 §3.8.6.2.1)
             self._emit(self.snd_nxt, data, fin, now)
+            used = len(data) + fin
+            usable -= used
+            unsent -= used
 
     def _resend_first(self, now: float) -> None:
         """Resend the oldest unacknowledged segment, whatever the windows say."""
@@ -514,8 +559,7 @@ class TcpConnection:
         return data, fin
 
     def _emit(self, seq: int, data: bytes, fin: bool, now: float) -> None:
-        flags = TcpFlags.ACK | (TcpFlags.PSH if data else NO_FLAGS) | (
-            TcpFlags.FIN if fin else NO_FLAGS)
+        flags = _DATA_FLAGS[bool(data), fin]
         self._segments.append(self._segment(seq, flags, data))
         end = seq_add(seq, len(data) + fin)
         self._sent(seq, end, now)
@@ -550,9 +594,10 @@ class TcpConnection:
             return TcpSegment(self.local_port, self.remote_port, seq, 0, flags,
                               self._advertise_window() if TcpFlags.SYN in flags else 0,
                               payload, options=options)
+        self._segments_unacknowledged = 0
+        self._ack_at_once = False
         return TcpSegment(self.local_port, self.remote_port, seq, self.rcv_nxt,
-                          flags | TcpFlags.ACK, self._advertise_window(), payload,
-                          options=options)
+                          _WITH_ACK[int(flags)], self._advertise_window(), payload, 0, options)
 
     def _reply_reset(self, segment: TcpSegment) -> None:
         reply = reset_reply(segment)

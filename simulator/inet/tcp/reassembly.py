@@ -23,6 +23,10 @@ class Reassembly:
         return the bytes that became contiguous, in order."""
         if fin and self._fin_at is None:
             self._fin_at = offset + len(data)
+        if offset == self.delivered and not self._pieces:
+            # In order with nothing waiting, the usual case: no piece to keep or sort.
+            self.delivered += len(data)
+            return bytes(data)
         end = offset + len(data)
         if end > self.delivered and data:
             if offset < self.delivered:
@@ -31,6 +35,11 @@ class Reassembly:
             if len(data) > len(self._pieces.get(offset, b"")):
                 self._pieces[offset] = data
         return self._take_contiguous()
+
+    @property
+    def has_gap(self) -> bool:
+        """Bytes wait beyond a hole (the stream has a gap)."""
+        return bool(self._pieces)
 
     @property
     def fin_reached(self) -> bool:

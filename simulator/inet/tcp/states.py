@@ -23,6 +23,10 @@ class State(enum.Enum):
     LAST_ACK = "LAST-ACK"
     TIME_WAIT = "TIME-WAIT"
 
+    # Members are singletons compared by identity: hash them by identity too, in C (``Enum``
+    # hashes the name in Python, and the state sets below are looked up for every segment).
+    __hash__ = object.__hash__
+
 
 #: The application closes its side: our FIN is queued behind the data.
 ON_CLOSE = {

@@ -17,6 +17,10 @@ what the network would:
   what does not exist);
 * any other protocol: ICMP protocol unreachable.
 
+Packets that arrived together (one read of the host's link) are fed inside ``batch()``: each
+TCP flow then answers its segments of the batch once, at the end (one ACK for several
+segments, RFC 1122 §4.2.3.2), instead of once per segment.
+
 Fragments are reassembled (``simulator.inet.fragments``): the gateway ends the host's TCP
 and UDP as a host would.  Packets the host sends from an address other than its own and
 malformed packets are dropped and counted (``stats``).
@@ -24,10 +28,11 @@ malformed packets are dropped and counted (``stats``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import ipaddress
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from twisted.internet import protocol
@@ -42,7 +47,7 @@ from simulator.inet.icmp import (
     echo_reply,
     parse_icmp,
 )
-from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
+from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, packet_bytes, parse_ipv4
 from simulator.inet.tcp import TcpConfig, reset_reply
 from simulator.inet.tcpsegment import TcpSegment, parse_tcp
 from simulator.inet.udpdatagram import UdpDatagram, parse_udp
@@ -114,6 +119,9 @@ class HostGateway:
         #: (host port, far port) -> the loopback address of a program on this machine that
         #: wrote to the host through ``expose:`` (the host sees the gateway in its place).
         self._loopback_peers: dict[tuple[int, int], str] = {}
+        #: Inside ``batch()``: the flows that took segments and owe their answer (None: not
+        #: batching, every segment is answered at once).
+        self._batched: dict[HostTcpFlow, None] | None = None
         self._stop_inbound = bearer.listen_every_port(self._accept_for, self._datagram_in)
         self._expose_udp()
 
@@ -121,6 +129,21 @@ class HostGateway:
         return f"<HostGateway {self.address} via {self.bearer!r}>"
 
     # -- in -----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """The packets fed in this block came together: each flow answers them once, when
+        the block ends."""
+        if self._batched is not None:
+            yield  # already batching: the outer block answers
+            return
+        self._batched = {}
+        try:
+            yield
+        finally:
+            flows, self._batched = self._batched, None
+            for flow in flows:
+                flow.flush()
 
     def packet_from_host(self, raw: bytes) -> None:
         if self.closed:
@@ -156,7 +179,12 @@ class HostGateway:
         key = (segment.src_port, packet.dst, segment.dst_port)
         flow = self.flows.get(key)
         if flow is not None:
-            flow.segment_from_host(segment)
+            batched = self._batched
+            if batched is None:
+                flow.segment_from_host(segment)
+            else:
+                batched[flow] = None
+                flow.segment_from_host(segment, reply=False)
             return
         if segment.syn and not segment.has_ack and not segment.rst:
             if packet.dst == self.gateway:
@@ -296,10 +324,9 @@ class HostGateway:
         if self.closed:
             return
         self._identification = (self._identification + 1) & 0xFFFF
-        packet = Ipv4Packet(source, self.address, proto, payload, ttl=TTL,
-                            identification=self._identification)
         self.stats.packets_out += 1
-        self._send(packet.build())
+        self._send(packet_bytes(source, self.address, proto, payload, TTL,
+                                self._identification))
 
     # -- end ----------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from simulator.inet.tcp import (
     DataReceived,
     PeerClosed,
     Reset,
+    State,
     TcpConfig,
     TcpConnection,
     TimedOut,
@@ -48,6 +49,9 @@ OUTBOX_HIGH = 64 * 1024
 CONNECT_TIMEOUT = 75.0
 
 Key = tuple[int, ipaddress.IPv4Address, int]  # host port, remote address, remote port
+#: States in which bytes from the network go to the host.
+_SENDING = frozenset({State.ESTABLISHED, State.CLOSE_WAIT})
+_NOT_CONNECTED = frozenset({State.SYN_RECEIVED, State.LISTEN, State.SYN_SENT})
 
 
 @implementer(IHalfCloseableProtocol, IPushProducer)
@@ -130,8 +134,7 @@ class HostTcpFlow(protocol.Protocol):
     def connectionLost(self, reason=protocol.connectionDone) -> None:
         if self.gone:
             return
-        if reason.check(ConnectionReset) or self.conn.state.name in (
-                "SYN_RECEIVED", "LISTEN", "SYN_SENT"):
+        if reason.check(ConnectionReset) or self.conn.state in _NOT_CONNECTED:
             self.conn.abort()
         else:
             self._network_closed = True
@@ -153,11 +156,31 @@ class HostTcpFlow(protocol.Protocol):
 
     # -- the host side ------------------------------------------------------------------------
 
-    def segment_from_host(self, segment: TcpSegment) -> None:
+    def segment_from_host(self, segment: TcpSegment, *, reply: bool = True) -> None:
+        """One segment of the host's.  ``reply=False`` (one of several the host's link
+        brought at once): its data goes to the network at once, but the answer waits for
+        ``flush`` or the next segment that makes one due (``TcpConnection.flush_due``), so
+        a batch of segments gets one ACK, carrying the window after their data was taken."""
         if self._attempt is not None:
             return  # still connecting: a repeated SYN waits for the same answer
-        self.conn.receive_segment(segment, self.clock.seconds())
+        now = self.clock.seconds()
+        conn = self.conn
+        conn.receive_segment(segment, now, reply=reply)
+        if self._outbox:
+            self._flush(now)  # what the network sent may fit the window the ACK opened
+        if reply:
+            self._pump()
+            return
+        for event in conn.take_events():
+            self._event(event, now, reply=False)
+        conn.flush_due(now)
         self._pump()
+
+    def flush(self) -> None:
+        """Answer what ``segment_from_host(reply=False)`` held back."""
+        if not self.gone:
+            self.conn.flush(self.clock.seconds())
+            self._pump()
 
     def abort(self) -> None:
         """The host's link is gone: drop both sides."""
@@ -167,21 +190,23 @@ class HostTcpFlow(protocol.Protocol):
             self.transport.abortConnection()
         self._forget()
 
-    def _consume(self, now: float) -> None:
+    def _consume(self, now: float, reply: bool = True) -> None:
         if self._unacked_in and not self._pipe_paused and not self.conn_closed:
             n, self._unacked_in = self._unacked_in, 0
-            self.conn.consumed(n, now)
+            self.conn.consumed(n, now, reply=reply)
 
     @property
     def conn_closed(self) -> bool:
-        return self.conn.state.name == "CLOSED"
+        return self.conn.state is State.CLOSED
 
     def _flush(self, now: float) -> None:
-        if self.conn.state.name not in ("ESTABLISHED", "CLOSE_WAIT"):
+        if self.conn.state not in _SENDING:
             return
         if self._outbox:
-            sent = self.conn.send(bytes(self._outbox[:65536]), now)
-            del self._outbox[:sent]
+            free = self.conn.send_buffer_free
+            if free:
+                sent = self.conn.send(bytes(self._outbox[:free]), now)
+                del self._outbox[:sent]
         if not self._outbox and self._network_closed and not self._fin_queued:
             self._fin_queued = True
             self.conn.close(now)
@@ -203,13 +228,13 @@ class HostTcpFlow(protocol.Protocol):
                 self._event(event, now)
         self._schedule()
 
-    def _event(self, event, now: float) -> None:
+    def _event(self, event, now: float, reply: bool = True) -> None:
         transport = self.transport
         if isinstance(event, DataReceived):
             if transport is not None and not self.gone:
                 transport.write(event.data)
             self._unacked_in += len(event.data)
-            self._consume(now)
+            self._consume(now, reply)
         elif isinstance(event, (Connected, Writable)):
             self._flush(now)  # what the network side sent first (a banner) goes now
         elif isinstance(event, PeerClosed):
@@ -224,13 +249,19 @@ class HostTcpFlow(protocol.Protocol):
             self._forget()
 
     def _schedule(self) -> None:
-        if self._timer is not None and self._timer.active():
-            self._timer.cancel()
-        self._timer = None
+        """A timer for the connection's next deadline.  One that would fire no later is
+        kept: the connection's deadlines move with every ACK, and a timer that fires
+        before anything is due only finds nothing to do and sets the next one."""
         deadline = None if self.gone else self.conn.next_deadline()
-        if deadline is not None:
-            self._timer = self.clock.callLater(max(0.0, deadline - self.clock.seconds()),
-                                               self._expired)
+        timer = self._timer
+        if timer is not None and not timer.active():
+            timer = self._timer = None
+        if deadline is None or timer is not None and timer.getTime() <= deadline:
+            return
+        if timer is not None:
+            timer.cancel()
+        self._timer = self.clock.callLater(max(0.0, deadline - self.clock.seconds()),
+                                           self._expired)
 
     def _expired(self) -> None:
         self._timer = None
