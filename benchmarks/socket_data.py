@@ -63,17 +63,20 @@ def scenario_text(ports: list[int]) -> str:
     for index, port in enumerate(ports, 1):
         lines += [f"  - name: data-{index}", "    dialect: wip", '    revision: "5.01"',
                   f'    ports: [{{tcp: "tcp:{port}:interface=127.0.0.1"}}]']
-    lines += [
-        "network:",
-        '  operators: [{mcc: "208", mnc: "01", name: "Lab", tech: gprs}]',
-        "  registration: {delay: 10ms}",
-        "  apns:",
-        "    internet: {pool: 10.64.0.0/16, dns: [10.64.255.53], activation_delay: 10ms}",
-        "  hosts:",
-        "    echo.lab: {services: {echo: {}}}",
-        "  links: {default: ideal}",
-    ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + NETWORK) + "\n"
+
+
+#: The network of the scenario: GPRS, an APN and the lab's echo service, an ideal link.
+NETWORK = [
+    "network:",
+    '  operators: [{mcc: "208", mnc: "01", name: "Lab", tech: gprs}]',
+    "  registration: {delay: 10ms}",
+    "  apns:",
+    "    internet: {pool: 10.64.0.0/16, dns: [10.64.255.53], activation_delay: 10ms}",
+    "  hosts:",
+    "    echo.lab: {services: {echo: {}}}",
+    "  links: {default: ideal}",
+]
 
 
 def start_atsim(directory: Path, modems: int, profile: Path | None = None) -> Server:

@@ -174,7 +174,10 @@ class PacedHost:
     def __init__(self, host, channel, clock, *, paced: bool = True) -> None:
         self.host = host
         self.paced = paced
-        self.pacer = Pacer(clock, host.deliver, lambda: output_rate(channel, paced))
+        # The pacer hands over bytes that are due now: on a TCP port they go to the socket
+        # at once when nothing waits before them (``deliver_now``), not on the next turn.
+        deliver = getattr(host, "deliver_now", None) or host.deliver
+        self.pacer = Pacer(clock, deliver, lambda: output_rate(channel, paced))
 
     def __getattr__(self, name: str):
         # What the channel asks of a transport's host end besides output (``hang_up``,
