@@ -48,6 +48,7 @@ from simulator.network.links import (
     unshaped_mss,
 )
 from simulator.network.tcp_timers import ConnectionTimers, KeepAlive, Retransmission
+from simulator.timers import timers_for
 
 #: Receive window of a simulated TCP peer, bytes (the classic 16-bit maximum without scaling).
 DEFAULT_WINDOW = 65535
@@ -278,7 +279,7 @@ class Lane:
     def _arm(self) -> None:
         if self._timer is None and self._in_flight and not self.closed:
             delay = max(0.0, self._in_flight[0][0] - self.clock.seconds())
-            self._timer = self.clock.callLater(delay, self._arrive)
+            self._timer = timers_for(self.clock).call_later(delay, self._arrive)
 
     # -- receiving ----------------------------------------------------------------------------
 
