@@ -173,7 +173,7 @@ def measure(ports: list[int], warmup: float, seconds: float, ask: bool = False,
 
         def setup(self, data: bytes) -> None:
             self.answer += data
-            command, ending = SETUP[self.step]
+            command, ending, *_ = SETUP[self.step]
             if ending not in self.answer:
                 if b"ERROR" in self.answer:
                     print(f"host {self.index}: {command.decode()}: {self.answer!r}",
