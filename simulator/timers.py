@@ -81,7 +81,9 @@ class Timers:
         self._call = None
         self._firing = True
         heap = self._heap
-        now = self.clock.seconds()
+        # The call came for ``_call_time``: what was due then is due, even where the
+        # clock's own arithmetic (now + (when - now)) landed an ulp short of it.
+        now = max(self.clock.seconds(), self._call_time)
         last = next(self._order)  # set from here on: the next firing
         later = []
         try:
