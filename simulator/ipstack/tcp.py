@@ -209,7 +209,9 @@ class TcpSocket:
         if transport is None or self.state is not TcpState.CONNECTED:
             return
         if len(self._send) and not self._network_paused:
-            bulk = getattr(transport, "bulk_size", None)
+            # Whole runs of segments in one write where the connection itself is written to
+            # (under TLS the transport is the TLS layer, which frames what it is given).
+            bulk = getattr(transport, "bulk_size", None) if self.tls is None else None
             while len(self._send) and not self._network_paused:
                 size = _WRITE_CHUNK if bulk is None else bulk(_WRITE_CHUNK)
                 transport.write(self._send.take(size))
