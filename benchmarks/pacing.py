@@ -78,10 +78,10 @@ def serve(count: int, baud: int) -> None:
 QUERY, IN_FLIGHT = b"AT+CLAC\r", 8
 
 
-#: ``--data``: what a host keeps in flight through its modem's socket (about 1.1 s of line
+#: ``--data``: what a host keeps in flight through its modem's socket (about 2.1 s of line
 #: time at 115200 baud, so the modem's line never waits for the echo), and how much it has
 #: to receive before it sends that much again (fewer, larger writes per port).
-DATA_WINDOW, DATA_REFILL = 12288, 4096
+DATA_WINDOW, DATA_REFILL = 24576, 4096
 
 
 def serve_atsim(directory: Path, count: int, baud: int, data: bool = False,
