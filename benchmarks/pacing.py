@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,14 @@ def serve(count: int, baud: int) -> None:
 QUERY, IN_FLIGHT = b"AT+CLAC\r", 8
 
 
-def serve_atsim(directory: Path, count: int, baud: int) -> tuple[subprocess.Popen, list[int]]:
+#: ``--data``: what a host keeps in flight through its modem's socket (about 2.1 s of line
+#: time at 115200 baud, so the modem's line never waits for the echo), and how much it has
+#: to receive before it sends that much again (fewer, larger writes per port).
+DATA_WINDOW, DATA_REFILL = 24576, 4096
+
+
+def serve_atsim(directory: Path, count: int, baud: int, data: bool = False,
+                profile: Path | None = None) -> tuple[subprocess.Popen, list[int]]:
     sys.path.insert(0, str(Path(__file__).parent))
     from at_throughput import Server, environment, free_tcp_ports, wait_ready
     from shards import TWISTD
@@ -88,11 +96,20 @@ def serve_atsim(directory: Path, count: int, baud: int) -> tuple[subprocess.Pope
         lines += [f"  - name: paced-{index}",
                   f'    ports: [{{tcp: "tcp:{port}:interface=127.0.0.1", baudrate: {baud}, '
                   "paced: true}]"]
+        if data:
+            lines += ["    dialect: wip", '    revision: "5.01"']
+    if data:
+        from socket_data import NETWORK
+
+        lines += NETWORK
     scenario = directory / "paced.yaml"
     scenario.write_text("\n".join(lines) + "\n")
     with open(directory / "atsim.log", "wb") as log:
         process = subprocess.Popen(
-            [*TWISTD, "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
+            [*(TWISTD if profile is None else [
+                sys.executable, str(Path(__file__).with_name("at_throughput.py")),
+                "--serve-profiled", str(profile.resolve())]),
+             "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1",
              "--control", "none", "--state-dir", str(directory / "state")],
             cwd=directory, env=environment(), stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT)
@@ -102,33 +119,76 @@ def serve_atsim(directory: Path, count: int, baud: int) -> tuple[subprocess.Pope
     return process, ports
 
 
-def measure(ports: list[int], warmup: float, seconds: float,
-            ask: bool = False) -> tuple[list[float], float]:
+def measure(ports: list[int], warmup: float, seconds: float, ask: bool = False,
+            data: bool = False, marked=lambda index: None) -> tuple[list[float], float]:
     """This process as the hosts: the bytes per second each received over ``seconds``.
-    The warm-up starts once every host is connected.
-    ``ask``: keep ``IN_FLIGHT`` lines of ``QUERY`` waiting at the modem."""
+    The warm-up starts once every host is connected (``data``: once every host's socket is
+    in data mode).
+    ``ask``: keep ``IN_FLIGHT`` lines of ``QUERY`` waiting at the modem.
+    ``data``: bring a WIP socket to the lab echo into data mode (``socket_data.SETUP``),
+    then keep ``DATA_WINDOW`` bytes of payload in flight through it."""
     from twisted.internet import protocol, reactor
 
     counts = [0] * len(ports)
     connected: list[int] = []
+    if data:
+        from socket_data import CHUNK, SETUP
+
+        payload = (CHUNK * (DATA_WINDOW // len(CHUNK) + 1))[:DATA_WINDOW]
 
     class Host(protocol.Protocol):
         def __init__(self, index: int) -> None:
             self.index = index
 
         def connectionMade(self) -> None:
-            connected.append(self.index)
-            if len(connected) == len(ports):  # the warm-up starts with the last host
-                reactor.callLater(warmup, mark)
+            if data:
+                self.step, self.answer, self.owed = 0, b"", 0
+                self.transport.write(SETUP[0][0] + b"\r")
+                return
+            self.started()
             if ask:
                 self.transport.write(b"ATE0\r" + QUERY * IN_FLIGHT)
 
+        def started(self) -> None:
+            connected.append(self.index)
+            if len(connected) == len(ports):  # the warm-up starts with the last host
+                reactor.callLater(warmup, mark)
+
         def dataReceived(self, data: bytes) -> None:
-            counts[self.index] += len(data)
             if ask:
+                counts[self.index] += len(data)
                 answers = data.count(b"OK\r\n")
                 if answers:
                     self.transport.write(QUERY * answers)
+            elif not data_mode:
+                counts[self.index] += len(data)
+            elif self.step is None:
+                counts[self.index] += len(data)
+                self.owed += len(data)
+                if self.owed >= DATA_REFILL:
+                    self.transport.write(payload[:self.owed])
+                    self.owed = 0
+            else:
+                self.setup(data)
+
+        def setup(self, data: bytes) -> None:
+            self.answer += data
+            command, ending, *_ = SETUP[self.step]
+            if ending not in self.answer:
+                if b"ERROR" in self.answer:
+                    print(f"host {self.index}: {command.decode()}: {self.answer!r}",
+                          file=sys.stderr)
+                    reactor.stop()
+                return
+            self.answer, self.step = b"", self.step + 1
+            if self.step < len(SETUP):
+                self.transport.write(SETUP[self.step][0] + b"\r")
+                return
+            self.step = None
+            self.transport.write(payload)
+            self.started()
+
+    data_mode = data
 
     class Factory(protocol.ClientFactory):
         def __init__(self, index: int) -> None:
@@ -147,6 +207,7 @@ def measure(ports: list[int], warmup: float, seconds: float,
 
     def mark() -> None:
         marks.append((time.monotonic(), list(counts)))
+        marked(len(marks))
         if len(marks) == 2:
             reactor.stop()
         else:
@@ -173,14 +234,22 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--atsim", action="store_true",
                         help="modems of twistd atsim behind the ports, answering AT+CLAC")
+    parser.add_argument("--data", action="store_true",
+                        help="WIP modems of twistd atsim behind the ports, each in +WIPDATA "
+                        "on a socket to the lab echo, the host keeping the line busy")
+    parser.add_argument("--profile", type=Path, metavar="STATS",
+                        help="with --atsim or --data: profile the server (cProfile) over the "
+                        "measured window into STATS")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve(args.ports, args.baud)
         return
+    cpu = None
     with tempfile.TemporaryDirectory(prefix="atsim-pacing-") as tmp:
-        if args.atsim:
-            server, ports = serve_atsim(Path(tmp), args.ports, args.baud)
+        if args.atsim or args.data:
+            server, ports = serve_atsim(Path(tmp), args.ports, args.baud, data=args.data,
+                                        profile=args.profile)
         else:
             env = dict(os.environ)
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO),
@@ -189,13 +258,27 @@ def main(argv: list[str]) -> None:
                 [sys.executable, __file__, "--serve", "--ports", str(args.ports), "--baud",
                  str(args.baud)], stdout=subprocess.PIPE, env=env, text=True)
         try:
-            if not args.atsim:
+            if not (args.atsim or args.data):
                 line = server.stdout.readline()
                 if not line.startswith("PORTS "):
                     sys.exit("the server did not start")
                 ports = [int(p) for p in line.split()[1].split(",")]
-            rates, measured = measure(ports, args.warmup, args.seconds, ask=args.atsim)
-            if args.atsim and not any(rates):
+            cpu = None
+            if args.atsim or args.data:
+                sys.path.insert(0, str(Path(__file__).parent))
+                from at_throughput import process_cpu_seconds
+
+                cpu = process_cpu_seconds(server.pid)
+            def marked(index: int) -> None:
+                if args.profile is not None:  # the measured window only
+                    os.kill(server.pid, signal.SIGUSR1 if index == 1 else signal.SIGUSR2)
+
+            rates, measured = measure(ports, args.warmup, args.seconds, ask=args.atsim,
+                                      data=args.data, marked=marked)
+            if cpu is not None:
+                # Over the whole run (setup included): what the server's CPU went to.
+                cpu = process_cpu_seconds(server.pid) - cpu
+            if (args.atsim or args.data) and not any(rates):
                 sys.exit("no host received anything; atsim's log ends:\n"
                          + (Path(tmp) / "atsim.log").read_text()[-2000:])
         finally:
@@ -208,11 +291,16 @@ def main(argv: list[str]) -> None:
         "seconds": round(measured, 2), "min": min(rates), "p1": percentile(rates, 0.01),
         "median": percentile(rates, 0.5), "p99": percentile(rates, 0.99), "max": max(rates),
         "within_2_percent": within,
+        "behind": "data" if args.data else "atsim" if args.atsim else "transport",
     }
+    if cpu is not None:
+        figures["server_cpu_s"] = round(cpu, 2)
     if args.json:
         print(json.dumps(figures))
         return
-    behind = "generic modems answering AT+CLAC" if args.atsim else "the transport alone"
+    behind = ("WIP modems in +WIPDATA to the lab echo, the hosts keeping the line busy"
+              if args.data else "generic modems answering AT+CLAC" if args.atsim
+              else "the transport alone")
     print(f"{behind}: {args.ports} paced TCP ports at {args.baud} baud "
           f"(8N1: {line_rate:.0f} B/s each),\nbytes counted by the hosts over "
           f"{measured:.1f} s after {args.warmup:g} s warm-up")
@@ -220,6 +308,8 @@ def main(argv: list[str]) -> None:
           "max {max:.0f}".format(**figures))
     print(f"{within} of {args.ports} ports within ±2 % of {line_rate:.0f} B/s "
           f"(worst {max(abs(r - line_rate) for r in rates) / line_rate:+.2%} off)")
+    if cpu is not None:
+        print(f"server CPU over the run (setup included): {cpu:.1f} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Socket data mode throughput: a WIP ``+WIPDATA`` session through atsim, next to a bare
-Twisted relay, in the same run.
+"""Socket data mode throughput: a WIP ``+WIPDATA`` session through atsim (or eDsoft's
+``#OTCP``, Fibocom's ``+MIPODM``), next to a bare Twisted relay, in the same run.
 
-    python benchmarks/socket_data.py [--modems 1] [--seconds 5] [--window 65536] [--json]
+    python benchmarks/socket_data.py [--modems 1] [--seconds 5] [--window 65536]
+                                     [--dialect wip|edsoft|mip] [--profile STATS] [--json]
 
 Two servers, each a process of its own, measured one after the other:
 
@@ -10,7 +11,10 @@ Two servers, each a process of its own, measured one after the other:
   the GPRS bearer, connects a TCP socket to the echo service (``AT+WIPCREATE=2,1,"echo.lab",7``)
   and maps it with ``AT+WIPDATA=2,1,1`` (continuous mode: the host's bytes are read through the
   DLE/ETX codec, the network's are DLE-escaped on the way back).  The payload holds no DLE or
-  ETX, so every byte the host sends comes back as it was.
+  ETX, so every byte the host sends comes back as it was.  ``--dialect edsoft``: the
+  application started (``AT+WOPEN=1``), GPRS attached, ``AT#CONNECTIONSTART``, a TCP session
+  to the echo service by ``AT#OTCP=1`` (DLE/ETX as WIP); ``--dialect mip``: ``AT+MIPCALL``,
+  then ``AT+MIPODM`` (online data mode, every byte as it is).
 * **floor**: a bare Twisted relay in one process: for each client connection it opens a TCP
   connection to an echo server (in the same process) and passes bytes both ways, nothing more.
 
@@ -57,32 +61,60 @@ SETUP = (
     (b"AT+WIPDATA=2,1,1", b"CONNECT\r\n"),
 )
 
+#: Each dialect's socket data mode: its scenario lines, the commands that reach it, and
+#: how it is described.  eDsoft's ``#OTCP`` DLE-escapes as WIP does (an ETX would end it);
+#: Fibocom's ``+MIPODM`` passes every byte as it is.
+DIALECTS = {
+    "wip": (["    dialect: wip", '    revision: "5.01"'], SETUP,
+            "a WIP TCP socket each in +WIPDATA continuous mode"),
+    "edsoft": (["    dialect: edsoft"], (
+        (b"ATE0", b"OK\r\n"),
+        (b"AT+WOPEN=1", b"OK\r\n"),  # the application starts (the module restarts)
+        (b"ATE0", b"OK\r\n"),
+        (b"AT+CGATT=1", b"OK\r\n", "retry"),  # until registered again after the restart
+        (b'AT#APNSERV="internet"', b"OK\r\n"),
+        (b"AT#CONNECTIONSTART", b"Ok_Info_GprsActivation\r\n"),
+        (b'AT#TCPSERV=1,"echo.lab"', b"OK\r\n"),
+        (b"AT#TCPPORT=1,7", b"OK\r\n"),
+        (b"AT#OTCP=1", b"Ok_Info_WaitingForData\r\n"),
+    ), "an eDsoft TCP session each in #OTCP data mode"),
+    "mip": (["    dialect: mip"], (
+        (b"ATE0", b"OK\r\n"),
+        (b'AT+MIPCALL=1,"internet"', b"+MIPCALL: 10."),
+        (b'AT+MIPODM=1,,"echo.lab",7,0', b"+MIPODM: 1,1\r\n"),
+    ), "a Fibocom socket each in +MIPODM online data mode"),
+}
 
-def scenario_text(ports: list[int]) -> str:
+
+def scenario_text(ports: list[int], dialect: str = "wip") -> str:
     lines = ["modems:"]
     for index, port in enumerate(ports, 1):
-        lines += [f"  - name: data-{index}", "    dialect: wip", '    revision: "5.01"',
+        lines += [f"  - name: data-{index}", *DIALECTS[dialect][0],
                   f'    ports: [{{tcp: "tcp:{port}:interface=127.0.0.1"}}]']
-    lines += [
-        "network:",
-        '  operators: [{mcc: "208", mnc: "01", name: "Lab", tech: gprs}]',
-        "  registration: {delay: 10ms}",
-        "  apns:",
-        "    internet: {pool: 10.64.0.0/16, dns: [10.64.255.53], activation_delay: 10ms}",
-        "  hosts:",
-        "    echo.lab: {services: {echo: {}}}",
-        "  links: {default: ideal}",
-    ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + NETWORK) + "\n"
 
 
-def start_atsim(directory: Path, modems: int, profile: Path | None = None) -> Server:
+#: The network of the scenario: GPRS, an APN and the lab's echo service, an ideal link.
+NETWORK = [
+    "network:",
+    '  operators: [{mcc: "208", mnc: "01", name: "Lab", tech: gprs}]',
+    "  registration: {delay: 10ms}",
+    "  apns:",
+    "    internet: {pool: 10.64.0.0/16, dns: [10.64.255.53], activation_delay: 10ms}",
+    "  hosts:",
+    "    echo.lab: {services: {echo: {}}}",
+    "  links: {default: ideal}",
+]
+
+
+def start_atsim(directory: Path, modems: int, profile: Path | None = None,
+                dialect: str = "wip") -> Server:
     ports = free_tcp_ports(modems)
     program = [twistd()] if profile is None else [
         sys.executable, str(Path(__file__).with_name("at_throughput.py")), "--serve-profiled",
         str(profile.resolve())]
     scenario = directory / "data.yaml"
-    scenario.write_text(scenario_text(ports))
+    scenario.write_text(scenario_text(ports, dialect))
     log = directory / "atsim.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -93,7 +125,8 @@ def start_atsim(directory: Path, modems: int, profile: Path | None = None) -> Se
     return Server("atsim", process, ports, log)
 
 
-def start_floor(directory: Path, modems: int, profile: Path | None = None) -> Server:
+def start_floor(directory: Path, modems: int, profile: Path | None = None,
+                dialect: str = "wip") -> Server:
     ports = free_tcp_ports(modems + 1)
     log = directory / "floor.log"
     with open(log, "wb") as out:
@@ -150,7 +183,7 @@ class Result:
     cpu_s_per_megabyte: float
 
 
-def drive(server: Server, seconds: float, warmup: float, window: int, setup: bool,
+def drive(server: Server, seconds: float, warmup: float, window: int, setup: tuple,
           profiling: bool = False) -> Result:
     read, write = os.pipe()
     pid = os.fork()
@@ -177,7 +210,9 @@ def drive(server: Server, seconds: float, warmup: float, window: int, setup: boo
 
 
 def _drive(server: Server, seconds: float, warmup: float, window: int,
-           setup: bool, profiling: bool) -> tuple[int, float]:
+           setup: tuple, profiling: bool) -> tuple[int, float]:
+    """``setup``: the commands and their answers' endings before data mode (none for the
+    floor)."""
     from twisted.internet import protocol, reactor
 
     state = {"measuring": False, "echoed": 0, "ready": 0, "cpu": 0.0}
@@ -189,7 +224,7 @@ def _drive(server: Server, seconds: float, warmup: float, window: int,
             self.answer = b""
             self.in_flight = 0
             if setup:
-                self.transport.write(SETUP[0][0] + b"\r")
+                self.transport.write(setup[0][0] + b"\r")
             else:
                 self.streaming()
 
@@ -213,18 +248,21 @@ def _drive(server: Server, seconds: float, warmup: float, window: int,
                 self.fill()
                 return
             self.answer += data
-            command, ending = SETUP[self.step]
+            command, ending, *retry = setup[self.step]
             if ending not in self.answer:
-                if b"ERROR" in self.answer:
+                if b"ERROR" in self.answer and retry:  # not yet (the network): again soon
+                    self.answer = b""
+                    reactor.callLater(0.1, self.transport.write, command + b"\r")
+                elif b"ERROR" in self.answer:
                     print(f"{command.decode()}: {self.answer!r}", file=sys.stderr)
                     reactor.stop()
                 return
             self.answer = b""
             self.step += 1
-            if self.step == len(SETUP):
+            if self.step == len(setup):
                 self.streaming()
             else:
-                self.transport.write(SETUP[self.step][0] + b"\r")
+                self.transport.write(setup[self.step][0] + b"\r")
 
     def start() -> None:
         state["measuring"] = True
@@ -256,6 +294,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="streaming before [1]")
     parser.add_argument("--window", type=int, default=65536,
                         help="bytes each client keeps in flight [65536]")
+    parser.add_argument("--dialect", choices=sorted(DIALECTS), default="wip",
+                        help="whose socket data mode: WIP +WIPDATA, eDsoft #OTCP, Fibocom "
+                        "+MIPODM [wip]")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--profile", type=Path, metavar="STATS",
                         help="profile atsim (cProfile) over the measured window into STATS")
@@ -279,11 +320,12 @@ def main(argv: list[str]) -> None:
             directory = Path(tmp) / name
             directory.mkdir()
             profile = args.profile if name == "atsim" else None
-            server = start(directory, args.modems, profile)
+            server = start(directory, args.modems, profile, args.dialect)
             try:
                 wait_ready(server)
+                setup = DIALECTS[args.dialect][1] if name == "atsim" else ()
                 results.append(drive(server, args.seconds, args.warmup, args.window,
-                                     setup=name == "atsim", profiling=profile is not None))
+                                     setup=setup, profiling=profile is not None))
             finally:
                 if server.process.poll() is None:
                     server.process.send_signal(signal.SIGTERM)
@@ -292,7 +334,8 @@ def main(argv: list[str]) -> None:
     if args.json:
         print(json.dumps({
             "benchmark": "socket_data", "modems": args.modems, "seconds": args.seconds,
-            "window": args.window, "dialect": "wip", "mode": "+WIPDATA=2,1,1 (continuous)",
+            "window": args.window, "dialect": args.dialect,
+            "mode": DIALECTS[args.dialect][1][-1][0].decode(),
             "floor": "a bare Twisted relay to an echo server in its process",
             **{r.name: {"megabytes_per_s": round(r.megabytes_per_s, 2),
                         "server_cpu_s_per_megabyte": round(r.cpu_s_per_megabyte, 4)}
@@ -301,8 +344,8 @@ def main(argv: list[str]) -> None:
             if floor.megabytes_per_s else None,
         }, indent=2))
         return
-    print(f"{args.modems} modem(s), a WIP TCP socket each in +WIPDATA continuous mode to the "
-          f"lab echo service, {args.window:,} bytes in flight per modem, {args.seconds:g} s")
+    print(f"{args.modems} modem(s), {DIALECTS[args.dialect][2]} to the lab echo service, "
+          f"{args.window:,} bytes in flight per modem, {args.seconds:g} s")
     print(f"{'server':<8} {'MB/s echoed':>12} {'server CPU s/MB':>16}")
     for r in results:
         print(f"{r.name:<8} {r.megabytes_per_s:>12.2f} {r.cpu_s_per_megabyte:>16.4f}")

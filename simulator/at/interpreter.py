@@ -139,8 +139,13 @@ class _Link:
         return self._interpreter._sink is self._sink
 
     def write(self, data: bytes) -> None:
-        if self.current:
-            self._interpreter._sink_output(data)
+        interpreter = self._interpreter
+        if interpreter._sink is self._sink:
+            if interpreter.mode is Mode.DATA:
+                # ``Interpreter.write`` in data mode: output hooks apply to command mode only.
+                interpreter.channel.write(data)
+            else:
+                interpreter._sink_output(data)
 
     def end(self, result: ResultCode | str | bytes | None = ResultCode.NO_CARRIER) -> None:
         if self.current:

@@ -45,3 +45,19 @@ def fcs(covered: bytes | bytearray | memoryview) -> int:
 def fcs_ok(covered: bytes | bytearray | memoryview, received: int) -> bool:
     """True when ``received`` is the right FCS for ``covered``."""
     return TABLE[_register(covered) ^ received] == GOOD_REMAINDER
+
+
+#: FCS by header, for the covered octets of UIH frames (address, control, a length octet or
+#: two): a host sends the same few headers again and again, so each is computed once.
+_HEADERS: dict[bytes, int] = {}
+_HEADERS_LIMIT = 4096
+
+
+def header_fcs(covered: bytes) -> int:
+    """``fcs(covered)``, remembered for up to ``_HEADERS_LIMIT`` different headers."""
+    check = _HEADERS.get(covered)
+    if check is None:
+        if len(_HEADERS) >= _HEADERS_LIMIT:
+            _HEADERS.clear()
+        check = _HEADERS[bytes(covered)] = fcs(covered)
+    return check

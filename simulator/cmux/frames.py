@@ -34,7 +34,7 @@ from construct import (
     stream_write,
 )
 
-from simulator.cmux.fcs import fcs
+from simulator.cmux.fcs import fcs, header_fcs
 
 BASIC_FLAG = 0xF9
 ADVANCED_FLAG = 0x7E
@@ -114,6 +114,23 @@ class Frame:
         if self.information:
             text += f" {len(self.information)} octets"
         return text
+
+
+_new = object.__new__
+
+
+def new_frame(kind: FrameKind, dlci: int, cr: bool, pf: bool, information: bytes) -> Frame:
+    """``Frame(kind, dlci, cr, pf, information)`` for the decoder's every frame: the same
+    frozen value, its fields set directly rather than by the dataclass's ``__init__`` (one
+    ``object.__setattr__`` call each), a third of the time."""
+    frame = _new(Frame)
+    fields = frame.__dict__
+    fields["kind"] = kind
+    fields["dlci"] = dlci
+    fields["cr"] = cr
+    fields["pf"] = pf
+    fields["information"] = information
+    return frame
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,19 +257,46 @@ def encode(frame: Frame, option: Option, bad_fcs: bool = False) -> bytes:
     Every frame carries both its flags even though 27.010 lets frames share one:
     gsm0710muxd's advanced-option receiver consumes the closing flag and then hunts for a
     new opening flag, so it would lose the second of two frames sharing a flag."""
+    info = frame.information
+    if option is Option.BASIC and frame.kind is FrameKind.UIH and not bad_fcs:
+        return encode_uih_basic(frame.dlci, frame.cr, info, frame.pf)
     if not 0 <= frame.dlci <= MAX_DLCI:
         raise ValueError(f"DLCI {frame.dlci} out of range")
-    info = frame.information
     if option is Option.BASIC:
         header = bytes([address_octet(frame.dlci, frame.cr), frame.control]) + length_octets(
             len(info))
-        covered = header + info if fcs_covers_information(frame.control) else header
-        check = fcs(covered) ^ (0xFF if bad_fcs else 0)
+        if fcs_covers_information(frame.control):
+            check = fcs(header + info)
+        else:
+            check = header_fcs(header)  # UIH: the same few headers again and again
+        check ^= 0xFF if bad_fcs else 0
         return bytes([BASIC_FLAG]) + header + info + bytes([check, BASIC_FLAG])
     header = bytes([address_octet(frame.dlci, frame.cr), frame.control])
-    covered = header + info if fcs_covers_information(frame.control) else header
-    content = header + info + bytes([fcs(covered) ^ (0xFF if bad_fcs else 0)])
+    check = fcs(header + info) if fcs_covers_information(frame.control) else header_fcs(header)
+    content = header + info + bytes([check ^ (0xFF if bad_fcs else 0)])
     return bytes([ADVANCED_FLAG]) + escape(content) + bytes([ADVANCED_FLAG])
+
+
+#: ``encode_uih_basic``'s frame ends, (flag and header, FCS and flag), by DLC, C/R, P/F
+#: and information length.
+_UIH_ENDS: dict[tuple[int, bool, bool, int], tuple[bytes, bytes]] = {}
+_UIH_ENDS_LIMIT = 4096
+
+
+def encode_uih_basic(dlci: int, cr: bool, info: bytes, pf: bool = False) -> bytes:
+    """``encode(Frame(FrameKind.UIH, dlci, cr, pf, info), Option.BASIC)``: the header and
+    FCS of a UIH frame depend only on the DLC, the bits and the length, so each combination
+    is built once (the information frames of a session are a handful of these)."""
+    key = (dlci, cr, pf, len(info))
+    ends = _UIH_ENDS.get(key)
+    if ends is None:
+        if len(_UIH_ENDS) >= _UIH_ENDS_LIMIT:
+            _UIH_ENDS.clear()
+        # Built in full the general way (which checks the DLCI); its FCS inverted back.
+        whole = encode(Frame(FrameKind.UIH, dlci, cr, pf, info), Option.BASIC, bad_fcs=True)
+        cut = len(whole) - len(info) - 2
+        ends = _UIH_ENDS[key] = (whole[:cut], bytes([whole[-2] ^ 0xFF, BASIC_FLAG]))
+    return ends[0] + info + ends[1]
 
 
 def escape(content: bytes) -> bytes:

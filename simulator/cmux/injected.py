@@ -45,6 +45,8 @@ class MuxFaults:
     def hit(self, spoils: str, dlci: int) -> bool:
         """Whether this frame is spoiled; a counted spoiler uses up one frame."""
         assert spoils in SPOILS, spoils
+        if not self.spoilers:
+            return False  # every frame asks: the usual answer without a loop
         for spoiler in list(self.spoilers):
             if spoiler.spoils == spoils and spoiler.takes(dlci):
                 return True

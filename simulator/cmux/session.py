@@ -16,7 +16,14 @@ from construct import ConstructError
 
 from simulator.cmux.config import CmuxSettings, MuxParameters
 from simulator.cmux.decoder import Discarded, decoder_for
-from simulator.cmux.frames import Frame, FrameKind, Option, UnknownFrame, encode
+from simulator.cmux.frames import (
+    Frame,
+    FrameKind,
+    Option,
+    UnknownFrame,
+    encode,
+    encode_uih_basic,
+)
 from simulator.cmux.injected import MuxFaults
 from simulator.cmux.messages import (
     RPN_DEFAULTS,
@@ -41,6 +48,7 @@ from simulator.cmux.states import TRANSITIONS, Action, DlcState
 #: saving).  A real module's buffer is far smaller; beyond this, output is dropped and
 #: counted rather than growing without bound.
 MAX_HELD_OUTPUT = 1024 * 1024
+_UIH = FrameKind.UIH
 
 #: Flags sent in one go to wake the host, or to answer the host's wake-up flags
 #: (27.010 §5.4.7: the woken side answers flags with flags).
@@ -189,6 +197,13 @@ class DceMultiplexer:
             if event is None:
                 break
             if isinstance(event, Frame):
+                dlci = event.dlci
+                if event.kind is _UIH and dlci and dlci in self.dlcs and not self.trace_bulk:
+                    # TRANSITIONS[(OPEN, UIH)] is DELIVER: the commonest frame, decided
+                    # without the table (whose enum keys hash in Python).
+                    if event.information:
+                        self._listener.dlc_data(dlci, event.information)
+                    continue
                 # Information frames at debug level: DLC 0 messages are traced decoded.
                 self._trace_event("rx", event, bulk=bool(event.information))
                 self._frame(event)
@@ -427,6 +442,11 @@ class DceMultiplexer:
             chunk = bytes(dlc.output[: dlc.n1])
             del dlc.output[: dlc.n1]
             # The modem's own information frames are commands: C/R = 0 from the responder.
+            if (dlc.data_kind is _UIH and not self.trace_bulk and not self.faults.spoilers
+                    and self.option is Option.BASIC):
+                # What ``_send_frame`` does when no fault spoils it and nothing traces it.
+                self._transmit(encode_uih_basic(dlc.dlci, False, chunk))
+                continue
             self._send_frame(Frame(dlc.data_kind, dlc.dlci, cr=False, information=chunk))
 
     def _pump_all(self) -> None:

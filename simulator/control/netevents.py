@@ -24,9 +24,11 @@ class NetworkEvents(Service):
     def __init__(self, modems: Sequence[Modem], router) -> None:
         self.modems = {modem.name: modem for modem in modems}
         self.router = router
-        #: (dialect, direction) -> bytes of the modems' TCP connections (``up``: sent by
-        #: the modem, ``down``: received).
-        self.socket_bytes: Counter[tuple[str, str]] = Counter()
+        # Bytes of the connections closed already; open ones are read from their lanes'
+        # own counts when asked, not counted segment by segment.
+        self._closed_bytes: Counter[tuple[str, str]] = Counter()
+        #: (dialect, end) of each TCP connection open now.
+        self._open_ends: dict[int, tuple[str, object]] = {}
         #: dialect -> connections opened; and open now.
         self.sockets_opened: Counter[str] = Counter()
         self.sockets_open: Counter[str] = Counter()
@@ -37,6 +39,16 @@ class NetworkEvents(Service):
         self.connections: dict[str, list[dict]] = {}
         #: id of a UDP port's entry in ``connections`` -> the port (its counts, read live).
         self._udp_ports: dict[int, object] = {}
+
+    @property
+    def socket_bytes(self) -> Counter[tuple[str, str]]:
+        """(dialect, direction) -> bytes of the modems' TCP connections (``up``: sent by
+        the modem and received by its peer, ``down``: received by the modem)."""
+        counts = Counter(self._closed_bytes)
+        for dialect, end in self._open_ends.values():
+            counts[(dialect, "up")] += end.lane_out.delivered
+            counts[(dialect, "down")] += end.lane_in.delivered
+        return +counts  # as counted before: a direction shows once a byte moved
 
     def startService(self) -> None:
         self.router.connection_observers.append(self._connection)
@@ -69,13 +81,12 @@ class NetworkEvents(Service):
         modem.notify("socket", state="open", protocol="tcp", local=local, remote=remote)
         shown = {"protocol": "tcp", "local": local, "remote": remote}
         self.connections.setdefault(modem.name, []).append(shown)
-        up, down = (dialect, "up"), (dialect, "down")
-
-        def tap(receiver, what: str, data: bytes) -> None:
-            if what == "data":
-                self.socket_bytes[down if receiver is end else up] += len(data)
+        self._open_ends[id(end)] = (dialect, end)
 
         def closed() -> None:
+            if self._open_ends.pop(id(end), None) is not None:
+                self._closed_bytes[(dialect, "up")] += end.lane_out.delivered
+                self._closed_bytes[(dialect, "down")] += end.lane_in.delivered
             self.sockets_open[dialect] -= 1
             open_now = self.connections.get(modem.name, [])
             if shown in open_now:
@@ -83,7 +94,6 @@ class NetworkEvents(Service):
             modem.notify("socket", state="closed", protocol="tcp", local=local,
                          remote=remote, sent=end.bytes_acked, received=end.peer.bytes_acked)
 
-        pipe.taps.append(tap)
         pipe.closed_callbacks.append(closed)
 
     def sockets_of(self, modem: str) -> list[dict]:

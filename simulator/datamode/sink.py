@@ -57,7 +57,9 @@ class StreamSocket(Protocol):
     def data_mode_left(self) -> None:
         """The port is back in command mode: tell it what happened meanwhile."""
 
-    # Optional: ``data_mode_entered()``, called once the sink holds the socket.
+    # Optional: ``data_mode_entered()``, called once the sink holds the socket;
+    # ``after_delivery(callback) -> bool`` (``TcpSocket.after_delivery``): inside a run of
+    # segments the network delivers together, the sink writes to the host once after it.
 
 
 class DatagramSocket(Protocol):
@@ -165,18 +167,21 @@ class SocketSink:
         """The socket died: what it received, an ETX, and the error ``code`` as the dialect
         shows it."""
         self.received()
+        self._write_gathered()
         self.link.write(END_MARK)
         self._end(self._error_result(code))
 
     # -- giving the port back -------------------------------------------------------------
 
     def _leave(self) -> None:
+        self._write_gathered()
         if self.active:
             self.socket.sink = None
             self._flush()
             self.socket.data_mode_left()
 
     def _end(self, result: Result) -> None:
+        self._write_gathered()
         if self.active:
             self.socket.sink = None
             self.socket.data_mode_left()
@@ -184,6 +189,9 @@ class SocketSink:
 
     def _flush(self) -> None:
         raise NotImplementedError
+
+    def _write_gathered(self) -> None:
+        """Output held back until the end of the network's run (``StreamSink``)."""
 
 
 class StreamSink(SocketSink):
@@ -196,6 +204,7 @@ class StreamSink(SocketSink):
         self.escaping = escaping
         self.rules = rules
         self._decoder = StreamDecoder(escaping) if escaping is not None else None
+        self._gathered: list[bytes] | None = None  # for the host at the end of the run
 
     @property
     def transparent(self) -> bool:
@@ -228,18 +237,41 @@ class StreamSink(SocketSink):
         return super().escaped()
 
     def _flush(self) -> None:
+        self._write_gathered()
         self.socket.uplink.flush()
 
     # -- from the socket --------------------------------------------------------------------
 
     def received(self) -> None:
         data = self.socket.read()
-        if data:
-            self.link.write(data if self.escaping is None else self.escaping.escape(data))
+        if not data:
+            return
+        if self.escaping is not None:
+            data = self.escaping.escape(data)
+        gathered = self._gathered
+        if gathered is not None:
+            gathered.append(data)
+            return
+        # Segments the network delivers together reach the host as one write after the
+        # last of them (same bytes, same turn): one trip through the port for each run
+        # instead of one for each segment.
+        after = getattr(self.socket, "after_delivery", None)
+        if after is not None and after(self._write_gathered):
+            self._gathered = [data]
+            return
+        self.link.write(data)
+
+    def _write_gathered(self) -> None:
+        """What ``received`` gathered goes to the host now (before anything after it)."""
+        gathered = self._gathered
+        if gathered is not None:
+            self._gathered = None
+            self.link.write(gathered[0] if len(gathered) == 1 else b"".join(gathered))
 
     def peer_shutdown(self) -> None:
         """The peer shut its sending side down."""
         self.received()
+        self._write_gathered()
         if self.transparent and not self.rules.transparent_mark:
             return
         self.link.write(self.rules.peer_shutdown_mark)

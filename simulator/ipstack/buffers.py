@@ -53,33 +53,52 @@ class SendBuffer:
 
 
 class ReceiveBuffer:
+    """Received bytes in the order they came.  Kept as the segments themselves, joined only
+    when read: a socket read after every segment (a port in data mode) copies nothing."""
+
     def __init__(self, capacity: int) -> None:
         if capacity <= 0:
             raise ValueError("a receive buffer needs room for at least one byte")
         self.capacity = capacity
-        self._data = bytearray()
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._size = 0
 
     def __len__(self) -> int:
-        return len(self._data)
+        return self._size
 
     @property
     def full(self) -> bool:
-        return len(self._data) >= self.capacity
+        return self._size >= self.capacity
 
     def put(self, data: bytes) -> None:
-        self._data += data
+        if data:
+            self._chunks.append(bytes(data))
+            self._size += len(data)
 
     def read(self, n: int | None = None) -> bytes:
-        if n is None or n >= len(self._data):
-            chunk = bytes(self._data)
-            self._data.clear()
-        else:
-            chunk = bytes(self._data[:n])
-            del self._data[:n]
-        return chunk
+        chunks = self._chunks
+        if n is None or n >= self._size:
+            chunk = chunks.popleft() if len(chunks) == 1 else b"".join(chunks)
+            chunks.clear()
+            self._size = 0
+            return chunk
+        taken = []
+        left = n
+        while left > 0:
+            head = chunks[0]
+            if len(head) <= left:
+                taken.append(chunks.popleft())
+                left -= len(head)
+            else:
+                taken.append(head[:left])
+                chunks[0] = head[left:]
+                left = 0
+        self._size -= n
+        return b"".join(taken)
 
     def peek(self, n: int | None = None) -> bytes:
-        return bytes(self._data if n is None else self._data[:n])
+        data = b"".join(self._chunks)
+        return data if n is None else data[:n]
 
 
 @dataclasses.dataclass(frozen=True)

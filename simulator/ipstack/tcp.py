@@ -208,8 +208,13 @@ class TcpSocket:
         transport = self.transport
         if transport is None or self.state is not TcpState.CONNECTED:
             return
-        while len(self._send) and not self._network_paused:
-            transport.write(self._send.take(_WRITE_CHUNK))
+        if len(self._send) and not self._network_paused:
+            # Whole runs of segments in one write where the connection itself is written to
+            # (under TLS the transport is the TLS layer, which frames what it is given).
+            bulk = getattr(transport, "bulk_size", None) if self.tls is None else None
+            while len(self._send) and not self._network_paused:
+                size = _WRITE_CHUNK if bulk is None else bulk(_WRITE_CHUNK)
+                transport.write(self._send.take(size))
         if not len(self._send):
             if self._closing:
                 self._closing = False
@@ -244,6 +249,12 @@ class TcpSocket:
 
     def peek(self, n: int | None = None) -> bytes:
         return self._recv.peek(n)
+
+    def after_delivery(self, callback) -> bool:
+        """Inside a run of segments the network delivers together: ``callback()`` once
+        the run is over (same turn), and True; False otherwise (see ``PipeEnd``)."""
+        after = getattr(self.network, "after_delivery", None)
+        return after is not None and after(callback)
 
     def _resume_reading(self) -> None:
         if not self._reading_paused and self.transport is not None:

@@ -48,6 +48,7 @@ from simulator.network.links import (
     unshaped_mss,
 )
 from simulator.network.tcp_timers import ConnectionTimers, KeepAlive, Retransmission
+from simulator.timers import timers_for
 
 #: Receive window of a simulated TCP peer, bytes (the classic 16-bit maximum without scaling).
 DEFAULT_WINDOW = 65535
@@ -121,8 +122,40 @@ class Lane:
     def write(self, data: bytes) -> None:
         if self.closed or self._fin_queued or not data:
             return
+        mss = self._unshaped_mss
+        if (mss and not self._unsent and not self._pumping and self.slice is None
+                and not self.held and len(data) <= mss
+                and len(data) <= self.window - self._in_flight_bytes - self._arrived_bytes):
+            self._write_segment(data)
+            return
         self._unsent += data
         self.pump()
+
+    def _write_segment(self, data: bytes) -> None:
+        """``write`` then ``pump`` for the commonest case, one reactor call per segment a
+        protocol writes: nothing waits, the path adds no time and the window has room for
+        all of ``data``, which ``_transmit_unshaped`` would send as one segment."""
+        now = self.clock.seconds()
+        if now < self._last_arrival:
+            now = self._last_arrival
+        self._last_arrival = now
+        self._in_flight.append((now, bytes(data)))
+        size = len(data)
+        self._in_flight_bytes += size
+        self.sent += size
+        if self._timer is None:
+            self._arm()
+        sender = self.sender
+        if sender is None or sender.producer is None:
+            return  # nobody to tell how much waits (``_unsent_changed`` does nothing)
+        self._pumping = True
+        self._pump_again = False
+        try:
+            sender._unsent_changed()
+        finally:
+            self._pumping = False
+        if self._pump_again and not self.closed:
+            self.pump()
 
     def finish(self) -> None:
         """Send a FIN once everything written before has left."""
@@ -246,7 +279,7 @@ class Lane:
     def _arm(self) -> None:
         if self._timer is None and self._in_flight and not self.closed:
             delay = max(0.0, self._in_flight[0][0] - self.clock.seconds())
-            self._timer = self.clock.callLater(delay, self._arrive)
+            self._timer = timers_for(self.clock).call_later(delay, self._arrive)
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -269,23 +302,30 @@ class Lane:
             return
         self._delivering = True
         try:
-            while self._arrived and not self.closed:
+            arrived = self._arrived
+            on_delivered = self.on_delivered
+            while arrived and not self.closed:
                 receiver = self.receiver
                 if receiver is None or not receiver.accepts_data():
                     break
-                chunk = self._arrived.popleft()
+                chunk = arrived.popleft()
                 if chunk is _FIN:
                     receiver._fin_received()
                     continue
-                self._arrived_bytes -= len(chunk)
-                if receiver.reads_closed():
+                size = len(chunk)
+                self._arrived_bytes -= size
+                if receiver.disconnected or receiver._read_closed:  # ``reads_closed``
                     receiver._data_after_close()
                     continue
-                self.delivered += len(chunk)
+                self.delivered += size
                 receiver._data_received(chunk)
-                for callback in self.on_delivered:
-                    callback(len(chunk))
+                if on_delivered:
+                    for callback in on_delivered:
+                        callback(size)
         finally:
+            receiver = self.receiver
+            if receiver is not None and receiver._after_run:
+                receiver._run_delivered()
             self._delivering = False
         self.pump()  # the window may have opened
 
@@ -321,6 +361,7 @@ class PipeEnd:
         self.buffer_high = DEFAULT_BUFFER_HIGH
         self.buffer_low = DEFAULT_BUFFER_HIGH // 2
         self.timers: ConnectionTimers | None = None  # keep-alive, retransmission give-up
+        self._after_run: list = []  # ``after_delivery`` callbacks of the run going on
 
     def __repr__(self) -> str:
         return f"<PipeEnd {self.local[0]}:{self.local[1]} -> {self.remote[0]}:{self.remote[1]}>"
@@ -341,7 +382,7 @@ class PipeEnd:
 
     def write(self, data: bytes) -> None:
         if not self._write_closed and not self.disconnected:
-            self.lane_out.write(bytes(data))
+            self.lane_out.write(data if type(data) is bytes else bytes(data))
             if self.timers is not None:
                 self.timers.written()
             # As Twisted's transports do: a streaming producer is paused by the write that
@@ -415,6 +456,38 @@ class PipeEnd:
 
     def getHandle(self):
         return None
+
+    # -- delivery runs and bulk writes --------------------------------------------------------
+
+    def after_delivery(self, callback) -> bool:
+        """While the lane hands this end's protocol the segments that arrived together (a
+        *run*, one ``dataReceived`` each): call ``callback()`` once, right after the run's
+        last segment, in the same reactor turn, and return True.  False outside a run.
+
+        What a protocol passes on for each segment (a modem's socket in data mode writing
+        to its host) can then go as one write: the same bytes, at the same moment."""
+        if not self.lane_in._delivering:
+            return False
+        self._after_run.append(callback)
+        return True
+
+    def _run_delivered(self) -> None:
+        callbacks, self._after_run = self._after_run, []
+        for callback in callbacks:
+            callback()
+
+    def bulk_size(self, chunk: int) -> int:
+        """How many bytes one ``write`` may carry to give the peer the same segments as
+        writes of ``chunk`` bytes each, stopping at the first that does not fit the window
+        at once (as a writer with ``buffer_high`` 0 does): ``chunk``, unless the lane sends
+        unshaped segments of exactly ``chunk`` bytes and nothing waits, when it is every
+        whole chunk the window takes plus the one that fills it."""
+        lane = self.lane_out
+        if (lane._unshaped_mss != chunk or lane._unsent or lane._pumping or lane.held
+                or lane.slice is not None or lane.closed):
+            return chunk
+        room = lane.window - lane._in_flight_bytes - lane._arrived_bytes
+        return (max(room, 0) // chunk + 1) * chunk
 
     # -- counters -----------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable
 
 from simulator.line import LineSettings
+from simulator.timers import timers_for
 from simulator.transport.overflow import MAX_PENDING_OUTPUT
 
 #: Line time handed to the host in one batch, seconds.
@@ -77,6 +78,8 @@ class Pacer:
     def __init__(self, clock, deliver: Callable[[bytes], None], rate: Callable[[], float], *,
                  limit: int = MAX_PENDING_OUTPUT) -> None:
         self._clock = clock
+        # A busy line wakes ten times a second: with a thousand of them, timers in one heap.
+        self._timers = timers_for(clock)
         self._deliver = deliver
         self._rate = rate
         self.limit = limit
@@ -136,7 +139,7 @@ class Pacer:
         else:
             count = min(len(data), max(1, int(cps * TICK)))
             due = self._start + count / cps
-        self._timer = self._clock.callLater(max(0.0, due - now), self._tick)
+        self._timer = self._timers.call_later(due - now, self._tick)
 
     def _tick(self) -> None:
         self._timer = None
@@ -175,7 +178,10 @@ class PacedHost:
         self.host = host
         self.paced = paced
         self.channel = channel
-        self.pacer = Pacer(clock, host.deliver, self.line_rate)
+        # The pacer hands over bytes that are due now: on a TCP port they go to the socket
+        # at once when nothing waits before them (``deliver_now``), not on the next turn.
+        deliver = getattr(host, "deliver_now", None) or host.deliver
+        self.pacer = Pacer(clock, deliver, self.line_rate)
 
     def line_rate(self) -> float:
         """Characters per second now (``Channel.line_rate``)."""

@@ -378,3 +378,42 @@ def test_parse_basic_header_is_the_header_layout(data, start):
         return header.address, header.control, header.length
 
     assert outcome(octet_by_octet) == outcome(by_construct)
+
+
+class ReferenceBasicDecoder(BasicDecoder):
+    """The general rules only, without the head-of-buffer fast path."""
+
+    fast_path = False
+
+
+def events_and_counters(decoder, stream: bytes, chunks: list[int]):
+    events = decode_all(decoder, stream, chunks)
+    return (events, decoder.trailing_data, decoder.frames, decoder.bad_fcs,
+            decoder.discarded, decoder.garbage_octets)
+
+
+@settings(max_examples=400)
+@given(data=st.data(), limit=st.sampled_from([LIMIT, 5, frames.MAX_BASIC_LENGTH]))
+def test_the_basic_fast_path_decides_every_stream_as_the_general_rules(data, limit):
+    stream = data.draw(st.one_of(streams_strategy(Option.BASIC), st.lists(
+        frames_strategy().map(lambda f: encode(f, Option.BASIC)), max_size=10).map(b"".join)))
+    cuts = data.draw(st.lists(st.integers(1, 12), max_size=40))
+    assert (events_and_counters(BasicDecoder(limit), stream, cuts)
+            == events_and_counters(ReferenceBasicDecoder(limit), stream, cuts))
+
+
+@given(frames_strategy(300))
+def test_a_uih_frame_built_from_its_cached_ends_is_the_general_encoding(frame):
+    frame = dataclasses.replace(frame, kind=FrameKind.UIH)
+    general = frames.encode(frame, Option.BASIC, bad_fcs=True)
+    general = general[:-2] + bytes([general[-2] ^ 0xFF, general[-1]])
+    assert frames.encode_uih_basic(frame.dlci, frame.cr, frame.information, frame.pf) == general
+    assert frames.encode(frame, Option.BASIC) == general
+
+
+@given(frames_strategy())
+def test_new_frame_is_the_dataclass_value(frame):
+    made = frames.new_frame(frame.kind, frame.dlci, frame.cr, frame.pf, frame.information)
+    assert made == frame and hash(made) == hash(frame) and repr(made) == repr(frame)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.dlci = 1

@@ -2,6 +2,8 @@
 what it tells its listener, in which order, and what it puts on the line."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twisted.internet.task import Clock
 
 from simulator.cmux.config import CmuxSettings, MuxParameters
@@ -332,3 +334,30 @@ def test_counters():
     # The bad frame, and its closing flag followed by noise (address octet with EA = 0).
     assert line.session.discarded == 2
     assert line.session.frames_received == 3  # SABM, SABM, MSC response
+
+
+def _run_untraced_or_traced(ops, trace_bulk, mode):
+    line = Line(mode).opened(1, 2)
+    line.session.trace_bulk = trace_bulk
+    out = []
+    for op, dlci, data in ops:
+        if op == "host":
+            out.append(line.send(dlci, UIH | (PF if data[:1] == b"P" else 0), data))
+        elif op == "modem":
+            line.session.send_data(dlci, data)
+            out.append(line.take())
+        else:
+            out.append(line.control(dte.message(FCOFF if data else dte.FCON, b"")))
+    return out, line.listener.calls, line.session.dropped_output
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["host", "modem", "flow"]),
+                          st.sampled_from([0, 1, 2, 3]), st.binary(max_size=200)),
+                max_size=12),
+       st.sampled_from([dte.BASIC, dte.ADVANCED]))
+def test_the_untraced_information_paths_do_what_the_traced_ones_do(ops, mode):
+    """Without bulk traces UIH frames skip the transition table and the modem's own are
+    encoded from cached ends: the same frames either way."""
+    assert (_run_untraced_or_traced(ops, False, mode)
+            == _run_untraced_or_traced(ops, True, mode))

@@ -48,6 +48,12 @@ def test_a_connection_is_an_open_and_a_closed_event_and_its_bytes_are_counted():
     assert (kind, closed["state"], closed["sent"], closed["received"]) == (
         "socket", "closed", 5, 5)
     assert watch.sockets_open["wip"] == 0
+    assert watch.socket_bytes == {("wip", "up"): 5, ("wip", "down"): 5}  # kept once closed
+    proto, _ = connect(bearer, clock, "www.lab", 7)
+    assert watch.socket_bytes == {("wip", "up"): 5, ("wip", "down"): 5}  # nothing moved yet
+    proto.transport.write(b"again")
+    clock.advance(1)
+    assert watch.socket_bytes == {("wip", "up"): 10, ("wip", "down"): 10}
     watch.stopService()
     assert network.router.connection_observers == []
 

@@ -189,3 +189,67 @@ def test_a_dialects_own_lines_end_data_mode():
                                          peer_shutdown_result=closed))
     sink.peer_shutdown()
     assert bytes(link.written) == END_MARK and link.result == closed and end.left == 1
+
+
+class RunEnd(StreamEnd):
+    """A socket whose network delivers runs of segments (``after_delivery``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_run = False
+        self.after = []
+
+    def after_delivery(self, callback):
+        if self.in_run:
+            self.after.append(callback)
+        return self.in_run
+
+    def run(self, *segments, then=None):
+        self.in_run = True
+        for segment in segments:
+            self.unread += segment
+            self.sink.received()
+        if then is not None:
+            then()
+        self.in_run = False
+        for callback in self.after:
+            callback()
+        self.after = []
+
+
+class CountingLink(FakeLink):
+    def __init__(self):
+        super().__init__()
+        self.writes = []
+
+    def write(self, data):
+        super().write(data)
+        self.writes.append(bytes(data))
+
+
+def run_stream(rules=None, **kw):
+    end, link = RunEnd(), CountingLink()
+    sink = StreamSink(end, error_result=error, rules=rules or StreamRules(), **kw)
+    sink.attach(link)
+    return end, link, sink
+
+
+def test_a_run_of_segments_reaches_the_host_in_one_write_after_its_last():
+    end, link, sink = run_stream()
+    end.run(b"ab", b"c\x03", b"d")
+    assert link.writes == [b"abc" + D + E + b"d"]
+    end.unread = b"e"  # outside a run: at once
+    sink.received()
+    assert link.writes[-1] == b"e"
+
+
+def test_what_follows_a_run_in_the_same_turn_comes_after_its_bytes():
+    end, link, sink = run_stream(StreamRules(peer_shutdown_mark=b"!"))
+    end.run(b"one", b"two", then=sink.peer_shutdown)
+    assert link.written == b"onetwo!"
+    end, link, sink = run_stream()
+    end.run(b"last", then=lambda: sink.failed(3))
+    assert link.written == b"last" + END_MARK and link.result == "+CME ERROR: 3"
+    end, link, sink = run_stream()
+    end.run(b"before", then=sink.escaped)
+    assert link.written == b"before" and end.sink is None

@@ -97,6 +97,11 @@ class TcpSession(DataSession):
     def read(self) -> bytes:
         return self.sock.read()
 
+    def after_delivery(self, callback) -> bool:
+        """The data sink's way to write a run of received segments at once
+        (``TcpSocket.after_delivery``)."""
+        return self.sock is not None and self.sock.after_delivery(callback)
+
     def data_available(self, sock, n: int) -> None:
         self.context.link.activity()
         if self.sink is not None:

@@ -394,6 +394,11 @@ class MipSocket(SocketListener):
                                  restart_on_write=False,
                                  max_offer=ODM_BUFFER if udp else MAX_OFFER)
 
+    def after_delivery(self, callback) -> bool:
+        """The data sink's way to write a run of received segments at once
+        (``TcpSocket.after_delivery``)."""
+        return self.tcp is not None and self.tcp.after_delivery(callback)
+
     def read(self, n: int | None = None) -> bytes:
         """Received bytes: for the port in data mode (on a UDP socket the payloads one after
         the other, M22), or for +MIPREAD (IPRFMT 5)."""

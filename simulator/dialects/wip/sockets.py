@@ -281,6 +281,11 @@ class WipTcp(WipSocket):
             self.notified = False
         return data
 
+    def after_delivery(self, callback) -> bool:
+        """The data sink's way to write a run of received segments at once
+        (``TcpSocket.after_delivery``)."""
+        return self.sock is not None and self.sock.after_delivery(callback)
+
     def data_mode_left(self) -> None:
         """The port went back to AT mode: what happened meanwhile is told now."""
         self.uplink.flush()
