@@ -243,7 +243,7 @@ class Interpreter:
         if debugging():
             log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                       lines=lines)
-        if self.modem.observers:
+        if self.modem.observers or self.modem.meters:
             shown = [lines.decode("latin-1")] if isinstance(lines, bytes) else list(lines)
             self.modem.notify("urc", self.port, lines=shown)
         if self.mode is Mode.COMMAND:
@@ -464,8 +464,11 @@ class Interpreter:
         if debugging():
             log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
                       text=text)
-        if self.modem.observers:
-            self.modem.notify("command", self.port, line=f"AT{text}")
+        modem = self.modem
+        for meter in modem.meters:
+            meter.line(modem, self.port, text)
+        if modem.observers:
+            modem.notify("command", self.port, line=f"AT{text}")
         if self.modem.line_hooks:
             for hook in list(self.modem.line_hooks):
                 if hook(self, f"AT{text}"):
@@ -705,9 +708,14 @@ class Interpreter:
         self.write(data)
 
     def _report_result(self, data: bytes, error: bool) -> None:
-        if data and self.modem.observers:
-            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
-                              error=error)
+        if not data:
+            return
+        modem = self.modem
+        for meter in modem.meters:
+            meter.result(modem, self.port, data, error)
+        if modem.observers:
+            modem.notify("result", self.port, text=data.decode("latin-1").strip(),
+                         error=error)
 
     def _start_data_mode(self) -> None:
         self.mode = Mode.DATA
