@@ -118,6 +118,10 @@ class Channel:
         self._host: HostEnd | None = None
         self._device: Device | None = None
         self._taps: list = []
+        #: Bytes from the host (after ``rx_filters``) and from the modem (after
+        #: ``tx_filters``) so far: what a tap sees, counted without a call per write.
+        self.bytes_rx = 0
+        self.bytes_tx = 0
         self.dropped_tx = 0
         #: Whether the modem end has power.  Without it the host's bytes go nowhere
         #: (``dropped_rx``), nothing comes back and every circuit the modem drives is off.
@@ -234,6 +238,7 @@ class Channel:
             data = line_filter(data)
             if not data:
                 return
+        self.bytes_rx += len(data)
         for tap in self._taps:
             tap("rx", data)
         device = self._device
@@ -299,6 +304,7 @@ class Channel:
             data = line_filter(data)
             if not data:
                 return
+        self.bytes_tx += len(data)
         for tap in self._taps:
             tap("tx", data)
         if self._host is None:

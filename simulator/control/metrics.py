@@ -2,8 +2,8 @@
 exposition format (version 0.0.4), every name prefixed ``atsim_``.
 
 The modems pay little for being counted: a meter on each modem (``Modem.meters``: a command
-line and its result are two calls, no event built) and a tap on each host-facing channel add
-to plain integers, and the families are built from them only when somebody
+line and its result are two calls, no event built) adds to plain integers, the host-facing
+channels count their own bytes, and the families are built from them only when somebody
 scrapes (a custom collector), the command latency histogram too (a count per bucket).
 
 Labels are bounded so that 10,000 modems stay cheap: per-modem series are few (a handful of
@@ -30,6 +30,7 @@ from prometheus_client.core import (
 
 from simulator.control.events import EventLog
 from simulator.faults import Injector
+from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.network import NetworkService
 from simulator.modem.registration import Domain
@@ -126,8 +127,11 @@ class Metrics:
         self.command_errors: Counter[tuple[str, str]] = Counter()
         self.results: Counter[tuple[str, str]] = Counter()
         self.urcs: Counter[tuple[str, str]] = Counter()
-        #: (dialect, port kind, direction) -> bytes.
+        #: (dialect, port kind, direction) -> bytes, as of the last scrape.
         self.port_bytes: Counter[tuple[str, str, str]] = Counter()
+        #: The watched ports: (modem, (dialect, port kind), channel, the channel's byte
+        #: counts when watching began), read when scraped.
+        self._ports: list[tuple[str, tuple[str, str], Channel, int, int]] = []
         #: (dialect, role) -> PPP links whose IPCP opened; cause -> PPP links ended.
         self.ppp_opened: Counter[tuple[str, str]] = Counter()
         self.ppp_ended: Counter[tuple[str]] = Counter()
@@ -151,11 +155,10 @@ class Metrics:
     def watch(self) -> None:
         for modem in self._modems:
             modem.meters.append(self._meter_of(modem))
-            counts = self.counts[modem.name]
             for interpreter in modem.interpreters:  # the host-facing ports, not CMUX DLCs
-                tap = _byte_counter(self, counts, modem.dialect.name,
-                                    port_kind(interpreter.port))
-                interpreter.channel.add_tap(tap)
+                channel = interpreter.channel
+                self._ports.append((modem.name, (modem.dialect.name, port_kind(interpreter.port)),
+                                    channel, channel.bytes_rx, channel.bytes_tx))
 
     def unwatch(self) -> None:
         for modem in self._modems:
@@ -222,6 +225,20 @@ class Metrics:
             name = self._names[key] = self._labels(f"{family}:{dialect}", namer(text))
         return name
 
+    def _read_port_bytes(self) -> None:
+        """The bytes through the watched ports since watching began, from the channels'
+        own counts (a channel counts what a tap would see: no call per write)."""
+        for counts in self.counts.values():
+            counts.bytes_rx = counts.bytes_tx = 0
+        self.port_bytes.clear()
+        for modem, (dialect, kind), channel, rx_base, tx_base in self._ports:
+            counts = self.counts[modem]
+            rx, tx = channel.bytes_rx - rx_base, channel.bytes_tx - tx_base
+            counts.bytes_rx += rx
+            counts.bytes_tx += tx
+            self.port_bytes[dialect, kind, "rx"] += rx
+            self.port_bytes[dialect, kind, "tx"] += tx
+
     def render(self) -> str:
         """The exposition text."""
         return generate_latest(self.registry).decode("utf-8")
@@ -242,6 +259,7 @@ class Metrics:
             for modem, counts in self.counts.items():
                 family.add_metric([modem], getattr(counts, attribute))
             yield family
+        self._read_port_bytes()
         family = CounterMetricFamily(
             "atsim_modem_port_bytes", "bytes through the modem's host-facing ports (rx: "
             "from the host, tx: to the host)", labels=["modem", "direction"])
@@ -427,21 +445,6 @@ def _gauge(name: str, help_text: str, labels: list[str], samples) -> GaugeMetric
     for key, value in samples:
         family.add_metric(list(key), value)
     return family
-
-
-def _byte_counter(metrics: Metrics, counts: ModemCounts, dialect: str, kind: str):
-    rx_key, tx_key = (dialect, kind, "rx"), (dialect, kind, "tx")
-    port_bytes = metrics.port_bytes
-
-    def tap(direction: str, data: bytes) -> None:
-        if direction == "rx":
-            counts.bytes_rx += len(data)
-            port_bytes[rx_key] += len(data)
-        else:
-            counts.bytes_tx += len(data)
-            port_bytes[tx_key] += len(data)
-
-    return tap
 
 
 def _registration(modem: Modem) -> str:
