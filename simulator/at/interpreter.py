@@ -399,25 +399,31 @@ class Interpreter:
             return
         self._pumping = True
         lines = 0
+        pending = self._pending  # the one bytearray of the channel's life
+        feed = self._assembler.feed
         try:
-            while self._pending and self.mode in (Mode.COMMAND, Mode.PROMPT):
+            while pending:
+                mode = self.mode
+                if mode is not Mode.COMMAND and mode is not Mode.PROMPT:
+                    break
                 if lines >= LINES_PER_TURN:
                     self._next_turn = self.clock.callLater(0, self._next_turn_due)
                     break
-                if self.mode is Mode.PROMPT:
+                if mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
                 if self._idle_bytes and self._take_idle_byte():
                     continue
-                regs = self.session.sregs
-                used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
-                del self._pending[:used]
-                if echo and self.profile.echo:
+                profile = self.session.profile
+                regs = profile.sregs
+                used, echo, event = feed(bytes(pending), regs[3], regs[5])
+                del pending[:used]
+                if echo and profile.echo:
                     self.write(echo)
                 if event is None:
                     continue
                 lines += 1
-                if isinstance(event, CommandLine):
+                if type(event) is CommandLine:
                     if event.too_long:
                         self._final(ResultCode.ERROR)
                         continue
@@ -429,7 +435,8 @@ class Interpreter:
                     self._final(ResultCode.OK)
         finally:
             self._pumping = False
-            self._update_input_hold()
+            if self._holding or len(pending) >= INPUT_HOLD:
+                self._update_input_hold()
 
     def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
         """Call ``action()`` when the host types ``byte`` between command lines, where the
@@ -826,7 +833,8 @@ class Interpreter:
     # -- another protocol on the channel ------------------------------------------------------
 
     def _take_over(self, outcome: TakeOver) -> None:
-        rest, self._pending = bytes(self._pending), bytearray()
+        rest = bytes(self._pending)
+        self._pending.clear()
         self.write(results.result(ResultCode.OK, self.profile))
         self.mode = Mode.TAKEN_OVER
         self._assembler.reset()
