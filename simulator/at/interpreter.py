@@ -622,7 +622,8 @@ class Interpreter:
         self.write(data)
         self.mode = Mode.COMMAND
         self._running = None
-        self._flush_urcs()
+        if self._urcs:
+            self._flush_urcs()
         if self._pending and not self._pumping:
             self._pump()
 
