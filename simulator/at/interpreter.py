@@ -510,7 +510,8 @@ class Interpreter:
                 self._final(ResultCode.ERROR)
                 return
             index += 1
-            if isinstance(outcome, Deferred):
+            # Most handlers return None; Deferred is generic, so its isinstance is an ABC's.
+            if outcome is not None and isinstance(outcome, Deferred):
                 call.flush()  # what the command printed before it waits is shown now
                 self._waiting_on(call, outcome)
                 outcome.addCallbacks(
