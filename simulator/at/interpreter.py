@@ -510,8 +510,12 @@ class Interpreter:
                 self._final(ResultCode.ERROR)
                 return
             index += 1
-            # Most handlers return None; Deferred is generic, so its isinstance is an ABC's.
-            if outcome is not None and isinstance(outcome, Deferred):
+            if outcome is None:  # most handlers: OK, go on (``_handle_outcome`` in short)
+                if call._info:
+                    call.flush()
+                continue
+            # Deferred is generic, so its isinstance is an ABC's: not for None above.
+            if isinstance(outcome, Deferred):
                 call.flush()  # what the command printed before it waits is shown now
                 self._waiting_on(call, outcome)
                 outcome.addCallbacks(
@@ -616,10 +620,12 @@ class Interpreter:
         self._finish_line(data, error)
 
     def _finish_line(self, data: bytes, error: bool = False) -> None:
-        if self.modem.final_hooks:
-            for hook in list(self.modem.final_hooks):
+        modem = self.modem
+        if modem.final_hooks:
+            for hook in list(modem.final_hooks):
                 data = hook(self, data)
-        self._report_result(data, error)
+        if data and (modem.meters or modem.observers):
+            self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
         self._running = None
