@@ -392,9 +392,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="how the clients reach the modems [tcp]")
     parser.add_argument("--seconds", type=float, default=5.0,
                         help="measured time per run [5]")
-    parser.add_argument("--warmup", type=float, default=1.0,
+    # 3 s: a modem registers 2 s after power-on (the default network's delay), and a
+    # fleet registering at once (events, log lines) is start-up, not the command path.
+    parser.add_argument("--warmup", type=float, default=3.0,
                         help="load before measuring starts (once every client had its answer "
-                        "to ATE0), per run [1]")
+                        "to ATE0), per run [3]")
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
     parser.add_argument("--log-level", choices=("debug", "info"), default="info",
                         help="atsim's --log-level: info is its default; debug adds a line "
