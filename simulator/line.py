@@ -117,8 +117,13 @@ class Channel:
         self.modem_signals = ModemSignals()
         self.line_settings = LineSettings()
         self._host: HostEnd | None = None
+        self._deliver_now = None
         self._device: Device | None = None
         self._taps: list = []
+        #: Bytes from the host (after ``rx_filters``) and from the modem (after
+        #: ``tx_filters``) so far: what a tap sees, counted without a call per write.
+        self.bytes_rx = 0
+        self.bytes_tx = 0
         self.dropped_tx = 0
         #: Whether the modem end has power.  Without it the host's bytes go nowhere
         #: (``dropped_rx``), nothing comes back and every circuit the modem drives is off.
@@ -171,7 +176,7 @@ class Channel:
         """A host opened the port."""
         if self.host_wrapper is not None:
             host = self.host_wrapper(host)
-        self._host = host
+        self._set_host(host)
         host.modem_signals_changed(self.modem_signals)
         if self.input_held:  # a hold that outlives hosts (a ``stall`` fault) holds this one
             hold = getattr(host, "hold_input", None)
@@ -185,7 +190,13 @@ class Channel:
         attached now included (a fault that paces an unpaced port)."""
         self.host_wrapper = wrapper
         if self._host is not None:
-            self._host = wrapper(self._host)
+            self._set_host(wrapper(self._host))
+
+    def _set_host(self, host: HostEnd | None) -> None:
+        self._host = host
+        #: How what is held during ``receive`` reaches this host (see the class doc).
+        self._deliver_now = (None if host is None
+                             else getattr(host, "deliver_now", None) or host.deliver)
 
     def detach_host(self) -> None:
         """The host closed the port."""
@@ -198,7 +209,7 @@ class Channel:
         detached = getattr(self._host, "detached", None)
         if detached is not None:
             detached()
-        self._host = None
+        self._set_host(None)
         if self._device is not None:
             self._device.host_closed()
 
@@ -231,10 +242,12 @@ class Channel:
         if self._paused is not None:
             self._pause_hold("rx", data)
             return
-        for line_filter in list(self.rx_filters):
-            data = line_filter(data)
-            if not data:
-                return
+        if self.rx_filters:
+            for line_filter in list(self.rx_filters):
+                data = line_filter(data)
+                if not data:
+                    return
+        self.bytes_rx += len(data)
         for tap in self._taps:
             tap("rx", data)
         device = self._device
@@ -308,10 +321,12 @@ class Channel:
         if self._paused is not None:
             self._pause_hold("tx", data)
             return
-        for line_filter in list(self.tx_filters):
-            data = line_filter(data)
-            if not data:
-                return
+        if self.tx_filters:
+            for line_filter in list(self.tx_filters):
+                data = line_filter(data)
+                if not data:
+                    return
+        self.bytes_tx += len(data)
         for tap in self._taps:
             tap("tx", data)
         if self._host is None:
@@ -327,13 +342,9 @@ class Channel:
         if held:
             data = held[0] if len(held) == 1 else b"".join(held)
             held.clear()
-            host = self._host
-            if host is not None:
-                deliver_now = getattr(host, "deliver_now", None)
-                if deliver_now is None:
-                    host.deliver(data)
-                else:
-                    deliver_now(data)
+            deliver_now = self._deliver_now
+            if deliver_now is not None:
+                deliver_now(data)
 
     def set_modem_signals(self, **changes: bool) -> None:
         if not self.device_powered:  # takes effect when the power is back

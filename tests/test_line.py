@@ -14,6 +14,9 @@ class Device:
     def host_opened(self) -> None:
         pass
 
+    def host_closed(self) -> None:
+        pass
+
 
 def wired():
     channel, host, device = Channel("m/p"), RecordingHost(), Device()
@@ -193,3 +196,21 @@ def test_a_stall_outlives_the_host_and_holds_the_next_one_but_a_full_fifo_does_n
     third = HoldableHost()
     channel.attach_host(third)
     assert third.holds == [] and not channel.input_held
+
+
+def test_the_channel_counts_the_bytes_a_tap_sees():
+    channel, host, device = wired()
+    tapped = {"rx": 0, "tx": 0}
+    channel.add_tap(lambda direction, data: tapped.__setitem__(direction,
+                                                               tapped[direction] + len(data)))
+    channel.rx_filters.append(lambda data: data.replace(b"X", b""))
+    channel.tx_filters.append(lambda data: data * 2)
+    channel.receive(b"AXT\r")
+    channel.write(b"OK")
+    channel.detach_host()
+    channel.write(b"lost")  # nobody there: dropped, but written all the same
+    assert (channel.bytes_rx, channel.bytes_tx) == (tapped["rx"], tapped["tx"]) == (3, 12)
+    channel.set_device_power(False)
+    channel.receive(b"AT\r")
+    channel.write(b"OK")
+    assert (channel.bytes_rx, channel.bytes_tx) == (3, 12)

@@ -48,6 +48,13 @@ Event = CommandLine | RepeatLastLine
 _PLAIN_LINE = re.compile(rb"[Aa][Tt]([\x20-\x7e\x80-\xff]*)\r")
 
 
+#: Plain lines seen before, by their bytes after ``AT``: a fleet of hosts sends the same
+#: few lines again and again, and a ``CommandLine`` is a frozen value any channel can share.
+#: Emptied when full.
+_PLAIN_LINES: dict[bytes, CommandLine] = {}
+PLAIN_LINES_LIMIT = 1024
+
+
 class LineAssembler:
     """State machine over command-mode bytes."""
 
@@ -84,7 +91,12 @@ class LineAssembler:
                 if len(text) > self.max_line:
                     return end, data[:end], CommandLine(
                         text[:self.max_line].decode("latin-1"), True)
-                return end, data[:end], CommandLine(text.decode("latin-1"))
+                line = _PLAIN_LINES.get(text)
+                if line is None:
+                    if len(_PLAIN_LINES) >= PLAIN_LINES_LIMIT:
+                        _PLAIN_LINES.clear()
+                    line = _PLAIN_LINES[text] = CommandLine(text.decode("latin-1"))
+                return end, data[:end], line
         return self.feed_bytewise(data, s3, s5)
 
     def feed_bytewise(self, data: bytes, s3: int = 13,

@@ -247,7 +247,7 @@ class Entry:
     test: Handler | None = None
 
     def handler(self, form: Form) -> Handler | None:
-        return getattr(self, form.value)
+        return getattr(self, form._value_)  # not ``value``: a property, on every command
 
 
 class CommandTable:

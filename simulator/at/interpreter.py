@@ -248,7 +248,7 @@ class Interpreter:
         if debugging():
             log.debug("{modem} {port} URC {lines!r}", modem=self.modem.name, port=self.port,
                       lines=lines)
-        if self.modem.observers:
+        if self.modem.observers or self.modem.meters:
             shown = [lines.decode("latin-1")] if isinstance(lines, bytes) else list(lines)
             self.modem.notify("urc", self.port, lines=shown)
         if self.mode is Mode.COMMAND:
@@ -404,25 +404,31 @@ class Interpreter:
             return
         self._pumping = True
         lines = 0
+        pending = self._pending  # the one bytearray of the channel's life
+        feed = self._assembler.feed
         try:
-            while self._pending and self.mode in (Mode.COMMAND, Mode.PROMPT):
+            while pending:
+                mode = self.mode
+                if mode is not Mode.COMMAND and mode is not Mode.PROMPT:
+                    break
                 if lines >= LINES_PER_TURN:
                     self._next_turn = self.clock.callLater(0, self._next_turn_due)
                     break
-                if self.mode is Mode.PROMPT:
+                if mode is Mode.PROMPT:
                     self._pump_prompt()
                     continue
                 if self._idle_bytes and self._take_idle_byte():
                     continue
-                regs = self.session.sregs
-                used, echo, event = self._assembler.feed(bytes(self._pending), regs[3], regs[5])
-                del self._pending[:used]
-                if echo and self.profile.echo:
+                profile = self.session.profile
+                regs = profile.sregs
+                used, echo, event = feed(bytes(pending), regs[3], regs[5])
+                del pending[:used]
+                if echo and profile.echo:
                     self.write(echo)
                 if event is None:
                     continue
                 lines += 1
-                if isinstance(event, CommandLine):
+                if type(event) is CommandLine:
                     if event.too_long:
                         self._final(ResultCode.ERROR)
                         continue
@@ -434,7 +440,8 @@ class Interpreter:
                     self._final(ResultCode.OK)
         finally:
             self._pumping = False
-            self._update_input_hold()
+            if self._holding or len(pending) >= INPUT_HOLD:
+                self._update_input_hold()
 
     def on_idle_byte(self, byte: int, action: Callable[[], ResultCode | None] | None) -> None:
         """Call ``action()`` when the host types ``byte`` between command lines, where the
@@ -469,8 +476,11 @@ class Interpreter:
         if debugging():
             log.debug("{modem} {port} <- AT{text}", modem=self.modem.name, port=self.port,
                       text=text)
-        if self.modem.observers:
-            self.modem.notify("command", self.port, line=f"AT{text}")
+        modem = self.modem
+        for meter in modem.meters:
+            meter.line(modem, self.port, text)
+        if modem.observers:
+            modem.notify("command", self.port, line=f"AT{text}")
         if self.modem.line_hooks:
             for hook in list(self.modem.line_hooks):
                 if hook(self, f"AT{text}"):
@@ -505,6 +515,11 @@ class Interpreter:
                 self._final(ResultCode.ERROR)
                 return
             index += 1
+            if outcome is None:  # most handlers: OK, go on (``_handle_outcome`` in short)
+                if call._info:
+                    call.flush()
+                continue
+            # Deferred is generic, so its isinstance is an ABC's: not for None above.
             if isinstance(outcome, Deferred):
                 call.flush()  # what the command printed before it waits is shown now
                 self._waiting_on(call, outcome)
@@ -610,14 +625,17 @@ class Interpreter:
         self._finish_line(data, error)
 
     def _finish_line(self, data: bytes, error: bool = False) -> None:
-        if self.modem.final_hooks:
-            for hook in list(self.modem.final_hooks):
+        modem = self.modem
+        if modem.final_hooks:
+            for hook in list(modem.final_hooks):
                 data = hook(self, data)
-        self._report_result(data, error)
+        if data and (modem.meters or modem.observers):
+            self._report_result(data, error)
         self.write(data)
         self.mode = Mode.COMMAND
         self._running = None
-        self._flush_urcs()
+        if self._urcs:
+            self._flush_urcs()
         if self._pending and not self._pumping:
             self._pump()
 
@@ -710,9 +728,14 @@ class Interpreter:
         self.write(data)
 
     def _report_result(self, data: bytes, error: bool) -> None:
-        if data and self.modem.observers:
-            self.modem.notify("result", self.port, text=data.decode("latin-1").strip(),
-                              error=error)
+        if not data:
+            return
+        modem = self.modem
+        for meter in modem.meters:
+            meter.result(modem, self.port, data, error)
+        if modem.observers:
+            modem.notify("result", self.port, text=data.decode("latin-1").strip(),
+                         error=error)
 
     def _start_data_mode(self) -> None:
         self.mode = Mode.DATA
@@ -823,7 +846,8 @@ class Interpreter:
     # -- another protocol on the channel ------------------------------------------------------
 
     def _take_over(self, outcome: TakeOver) -> None:
-        rest, self._pending = bytes(self._pending), bytearray()
+        rest = bytes(self._pending)
+        self._pending.clear()
         self.write(results.result(ResultCode.OK, self.profile))
         self.mode = Mode.TAKEN_OVER
         self._assembler.reset()

@@ -52,7 +52,10 @@ _X_ALLOWS = {
 
 def information(lines: list[str], profile: Profile) -> bytes:
     """One command's information text."""
-    body = b"".join(line.encode("latin-1", "replace") + CRLF for line in lines)
+    if len(lines) == 1:  # most commands answer one line
+        body = lines[0].encode("latin-1", "replace") + CRLF
+    else:
+        body = b"".join(line.encode("latin-1", "replace") + CRLF for line in lines)
     return (CRLF + body) if profile.verbose else body
 
 

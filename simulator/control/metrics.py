@@ -1,8 +1,9 @@
 """What ``GET /metrics`` counts, written by ``prometheus_client`` in the Prometheus text
 exposition format (version 0.0.4), every name prefixed ``atsim_``.
 
-The modems pay little for being counted: a modem observer and a tap on each host-facing
-channel add to plain integers, and the families are built from them only when somebody
+The modems pay little for being counted: a meter on each modem (``Modem.meters``: a command
+line and its result are two calls, no event built) adds to plain integers, the host-facing
+channels count their own bytes, and the families are built from them only when somebody
 scrapes (a custom collector), the command latency histogram too (a count per bucket).
 
 Labels are bounded so that 10,000 modems stay cheap: per-modem series are few (a handful of
@@ -29,6 +30,7 @@ from prometheus_client.core import (
 
 from simulator.control.events import EventLog
 from simulator.faults import Injector
+from simulator.line import Channel
 from simulator.modem.modem import Modem
 from simulator.modem.network import NetworkService
 from simulator.modem.registration import Domain
@@ -125,8 +127,11 @@ class Metrics:
         self.command_errors: Counter[tuple[str, str]] = Counter()
         self.results: Counter[tuple[str, str]] = Counter()
         self.urcs: Counter[tuple[str, str]] = Counter()
-        #: (dialect, port kind, direction) -> bytes.
+        #: (dialect, port kind, direction) -> bytes, as of the last scrape.
         self.port_bytes: Counter[tuple[str, str, str]] = Counter()
+        #: The watched ports: (modem, (dialect, port kind), channel, the channel's byte
+        #: counts when watching began), read when scraped.
+        self._ports: list[tuple[str, tuple[str, str], Channel, int, int]] = []
         #: (dialect, role) -> PPP links whose IPCP opened; cause -> PPP links ended.
         self.ppp_opened: Counter[tuple[str, str]] = Counter()
         self.ppp_ended: Counter[tuple[str]] = Counter()
@@ -141,47 +146,41 @@ class Metrics:
         #: dialect -> its command latencies (a histogram kept as plain numbers).
         self._latency: dict[str, _Latency] = {}
         self._names: dict[tuple[str, str, str], str] = {}
+        #: modem name -> what counts its commands (``Modem.meters``).
+        self._meters: dict[str, _ModemMeter] = {}
+        #: (family, dialect) -> the line as the modem has it (the text after ``AT``, a
+        #: result's bytes) -> the key of its counter: (dialect, bounded label).
+        self._keys: dict[tuple[str, str], dict] = {}
 
     def watch(self) -> None:
         for modem in self._modems:
-            modem.observers.append(self._observe)
-            counts = self.counts[modem.name]
+            modem.meters.append(self._meter_of(modem))
             for interpreter in modem.interpreters:  # the host-facing ports, not CMUX DLCs
-                tap = _byte_counter(self, counts, modem.dialect.name,
-                                    port_kind(interpreter.port))
-                interpreter.channel.add_tap(tap)
+                channel = interpreter.channel
+                self._ports.append((modem.name, (modem.dialect.name, port_kind(interpreter.port)),
+                                    channel, channel.bytes_rx, channel.bytes_tx))
 
     def unwatch(self) -> None:
         for modem in self._modems:
-            if self._observe in modem.observers:
-                modem.observers.remove(self._observe)
+            meter = self._meters.get(modem.name)
+            if meter in modem.meters:
+                modem.meters.remove(meter)
+
+    def _meter_of(self, modem: Modem) -> _ModemMeter:
+        meter = self._meters.get(modem.name)
+        if meter is None:
+            meter = self._meters[modem.name] = _ModemMeter(
+                self, self.counts[modem.name], modem.dialect.name)
+        return meter
 
     def add_counter(self, name: str, help_text: str, read) -> None:
         """Show ``read()`` as the counter ``atsim_<name>_total``."""
         self.extra[name] = (help_text, read)
 
     def _observe(self, modem: Modem, kind: str, port, fields: dict) -> None:
-        if kind == "command":
-            self.counts[modem.name].commands += 1
-            dialect = modem.dialect.name
-            name = self._name("command", dialect, fields.get("line", ""), command_name)
-            self.commands[dialect, name] += 1
-            if self._clock is not None:
-                self._pending[modem.name, port] = (self._clock.seconds(), name)
-        elif kind == "result":
-            dialect = modem.dialect.name
-            self.results[dialect, self._name("result", dialect, fields.get("text", ""),
-                                             result_name)] += 1
-            pending = self._pending.pop((modem.name, port), None)
-            if fields.get("error"):
-                self.counts[modem.name].errors += 1
-                self.command_errors[dialect, pending[1] if pending else OTHER] += 1
-            if pending is not None:
-                latency = self._latency.get(dialect)
-                if latency is None:
-                    latency = self._latency[dialect] = _Latency()
-                latency.observe(max(0.0, self._clock.seconds() - pending[0]))
-        elif kind == "urc":
+        """Every event but a command line and its result, which ``_ModemMeter`` is told
+        of directly."""
+        if kind == "urc":
             self.counts[modem.name].urcs += 1
             dialect = modem.dialect.name
             for line in fields.get("lines", ()):
@@ -206,6 +205,15 @@ class Metrics:
             # causes are a fixed set (``Termination`` and the port's own ends)
             self.ppp_ended[fields.get("cause") or OTHER,] += 1
 
+    def _key(self, family: str, dialect: str, raw, text: str, namer) -> tuple[str, str]:
+        """The counter key of a command line or result as the modem has it (``raw``),
+        remembered, its label made from ``text`` the first time."""
+        keys = self._keys.setdefault((family, dialect), {})
+        if len(keys) >= NAME_CACHE:
+            keys.clear()  # the same dict: a meter holding it sees it emptied
+        key = keys[raw] = (dialect, self._labels(f"{family}:{dialect}", namer(text)))
+        return key
+
     def _name(self, family: str, dialect: str, text: str, namer) -> str:
         """The bounded label of ``text`` (a command line, a result, a URC), remembered: a
         fleet sends the same few lines over and over."""
@@ -216,6 +224,20 @@ class Metrics:
                 self._names.clear()
             name = self._names[key] = self._labels(f"{family}:{dialect}", namer(text))
         return name
+
+    def _read_port_bytes(self) -> None:
+        """The bytes through the watched ports since watching began, from the channels'
+        own counts (a channel counts what a tap would see: no call per write)."""
+        for counts in self.counts.values():
+            counts.bytes_rx = counts.bytes_tx = 0
+        self.port_bytes.clear()
+        for modem, (dialect, kind), channel, rx_base, tx_base in self._ports:
+            counts = self.counts[modem]
+            rx, tx = channel.bytes_rx - rx_base, channel.bytes_tx - tx_base
+            counts.bytes_rx += rx
+            counts.bytes_tx += tx
+            self.port_bytes[dialect, kind, "rx"] += rx
+            self.port_bytes[dialect, kind, "tx"] += tx
 
     def render(self) -> str:
         """The exposition text."""
@@ -237,6 +259,7 @@ class Metrics:
             for modem, counts in self.counts.items():
                 family.add_metric([modem], getattr(counts, attribute))
             yield family
+        self._read_port_bytes()
         family = CounterMetricFamily(
             "atsim_modem_port_bytes", "bytes through the modem's host-facing ports (rx: "
             "from the host, tx: to the host)", labels=["modem", "direction"])
@@ -329,6 +352,59 @@ class Metrics:
             yield _counter(f"atsim_{name}", help_text, [], {(): read()})
 
 
+class _ModemMeter:
+    """Counts one modem's commands (a ``CommandMeter``): a command line, its result and
+    the latency between them are a few additions, with no event built."""
+
+    __slots__ = ("_metrics", "_counts", "_dialect", "_latency", "_clock", "_pending",
+                 "_command_keys", "_result_keys")
+
+    def __init__(self, metrics: Metrics, counts: ModemCounts, dialect: str) -> None:
+        self._metrics = metrics
+        self._counts = counts
+        self._dialect = dialect
+        self._latency: _Latency | None = None
+        self._clock = metrics._clock
+        #: port -> (when its command line came, the line's counter key)
+        self._pending: dict[str, tuple[float, tuple[str, str]]] = {}
+        keys = metrics._keys
+        self._command_keys = keys.setdefault(("command", dialect), {})
+        self._result_keys = keys.setdefault(("result", dialect), {})
+
+    def line(self, modem: Modem, port: str, text: str) -> None:
+        self._counts.commands += 1
+        key = self._command_keys.get(text)
+        if key is None:
+            key = self._metrics._key("command", self._dialect, text, f"AT{text}",
+                                     command_name)
+        self._metrics.commands[key] += 1
+        if self._clock is not None:
+            self._pending[port] = (self._clock.seconds(), key)
+
+    def result(self, modem: Modem, port: str, data: bytes, error: bool) -> None:
+        metrics = self._metrics
+        key = self._result_keys.get(data)
+        if key is None:
+            key = metrics._key("result", self._dialect, data,
+                               data.decode("latin-1").strip(), result_name)
+        metrics.results[key] += 1
+        pending = self._pending.pop(port, None)
+        if error:
+            self._counts.errors += 1
+            metrics.command_errors[pending[1] if pending else (self._dialect, OTHER)] += 1
+        if pending is not None:
+            latency = self._latency
+            if latency is None:  # a dialect's histogram is shown from its first command on
+                latency = self._latency = metrics._latency.setdefault(self._dialect,
+                                                                      _Latency())
+            seconds = max(0.0, self._clock.seconds() - pending[0])
+            latency.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1  # ``observe``
+            latency.sum += seconds
+
+    def event(self, modem: Modem, kind: str, port: str | None, fields: dict) -> None:
+        self._metrics._observe(modem, kind, port, fields)
+
+
 class _Latency:
     """One dialect's latency histogram: a count per bucket and the sum, as plain numbers
     (``observe`` is a bisect and two additions)."""
@@ -371,21 +447,6 @@ def _gauge(name: str, help_text: str, labels: list[str], samples) -> GaugeMetric
     for key, value in samples:
         family.add_metric(list(key), value)
     return family
-
-
-def _byte_counter(metrics: Metrics, counts: ModemCounts, dialect: str, kind: str):
-    rx_key, tx_key = (dialect, kind, "rx"), (dialect, kind, "tx")
-    port_bytes = metrics.port_bytes
-
-    def tap(direction: str, data: bytes) -> None:
-        if direction == "rx":
-            counts.bytes_rx += len(data)
-            port_bytes[rx_key] += len(data)
-        else:
-            counts.bytes_tx += len(data)
-            port_bytes[tx_key] += len(data)
-
-    return tap
 
 
 def _registration(modem: Modem) -> str:

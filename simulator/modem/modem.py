@@ -38,6 +38,21 @@ UrcRenderer = Callable[["Session"], "str | Iterable[str] | bytes | None"]
 Observer = Callable[["Modem", str, "str | None", dict], None]
 
 
+class CommandMeter(Protocol):
+    """What counts a modem's commands (the control API's metrics): told of every command
+    line and its final result by direct calls, no event built for them, and of every other
+    event as an observer is."""
+
+    def line(self, modem: Modem, port: str, text: str) -> None:
+        """A command line arrived on ``port``; ``text`` without its ``AT``."""
+
+    def result(self, modem: Modem, port: str, data: bytes, error: bool) -> None:
+        """The line's final result code, ``data`` as the host sees it."""
+
+    def event(self, modem: Modem, kind: str, port: str | None, fields: dict) -> None:
+        """Any other event (``notify``); ``command`` and ``result`` come as above."""
+
+
 class Dialect(Protocol):
     """What a vendor dialect provides to a modem (see ``simulator.dialects``)."""
 
@@ -122,6 +137,9 @@ class Modem:
         #: results, URCs, state changes) for the event log.  Reporters test the list before
         #: building an event, so a modem nobody watches pays one truth test.
         self.observers: list[Observer] = []
+        #: Meters (``CommandMeter``) of the modem's commands: two plain calls per command
+        #: line, where an observer is handed two events built for it.
+        self.meters: list[CommandMeter] = []
         # Faults of the AT engine (``simulator.faults.at``) hook every channel here, so that
         # a modem without faults pays one truth test per line and per write:
         #: ``hook(interpreter, line) -> bool``: True takes the command line (``AT...``) from
@@ -227,3 +245,5 @@ class Modem:
         """Tell the observers of an event on ``port`` (None: the modem as a whole)."""
         for observer in list(self.observers):
             observer(self, kind, port, fields)
+        for meter in list(self.meters):
+            meter.event(self, kind, port, fields)

@@ -91,7 +91,8 @@ class DropWhilePaused:
 
     def __init__(self, transport, label: str) -> None:
         self._transport = transport
-        self._paused = False
+        #: Whether Twisted paused this producer: the host is not reading.
+        self.paused = False
         self._overrun = OverrunReporter(label)
         self.dropped = 0
         transport.registerProducer(self, True)
@@ -99,7 +100,7 @@ class DropWhilePaused:
     def write(self, data: bytes, write=None) -> bool:
         """Write ``data`` unless the host is not keeping up; return whether it was written.
         ``write(data)``: how it reaches the transport (default ``transport.write``)."""
-        if self._paused:
+        if self.paused:
             self.dropped += len(data)
             self._overrun.dropped(len(data), self.dropped)
             return False
@@ -112,11 +113,11 @@ class DropWhilePaused:
     # IPushProducer
 
     def pauseProducing(self) -> None:
-        self._paused = True
+        self.paused = True
 
     def resumeProducing(self) -> None:
-        self._paused = False
+        self.paused = False
         self._overrun.drained(self.dropped)
 
     def stopProducing(self) -> None:
-        self._paused = True
+        self.paused = True

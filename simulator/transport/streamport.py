@@ -179,15 +179,21 @@ class RawHostConnection(HostConnectionBase):
     """Raw TCP: bytes both ways, untouched.  No signals travel over a plain socket."""
 
     def dataReceived(self, data: bytes) -> None:
-        if self.attached:
-            self.port.channel.receive(data)
+        port = self.port
+        if port.gate.current is self:  # ``attached``, without a property call per read
+            port.channel.receive(data)
 
     def deliver(self, data: bytes) -> None:
         self.write_to_host(data)
 
     def deliver_now(self, data: bytes) -> None:
-        """The modem's answer to what the host just sent: on the wire at once."""
-        self.write_to_host(data, at_once=True)
+        """The modem's answer to what the host just sent: on the wire at once (as
+        ``write_to_host(data, at_once=True)``, in fewer calls: one per command)."""
+        writer = self._writer
+        if writer is not None and not writer.paused:
+            write_now(self.transport, data)
+        else:
+            self.write_to_host(data)  # dropped and counted while the host is not reading
 
     def modem_signals_changed(self, signals: ModemSignals) -> None:
         """A plain socket has no way to show DCD/RI/DSR/CTS."""

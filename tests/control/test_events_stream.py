@@ -68,7 +68,7 @@ class EventStreamTests(unittest.TestCase):
     async def test_the_log_watches_the_modems_only_while_somebody_listens(self):
         client = self.start(lab_scenario([]))
         modem = self.modem("lab-1")
-        watchers = len(modem.observers)  # the metrics
+        watchers = len(modem.observers)  # none: the metrics are a meter (Modem.meters)
         reader = await client.events()
         await turns_until(lambda: len(modem.observers) == watchers + 1)
         await reader.close()

@@ -15,6 +15,7 @@ from simulator.control.metrics import (
     result_name,
 )
 from simulator.faults import Injector
+from tests.modem.bench import OK, Bench
 
 
 def stub_modem():
@@ -22,7 +23,7 @@ def stub_modem():
         raise LookupError(cls)
 
     return SimpleNamespace(name="m-1", dialect=SimpleNamespace(name="wip"), interpreters=[],
-                           observers=[], powered=True, service=service)
+                           observers=[], meters=[], powered=True, service=service)
 
 
 def test_names():
@@ -52,9 +53,11 @@ def test_random_commands_do_not_grow_the_scrape():
     clock = Clock()
     modem = stub_modem()
     metrics = Metrics([modem], Injector(), EventLog([], clock), clock=clock)
+    metrics.watch()
+    [meter] = modem.meters
     for i in range(LABEL_LIMIT * 3):
-        metrics._observe(modem, "command", "p", {"line": f"AT+X{i}"})
-        metrics._observe(modem, "result", "p", {"text": "ERROR", "error": True})
+        meter.line(modem, "p", f"+X{i}")
+        meter.result(modem, "p", b"\r\nERROR\r\n", True)
     commands = [line for line in metrics.render().splitlines()
                 if line.startswith("atsim_commands_total{")]
     assert len(commands) == LABEL_LIMIT + 1
@@ -65,10 +68,12 @@ def test_latency_is_the_time_from_command_to_result_on_the_clock():
     clock = Clock()
     modem = stub_modem()
     metrics = Metrics([modem], Injector(), EventLog([], clock), clock=clock)
+    metrics.watch()
+    [meter] = modem.meters
     for delay in (0.0005, 0.003, 0.2):
-        metrics._observe(modem, "command", "p", {"line": "AT+CSQ"})
+        meter.line(modem, "p", "+CSQ")
         clock.advance(delay)
-        metrics._observe(modem, "result", "p", {"text": "OK", "error": False})
+        meter.result(modem, "p", b"\r\nOK\r\n", False)
     lines = metrics.render().splitlines()
     for expected in ('atsim_command_latency_seconds_bucket{dialect="wip",le="0.001"} 1.0',
                      'atsim_command_latency_seconds_bucket{dialect="wip",le="0.005"} 2.0',
@@ -76,3 +81,28 @@ def test_latency_is_the_time_from_command_to_result_on_the_clock():
                      'atsim_command_latency_seconds_bucket{dialect="wip",le="+Inf"} 3.0',
                      'atsim_command_latency_seconds_count{dialect="wip"} 3.0'):
         assert expected in lines
+
+
+def test_a_counted_modem_builds_no_events_for_its_commands(monkeypatch):
+    bench = Bench(registered=True)
+    metrics = Metrics([bench.modem], Injector(), EventLog([], bench.clock), clock=bench.clock)
+    metrics.watch()
+    built = []
+    monkeypatch.setattr(bench.modem, "notify", lambda *a, **k: built.append(a))
+    assert bench.at("+CSQ") == "\r\n+CSQ: 20,99\r\n" + OK
+    bench.at("+CSQ")
+    bench.at("+NOSUCH")
+    assert built == []
+    lines = metrics.render().splitlines()
+    dialect = bench.modem.dialect.name
+    for expected in (f'atsim_commands_total{{command="+CSQ",dialect="{dialect}"}} 2.0',
+                     f'atsim_commands_total{{command="+NOSUCH",dialect="{dialect}"}} 1.0',
+                     f'atsim_command_errors_total{{command="+NOSUCH",dialect="{dialect}"}} 1.0',
+                     f'atsim_results_total{{dialect="{dialect}",result="OK"}} 2.0',
+                     f'atsim_results_total{{dialect="{dialect}",result="ERROR"}} 1.0',
+                     f'atsim_command_latency_seconds_count{{dialect="{dialect}"}} 3.0',
+                     f'atsim_modem_commands_total{{modem="{bench.modem.name}"}} 3.0',
+                     f'atsim_modem_command_errors_total{{modem="{bench.modem.name}"}} 1.0'):
+        assert expected in lines
+    metrics.unwatch()
+    assert bench.modem.meters == []
