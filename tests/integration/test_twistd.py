@@ -193,4 +193,7 @@ def test_daemon_that_cannot_start_reports_to_the_shell(tmp_path):
     assert result.returncode == 1
     assert "atsim cannot start: lab-d tcp" in result.stderr
     assert "atsim cannot start: lab-d tcp" in (tmp_path / "atsim.log").read_text()
-    assert not (tmp_path / "atsim.pid").exists()
+    # The shell's twistd returns as soon as the daemon reports its failure; the daemon
+    # removes its pidfile as it exits, which may be a moment later.
+    wait_for(lambda: not (tmp_path / "atsim.pid").exists(), 60,
+             "the daemon that could not start to remove its pidfile")
