@@ -291,6 +291,10 @@ def test_the_sim(lab, modem):
     properties = manager.json("-i", sim_path)["sim"]["properties"]
     assert properties["imsi"] == IMSI
     assert properties["active"] == "yes"
+    # Read with AT+CRSM: EF_ICCID, EF_AD (the MNC's length), EF_SPN.
+    assert properties["iccid"] == ICCID
+    assert properties["operator-code"] == IMSI[:5]
+    assert properties["operator-name"] == OPERATOR
 
 
 def test_registration_at_home_with_the_scenario_operator(lab, modem):
