@@ -25,17 +25,24 @@ How ModemManager is made to see a PTY, which no udev reports (docs/ppp.md, "Mode
   the STRICT filter drops ports without a physical device).  Nothing outside the namespace
   changes.
 
-What ModemManager sends, in order (its --debug log is shown when a test fails): probing
-``AT``, ``AT+CGMI``, ``ATE0 ATV1 AT+CMEE=1 ATX4 AT&C1``, ``AT+GCAP``, ``AT+WS46=?``,
-``AT+CSCS=?``/``AT+CSCS="UCS2"``, ``AT+CGMI AT+CGMM AT+CGMR AT+CGSN ATI``,
-``AT+CGDCONT=?``, ``AT+CFUN?``, ``AT+CPIN?``, ``AT+CRSM`` reads of the SIM's files,
-``AT+CIMI``, ``AT+CLCK``, SMS set-up (``AT+CNMI=? AT+CPMS``), ``AT+CTZU=1``, ``AT+CCLK?``,
-``AT+CESQ=?``; enabling: ``AT+CFUN=1``, ``AT+CMER``/``AT+CIND``, ``AT+CREG=2``,
-``AT+CGREG=2``, ``AT+CEREG=2``, ``AT+COPS=3,2``/``AT+COPS?``, ``AT+CSQ``/``AT+CIND?``;
-connecting: ``AT+CGDCONT?``, ``AT+CGACT?``, ``AT+CGDCONT=1,"IP","internet"``,
-``ATD*99***1#`` (``CONNECT``; the port is then PPP's); disconnecting: it closes the port
-(the DTR drop of a real line: the modem ends the call), reopens it, repeats its init string
-and sends ``AT+CGACT=0,1``.
+What ModemManager sends, in order (its --debug log is shown when a test fails).  Probing:
+``AT^SQPORT?`` (a Cinterion probe: ``ERROR``), ``AT``, ``AT+CGMI``, then its init string
+``ATE0 ATV1 AT+CMEE=1 ATX4 AT&C1``, ``AT+GCAP``, ``AT+WS46=?``, ``AT+CSCS=?`` and
+``AT+CSCS="UCS2"``, ``AT+CGMI AT+CGMM AT+CGMR AT+CGSN ATI``, ``AT*CNTI=2``,
+``AT+CGDCONT=?``, ``AT+CFUN?``, ``AT+CPIN?``, ``AT+CSIM`` (PIN retries), ``AT+CRSM`` reads
+of EF_ICCID, EF_AD, EF_SPN, EF_ECC, EF_GID1/2, ``AT+CIMI``, ``AT+CPLS``/``AT+CPOL``,
+``AT+CNUM``, ``AT+CLCK``, ``AT+CEMODE?``, ``AT+CUSD=?``, ``AT+CNMI=?``, ``AT+CPMS``,
+``AT+CTZU=1``, ``AT+CCLK?``, ``AT+CESQ=?``, ``ATH``, ``AT+CLCC=?``.  Enabling: the init
+string again, ``AT+IFC=2,2``, ``AT+CIND=?``, ``AT+CMER=3,0,0,1``, ``AT+CGEREP=2``,
+``AT+CREG=2``, ``AT+CGREG=2``, SMS set-up (``AT+CMGF=0``, ``AT+CPMS``, ``AT+CMGL=4``,
+``AT+CNMI=2,1,2,1,0``), ``AT+CLIP=1 AT+CRC=1 AT+CCWA=1``, ``AT+COPS=3,2``/``AT+COPS?``
+and ``AT+COPS=3,0``/``AT+COPS?`` (the name, in UCS2), ``AT+CIND?`` for the signal (again
+every 30 s).  Connecting: ``AT+CGDCONT?``, ``AT+CGACT?``, ``AT+CGDCONT=1,"IP","internet"``,
+``ATD*99***1#`` (``CONNECT``; the port is then PPP's and ModemManager stops reading it).
+Disconnecting: it closes the port (the DTR drop of a real line: the modem ends the call),
+reopens it a second later, repeats its init string and sends ``AT+CGACT=0,1``.  The commands
+atsim does not have (``+WS46``, ``+CSIM``, ``+CPLS``, ``+CPOL``, ``+CEMODE``, ``+CUSD``,
+``+CLCC``, ``+CCWA``) answer ``ERROR`` and ModemManager goes on without them.
 
 Skipped with the reason unless ModemManager, mmcli and dbus-daemon are installed, the tests
 run as root (mount namespace, bind mounts) and a network namespace with a TUN device can be
