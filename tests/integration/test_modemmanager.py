@@ -57,6 +57,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -70,6 +71,11 @@ from tests.integration.harness import REPO, AtsimProcess, require_program, write
 def _unavailable() -> str | None:
     if os.geteuid() != 0:
         return "ModemManager's test runs as root (a mount namespace with bind mounts)"
+    with tempfile.TemporaryDirectory() as empty:
+        probe = subprocess.run(["unshare", "-m", "--propagation", "private", "mount", "--bind",
+                                empty, "/sys/class/tty"], capture_output=True, text=True)
+    if probe.returncode:
+        return f"cannot bind-mount on /sys/class/tty in a mount namespace: {probe.stderr}"
     return namespace_unavailable()
 
 
