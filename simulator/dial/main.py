@@ -3,6 +3,9 @@
     atsim-dial /tmp/atsim/modem0 --apn internet --tun atsim0
     unshare -rn atsim-dial socket://127.0.0.1:7000 --apn internet   # a private namespace
 
+With ``--connected`` it sends no AT command: another program dialled (ModemManager, which
+leaves PPP to the host's connection manager after ``CONNECT``) and PPP starts at once.
+
 It prints one line per step on standard output (``CONNECT``, ``ip <address> gateway
 <address> dns <servers>``, ``escaped``/``resumed``, ``ended: <reason>``).  SIGINT or SIGTERM
 ends the link politely (LCP Terminate); SIGUSR1 makes a ``+++``/``ATO`` cycle.  The exit status
@@ -52,6 +55,10 @@ def parser() -> argparse.ArgumentParser:
                    help="seconds to wait for each AT answer (default 30)")
     p.add_argument("--no-tun", action="store_true",
                    help="run PPP without an interface (packets are dropped): checks a dial")
+    p.add_argument("--connected", action="store_true",
+                   help="the port is already in data mode (another program dialled and got "
+                        "CONNECT, as ModemManager hands a port to pppd): send no AT command, "
+                        "start PPP at once")
     return p
 
 
@@ -68,6 +75,23 @@ def wake(port: ModemPort, timeout: float) -> None:
             pass
         if time.monotonic() > deadline:
             raise DialError("the modem does not answer AT")
+
+
+def dial_up(port: ModemPort, args: argparse.Namespace) -> tuple[str, bytes]:
+    """The AT part: the modem answering, the context defined, the dial up to ``CONNECT``."""
+    wake(port, args.timeout)
+    commands = list(args.init)
+    if args.apn is not None:
+        commands.append(f'AT+CGDCONT={args.cid},"IP","{args.apn}"')
+    for line in commands:
+        answer, _ = command(port, line, args.timeout)
+        if not answer.endswith("\r\nOK\r\n"):
+            raise DialError(f"{line} answered {answer.strip()!r}")
+    dial = args.dial or f"ATD*99***{args.cid}#"
+    answer, early = command(port, dial, args.timeout)
+    if "CONNECT" not in answer:
+        raise DialError(f"{dial} answered {answer.strip()!r}")
+    return answer, early
 
 
 def say(text: str) -> None:
@@ -91,23 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"atsim-dial: cannot make the TUN interface {args.tun}: {e}", file=sys.stderr)
         return 2
-    try:
-        wake(port, args.timeout)
-        commands = list(args.init)
-        if args.apn is not None:
-            commands.append(f'AT+CGDCONT={args.cid},"IP","{args.apn}"')
-        for line in commands:
-            answer, _ = command(port, line, args.timeout)
-            if not answer.endswith("\r\nOK\r\n"):
-                raise DialError(f"{line} answered {answer.strip()!r}")
-        dial = args.dial or f"ATD*99***{args.cid}#"
-        answer, early = command(port, dial, args.timeout)
-        if "CONNECT" not in answer:
-            raise DialError(f"{dial} answered {answer.strip()!r}")
-    except DialError as e:
-        print(f"atsim-dial: {e}", file=sys.stderr)
-        return 2
-    say(answer.strip().splitlines()[-1])  # the CONNECT line, without the command's echo
+    if args.connected:
+        early = b""
+    else:
+        try:
+            answer, early = dial_up(port, args)
+        except DialError as e:
+            print(f"atsim-dial: {e}", file=sys.stderr)
+            return 2
+        say(answer.strip().splitlines()[-1])  # the CONNECT line, without the command's echo
 
     def up(event) -> None:
         if tun_fd is not None:

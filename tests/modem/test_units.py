@@ -6,6 +6,7 @@ import simulator.dialects
 from simulator.modem import charset, signal
 from simulator.modem.dialstring import BadPacketDial, PacketDial, packet_dial
 from simulator.modem.services import GENERIC_SERVICES
+from simulator.modem.simaccess import SimAccessService
 from simulator.modem.tables import GENERIC_TABLES
 
 
@@ -66,7 +67,8 @@ def test_dialect_registry():
     assert "generic" in simulator.dialects.names()
     generic = simulator.dialects.get("generic")
     assert generic.name == "generic"
-    assert generic.service_classes() == list(GENERIC_SERVICES)
+    # +CRSM is the generic module's alone (no vendor manual atsim follows has it).
+    assert generic.service_classes() == [*GENERIC_SERVICES, SimAccessService]
     assert generic.identity_defaults() == {
         "manufacturer": "ATSIM", "model": "GENERIC-GSM", "revision": "ATSIM-1.0",
         "imei": "350000010000012"}

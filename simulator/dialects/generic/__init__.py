@@ -5,5 +5,8 @@ docs/dialects/generic.md."""
 from __future__ import annotations
 
 from simulator.dialects.base import TableDialect
+from simulator.modem.services import GENERIC_SERVICES
+from simulator.modem.simaccess import SimAccessService
 
-DIALECT = TableDialect(name="generic")
+# +CRSM is the generic module's own: the vendor manuals atsim follows have no such command.
+DIALECT = TableDialect(name="generic", services=(*GENERIC_SERVICES, SimAccessService))
