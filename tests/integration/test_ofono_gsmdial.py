@@ -1,0 +1,257 @@
+"""oFono's own PPP against the modem: ``gsmdial`` (oFono's gatchat and gatppp, built from
+Debian's oFono source by ``tests/integration/ofono_gsmdial.py``) dials ``twistd atsim``'s modem
+over a real PTY from a fresh network namespace (``unshare -rnm``), negotiates LCP, CHAP and
+IPCP with atsim's PPP server, and configures the TUN interface gatppp makes; the kernel's
+ping and curl then reach the lab through it, and gsmdial's hang-up (LCP Terminate), its
+``+++``/``ATO0`` and ``+++``/``ATH0`` leave the modem answering AT again.
+
+gsmdial registers (``AT+CFUN?``, ``+CPIN?``, ``+CREG=2``, ``+CGREG=2``, ``+COPS=0``,
+``+CGATT=1``), defines the context (``AT+CGDCONT=<cid>,"IP","<apn>"``) and dials with
+``AT+CGDATA="PPP",<cid>`` (``--legacy``: ``ATD*99***<cid>#``); it gives the interface the
+IPCP addresses with ``ifconfig`` and sets no route, so the tests add the default route and
+write the name servers it printed into the namespace's resolv.conf, as a connection manager
+would.  gsmdial has no 27.010 multiplexer of its own (oFono's ``gatmux`` is driven by
+oFono's modem plugins, not by gsmdial); its ``--modem`` option puts PPP on a second port
+while ``--control`` takes the AT setup.
+
+Skipped with the reason where the oFono source, glib's headers, gcc, ifconfig or a TUN
+device in a user namespace is missing (in CI, ``.ci/run`` provides them and a missing one
+fails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.inet.test_kernel_tcp import namespace_unavailable
+from tests.integration import ofono_gsmdial
+from tests.integration.harness import (
+    AtLink,
+    AtsimProcess,
+    in_ci,
+    require_program,
+    write_scenario,
+)
+
+REASON = namespace_unavailable()
+pytestmark = [pytest.mark.clients,
+              pytest.mark.skipif(REASON is not None, reason=REASON or "")]
+
+#: Crosses some 1500 PPP frames and many TCP windows; quick enough for a shared CI machine.
+LARGE = 2 * 1024 * 1024
+#: Hang guard of one gsmdial run, not a timing expectation.
+RUN_TIMEOUT = 240
+
+
+@pytest.fixture(scope="session")
+def gsmdial() -> Path:
+    try:
+        return ofono_gsmdial.build()
+    except ofono_gsmdial.Unavailable as missing:
+        if in_ci():
+            pytest.fail(f"{missing}; .ci/run should have provided it")
+        pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    for program, package in (("curl", "curl"), ("ping", "iputils-ping"),
+                             ("ifconfig", "net-tools")):
+        require_program(program, package)
+    directory = tmp_path_factory.mktemp("gsmdial")
+    www = directory / "www"
+    www.mkdir()
+    (www / "index.html").write_text("hello from the lab\n")
+    (www / "large.bin").write_bytes(os.urandom(LARGE))
+    network = textwrap.dedent("""\
+        network:
+          registration: {delay: 0.1s}
+          apns:
+            internet: {pool: 10.70.0.0/24, dns: [10.70.0.53, 10.70.0.54]}
+            corp: {pool: 10.66.0.0/24, dns: [10.66.0.53], user: me, password: "s3cret"}
+          hosts:
+            www.lab:
+              services:
+                http: {root: ./www}
+          links: {default: ideal}
+        """)
+    control, data = directory / "modem0", directory / "modem1"
+    modem = f"- name: m1\n  ports:\n    - pty: {control}\n    - pty: {data}\n"
+    scenario = write_scenario(directory, [modem], network=network)
+    process = AtsimProcess(scenario).start()
+    try:
+        process.wait_ready(ptys=[control, data])
+        yield directory, control, data, process
+    finally:
+        process.stop()
+
+
+def dial(lab, gsmdial: Path, options: str, commands: str = "", *,
+         name: str = "gsmdial") -> str:
+    """Run gsmdial with ``options`` in a fresh network namespace; once its interface has the
+    IPCP addresses, route everything through it, use its name servers, run ``commands``
+    (bash, failing on an error), then end it with SIGTERM.  Returns gsmdial's output and
+    the commands'.  If the link never comes up, returns what gsmdial said once it exits."""
+    directory, control, _, process = lab
+    out = directory / f"{name}.out"
+    resolv = directory / f"{name}.resolv.conf"
+    script = textwrap.dedent(f"""\
+        set -u
+        {gsmdial} -n {control} -c 1 -o 1 {options} > {out} 2>&1 &
+        g=$!
+        # hang guards (2 minutes each), not timing expectations
+        for i in $(seq 1 2400); do
+          grep -q -e '^Secondary DNS Server:' -e '^PPP Link down' {out} && break
+          kill -0 $g 2>/dev/null || break
+          sleep 0.05
+        done
+        if ! grep -q '^Secondary DNS Server:' {out}; then
+          wait $g
+          echo "gsmdial exit $?"
+          exit 0
+        fi
+        # gsmdial prints the addresses, then runs ifconfig on the interface it names
+        device=$(sed -n 's/^Network Device: //p' {out})
+        for i in $(seq 1 2400); do
+          ip -4 addr show "$device" 2>/dev/null | grep -q ' peer ' && break
+          sleep 0.05
+        done
+        ip route add default dev "$device"
+        sed -n 's/^\\(Primary\\|Secondary\\) DNS Server: //p' {out} | grep -v '^0\\.0\\.0\\.0$' \\
+            | sed 's/^/nameserver /' > {resolv}
+        echo "options timeout:30 attempts:3" >> {resolv}
+        mount --bind {resolv} /etc/resolv.conf
+        set -e
+        """) + textwrap.dedent(commands) + textwrap.dedent("""\
+        set +e
+        kill -TERM $g
+        wait $g
+        echo "gsmdial exit $?"
+        """)
+    result = subprocess.run(["unshare", "-rnm", "bash", "-c", script], capture_output=True,
+                            text=True, cwd=directory, timeout=RUN_TIMEOUT)
+    output = result.stdout + _read(out)
+    report = (f"status {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n"
+              f"{result.stderr}\ngsmdial:\n{_read(out)}\n{process.diagnostics()[-3000:]}")
+    assert result.returncode == 0, report
+    assert "gsmdial exit 0" in result.stdout, report
+    return output
+
+
+def answers_at_again(lab, port: Path | None = None) -> bytes:
+    """What the modem's port answers to ``AT+CGACT?`` once gsmdial is gone, after checking
+    that plain ``AT`` gets ``OK``."""
+    with AtLink.open_pty(port or lab[1]) as link:
+        link.drain()
+        assert link.command("ATE0").endswith(b"OK\r\n")
+        assert link.command("AT") == b"\r\nOK\r\n"
+        return link.command("AT+CGACT?")
+
+
+@pytest.mark.parametrize("how", ["cgdata", "legacy"])
+def test_gsmdial_gets_the_apns_address_and_the_kernel_reaches_the_lab(lab, gsmdial, how):
+    options = "-a internet" + (" --legacy" if how == "legacy" else "")
+    output = dial(lab, gsmdial, options, """\
+        ip -4 addr show "$device"
+        ping -c 2 -W 5 192.0.0.1
+        ping -c 1 -W 5 www.lab
+        curl -sS --max-time 60 http://www.lab/index.html
+        """, name=f"gsmdial-{how}")
+    sent = "ATD*99***1#" if how == "legacy" else 'AT+CGDATA="PPP",1'
+    assert f": > {sent}\\r\n: < \\r\\nCONNECT\\r\\n" in output
+    assert re.search(r"inet 10\.70\.0\.\d+ peer 192\.0\.0\.1/32", output), output
+    assert "Peer IP Address: 192.0.0.1" in output
+    assert "Primary DNS Server: 10.70.0.53\nSecondary DNS Server: 10.70.0.54" in output
+    assert "2 packets transmitted, 2 received" in output
+    assert "PING www.lab (198.18.0.1)" in output  # named through the DNS IPCP gave
+    assert "hello from the lab\n" in output
+    # SIGTERM: gatppp's LCP Terminate-Request, the modem's Ack, then carrier drops
+    assert "PPP Link down: 6" in output  # G_AT_PPP_REASON_LOCAL_CLOSE
+    assert ": < \\r\\nNO CARRIER\\r\\n" in output
+    assert ": > AT+CFUN=1\\r\n: < \\r\\nOK\\r\\n" in output
+    assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
+def test_a_large_download_arrives_intact_with_compressed_headers(lab, gsmdial):
+    """PFC and ACFC asked for (RFC 1661 §6.5, §6.6): the frames of 2 MiB lose their address,
+    control and a protocol octet both ways, and the file still arrives byte for byte."""
+    directory = lab[0]
+    target = directory / "downloaded.bin"
+    output = dial(lab, gsmdial, "-a internet --pfc --acfc", f"""\
+        curl -sS --max-time 200 -o {target} http://www.lab/large.bin
+        """, name="gsmdial-large")
+    assert "Network Device: " in output
+    assert _digest(target) == _digest(directory / "www" / "large.bin")
+
+
+def test_the_apns_login_over_chap(lab, gsmdial):
+    """The APN wants a login: atsim asks for CHAP-MD5 (RFC 1994), gatppp's only method unless
+    told otherwise, and the context gets the APN's address and its one name server."""
+    output = dial(lab, gsmdial, "-a corp -u me -w s3cret", """\
+        ip -4 addr show "$device"
+        curl -sS --max-time 60 http://www.lab/index.html
+        """, name="gsmdial-chap")
+    assert re.search(r"inet 10\.66\.0\.\d+ peer 192\.0\.0\.1/32", output), output
+    # RFC 1877: a server with one name server rejects the secondary option; gatppp prints
+    # what it did not get as 0.0.0.0
+    assert "Primary DNS Server: 10.66.0.53\nSecondary DNS Server: 0.0.0.0" in output
+    assert "hello from the lab\n" in output
+
+
+def test_a_wrong_password_is_refused(lab, gsmdial):
+    output = dial(lab, gsmdial, "-a corp -u me -w wrong", name="gsmdial-refused")
+    assert "PPP Link down: 1" in output  # G_AT_PPP_REASON_AUTH_FAIL
+    assert "Network Device:" not in output
+    assert ": < \\r\\nNO CARRIER\\r\\n" in output
+    assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
+def test_escape_then_online_then_escape_and_hang_up(lab, gsmdial):
+    """SIGUSR1: gatppp stops its frames, sends ``+++`` between guard times and gsmdial sends
+    ``ATO0``; the link carries curl afterwards.  SIGUSR2: ``+++`` then ``ATH0``, which ends
+    the link and the context at once."""
+    directory = lab[0]
+    out = directory / "gsmdial-escape.out"
+    output = dial(lab, gsmdial, "-a internet", f"""\
+        kill -USR1 $g
+        for i in $(seq 1 2400); do grep -q '^resume_ppp' {out} && break; sleep 0.05; done
+        curl -sS --max-time 60 http://www.lab/index.html
+        kill -USR2 $g
+        for i in $(seq 1 2400); do grep -q '^kill_ppp' {out} && break; sleep 0.05; done
+        """, name="gsmdial-escape")
+    assert ": > ATO0\\r\n: < \\r\\nCONNECT\\r\\n\nresume_ppp: 1" in output
+    assert "hello from the lab\n" in output
+    assert ": > ATH0\\r\n: < \\r\\nOK\\r\\n\nkill_ppp: 1" in output
+    assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
+def test_ppp_on_a_second_port_while_the_first_takes_the_setup(lab, gsmdial):
+    """``--modem``: registration and ``+CGDCONT`` on the control port, ``AT+CGDATA`` and PPP
+    on the other; the context is the control port's definition."""
+    _, control, data, _ = lab
+    output = dial(lab, gsmdial, f"-a internet -m {data}", """\
+        curl -sS --max-time 60 http://www.lab/index.html
+        """, name="gsmdial-two-ports")
+    assert 'Control: > AT+CGDCONT=1,"IP","internet"\\r' in output
+    # gsmdial sends ATE0 on the control port only: the second port still echoes
+    assert ('Modem: > AT+CGDATA="PPP",1\\r\n'
+            'Modem: < AT+CGDATA="PPP",1\\r\\r\\nCONNECT\\r\\n') in output
+    assert "Primary DNS Server: 10.70.0.53" in output
+    assert "hello from the lab\n" in output
+    assert "Modem: < \\r\\nNO CARRIER\\r\\n" in output
+    assert answers_at_again(lab, data) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
