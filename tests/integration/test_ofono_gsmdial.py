@@ -269,6 +269,25 @@ def test_ppp_on_a_second_port_while_the_first_takes_the_setup(lab, gsmdial):
     assert answers_at_again(lab, data) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
 
 
+def test_the_network_ending_the_context_ends_gsmdials_link(lab, gsmdial):
+    """``AT+CGACT=0,1`` on the other port: the modem sends LCP Terminate-Request (RFC 1661
+    §3.7), gatppp acknowledges and reports the peer's close, and carrier drops."""
+    _, _, other, _, _ = lab
+    output = dial(lab, gsmdial, "-a internet", f"""\
+        stty -F {other} raw -echo
+        exec 3<>{other}
+        printf 'AT+CGACT=0,1\\r' >&3
+        grep -a -m 1 -q '^OK' <&3
+        exec 3<&-
+        wait $g
+        echo "gsmdial ended $?"
+        """, name="gsmdial-deactivated")
+    assert "gsmdial ended 0" in output
+    assert "PPP Link down: 4" in output  # G_AT_PPP_REASON_PEER_CLOSED
+    assert re.search(r"PPP Link down: 4\n(.*\n)*: > AT\+CFUN=1\\r\n: < \\r\\nOK", output)
+    assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
 def test_gsmdial_over_the_modems_tcp_port(lab, gsmdial):
     """``--ip``/``--port``: gsmdial on a TCP socket (V.250 syntax without the permissive
     parsing it uses on a TTY).  The namespace has its own loopback, so a socat there relays
