@@ -1,5 +1,5 @@
 """oFono's own PPP against the modem: ``gsmdial`` (oFono's gatchat and gatppp, built from
-Debian's oFono source by ``tests/integration/ofono_gsmdial.py``) dials ``twistd atsim``'s modem
+Debian's oFono source by ``tests/integration/ofono_build.py``) dials ``twistd atsim``'s modem
 over a real PTY from a fresh network namespace (``unshare -rnm``), negotiates LCP, CHAP and
 IPCP with atsim's PPP server, and configures the TUN interface gatppp makes; the kernel's
 ping and curl then reach the lab through it, and gsmdial's hang-up (LCP Terminate), its
@@ -14,6 +14,9 @@ would.  gsmdial has no 27.010 multiplexer of its own (oFono's ``gatmux`` is driv
 oFono's modem plugins, not by gsmdial); its ``--modem`` option puts PPP on a second port
 while ``--control`` takes the AT setup.
 
+The other way round, oFono's ``test-server`` (gatppp as PPP's server behind a small AT server
+on a PTY) answers atsim's own PPP client, ``atsim-dial``, each in a namespace of its own.
+
 Skipped with the reason where the oFono source, glib's headers, gcc, ifconfig or a TUN
 device in a user namespace is missing (in CI, ``.ci/run`` provides them and a missing one
 fails).
@@ -24,15 +27,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.inet.test_kernel_tcp import namespace_unavailable
-from tests.integration import ofono_gsmdial
+from tests.integration import ofono_build
 from tests.integration.harness import (
+    REPO,
     AtLink,
     AtsimProcess,
     free_tcp_ports,
@@ -56,8 +62,8 @@ RUN_TIMEOUT = 240
 @pytest.fixture(scope="session")
 def gsmdial() -> Path:
     try:
-        return ofono_gsmdial.build()
-    except ofono_gsmdial.Unavailable as missing:
+        return ofono_build.build()
+    except ofono_build.Unavailable as missing:
         if in_ci():
             pytest.fail(f"{missing}; .ci/run should have provided it")
         pytest.skip(str(missing))
@@ -334,6 +340,83 @@ def test_bluetooth_mode_dials_atd_star_99_alone(lab, gsmdial):
     assert re.search(r"IP Address: 10\.71\.0\.\d+\n", output), output  # "*": any other APN
     assert "hello from the lab\n" in output
     assert "PPP Link down: 6" in output
+
+
+@pytest.fixture(scope="module")
+def ofono_server(gsmdial, tmp_path_factory):
+    """oFono's ``test-server`` in a network namespace of its own: an AT server on a PTY it
+    makes, whose ``ATD*99...`` runs gatppp as PPP's server (192.168.1.1, giving the client
+    192.168.1.2 and the name servers 10.10.10.10 and 10.10.10.11); once IPCP opened, a web
+    server on its address serves a file.  Yields the PTY, the file and the server's log."""
+    program = ofono_build.build("test-server")
+    directory = tmp_path_factory.mktemp("ofono-server")
+    served = directory / "www" / "served.bin"
+    served.parent.mkdir()
+    served.write_bytes(os.urandom(LARGE // 2))
+    log = directory / "test-server.out"
+    script = textwrap.dedent(f"""\
+        {program} > {log} 2>&1 &
+        server=$!
+        # hang guards, not timing expectations
+        for i in $(seq 1 2400); do
+          ip -4 addr show ppp0 2>/dev/null | grep -q ' peer ' && break
+          kill -0 $server 2>/dev/null || exit 1
+          sleep 0.05
+        done
+        {sys.executable} -m http.server --bind 192.168.1.1 --directory {served.parent} 8000 \\
+            > {directory}/http.log 2>&1 &
+        wait $server
+        """)
+    holder = subprocess.Popen(["unshare", "-rn", "bash", "-c", script],
+                              start_new_session=True)
+    try:
+        found = wait_for(lambda: re.search(r"new pty is created at (\S+)", _read(log)), 60,
+                         "test-server's PTY", lambda: _read(log))
+        yield Path(found[1]), served, log
+    finally:
+        os.killpg(holder.pid, signal.SIGTERM)
+        holder.wait(30)
+
+
+def test_atsims_ppp_client_against_ofonos_ppp_server(ofono_server):
+    """The other way round: atsim-dial (atsim's PPP as the client) dials oFono's gatppp server
+    from a second namespace, takes the address and name servers it gives, and the kernels of
+    the two namespaces ping and fetch over the link; SIGTERM ends it with LCP Terminate."""
+    pty, served, log = ofono_server
+    directory = served.parent.parent
+    target, out = directory / "fetched.bin", directory / "dial.out"
+    script = textwrap.dedent(f"""\
+        set -u
+        {sys.executable} -m simulator.dial.main {pty} > {out} 2>&1 &
+        dial=$!
+        for i in $(seq 1 2400); do  # a hang guard (2 minutes), not a timing expectation
+          grep -q '^ip ' {out} && break
+          kill -0 $dial 2>/dev/null || break
+          sleep 0.05
+        done
+        set -e
+        ping -c 2 -W 5 192.168.1.1
+        for i in $(seq 1 2400); do  # the web server starts once the server's side is up
+          curl -sS --max-time 60 -o {target} http://192.168.1.1:8000/served.bin && break
+          sleep 0.05
+        done
+        set +e
+        kill -TERM $dial
+        wait $dial
+        echo "dial exit $?"
+        """)
+    result = subprocess.run(["unshare", "-rn", "bash", "-c", script], capture_output=True,
+                            text=True, timeout=RUN_TIMEOUT,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    output = result.stdout + _read(out)
+    report = f"{output}\n{result.stderr}\ntest-server:\n{_read(log)[-4000:]}"
+    assert "ip 192.168.1.2 gateway 192.168.1.1 dns 10.10.10.10,10.10.10.11" in output, report
+    assert "2 packets transmitted, 2 received" in output, report
+    assert _digest(target) == _digest(served), report
+    assert "dial exit 0" in output, report
+    assert "ended: closed" in output, report
+    wait_for(lambda: "Server: > \\r\\nNO CARRIER\\r\\n" in _read(log), 60,
+             "test-server's NO CARRIER", lambda: _read(log)[-4000:])
 
 
 def _frames(recording: Path) -> tuple[list[bytes], list[bytes]]:

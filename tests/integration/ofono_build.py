@@ -1,17 +1,21 @@
-"""oFono's ``gsmdial``, built from Debian's oFono source for the tests that dial atsim with it.
+"""oFono's ``gsmdial`` (and ``test-server``), built from Debian's oFono source for the tests
+that dial atsim with oFono's PPP.
 
 oFono does not use pppd: its gatchat library has a PPP of its own (``gatchat/gatppp.c`` with
 LCP, PAP/CHAP, IPCP, and ``ppp_net.c`` moving the packets to a TUN interface).  ``gsmdial``
 is the small program oFono ships around that library: it opens a modem port, registers,
 defines the context, dials, runs gatppp and configures the interface it gets (with
-``ifconfig``).  Only that program is compiled here (the sources of the ``gatchat_gsmdial``
-target of oFono's ``Makefile.am``), against glib, with no ``configure``: the build takes a few
-seconds and needs gcc, pkg-config and glib's headers.
+``ifconfig``).  ``test-server`` is its counterpart: a small AT server on a PTY of its own
+whose ``ATD*99...`` answers ``CONNECT`` and runs gatppp as PPP's server.  Only these programs
+are compiled here (the sources of the ``gatchat_gsmdial`` and ``gatchat_test_server`` targets
+of oFono's ``Makefile.am``), against glib, with no ``configure``: a build takes a few seconds
+and needs gcc, pkg-config and glib's headers.
 
 The source is the ``ofono_<version>.orig.tar.xz`` that ``apt-get source --download-only
-ofono`` puts in the cache directory (``.ci/run`` does that); the program is built once into
-``<cache>/gsmdial-<version>/gsmdial`` and reused.  Run as a script, this prints its path
-(building it if needed) for a user who wants to dial atsim with it by hand.
+ofono`` puts in the cache directory (``.ci/run`` does that); a program is built once into
+``<cache>/build-<version>/<program>`` and reused.  Run as a script, this prints the path of
+gsmdial (or of the program named, building it if needed), for a user who wants to dial
+atsim with it by hand.
 """
 
 from __future__ import annotations
@@ -27,14 +31,21 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-#: The sources of ``gatchat_gsmdial_SOURCES`` in oFono 1.31's Makefile.am (gsmdial.c and
-#: ``$(gatchat_sources)``, headers left out).
+#: ``$(gatchat_sources)`` in oFono 1.31's Makefile.am, headers left out: what
+#: ``gatchat_gsmdial_SOURCES`` and ``gatchat_test_server_SOURCES`` add their main file to.
 GATCHAT_SOURCES = (
-    "gsmdial.c", "gatchat.c", "gatresult.c", "gatsyntax.c", "ringbuffer.c", "gatio.c",
+    "gatchat.c", "gatresult.c", "gatsyntax.c", "ringbuffer.c", "gatio.c",
     "crc-ccitt.c", "gatmux.c", "gsm0710.c", "gattty.c", "gatutil.c", "gatserver.c",
     "gatrawip.c", "gathdlc.c", "gatppp.c", "ppp_cp.c", "ppp_lcp.c", "ppp_auth.c",
     "ppp_net.c", "ppp_ipcp.c", "ppp_ipv6cp.c",
 )
+
+#: Each program: its main file and what it adds to the compiler's command line (test-server
+#: prints ``VERSION`` from configure's config.h, and uses libutil's openpty).
+PROGRAMS = {
+    "gsmdial": ("gsmdial.c", ()),
+    "test-server": ("test-server.c", ("-lutil",)),
+}
 
 TARBALL = re.compile(r"ofono_(\d+(?:\.\d+)+)\.orig\.tar\.(?:xz|gz)$")
 
@@ -78,12 +89,13 @@ def _glib_flags() -> list[str]:
     return shlex.split(result.stdout)
 
 
-def build(cache: Path | None = None) -> Path:
-    """The path of a built ``gsmdial``, compiling it first if this version has none yet.
-    Safe against parallel test workers: one builds under a lock, the others wait and reuse."""
+def build(name: str = "gsmdial", cache: Path | None = None) -> Path:
+    """The path of a built program (a key of ``PROGRAMS``), compiling it first if this
+    version has none yet.  Safe against parallel test workers: one builds under a lock, the
+    others wait and reuse it."""
     cache = cache or cache_directory()
     version, tarball = find_source(cache)
-    program = cache / f"gsmdial-{version}" / "gsmdial"
+    program = cache / f"build-{version}" / name
     if program.exists():
         return program
     compiler = shutil.which("gcc") or shutil.which("cc")
@@ -99,6 +111,7 @@ def build(cache: Path | None = None) -> Path:
 
 def _compile(compiler: str, flags: list[str], version: str, tarball: Path,
              program: Path) -> None:
+    main_file, extra = PROGRAMS[program.name]
     with tempfile.TemporaryDirectory(dir=program.parent.parent) as scratch:
         prefix = f"ofono-{version}/gatchat/"
         with tarfile.open(tarball) as archive:
@@ -106,23 +119,27 @@ def _compile(compiler: str, flags: list[str], version: str, tarball: Path,
                        if m.name.startswith(prefix) and m.isfile()]
             archive.extractall(scratch, members=members, filter="data")
         gatchat = Path(scratch) / prefix
-        # gatchat's sources include <config.h> under HAVE_CONFIG_H; none of its macros is
-        # needed for these files, so an empty one stands in for configure's.
-        (gatchat / "config.h").write_text("/* gsmdial needs no configure results */\n")
-        target = Path(scratch) / "gsmdial"
+        # gatchat's sources include <config.h> under HAVE_CONFIG_H; of configure's macros
+        # only VERSION is used (by test-server), so a one-line file stands in for it.
+        (gatchat / "config.h").write_text(f'#define VERSION "{version}"\n')
+        target = Path(scratch) / program.name
+        sources = (main_file, *GATCHAT_SOURCES)
         command = [compiler, "-O2", "-DHAVE_CONFIG_H", f"-I{gatchat}", "-o", str(target),
-                   *(str(gatchat / name) for name in GATCHAT_SOURCES), *flags]
+                   *(str(gatchat / name) for name in sources), *flags, *extra]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode:
-            raise Unavailable(f"gsmdial did not compile:\n{shlex.join(command)}\n"
+            raise Unavailable(f"{program.name} did not compile:\n{shlex.join(command)}\n"
                               f"{result.stderr[-4000:]}")
         program.parent.mkdir(parents=True, exist_ok=True)
         os.replace(target, program)  # whole or absent, never half-written
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if argv[1:] and argv[1] not in PROGRAMS:
+        print(f"usage: {argv[0]} [{' | '.join(PROGRAMS)}]", file=sys.stderr)
+        return 2
     try:
-        print(build())
+        print(build(*argv[1:2]))
     except Unavailable as missing:
         print(missing, file=sys.stderr)
         return 1
@@ -130,4 +147,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
