@@ -21,6 +21,7 @@ atsim with it by hand.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shlex
@@ -40,11 +41,16 @@ GATCHAT_SOURCES = (
     "ppp_net.c", "ppp_ipcp.c", "ppp_ipv6cp.c",
 )
 
-#: Each program: its main file and what it adds to the compiler's command line (test-server
-#: prints ``VERSION`` from configure's config.h, and uses libutil's openpty).
-PROGRAMS = {
+#: A program of ours built on gatchat the same way: oFono's multiplexer setup and PPP on a
+#: 27.010 channel (gsmdial has no multiplexer).
+MUXDIAL = Path(__file__).with_name("ofono_muxdial.c")
+
+#: Each program: its main file (in gatchat/, or a path of this checkout) and what it adds to
+#: the compiler's command line (test-server uses libutil's openpty).
+PROGRAMS: dict[str, tuple[str | Path, tuple[str, ...]]] = {
     "gsmdial": ("gsmdial.c", ()),
     "test-server": ("test-server.c", ("-lutil",)),
+    "ofono-muxdial": (MUXDIAL, ()),
 }
 
 TARBALL = re.compile(r"ofono_(\d+(?:\.\d+)+)\.orig\.tar\.(?:xz|gz)$")
@@ -95,6 +101,9 @@ def build(name: str = "gsmdial", cache: Path | None = None) -> Path:
     others wait and reuse it."""
     cache = cache or cache_directory()
     version, tarball = find_source(cache)
+    main_file, extra = PROGRAMS[name]
+    if isinstance(main_file, Path):  # rebuilt whenever this checkout's source changes
+        name += "-" + hashlib.sha256(main_file.read_bytes()).hexdigest()[:12]
     program = cache / f"build-{version}" / name
     if program.exists():
         return program
@@ -105,13 +114,12 @@ def build(name: str = "gsmdial", cache: Path | None = None) -> Path:
     with open(cache / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not program.exists():
-            _compile(compiler, flags, version, tarball, program)
+            _compile(compiler, flags, version, tarball, program, main_file, extra)
     return program
 
 
 def _compile(compiler: str, flags: list[str], version: str, tarball: Path,
-             program: Path) -> None:
-    main_file, extra = PROGRAMS[program.name]
+             program: Path, main_file: str | Path, extra: tuple[str, ...]) -> None:
     with tempfile.TemporaryDirectory(dir=program.parent.parent) as scratch:
         prefix = f"ofono-{version}/gatchat/"
         with tarfile.open(tarball) as archive:
@@ -123,9 +131,9 @@ def _compile(compiler: str, flags: list[str], version: str, tarball: Path,
         # only VERSION is used (by test-server), so a one-line file stands in for it.
         (gatchat / "config.h").write_text(f'#define VERSION "{version}"\n')
         target = Path(scratch) / program.name
-        sources = (main_file, *GATCHAT_SOURCES)
+        sources = (gatchat / main_file, *(gatchat / name for name in GATCHAT_SOURCES))
         command = [compiler, "-O2", "-DHAVE_CONFIG_H", f"-I{gatchat}", "-o", str(target),
-                   *(str(gatchat / name) for name in sources), *flags, *extra]
+                   *map(str, sources), *flags, *extra]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode:
             raise Unavailable(f"{program.name} did not compile:\n{shlex.join(command)}\n"

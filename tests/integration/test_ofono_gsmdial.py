@@ -10,9 +10,9 @@ gsmdial registers (``AT+CFUN?``, ``+CPIN?``, ``+CREG=2``, ``+CGREG=2``, ``+COPS=
 ``AT+CGDATA="PPP",<cid>`` (``--legacy``: ``ATD*99***<cid>#``); it gives the interface the
 IPCP addresses with ``ifconfig`` and sets no route, so the tests add the default route and
 write the name servers it printed into the namespace's resolv.conf, as a connection manager
-would.  gsmdial has no 27.010 multiplexer of its own (oFono's ``gatmux`` is driven by
-oFono's modem plugins, not by gsmdial); its ``--modem`` option puts PPP on a second port
-while ``--control`` takes the AT setup.
+would.  Its ``--modem`` option puts PPP on a second port while ``--control`` takes the AT
+setup.  gsmdial has no 27.010 multiplexer of its own (oFono's modem plugins drive
+``gatmux``); ``ofono_muxdial.c`` does what they do, with gatppp on one channel.
 
 The other way round, oFono's ``test-server`` (gatppp as PPP's server behind a small AT server
 on a PTY) answers atsim's own PPP client, ``atsim-dial``, each in a namespace of its own.
@@ -170,6 +170,13 @@ def answers_at_again(lab, port: Path | None = None) -> bytes:
         return link.command("AT+CGACT?")
 
 
+def wait_registered(lab, link: AtLink) -> None:
+    """Until ``AT+CGREG?`` says registered: a client that dials at once (no ``+CREG``
+    polling of its own) gets ``NO CARRIER`` from a modem still registering."""
+    wait_for(lambda: re.search(rb"\+CGREG: \d,[15]\b", link.command("AT+CGREG?")), 60,
+             "packet registration", lab[-1].diagnostics)
+
+
 @pytest.mark.parametrize("how", ["cgdata", "legacy"])
 def test_gsmdial_gets_the_apns_address_and_the_kernel_reaches_the_lab(lab, gsmdial, how):
     options = "-a internet" + (" --legacy" if how == "legacy" else "")
@@ -294,6 +301,57 @@ def test_the_network_ending_the_context_ends_gsmdials_link(lab, gsmdial):
     assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
 
 
+def test_ofonos_multiplexer_setup_and_ppp_on_a_channel(lab, gsmdial):
+    """oFono's own 27.010 setup (gatmux: ``AT+CMUX=?``, then the advanced option it prefers)
+    on the second port, then gatppp on one channel (``ofono_muxdial.c``, gsmdial's sequence
+    with the multiplexer oFono's modem plugins set up) carrying 2 MiB, while the other
+    channel answers ``AT+CGACT?``; the hang-up, then the multiplexer's close-down, give the
+    port back to AT commands."""
+    program = ofono_build.build("ofono-muxdial")
+    directory, _, data, _, process = lab
+    with AtLink.open_pty(data) as link:
+        wait_registered(lab, link)
+    out, target = directory / "muxdial.out", directory / "mux-downloaded.bin"
+    script = textwrap.dedent(f"""\
+        set -u
+        {program} {data} internet > {out} 2>&1 &
+        g=$!
+        for i in $(seq 1 2400); do  # a hang guard (2 minutes), not a timing expectation
+          grep -q -e '^Secondary DNS Server:' -e '^failed' {out} && break
+          kill -0 $g 2>/dev/null || break
+          sleep 0.05
+        done
+        set -e
+        device=$(sed -n 's/^Network Device: //p' {out})
+        ip addr add "$(sed -n 's/^IP Address: //p' {out})" \\
+            peer "$(sed -n 's/^Peer IP Address: //p' {out})" dev "$device"
+        ip link set "$device" up
+        ip route add default dev "$device"
+        ping -c 2 -W 5 192.0.0.1
+        curl -sS --max-time 200 -o {target} http://198.18.0.1/large.bin
+        set +e
+        kill -TERM $g
+        wait $g
+        echo "muxdial exit $?"
+        """)
+    result = subprocess.run(["unshare", "-rn", "bash", "-c", script], capture_output=True,
+                            text=True, cwd=directory, timeout=RUN_TIMEOUT)
+    output = result.stdout + _read(out)
+    report = (f"{output}\n{result.stderr}\n{process.diagnostics()[-3000:]}")
+    assert "Port: > AT+CMUX=1,0,6,64\\r\nPort: < \\r\\nOK\\r\\n" in output, report
+    assert "Primary DNS Server: 10.70.0.53" in output, report
+    assert "2 packets transmitted, 2 received" in output, report
+    assert "control: +CGACT: 1,1\ncontrol: OK" in output, report
+    assert _digest(target) == _digest(directory / "www" / "large.bin")
+    assert "PPP Link down: 6\n" in output, report
+    assert "NO CARRIER on the PPP channel\n" in output, report
+    assert "control: +CGACT: 1,0\ncontrol: OK" in output, report
+    assert "muxdial exit 0" in output, report
+    wait_for(lambda: "multiplexer ended (DISC on DLC 0)" in process.log(), 60,
+             "the multiplexer's close-down", process.diagnostics)
+    assert answers_at_again(lab, data) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+
+
 def test_gsmdial_over_the_modems_tcp_port(lab, gsmdial):
     """``--ip``/``--port``: gsmdial on a TCP socket (V.250 syntax without the permissive
     parsing it uses on a TTY).  The namespace has its own loopback, so a socat there relays
@@ -330,8 +388,7 @@ def test_bluetooth_mode_dials_atd_star_99_alone(lab, gsmdial):
     with AtLink.open_pty(lab[1]) as link:
         # no context left from other tests: "+CGDCONT=<cid>" undefines one (27.007 §10.1.1)
         assert link.command("AT+CGDCONT=1").endswith(b"\r\nOK\r\n")
-        wait_for(lambda: re.search(rb"\+CGREG: \d,[15]\b", link.command("AT+CGREG?")), 60,
-                 "packet registration", lab[-1].diagnostics)
+        wait_registered(lab, link)
     output = dial(lab, gsmdial, "-b", """\
         curl -sS --max-time 60 http://www.lab/index.html
         """, name="gsmdial-bluetooth")
