@@ -150,14 +150,30 @@ def dial(lab, gsmdial: Path, options: str, commands: str = "", *,
         wait $g
         echo "gsmdial exit $?"
         """)
-    result = subprocess.run(["unshare", "-rnm", "bash", "-c", script], capture_output=True,
-                            text=True, cwd=directory, timeout=RUN_TIMEOUT)
+    result = in_namespace("-rnm", script, cwd=directory)
     output = result.stdout + _read(out)
     report = (f"status {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n"
               f"{result.stderr}\ngsmdial:\n{_read(out)}\n{process.diagnostics()[-3000:]}")
     assert result.returncode == 0, report
     assert "gsmdial exit 0" in result.stdout, report
     return output
+
+
+def in_namespace(flags: str, script: str, **kwargs) -> subprocess.CompletedProcess:
+    """``unshare <flags> bash -c <script>``, its output captured; past the hang guard the
+    whole process group goes (gsmdial and the rest the script started), then the test
+    fails."""
+    with subprocess.Popen(["unshare", flags, "bash", "-c", script], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, start_new_session=True,
+                          **kwargs) as child:
+        try:
+            stdout, stderr = child.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            stdout, stderr = child.communicate()
+            pytest.fail(f"still running after {RUN_TIMEOUT} s (a hang guard)\n{stdout}\n"
+                        f"{stderr}")
+    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
 
 
 def answers_at_again(lab, port: Path | None = None) -> bytes:
@@ -334,8 +350,7 @@ def test_ofonos_multiplexer_setup_and_ppp_on_a_channel(lab, gsmdial):
         wait $g
         echo "muxdial exit $?"
         """)
-    result = subprocess.run(["unshare", "-rn", "bash", "-c", script], capture_output=True,
-                            text=True, cwd=directory, timeout=RUN_TIMEOUT)
+    result = in_namespace("-rn", script, cwd=directory)
     output = result.stdout + _read(out)
     report = (f"{output}\n{result.stderr}\n{process.diagnostics()[-3000:]}")
     assert "Port: > AT+CMUX=1,0,6,64\\r\nPort: < \\r\\nOK\\r\\n" in output, report
@@ -462,9 +477,8 @@ def test_atsims_ppp_client_against_ofonos_ppp_server(ofono_server):
         wait $dial
         echo "dial exit $?"
         """)
-    result = subprocess.run(["unshare", "-rn", "bash", "-c", script], capture_output=True,
-                            text=True, timeout=RUN_TIMEOUT,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = in_namespace("-rn", script, cwd=directory,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
     output = result.stdout + _read(out)
     report = f"{output}\n{result.stderr}\ntest-server:\n{_read(log)[-4000:]}"
     assert "ip 192.168.1.2 gateway 192.168.1.1 dns 10.10.10.10,10.10.10.11" in output, report
