@@ -6,8 +6,10 @@
  * gsmdial, oFono's dialling tool, has no multiplexer; this is its multiplexed counterpart,
  * built with the same gatchat sources from oFono's source (tests/integration/ofono_build.py).
  *
- *   ofono-muxdial PORT APN
+ *   ofono-muxdial PORT APN [USER PASSWORD [chap|pap]]
  *
+ * The login goes to gatppp with the method given (CHAP by default), as oFono's gprs-context
+ * driver passes a context's username, password and auth method.
  * Prints what gsmdial prints once IPCP opened (it does not configure the interface: the
  * caller does, from these lines), then "control: <answer>" for an AT+CGACT? asked on the
  * first channel while PPP runs on the second.  SIGTERM or SIGINT: LCP Terminate, and once
@@ -38,6 +40,9 @@ static GAtChat *control;
 static GAtChat *modem;
 static GAtPPP *ppp;
 static const char *apn;
+static const char *username;
+static const char *password;
+static GAtPPPAuthMethod method = G_AT_PPP_AUTH_METHOD_CHAP;
 static int status = 1;
 
 static void debug(const char *str, gpointer prefix)
@@ -112,6 +117,8 @@ static void dial_cb(gboolean ok, GAtResult *result, gpointer user_data)
 	g_at_chat_suspend(modem);
 	ppp = g_at_ppp_new();
 	g_at_ppp_set_debug(ppp, debug, "PPP");
+	g_at_ppp_set_credentials(ppp, username, password);
+	g_at_ppp_set_auth_method(ppp, method);
 	g_at_ppp_set_connect_function(ppp, ppp_connect, NULL);
 	g_at_ppp_set_disconnect_function(ppp, ppp_disconnect, NULL);
 	g_at_ppp_open(ppp, g_at_chat_get_io(modem));
@@ -177,11 +184,18 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int signal_fd;
 
-	if (argc != 3) {
-		g_printerr("usage: %s PORT APN\n", argv[0]);
+	if (argc != 3 && argc != 5 && argc != 6) {
+		g_printerr("usage: %s PORT APN [USER PASSWORD [chap|pap]]\n",
+				argv[0]);
 		return 2;
 	}
 	apn = argv[2];
+	if (argc >= 5) {
+		username = argv[3];
+		password = argv[4];
+	}
+	if (argc == 6 && strcmp(argv[5], "pap") == 0)
+		method = G_AT_PPP_AUTH_METHOD_PAP;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
