@@ -11,11 +11,8 @@ gsmdial registers (``AT+CFUN?``, ``+CPIN?``, ``+CREG=2``, ``+CGREG=2``, ``+COPS=
 IPCP addresses with ``ifconfig`` and sets no route, so the tests add the default route and
 write the name servers it printed into the namespace's resolv.conf, as a connection manager
 would.  Its ``--modem`` option puts PPP on a second port while ``--control`` takes the AT
-setup.  gsmdial has no 27.010 multiplexer of its own (oFono's modem plugins drive
-``gatmux``); ``ofono_muxdial.c`` does what they do, with gatppp on one channel.
-
-The other way round, oFono's ``test-server`` (gatppp as PPP's server behind a small AT server
-on a PTY) answers atsim's own PPP client, ``atsim-dial``, each in a namespace of its own.
+setup.  gsmdial has no 27.010 multiplexer of its own: ``test_ofono_gatmux.py`` runs oFono's
+multiplexer setup; ``test_ofono_server.py`` runs oFono's PPP as the server.
 
 Skipped with the reason where the oFono source, glib's headers, gcc, ifconfig or a TUN
 device in a user namespace is missing (in CI, ``.ci/run`` provides them and a missing one
@@ -29,7 +26,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -38,7 +34,6 @@ import pytest
 from tests.inet.test_kernel_tcp import namespace_unavailable
 from tests.integration import ofono_build
 from tests.integration.harness import (
-    REPO,
     AtLink,
     AtsimProcess,
     free_tcp_ports,
@@ -317,98 +312,6 @@ def test_the_network_ending_the_context_ends_gsmdials_link(lab, gsmdial):
     assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
 
 
-def muxdial(lab, arguments: str, commands: str, *, name: str) -> str:
-    """Run ``ofono-muxdial <second port> <arguments>`` in a fresh network namespace; once
-    IPCP opened, give its interface the addresses it printed and the default route, as a
-    connection manager would, run ``commands``, then SIGTERM.  After it ended, the port is
-    back in AT command mode (the multiplexer closed with DISC on DLC 0).  Returns its
-    output and the commands'."""
-    program = ofono_build.build("ofono-muxdial")
-    directory, _, data, _, process = lab
-    with AtLink.open_pty(data) as link:
-        wait_registered(lab, link)
-    out = directory / f"{name}.out"
-    ended = process.log().count("multiplexer ended (DISC on DLC 0)")
-    script = textwrap.dedent(f"""\
-        set -u
-        {program} {data} {arguments} > {out} 2>&1 &
-        g=$!
-        for i in $(seq 1 2400); do  # a hang guard (2 minutes), not a timing expectation
-          grep -q -e '^Secondary DNS Server:' -e '^PPP Link down' -e '^failed' {out} && break
-          kill -0 $g 2>/dev/null || break
-          sleep 0.05
-        done
-        if grep -q '^Secondary DNS Server:' {out}; then
-          set -e
-          device=$(sed -n 's/^Network Device: //p' {out})
-          ip addr add "$(sed -n 's/^IP Address: //p' {out})" \\
-              peer "$(sed -n 's/^Peer IP Address: //p' {out})" dev "$device"
-          ip link set "$device" up
-          ip route add default dev "$device"
-        """) + textwrap.indent(textwrap.dedent(commands), "  ") + textwrap.dedent("""\
-          set +e
-          kill -TERM $g
-        fi
-        wait $g
-        echo "muxdial exit $?"
-        """)
-    result = in_namespace("-rn", script, cwd=directory)
-    output = result.stdout + _read(out)
-    report = f"{output}\n{result.stderr}\n{process.diagnostics()[-3000:]}"
-    assert result.returncode == 0, report
-    assert "muxdial exit 0" in output, report
-    assert "Port: > AT+CMUX=1,0,6,64\\r\nPort: < \\r\\nOK\\r\\n" in output, report
-    assert "NO CARRIER on the PPP channel\n" in output, report
-    assert "control: +CGACT: 1,0\ncontrol: OK" in output, report
-    wait_for(lambda: process.log().count("multiplexer ended (DISC on DLC 0)") > ended, 60,
-             "the multiplexer's close-down", process.diagnostics)
-    assert answers_at_again(lab, data) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
-    return output
-
-
-def test_ofonos_multiplexer_setup_and_ppp_on_a_channel(lab, gsmdial):
-    """oFono's own 27.010 setup (gatmux: ``AT+CMUX=?``, then the advanced option it prefers)
-    on the second port, then gatppp on one channel (``ofono_muxdial.c``, gsmdial's sequence
-    with the multiplexer oFono's modem plugins set up) carrying 2 MiB, while the other
-    channel answers ``AT+CGACT?``; the hang-up, then the multiplexer's close-down, give the
-    port back to AT commands."""
-    directory = lab[0]
-    target = directory / "mux-downloaded.bin"
-    output = muxdial(lab, "internet", f"""\
-        ping -c 2 -W 5 192.0.0.1
-        curl -sS --max-time 200 -o {target} http://198.18.0.1/large.bin
-        """, name="muxdial")
-    assert "Primary DNS Server: 10.70.0.53" in output
-    assert "2 packets transmitted, 2 received" in output
-    assert "control: +CGACT: 1,1\ncontrol: OK" in output
-    assert _digest(target) == _digest(directory / "www" / "large.bin")
-    assert "PPP Link down: 6\n" in output  # G_AT_PPP_REASON_LOCAL_CLOSE
-
-
-def test_pap_when_the_client_will_only_do_pap(lab, gsmdial):
-    """oFono set to PAP (its context's auth method): gatppp Configure-Naks the modem's
-    CHAP-MD5 with PAP (RFC 1661 §5.3: a Nak may suggest another value), the modem asks for
-    PAP instead (RFC 1334 §2), and the APN's login passes."""
-    output = muxdial(lab, "corp me s3cret pap", """\
-        curl -sS --max-time 60 http://198.18.0.1/index.html
-        """, name="muxdial-pap")
-    # gatppp's answer to the modem's Configure-Request: the Nak, then the Ack of PAP
-    assert re.search(r"lcp: pppcp_send_configure_nak: .*\n(.*\n)*"
-                     r"PPP: lcp: pppcp_send_configure_ack", output), output
-    assert re.search(r"IP Address: 10\.66\.0\.\d+\n", output), output
-    assert "hello from the lab\n" in output
-    assert "PPP Link down: 6\n" in output
-
-
-@pytest.mark.parametrize("method", ["pap", "chap"])
-def test_a_wrong_login_over_the_multiplexer_is_refused(lab, gsmdial, method):
-    output = muxdial(lab, f"corp me wrong {method}", "", name=f"muxdial-refused-{method}")
-    assert "PPP Link down: 1\n" in output  # G_AT_PPP_REASON_AUTH_FAIL
-    assert "Network Device:" not in output
-    refused = "PAP: login 'me' refused" if method == "pap" else "CHAP: 'me' refused"
-    assert f"authentication failed ({refused})" in lab[-1].log()
-
-
 def test_gsmdial_over_the_modems_tcp_port(lab, gsmdial):
     """``--ip``/``--port``: gsmdial on a TCP socket (V.250 syntax without the permissive
     parsing it uses on a TTY).  The namespace has its own loopback, so a socat there relays
@@ -454,82 +357,6 @@ def test_bluetooth_mode_dials_atd_star_99_alone(lab, gsmdial):
     assert re.search(r"IP Address: 10\.71\.0\.\d+\n", output), output  # "*": any other APN
     assert "hello from the lab\n" in output
     assert "PPP Link down: 6" in output
-
-
-@pytest.fixture(scope="module")
-def ofono_server(gsmdial, tmp_path_factory):
-    """oFono's ``test-server`` in a network namespace of its own: an AT server on a PTY it
-    makes, whose ``ATD*99...`` runs gatppp as PPP's server (192.168.1.1, giving the client
-    192.168.1.2 and the name servers 10.10.10.10 and 10.10.10.11); once IPCP opened, a web
-    server on its address serves a file.  Yields the PTY, the file and the server's log."""
-    program = ofono_build.build("test-server")
-    directory = tmp_path_factory.mktemp("ofono-server")
-    served = directory / "www" / "served.bin"
-    served.parent.mkdir()
-    served.write_bytes(os.urandom(LARGE // 2))
-    log = directory / "test-server.out"
-    script = textwrap.dedent(f"""\
-        {program} > {log} 2>&1 &
-        server=$!
-        # hang guards, not timing expectations
-        for i in $(seq 1 2400); do
-          ip -4 addr show ppp0 2>/dev/null | grep -q ' peer ' && break
-          kill -0 $server 2>/dev/null || exit 1
-          sleep 0.05
-        done
-        {sys.executable} -m http.server --bind 192.168.1.1 --directory {served.parent} 8000 \\
-            > {directory}/http.log 2>&1 &
-        wait $server
-        """)
-    holder = subprocess.Popen(["unshare", "-rn", "bash", "-c", script],
-                              start_new_session=True)
-    try:
-        found = wait_for(lambda: re.search(r"new pty is created at (\S+)", _read(log)), 60,
-                         "test-server's PTY", lambda: _read(log))
-        yield Path(found[1]), served, log
-    finally:
-        os.killpg(holder.pid, signal.SIGTERM)
-        holder.wait(30)
-
-
-def test_atsims_ppp_client_against_ofonos_ppp_server(ofono_server):
-    """The other way round: atsim-dial (atsim's PPP as the client) dials oFono's gatppp server
-    from a second namespace, takes the address and name servers it gives, and the kernels of
-    the two namespaces ping and fetch over the link; SIGTERM ends it with LCP Terminate."""
-    pty, served, log = ofono_server
-    directory = served.parent.parent
-    target, out = directory / "fetched.bin", directory / "dial.out"
-    script = textwrap.dedent(f"""\
-        set -u
-        {sys.executable} -m simulator.dial.main {pty} > {out} 2>&1 &
-        dial=$!
-        for i in $(seq 1 2400); do  # a hang guard (2 minutes), not a timing expectation
-          grep -q '^ip ' {out} && break
-          kill -0 $dial 2>/dev/null || break
-          sleep 0.05
-        done
-        set -e
-        ping -c 2 -W 5 192.168.1.1
-        for i in $(seq 1 2400); do  # the web server starts once the server's side is up
-          curl -sS --max-time 60 -o {target} http://192.168.1.1:8000/served.bin && break
-          sleep 0.05
-        done
-        set +e
-        kill -TERM $dial
-        wait $dial
-        echo "dial exit $?"
-        """)
-    result = in_namespace("-rn", script, cwd=directory,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    output = result.stdout + _read(out)
-    report = f"{output}\n{result.stderr}\ntest-server:\n{_read(log)[-4000:]}"
-    assert "ip 192.168.1.2 gateway 192.168.1.1 dns 10.10.10.10,10.10.10.11" in output, report
-    assert "2 packets transmitted, 2 received" in output, report
-    assert _digest(target) == _digest(served), report
-    assert "dial exit 0" in output, report
-    assert "ended: closed" in output, report
-    wait_for(lambda: "Server: > \\r\\nNO CARRIER\\r\\n" in _read(log), 60,
-             "test-server's NO CARRIER", lambda: _read(log)[-4000:])
 
 
 def _frames(recording: Path) -> tuple[list[bytes], list[bytes]]:
