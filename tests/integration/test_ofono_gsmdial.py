@@ -263,17 +263,27 @@ def test_escape_then_online_then_escape_and_hang_up(lab, gsmdial):
     the link and the context at once."""
     directory = lab[0]
     out = directory / "gsmdial-escape.out"
-    output = dial(lab, gsmdial, "-a internet", f"""\
-        kill -USR1 $g
-        for i in $(seq 1 2400); do grep -q '^resume_ppp' {out} && break; sleep 0.05; done
-        curl -sS --max-time 60 http://www.lab/index.html
-        kill -USR2 $g
-        for i in $(seq 1 2400); do grep -q '^kill_ppp' {out} && break; sleep 0.05; done
-        """, name="gsmdial-escape")
-    assert ": > ATO0\\r\n: < \\r\\nCONNECT\\r\\n\nresume_ppp: 1" in output
-    assert "hello from the lab\n" in output
-    assert ": > ATH0\\r\n: < \\r\\nOK\\r\\n\nkill_ppp: 1" in output
-    assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+    # gatppp keeps 1.5 s of silence before and after its "+++"; a guard time of 0.4 s
+    # (S12=20) instead of 1 s leaves that margin to a modem process kept waiting for a core
+    with AtLink.open_pty(lab[1]) as link:
+        link.drain()
+        assert link.command("ATS12=20").endswith(b"OK\r\n")
+    try:
+        output = dial(lab, gsmdial, "-a internet", f"""\
+            kill -USR1 $g
+            for i in $(seq 1 2400); do grep -q '^resume_ppp' {out} && break; sleep 0.05; done
+            curl -sS --max-time 60 http://www.lab/index.html
+            kill -USR2 $g
+            for i in $(seq 1 2400); do grep -q '^kill_ppp' {out} && break; sleep 0.05; done
+            """, name="gsmdial-escape")
+        assert ": > ATO0\\r\n: < \\r\\nCONNECT\\r\\n\nresume_ppp: 1" in output
+        assert "hello from the lab\n" in output
+        assert ": > ATH0\\r\n: < \\r\\nOK\\r\\n\nkill_ppp: 1" in output
+        assert answers_at_again(lab) == b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n"
+    finally:
+        with AtLink.open_pty(lab[1]) as link:
+            link.drain()
+            link.command("ATS12=50")
 
 
 def test_ppp_on_a_second_port_while_the_first_takes_the_setup(lab, gsmdial):
