@@ -22,8 +22,10 @@ FINAL = re.compile(rb"\r\n(OK|ERROR|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNEC
                    rb"|\+CME ERROR: [^\r]*)\r\n")
 #: What the modem writes when it hangs up; it follows the last frame's closing flag.
 HANGUP = b"~\r\nNO CARRIER\r\n"
-#: V.250's default escape guard time (S12 = 50, in fiftieths of a second), and some margin.
-GUARD = 1.2
+#: V.250's default escape guard time (S12 = 50, in fiftieths of a second), and the margin
+#: oFono's gatppp keeps too: the modem times the silence from when it read the last octet,
+#: which a busy modem does late.
+GUARD = 1.5
 
 
 class DialError(Exception):
