@@ -1,0 +1,175 @@
+"""lwIP's PPPoS stack (LCP, PAP, CHAP-MD5, IPCP, TCP, UDP, DNS: an implementation independent
+of atsim's) dials a generic modem of ``twistd atsim`` on its real PTY or TCP port, as firmware
+built on lwIP does, and uses the link: the lab web server, echo and DNS, a megabyte over a
+line that loses and damages octets, and the end of the call.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import textwrap
+
+import pytest
+
+from tests.integration.harness import (
+    AtLink,
+    AtsimProcess,
+    free_tcp_ports,
+    wait_for,
+    write_scenario,
+)
+from tests.lwip.host import LwipHost, run_host
+
+pytestmark = pytest.mark.clients
+
+CORP = ipaddress.ip_network("10.71.0.0/24")
+INTERNET = ipaddress.ip_network("10.70.0.0/24")
+WWW_LAB = "198.18.0.1"  # the first lab host's address (docs/scenario.md)
+BLOB = 256 * 1024
+MEGABYTE = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("lwip")
+    www = directory / "www"
+    www.mkdir()
+    (www / "index.html").write_text("hello from the lab\n")
+    (www / "blob.bin").write_bytes(os.urandom(BLOB))
+    network = textwrap.dedent("""\
+        network:
+          registration: {delay: 0.1s}
+          apns:
+            internet: {pool: 10.70.0.0/24, dns: [10.70.0.53]}
+            corp: {pool: 10.71.0.0/24, dns: [10.71.0.53], user: me, password: s3cret}
+          hosts:
+            www.lab:
+              services:
+                http: {root: ./www}
+                echo: {}
+          links: {default: ideal}
+        timeline:
+          # From the dial on, lossy's line loses and damages octets both ways: frames fail
+          # their FCS, and TCP (lwIP's and the gateway's) must retransmit.
+          - when: {command: "ATD*99***1#"}
+            modems: lossy
+            do: {drop_bytes: {rate: 0.00002}}
+          - when: {command: "ATD*99***1#"}
+            modems: lossy
+            do: {corrupt_bytes: {rate: 0.00002}}
+        """)
+    (tcp,) = free_tcp_ports(1)
+    modems = [
+        f'- name: m1\n  ports:\n    - pty: {directory / "m1"}\n'
+        f'    - tcp: "tcp:{tcp}:interface=127.0.0.1"\n',
+        f'- name: lossy\n  ports:\n    - pty: {directory / "lossy"}\n',
+    ]
+    process = AtsimProcess(write_scenario(directory, modems, network=network)).start()
+    try:
+        process.wait_ready(ptys=[directory / "m1", directory / "lossy"], tcp_ports=[tcp])
+        for name in ("m1", "lossy"):  # a host dials once the modem is attached
+            with AtLink.open_pty(directory / name) as at:
+                wait_for(lambda at=at: b"+CGREG: 0,1" in at.command("AT+CGREG?"), 20,
+                         f"{name} to attach", process.diagnostics)
+        yield directory, process, tcp
+    finally:
+        process.stop()
+
+
+def pty(lab, name: str = "m1") -> str:
+    return str(lab[0] / name)
+
+
+def ppp_address(line: str) -> ipaddress.IPv4Address:
+    return ipaddress.ip_address(re.match(r"ppp up ip (\S+) ", line).group(1))
+
+
+def dial(apn: str, *, command: str = "ATD*99***1#") -> list[str]:
+    return ["--at", "AT", "--at", f'AT+CGDCONT=1,"IP","{apn}"', "--dial", command]
+
+
+def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lab, lwip_host):
+    directory, process, tcp = lab
+    host = LwipHost(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "s3cret",
+                    "--auth", "pap", "--hold", "--get", "www.lab:80/blob.bin",
+                    "--out", str(directory / "blob.got"), "--wait-no-carrier",
+                    "--then", "AT", "--then", "AT+CGACT?")
+    try:
+        address = ppp_address(host.wait_line("ppp up "))
+        host.wait_line("holding")
+        with AtLink.open_tcp(tcp) as at:  # the modem's other port, while the link is up
+            assert f'+CGPADDR: 1,"{address}"' in at.command("AT+CGPADDR=1").decode()
+        host.release()
+        run = host.finish()
+    finally:
+        host.kill()
+    assert run.returncode == 0, f"{run}\n{process.diagnostics()[-3000:]}"
+    assert address in CORP
+    assert run.line("auth ") == "auth by us pap, by the peer none"
+    assert run.line("http ") == f"http 200 {BLOB}"
+    assert (directory / "blob.got").read_bytes() == (directory / "www" / "blob.bin").read_bytes()
+    # lwIP's Terminate-Request ends the call: NO CARRIER, then AT on the same port, and the
+    # context is down.
+    assert run.lines[-5:] == ["ppp down closed by us", "hangup NO CARRIER", "at AT -> OK",
+                              "info +CGACT: 1,0", "at AT+CGACT? -> OK"]
+
+
+def test_chap_md5_login_and_a_lab_name_through_the_ipcp_name_server(lab, lwip_host):
+    directory = lab[0]
+    run = run_host(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "s3cret",
+                   "--auth", "chap", "--resolve", "www.lab", "--get", "www.lab:80/index.html",
+                   "--out", str(directory / "index.got"), "--wait-no-carrier")
+    assert run.returncode == 0, run
+    assert run.line("auth ") == "auth by us chap, by the peer none"
+    assert run.line("ppp up ").endswith(" gateway 192.0.0.1 dns 10.71.0.53 0.0.0.0")
+    assert run.line("resolve ") == f"resolve www.lab {WWW_LAB}"
+    assert run.line("http ") == "http 200 19"
+    assert (directory / "index.got").read_text() == "hello from the lab\n"
+
+
+def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lab, lwip_host):
+    run = run_host(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "wrong",
+                   "--auth", "chap", "--wait-no-carrier", "--then", "AT")
+    assert run.returncode == 4, run
+    assert "ppp up" not in run.stdout
+    assert run.lines[-3:] == ["ppp down authentication failed", "hangup NO CARRIER",
+                              "at AT -> OK"]
+    assert "error: PPP: authentication failed" in run.stderr
+
+
+def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lab, lwip_host):
+    """``AT+CGDATA="PPP",1`` instead of ATD, on the modem's TCP port instead of its PTY."""
+    tcp = lab[2]
+    run = run_host(lwip_host, f"tcp:127.0.0.1:{tcp}",
+                   *dial("internet", command='AT+CGDATA="PPP",1'), "--udp", "www.lab:7:512",
+                   "--echo", "www.lab:7:65536", "--wait-no-carrier", "--then", "AT")
+    assert run.returncode == 0, run
+    assert run.line("at AT+CGDATA") == 'at AT+CGDATA="PPP",1 -> CONNECT'
+    assert run.line("auth ") == "auth by us none, by the peer none"
+    assert ppp_address(run.line("ppp up ")) in INTERNET
+    assert run.line("udp ") == "udp 512 ok"
+    assert run.line("echo ").startswith("echo 65536 ok;")
+    assert run.lines[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
+
+
+def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
+    run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
+    assert run.returncode == 0, run
+    assert run.line("echo ").startswith(f"echo {MEGABYTE} ok;")
+
+
+def test_a_megabyte_and_a_download_over_a_line_that_loses_and_damages_octets(lab, lwip_host):
+    """lwIP's TCP retransmission meets the gateway's: every octet comes back in order,
+    although frames were lost both ways (lwIP counts those it received damaged)."""
+    directory, process, _ = lab
+    run = run_host(lwip_host, pty(lab, "lossy"), *dial("internet"),
+                   "--echo", f"www.lab:7:{MEGABYTE}", "--get", "www.lab:80/blob.bin",
+                   "--out", str(directory / "lossy.got"))
+    assert run.returncode == 0, f"{run}\n{process.diagnostics()[-3000:]}"
+    damaged = int(re.search(r"(\d+) damaged frames", run.line("echo ")).group(1))
+    assert damaged > 0
+    assert run.line("echo ").startswith(f"echo {MEGABYTE} ok;")
+    assert run.line("http ") == f"http 200 {BLOB}"
+    assert (directory / "lossy.got").read_bytes() == (directory / "www" / "blob.bin").read_bytes()
