@@ -139,6 +139,17 @@ def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lab, lwip_host):
     assert "error: PPP: authentication failed" in run.stderr
 
 
+def test_a_host_without_a_login_is_ended_by_the_modem(lab, lwip_host):
+    """The APN wants a login and lwIP has none: lwIP rejects the Authentication-Protocol
+    option, the modem terminates LCP and drops carrier while lwIP still waits out its
+    restart timer after the Terminate-Ack (RFC 1661 §4.2); the harness sees NO CARRIER."""
+    run = run_host(lwip_host, pty(lab), *dial("corp"), "--wait-no-carrier", "--then", "AT")
+    assert run.returncode == 4, run
+    assert "ppp up" not in run.stdout
+    assert run.lines[-3:] == ["ppp down peer ended the link", "hangup NO CARRIER",
+                              "at AT -> OK"]
+
+
 def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lab, lwip_host):
     """``AT+CGDATA="PPP",1`` instead of ATD, on the modem's TCP port instead of its PTY."""
     tcp = lab[2]

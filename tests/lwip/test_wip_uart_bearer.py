@@ -13,7 +13,7 @@ import string
 import pytest
 
 from tests.integration.harness import AtLink, AtsimProcess, free_tcp_ports, write_scenario
-from tests.lwip.host import LwipHost
+from tests.lwip.host import LwipHost, run_host
 
 pytestmark = pytest.mark.clients
 
@@ -90,6 +90,17 @@ def test_a_wrong_login_is_refused_by_the_server_bearer(wip, lwip_host):
     assert report == b"\r\n+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0\r\n"
     assert run.returncode == 4, run
     assert run.line("ppp down") == "ppp down authentication failed"
+    assert run.lines[-1] == "at AT -> OK"
+
+
+def test_the_server_bearer_ends_a_host_that_does_not_log_in(wip, lwip_host):
+    uart1, at, _, _ = wip
+    assert at.command('AT+WIPBR=4,1,1,"user","secret"') == b"\r\nOK\r\n"
+    run = run_host(lwip_host, uart1, "--then", "AT")
+    report = at.read_until(lambda b: b"+WIPBR: 1," in b and b.endswith(b"\r\n"), 60)
+    assert report == b"\r\n+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0\r\n"
+    assert run.returncode == 4, run
+    assert run.line("ppp down") == "ppp down peer ended the link"
     assert run.lines[-1] == "at AT -> OK"
 
 

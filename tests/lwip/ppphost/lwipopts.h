@@ -44,7 +44,8 @@
 #define DNS_MAX_SERVERS             2
 #define DNS_TABLE_SIZE              4
 
-/* PPP over serial, client and server, PAP and CHAP-MD5 (no MS-CHAP, EAP, VJ, MPPE). */
+/* PPP over serial, client and server, PAP and CHAP-MD5 (no MS-CHAP, EAP, MPPE).  Van Jacobson
+ * header compression stays on, as lwIP has it by default: IPCP asks for it. */
 #define PPP_SUPPORT                 1
 #define PPPOS_SUPPORT               1
 #define PPP_IPV4_SUPPORT            1
@@ -53,7 +54,6 @@
 #define CHAP_SUPPORT                1
 #define MSCHAP_SUPPORT              0
 #define EAP_SUPPORT                 0
-#define VJ_SUPPORT                  0
 #define CCP_SUPPORT                 0
 #define MPPE_SUPPORT                0
 #define MEMP_NUM_PPP_PCB            1

@@ -10,7 +10,7 @@
  *                 [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]]
  *                 [--echo HOST:PORT:BYTES] [--udp HOST:PORT:BYTES] [--listen PORT]
  *                 [--hold] [--until-peer-ends] [--wait-no-carrier] [--then CMD]...
- *                 [--seed N] [--timeout SECONDS]
+ *                 [--lcp-echo SECONDS] [--seed N] [--timeout SECONDS]
  *
  * The work runs in the order given.  Each step prints one result line on stdout:
  *   at <cmd> -> <final result>        (information lines before it as "info <line>")
@@ -159,6 +159,39 @@ static void keep_text(const u8_t *data, size_t len)
     text_len += len;
 }
 
+/* The modem's NO CARRIER amid PPP: the line dropped, as DCD going off tells firmware on a
+ * real UART (a PTY or a TCP port has no DCD).  A modem that ended LCP itself drops carrier
+ * at once while lwIP, having acknowledged its Terminate-Request, still waits out its restart
+ * timer (RFC 1661 §4.2, Stopping): lwIP is told the lower layer is down. */
+enum { CARRIER_LOST = 100 };       /* beyond lwIP's PPPERR_* codes */
+static char carrier_tail[16];       /* the last octets of the previous chunk */
+static bool carrier_lost;
+static int carrier_reason;          /* why PPP ended, as lwIP would have said */
+static void watch_carrier(const u8_t *data, size_t len)
+{
+    static const char pattern[] = "\r\nNO CARRIER\r\n";
+    char window[sizeof carrier_tail + 4096];
+    size_t tail = strnlen(carrier_tail, sizeof carrier_tail);
+    memcpy(window, carrier_tail, tail);
+    memcpy(window + tail, data, len);
+    size_t total = tail + len;
+    bool found = memmem(window, total, pattern, sizeof pattern - 1) != NULL;
+    size_t keep = total < sizeof carrier_tail - 1 ? total : sizeof carrier_tail - 1;
+    memset(carrier_tail, 0, sizeof carrier_tail);
+    memcpy(carrier_tail, window + total - keep, keep);
+    for (size_t i = 0; i < keep; i++)  /* a NUL would end the string early */
+        if (carrier_tail[i] == '\0')
+            carrier_tail[i] = ' ';
+    if (!found || carrier_lost)
+        return;
+    carrier_lost = true;
+    keep_text((const u8_t *)pattern, sizeof pattern - 1);
+    /* lwIP's LCP state says who was ending the link, if anyone. */
+    carrier_reason = ppp->lcp_fsm.state == PPP_FSM_STOPPING ? PPPERR_CONNECT
+                   : ppp->lcp_fsm.state == PPP_FSM_CLOSING ? PPPERR_USER : CARRIER_LOST;
+    ppp_close(ppp, 1);
+}
+
 /* One turn of the main loop: wait for the port or lwIP's next timer (at most `ms`), hand
  * what arrived to PPP or to the text buffer, run lwIP's timers. */
 static void pump(int ms)
@@ -175,6 +208,8 @@ static void pump(int ms)
                 pppos_input(ppp, buf, (int)n);
                 if (!ppp_feeding)  /* PPP ended in this chunk: the rest may be text */
                     keep_text(buf, (size_t)n);
+                else
+                    watch_carrier(buf, (size_t)n);
             } else {
                 keep_text(buf, (size_t)n);
             }
@@ -298,6 +333,7 @@ static const char *ppp_reason(int code)
     case PPPERR_PARAM: return "invalid parameter";
     case PPPERR_OPEN: return "cannot open";
     case PPPERR_DEVICE: return "device error";
+    case CARRIER_LOST: return "carrier lost";
     case PPPERR_ALLOC: return "out of memory";
     case PPPERR_USER: return "closed by us";
     case PPPERR_CONNECT: return "peer ended the link";
@@ -337,6 +373,8 @@ static void ppp_status(ppp_pcb *pcb, int err, void *ctx)
         ppp_up = true;
         return;
     }
+    if (carrier_lost)  /* ppp_close(nocarrier) says "user"; the cause was elsewhere */
+        err = carrier_reason;
     ppp_error = err;
     ppp_up = false;
     ppp_dead = true;
@@ -743,7 +781,8 @@ static void usage(void)
           "  [--server --local ADDR --peer ADDR [--dns ADDR]]\n"
           "  [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]] [--echo HOST:PORT:BYTES]\n"
           "  [--udp HOST:PORT:BYTES] [--listen PORT] [--hold] [--until-peer-ends]\n"
-          "  [--wait-no-carrier] [--then CMD]... [--seed N] [--timeout SECONDS]\n", stderr);
+          "  [--wait-no-carrier] [--then CMD]... [--lcp-echo SECONDS] [--seed N]\n"
+          "  [--timeout SECONDS]\n", stderr);
     exit(EXIT_USAGE);
 }
 
@@ -754,6 +793,7 @@ int main(int argc, char **argv)
     u8_t auth = PPPAUTHTYPE_ANY;
     bool server = false, until_peer_ends = false, wait_no_carrier = false;
     unsigned seed = 1;
+    u8_t lcp_echo = 0;
     double timeout = 120;
     const char *at[32], *then[32];
     int n_at = 0, n_then = 0;
@@ -783,6 +823,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--then") && n_then < 32) then[n_then++] = VALUE();
         else if (!strcmp(o, "--until-peer-ends")) until_peer_ends = true;
         else if (!strcmp(o, "--wait-no-carrier")) wait_no_carrier = true;
+        else if (!strcmp(o, "--lcp-echo")) lcp_echo = (u8_t)atoi(VALUE());
         else if (!strcmp(o, "--seed")) seed = (unsigned)strtoul(VALUE(), NULL, 10);
         else if (!strcmp(o, "--timeout")) timeout = strtod(VALUE(), NULL);
         else if (n_steps < 32 && (!strcmp(o, "--resolve") || !strcmp(o, "--get")
@@ -835,6 +876,10 @@ int main(int argc, char **argv)
         ppp_set_usepeerdns(ppp, 1);
         ppp_set_default(ppp);
     }
+    /* LCP keepalive, as firmware sets it: an Echo-Request every `lcp_echo` seconds, the link
+     * declared dead after 3 unanswered. */
+    ppp->settings.lcp_echo_interval = lcp_echo;
+    ppp->settings.lcp_echo_fails = 3;
     ppp_feeding = true;
     if (text_len > 0) {  /* PPP octets that came with CONNECT */
         u8_t early[sizeof text];
