@@ -118,7 +118,8 @@ class PortLine:
         if not self.connected:
             raise ActivationError(ActivationFailure.NETWORK_FAILURE, "the port left PPP")
         self.bearer = SerialLinkBearer(address, self._peer_address, self.proto.send_ip,
-                                       self.clock, self.rng, dns=dns, modem=self.modem)
+                                       self.clock, self.rng, dns=dns, modem=self.modem,
+                                       mtu=self.proto.peer_mru)
         return self.bearer
 
     # -- as the port's data sink ---------------------------------------------------------------

@@ -22,6 +22,11 @@ class HostRun:
     def lines(self) -> list[str]:
         return self.stdout.splitlines()
 
+    @property
+    def steps(self) -> list[str]:
+        """The result lines without the frame measure, which comes with "ppp down"."""
+        return [line for line in self.lines if not line.startswith("longest frame")]
+
     def line(self, prefix: str) -> str:
         """The first result line starting with ``prefix``; fails the test if there is none."""
         for line in self.lines:

@@ -112,7 +112,7 @@ def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lab, 
     assert (directory / "blob.got").read_bytes() == (directory / "www" / "blob.bin").read_bytes()
     # lwIP's Terminate-Request ends the call: NO CARRIER, then AT on the same port, and the
     # context is down.
-    assert run.lines[-5:] == ["ppp down closed by us", "hangup NO CARRIER", "at AT -> OK",
+    assert run.steps[-5:] == ["ppp down closed by us", "hangup NO CARRIER", "at AT -> OK",
                               "info +CGACT: 1,0", "at AT+CGACT? -> OK"]
 
 
@@ -134,7 +134,7 @@ def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lab, lwip_host):
                    "--auth", "chap", "--wait-no-carrier", "--then", "AT")
     assert run.returncode == 4, run
     assert "ppp up" not in run.stdout
-    assert run.lines[-3:] == ["ppp down authentication failed", "hangup NO CARRIER",
+    assert run.steps[-3:] == ["ppp down authentication failed", "hangup NO CARRIER",
                               "at AT -> OK"]
     assert "error: PPP: authentication failed" in run.stderr
 
@@ -146,7 +146,7 @@ def test_a_host_without_a_login_is_ended_by_the_modem(lab, lwip_host):
     run = run_host(lwip_host, pty(lab), *dial("corp"), "--wait-no-carrier", "--then", "AT")
     assert run.returncode == 4, run
     assert "ppp up" not in run.stdout
-    assert run.lines[-3:] == ["ppp down peer ended the link", "hangup NO CARRIER",
+    assert run.steps[-3:] == ["ppp down peer ended the link", "hangup NO CARRIER",
                               "at AT -> OK"]
 
 
@@ -162,7 +162,24 @@ def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lab, lwip_host):
     assert ppp_address(run.line("ppp up ")) in INTERNET
     assert run.line("udp ") == "udp 512 ok"
     assert run.line("echo ").startswith("echo 65536 ok;")
-    assert run.lines[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
+    assert run.steps[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
+
+
+def test_frames_respect_the_small_mru_lwip_asks_for(lab, lwip_host):
+    """RFC 1661 §6.1: lwIP asks for an MRU of 576.  The lab's echo of a 1000-octet datagram
+    comes back longer than that, so the gateway sends it in fragments (lwIP reassembles);
+    TCP follows the MSS lwIP derives from the MRU.  No frame exceeds the MRU plus PPP's
+    address, control, protocol and FCS octets."""
+    directory = lab[0]
+    run = run_host(lwip_host, pty(lab), *dial("internet"), "--mru", "576",
+                   "--udp", "www.lab:7:1000", "--get", "www.lab:80/blob.bin",
+                   "--out", str(directory / "mru.got"))
+    assert run.returncode == 0, run
+    assert run.line("udp ") == "udp 1000 ok"
+    assert run.line("http ") == f"http 200 {BLOB}"
+    assert (directory / "mru.got").read_bytes() == (directory / "www" / "blob.bin").read_bytes()
+    longest = int(re.match(r"longest frame received (\d+)", run.line("longest ")).group(1))
+    assert 576 < longest <= 576 + 6
 
 
 def test_a_megabyte_through_the_lab_echo(lab, lwip_host):

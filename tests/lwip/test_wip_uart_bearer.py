@@ -75,7 +75,7 @@ def test_server_bearer_gives_lwip_its_address_and_a_wip_socket_reaches_lwip(wip,
     assert run.line("served ").startswith(f"served {len(PAYLOAD)} from 192.168.0.1:")
     # lwIP's Terminate-Request ends the bearer; UART1 is an AT port again.
     assert run.line("ppp down") == "ppp down closed by us"
-    assert run.lines[-1] == "at AT -> OK"
+    assert run.steps[-1] == "at AT -> OK"
 
 
 def test_a_wrong_login_is_refused_by_the_server_bearer(wip, lwip_host):
@@ -90,7 +90,7 @@ def test_a_wrong_login_is_refused_by_the_server_bearer(wip, lwip_host):
     assert report == b"\r\n+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0\r\n"
     assert run.returncode == 4, run
     assert run.line("ppp down") == "ppp down authentication failed"
-    assert run.lines[-1] == "at AT -> OK"
+    assert run.steps[-1] == "at AT -> OK"
 
 
 def test_the_server_bearer_ends_a_host_that_does_not_log_in(wip, lwip_host):
@@ -101,7 +101,7 @@ def test_the_server_bearer_ends_a_host_that_does_not_log_in(wip, lwip_host):
     assert report == b"\r\n+WIPBR: 1,814,0.0.0.0,0.0.0.0,0.0.0.0,0.0.0.0\r\n"
     assert run.returncode == 4, run
     assert run.line("ppp down") == "ppp down peer ended the link"
-    assert run.lines[-1] == "at AT -> OK"
+    assert run.steps[-1] == "at AT -> OK"
 
 
 def test_client_bearer_logs_in_to_lwips_server_and_is_ended_by_wipbr_5(wip, lwip_host):
@@ -132,5 +132,5 @@ def test_client_bearer_logs_in_to_lwips_server_and_is_ended_by_wipbr_5(wip, lwip
     assert run.returncode == 0, f"{run}\n{process.diagnostics()[-3000:]}"
     assert run.line("auth ") == "auth by us none, by the peer chap"
     assert run.line("ppp down") == "ppp down peer ended the link"
-    assert run.lines[-1] == "at AT -> OK"
+    assert run.steps[-1] == "at AT -> OK"
     assert other.command("AT+WIPBR?").endswith(b"\r\n1,0\r\n\r\nOK\r\n")

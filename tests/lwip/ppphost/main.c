@@ -10,7 +10,7 @@
  *                 [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]]
  *                 [--echo HOST:PORT:BYTES] [--udp HOST:PORT:BYTES] [--listen PORT]
  *                 [--hold] [--until-peer-ends] [--wait-no-carrier] [--then CMD]...
- *                 [--lcp-echo SECONDS] [--seed N] [--timeout SECONDS]
+ *                 [--mru N] [--lcp-echo SECONDS] [--seed N] [--timeout SECONDS]
  *
  * The work runs in the order given.  Each step prints one result line on stdout:
  *   at <cmd> -> <final result>        (information lines before it as "info <line>")
@@ -25,6 +25,7 @@
  *   listening <port>
  *   served <bytes> from <address>:<port>
  *   ppp down <reason>
+ *   longest frame received <octets>
  *   hangup NO CARRIER
  * and "error: ..." on stderr before a non-zero exit: 1 usage or I/O, 2 a command did not get
  * the result it needed, 3 the --timeout ran out, 4 PPP failed, 5 a step failed.
@@ -159,6 +160,28 @@ static void keep_text(const u8_t *data, size_t len)
     text_len += len;
 }
 
+/* The longest frame the modem sent, unescaped, between flags (address, control, protocol,
+ * information, FCS): lwIP's PPPoS takes frames longer than the MRU it asked for, so the
+ * harness checks RFC 1661 §6.1 itself. */
+static size_t frame_len, longest_frame;
+static bool frame_escape;
+static void measure_frames(const u8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == 0x7e) {
+            if (frame_len > longest_frame)
+                longest_frame = frame_len;
+            frame_len = 0;
+            frame_escape = false;
+        } else if (data[i] == 0x7d) {
+            frame_escape = true;
+        } else {
+            frame_len++;
+            frame_escape = false;
+        }
+    }
+}
+
 /* The modem's NO CARRIER amid PPP: the line dropped, as DCD going off tells firmware on a
  * real UART (a PTY or a TCP port has no DCD).  A modem that ended LCP itself drops carrier
  * at once while lwIP, having acknowledged its Terminate-Request, still waits out its restart
@@ -205,6 +228,7 @@ static void pump(int ms)
         ssize_t n = read(port_fd, buf, sizeof buf);
         if (n > 0) {
             if (ppp_feeding) {
+                measure_frames(buf, (size_t)n);
                 pppos_input(ppp, buf, (int)n);
                 if (!ppp_feeding)  /* PPP ended in this chunk: the rest may be text */
                     keep_text(buf, (size_t)n);
@@ -380,6 +404,7 @@ static void ppp_status(ppp_pcb *pcb, int err, void *ctx)
     ppp_dead = true;
     ppp_feeding = false;
     say("ppp down %s", ppp_reason(err));
+    say("longest frame received %zu octets", longest_frame);
 }
 
 static bool ppp_settled(void) { return ppp_up || ppp_dead; }
@@ -781,7 +806,7 @@ static void usage(void)
           "  [--server --local ADDR --peer ADDR [--dns ADDR]]\n"
           "  [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]] [--echo HOST:PORT:BYTES]\n"
           "  [--udp HOST:PORT:BYTES] [--listen PORT] [--hold] [--until-peer-ends]\n"
-          "  [--wait-no-carrier] [--then CMD]... [--lcp-echo SECONDS] [--seed N]\n"
+          "  [--wait-no-carrier] [--then CMD]... [--mru N] [--lcp-echo SECONDS] [--seed N]\n"
           "  [--timeout SECONDS]\n", stderr);
     exit(EXIT_USAGE);
 }
@@ -794,6 +819,7 @@ int main(int argc, char **argv)
     bool server = false, until_peer_ends = false, wait_no_carrier = false;
     unsigned seed = 1;
     u8_t lcp_echo = 0;
+    u16_t mru = 0;
     double timeout = 120;
     const char *at[32], *then[32];
     int n_at = 0, n_then = 0;
@@ -823,6 +849,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--then") && n_then < 32) then[n_then++] = VALUE();
         else if (!strcmp(o, "--until-peer-ends")) until_peer_ends = true;
         else if (!strcmp(o, "--wait-no-carrier")) wait_no_carrier = true;
+        else if (!strcmp(o, "--mru")) mru = (u16_t)atoi(VALUE());
         else if (!strcmp(o, "--lcp-echo")) lcp_echo = (u8_t)atoi(VALUE());
         else if (!strcmp(o, "--seed")) seed = (unsigned)strtoul(VALUE(), NULL, 10);
         else if (!strcmp(o, "--timeout")) timeout = strtod(VALUE(), NULL);
@@ -880,6 +907,10 @@ int main(int argc, char **argv)
      * declared dead after 3 unanswered. */
     ppp->settings.lcp_echo_interval = lcp_echo;
     ppp->settings.lcp_echo_fails = 3;
+    if (mru != 0) {  /* ask the modem for smaller frames than PPP's default 1500 */
+        ppp->lcp_wantoptions.neg_mru = 1;
+        ppp->lcp_wantoptions.mru = mru;
+    }
     ppp_feeding = true;
     if (text_len > 0) {  /* PPP octets that came with CONNECT */
         u8_t early[sizeof text];
