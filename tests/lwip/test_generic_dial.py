@@ -182,6 +182,16 @@ def test_frames_respect_the_small_mru_lwip_asks_for(lab, lwip_host):
     assert 576 < longest <= 576 + 6
 
 
+def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lab, lwip_host):
+    """RFC 1662 §7.1: lwIP's ACCM asks for XON and XOFF (0x11, 0x13) escaped, as a host
+    with software flow control does; the echoed stream is full of both."""
+    run = run_host(lwip_host, pty(lab), *dial("internet"), "--accm", "000A0000",
+                   "--echo", "www.lab:7:262144")
+    assert run.returncode == 0, run
+    assert run.line("echo ").startswith("echo 262144 ok;")
+    assert run.line("raw octets ") == "raw octets the ACCM escapes 0"
+
+
 def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
     assert run.returncode == 0, run

@@ -10,7 +10,8 @@
  *                 [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]]
  *                 [--echo HOST:PORT:BYTES] [--udp HOST:PORT:BYTES] [--listen PORT]
  *                 [--hold] [--until-peer-ends] [--wait-no-carrier] [--then CMD]...
- *                 [--mru N] [--lcp-echo SECONDS] [--seed N] [--timeout SECONDS]
+ *                 [--mru N] [--accm HEX] [--lcp-echo SECONDS] [--seed N]
+ *                 [--timeout SECONDS]
  *
  * The work runs in the order given.  Each step prints one result line on stdout:
  *   at <cmd> -> <final result>        (information lines before it as "info <line>")
@@ -26,6 +27,7 @@
  *   served <bytes> from <address>:<port>
  *   ppp down <reason>
  *   longest frame received <octets>
+ *   raw octets the ACCM escapes <n>    (--accm)
  *   hangup NO CARRIER
  * and "error: ..." on stderr before a non-zero exit: 1 usage or I/O, 2 a command did not get
  * the result it needed, 3 the --timeout ran out, 4 PPP failed, 5 a step failed.
@@ -165,9 +167,15 @@ static void keep_text(const u8_t *data, size_t len)
  * harness checks RFC 1661 §6.1 itself. */
 static size_t frame_len, longest_frame;
 static bool frame_escape;
+/* --accm: the control characters we asked the modem to escape (RFC 1662 §7.1), and how many
+ * came raw all the same (lwIP would drop them silently, as a UART's XON/XOFF does). */
+static u32_t asked_accm;
+static unsigned raw_in_accm;
 static void measure_frames(const u8_t *data, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
+        if (data[i] < 0x20 && (asked_accm >> data[i]) & 1)
+            raw_in_accm++;
         if (data[i] == 0x7e) {
             if (frame_len > longest_frame)
                 longest_frame = frame_len;
@@ -405,6 +413,8 @@ static void ppp_status(ppp_pcb *pcb, int err, void *ctx)
     ppp_feeding = false;
     say("ppp down %s", ppp_reason(err));
     say("longest frame received %zu octets", longest_frame);
+    if (asked_accm != 0)
+        say("raw octets the ACCM escapes %u", raw_in_accm);
 }
 
 static bool ppp_settled(void) { return ppp_up || ppp_dead; }
@@ -806,7 +816,8 @@ static void usage(void)
           "  [--server --local ADDR --peer ADDR [--dns ADDR]]\n"
           "  [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]] [--echo HOST:PORT:BYTES]\n"
           "  [--udp HOST:PORT:BYTES] [--listen PORT] [--hold] [--until-peer-ends]\n"
-          "  [--wait-no-carrier] [--then CMD]... [--mru N] [--lcp-echo SECONDS] [--seed N]\n"
+          "  [--wait-no-carrier] [--then CMD]... [--mru N] [--accm HEX]\n"
+          "  [--lcp-echo SECONDS] [--seed N]\n"
           "  [--timeout SECONDS]\n", stderr);
     exit(EXIT_USAGE);
 }
@@ -849,6 +860,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--then") && n_then < 32) then[n_then++] = VALUE();
         else if (!strcmp(o, "--until-peer-ends")) until_peer_ends = true;
         else if (!strcmp(o, "--wait-no-carrier")) wait_no_carrier = true;
+        else if (!strcmp(o, "--accm")) asked_accm = (u32_t)strtoul(VALUE(), NULL, 16);
         else if (!strcmp(o, "--mru")) mru = (u16_t)atoi(VALUE());
         else if (!strcmp(o, "--lcp-echo")) lcp_echo = (u8_t)atoi(VALUE());
         else if (!strcmp(o, "--seed")) seed = (unsigned)strtoul(VALUE(), NULL, 10);
@@ -907,6 +919,8 @@ int main(int argc, char **argv)
      * declared dead after 3 unanswered. */
     ppp->settings.lcp_echo_interval = lcp_echo;
     ppp->settings.lcp_echo_fails = 3;
+    if (asked_accm != 0)  /* ask the modem to escape these control characters */
+        ppp_set_asyncmap(ppp, asked_accm);
     if (mru != 0) {  /* ask the modem for smaller frames than PPP's default 1500 */
         ppp->lcp_wantoptions.neg_mru = 1;
         ppp->lcp_wantoptions.mru = mru;
