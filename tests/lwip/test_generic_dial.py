@@ -192,6 +192,18 @@ def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lab, lwip
     assert run.line("raw octets ") == "raw octets the ACCM escapes 0"
 
 
+def test_escape_and_ato_halfway_through_a_transfer_keep_the_connection(lab, lwip_host):
+    """``+++`` between guard times leaves data mode with PPP up (OK), ``ATO`` resumes it
+    (CONNECT) and the frames the network sent meanwhile follow: the echo completes."""
+    run = run_host(lwip_host, pty(lab), *dial("internet"), "--escape",
+                   "--echo", "www.lab:7:524288", "--wait-no-carrier", "--then", "AT")
+    assert run.returncode == 0, run
+    assert run.line("escape ") == "escape +++ -> OK"
+    assert run.line("at ATO") == "at ATO -> CONNECT"
+    assert run.line("echo ").startswith("echo 524288 ok;")
+    assert run.steps[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
+
+
 def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
     assert run.returncode == 0, run

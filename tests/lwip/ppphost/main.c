@@ -10,7 +10,7 @@
  *                 [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]]
  *                 [--echo HOST:PORT:BYTES] [--udp HOST:PORT:BYTES] [--listen PORT]
  *                 [--hold] [--until-peer-ends] [--wait-no-carrier] [--then CMD]...
- *                 [--mru N] [--accm HEX] [--lcp-echo SECONDS] [--seed N]
+ *                 [--mru N] [--accm HEX] [--escape] [--lcp-echo SECONDS] [--seed N]
  *                 [--timeout SECONDS]
  *
  * The work runs in the order given.  Each step prints one result line on stdout:
@@ -21,6 +21,7 @@
  *   resolve <name> <address>
  *   http <status> <body length>
  *   holding                           (--hold: waiting for a line on stdin)
+ *   escape +++ -> OK                  (--escape: halfway through --echo, then ATO)
  *   echo <bytes> ok; so far <n> damaged frames dropped, <m> fast retransmits
  *   udp <bytes> ok
  *   listening <port>
@@ -379,11 +380,27 @@ static const char *ppp_reason(int code)
     }
 }
 
+/* While the port is in online command state (--escape), what lwIP sends waits here: on the
+ * line it would be read as AT commands. */
+static bool ppp_paused;
+static u8_t *held;
+static size_t held_len, held_cap;
+
 static u32_t ppp_output(ppp_pcb *pcb, u8_t *data, u32_t len, void *ctx)
 {
     (void)pcb; (void)ctx;
-    if (!port_closed)
+    if (ppp_paused) {
+        if (held_len + len > held_cap) {
+            held_cap = (held_len + len) * 2;
+            held = realloc(held, held_cap);
+            if (held == NULL)
+                fail(EXIT_STEP, "out of memory");
+        }
+        memcpy(held + held_len, data, len);
+        held_len += len;
+    } else if (!port_closed) {
         port_write(data, len);
+    }
     return len;
 }
 
@@ -672,6 +689,53 @@ static void http_get(char *spec, const char *out)
     conn_close(&c);
 }
 
+/* --escape: halfway through the next --echo, leave data mode with "+++" between guard times
+ * of silence (V.250 §6.2.3, S12: 1 s by default), check the modem answers OK, and resume
+ * with ATO.  PPP and the TCP connection stay up; what the network sent meanwhile the modem
+ * holds, what lwIP sends meanwhile waits here. */
+static bool escape_midway;
+static u32_t quiet_until;
+static bool quiet_over(void) { return (s32_t)(sys_now() - quiet_until) >= 0; }
+
+static void escape_and_resume(void)
+{
+    ppp_paused = true;
+    ppp_feeding = false;
+    text_len = 0;
+    quiet_until = sys_now() + 1500;
+    run_until(quiet_over, "the guard time before +++");
+    port_write("+++", 3);
+    quiet_until = sys_now() + 1500;
+    run_until(quiet_over, "the guard time after +++");
+    run_until(final_arrived, "the answer to +++");
+    if (final_len != 2 || memcmp(text + final_start, "OK", 2) != 0)
+        fail(EXIT_CHAT, "+++ got %.*s, not OK", final_len < 0 ? 0 : final_len,
+             text + final_start);
+    say("escape +++ -> OK");
+    if (!command("ATO", "CONNECT"))
+        fail(EXIT_CHAT, "ATO did not answer CONNECT");
+    ppp_feeding = true;
+    ppp_paused = false;
+    if (text_len > 0) {  /* frames the modem held, right behind CONNECT */
+        u8_t *early = malloc(text_len);
+        size_t n = text_len;
+        memcpy(early, text, n);
+        text_len = 0;
+        pppos_input(ppp, early, (int)n);
+        free(early);
+    }
+    if (held_len > 0) {
+        port_write(held, held_len);
+        held_len = 0;
+    }
+}
+
+static struct conn *echo_conn;
+static bool echo_halfway(void)
+{
+    return echo_conn->len >= echo_conn->stream_len / 2 || current_echoed();
+}
+
 /* --echo HOST:PORT:BYTES: send a generated stream to an echo server, check what comes back
  * octet by octet. */
 static void tcp_echo(char *spec)
@@ -682,6 +746,12 @@ static void tcp_echo(char *spec)
         fail(EXIT_USAGE, "--echo HOST:PORT:BYTES");
     struct conn c = {.stream_len = strtoul(rest + 1, NULL, 10)};
     conn_open(&c, host, port);
+    if (escape_midway) {
+        echo_conn = &c;
+        run_until(echo_halfway, "half the echo");
+        escape_and_resume();
+        escape_midway = false;
+    }
     run_until(current_echoed, "the echo");
     if (c.mismatch)
         fail(EXIT_STEP, "echo: the stream came back different");
@@ -817,6 +887,7 @@ static void usage(void)
           "  [--resolve NAME] [--get HOST:PORT/PATH [--out FILE]] [--echo HOST:PORT:BYTES]\n"
           "  [--udp HOST:PORT:BYTES] [--listen PORT] [--hold] [--until-peer-ends]\n"
           "  [--wait-no-carrier] [--then CMD]... [--mru N] [--accm HEX]\n"
+          "  [--escape]\n"
           "  [--lcp-echo SECONDS] [--seed N]\n"
           "  [--timeout SECONDS]\n", stderr);
     exit(EXIT_USAGE);
@@ -860,6 +931,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--then") && n_then < 32) then[n_then++] = VALUE();
         else if (!strcmp(o, "--until-peer-ends")) until_peer_ends = true;
         else if (!strcmp(o, "--wait-no-carrier")) wait_no_carrier = true;
+        else if (!strcmp(o, "--escape")) escape_midway = true;
         else if (!strcmp(o, "--accm")) asked_accm = (u32_t)strtoul(VALUE(), NULL, 16);
         else if (!strcmp(o, "--mru")) mru = (u16_t)atoi(VALUE());
         else if (!strcmp(o, "--lcp-echo")) lcp_echo = (u8_t)atoi(VALUE());
