@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 import textwrap
 
 import pytest
@@ -20,7 +21,7 @@ from tests.integration.harness import (
     wait_for,
     write_scenario,
 )
-from tests.lwip.host import LwipHost, run_host
+from tests.lwip.host import HANG_GUARD, LwipHost, run_host
 
 pytestmark = pytest.mark.clients
 
@@ -60,10 +61,11 @@ def lab(tmp_path_factory):
             modems: lossy
             do: {corrupt_bytes: {rate: 0.00002}}
         """)
-    (tcp,) = free_tcp_ports(1)
+    tcp, exposed = free_tcp_ports(2)
     modems = [
         f'- name: m1\n  ports:\n    - pty: {directory / "m1"}\n'
-        f'    - tcp: "tcp:{tcp}:interface=127.0.0.1"\n',
+        f'    - tcp: "tcp:{tcp}:interface=127.0.0.1"\n'
+        f'  expose:\n    "tcp/8080": "tcp:{exposed}:interface=127.0.0.1"\n',
         f'- name: lossy\n  ports:\n    - pty: {directory / "lossy"}\n',
     ]
     process = AtsimProcess(write_scenario(directory, modems, network=network)).start()
@@ -73,7 +75,7 @@ def lab(tmp_path_factory):
             with AtLink.open_pty(directory / name) as at:
                 wait_for(lambda at=at: b"+CGREG: 0,1" in at.command("AT+CGREG?"), 20,
                          f"{name} to attach", process.diagnostics)
-        yield directory, process, tcp
+        yield directory, process, tcp, exposed
     finally:
         process.stop()
 
@@ -91,7 +93,7 @@ def dial(apn: str, *, command: str = "ATD*99***1#") -> list[str]:
 
 
 def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lab, lwip_host):
-    directory, process, tcp = lab
+    directory, process, tcp, _ = lab
     host = LwipHost(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "s3cret",
                     "--auth", "pap", "--hold", "--get", "www.lab:80/blob.bin",
                     "--out", str(directory / "blob.got"), "--wait-no-carrier",
@@ -204,6 +206,30 @@ def test_escape_and_ato_halfway_through_a_transfer_keep_the_connection(lab, lwip
     assert run.steps[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
 
 
+def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lab, lwip_host):
+    """Inbound TCP: the modem's ``expose:`` port on this machine's loopback leads to port
+    8080 of the host's address; the gateway offers the connection to lwIP (from its own
+    address), lwIP's listener sends back what it gets."""
+    exposed = lab[3]
+    payload = bytes(range(256)) * 256
+    host = LwipHost(lwip_host, pty(lab), *dial("internet"), "--listen", "8080")
+    try:
+        host.wait_line("listening 8080")
+        with socket.create_connection(("127.0.0.1", exposed), 30) as sock:
+            sock.settimeout(HANG_GUARD)
+            sock.sendall(payload)
+            sock.shutdown(socket.SHUT_WR)
+            echoed = b""
+            while chunk := sock.recv(65536):
+                echoed += chunk
+        run = host.finish()
+    finally:
+        host.kill()
+    assert echoed == payload
+    assert run.returncode == 0, run
+    assert run.line("served ").startswith(f"served {len(payload)} from 192.0.0.1:")
+
+
 def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
     assert run.returncode == 0, run
@@ -213,7 +239,7 @@ def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
 def test_a_megabyte_and_a_download_over_a_line_that_loses_and_damages_octets(lab, lwip_host):
     """lwIP's TCP retransmission meets the gateway's: every octet comes back in order,
     although frames were lost both ways (lwIP counts those it received damaged)."""
-    directory, process, _ = lab
+    directory, process, _, _ = lab
     run = run_host(lwip_host, pty(lab, "lossy"), *dial("internet"),
                    "--echo", f"www.lab:7:{MEGABYTE}", "--get", "www.lab:80/blob.bin",
                    "--out", str(directory / "lossy.got"))
