@@ -16,7 +16,7 @@ from tests.lwip.host import LwipHost
 pytestmark = pytest.mark.clients
 
 
-def test_lwip_dials_on_a_dlc_while_another_answers_at(lab, muxd, lwip_host):  # noqa: F811
+def test_lwip_dials_on_a_dlc_while_another_answers_at(lwip_host, lab, muxd):  # noqa: F811
     directory = lab[0]
     data, control = muxd.channels["data"], muxd.links["control"]
     host = LwipHost(lwip_host, str(data), "--at", "AT", "--at", 'AT+CGDCONT=1,"IP","internet"',

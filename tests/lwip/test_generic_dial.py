@@ -92,7 +92,7 @@ def dial(apn: str, *, command: str = "ATD*99***1#") -> list[str]:
     return ["--at", "AT", "--at", f'AT+CGDCONT=1,"IP","{apn}"', "--dial", command]
 
 
-def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lab, lwip_host):
+def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lwip_host, lab):
     directory, process, tcp, _ = lab
     host = LwipHost(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "s3cret",
                     "--auth", "pap", "--hold", "--get", "www.lab:80/blob.bin",
@@ -118,7 +118,7 @@ def test_pap_login_the_address_the_modem_reports_a_download_and_the_hangup(lab, 
                               "info +CGACT: 1,0", "at AT+CGACT? -> OK"]
 
 
-def test_chap_md5_login_and_a_lab_name_through_the_ipcp_name_server(lab, lwip_host):
+def test_chap_md5_login_and_a_lab_name_through_the_ipcp_name_server(lwip_host, lab):
     directory = lab[0]
     run = run_host(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "s3cret",
                    "--auth", "chap", "--resolve", "www.lab", "--get", "www.lab:80/index.html",
@@ -131,7 +131,7 @@ def test_chap_md5_login_and_a_lab_name_through_the_ipcp_name_server(lab, lwip_ho
     assert (directory / "index.got").read_text() == "hello from the lab\n"
 
 
-def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lab, lwip_host):
+def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lwip_host, lab):
     run = run_host(lwip_host, pty(lab), *dial("corp"), "--user", "me", "--password", "wrong",
                    "--auth", "chap", "--wait-no-carrier", "--then", "AT")
     assert run.returncode == 4, run
@@ -141,7 +141,7 @@ def test_a_wrong_chap_secret_is_refused_and_the_modem_hangs_up(lab, lwip_host):
     assert "error: PPP: authentication failed" in run.stderr
 
 
-def test_a_host_without_a_login_is_ended_by_the_modem(lab, lwip_host):
+def test_a_host_without_a_login_is_ended_by_the_modem(lwip_host, lab):
     """The APN wants a login and lwIP has none: lwIP rejects the Authentication-Protocol
     option, the modem terminates LCP and drops carrier while lwIP still waits out its
     restart timer after the Terminate-Ack (RFC 1661 §4.2); the harness sees NO CARRIER."""
@@ -152,7 +152,7 @@ def test_a_host_without_a_login_is_ended_by_the_modem(lab, lwip_host):
                               "at AT -> OK"]
 
 
-def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lab, lwip_host):
+def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lwip_host, lab):
     """``AT+CGDATA="PPP",1`` instead of ATD, on the modem's TCP port instead of its PTY."""
     tcp = lab[2]
     run = run_host(lwip_host, f"tcp:127.0.0.1:{tcp}",
@@ -167,7 +167,7 @@ def test_cgdata_on_the_tcp_port_udp_and_tcp_echo(lab, lwip_host):
     assert run.steps[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
 
 
-def test_frames_respect_the_small_mru_lwip_asks_for(lab, lwip_host):
+def test_frames_respect_the_small_mru_lwip_asks_for(lwip_host, lab):
     """RFC 1661 §6.1: lwIP asks for an MRU of 576.  The lab's echo of a 1000-octet datagram
     comes back longer than that, so the gateway sends it in fragments (lwIP reassembles);
     TCP follows the MSS lwIP derives from the MRU.  No frame exceeds the MRU plus PPP's
@@ -184,7 +184,7 @@ def test_frames_respect_the_small_mru_lwip_asks_for(lab, lwip_host):
     assert 576 < longest <= 576 + 6
 
 
-def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lab, lwip_host):
+def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lwip_host, lab):
     """RFC 1662 §7.1: lwIP's ACCM asks for XON and XOFF (0x11, 0x13) escaped, as a host
     with software flow control does; the echoed stream is full of both."""
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--accm", "000A0000",
@@ -194,7 +194,7 @@ def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lab, lwip
     assert run.line("raw octets ") == "raw octets the ACCM escapes 0"
 
 
-def test_escape_and_ato_halfway_through_a_transfer_keep_the_connection(lab, lwip_host):
+def test_escape_and_ato_halfway_through_a_transfer_keep_the_connection(lwip_host, lab):
     """``+++`` between guard times leaves data mode with PPP up (OK), ``ATO`` resumes it
     (CONNECT) and the frames the network sent meanwhile follow: the echo completes."""
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--escape",
@@ -206,7 +206,7 @@ def test_escape_and_ato_halfway_through_a_transfer_keep_the_connection(lab, lwip
     assert run.steps[-2:] == ["hangup NO CARRIER", "at AT -> OK"]
 
 
-def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lab, lwip_host):
+def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lwip_host, lab):
     """Inbound TCP: the modem's ``expose:`` port on this machine's loopback leads to port
     8080 of the host's address; the gateway offers the connection to lwIP (from its own
     address), lwIP's listener sends back what it gets."""
@@ -230,13 +230,13 @@ def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lab, lw
     assert run.line("served ").startswith(f"served {len(payload)} from 192.0.0.1:")
 
 
-def test_a_megabyte_through_the_lab_echo(lab, lwip_host):
+def test_a_megabyte_through_the_lab_echo(lwip_host, lab):
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
     assert run.returncode == 0, run
     assert run.line("echo ").startswith(f"echo {MEGABYTE} ok;")
 
 
-def test_a_megabyte_and_a_download_over_a_line_that_loses_and_damages_octets(lab, lwip_host):
+def test_a_megabyte_and_a_download_over_a_line_that_loses_and_damages_octets(lwip_host, lab):
     """lwIP's TCP retransmission meets the gateway's: every octet comes back in order,
     although frames were lost both ways (lwIP counts those it received damaged)."""
     directory, process, _, _ = lab

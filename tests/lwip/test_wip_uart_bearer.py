@@ -55,7 +55,7 @@ def echo_through_lwip(at: AtLink, address: str, port: int) -> None:
     assert at.read_until(lambda b: b"\r\nSHUTDOWN\r\n" in b, 60) == b"\r\nSHUTDOWN\r\n"
 
 
-def test_server_bearer_gives_lwip_its_address_and_a_wip_socket_reaches_lwip(wip, lwip_host):
+def test_server_bearer_gives_lwip_its_address_and_a_wip_socket_reaches_lwip(lwip_host, wip):
     uart1, at, _, process = wip
     assert at.command('AT+WIPBR=4,1,1,"user","secret"') == b"\r\nOK\r\n"
     host = LwipHost(lwip_host, uart1, "--user", "user", "--password", "secret",
@@ -78,7 +78,7 @@ def test_server_bearer_gives_lwip_its_address_and_a_wip_socket_reaches_lwip(wip,
     assert run.steps[-1] == "at AT -> OK"
 
 
-def test_a_wrong_login_is_refused_by_the_server_bearer(wip, lwip_host):
+def test_a_wrong_login_is_refused_by_the_server_bearer(lwip_host, wip):
     uart1, at, _, _ = wip
     assert at.command('AT+WIPBR=4,1,1,"user","secret"') == b"\r\nOK\r\n"
     host = LwipHost(lwip_host, uart1, "--user", "user", "--password", "wrong", "--then", "AT")
@@ -93,7 +93,7 @@ def test_a_wrong_login_is_refused_by_the_server_bearer(wip, lwip_host):
     assert run.steps[-1] == "at AT -> OK"
 
 
-def test_the_server_bearer_ends_a_host_that_does_not_log_in(wip, lwip_host):
+def test_the_server_bearer_ends_a_host_that_does_not_log_in(lwip_host, wip):
     uart1, at, _, _ = wip
     assert at.command('AT+WIPBR=4,1,1,"user","secret"') == b"\r\nOK\r\n"
     run = run_host(lwip_host, uart1, "--then", "AT")
@@ -104,7 +104,7 @@ def test_the_server_bearer_ends_a_host_that_does_not_log_in(wip, lwip_host):
     assert run.steps[-1] == "at AT -> OK"
 
 
-def test_client_bearer_logs_in_to_lwips_server_and_is_ended_by_wipbr_5(wip, lwip_host):
+def test_client_bearer_logs_in_to_lwips_server_and_is_ended_by_wipbr_5(lwip_host, wip):
     uart1, at, other, process = wip
     for line in ('AT+WIPBR=2,1,0,"user"', 'AT+WIPBR=2,1,1,"secret"'):
         assert at.command(line) == b"\r\nOK\r\n"
