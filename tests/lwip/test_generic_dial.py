@@ -88,6 +88,11 @@ def ppp_address(line: str) -> ipaddress.IPv4Address:
     return ipaddress.ip_address(re.match(r"ppp up ip (\S+) ", line).group(1))
 
 
+#: Every run on m1 waits for the modem's NO CARRIER (RFC 1661's Stopping state after lwIP's
+#: Terminate-Request, 3 s) before it ends: otherwise it would meet the next run's first AT.
+HANG_UP = ("--wait-no-carrier",)
+
+
 def dial(apn: str, *, command: str = "ATD*99***1#") -> list[str]:
     return ["--at", "AT", "--at", f'AT+CGDCONT=1,"IP","{apn}"', "--dial", command]
 
@@ -175,7 +180,7 @@ def test_frames_respect_the_small_mru_lwip_asks_for(lwip_host, lab):
     directory = lab[0]
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--mru", "576",
                    "--udp", "www.lab:7:1000", "--get", "www.lab:80/blob.bin",
-                   "--out", str(directory / "mru.got"))
+                   "--out", str(directory / "mru.got"), *HANG_UP)
     assert run.returncode == 0, run
     assert run.line("udp ") == "udp 1000 ok"
     assert run.line("http ") == f"http 200 {BLOB}"
@@ -188,7 +193,7 @@ def test_the_control_characters_lwip_asks_to_be_escaped_never_come_raw(lwip_host
     """RFC 1662 §7.1: lwIP's ACCM asks for XON and XOFF (0x11, 0x13) escaped, as a host
     with software flow control does; the echoed stream is full of both."""
     run = run_host(lwip_host, pty(lab), *dial("internet"), "--accm", "000A0000",
-                   "--echo", "www.lab:7:262144")
+                   "--echo", "www.lab:7:262144", *HANG_UP)
     assert run.returncode == 0, run
     assert run.line("echo ").startswith("echo 262144 ok;")
     assert run.line("raw octets ") == "raw octets the ACCM escapes 0"
@@ -212,7 +217,7 @@ def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lwip_ho
     address), lwIP's listener sends back what it gets."""
     exposed = lab[3]
     payload = bytes(range(256)) * 256
-    host = LwipHost(lwip_host, pty(lab), *dial("internet"), "--listen", "8080")
+    host = LwipHost(lwip_host, pty(lab), *dial("internet"), "--listen", "8080", *HANG_UP)
     try:
         host.wait_line("listening 8080")
         with socket.create_connection(("127.0.0.1", exposed), 30) as sock:
@@ -231,7 +236,8 @@ def test_a_program_on_this_machine_reaches_lwips_listener_through_expose(lwip_ho
 
 
 def test_a_megabyte_through_the_lab_echo(lwip_host, lab):
-    run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}")
+    run = run_host(lwip_host, pty(lab), *dial("internet"), "--echo", f"www.lab:7:{MEGABYTE}",
+                   *HANG_UP)
     assert run.returncode == 0, run
     assert run.line("echo ").startswith(f"echo {MEGABYTE} ok;")
 

@@ -58,6 +58,7 @@ int serial_open(const char *spec, char *why, size_t why_len)
             cfsetspeed(&tio, B115200);
             tio.c_cflag |= CLOCAL | CREAD;
             tcsetattr(fd, TCSANOW, &tio);
+            tcflush(fd, TCIFLUSH);  /* what an earlier user left unread is not ours */
         }
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
