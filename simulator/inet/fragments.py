@@ -1,6 +1,7 @@
 """IPv4 reassembly (RFC 791 §3.2, "reassembly"; the hole bookkeeping of RFC 815 done with a
 sorted list of pieces): ``Reassembler.add(fragment, now)`` gives the whole packet once every
-piece of it arrived, else None.
+piece of it arrived, else None.  ``fragment(packet, mtu)`` is the other half, for a sender
+whose link takes smaller packets than it has to send (a PPP peer that asked for a small MRU).
 
 A router forwards fragments; the host gateway terminates the host's TCP and UDP in user
 space, so it reassembles, as a host does.  Pieces that overlap with different octets (the
@@ -102,3 +103,49 @@ class Reassembler:
     def _expire(self, now: float) -> None:
         for key in [k for k, d in self._waiting.items() if now - d.first_seen > self.timeout]:
             self._discard(key)
+
+
+def _copied_options(options: bytes) -> bytes:
+    """The options RFC 791 copies into every fragment (the copied flag, 0x80 of the type),
+    padded to whole words."""
+    kept, i = bytearray(), 0
+    while i < len(options):
+        kind = options[i]
+        if kind == 0:  # end of option list
+            break
+        if kind == 1:  # no operation
+            i += 1
+            continue
+        length = options[i + 1] if i + 1 < len(options) else 0
+        if length < 2:
+            break  # malformed: nothing more can be read
+        if kind & 0x80:
+            kept += options[i:i + length]
+        i += length
+    return bytes(kept + bytes(-len(kept) % 4))
+
+
+def fragment(packet: Ipv4Packet, mtu: int) -> list[Ipv4Packet]:
+    """``packet`` as fragments of at most ``mtu`` octets each (RFC 791 §3.2, "fragmentation"):
+    every piece but the last carries a multiple of 8 payload octets and MF; the first keeps all
+    options, the others those with the copied flag.  A packet that fits is returned as it is.
+    The caller decides about DF: fragmenting here is what a sending host does for its own
+    interface, the pieces have DF clear."""
+    header = MIN_HEADER_LENGTH + len(packet.options)
+    if header + len(packet.payload) <= mtu:
+        return [packet]
+    later_options = _copied_options(packet.options)
+    pieces, start, payload = [], 0, packet.payload
+    while start < len(payload):
+        options = packet.options if start == 0 else later_options
+        room = (mtu - MIN_HEADER_LENGTH - len(options)) // 8 * 8
+        if room <= 0:
+            raise ValueError(f"an MTU of {mtu} octets leaves no room for a fragment")
+        end = min(start + room, len(payload))
+        last = end == len(payload)
+        pieces.append(dataclasses.replace(
+            packet, payload=payload[start:end], options=options, dont_fragment=False,
+            more_fragments=packet.more_fragments if last else True,
+            fragment_offset=packet.fragment_offset + start // 8))
+        start = end
+    return pieces

@@ -158,7 +158,8 @@ class PortLine:
             raise ActivationError(ActivationFailure.NETWORK_FAILURE, "the port left PPP")
         self.bearer = SerialLinkBearer(address, self._peer_address, self._send_ip,
                                        self.clock, self.rng, dns=dns, modem=self.modem,
-                                       fragment_timeout=self.fragment_timeout, tcp=self.tcp)
+                                       fragment_timeout=self.fragment_timeout, tcp=self.tcp,
+                                       mtu=self.proto.peer_mru)
         return self.bearer
 
     # -- as the port's data sink ---------------------------------------------------------------

@@ -192,7 +192,8 @@ class PppServerSink:
     def _network_open(self, event: IpcpOpened) -> None:
         bearer = self._bearer
         if bearer is not None and bearer.active and self.gateway is None:
-            self.gateway = HostGateway(bearer, self.modem.clock, self._rng, self.ppp.send_ip)
+            self.gateway = HostGateway(bearer, self.modem.clock, self._rng, self.ppp.send_ip,
+                                       mtu=self.ppp.peer_mru)
 
     def _bearer_released(self, bearer, by_network: bool) -> None:
         self._bearer = None

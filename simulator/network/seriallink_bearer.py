@@ -29,7 +29,7 @@ from twisted.internet import defer
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.inet.errors import PacketError
-from simulator.inet.fragments import Reassembler
+from simulator.inet.fragments import Reassembler, fragment
 from simulator.inet.icmp import IcmpType, echo_reply, echo_request, parse_icmp
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
 from simulator.inet.tcp import TcpConfig
@@ -41,10 +41,12 @@ from simulator.network.seriallink_tcp import SerialLinkTcp
 class SerialLinkBearer:
     def __init__(self, address: str, peer_address: str, send_ip: Callable[[bytes], object],
                  clock: IReactorTime, rng: random.Random, *, dns: tuple[str, ...] = (),
-                 modem: str = "",
+                 modem: str = "", mtu: int = 1500,
                  fragment_timeout: Callable[[], float] | None = None,
                  tcp: TcpConfig | None = None) -> None:
         self.address = address
+        #: The longest packet the host's link takes: the MRU its PPP asked for.
+        self.mtu = mtu
         self.peer_address = peer_address
         self.dns = dns
         self.clock = clock
@@ -68,8 +70,15 @@ class SerialLinkBearer:
         return f"<SerialLinkBearer {self.address} <-> {self.peer_address}>"
 
     def _send(self, packet: bytes) -> None:
-        if self.active:
+        if not self.active:
+            return
+        if len(packet) <= self.mtu:
             self._send_ip(packet)
+            return
+        # Longer than the host's MRU (a UDP datagram, an echo request): the stack fragments it
+        # for its interface, as a host does (RFC 791 §3.2).
+        for piece in fragment(parse_ipv4(packet), self.mtu):
+            self._send_ip(piece.build())
 
     # -- the sockets' interface ---------------------------------------------------------------
 

@@ -60,6 +60,10 @@ class PppLink(protocol.Protocol):
 
     # -- the owner's side ---------------------------------------------------------------------
 
+    @property
+    def peer_mru(self) -> int:
+        return self.peer.peer_mru
+
     def send_ip(self, packet: bytes) -> bool:
         sent = self.peer.send_ip(packet)
         self._pump()

@@ -65,6 +65,9 @@ class PeerStats:
     ip_received: int = 0
     #: IP packets given to ``send_ip`` before IPCP opened, or after it closed.
     ip_not_sent: int = 0
+    #: IP packets longer than the MRU the peer asked for, not sent (RFC 1661 §6.1): the IP
+    #: layer above fragments to ``peer_mru``.
+    ip_too_big: int = 0
     #: Frames silently discarded: wrong phase, malformed packet, unexpected protocol.
     discarded: int = 0
     protocol_rejects_sent: int = 0
@@ -184,10 +187,19 @@ class PppPeer:
             # The map we asked for applies from the first frame after LCP opened.
             self._decoder.accm = self.link.receive_accm
 
+    @property
+    def peer_mru(self) -> int:
+        """The longest packet the peer takes (its MRU option; 1500 until LCP opened)."""
+        return self.link.peer_mru
+
     def send_ip(self, packet: bytes) -> bool:
-        """Queue one IPv4 packet; False (and counted) when IPCP is not open."""
+        """Queue one IPv4 packet; False (and counted) when IPCP is not open, or when the
+        packet is longer than the peer's MRU."""
         if not self.ipcp.opened:
             self.stats.ip_not_sent += 1
+            return False
+        if len(packet) > self.link.peer_mru:
+            self.stats.ip_too_big += 1
             return False
         self._send_frame(Protocol.IPV4, bytes(packet))
         self.stats.ip_sent += 1

@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.inet.fragments import Reassembler
+from simulator.inet.fragments import Reassembler, fragment
 from simulator.inet.ipv4 import Ipv4Packet
 
 A, B = ipaddress.IPv4Address("10.70.0.1"), ipaddress.IPv4Address("198.18.0.10")
@@ -74,3 +74,37 @@ def test_garbage_lengths_are_refused():
     assert r.add(odd, 0.0) is None and r.discarded == 1  # a middle piece not a multiple of 8
     huge = Ipv4Packet(A, B, 17, b"x" * 16, dont_fragment=False, fragment_offset=0x1FFF)
     assert r.add(huge, 0.0) is None and r.discarded == 2
+
+
+# -- fragmentation --------------------------------------------------------------------------
+
+@given(st.binary(max_size=4000), st.integers(68, 1500), st.integers(0, 0xFFFF))
+def test_fragments_fit_the_mtu_and_reassemble_to_the_packet(payload, mtu, identification):
+    packet = Ipv4Packet(A, B, 17, payload, identification=identification)
+    pieces = fragment(packet, mtu)
+    assert all(len(piece.build()) <= mtu for piece in pieces)
+    if len(pieces) == 1:
+        assert pieces == [packet]
+        return
+    assert all(len(p.payload) % 8 == 0 for p in pieces[:-1])
+    reassembler = Reassembler()
+    results = [reassembler.add(piece, 0.0) for piece in reversed(pieces)]
+    assert results[:-1] == [None] * (len(pieces) - 1)
+    assert results[-1].payload == payload and results[-1].identification == identification
+
+
+def test_only_copied_options_go_into_later_fragments():
+    # security (130, copied) and record route (7, not copied), padded with end of list
+    options = bytes([130, 4, 0xAB, 0xCD, 7, 7, 4, 0, 0, 0, 0, 0])
+    pieces = fragment(Ipv4Packet(A, B, 17, bytes(200), options=options), 100)
+    assert pieces[0].options == options
+    assert {p.options for p in pieces[1:]} == {bytes([130, 4, 0xAB, 0xCD])}
+    assert all(len(p.build()) <= 100 for p in pieces)
+
+
+def test_a_fragment_is_fragmented_further_at_its_own_offset():
+    head = Ipv4Packet(A, B, 17, bytes(range(256)) * 2, dont_fragment=False,
+                      more_fragments=True, fragment_offset=100)
+    pieces = fragment(head, 276)
+    assert [p.fragment_offset for p in pieces] == [100, 132]
+    assert all(p.more_fragments for p in pieces)

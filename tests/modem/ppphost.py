@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import random
 
+from simulator.inet.fragments import Reassembler
 from simulator.inet.icmp import echo_request, parse_icmp
 from simulator.inet.ipv4 import IpProtocol, Ipv4Packet, parse_ipv4
 from simulator.inet.tcp import (
@@ -67,7 +68,8 @@ class Flow:
 
 class PppHost:
     def __init__(self, port, clock, *, login: str | None = None, password: str | None = None,
-                 loss: float = 0.0, reorder: float = 0.0, seed: int = 5) -> None:
+                 loss: float = 0.0, reorder: float = 0.0, seed: int = 5,
+                 mru: int = 1500) -> None:
         self.port = port
         self.clock = clock
         self.rng = random.Random(seed)
@@ -76,7 +78,10 @@ class PppHost:
         self.reorder = reorder
         self._held_out: bytes | None = None
         self._held_in: bytes | None = None
-        self.peer = PppPeer(PeerConfig.client(login, password), random.Random(seed + 1))
+        self.peer = PppPeer(PeerConfig.client(login, password, mru=mru),
+                            random.Random(seed + 1))
+        #: Every IPv4 packet that came over the link, as it came (fragments too).
+        self.packets: list[bytes] = []
         self.in_ppp = False
         self.address: ipaddress.IPv4Address | None = None
         self.gateway: ipaddress.IPv4Address | None = None
@@ -89,6 +94,7 @@ class PppHost:
         self._next_port = 40000
         self.listening: set[int] = set()
         self._ident = 0
+        self._reassembly = Reassembler()
 
     # -- the port -----------------------------------------------------------------------------
 
@@ -145,6 +151,7 @@ class PppHost:
             self.gateway = ipaddress.IPv4Address(event.peer_address)
             self.dns = event.dns
         elif isinstance(event, IpPacketReceived):
+            self.packets.append(event.packet)
             if self.loss and self.rng.random() < self.loss:
                 return
             if self._held_in is None and self.reorder and self.rng.random() < self.reorder:
@@ -198,6 +205,10 @@ class PppHost:
 
     def _packet(self, raw: bytes) -> None:
         packet = parse_ipv4(raw)
+        if packet.is_fragment:  # as a host does: the datagram once every piece came
+            packet = self._reassembly.add(packet, self.clock.seconds())
+            if packet is None:
+                return
         if packet.protocol == IpProtocol.TCP:
             segment = parse_tcp(packet.payload, packet.src, packet.dst)
             for flow in self.flows:

@@ -4,6 +4,7 @@ simulated network behind it."""
 
 import ipaddress
 
+from simulator.inet.ipv4 import parse_ipv4
 from simulator.network.hostip import GATEWAY_ADDRESS
 from simulator.network.spec import ServiceSpec
 from simulator.scenario.model import ApnSpec, HostSpec, NetworkSpec
@@ -173,6 +174,21 @@ def test_udp_echo_and_dns():
     answer, source = by_port[4001]
     assert source == ("10.70.0.53", 53)
     assert answer[:2] == b"\x12\x34" and answer.endswith(bytes([198, 18, 0, 10]))
+
+
+def test_a_datagram_longer_than_the_hosts_mru_comes_in_fragments():
+    """RFC 1661 §6.1: the host asked for an MRU of 576; the lab echo's answer to a
+    1000-octet datagram is longer, so the gateway sends it in fragments that fit."""
+    b = bench()
+    host = PppHost(b.port, b.clock, mru=576)
+    assert host.dial("D*99***1#") == "\r\nCONNECT\r\n"
+    host.run_until(lambda: host.address is not None, 30)
+    sent = bytes(range(250)) * 4
+    host.send_udp("198.18.0.10", 7, sent, local_port=4000)
+    host.run(1)
+    assert len(host.packets) > 1 and all(len(raw) <= 576 for raw in host.packets)
+    assert all(parse_ipv4(raw).is_fragment for raw in host.packets)
+    assert host.udp == [(4000, sent, ("198.18.0.10", 7))]  # the host put it together
 
 
 def test_escape_and_online_keep_tcp():

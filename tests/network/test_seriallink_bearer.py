@@ -39,7 +39,8 @@ def pair():
     wire = []
     modem = SerialLinkBearer(MODEM, HOST, lambda p: host.packet_received(p), clock,
                              random.Random(1))
-    host = SerialLinkBearer(HOST, MODEM, wire.append, clock, random.Random(2))
+    # The host's stack sends whole datagrams (a link without an MTU); the tests cut them.
+    host = SerialLinkBearer(HOST, MODEM, wire.append, clock, random.Random(2), mtu=65535)
     return clock, host, modem, wire
 
 
@@ -100,7 +101,7 @@ def test_a_tcp_stream_whose_every_segment_the_host_fragments_arrives_whole():
 
     modem = SerialLinkBearer(MODEM, HOST, lambda p: clock.callLater(0, host.packet_received, p),
                              clock, random.Random(1))
-    host = SerialLinkBearer(HOST, MODEM, host_sends, clock, random.Random(2))
+    host = SerialLinkBearer(HOST, MODEM, host_sends, clock, random.Random(2), mtu=65535)
     accepted = []
     modem.listen_tcp(7000, lambda peer: accepted.append(Stream()) or accepted[-1])
     client = Stream()
@@ -114,3 +115,20 @@ def test_a_tcp_stream_whose_every_segment_the_host_fragments_arrives_whole():
         clock.advance(0.05)
     assert bytes(server.data) == payload
     assert modem._reassembly.discarded == 0 and len(modem._reassembly) == 0
+
+
+def test_the_modem_fragments_a_datagram_longer_than_the_hosts_mru():
+    """RFC 1661 §6.1: the host asked for an MRU of 576; the stack's 1000-octet datagram goes
+    in fragments that fit, and the host puts it together."""
+    clock = task.Clock()
+    line = []
+    modem = SerialLinkBearer(MODEM, HOST, line.append, clock, random.Random(1), mtu=576)
+    host = SerialLinkBearer(HOST, MODEM, modem.packet_received, clock, random.Random(2))
+    inbox = Inbox()
+    host.open_udp(5000, inbox)
+    payload = bytes(range(250)) * 4
+    modem.open_udp(0, Inbox()).write(payload, (HOST, 5000))
+    assert len(line) == 2 and all(len(packet) <= 576 for packet in line)
+    for packet in line:
+        host.packet_received(packet)
+    assert [data for data, _ in inbox.received] == [payload]

@@ -5,7 +5,14 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.ppp import IpcpOpened, LinkTerminated, PeerConfig, PppPeer, Termination
+from simulator.ppp import (
+    IpcpOpened,
+    IpPacketReceived,
+    LinkTerminated,
+    PeerConfig,
+    PppPeer,
+    Termination,
+)
 from simulator.ppp.automaton import MAX_FAILURE
 from simulator.ppp.framing import FrameDecoder, encode_frame
 from simulator.ppp.packets import Option, Packet, decode_options, decode_packet, encode_options
@@ -196,3 +203,18 @@ def test_a_server_that_accepts_the_client_s_own_address():
     assert pair.events["client"][-1].local_address == "192.0.2.9"
     pair = Pair(client_config(), server).start().run()
     assert pair.events["client"][-1].local_address == "192.0.2.2"
+
+
+def test_no_ip_packet_longer_than_the_mru_the_peer_asked_for_is_sent():
+    """RFC 1661 §6.1: the MRU option asks the peer to send smaller packets.  A packet the
+    client's MRU of 576 does not take is refused and counted (the gateway and the serial-link
+    bearer fragment before this); one that fits goes."""
+    pair = Pair(client_config(mru=576), server_config()).start().run()
+    server = pair.server
+    assert server.peer_mru == 576 and pair.client.peer_mru == 1500
+    assert server.send_ip(b"\x45" + bytes(576)) is False
+    assert server.stats.ip_too_big == 1
+    assert server.send_ip(b"\x45" + bytes(575)) is True
+    pair.run()
+    received = [e for e in pair.events["client"] if isinstance(e, IpPacketReceived)]
+    assert [len(e.packet) for e in received] == [576]

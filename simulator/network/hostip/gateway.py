@@ -39,7 +39,7 @@ from twisted.internet import protocol
 from twisted.internet.interfaces import IReactorTime
 
 from simulator.inet.errors import PacketError
-from simulator.inet.fragments import Reassembler
+from simulator.inet.fragments import Reassembler, fragment
 from simulator.inet.icmp import (
     IcmpType,
     UnreachableCode,
@@ -83,6 +83,8 @@ class GatewayStats:
     dropped_fragments: int = 0
     resets_sent: int = 0
     unreachables_sent: int = 0
+    #: Packets longer than the host's MRU, sent in fragments.
+    fragmented_out: int = 0
 
 
 class _UdpPort(protocol.DatagramProtocol):
@@ -102,8 +104,10 @@ class _UdpPort(protocol.DatagramProtocol):
 class HostGateway:
     def __init__(self, bearer: Bearer, clock: IReactorTime, rng: random.Random,
                  send: Callable[[bytes], object], *, gateway: str = GATEWAY_ADDRESS,
-                 tcp_config: TcpConfig | None = None) -> None:
+                 tcp_config: TcpConfig | None = None, mtu: int = 1500) -> None:
         self.bearer = bearer
+        #: The longest packet the host's link takes: the MRU its PPP asked for.
+        self.mtu = mtu
         self.clock = clock
         self.rng = rng
         self._send = send
@@ -325,8 +329,18 @@ class HostGateway:
             return
         self._identification = (self._identification + 1) & 0xFFFF
         self.stats.packets_out += 1
-        self._send(packet_bytes(source, self.address, proto, payload, TTL,
-                                self._identification))
+        if len(payload) + 20 <= self.mtu:
+            self._send(packet_bytes(source, self.address, proto, payload, TTL,
+                                    self._identification))
+            return
+        # The gateway is this datagram's sender (it ended the network side), so, as a host
+        # does for its own interface, it fragments what the host's MRU does not take
+        # (RFC 791 §3.2): a datagram from the network may be longer than the host asked for.
+        packet = Ipv4Packet(source, self.address, proto, payload, ttl=TTL,
+                            identification=self._identification)
+        self.stats.fragmented_out += 1
+        for piece in fragment(packet, self.mtu):
+            self._send(piece.build())
 
     # -- end ----------------------------------------------------------------------------------
 
