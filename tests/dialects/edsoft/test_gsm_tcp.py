@@ -96,6 +96,10 @@ def open_pair(accept: bool = False) -> Pair:
 
 EVERY_BYTE = bytes(range(256)) * 3  # DLE and ETX among them
 
+# A read of exactly "+++" between two guard times is the escape sequence, which closes the
+# socket (docs/dialects/edsoft.md, E69), so it is not payload.  Any other chunk is.
+PAYLOAD = st.binary(min_size=1, max_size=200).filter(lambda chunk: chunk != b"+++")
+
 
 @pytest.mark.parametrize("accept", [False, True], ids=["automatic", "accept"])
 def test_every_byte_crosses_the_call_both_ways_escaped(accept):
@@ -105,7 +109,7 @@ def test_every_byte_crosses_the_call_both_ways_escaped(accept):
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.binary(min_size=1, max_size=200), min_size=1, max_size=4))
+@given(st.lists(PAYLOAD, min_size=1, max_size=4))
 def test_any_bytes_cross_in_turns(chunks):
     pair = open_pair()
     for i, chunk in enumerate(chunks):
@@ -140,3 +144,10 @@ def test_connectionstop_ends_the_call_for_both():
     assert pair.settle(10) == (b"", line("NO CARRIER"))
     assert not pair.a.edsoft.link.up and not pair.b.edsoft.link.up
     assert pair.b.at("#DISPLAYIP") == "\r\n#CME ERROR: 35867\r\n"
+
+
+def test_plus_plus_plus_alone_between_guard_times_is_the_escape_not_payload():
+    """E69: the escape gives its host OK and closes the socket, as the peer sees."""
+    pair = open_pair()
+    mine, theirs = pair.keys("a", b"+++")
+    assert (mine, theirs) == (OK, ETX + CLOSED)
