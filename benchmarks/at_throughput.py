@@ -223,11 +223,16 @@ def wait_ready(server: Server) -> None:
 # -- the load ------------------------------------------------------------------------------------
 
 
-def process_cpu_seconds(pid: int) -> tuple[float, float]:
+def process_cpu_split(pid: int) -> tuple[float, float]:
     """User and system CPU time of process ``pid`` so far (``/proc/<pid>/stat``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
     return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of process ``pid`` so far."""
+    return sum(process_cpu_split(pid))
 
 
 @dataclass
@@ -351,14 +356,14 @@ def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
 
     def start_measuring() -> None:
         state["measuring"] = True
-        state["cpu"] = process_cpu_seconds(server_pid)
+        state["cpu"] = process_cpu_split(server_pid)
         if profiling:
             os.kill(server_pid, signal.SIGUSR1)
         reactor.callLater(seconds, stop_measuring)
 
     def stop_measuring() -> None:
         state["measuring"] = False
-        (user, system), (user_before, system_before) = (process_cpu_seconds(server_pid),
+        (user, system), (user_before, system_before) = (process_cpu_split(server_pid),
                                                         state["cpu"])
         figures.server_cpu = user - user_before + system - system_before
         figures.server_system_cpu = system - system_before

@@ -33,6 +33,7 @@ from at_throughput import (  # noqa: E402
     REPO,
     environment,
     free_tcp_ports,
+    process_cpu_split,
     twistd,
 )
 
@@ -42,13 +43,6 @@ FLOOR_PORT = 5000
 FILE_NAME = "payload.bin"
 #: A hang guard for one transfer, not a timing expectation.
 TRANSFER_TIMEOUT = 600.0
-
-
-def process_cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and system CPU time of process ``pid`` so far (``/proc/<pid>/stat``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def unavailable() -> str | None:
@@ -236,8 +230,8 @@ def inside(dial_port: str, dial_pid: str, atsim_pid: int, size: int, profiling: 
         wait_up(dial)
         dial_pid = str(dial.pid)
     stop = lambda signum: os.kill(int(dial_pid), signum)  # noqa: E731
-    cpu = {"atsim": lambda: process_cpu_seconds(atsim_pid),
-           "dial": lambda: process_cpu_seconds(int(dial_pid))}
+    cpu = {"atsim": lambda: process_cpu_split(atsim_pid),
+           "dial": lambda: process_cpu_split(int(dial_pid))}
     figures: dict = {"megabytes": size / 1e6}
     request = f"GET /{FILE_NAME} HTTP/1.0\r\nHost: www.lab\r\n\r\n".encode()
     data = os.urandom(size)

@@ -187,6 +187,14 @@ def main(argv: list[str]) -> None:
         serve_floor(*args.serve_floor)
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 2 * args.modems + FILES_FOR_ATSIM
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        try:  # root may raise the hard limit (up to fs.nr_open); others keep theirs
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))
+            hard = wanted
+        except (ValueError, OSError):
+            pass
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:  # the floor's process inherits it (atsim raises its own too)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     fits = args.modems if hard == resource.RLIM_INFINITY else (hard - FILES_FOR_ATSIM) // 2
