@@ -12,6 +12,7 @@ moves them.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -99,11 +100,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commands", type=int, default=20000)
     parser.add_argument("--command", default="AT+CSQ")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     line = args.command.encode() + b"\r"
     setups = ("bare", "metrics", "stream+transcripts", "everything")
     with tempfile.TemporaryDirectory() as tmp:
         figures = {s: run(s, args.commands, line, Path(tmp)) for s in setups}
+    if args.json:
+        print(json.dumps({"benchmark": "observability", "commands": args.commands,
+                          "command": args.command,
+                          "cpu_us_per_command": {k: round(v, 2) for k, v in figures.items()},
+                          "floor": "bare: the modem with nothing watching it"}, indent=2))
+        return 0
     print(f"{args.commands} x {args.command} through one in-process modem (generic)")
     print(f"{'setup':<20} {'us/command':>10} {'over bare':>10}")
     for setup, micros in figures.items():

@@ -11,6 +11,7 @@ bounds what one dialled modem can move, before any TCP or network work.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--payload", choices=("random", "zeros", "flags"), default="random",
                         help="packet contents: random octets, zeros (nothing to escape), or "
                              "flags (every octet escaped: the worst case)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     client, server = opened_pair()
     body = {"random": lambda: os.urandom(MTU), "zeros": lambda: bytes(MTU),
@@ -67,6 +69,13 @@ def main() -> None:
                 received += len(event.packet)
     elapsed = time.perf_counter() - start
     assert received == packets * MTU, "packets were lost"
+    if args.json:
+        print(json.dumps({"benchmark": "ppp_throughput", "payload": args.payload,
+                          "packets": packets, "packet_bytes": MTU,
+                          "line_octets_per_ip_octet": round(line / received, 4),
+                          "mb_per_s": round(received / elapsed / 1e6, 2),
+                          "seconds": round(elapsed, 3)}, indent=2))
+        return
     print(f"{packets} packets of {MTU} bytes ({args.payload}), {line / received:.3f} line "
           f"octets per IP octet")
     print(f"{received / elapsed / 1e6:.2f} MB/s of IP through framing and deframing "

@@ -14,6 +14,7 @@ driver and the shards share cores and the figure says more about the machine tha
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--shards", default="1,2", help="shard counts to run [1,2]")
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds [5]")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds [1]")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="atsim-shards-") as tmp:
@@ -84,6 +86,13 @@ def main(argv: list[str]) -> None:
             finally:
                 for server in servers:
                     server.stop()
+    if args.json:
+        print(json.dumps({"benchmark": "shards", "modems": args.modems, "transport": "tcp",
+                          "seconds": args.seconds, "warmup": args.warmup,
+                          "runs": [{"shards": count, "commands_per_s": round(r.rate),
+                                    "p50_ms": round(r.p50_ms, 2), "p99_ms": round(r.p99_ms, 2),
+                                    "errors": r.errors} for count, r in rows]}, indent=2))
+        return
     print(f"{args.modems} modems on tcp, AT+CSQ back to back on each, {args.seconds:g} s "
           f"measured after {args.warmup:g} s warm-up, atsim log level info")
     print(f"{'shards':>6} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
