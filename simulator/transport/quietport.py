@@ -68,11 +68,16 @@ class QuietPort(tcp.Port):
         """The port's service logs its own ``closed`` line."""
 
 
-def listen_tcp(reactor, port: int, factory, interface: str = "", backlog: int = 50):
+def listen_tcp(reactor, port: int, factory, interface: str = "", backlog: int = 50,
+               transport: type[tcp.Server] | None = None):
     """``reactor.listenTCP(port, factory, backlog, interface)`` without Twisted's log lines
-    where the reactor is a real one.  Raises ``CannotListenError`` as ``listenTCP`` does."""
+    where the reactor is a real one.  Raises ``CannotListenError`` as ``listenTCP`` does.
+    ``transport``: the class of accepted connections on a real reactor (``tcp.Server``'s
+    subclass ``socketreader.LeanServer`` for hosts read through one reader)."""
     if not isinstance(reactor, PosixReactorBase):
         return reactor.listenTCP(port, factory, backlog=backlog, interface=interface)
     listening = QuietPort(port, factory, backlog, interface, reactor)
+    if transport is not None:
+        listening.transport = transport
     listening.startListening()
     return listening

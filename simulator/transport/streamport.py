@@ -23,6 +23,8 @@ from simulator.transport.hostgate import SingleHostGate
 from simulator.transport.overflow import DropWhilePaused
 from simulator.transport.quietport import listen_tcp
 from simulator.transport.serverendpoint import plain_tcp, server_endpoint
+from simulator.transport.socketreader import AVAILABLE as LEAN_AVAILABLE
+from simulator.transport.socketreader import LeanServer
 
 log = Logger()
 
@@ -41,6 +43,10 @@ def describe_address(address) -> str:
     return str(name) if name else str(address)
 
 
+#: Connections whose socket ``write_now`` may send on directly: Twisted's plain TCP ones.
+_PLAIN_TCP = (tcp.Server, LeanServer)
+
+
 def write_now(transport, data: bytes) -> None:
     """Write ``data`` to a TCP connection, sending it at once when nothing waits before it.
 
@@ -51,7 +57,7 @@ def write_now(transport, data: bytes) -> None:
     anything while bytes are queued, TLS runs or the connection is closing, goes through
     ``transport.write`` as before, so the order and the back-pressure stay Twisted's."""
     if (
-        type(transport) is tcp.Server
+        type(transport) in _PLAIN_TCP
         and not transport.dataBuffer
         and not transport._tempDataLen
         and transport.connected
@@ -268,7 +274,12 @@ class StreamPortService(service.Service):
         plain = plain_tcp(self.endpoint)
         if plain is not None:  # what scenarios use most: without Twisted's per-port lines
             try:
-                return listen_tcp(self.reactor, plain[0], factory, interface=plain[1])
+                # Raw hosts only: they are the many, and RFC 2217's telnet keeps Twisted's
+                # own connections.
+                raw = issubclass(self.connection_class, RawHostConnection)
+                lean = LeanServer if raw and LEAN_AVAILABLE else None
+                return listen_tcp(self.reactor, plain[0], factory, interface=plain[1],
+                                  transport=lean)
             except CannotListenError as e:
                 raise TransportError(
                     f"{self.label}: cannot listen on {self.endpoint!r}: {e}") from e
