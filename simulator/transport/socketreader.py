@@ -114,6 +114,20 @@ class LeanServer(tcp.Server):
 
     _reading_fd = -1
 
+    def doRead(self):
+        """``tcp.Connection.doRead`` without its ``_dataReceived`` step: a raw host's
+        protocol returns nothing from ``dataReceived``, so there is no result to check."""
+        try:
+            data = self.socket.recv(self.bufferSize)
+        except BlockingIOError:
+            return None
+        except OSError:
+            return main.CONNECTION_LOST
+        if not data:
+            return main.CONNECTION_DONE
+        self.protocol.dataReceived(data)
+        return None
+
     def startReading(self) -> None:
         _reader(self.reactor).add(self)
 
