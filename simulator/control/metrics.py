@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
@@ -356,20 +357,24 @@ class _ModemMeter:
     """Counts one modem's commands (a ``CommandMeter``): a command line, its result and
     the latency between them are a few additions, with no event built."""
 
-    __slots__ = ("_metrics", "_counts", "_dialect", "_latency", "_clock", "_pending",
-                 "_command_keys", "_result_keys")
+    __slots__ = ("_metrics", "_counts", "_dialect", "_latency", "_seconds", "_pending",
+                 "_command_keys", "_result_keys", "_commands", "_results")
 
     def __init__(self, metrics: Metrics, counts: ModemCounts, dialect: str) -> None:
         self._metrics = metrics
         self._counts = counts
         self._dialect = dialect
         self._latency: _Latency | None = None
-        self._clock = metrics._clock
+        clock = metrics._clock
+        #: The clock's reading, bound once: two per command.
+        self._seconds = None if clock is None else clock.seconds
         #: port -> (when its command line came, the line's counter key)
         self._pending: dict[str, tuple[float, tuple[str, str]]] = {}
         keys = metrics._keys
         self._command_keys = keys.setdefault(("command", dialect), {})
         self._result_keys = keys.setdefault(("result", dialect), {})
+        self._commands = metrics.commands
+        self._results = metrics.results
 
     def line(self, modem: Modem, port: str, text: str) -> None:
         self._counts.commands += 1
@@ -377,28 +382,30 @@ class _ModemMeter:
         if key is None:
             key = self._metrics._key("command", self._dialect, text, f"AT{text}",
                                      command_name)
-        self._metrics.commands[key] += 1
-        if self._clock is not None:
-            self._pending[port] = (self._clock.seconds(), key)
+        self._commands[key] += 1
+        seconds = self._seconds
+        if seconds is not None:
+            self._pending[port] = (seconds(), key)
 
     def result(self, modem: Modem, port: str, data: bytes, error: bool) -> None:
-        metrics = self._metrics
         key = self._result_keys.get(data)
         if key is None:
-            key = metrics._key("result", self._dialect, data,
-                               data.decode("latin-1").strip(), result_name)
-        metrics.results[key] += 1
+            key = self._metrics._key("result", self._dialect, data,
+                                     data.decode("latin-1").strip(), result_name)
+        self._results[key] += 1
         pending = self._pending.pop(port, None)
         if error:
             self._counts.errors += 1
-            metrics.command_errors[pending[1] if pending else (self._dialect, OTHER)] += 1
+            self._metrics.command_errors[pending[1] if pending else (self._dialect, OTHER)] += 1
         if pending is not None:
             latency = self._latency
             if latency is None:  # a dialect's histogram is shown from its first command on
-                latency = self._latency = metrics._latency.setdefault(self._dialect,
-                                                                      _Latency())
-            seconds = max(0.0, self._clock.seconds() - pending[0])
-            latency.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1  # ``observe``
+                latency = self._latency = self._metrics._latency.setdefault(self._dialect,
+                                                                            _Latency())
+            seconds = self._seconds() - pending[0]
+            if seconds < 0.0:
+                seconds = 0.0
+            latency.counts[bisect_left(LATENCY_BUCKETS, seconds)] += 1  # ``observe``
             latency.sum += seconds
 
     def event(self, modem: Modem, kind: str, port: str | None, fields: dict) -> None:
