@@ -76,6 +76,23 @@ def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
         yield task.deferLater(reactor, 0.005, lambda: None)
 
 
+def reader_until_end(sock, received: bytearray, ended: list):
+    """A ``wait_until`` predicate: what a non-blocking socket has goes into ``received``;
+    true once the peer ended the stream (``ended`` then holds True)."""
+
+    def read_some() -> bool:
+        try:
+            chunk = sock.recv(65536)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            ended.append(True)
+        received.extend(chunk)
+        return bool(ended)
+
+    return read_some
+
+
 def pause(seconds: float) -> defer.Deferred:
     return task.deferLater(reactor, seconds, lambda: None)
 

@@ -14,7 +14,7 @@ from simulator.transport import StreamPortService
 from simulator.transport.rfc2217.protocol import Rfc2217HostConnection
 from simulator.transport.socketreader import LeanServer, _reader
 
-from .doubles import echo_channel, pause, wait_until
+from .doubles import echo_channel, pause, reader_until_end, wait_until
 
 ENDPOINT = "tcp:0:interface=127.0.0.1"
 
@@ -45,18 +45,6 @@ class SocketReaderTestCase(unittest.TestCase):
             except BlockingIOError:
                 pass
             return len(received) >= size
-        return read_some
-
-    def read_until_end(self, sock: socket.socket, received: bytearray, ended: list):
-        def read_some() -> bool:
-            try:
-                chunk = sock.recv(65536)
-            except BlockingIOError:
-                return False
-            if not chunk:
-                ended.append(True)
-            received.extend(chunk)
-            return bool(ended)
         return read_some
 
     @defer.inlineCallbacks
@@ -96,7 +84,7 @@ class SocketReaderTestCase(unittest.TestCase):
         yield wait_until(lambda: device.events == ["opened", "closed"])
         self.assertEqual(bytes(device.received), b"AT\r")
         received, ended = bytearray(), []
-        yield wait_until(self.read_until_end(sock, received, ended))
+        yield wait_until(reader_until_end(sock, received, ended))
         self.assertEqual(bytes(received), b"AT\r")
         yield wait_until(lambda: not service.connections)
         self.assertEqual(self.reading(), set())

@@ -10,7 +10,7 @@ from twisted.trial import unittest
 
 from simulator.transport import StreamPortService, TransportError
 
-from .doubles import LogCapture, echo_channel, pause, wait_until
+from .doubles import LogCapture, echo_channel, pause, reader_until_end, wait_until
 
 
 class Client(protocol.Protocol):
@@ -162,18 +162,8 @@ class TcpTestCase(unittest.TestCase):
         # Read without blocking the reactor: the reply may still be in the port's buffer.
         sock.setblocking(False)
         received, ended = bytearray(), []
-
-        def read_some() -> bool:
-            try:
-                chunk = sock.recv(100)
-            except BlockingIOError:
-                return False
-            if not chunk:
-                ended.append(True)
-            received.extend(chunk)
-            return bool(ended)
-
-        yield wait_until(read_some, timeout=30, what="the reply, then the end of the stream")
+        yield wait_until(reader_until_end(sock, received, ended), timeout=30,
+                         what="the reply, then the end of the stream")
         self.assertEqual(bytes(received), b"AT\r")
 
     @defer.inlineCallbacks
