@@ -6,6 +6,7 @@ released and is still noticed when it hangs up, and nothing is left registered a
 from __future__ import annotations
 
 import socket
+import struct
 
 from twisted.internet import defer, reactor, tcp
 from twisted.trial import unittest
@@ -89,6 +90,26 @@ class SocketReaderTestCase(unittest.TestCase):
         yield wait_until(lambda: not service.connections)
         self.assertEqual(self.reading(), set())
         self.assertNotIn(_reader(reactor), reactor.getReaders())
+
+    @defer.inlineCallbacks
+    def test_a_reset_host_is_gone_and_the_next_host_is_read(self):
+        """A host that resets (RST: ``recv`` fails) loses its connection without an error
+        logged (trial fails a test that logs one); the port serves the next host."""
+        service, device = self.start()
+        sock = self.host(service)
+        sock.sendall(b"AT\r")
+        yield wait_until(lambda: bytes(device.received) == b"AT\r")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+        yield wait_until(lambda: device.events == ["opened", "closed"])
+        yield wait_until(lambda: not service.connections)
+        self.assertEqual(self.reading(), set())
+        again = self.host(service)
+        again.sendall(b"ATI\r")
+        yield wait_until(lambda: bytes(device.received) == b"AT\rATI\r")
+        received = bytearray()
+        yield wait_until(self.read_up_to(again, received, 4))
+        self.assertEqual(bytes(received), b"ATI\r")
 
     @defer.inlineCallbacks
     def test_a_held_host_is_not_read_until_released_and_its_hang_up_is_seen(self):
