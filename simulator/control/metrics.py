@@ -15,7 +15,6 @@ is counted as ``other``).
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
 from bisect import bisect_left
@@ -421,7 +420,7 @@ class _Latency:
         self.sum = 0.0
 
     def observe(self, seconds: float) -> None:
-        self.counts[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.counts[bisect_left(LATENCY_BUCKETS, seconds)] += 1
         self.sum += seconds
 
     def buckets(self) -> list[tuple[str, int]]:
