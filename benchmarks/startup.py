@@ -191,7 +191,6 @@ def main(argv: list[str]) -> None:
     if hard != resource.RLIM_INFINITY and hard < wanted:
         try:  # root may raise the hard limit (up to fs.nr_open); others keep theirs
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))
-            hard = wanted
         except (ValueError, OSError):
             pass
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
