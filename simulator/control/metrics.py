@@ -122,10 +122,9 @@ class Metrics:
         #: The ``NetworkEvents`` of the run (its socket counts), if any.
         self._sockets = sockets
         self.counts = {modem.name: ModemCounts() for modem in self._modems}
-        #: (dialect, command) -> count, and the same for errors, results and URCs.
-        self.commands: Counter[tuple[str, str]] = Counter()
-        self.command_errors: Counter[tuple[str, str]] = Counter()
-        self.results: Counter[tuple[str, str]] = Counter()
+        #: "command" or "result" -> (dialect, label) -> its tally, counted in place.
+        self._tallies: dict[str, dict[tuple[str, str], _Tally]] = {"command": {}, "result": {}}
+        #: (dialect, URC) -> count.
         self.urcs: Counter[tuple[str, str]] = Counter()
         #: (dialect, port kind, direction) -> bytes, as of the last scrape.
         self.port_bytes: Counter[tuple[str, str, str]] = Counter()
@@ -149,8 +148,25 @@ class Metrics:
         #: modem name -> what counts its commands (``Modem.meters``).
         self._meters: dict[str, _ModemMeter] = {}
         #: (family, dialect) -> the line as the modem has it (the text after ``AT``, a
-        #: result's bytes) -> the key of its counter: (dialect, bounded label).
+        #: result's bytes) -> the tally of its (dialect, bounded label).
         self._keys: dict[tuple[str, str], dict] = {}
+
+    @property
+    def commands(self) -> dict[tuple[str, str], int]:
+        """(dialect, command) -> command lines."""
+        return {key: tally.count for key, tally in self._tallies["command"].items()
+                if tally.count}
+
+    @property
+    def command_errors(self) -> dict[tuple[str, str], int]:
+        """(dialect, command) -> its lines answered with an error."""
+        return {key: tally.errors for key, tally in self._tallies["command"].items()
+                if tally.errors}
+
+    @property
+    def results(self) -> dict[tuple[str, str], int]:
+        """(dialect, result) -> final results."""
+        return {key: tally.count for key, tally in self._tallies["result"].items()}
 
     def watch(self) -> None:
         for modem in self._modems:
@@ -205,14 +221,22 @@ class Metrics:
             # causes are a fixed set (``Termination`` and the port's own ends)
             self.ppp_ended[fields.get("cause") or OTHER,] += 1
 
-    def _key(self, family: str, dialect: str, raw, text: str, namer) -> tuple[str, str]:
-        """The counter key of a command line or result as the modem has it (``raw``),
+    def _tally(self, family: str, dialect: str, raw, text: str, namer) -> _Tally:
+        """The tally of a command line or result as the modem has it (``raw``),
         remembered, its label made from ``text`` the first time."""
         keys = self._keys.setdefault((family, dialect), {})
         if len(keys) >= NAME_CACHE:
             keys.clear()  # the same dict: a meter holding it sees it emptied
-        key = keys[raw] = (dialect, self._labels(f"{family}:{dialect}", namer(text)))
-        return key
+        tally = keys[raw] = self._series(family, (dialect, self._labels(f"{family}:{dialect}",
+                                                                          namer(text))))
+        return tally
+
+    def _series(self, family: str, key: tuple[str, str]) -> _Tally:
+        tallies = self._tallies[family]
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally()
+        return tally
 
     def _name(self, family: str, dialect: str, text: str, namer) -> str:
         """The bounded label of ``text`` (a command line, a result, a URC), remembered: a
@@ -352,12 +376,23 @@ class Metrics:
             yield _counter(f"atsim_{name}", help_text, [], {(): read()})
 
 
+class _Tally:
+    """The counts of one series of ``atsim_commands`` (and its ``atsim_command_errors``)
+    or ``atsim_results``, added to in place: no key hashed per command."""
+
+    __slots__ = ("count", "errors")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.errors = 0
+
+
 class _ModemMeter:
     """Counts one modem's commands (a ``CommandMeter``): a command line, its result and
     the latency between them are a few additions, with no event built."""
 
     __slots__ = ("_metrics", "_counts", "_dialect", "_latency", "_seconds", "_pending",
-                 "_command_keys", "_result_keys", "_commands", "_results")
+                 "_command_keys", "_result_keys")
 
     def __init__(self, metrics: Metrics, counts: ModemCounts, dialect: str) -> None:
         self._metrics = metrics
@@ -367,35 +402,35 @@ class _ModemMeter:
         clock = metrics._clock
         #: The clock's reading, bound once: two per command.
         self._seconds = None if clock is None else clock.seconds
-        #: port -> (when its command line came, the line's counter key)
-        self._pending: dict[str, tuple[float, tuple[str, str]]] = {}
+        #: port -> (when its command line came, the line's tally)
+        self._pending: dict[str, tuple[float, _Tally]] = {}
         keys = metrics._keys
         self._command_keys = keys.setdefault(("command", dialect), {})
         self._result_keys = keys.setdefault(("result", dialect), {})
-        self._commands = metrics.commands
-        self._results = metrics.results
 
     def line(self, modem: Modem, port: str, text: str) -> None:
         self._counts.commands += 1
-        key = self._command_keys.get(text)
-        if key is None:
-            key = self._metrics._key("command", self._dialect, text, f"AT{text}",
-                                     command_name)
-        self._commands[key] += 1
+        tally = self._command_keys.get(text)
+        if tally is None:
+            tally = self._metrics._tally("command", self._dialect, text, f"AT{text}",
+                                         command_name)
+        tally.count += 1
         seconds = self._seconds
         if seconds is not None:
-            self._pending[port] = (seconds(), key)
+            self._pending[port] = (seconds(), tally)
 
     def result(self, modem: Modem, port: str, data: bytes, error: bool) -> None:
-        key = self._result_keys.get(data)
-        if key is None:
-            key = self._metrics._key("result", self._dialect, data,
-                                     data.decode("latin-1").strip(), result_name)
-        self._results[key] += 1
+        tally = self._result_keys.get(data)
+        if tally is None:
+            tally = self._metrics._tally("result", self._dialect, data,
+                                         data.decode("latin-1").strip(), result_name)
+        tally.count += 1
         pending = self._pending.pop(port, None)
         if error:
             self._counts.errors += 1
-            self._metrics.command_errors[pending[1] if pending else (self._dialect, OTHER)] += 1
+            line = pending[1] if pending else self._metrics._series("command",
+                                                                     (self._dialect, OTHER))
+            line.errors += 1
         if pending is not None:
             latency = self._latency
             if latency is None:  # a dialect's histogram is shown from its first command on

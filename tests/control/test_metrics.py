@@ -8,6 +8,7 @@ from twisted.internet.task import Clock
 from simulator.control.events import EventLog
 from simulator.control.metrics import (
     LABEL_LIMIT,
+    NAME_CACHE,
     BoundedLabels,
     Metrics,
     command_name,
@@ -62,6 +63,27 @@ def test_random_commands_do_not_grow_the_scrape():
                 if line.startswith("atsim_commands_total{")]
     assert len(commands) == LABEL_LIMIT + 1
     assert 'atsim_commands_total{command="other",dialect="wip"} 400.0' in commands
+
+
+def test_counts_outlive_the_cache_of_lines_they_were_counted_under():
+    """More distinct lines than the cache keeps: it is emptied on the way, the counts of
+    their series are not; an error with no command line before it counts as ``other``."""
+    clock = Clock()
+    modem = stub_modem()
+    metrics = Metrics([modem], Injector(), EventLog([], clock), clock=clock)
+    metrics.watch()
+    [meter] = modem.meters
+    lines = NAME_CACHE + 10
+    for i in range(lines):
+        meter.line(modem, "p", f"+CSQ={i}")
+        meter.result(modem, "p", b"\r\nERROR\r\n" if i % 2 else b"\r\nOK\r\n", i % 2 == 1)
+    meter.result(modem, "p", b"\r\nERROR\r\n", True)
+    assert metrics.commands == {("wip", "+CSQ"): lines}
+    assert metrics.command_errors == {("wip", "+CSQ"): lines // 2, ("wip", "other"): 1}
+    assert metrics.results == {("wip", "OK"): lines // 2, ("wip", "ERROR"): lines // 2 + 1}
+    rendered = metrics.render().splitlines()
+    assert f'atsim_commands_total{{command="+CSQ",dialect="wip"}} {lines}.0' in rendered
+    assert 'atsim_command_errors_total{command="other",dialect="wip"} 1.0' in rendered
 
 
 def test_latency_is_the_time_from_command_to_result_on_the_clock():
