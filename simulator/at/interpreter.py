@@ -120,11 +120,17 @@ class _Call:
         self.interpreter.write(data)
 
     def flush(self) -> None:
-        if self._info:
-            lines, self._info = self._info, []
-            if self.line is not None and self.line.abandoned:
-                return  # the host that typed the line is gone
-            self.interpreter.write(results.information(lines, self.session.profile))
+        data = self.take_information()
+        if data:
+            self.interpreter.write(data)
+
+    def take_information(self) -> bytes:
+        """The information text written so far, framed, and no longer kept here (empty if
+        the host that typed the line is gone)."""
+        lines, self._info = self._info, []
+        if not lines or (self.line is not None and self.line.abandoned):
+            return b""
+        return results.information(lines, self.session.profile)
 
 
 class _Link:
@@ -517,6 +523,11 @@ class Interpreter:
             index += 1
             if outcome is None:  # most handlers: OK, go on (``_handle_outcome`` in short)
                 if call._info:
+                    if index == len(commands):
+                        # The line's last command: its text and the OK in one write.
+                        self._finish_line(results.result(ResultCode.OK, self.profile),
+                                          information=call.take_information())
+                        return
                     call.flush()
                 continue
             # Deferred is generic, so its isinstance is an ABC's: not for None above.
@@ -624,14 +635,16 @@ class Interpreter:
         self.mode = Mode.EXECUTING
         self._finish_line(data, error)
 
-    def _finish_line(self, data: bytes, error: bool = False) -> None:
+    def _finish_line(self, data: bytes, error: bool = False, information: bytes = b"") -> None:
+        """End the running line with the final result ``data``, after the last command's
+        ``information`` text if it is given here rather than written already."""
         modem = self.modem
         if modem.final_hooks:
             for hook in list(modem.final_hooks):
                 data = hook(self, data)
         if data and (modem.meters or modem.observers):
             self._report_result(data, error)
-        self.write(data)
+        self.write(information + data if information else data)
         self.mode = Mode.COMMAND
         self._running = None
         if self._urcs:
