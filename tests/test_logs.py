@@ -39,7 +39,7 @@ def test_a_quiet_modem_event_is_logged_at_debug_only_and_observers_still_see_it(
     globalLogPublisher.addObserver(seen.append)
     bench = Bench()
     told = []
-    bench.modem.observers.append(lambda modem, kind, port, fields: told.append((kind, fields)))
+    bench.modem.add_hook("observers", lambda modem, kind, port, fields: told.append((kind, fields)))
     try:
         logs.set_level("info")
         bench.modem.event("registration", quiet=True, domain="+CREG", stat=2)

@@ -43,12 +43,11 @@ class CmuxRecorder:
 
     def start(self) -> None:
         for modem in self.modems:
-            modem.observers.append(self._observe)
+            modem.add_hook("observers", self._observe)
 
     def stop(self) -> None:
         for modem in self.modems:
-            if self._observe in modem.observers:
-                modem.observers.remove(self._observe)
+            modem.remove_hook("observers", self._observe)
         self._running.clear()
         self.files.close()
 

@@ -138,7 +138,7 @@ class EventLog:
         subscription = Subscription(self, wanted, limit, wake)
         if not self._subscriptions:
             for modem in self._modems:
-                modem.observers.append(self.observe)
+                modem.add_hook("observers", self.observe)
         self._subscriptions.append(subscription)
         if wanted.bytes:
             self._bytes_wanted += 1
@@ -155,7 +155,7 @@ class EventLog:
             self._bytes_wanted -= 1
         if not self._subscriptions:
             for modem in self._modems:
-                modem.observers.remove(self.observe)
+                modem.remove_hook("observers", self.observe)
 
     def _tap(self, modem: Modem, interpreter) -> None:
         """Report the bytes of ``interpreter``'s channel as ``bytes`` events while somebody

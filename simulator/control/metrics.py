@@ -170,7 +170,7 @@ class Metrics:
 
     def watch(self) -> None:
         for modem in self._modems:
-            modem.meters.append(self._meter_of(modem))
+            modem.add_hook("meters", self._meter_of(modem))
             for interpreter in modem.interpreters:  # the host-facing ports, not CMUX DLCs
                 channel = interpreter.channel
                 self._ports.append((modem.name, (modem.dialect.name, port_kind(interpreter.port)),
@@ -179,8 +179,7 @@ class Metrics:
     def unwatch(self) -> None:
         for modem in self._modems:
             meter = self._meters.get(modem.name)
-            if meter in modem.meters:
-                modem.meters.remove(meter)
+            modem.remove_hook("meters", meter)
 
     def _meter_of(self, modem: Modem) -> _ModemMeter:
         meter = self._meters.get(modem.name)

@@ -73,14 +73,13 @@ class ChannelRecorder:
 
     def start(self) -> None:
         for modem in self.modems:
-            modem.observers.append(self._observe)
+            modem.add_hook("observers", self._observe)
             for interpreter in list(modem.interpreters):
                 self._tap(modem, interpreter)
 
     def stop(self) -> None:
         for modem in self.modems:
-            if self._observe in modem.observers:
-                modem.observers.remove(self._observe)
+            modem.remove_hook("observers", self._observe)
         self._flush()
         self.files.close()
 

@@ -64,12 +64,11 @@ class _Matcher:
             self.finished()
 
 
-def _hook(hooks: list, hook) -> Undo:
-    hooks.append(hook)
+def _hook(modem, kind: str, hook) -> Undo:
+    modem.add_hook(kind, hook)
 
     def undo() -> None:
-        if hook in hooks:
-            hooks.remove(hook)
+        modem.remove_hook(kind, hook)
     return undo
 
 
@@ -106,7 +105,7 @@ def _reply(target: Target, args) -> Undo:
         matcher.used()
         return True
 
-    return _hook(target.modem.line_hooks, hook)
+    return _hook(target.modem, "line_hooks", hook)
 
 
 REPLY = REGISTRY.add(FaultKind(
@@ -134,7 +133,7 @@ def _delay_reply(target: Target, args) -> Undo:
         matcher.used()
         return True
 
-    return _hook(target.modem.line_hooks, hook)
+    return _hook(target.modem, "line_hooks", hook)
 
 
 DELAY_REPLY = REGISTRY.add(FaultKind(
@@ -164,8 +163,8 @@ def _drop_final(target: Target, args) -> Undo:
         matcher.used()
         return b""
 
-    undo_line = _hook(modem.line_hooks, line_hook)
-    undo_final = _hook(modem.final_hooks, final_hook)
+    undo_line = _hook(modem, "line_hooks", line_hook)
+    undo_final = _hook(modem, "final_hooks", final_hook)
 
     def undo() -> None:
         undo_line()
@@ -194,7 +193,7 @@ def _cme_storm(target: Target, args) -> Undo:
         matcher.used()
         return True
 
-    return _hook(target.modem.line_hooks, hook)
+    return _hook(target.modem, "line_hooks", hook)
 
 
 CME_STORM = REGISTRY.add(FaultKind(
@@ -232,7 +231,7 @@ def fault_rng(target: Target, kind: str) -> random.Random:
 
 def _garble(target: Target, args) -> Undo:
     corrupt = corrupter(args["rate"], fault_rng(target, "garble"))
-    return _hook(target.modem.output_hooks, lambda interpreter, data: corrupt(data))
+    return _hook(target.modem, "output_hooks", lambda interpreter, data: corrupt(data))
 
 
 GARBLE = REGISTRY.add(FaultKind(

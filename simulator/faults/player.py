@@ -60,7 +60,7 @@ class TimelinePlayer(Service):
         """``when:`` entries: every modem's reports, and its network's (sockets, bytes)."""
         routers = []
         for modem in self.modems.values():
-            modem.observers.append(self._modem_event)
+            modem.add_hook("observers", self._modem_event)
             network = modem.ip_network
             if network is not None and network.router not in routers:
                 routers.append(network.router)
@@ -70,8 +70,7 @@ class TimelinePlayer(Service):
 
     def _unwatch(self) -> None:
         for modem in self.modems.values():
-            if self._modem_event in modem.observers:
-                modem.observers.remove(self._modem_event)
+            modem.remove_hook("observers", self._modem_event)
         for router in self._watched:
             if self._network_event in router.observers:
                 router.observers.remove(self._network_event)

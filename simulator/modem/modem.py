@@ -133,25 +133,42 @@ class Modem:
             service.watch_siblings()
         self._commands: CommandTable | None = None
         self.powered = False
+        # What watches or hooks the modem is kept in tuples, replaced by ``add_hook`` and
+        # ``remove_hook``, never changed: a modem nothing watches holds the one shared empty
+        # tuple, which its command path tests without reaching memory of the modem's own (a
+        # list per modem cost a fleet a cache miss per test), and a tuple being iterated
+        # stays as it was when a hook adds or removes one.
         #: ``observer(modem, kind, port, fields)`` sees every event of this modem (commands,
-        #: results, URCs, state changes) for the event log.  Reporters test the list before
+        #: results, URCs, state changes) for the event log.  Reporters test the tuple before
         #: building an event, so a modem nobody watches pays one truth test.
-        self.observers: list[Observer] = []
+        self.observers: tuple[Observer, ...] = ()
         #: Meters (``CommandMeter``) of the modem's commands: two plain calls per command
         #: line, where an observer is handed two events built for it.
-        self.meters: list[CommandMeter] = []
+        self.meters: tuple[CommandMeter, ...] = ()
         # Faults of the AT engine (``simulator.faults.at``) hook every channel here, so that
         # a modem without faults pays one truth test per line and per write:
         #: ``hook(interpreter, line) -> bool``: True takes the command line (``AT...``) from
         #: the engine; the hook answers it (``answer_line``) or runs it later (``run_line``).
-        self.line_hooks: list[Callable[[Interpreter, str], bool]] = []
+        self.line_hooks: tuple[Callable[[Interpreter, str], bool], ...] = ()
         #: ``hook(interpreter, data) -> data``: the final result code about to be shown.
-        self.final_hooks: list[Callable[[Interpreter, bytes], bytes]] = []
+        self.final_hooks: tuple[Callable[[Interpreter, bytes], bytes], ...] = ()
         #: ``hook(interpreter, data) -> data``: every write outside data mode.
-        self.output_hooks: list[Callable[[Interpreter, bytes], bytes]] = []
+        self.output_hooks: tuple[Callable[[Interpreter, bytes], bytes], ...] = ()
 
     def __repr__(self) -> str:
         return f"<Modem {self.name} ({self.dialect.name})>"
+
+    def add_hook(self, kind: str, hook) -> None:
+        """Add ``hook`` to the modem's ``kind``: ``observers``, ``meters``, ``line_hooks``,
+        ``final_hooks`` or ``output_hooks``."""
+        setattr(self, kind, (*getattr(self, kind), hook))
+
+    def remove_hook(self, kind: str, hook) -> None:
+        """Remove ``hook`` from the modem's ``kind``, if it is there."""
+        hooks = getattr(self, kind)
+        if hook in hooks:
+            index = hooks.index(hook)
+            setattr(self, kind, hooks[:index] + hooks[index + 1:])
 
     @property
     def commands(self) -> CommandTable:
@@ -243,7 +260,7 @@ class Modem:
 
     def notify(self, kind: str, port: str | None = None, **fields: Any) -> None:
         """Tell the observers of an event on ``port`` (None: the modem as a whole)."""
-        for observer in list(self.observers):
+        for observer in self.observers:
             observer(self, kind, port, fields)
-        for meter in list(self.meters):
+        for meter in self.meters:
             meter.event(self, kind, port, fields)

@@ -43,7 +43,7 @@ def test_a_full_queue_drops_its_oldest_and_counts_and_wakes_once():
     assert len(wakes) == 2  # the queue was empty again
     wanted.close()
     unwanted.close()
-    assert bench.modem.observers == []
+    assert bench.modem.observers == ()
 
 
 def test_events_carry_the_time_of_the_modems_clock():

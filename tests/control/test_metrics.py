@@ -1,6 +1,7 @@
 """The metrics' own logic on task.Clock: names of commands and results, labels that stay
 bounded whatever a host types, and the latency histogram."""
 
+from functools import partial
 from types import SimpleNamespace
 
 from twisted.internet.task import Clock
@@ -16,6 +17,7 @@ from simulator.control.metrics import (
     result_name,
 )
 from simulator.faults import Injector
+from simulator.modem.modem import Modem
 from tests.modem.bench import OK, Bench
 
 
@@ -23,8 +25,10 @@ def stub_modem():
     def service(cls):
         raise LookupError(cls)
 
-    return SimpleNamespace(name="m-1", dialect=SimpleNamespace(name="wip"), interpreters=[],
-                           observers=[], meters=[], powered=True, service=service)
+    modem = SimpleNamespace(name="m-1", dialect=SimpleNamespace(name="wip"), interpreters=[],
+                            observers=(), meters=(), powered=True, service=service)
+    modem.add_hook = partial(Modem.add_hook, modem)
+    return modem
 
 
 def test_names():
@@ -127,4 +131,4 @@ def test_a_counted_modem_builds_no_events_for_its_commands(monkeypatch):
                      f'atsim_modem_command_errors_total{{modem="{bench.modem.name}"}} 1.0'):
         assert expected in lines
     metrics.unwatch()
-    assert bench.modem.meters == []
+    assert bench.modem.meters == ()

@@ -14,7 +14,7 @@ from tests.modem.bench import DELAY, OK, Bench, cme
 
 def watch(modem) -> list[tuple[str, str | None, dict]]:
     seen: list = []
-    modem.observers.append(lambda m, kind, port, fields: seen.append((kind, port,
+    modem.add_hook("observers", lambda m, kind, port, fields: seen.append((kind, port,
                                                                       dict(fields))))
     return seen
 

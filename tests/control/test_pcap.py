@@ -158,6 +158,7 @@ def test_ppp_frames_in_data_mode_are_captured_with_their_direction(tmp_path):
 
     from simulator.control.pcap import LINKTYPE_PPP_WITH_DIR, PppRecorder
     from simulator.line import Channel
+    from simulator.modem.modem import Modem
     from simulator.ppp.framing import encode_frame
     from tests.at.harness import RecordingHost
 
@@ -166,7 +167,8 @@ def test_ppp_frames_in_data_mode_are_captured_with_their_direction(tmp_path):
     channel = Channel("lab-1/pty")
     channel.attach_host(RecordingHost())
     interpreter = _Online(channel, "pty /dev/lab-1")
-    modem = type("M", (), {"name": "lab-1", "interpreters": [interpreter], "observers": []})()
+    modem = type("M", (), {"name": "lab-1", "interpreters": [interpreter], "observers": (),
+                           "add_hook": Modem.add_hook, "remove_hook": Modem.remove_hook})()
     recorder = PppRecorder(tmp_path, [modem], clock)
     recorder.start()
     lcp_request = bytes([1, 1, 0, 4])  # Configure-Request, id 1, no options

@@ -177,7 +177,7 @@ def test_a_reply_triggered_by_a_command_answers_that_very_command():
     assert bench.at("+CGACT?").startswith(info("+CGACT: 1,0")[:-len(OK)])  # it did not run
     assert bench.at("+CGACT=1,1") == first  # and the fault is over
     player.stopService()
-    assert bench.modem.observers == []
+    assert bench.modem.observers == ()
 
 
 def test_a_connection_is_reset_once_it_has_moved_the_bytes_the_entry_names():

@@ -19,7 +19,7 @@ def test_an_idle_modem_registers_without_a_command_table_and_builds_it_for_its_f
     modem = Modem(ModemSpec(name="m1", n=1), simulator.dialects.get("generic"), network, clock,
                   random.Random(1), NVStore(None))
     events = []
-    modem.observers.append(lambda m, kind, port, fields: events.append((kind, fields)))
+    modem.add_hook("observers", lambda m, kind, port, fields: events.append((kind, fields)))
     modem.power_on()
     clock.advance(network.registration.delay)
     # The network service heard the SIM and the power through watch_siblings, not register.

@@ -9,7 +9,7 @@ def watched(bench: Bench) -> tuple[list, list]:
     """(runs of the registration state machine, each ending in ``_publish``, and the
     modem's events as (kind, fields))."""
     events = []
-    bench.modem.observers.append(lambda modem, kind, port, fields: events.append(
+    bench.modem.add_hook("observers", lambda modem, kind, port, fields: events.append(
         (kind, dict(fields))))
     return spy(bench.modem.service(NetworkService), "_publish"), events
 
