@@ -48,9 +48,9 @@ Event = CommandLine | RepeatLastLine
 _PLAIN_LINE = re.compile(rb"[Aa][Tt]([\x20-\x7e\x80-\xff]*)\r")
 
 
-#: Plain lines seen before, by their bytes after ``AT``: a fleet of hosts sends the same
-#: few lines again and again, and a ``CommandLine`` is a frozen value any channel can share.
-#: Emptied when full.
+#: Plain lines seen before, by their bytes from ``AT`` to CR: a fleet of hosts sends the
+#: same few lines again and again, mostly one per write, and a ``CommandLine`` is a frozen
+#: value any channel can share.  Emptied when full.
 _PLAIN_LINES: dict[bytes, CommandLine] = {}
 PLAIN_LINES_LIMIT = 1024
 
@@ -83,6 +83,10 @@ class LineAssembler:
         Returns ``(consumed, echo, event)``: how many bytes were taken, the bytes to echo
         (when echo is on), and the completed line or ``None`` if more bytes are needed."""
         if self._state == self._IDLE and s3 == 13 and (s5 < 0x20 or s5 == 0x7F):
+            # The commonest case: what came is one whole plain line seen before.
+            line = _PLAIN_LINES.get(data)
+            if line is not None and len(data) - 3 <= self.max_line:
+                return len(data), data, line
             # The common case in one regular expression instead of a loop over the bytes.
             plain = _PLAIN_LINE.match(data)
             if plain is not None:
@@ -91,12 +95,13 @@ class LineAssembler:
                 if len(text) > self.max_line:
                     return end, data[:end], CommandLine(
                         text[:self.max_line].decode("latin-1"), True)
-                line = _PLAIN_LINES.get(text)
+                whole = data[:end]
+                line = _PLAIN_LINES.get(whole)
                 if line is None:
                     if len(_PLAIN_LINES) >= PLAIN_LINES_LIMIT:
                         _PLAIN_LINES.clear()
-                    line = _PLAIN_LINES[text] = CommandLine(text.decode("latin-1"))
-                return end, data[:end], line
+                    line = _PLAIN_LINES[whole] = CommandLine(text.decode("latin-1"))
+                return end, whole, line
         return self.feed_bytewise(data, s3, s5)
 
     def feed_bytewise(self, data: bytes, s3: int = 13,

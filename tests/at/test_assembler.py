@@ -66,6 +66,15 @@ def test_over_long_line_is_flagged_and_consumed_to_cr():
     assert events == [CommandLine("X" * 10, too_long=True), CommandLine("")]
 
 
+def test_a_line_one_channel_took_whole_is_too_long_for_a_shorter_limit():
+    """Plain lines are remembered for every channel; each channel's own limit still holds."""
+    line = b"AT+CGDCONT=1,\"IP\",\"internet\"\r"
+    whole = CommandLine('+CGDCONT=1,"IP","internet"')
+    assert LineAssembler(64).feed(line) == (len(line), line, whole)
+    used, _, event = LineAssembler(10).feed(line)
+    assert (used, event) == (len(line), CommandLine("+CGDCONT=1", too_long=True))
+
+
 def test_custom_s3():
     assembler = LineAssembler(64)
     used, _, event = assembler.feed(b"ATI!rest", s3=ord("!"))
