@@ -23,6 +23,8 @@ class HostConnection(HostEnd, Protocol):
     """A network connection that can be a channel's host end."""
 
     peer: str
+    #: The channel while this connection is its host (set by the gate), else None.
+    attached_channel: Channel | None
 
     def disconnect(self) -> None:
         """Close the connection (it reports ``host_disconnected`` itself later, or not)."""
@@ -61,6 +63,7 @@ class SingleHostGate:
         else:
             log.info("{label}: host {peer} connected", label=self.label, peer=connection.peer)
         self.current = connection
+        connection.attached_channel = self.channel
         if self.drives_signals:
             self.channel.set_host_signals(dtr=True, rts=True)
         self.channel.attach_host(connection)
@@ -73,6 +76,7 @@ class SingleHostGate:
 
     def _release(self, connection: HostConnection) -> None:
         self.current = None
+        connection.attached_channel = None
         if self.drives_signals:
             self.channel.set_host_signals(dtr=False, rts=False)
         self.channel.detach_host()

@@ -83,6 +83,8 @@ class HostConnectionBase(protocol.Protocol):
     def __init__(self, port: StreamPortService) -> None:
         self.port = port
         self.peer = "?"
+        #: The port's channel while this connection is its host (``SingleHostGate``).
+        self.attached_channel: Channel | None = None
         self._writer: DropWhilePaused | None = None
         self._abort_call = None
         self._hangup_watch: HangupWatch | None = None
@@ -96,7 +98,7 @@ class HostConnectionBase(protocol.Protocol):
 
     @property
     def attached(self) -> bool:
-        return self.port.gate.current is self
+        return self.attached_channel is not None
 
     @property
     def dropped_output(self) -> int:
@@ -185,9 +187,9 @@ class RawHostConnection(HostConnectionBase):
     """Raw TCP: bytes both ways, untouched.  No signals travel over a plain socket."""
 
     def dataReceived(self, data: bytes) -> None:
-        port = self.port
-        if port.gate.current is self:  # ``attached``, without a property call per read
-            port.channel.receive(data)
+        channel = self.attached_channel
+        if channel is not None:
+            channel.receive(data)
 
     def deliver(self, data: bytes) -> None:
         self.write_to_host(data)
