@@ -280,10 +280,11 @@ class Interpreter:
     # -- Device: host side events ---------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
-        if self.mode is _DATA:
+        mode = self.mode
+        if mode is _DATA:
             self._data_from_host(data)
             return
-        if self.mode is _EXECUTING and self._abortable():
+        if mode is _EXECUTING and self._abortable():
             data = data[1:]  # the aborting character is consumed
             self._abort(quietly=False)
         room = INPUT_LIMIT - len(self._pending)
@@ -513,7 +514,8 @@ class Interpreter:
         self._run_commands(commands, 0)
 
     def _run_commands(self, commands: list[Command], index: int) -> None:
-        while index < len(commands):
+        count = len(commands)
+        while index < count:
             command = commands[index]
             call = _Call(self, command)
             try:
@@ -531,7 +533,7 @@ class Interpreter:
             index += 1
             if outcome is None:  # most handlers: OK, go on (``_handle_outcome`` in short)
                 if call._info:
-                    if index == len(commands):
+                    if index == count:
                         # The line's last command: its text and the OK in one write.
                         self._finish_line(results.result(_OK, self.profile),
                                           information=call.take_information())
