@@ -1,7 +1,7 @@
 """CPU per AT command on atsim's own path, in one process, next to the least code that answers.
 
-    python benchmarks/at_path.py [--command AT+CSQ] [--batches 40] [--batch 5000]
-                                 [--no-metrics] [--profile N] [--json]
+    python benchmarks/at_path.py [--command AT+CSQ] [--modems 1] [--batches 40]
+                                 [--batch 5000] [--no-metrics] [--profile N] [--json]
 
 No sockets and no reactor: what is measured is what atsim adds to every command between a
 transport's read and its write.
@@ -11,7 +11,9 @@ transport's read and its write.
   without).  Its port's channel is driven directly: a host end with ``deliver_now`` (as a
   TCP connection has) is attached, ``ATE0`` sent, then the command, one line per
   ``Channel.receive``: line assembly, parsing, the handler, result framing, the meter, the
-  gathered write.
+  gathered write.  ``--modems N``: N such modems take the commands in turn, as a fleet's
+  ports do, so each command finds its modem's objects as far from the processor's caches
+  as under real load (1: the same modem's, always at hand).
 * **floor**: what the floor server of ``at_throughput.py`` does with the same bytes: count
   the CRs and hand ``OK`` for each to the same host end.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import json
 import pstats
 import sys
@@ -63,17 +66,19 @@ class CountingHost:
         pass
 
 
-def modem_channel(directory: Path, metrics: bool):
+def modem_channels(directory: Path, metrics: bool, modems: int = 1) -> list:
     scenario = directory / "path.yaml"
-    scenario.write_text('modems:\n  - name: path-1\n    ports: [{tcp: "tcp:0"}]\n')
+    scenario.write_text(f'modems:\n  - name: "path-{{n}}"\n    count: {modems}\n'
+                        '    ports: [{tcp: "tcp:0"}]\n')
     clock = task.Clock()
     service = make_service(load(scenario), reactor=clock, seed=1, state_dir=directory / "s")
-    modem = service.modems[0]
-    modem.power_on()
+    for modem in service.modems:
+        modem.power_on()
     clock.advance(SETTLE_SECONDS)
     if metrics:
-        Metrics([modem], service.injector, EventLog([modem], clock), clock=clock).watch()
-    return modem.interpreters[0].channel
+        Metrics(service.modems, service.injector, EventLog(service.modems, clock),
+                clock=clock).watch()
+    return [modem.interpreters[0].channel for modem in service.modems]
 
 
 def least_per_command(send, line: bytes, batches: int, batch: int) -> float:
@@ -90,17 +95,24 @@ def least_per_command(send, line: bytes, batches: int, batch: int) -> float:
 
 def through_atsim(args: argparse.Namespace, line: bytes) -> tuple[float, bytes]:
     with tempfile.TemporaryDirectory(prefix="atsim-path-") as tmp:
-        channel = modem_channel(Path(tmp), not args.no_metrics)
+        channels = modem_channels(Path(tmp), not args.no_metrics, args.modems)
         host = CountingHost()
-        channel.attach_host(host)
-        channel.receive(b"ATE0\r")
-        us = least_per_command(channel.receive, line, args.batches, args.batch)
+        for channel in channels:
+            channel.attach_host(host)
+            channel.receive(b"ATE0\r")
+        receivers = itertools.cycle([channel.receive for channel in channels])
+
+        def send(data: bytes) -> None:
+            next(receivers)(data)
+
+        us = least_per_command(send if len(channels) > 1 else channels[0].receive, line,
+                               args.batches, args.batch)
         answer = host.last
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.batch):
-                channel.receive(line)
+                send(line)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
     return us, answer
@@ -119,6 +131,8 @@ def floor(args: argparse.Namespace, line: bytes) -> float:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--command", default="AT+CSQ", help="the command sent [AT+CSQ]")
+    parser.add_argument("--modems", type=int, default=1,
+                        help="modems taking the commands in turn [1]")
     parser.add_argument("--batches", type=int, default=40, help="timed batches [40]")
     parser.add_argument("--batch", type=int, default=5000, help="commands per batch [5000]")
     parser.add_argument("--no-metrics", action="store_true",
@@ -136,13 +150,15 @@ def main(argv: list[str]) -> None:
     bare = floor(args, line)
     if args.json:
         print(json.dumps({"benchmark": "at_path", "command": args.command,
-                          "metrics": not args.no_metrics, "answer": answer.decode("latin-1"),
+                          "metrics": not args.no_metrics, "modems": args.modems,
+                          "answer": answer.decode("latin-1"),
                           "atsim_cpu_us_per_command": round(atsim, 2),
                           "floor_cpu_us_per_command": round(bare, 3),
                           "floor_is": "count the CRs, hand OK to the host end"}, indent=2))
         return
     print(f"{args.command} through a channel, interpreter and command table, one line per "
-          f"receive, metrics {'off' if args.no_metrics else 'watching'}; answer {answer!r}")
+          f"receive, metrics {'off' if args.no_metrics else 'watching'}, {args.modems} modem(s) in "
+          f"turn; answer {answer!r}")
     print(f"{'what':<8} {'CPU us/command':>15}   (least over {args.batches} x {args.batch})")
     print(f"{'atsim':<8} {atsim:>15.2f}")
     print(f"{'floor':<8} {bare:>15.2f}")

@@ -1,6 +1,6 @@
 """AT command throughput of atsim, next to the floor set by a bare Twisted responder.
 
-    python benchmarks/at_throughput.py [--modems 200] [--transport tcp|pty] [--seconds 5]
+    python benchmarks/at_throughput.py [--modems 200] [--transport tcp|pty] [--seconds 5] [--pin]
 
 Two runs on the same transport and the same number of ports:
 
@@ -8,10 +8,10 @@ Two runs on the same transport and the same number of ports:
 * **floor**: a bare Twisted server answering every line with ``OK`` (no parsing, no modem):
   the most any server on this reactor and transport could do.
 
-Each run is a separate server process; the load comes from this process, one Twisted client
-per port (no threads), each sending its command again as soon as the previous answer's final
-result code arrived.  Printed: commands per second over all ports, and the latency from
-sending a command to its final result (p50, p99).
+Each run is a separate server process; the load comes from a child of this process, one epoll
+loop over every port (no framework, no threads) sending each port's command again as soon as
+the previous answer's final result code arrived.  Printed: commands per second over all
+ports, and the latency from sending a command to its final result (p50, p99).
 """
 
 from __future__ import annotations
@@ -267,13 +267,17 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def drive(server: Server, command: bytes, seconds: float, warmup: float,
-          profiling: bool = False) -> Result:
-    """Run the load against ``server`` in a fresh reactor of a child process, so each run gets
-    a clean reactor and the driver's own start-up is not measured."""
+          profiling: bool = False, pin: bool = False) -> Result:
+    """Run the load against ``server`` from a child process, so the driver's own start-up is
+    not measured.  ``pin``: the server on one CPU, the driver on another, for the run."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: drive, write the figures, exit
         os.close(read)
+        if pin:
+            cpus = sorted(os.sched_getaffinity(0))
+            os.sched_setaffinity(server.process.pid, {cpus[0]})
+            os.sched_setaffinity(0, {cpus[1]})
         figures = _drive_in_this_process(server.addresses, command, seconds, warmup,
                                          server.process.pid, profiling)
         payload = (f"{figures.commands} {figures.errors} {figures.server_cpu} "
@@ -296,82 +300,137 @@ def drive(server: Server, command: bytes, seconds: float, warmup: float,
                   float(server_system_cpu) / max(1, int(commands)) * 1e6)
 
 
+class _End:
+    """One port as the load driver sees it: the file descriptor it reads and writes, what
+    it read of the answer so far, and when it sent the command being answered."""
+
+    __slots__ = ("fd", "buffer", "in_setup", "sent_at", "unsent", "keep")
+
+    def __init__(self, fd: int, keep=None) -> None:
+        self.fd = fd
+        self.buffer = b""
+        self.in_setup = True
+        self.sent_at = 0.0
+        self.unsent = b""  # what the kernel did not take yet
+        self.keep = keep  # the socket object, which owns the descriptor
+
+
+def _open_end(address) -> _End:
+    if isinstance(address, Path):
+        fd = os.open(address, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        tty.setraw(fd)
+        return _End(fd)
+    sock = socket.create_connection(("127.0.0.1", address))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setblocking(False)
+    return _End(sock.fileno(), sock)
+
+
 def _drive_in_this_process(addresses: list, command: bytes, seconds: float,
                            warmup: float, server_pid: int, profiling: bool) -> Figures:
-    from twisted.internet import reactor
-    from twisted.internet.protocol import ClientFactory, Protocol
+    """The load: one epoll loop over every port, each answer read, checked for its final
+    result and followed at once by the next command.  No framework: the driver costs a
+    few microseconds a command, so the server, not the load, is what runs out of CPU."""
+    import select
 
     figures = Figures()
-    state = {"measuring": False, "ready": 0}
     setup = b"ATE0\r"  # the floor does not echo either; echo would only add bytes to parse
     line = command + b"\r"
     clock = time.perf_counter
+    poller = select.epoll()
+    ends: dict[int, _End] = {}
+    for address in addresses:
+        end = _open_end(address)
+        ends[end.fd] = end
+        poller.register(end.fd, select.EPOLLIN)
 
-    class Driver(Protocol):
-        def connectionMade(self) -> None:
-            self.buffer = b""
-            self.in_setup = True
-            self.sent_at = 0.0
-            self.transport.write(setup)
+    def send(end: _End, data: bytes) -> None:
+        if end.unsent:
+            end.unsent += data
+            return
+        try:
+            sent = os.write(end.fd, data)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(data):
+            end.unsent = data[sent:]
+            poller.modify(end.fd, select.EPOLLIN | select.EPOLLOUT)
 
-        def dataReceived(self, data: bytes) -> None:
+    def flush(end: _End) -> None:
+        try:
+            sent = os.write(end.fd, end.unsent)
+        except BlockingIOError:
+            return
+        end.unsent = end.unsent[sent:]
+        if not end.unsent:
+            poller.modify(end.fd, select.EPOLLIN)
+
+    for end in ends.values():
+        send(end, setup)
+    ready = 0
+    measuring = False
+    start_at = stop_at = None  # when the warm-up ends, when the measured window does
+    cpu_before = (0.0, 0.0)
+    latencies = figures.latencies
+    while True:
+        now = clock()
+        if start_at is not None and not measuring and now >= start_at:
+            measuring = True
+            stop_at = now + seconds
+            cpu_before = process_cpu_split(server_pid)
+            if profiling:
+                os.kill(server_pid, signal.SIGUSR1)
+        elif measuring and now >= stop_at:
+            (user, system), (user_before, system_before) = (process_cpu_split(server_pid),
+                                                            cpu_before)
+            figures.server_cpu = user - user_before + system - system_before
+            figures.server_system_cpu = system - system_before
+            if profiling:
+                os.kill(server_pid, signal.SIGUSR2)
+            break
+        for fd, event in poller.poll(0.05):
+            end = ends[fd]
+            if event & select.EPOLLOUT:
+                flush(end)
+            if not event & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                sys.exit(f"reading a port: {e}")
+            if not data:
+                sys.exit("a server closed a port")
             # Most answers arrive whole and end in OK: skip the search for those.
-            buffer = self.buffer + data if self.buffer else data
+            buffer = end.buffer + data if end.buffer else data
             if buffer.endswith(b"\r\nOK\r\n"):
                 ok = True
             else:
                 match = FINAL_RESULT.search(buffer)
                 if match is None:
-                    self.buffer = buffer
-                    return
+                    end.buffer = buffer
+                    continue
                 ok = match.group(1) == b"OK"
-            self.buffer = b""
+            end.buffer = b""
             now = clock()
-            if self.in_setup:
-                self.in_setup = False
-                state["ready"] += 1
-                if state["ready"] == len(addresses):
-                    reactor.callLater(warmup, start_measuring)
-            elif state["measuring"]:
+            if end.in_setup:
+                end.in_setup = False
+                ready += 1
+                if ready == len(ends):
+                    start_at = now + warmup
+            elif measuring:
                 figures.commands += 1
-                figures.latencies.append(now - self.sent_at)
+                latencies.append(now - end.sent_at)
                 if not ok:
                     figures.errors += 1
-            self.sent_at = now
-            self.transport.write(line)
-
-    class Factory(ClientFactory):
-        protocol = Driver
-
-        def clientConnectionFailed(self, connector, reason) -> None:
-            print(f"connection failed: {reason.getErrorMessage()}", file=sys.stderr)
-
-    for address in addresses:
-        if isinstance(address, Path):
-            fd = os.open(address, os.O_RDWR | os.O_NOCTTY)
-            tty.setraw(fd)
-            connect_fd(fd, Driver(), reactor)
+            end.sent_at = now
+            send(end, line)
+    for end in ends.values():
+        if end.keep is None:
+            os.close(end.fd)
         else:
-            reactor.connectTCP("127.0.0.1", address, Factory())
-
-    def start_measuring() -> None:
-        state["measuring"] = True
-        state["cpu"] = process_cpu_split(server_pid)
-        if profiling:
-            os.kill(server_pid, signal.SIGUSR1)
-        reactor.callLater(seconds, stop_measuring)
-
-    def stop_measuring() -> None:
-        state["measuring"] = False
-        (user, system), (user_before, system_before) = (process_cpu_split(server_pid),
-                                                        state["cpu"])
-        figures.server_cpu = user - user_before + system - system_before
-        figures.server_system_cpu = system - system_before
-        if profiling:
-            os.kill(server_pid, signal.SIGUSR2)
-        reactor.stop()
-
-    reactor.run()
+            end.keep.close()
     return figures
 
 
@@ -419,6 +478,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3,
                         help="measured runs per server, alternating; the median is shown [3]")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--pin", action="store_true",
+                        help="run each server on one CPU and the load on another, so the "
+                        "scheduler does not put them on the same one (needs 2 CPUs)")
     parser.add_argument("--profile", type=Path, metavar="STATS",
                         help="profile atsim (cProfile) over the measured window and write "
                         "the statistics to STATS (read them with python -m pstats)")
@@ -438,6 +500,8 @@ def main(argv: list[str]) -> None:
     if args.serve_floor:
         serve_floor(args.serve_floor, [int(p) for p in args.ports.split(",")], args.pty_dir)
         return
+    if args.pin and len(os.sched_getaffinity(0)) < 2:
+        sys.exit("--pin needs two CPUs this process may run on")
     command = args.command.encode("ascii")
     rounds: dict[str, list[Result]] = {"atsim": [], "floor": []}
     with tempfile.TemporaryDirectory(prefix="atsim-bench-") as tmp:
@@ -458,7 +522,7 @@ def main(argv: list[str]) -> None:
                 for name, server in servers.items():
                     rounds[name].append(drive(
                         server, command, args.seconds, args.warmup,
-                        profiling=name == "atsim" and args.profile is not None))
+                        profiling=name == "atsim" and args.profile is not None, pin=args.pin))
         finally:
             for server in servers.values():
                 server.stop()
@@ -495,6 +559,7 @@ def print_json(args: argparse.Namespace, results: list[Result],
         "command": args.command,
         "seconds": args.seconds,
         "rounds": args.rounds,
+        "pinned": args.pin,
         "log_level": args.log_level,
         "floor": "a bare Twisted server answering OK to every CR",
     }
@@ -512,7 +577,8 @@ def print_table(args: argparse.Namespace, results: list[Result],
                 rounds: dict[str, list[Result]]) -> None:
     print(f"{args.modems} modems on {args.transport}, {args.command} back to back on each, "
           f"{args.rounds} x {args.seconds:g} s measured per server (each after {args.warmup:g} s "
-          f"warm-up, rounds alternating), atsim log level {args.log_level}")
+          f"warm-up, rounds alternating), atsim log level {args.log_level}"
+          + (", server and load pinned to a CPU each" if args.pin else ""))
     print(f"{'server':<8} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
           f"{'server CPU us/command':>22} {'(system)':>9}   (the median round; all rounds' "
           "rates)")
