@@ -20,9 +20,11 @@ modem registered on the network (a moment after power-on; the log has a line for
 the CPU the process used while idle for ``--idle-seconds``, from ``--settle-seconds`` after
 the last registration.
 
-A TCP modem needs two open files (its listening socket and a host), so the process's hard
-``RLIMIT_NOFILE`` bounds the count; with a lower limit the run takes the most modems that
-fit, says so, and the per-modem figures still apply.
+A TCP modem holds one open file (its listening socket) and a second while a host is
+connected.  The run raises the hard ``RLIMIT_NOFILE`` to room for both where it may (root);
+the modems start with room for their listening sockets alone (atsim then warns how many
+hosts fit at once, and no host connects here), so only a hard limit below that lowers the
+count: the run then takes the most modems that fit and says so.
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ def main(argv: list[str]) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:  # the floor's process inherits it (atsim raises its own too)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    fits = args.modems if hard == resource.RLIM_INFINITY else (hard - FILES_FOR_ATSIM) // 2
+    fits = args.modems if hard == resource.RLIM_INFINITY else hard - FILES_FOR_ATSIM
     count = min(args.modems, fits)
     note = None
     if count < args.modems:

@@ -57,27 +57,38 @@ class Demand:
     """What a scenario's ports take from the machine."""
 
     ptys: int = 0
-    listening: int = 0  # tcp and rfc2217 ports: a listening socket and one host each
+    listening: int = 0  # tcp and rfc2217 ports: a listening socket, and a host when one comes
     serial: int = 0
     exposed: int = 0  # fixed host endpoints a modem's listener may be published on
 
     @property
-    def files(self) -> int:
-        return (self.ptys + 2 * self.listening + self.serial + 2 * self.exposed
-                + FILES_FOR_ATSIM)
+    def files_to_start(self) -> int:
+        """Open files the ports take with no host on them: what must fit for atsim to start."""
+        return self.ptys + self.listening + self.serial + self.exposed + FILES_FOR_ATSIM
 
-    def describe_files(self) -> str:
+    @property
+    def connections(self) -> int:
+        """Files taken beyond that when every TCP/RFC 2217 port has its host and every
+        exposed endpoint a peer."""
+        return self.listening + self.exposed
+
+    @property
+    def files(self) -> int:
+        """Open files with every port's host connected."""
+        return self.files_to_start + self.connections
+
+    def describe_files(self, with_hosts: bool = False) -> str:
         parts = []
         if self.ptys:
             parts.append(f"{self.ptys:,} PTY port(s)")
         if self.listening:
-            parts.append(f"{self.listening:,} TCP/RFC 2217 port(s) with a host each "
-                         f"({2 * self.listening:,})")
+            parts.append(f"{self.listening:,} TCP/RFC 2217 port(s)"
+                         + (f" with a host each ({2 * self.listening:,})" if with_hosts else ""))
         if self.serial:
             parts.append(f"{self.serial:,} serial port(s)")
         if self.exposed:
-            parts.append(f"{self.exposed:,} exposed listener(s) with a peer each "
-                         f"({2 * self.exposed:,})")
+            parts.append(f"{self.exposed:,} exposed listener(s)"
+                         + (f" with a peer each ({2 * self.exposed:,})" if with_hosts else ""))
         parts.append(f"{FILES_FOR_ATSIM} for atsim itself")
         return ", ".join(parts)
 
@@ -152,18 +163,40 @@ def pty_problem(demand: Demand, limits: SystemLimits) -> str | None:
     return None
 
 
+def _how_to_raise(needed: int) -> str:
+    return (f"raise it with `ulimit -Hn {needed} && ulimit -n {needed}` as root in the shell "
+            f"that starts atsim, `LimitNOFILE={needed}` in its systemd unit, or `nofile` in "
+            "/etc/security/limits.conf")
+
+
 def open_files_problem(demand: Demand, limits: SystemLimits) -> str | None:
-    """None when the soft limit is enough, or can be raised to enough (``raise_open_files``
-    does that); else what to do."""
-    needed = demand.files
+    """None when the ports fit under the soft limit, or under the hard one it can be raised
+    to (``raise_open_files`` does that); else what to do."""
+    needed = demand.files_to_start
     if _within(needed, limits.open_files) or _within(needed, limits.open_files_hard):
         return None
     return (
-        f"the scenario needs about {needed:,} open files ({demand.describe_files()}) but "
-        f"this process may open only {limits.open_files_hard:,} (RLIMIT_NOFILE hard limit): "
-        f"raise it with `ulimit -Hn {needed} && ulimit -n {needed}` as root in the shell "
-        f"that starts atsim, `LimitNOFILE={needed}` in its systemd unit, or `nofile` in "
-        "/etc/security/limits.conf; or run fewer modems"
+        f"the scenario's ports need about {needed:,} open files "
+        f"({demand.describe_files()}) but this process may open only "
+        f"{limits.open_files_hard:,} (RLIMIT_NOFILE hard limit): "
+        f"{_how_to_raise(demand.files)}; or run fewer modems"
+    )
+
+
+def open_files_warning(demand: Demand, limits: SystemLimits) -> str | None:
+    """The ports fit, but not with a host on every TCP/RFC 2217 port (and a peer on every
+    exposed endpoint) at once: how many can be, said before anything starts.  A host
+    beyond them is accepted and closed at once (Twisted's ``EMFILE`` recovery)."""
+    hard = limits.open_files_hard
+    if not demand.connections or _within(demand.files, hard):
+        return None
+    room = max(0, min(demand.connections, hard - demand.files_to_start))
+    return (
+        f"the open-file limit ({hard:,}, RLIMIT_NOFILE hard limit) leaves room for about "
+        f"{room:,} of the {demand.connections:,} hosts the scenario's TCP/RFC 2217 ports and "
+        f"exposed listeners may have at once ({demand.files:,} open files with all of them: "
+        f"{demand.describe_files(with_hosts=True)}); a host beyond that is accepted and "
+        f"closed at once: {_how_to_raise(demand.files)}"
     )
 
 
@@ -251,7 +284,8 @@ def busy_port_problems(modems: Iterable[ModemSpec]) -> list[str]:
 def check_before_start(modems: Iterable[ModemSpec],
                        limits: SystemLimits | None = None) -> None:
     """Every limit the scenario would hit, as one ``LimitError`` (one problem a line);
-    otherwise the soft open-file limit raised to the hard one."""
+    otherwise the soft open-file limit raised to the hard one, and a warning logged when it
+    leaves no room for a host on every port at once."""
     modems = list(modems)
     limits = read_system_limits() if limits is None else limits
     demand = demand_of(modems)
@@ -261,5 +295,8 @@ def check_before_start(modems: Iterable[ModemSpec],
     problems += busy_port_problems(modems)
     if problems:
         raise LimitError("\n".join(problems))
+    warning = open_files_warning(demand, limits)
+    if warning is not None:
+        log.warn("{warning}", warning=warning)
     raise_open_files(demand, limits)
 

@@ -11,6 +11,7 @@ from simulator.limits import (
     SystemLimits,
     _devpts_max,
     open_files_problem,
+    open_files_warning,
     pty_problem,
     raise_open_files,
     tcp_port_problem,
@@ -50,14 +51,30 @@ def test_devpts_max_is_read_from_the_mount_options(tmp_path):
 
 def test_open_files_fit_under_the_hard_limit_or_say_how_to_raise_it():
     demand = Demand(ptys=1000, listening=1000)
+    assert demand.files_to_start == 2000 + FILES_FOR_ATSIM
     assert demand.files == 3000 + FILES_FOR_ATSIM
     assert open_files_problem(demand, limits()) is None  # the soft limit can be raised
     assert open_files_problem(demand, limits(open_files=UNLIMITED,
                                              open_files_hard=UNLIMITED)) is None
-    problem = open_files_problem(demand, limits(open_files_hard=2048))
-    assert "needs about 3,064 open files (1,000 PTY port(s), 1,000 TCP/RFC 2217 port(s) " \
-           "with a host each (2,000), 64 for atsim itself)" in problem
-    assert "LimitNOFILE=3064" in problem
+    assert open_files_problem(demand, limits(open_files_hard=2064)) is None  # ports fit
+    problem = open_files_problem(demand, limits(open_files_hard=2063))
+    assert "ports need about 2,064 open files (1,000 PTY port(s), 1,000 TCP/RFC 2217 " \
+           "port(s), 64 for atsim itself) but this process may open only 2,063" in problem
+    assert "LimitNOFILE=3064" in problem  # with room for the hosts
+
+
+def test_ports_that_fit_without_a_host_each_start_with_a_warning_saying_how_many_may_have_one():
+    demand = Demand(ptys=1000, listening=1000)
+    assert open_files_warning(demand, limits(open_files_hard=3064)) is None
+    assert open_files_warning(Demand(ptys=5000), limits(open_files_hard=5064)) is None
+    warning = open_files_warning(demand, limits(open_files_hard=2564))
+    assert warning.startswith(
+        "the open-file limit (2,564, RLIMIT_NOFILE hard limit) leaves room for about 500 of "
+        "the 1,000 hosts the scenario's TCP/RFC 2217 ports and exposed listeners may have at "
+        "once (3,064 open files with all of them: 1,000 PTY port(s), 1,000 TCP/RFC 2217 "
+        "port(s) with a host each (2,000), 64 for atsim itself); a host beyond that is "
+        "accepted and closed at once")
+    assert "ulimit -Hn 3064" in warning
 
 
 def setrlimit_calls(monkeypatch, refused=()):

@@ -78,12 +78,39 @@ def test_more_ports_than_the_open_file_limit_stop_start_up(tmp_path):
     scenario = write_scenario(tmp_path, [
         modem_yaml(f"lab-{i}", tcp=port) for i, port in enumerate(ports)
     ] + [pty_modems(tmp_path, 10)])
-    output = refused(run_atsim(scenario, open_files=(150, 150)), tmp_path)
-    needed = 10 + 2 * 40 + 64
-    assert (f"atsim cannot start: the scenario needs about {needed} open files "
-            "(10 PTY port(s), 40 TCP/RFC 2217 port(s) with a host each (80), 64 for atsim "
-            "itself) but this process may open only 150 (RLIMIT_NOFILE hard limit): raise it "
-            f"with `ulimit -Hn {needed} && ulimit -n {needed}`") in output, output
+    output = refused(run_atsim(scenario, open_files=(100, 100)), tmp_path)
+    needed, with_hosts = 10 + 40 + 64, 10 + 2 * 40 + 64
+    assert (f"atsim cannot start: the scenario's ports need about {needed} open files "
+            "(10 PTY port(s), 40 TCP/RFC 2217 port(s), 64 for atsim itself) but this process "
+            "may open only 100 (RLIMIT_NOFILE hard limit): raise it with "
+            f"`ulimit -Hn {with_hosts} && ulimit -n {with_hosts}`") in output, output
+
+
+def test_ports_that_fit_without_room_for_every_host_start_and_say_so(tmp_path):
+    ports = free_tcp_ports(40)
+    scenario = write_scenario(tmp_path, [
+        modem_yaml(f"lab-{i}", tcp=port) for i, port in enumerate(ports)
+    ] + [pty_modems(tmp_path, 10)])
+    command = ["prlimit", "--nofile=134:134", "--", sys.executable, "-c", TWISTD, "-n",
+               "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1"]
+    log_path = tmp_path / "warned.log"
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen(command, cwd=tmp_path, env=atsim_environment(),
+                                 stdin=subprocess.DEVNULL, stdout=log,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        last = tmp_path / "dev" / "many-10"
+        wait_for(lambda: last.is_symlink() and "host opens" in log_path.read_text(), 60,
+                 "the ports", log_path.read_text)
+        text = log_path.read_text()
+        assert "the open-file limit (134, RLIMIT_NOFILE hard limit) leaves room for about 20 " \
+               "of the 40 hosts the scenario's TCP/RFC 2217 ports and exposed listeners may " \
+               "have at once (154 open files with all of them" in text, text
+        with AtLink.open_tcp(ports[0]) as link:
+            assert link.command("AT").endswith(b"OK\r\n")
+    finally:
+        os.killpg(child.pid, 15)
+        child.wait(30)
 
 
 def test_a_soft_open_file_limit_is_raised_to_the_hard_one(tmp_path):
