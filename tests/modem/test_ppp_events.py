@@ -10,7 +10,7 @@ from tests.modem.test_ppp_dial import bench, connected, internet
 
 def watched(b):
     seen = []
-    b.modem.add_hook("observers", 
+    b.modem.add_hook("observers",
         lambda modem, kind, port, fields: seen.append(dict(fields)) if kind == "ppp" else None)
     metrics = Metrics([b.modem], Injector(), EventLog([], b.clock), clock=b.clock)
     metrics.watch()
@@ -117,7 +117,7 @@ def test_a_modems_own_dialup_to_an_isp_reports_its_client_side_only():
 
     lab = Lab()
     seen = []
-    lab.a.modem.add_hook("observers", 
+    lab.a.modem.add_hook("observers",
         lambda modem, kind, port, fields: seen.append(dict(fields)) if kind == "ppp" else None)
     assert client(lab, lab.a, ISP) == OK
     assert [e["phase"] for e in seen] == ["started", "lcp up", "authenticated", "ipcp up"]

@@ -778,7 +778,7 @@ def test_a_host_sending_faster_than_the_line_is_held():
 def test_a_port_bearers_ppp_phases_are_ppp_events_of_the_modem():
     bench, at, host = bench_with_host(PeerConfig.server(HOST, MODEM))
     seen = []
-    bench.modem.add_hook("observers", 
+    bench.modem.add_hook("observers",
         lambda modem, kind, port, fields: seen.append((port, dict(fields)))
         if kind == "ppp" else None)
     at.at("+WIPBR=1,1")
