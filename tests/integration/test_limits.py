@@ -3,6 +3,7 @@ message saying what and how to raise the limit, and a non-zero exit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -39,6 +40,23 @@ def run_atsim(scenario: Path, *, open_files: tuple[int, int] | None = None,
     return subprocess.run(command, cwd=scenario.parent, env=atsim_environment(),
                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=timeout)
+
+
+@contextlib.contextmanager
+def atsim_running(scenario: Path, open_files: tuple[int, int], log_path: Path):
+    """``twistd -n atsim -s SCENARIO`` under ``prlimit`` (soft, hard open files) in a session
+    of its own, its output in ``log_path``; stopped on leaving."""
+    command = ["prlimit", f"--nofile={open_files[0]}:{open_files[1]}", "--", sys.executable,
+               "-c", TWISTD, "-n", "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1"]
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen(command, cwd=scenario.parent, env=atsim_environment(),
+                                 stdin=subprocess.DEVNULL, stdout=log,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield child
+    finally:
+        os.killpg(child.pid, 15)
+        child.wait(30)
 
 
 def pty_modems(directory: Path, count: int) -> str:
@@ -91,14 +109,8 @@ def test_ports_that_fit_without_room_for_every_host_start_and_say_so(tmp_path):
     scenario = write_scenario(tmp_path, [
         modem_yaml(f"lab-{i}", tcp=port) for i, port in enumerate(ports)
     ] + [pty_modems(tmp_path, 10)])
-    command = ["prlimit", "--nofile=134:134", "--", sys.executable, "-c", TWISTD, "-n",
-               "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1"]
     log_path = tmp_path / "warned.log"
-    with open(log_path, "wb") as log:
-        child = subprocess.Popen(command, cwd=tmp_path, env=atsim_environment(),
-                                 stdin=subprocess.DEVNULL, stdout=log,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    with atsim_running(scenario, (134, 134), log_path):
         last = tmp_path / "dev" / "many-10"
         wait_for(lambda: last.is_symlink() and "host opens" in log_path.read_text(), 60,
                  "the ports", log_path.read_text)
@@ -108,21 +120,12 @@ def test_ports_that_fit_without_room_for_every_host_start_and_say_so(tmp_path):
                "have at once (154 open files with all of them" in text, text
         with AtLink.open_tcp(ports[0]) as link:
             assert link.command("AT").endswith(b"OK\r\n")
-    finally:
-        os.killpg(child.pid, 15)
-        child.wait(30)
 
 
 def test_a_soft_open_file_limit_is_raised_to_the_hard_one(tmp_path):
     scenario = write_scenario(tmp_path, [pty_modems(tmp_path, 60)])
-    command = ["prlimit", "--nofile=100:4096", "--", sys.executable, "-c", TWISTD, "-n",
-               "--pidfile=", "atsim", "-s", str(scenario), "--seed", "1"]
     log_path = tmp_path / "raised.log"
-    with open(log_path, "wb") as log:
-        child = subprocess.Popen(command, cwd=tmp_path, env=atsim_environment(),
-                                 stdin=subprocess.DEVNULL, stdout=log,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    with atsim_running(scenario, (100, 4096), log_path) as child:
         last = tmp_path / "dev" / "many-60"
         wait_for(lambda: last.is_symlink(), 60, "the last PTY", log_path.read_text)
         assert "open-file limit raised from 100 to 4096 (the hard limit); the scenario needs " \
@@ -131,9 +134,6 @@ def test_a_soft_open_file_limit_is_raised_to_the_hard_one(tmp_path):
         assert re.search(r"Max open files\s+4096\s+4096", limits), limits
         with AtLink.open_pty(last) as link:
             assert link.command("AT").endswith(b"OK\r\n")
-    finally:
-        os.killpg(child.pid, 15)
-        child.wait(30)
 
 
 def test_more_ptys_than_the_kernel_allows_stop_start_up(tmp_path):
