@@ -135,9 +135,9 @@ class Modem:
         self.powered = False
         # What watches or hooks the modem is kept in tuples, replaced by ``add_hook`` and
         # ``remove_hook``, never changed: a modem nothing watches holds the one shared empty
-        # tuple, which its command path tests without reaching memory of the modem's own (a
-        # list per modem cost a fleet a cache miss per test), and a tuple being iterated
-        # stays as it was when a hook adds or removes one.
+        # tuple, which its command path tests without reaching memory of the modem's own (in
+        # a fleet, a list per modem is one more object per test to fetch from memory), and a
+        # tuple being iterated stays as it was when a hook adds or removes one.
         #: ``observer(modem, kind, port, fields)`` sees every event of this modem (commands,
         #: results, URCs, state changes) for the event log.  Reporters test the tuple before
         #: building an event, so a modem nobody watches pays one truth test.
